@@ -1,0 +1,81 @@
+import fs from "node:fs";
+import http from "node:http";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { commonApolloOptions } from "../subgraphs/shared/apollo";
+import { SubgraphName } from "../subgraphs/shared/config";
+import { baseContext, BaseRequestContext } from "../subgraphs/shared/context";
+import { StartupError } from "../subgraphs/shared/errors";
+import { HealthReport, listen, serveGraphQL } from "../subgraphs/shared/http";
+import { RunningServer } from "../subgraphs/shared/subgraph";
+import { SUPERGRAPH_FILE } from "./compose";
+
+export interface GatewayOptions {
+  host: string;
+  port: number;
+  subgraphUrls: Record<SubgraphName, string>;
+  hubRegionCode: string;
+  introspection: boolean;
+  /** The composed supergraph; the committed schema/supergraph.graphql by default. */
+  supergraphSdl?: string;
+}
+
+/** Forwards the request id so that one request's log lines in every subgraph can be joined. */
+class SubgraphDataSource extends RemoteGraphQLDataSource<BaseRequestContext> {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<BaseRequestContext>["willSendRequest"]>>[0]) {
+    if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
+  }
+}
+
+export function readSupergraph(): string {
+  if (!fs.existsSync(SUPERGRAPH_FILE)) throw new StartupError(`${SUPERGRAPH_FILE} is missing; run npm run compose`);
+  return fs.readFileSync(SUPERGRAPH_FILE, "utf8");
+}
+
+/**
+ * The gateway: Apollo Gateway on Apollo Server, executing query plans over the committed
+ * supergraph. Subgraph URLs come from configuration, not from the supergraph file, so one composed
+ * schema serves every deployment. `/health` answers 200 only when every subgraph does.
+ */
+export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl ?? readSupergraph(),
+    buildService: ({ name }) => {
+      const url = options.subgraphUrls[name as SubgraphName];
+      if (!url) throw new StartupError(`the supergraph names a subgraph "${name}" that this hub does not know`);
+      return new SubgraphDataSource({ url });
+    },
+  });
+  const httpServer = http.createServer();
+  const apollo = new ApolloServer<BaseRequestContext>({
+    gateway,
+    ...commonApolloOptions("gateway", options.introspection),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+  });
+  let started = false;
+  serveGraphQL<BaseRequestContext>(httpServer, {
+    apollo,
+    context: async (req) => baseContext(req, options.hubRegionCode),
+    health: async () => (started ? subgraphHealth(options.subgraphUrls) : { ready: false }),
+  });
+  await apollo.start();
+  started = true;
+  const port = await listen(httpServer, options.port, options.host, "gateway", "PORT");
+  return { name: "gateway", port, url: `http://${options.host}:${port}/graphql`, stop: () => apollo.stop() };
+}
+
+async function subgraphHealth(urls: Record<SubgraphName, string>): Promise<HealthReport> {
+  const entries = await Promise.all(
+    Object.entries(urls).map(async ([name, url]) => {
+      try {
+        const response = await fetch(url.replace(/\/graphql$/, "/health"), { signal: AbortSignal.timeout(2000) });
+        return [name, response.ok ? "ready" : `unhealthy (${response.status})`] as const;
+      } catch (error) {
+        return [name, `unreachable (${(error as Error).message})`] as const;
+      }
+    }),
+  );
+  const subgraphs = Object.fromEntries(entries);
+  return { ready: entries.every(([, state]) => state === "ready"), subgraphs };
+}

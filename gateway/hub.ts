@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import http from "node:http";
+import path from "node:path";
+import { Client } from "pg";
+import { DataSource } from "typeorm";
+import { HubConfig, loadConfig, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
+import { stockholmDate } from "../subgraphs/shared/domain/calendar";
+import { REGIONS } from "../subgraphs/shared/domain/regions";
+import { connect, describeConnectError, migrate } from "../subgraphs/shared/db/data-source";
+import { EmbeddedPostgres, reachableByServerUser } from "../subgraphs/shared/db/embedded-postgres";
+import { StartupError } from "../subgraphs/shared/errors";
+import { listen } from "../subgraphs/shared/http";
+import { logger } from "../subgraphs/shared/log";
+import { runMain } from "../subgraphs/shared/main";
+import { projectRoot } from "../subgraphs/shared/paths";
+import { RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
+import { seedHub } from "../seeds";
+import { startGateway } from "./gateway";
+import { SUBGRAPHS } from "./subgraphs";
+
+const log = logger("hub");
+
+export interface Hub {
+  gateway: RunningServer;
+  subgraphs: Record<SubgraphName, RunningServer>;
+  dataSources: Record<SubgraphName, DataSource>;
+  /** Seed steps that ran at this start (none when the database was seeded before). */
+  seeded: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole hub in this process against one PostgreSQL: each subgraph gets its own data
+ * source (its own schema), its migrations, the seeds, its own HTTP server and port; then the
+ * gateway over them. Stopping drains the gateway first, then the subgraphs, then closes the pools.
+ */
+export async function startHub(config: HubConfig, databaseUrl: string): Promise<Hub> {
+  const dataSources = {} as Record<SubgraphName, DataSource>;
+  const subgraphs = {} as Record<SubgraphName, RunningServer>;
+  let gateway: RunningServer | undefined;
+  const stop = async () => {
+    await gateway?.stop();
+    await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
+    await Promise.all(Object.values(dataSources).map((d) => (d.isInitialized ? d.destroy() : undefined)));
+  };
+  try {
+    for (const name of SUBGRAPH_NAMES) {
+      dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], databaseUrl));
+      const applied = await migrate(dataSources[name]);
+      if (applied.length) log.info(`${name}: applied migrations ${applied.join(", ")}`);
+    }
+    const seeded = await seedHub(dataSources, config.seedMode, stockholmDate());
+    for (const name of SUBGRAPH_NAMES) {
+      subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
+        dataSource: dataSources[name],
+        host: config.host,
+        port: config.subgraphPorts[name],
+        hubRegionCode: config.regionCode,
+        introspection: config.introspection,
+      });
+    }
+    const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
+    gateway = await startGateway({
+      host: config.host,
+      port: config.gatewayPort,
+      subgraphUrls,
+      hubRegionCode: config.regionCode,
+      introspection: config.introspection,
+    });
+    return { gateway, subgraphs, dataSources, seeded, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Creates the hub's database on a fresh embedded cluster. */
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Where the embedded cluster keeps its data: `.data/postgres` in the project (git-ignored), unless
+ * the project sits where the server's user cannot reach it (a root-only home folder when running as
+ * root), then a folder per project under /var/lib.
+ */
+export function defaultEmbeddedDataDir(): string {
+  const local = path.join(projectRoot(), ".data", "postgres");
+  if (reachableByServerUser(local)) return local;
+  const id = createHash("sha1").update(projectRoot()).digest("hex").slice(0, 12);
+  return path.join("/var/lib/care-brokering-hub", id);
+}
+
+/** Fails fast, before anything starts, when a configured port is taken. */
+async function assertPortsFree(config: HubConfig): Promise<void> {
+  const ports: Array<[number, string, string]> = [
+    [config.gatewayPort, "gateway", "PORT"],
+    ...SUBGRAPH_NAMES.map((name): [number, string, string] => [config.subgraphPorts[name], `subgraph ${name}`, `${name.toUpperCase()}_PORT`]),
+  ];
+  for (const [port, component, setting] of ports) {
+    if (port === 0) continue;
+    const probe = http.createServer();
+    await listen(probe, port, config.host, component, setting);
+    await new Promise((resolve) => probe.close(resolve));
+  }
+}
+
+function main(): void {
+  runMain("hub", async () => {
+    const started = performance.now();
+    const config = loadConfig();
+    await assertPortsFree(config);
+    let embedded: EmbeddedPostgres | undefined;
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const baseDir = config.embeddedPostgres.dataDir ?? defaultEmbeddedDataDir();
+      embedded = new EmbeddedPostgres({ baseDir, port: config.embeddedPostgres.port });
+      log.info(`starting embedded PostgreSQL (data in ${baseDir}, port ${config.embeddedPostgres.port})`);
+      await embedded.start();
+      await ensureDatabase(embedded.adminUrl, "care_hub").catch((error) => {
+        throw new StartupError(`embedded PostgreSQL: ${describeConnectError(error)}`);
+      });
+      databaseUrl = embedded.urlFor("care_hub");
+    }
+    let hub: Hub;
+    try {
+      hub = await startHub(config, databaseUrl);
+    } catch (error) {
+      await embedded?.stop();
+      throw error;
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const region = REGIONS.find((r) => r.code === config.regionCode)!;
+    const lines = [
+      `Care brokering hub for ${region.name} (${region.code}) ready in ${seconds} s`,
+      `  GraphQL:    ${hub.gateway.url}`,
+      `  Health:     ${hub.gateway.url.replace(/\/graphql$/, "/health")}`,
+      ...SUBGRAPH_NAMES.map((name) => `  ${`${name}:`.padEnd(12)}${hub.subgraphs[name].url}`),
+      `  Database:   ${embedded ? "embedded PostgreSQL" : "DATABASE_URL"}${hub.seeded.length ? `, seeded: ${hub.seeded.join(", ")}` : ""}`,
+      "Press Ctrl-C to stop.",
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+    return {
+      stop: async () => {
+        await hub.stop();
+        await embedded?.stop();
+        process.stderr.write("hub: stopped\n");
+      },
+    };
+  });
+}
+
+if (require.main === module) main();

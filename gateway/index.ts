@@ -1,0 +1,18 @@
+import { loadConfig } from "../subgraphs/shared/config";
+import { logger } from "../subgraphs/shared/log";
+import { runMain } from "../subgraphs/shared/main";
+import { startGateway } from "./gateway";
+
+/** The gateway on its own (production): subgraphs run elsewhere, at <NAME>_URL. */
+runMain("gateway", async () => {
+  const config = loadConfig();
+  const gateway = await startGateway({
+    host: config.host,
+    port: config.gatewayPort,
+    subgraphUrls: config.subgraphUrls,
+    hubRegionCode: config.regionCode,
+    introspection: config.introspection,
+  });
+  logger("gateway").info(`serving ${gateway.url}`);
+  return gateway;
+});

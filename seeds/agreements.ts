@@ -1,0 +1,74 @@
+import { DataSource } from "typeorm";
+import { Agreement, AgreementParty, PriceList, PriceListEntry } from "../subgraphs/agreements/entities/agreement.entity";
+import { AGREEMENTS, agreementId, AgreementSeed } from "./data/agreements";
+import { providerId } from "./data/providers";
+import { seedId } from "./ids";
+import { insertMissing, runSeedStep } from "./run";
+
+/** Demo agreements with a price list per year, relative to the year of `today`. */
+export function seedAgreementsDemo(dataSource: DataSource, today: string): Promise<boolean> {
+  const year = Number(today.slice(0, 4));
+  return runSeedStep(dataSource, "demo-v1", async (manager) => {
+    await insertMissing(
+      manager,
+      Agreement,
+      AGREEMENTS.map((a) =>
+        Object.assign(new Agreement(), {
+          id: agreementId(a.key),
+          kind: a.kind,
+          name: a.name,
+          validFrom: `${year + a.fromYear}-01-01`,
+          validUntil: a.untilYear === undefined ? null : `${year + a.untilYear}-12-31`,
+          coversAllPlannedCare: a.coversAllPlannedCare,
+          coveredSpecialties: a.specialties ?? [],
+          coveredProcedureCodes: a.procedures ?? [],
+          referralRequired: a.referralRequired,
+          paymentCommitmentRequired: a.paymentCommitmentRequired,
+          sameTermsAsResidents: a.sameTermsAsResidents,
+          healthcareRegionCode: a.healthcareRegionCode ?? null,
+          providerId: a.providerKey ? providerId(a.providerKey) : null,
+        }),
+      ),
+    );
+    await insertMissing(
+      manager,
+      AgreementParty,
+      AGREEMENTS.flatMap((a) => a.parties.map((regionCode) => ({ agreementId: agreementId(a.key), regionCode }))),
+    );
+    const lists = AGREEMENTS.flatMap((a) => priceListYears(a).map((offset) => ({ agreement: a, offset })));
+    await insertMissing(
+      manager,
+      PriceList,
+      lists.map(({ agreement, offset }) => ({
+        id: priceListId(agreement, offset),
+        agreementId: agreementId(agreement.key),
+        name: `${agreement.priceListName} ${year + offset}`,
+        validFrom: `${year + offset}-01-01`,
+        validUntil: `${year + offset}-12-31`,
+      })),
+    );
+    await insertMissing(
+      manager,
+      PriceListEntry,
+      lists.flatMap(({ agreement, offset }) =>
+        agreement.prices.map((p) => ({
+          id: seedId("price-entry", `${agreement.key}:${offset}:${p.procedure}:${p.providingRegionCode ?? ""}`),
+          priceListId: priceListId(agreement, offset),
+          procedureCode: p.procedure,
+          providingRegionCode: p.providingRegionCode ?? null,
+          // Prices rise about 3 % a year.
+          priceSek: Math.round(p.priceSek * 1.03 ** offset),
+        })),
+      ),
+    );
+  });
+}
+
+const priceListId = (agreement: AgreementSeed, offset: number) => seedId("price-list", `${agreement.key}:${offset}`);
+
+/** Yearly lists from last year to next year, within the agreement's own validity. */
+function priceListYears(agreement: AgreementSeed): number[] {
+  const years: number[] = [];
+  for (let offset = Math.max(agreement.fromYear, -1); offset <= Math.min(agreement.untilYear ?? 1, 1); offset++) years.push(offset);
+  return years;
+}

@@ -1,0 +1,93 @@
+import { DataSource } from "typeorm";
+import { addDays } from "../subgraphs/shared/domain/calendar";
+import { VisitType } from "../subgraphs/shared/domain/enums";
+import { HEALTHCARE_REGIONS, REGIONS } from "../subgraphs/shared/domain/regions";
+import { CapacityOffer, OfferSource, OfferStatus } from "../subgraphs/capacity/entities/capacity-offer.entity";
+import { Procedure } from "../subgraphs/capacity/entities/procedure.entity";
+import { CareUnit, Provider } from "../subgraphs/capacity/entities/provider.entity";
+import { HealthcareRegion, HealthcareRegionMember, Region } from "../subgraphs/capacity/entities/region.entity";
+import { PROCEDURES } from "./data/procedures";
+import { careUnitId, hsaId, OfferSeed, PROVIDERS, providerId, UnitSeed } from "./data/providers";
+import { seedId } from "./ids";
+import { insertMissing, runSeedStep } from "./run";
+
+/** Regions, healthcare regions and KVÅ procedures: national reference data every hub needs. */
+export function seedCapacityReference(dataSource: DataSource): Promise<boolean> {
+  return runSeedStep(dataSource, "reference-v1", async (manager) => {
+    await insertMissing(manager, Region, REGIONS.map((r) => ({ code: r.code, name: r.name })));
+    await insertMissing(
+      manager,
+      HealthcareRegion,
+      HEALTHCARE_REGIONS.map((h) => ({ code: h.code, name: h.name, englishName: h.englishName })),
+    );
+    await insertMissing(
+      manager,
+      HealthcareRegionMember,
+      HEALTHCARE_REGIONS.flatMap((h) =>
+        h.members.map((m) => ({ healthcareRegionCode: h.code, regionCode: m.regionCode, municipalityCodes: m.municipalityCodes ? [...m.municipalityCodes] : null })),
+      ),
+    );
+    await insertMissing(
+      manager,
+      Procedure,
+      PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType })),
+    );
+  });
+}
+
+/** Demo providers, care units and their offers, with dates relative to `today`. */
+export function seedCapacityDemo(dataSource: DataSource, today: string, now: Date = new Date()): Promise<boolean> {
+  return runSeedStep(dataSource, "demo-v1", async (manager) => {
+    await insertMissing(
+      manager,
+      Provider,
+      PROVIDERS.map((p) => ({
+        id: providerId(p.key),
+        hsaId: hsaId(p.key),
+        name: p.name,
+        kind: p.kind,
+        regionCode: p.regionCode,
+        municipalityCode: p.municipalityCode,
+      })),
+    );
+    await insertMissing(
+      manager,
+      CareUnit,
+      PROVIDERS.flatMap((p) =>
+        p.units.map((u) => ({ id: careUnitId(u.key), hsaId: hsaId(u.key), name: u.name, specialty: u.specialty, providerId: providerId(p.key) })),
+      ),
+    );
+    await insertMissing(
+      manager,
+      CapacityOffer,
+      PROVIDERS.flatMap((p) => p.units.flatMap((u) => u.offers.map((o, i) => offerRow(p.key, u, o, i, today, now)))),
+    );
+  });
+}
+
+function offerRow(providerKey: string, unit: UnitSeed, offer: OfferSeed, index: number, today: string, now: Date): CapacityOffer {
+  const expired = offer.state === "EXPIRED";
+  const row = new CapacityOffer();
+  Object.assign(row, {
+    id: seedId("offer", `${unit.key}:${index}`),
+    careUnitId: careUnitId(unit.key),
+    providerId: providerId(providerKey),
+    specialty: unit.specialty,
+    procedureCode: offer.procedure ?? null,
+    visitType: offer.procedure ? VisitType.TREATMENT : VisitType.FIRST_VISIT,
+    totalSlots: offer.slots,
+    reservedSlots: offer.state === "FULL" ? offer.slots : 0,
+    earliestStart: expired ? addDays(today, -30) : addDays(today, offer.startsInDays),
+    validFrom: expired ? addDays(today, -60) : addDays(today, -7),
+    validUntil: expired ? addDays(today, -1) : addDays(today, offer.validForDays),
+    expectedWaitDays: offer.expectedWaitDays,
+    status: offer.state === "WITHDRAWN" ? OfferStatus.WITHDRAWN : OfferStatus.OPEN,
+    source: offer.source === "API" ? OfferSource.API : OfferSource.MANUAL,
+    reportedBy: offer.source === "API" ? "Provider booking system (demo data)" : "Capacity coordinator (demo data)",
+    reportedAt: new Date(now.getTime() - (offer.reportedDaysAgo ?? 1) * 86_400_000),
+    minPatientAge: offer.minAge ?? null,
+    maxPatientAge: offer.maxAge ?? null,
+    conditions: offer.conditions ?? null,
+  });
+  return row;
+}

@@ -1,0 +1,44 @@
+import { VisitType } from "../../subgraphs/shared/domain/enums";
+import { Specialty } from "../../subgraphs/shared/domain/specialty";
+
+/**
+ * KVÅ procedures the demo data brokers.
+ *
+ * The codes are real KVÅ codes for the care areas of the source documents (DOMAIN.md names
+ * NFB29/NFB39/NFB49/NFB99, the NGB family, CJE20 and NGD01). Only the three gynaecology titles were
+ * found quoted in public sources (below); for the other codes the Swedish `name` is a descriptive
+ * name written for this data set, not checked against Socialstyrelsen's KVÅ file, and says so in
+ * `titleSource`. A production hub loads KVÅ from Socialstyrelsen's published file instead.
+ */
+export interface ProcedureSeed {
+  code: string;
+  name: string;
+  englishName: string;
+  specialty: Specialty;
+  visitType: VisitType;
+  titleSource: string;
+}
+
+const DESCRIPTIVE = "descriptive name for demo data; official KVÅ title not verified";
+const SFOG = "old.sfog.se, 'Utredning av diagnoskoder för hysteroskopiska ingrepp' (2017-12-22), quoting the KVÅ text";
+const SLL = "Stockholms läns landsting, Vårdval specialiserad gynekologi, rapporteringsanvisning (revision history)";
+
+export const PROCEDURES: readonly ProcedureSeed[] = [
+  // Orthopaedics: primary total hip replacement (NFB family), knee replacement (NGB), knee arthroscopy (NGD).
+  { code: "NFB29", name: "Primär total höftledsprotes, ocementerad", englishName: "Primary total hip replacement, uncemented", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  { code: "NFB39", name: "Primär total höftledsprotes, hybrid", englishName: "Primary total hip replacement, hybrid fixation", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  { code: "NFB49", name: "Primär total höftledsprotes, cementerad", englishName: "Primary total hip replacement, cemented", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  { code: "NFB99", name: "Annan primär total höftledsprotes", englishName: "Other primary total hip replacement", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  { code: "NGB49", name: "Primär total knäledsprotes, cementerad", englishName: "Primary total knee replacement, cemented", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  { code: "NGD01", name: "Artroskopisk operation i knäled", englishName: "Arthroscopic knee operation", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  // Eye care: cataract surgery.
+  { code: "CJE20", name: "Kataraktoperation med implantation av intraokulär lins", englishName: "Cataract extraction with intraocular lens implant", specialty: Specialty.OPHTHALMOLOGY, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  // General surgery: inguinal hernia repair.
+  { code: "JAB30", name: "Öppen ljumskbråcksoperation med nät", englishName: "Open inguinal hernia repair with mesh", specialty: Specialty.GENERAL_SURGERY, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  // Urology: transurethral resection of the prostate.
+  { code: "KED22", name: "Transuretral resektion av prostata", englishName: "Transurethral resection of the prostate (TURP)", specialty: Specialty.UROLOGY, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  // Gynaecology: titles found quoted in public sources.
+  { code: "LCB25", name: "Hysteroskopi med exstirpation av förändring", englishName: "Hysteroscopic removal of a lesion (e.g. polyp, myoma)", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SFOG },
+  { code: "LCC05", name: "Hysteroskopisk resektion", englishName: "Hysteroscopic resection", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SFOG },
+  { code: "LCG21", name: "Laparoskopisk uteropexi", englishName: "Laparoscopic uteropexy (prolapse repair)", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SLL },
+];

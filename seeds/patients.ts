@@ -1,0 +1,29 @@
+import { DataSource } from "typeorm";
+import { parseIdentityNumber } from "../subgraphs/shared/domain/personal-identity-number";
+import { IdentityKind, Patient } from "../subgraphs/patients/entities/patient.entity";
+import { patientId, PATIENTS } from "./data/patients";
+import { insertMissing, runSeedStep } from "./run";
+
+/** Synthetic patients (test identity numbers only). */
+export function seedPatientsDemo(dataSource: DataSource, today: string): Promise<boolean> {
+  return runSeedStep(dataSource, "demo-v1", async (manager) => {
+    await insertMissing(
+      manager,
+      Patient,
+      PATIENTS.map((p) => {
+        const parsed = parseIdentityNumber(p.identityNumber, today);
+        if (!parsed.ok) throw new Error(`seed patient ${p.givenName} ${p.familyName}: ${parsed.message}`);
+        return Object.assign(new Patient(), {
+          id: patientId(p.identityNumber),
+          personalIdentityNumber: parsed.value.normalized,
+          identityKind: parsed.value.kind as IdentityKind,
+          givenName: p.givenName,
+          familyName: p.familyName,
+          birthDate: parsed.value.birthDate,
+          homeRegionCode: p.homeMunicipalityCode.slice(0, 2),
+          homeMunicipalityCode: p.homeMunicipalityCode,
+        });
+      }),
+    );
+  });
+}

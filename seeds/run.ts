@@ -1,0 +1,31 @@
+import { DataSource, EntityManager, ObjectLiteral, EntityTarget } from "typeorm";
+
+/**
+ * Runs one named seed step in its own transaction, once per database: the step's name is recorded
+ * in the subgraph's `seed_run` table, so a restart does not seed again (and does not bring back
+ * what users changed). Rows are inserted with ON CONFLICT DO NOTHING, so a step that is run again
+ * anyway (a new version, a half-seeded database) adds only what is missing.
+ */
+export async function runSeedStep(
+  dataSource: DataSource,
+  name: string,
+  step: (manager: EntityManager) => Promise<void>,
+): Promise<boolean> {
+  const schema = dataSource.driver.schema!;
+  return dataSource.transaction(async (manager) => {
+    // Serialises concurrent starts against one database.
+    await manager.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`care-hub:seed:${schema}`]);
+    const done = await manager.query(`SELECT 1 FROM "${schema}".seed_run WHERE name = $1`, [name]);
+    if (done.length > 0) return false;
+    await step(manager);
+    await manager.query(`INSERT INTO "${schema}".seed_run (name) VALUES ($1)`, [name]);
+    return true;
+  });
+}
+
+export async function insertMissing<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: T[]): Promise<void> {
+  // Chunked: PostgreSQL allows at most 65535 parameters per statement.
+  for (let i = 0; i < rows.length; i += 500) {
+    await manager.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + 500)).orIgnore().execute();
+  }
+}

@@ -1,0 +1,4 @@
+import { runSubgraphStandalone } from "../shared/subgraph";
+import { agreementsSubgraph } from "./subgraph";
+
+runSubgraphStandalone(agreementsSubgraph);

@@ -1,0 +1,10 @@
+import { isUuid } from "../shared/domain/ids";
+import { ReferenceResolver } from "../shared/federation";
+import { AgreementsContext } from "./loaders";
+
+/** Entities other subgraphs reference by key; an unknown key resolves to null, never an error. */
+export const agreementsReferences: Record<string, ReferenceResolver<AgreementsContext>> = {
+  Agreement: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.agreement.load(ref.id) : null),
+  // The gateway sends the offer's key with the fields `coverage` requires; they are all it needs.
+  CapacityOffer: (ref) => ref,
+};

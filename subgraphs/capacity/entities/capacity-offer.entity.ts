@@ -1,0 +1,127 @@
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Column, Entity, PrimaryColumn } from "typeorm";
+import { Specialty, VisitType } from "../../shared/graphql-enums";
+import { OfferFreshness } from "../services/freshness";
+import { DateScalar, DateTimeScalar } from "../../shared/scalars";
+
+export enum OfferStatus {
+  OPEN = "OPEN",
+  WITHDRAWN = "WITHDRAWN",
+}
+
+export enum OfferSource {
+  MANUAL = "MANUAL",
+  API = "API",
+  SCHEDULING_FEED = "SCHEDULING_FEED",
+}
+
+registerEnumType(OfferStatus, {
+  name: "OfferStatus",
+  description: "Whether an offer can still be used.",
+  valuesConfig: {
+    OPEN: { description: "Published and usable while its window lasts and slots remain." },
+    WITHDRAWN: { description: "Withdrawn by the provider; kept for history, never listed as free capacity." },
+  },
+});
+
+registerEnumType(OfferSource, {
+  name: "OfferSource",
+  description: "How the capacity reached the hub.",
+  valuesConfig: {
+    MANUAL: { description: "Entered by staff at the provider." },
+    API: { description: "Published by the provider's own system through the hub's API." },
+    SCHEDULING_FEED: { description: "Imported from a slot feed (e.g. SMART Scheduling Links)." },
+  },
+});
+
+registerEnumType(OfferFreshness, {
+  name: "OfferFreshness",
+  description: "How current the reported capacity is (capacity data goes stale; users must see how old it is).",
+  valuesConfig: {
+    FRESH: { description: "Reported within the last 7 days." },
+    AGING: { description: "Reported 8 to 42 days ago; confirm with the provider before relying on it." },
+    STALE: {
+      description: "Reported more than 42 days (6 weeks) ago; the national waiting-time database shows such estimates as missing.",
+    },
+  },
+});
+
+@ObjectType({
+  description:
+    "Free capacity (ledig kapacitet) a provider's care unit offers to patients from other regions or under agreements: a number of slots for a procedure or a visit type within a time window.",
+})
+@Directive('@key(fields: "id")')
+@Entity({ name: "capacity_offer" })
+export class CapacityOffer {
+  @Field(() => ID, { description: "Globally unique id (UUID)." })
+  @PrimaryColumn({ type: "uuid" })
+  id: string;
+
+  @Column({ type: "uuid", name: "care_unit_id" })
+  careUnitId: string;
+
+  // Kept on the offer (a unit never changes provider) so that searches filter without a join.
+  @Column({ type: "uuid", name: "provider_id" })
+  providerId: string;
+
+  @Field(() => Specialty, { description: "The specialty the capacity is in." })
+  @Column({ type: "text" })
+  specialty: Specialty;
+
+  @Column({ type: "text", name: "procedure_code", nullable: true })
+  procedureCode: string | null;
+
+  @Field(() => VisitType, { description: "Whether the capacity is for first visits (nybesök) or treatments (operation/åtgärd)." })
+  @Column({ type: "text", name: "visit_type" })
+  visitType: VisitType;
+
+  @Field(() => Int, { description: "Slots offered in total." })
+  @Column({ type: "integer", name: "total_slots" })
+  totalSlots: number;
+
+  @Column({ type: "integer", name: "reserved_slots", default: 0 })
+  reservedSlots: number;
+
+  @Column({ type: "date", name: "earliest_start" })
+  earliestStart: string;
+
+  @Field(() => DateScalar, { description: "First day of the window the offer is valid for." })
+  @Column({ type: "date", name: "valid_from" })
+  validFrom: string;
+
+  @Field(() => DateScalar, { description: "Last day of the window; after it the offer has expired and is no longer listed." })
+  @Column({ type: "date", name: "valid_until" })
+  validUntil: string;
+
+  @Field(() => Int, { description: "Expected waiting time in days from referral to care at this unit (väntetid), as reported." })
+  @Column({ type: "integer", name: "expected_wait_days" })
+  expectedWaitDays: number;
+
+  @Field(() => OfferStatus, { description: "Open or withdrawn." })
+  @Column({ type: "text" })
+  status: OfferStatus;
+
+  @Field(() => OfferSource, { description: "How the capacity reached the hub." })
+  @Column({ type: "text" })
+  source: OfferSource;
+
+  @Field({ description: "Who reported the capacity (a person's role or a system's name at the provider)." })
+  @Column({ type: "text", name: "reported_by" })
+  reportedBy: string;
+
+  @Field(() => DateTimeScalar, { description: "When the capacity was last reported or confirmed." })
+  @Column({ type: "timestamptz", name: "reported_at" })
+  reportedAt: Date;
+
+  @Field(() => Int, { nullable: true, description: "Youngest patient age (years) the offer accepts; null for no limit." })
+  @Column({ type: "integer", name: "min_patient_age", nullable: true })
+  minPatientAge: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Oldest patient age (years) the offer accepts; null for no limit." })
+  @Column({ type: "integer", name: "max_patient_age", nullable: true })
+  maxPatientAge: number | null;
+
+  @Field(() => String, { nullable: true, description: "Medical conditions or exclusions in the provider's words, e.g. \"BMI under 35\"." })
+  @Column({ type: "text", nullable: true })
+  conditions: string | null;
+}

@@ -1,0 +1,4 @@
+import { runSubgraphStandalone } from "../shared/subgraph";
+import { capacitySubgraph } from "./subgraph";
+
+runSubgraphStandalone(capacitySubgraph);

@@ -1,0 +1,119 @@
+import { DataSource, SelectQueryBuilder } from "typeorm";
+import { isIsoDate } from "../../shared/domain/calendar";
+import { isUuid } from "../../shared/domain/ids";
+import { badUserInput } from "../../shared/errors";
+import { requireHealthcareRegionCode, requireKvaCode, requireRegionCode } from "../../shared/validation";
+import { Page } from "../../shared/pagination";
+import { ProviderKind, Specialty, VisitType } from "../../shared/graphql-enums";
+import { CapacityOffer, OfferStatus } from "../entities/capacity-offer.entity";
+import { Provider } from "../entities/provider.entity";
+
+/** What a free-capacity search may be narrowed by; every field is optional and they combine with AND. */
+export interface CapacitySearchFilter {
+  specialty?: Specialty | null;
+  procedureCode?: string | null;
+  visitType?: VisitType | null;
+  regionCodes?: string[] | null;
+  healthcareRegionCode?: string | null;
+  providerIds?: string[] | null;
+  providerKind?: ProviderKind | null;
+  startsOnOrBefore?: string | null;
+  minAvailableSlots?: number | null;
+  maxExpectedWaitDays?: number | null;
+}
+
+/** Keyset position: results are ordered by (earliest start, id). */
+export interface OfferPosition {
+  earliestStart: string;
+  id: string;
+}
+
+
+
+export function readOfferPosition(payload: unknown): OfferPosition | undefined {
+  if (!Array.isArray(payload) || payload.length !== 2) return undefined;
+  const [earliestStart, id] = payload;
+  if (typeof earliestStart !== "string" || !isIsoDate(earliestStart)) return undefined;
+  if (typeof id !== "string" || !isUuid(id)) return undefined;
+  return { earliestStart, id };
+}
+
+export function offerPosition(offer: CapacityOffer): [string, string] {
+  return [offer.earliestStart, offer.id];
+}
+
+/** Rejects filters that cannot be meant, naming the field and the rule broken. */
+export function validateFilter(filter: CapacitySearchFilter): void {
+  if (filter.procedureCode != null) requireKvaCode("filter.procedureCode", filter.procedureCode);
+  filter.regionCodes?.forEach((code, index) => requireRegionCode(`filter.regionCodes[${index}]`, code));
+  if (filter.healthcareRegionCode != null) requireHealthcareRegionCode("filter.healthcareRegionCode", filter.healthcareRegionCode);
+  filter.providerIds?.forEach((id, index) => {
+    if (!isUuid(id)) throw badUserInput(`filter.providerIds[${index}]`, "ID_FORMAT", `"${id}" is not a provider id (UUID)`);
+  });
+  if (filter.minAvailableSlots != null && filter.minAvailableSlots < 1) {
+    throw badUserInput("filter.minAvailableSlots", "POSITIVE", `must be at least 1, got ${filter.minAvailableSlots}`);
+  }
+  if (filter.maxExpectedWaitDays != null && filter.maxExpectedWaitDays < 0) {
+    throw badUserInput("filter.maxExpectedWaitDays", "NOT_NEGATIVE", `must be 0 or more, got ${filter.maxExpectedWaitDays}`);
+  }
+}
+
+/**
+ * Free-capacity search. Listed are open offers whose window has not ended and that have a free
+ * slot; ordered by earliest start, then id, which is stable under paging because the cursor is
+ * that pair (keyset pagination: page 500 costs what page 1 costs).
+ */
+export class CapacitySearch {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async search(
+    filter: CapacitySearchFilter,
+    page: Page<OfferPosition>,
+    today: string,
+  ): Promise<{ rows: CapacityOffer[]; totalCount: number }> {
+    validateFilter(filter);
+    const matching = this.matching(filter, today);
+    const pageQuery = matching.clone().orderBy("o.earliest_start", "ASC").addOrderBy("o.id", "ASC").limit(page.first + 1);
+    if (page.after) {
+      pageQuery.andWhere("(o.earliest_start, o.id) > (:afterStart, :afterId)", {
+        afterStart: page.after.earliestStart,
+        afterId: page.after.id,
+      });
+    }
+    // Sequential on purpose: one request never runs two statements at once on the pool's behalf.
+    const rows = await pageQuery.getMany();
+    const totalCount = await matching.getCount();
+    return { rows, totalCount };
+  }
+
+  private matching(filter: CapacitySearchFilter, today: string): SelectQueryBuilder<CapacityOffer> {
+    const q = this.dataSource
+      .getRepository(CapacityOffer)
+      .createQueryBuilder("o")
+      .where("o.status = :open", { open: OfferStatus.OPEN })
+      .andWhere("o.valid_until >= :today", { today })
+      .andWhere("o.total_slots - o.reserved_slots >= :minSlots", { minSlots: filter.minAvailableSlots ?? 1 });
+    if (filter.specialty) q.andWhere("o.specialty = :specialty", { specialty: filter.specialty });
+    if (filter.procedureCode) q.andWhere("o.procedure_code = :procedureCode", { procedureCode: filter.procedureCode });
+    if (filter.visitType) q.andWhere("o.visit_type = :visitType", { visitType: filter.visitType });
+    if (filter.providerIds?.length) q.andWhere("o.provider_id IN (:...providerIds)", { providerIds: filter.providerIds });
+    if (filter.startsOnOrBefore) q.andWhere("o.earliest_start <= :startsBy", { startsBy: filter.startsOnOrBefore });
+    if (filter.maxExpectedWaitDays != null) q.andWhere("o.expected_wait_days <= :maxWait", { maxWait: filter.maxExpectedWaitDays });
+    if (filter.regionCodes?.length || filter.providerKind || filter.healthcareRegionCode) {
+      q.innerJoin(Provider, "p", "p.id = o.provider_id");
+      if (filter.regionCodes?.length) q.andWhere("p.region_code IN (:...regionCodes)", { regionCodes: filter.regionCodes });
+      if (filter.providerKind) q.andWhere("p.kind = :kind", { kind: filter.providerKind });
+      if (filter.healthcareRegionCode) {
+        // A provider belongs to a healthcare region through its region, limited to the member
+        // municipalities where the membership is partial (Region Halland).
+        q.andWhere(
+          `EXISTS (SELECT 1 FROM capacity.healthcare_region_member m
+                    WHERE m.healthcare_region_code = :hrCode AND m.region_code = p.region_code
+                      AND (m.municipality_codes IS NULL OR p.municipality_code = ANY (m.municipality_codes)))`,
+          { hrCode: filter.healthcareRegionCode },
+        );
+      }
+    }
+    return q;
+  }
+}

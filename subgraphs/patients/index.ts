@@ -1,0 +1,4 @@
+import { runSubgraphStandalone } from "../shared/subgraph";
+import { patientsSubgraph } from "./subgraph";
+
+runSubgraphStandalone(patientsSubgraph);

@@ -1,0 +1,4 @@
+import { runSubgraphStandalone } from "../shared/subgraph";
+import { referralsSubgraph } from "./subgraph";
+
+runSubgraphStandalone(referralsSubgraph);

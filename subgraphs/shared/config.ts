@@ -1,0 +1,89 @@
+import { StartupError } from "./errors";
+import { isRegionCode } from "./domain/regions";
+
+/** The four subgraphs, in the order the hub starts them. */
+export const SUBGRAPH_NAMES = ["patients", "capacity", "agreements", "referrals"] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
+  patients: 4001,
+  capacity: 4002,
+  agreements: 4003,
+  referrals: 4004,
+};
+
+export type SeedMode = "demo" | "reference" | "none";
+
+export interface HubConfig {
+  /** Interface every server binds to. Loopback by default: nothing is exposed by accident. */
+  host: string;
+  gatewayPort: number;
+  subgraphPorts: Record<SubgraphName, number>;
+  /** Where the gateway reaches each subgraph (defaults to host and port above). */
+  subgraphUrls: Record<SubgraphName, string>;
+  /** An external PostgreSQL; when absent, `npm start` runs an embedded one. */
+  databaseUrl: string | undefined;
+  /** County code of the region this node belongs to ("13" = Region Halland). */
+  regionCode: string;
+  production: boolean;
+  /** What `npm start` seeds on a database's first start: demo data never in production. */
+  seedMode: SeedMode;
+  introspection: boolean;
+  embeddedPostgres: { dataDir: string | undefined; port: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new StartupError(`${name} must be a port number (0-65535), got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
+  if (["0", "false", "no"].includes(raw.toLowerCase())) return false;
+  throw new StartupError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** Reads and checks the hub's settings; a bad value is a one-line StartupError. */
+export function loadConfig(env: Env = process.env): HubConfig {
+  const host = env.HOST || "127.0.0.1";
+  const production = env.NODE_ENV === "production";
+  const regionCode = env.HUB_REGION_CODE || "13";
+  if (!isRegionCode(regionCode)) {
+    throw new StartupError(`HUB_REGION_CODE must be one of the 21 county codes ("01".."25"), got "${regionCode}"`);
+  }
+  const seedMode = (env.HUB_SEED || (production ? "reference" : "demo")) as SeedMode;
+  if (!["demo", "reference", "none"].includes(seedMode)) {
+    throw new StartupError(`HUB_SEED must be demo, reference or none, got "${seedMode}"`);
+  }
+  if (production && seedMode === "demo") {
+    throw new StartupError("HUB_SEED=demo loads synthetic patients and is refused when NODE_ENV=production");
+  }
+  const subgraphPorts = {} as Record<SubgraphName, number>;
+  const subgraphUrls = {} as Record<SubgraphName, string>;
+  for (const name of SUBGRAPH_NAMES) {
+    const key = name.toUpperCase();
+    subgraphPorts[name] = port(env, `${key}_PORT`, DEFAULT_SUBGRAPH_PORTS[name]);
+    subgraphUrls[name] = env[`${key}_URL`] || `http://${host}:${subgraphPorts[name]}/graphql`;
+  }
+  return {
+    host,
+    gatewayPort: port(env, "PORT", 4000),
+    subgraphPorts,
+    subgraphUrls,
+    databaseUrl: env.DATABASE_URL || undefined,
+    regionCode,
+    production,
+    seedMode,
+    introspection: flag(env, "GRAPHQL_INTROSPECTION", !production),
+    embeddedPostgres: { dataDir: env.HUB_PG_DATA || undefined, port: port(env, "HUB_PG_PORT", 54329) },
+  };
+}

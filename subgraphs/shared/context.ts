@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import { IncomingMessage } from "node:http";
+import { stockholmDate } from "./domain/calendar";
+
+/**
+ * What every subgraph's request context holds: a request id that ties log lines (and, later,
+ * audit records) of one request together, and the calendar date the request is answered for, so
+ * that every resolver of one request agrees on what "today" is.
+ */
+export interface BaseRequestContext {
+  requestId: string;
+  today: string;
+  /** County code of the region this hub node belongs to. */
+  hubRegionCode: string;
+}
+
+export function baseContext(req: IncomingMessage | undefined, hubRegionCode: string): BaseRequestContext {
+  const forwarded = req?.headers["x-request-id"];
+  const requestId = typeof forwarded === "string" && /^[\w-]{1,64}$/.test(forwarded) ? forwarded : randomUUID();
+  return { requestId, today: stockholmDate(), hubRegionCode };
+}

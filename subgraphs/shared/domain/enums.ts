@@ -1,0 +1,11 @@
+/** Who runs a care provider: one of the regions, or a private company. */
+export enum ProviderKind {
+  PUBLIC = "PUBLIC",
+  PRIVATE = "PRIVATE",
+}
+
+/** The two 90-day steps of the care guarantee: a first visit, or a treatment/operation. */
+export enum VisitType {
+  FIRST_VISIT = "FIRST_VISIT",
+  TREATMENT = "TREATMENT",
+}

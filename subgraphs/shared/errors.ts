@@ -1,0 +1,26 @@
+import { GraphQLError } from "graphql";
+
+/**
+ * The hub's error vocabulary. Every error a client can act on carries `extensions.code`, and
+ * input errors also name the argument (`field`, a path such as "filter.procedureCode") and the
+ * rule it broke, so that another region's integration can react without parsing English.
+ */
+export type ErrorCode = "BAD_USER_INPUT" | "FORBIDDEN" | "CONFLICT" | "NOT_FOUND";
+
+export function badUserInput(field: string, rule: string, message: string): GraphQLError {
+  return new GraphQLError(`${field}: ${message}`, {
+    extensions: { code: "BAD_USER_INPUT", field, rule },
+  });
+}
+
+export function conflict(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code: "CONFLICT" } });
+}
+
+/**
+ * A start-up problem the operator can fix (port taken, database unreachable, bad setting). The
+ * entry points print its message as one line and exit, without a stack trace.
+ */
+export class StartupError extends Error {
+  override readonly name = "StartupError";
+}

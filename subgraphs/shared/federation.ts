@@ -1,0 +1,51 @@
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import { GraphQLResolveInfo, GraphQLSchema, parse } from "graphql";
+import { buildSchema, createResolversMap, NonEmptyArray } from "type-graphql";
+
+/** The Federation 2 spec every subgraph links; one place to move all of them to a newer version. */
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
+
+/** `__resolveReference` for an entity type: the representation the gateway sends → the entity or null. */
+export type ReferenceResolver<TContext> = (
+  representation: Record<string, unknown>,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => unknown;
+
+export interface FederatedSchemaOptions<TContext> {
+  resolvers: NonEmptyArray<Function>;
+  /** Entity types this subgraph only extends or references, which no resolver returns directly. */
+  orphanedTypes?: Function[];
+  /** Keyed by GraphQL type name. */
+  referenceResolvers?: Record<string, ReferenceResolver<TContext>>;
+}
+
+export interface FederatedSchema {
+  schema: GraphQLSchema;
+  /** The subgraph's SDL with federation directives, as composed into the supergraph. */
+  sdl: string;
+}
+
+/**
+ * type-graphql schema → subgraph schema. graphql-js's printSchema drops directive usages such as
+ * `@key`, so the SDL is printed with them; reference resolvers must be handed to
+ * buildSubgraphSchema itself, since resolvers added afterwards are never consulted for `_entities`.
+ */
+export async function buildFederatedSchema<TContext>(options: FederatedSchemaOptions<TContext>): Promise<FederatedSchema> {
+  const typeGraphQLSchema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes,
+    // Federation directives are declared by @link, not in the type-graphql schema.
+    skipCheck: true,
+    validate: false,
+  });
+  const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphQLSchema)}\n`;
+  const resolvers = createResolversMap(typeGraphQLSchema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...resolvers[typeName], __resolveReference: resolveReference };
+  }
+  const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers: resolvers as never });
+  return { schema, sdl };
+}

@@ -1,0 +1,131 @@
+import http, { IncomingMessage, ServerResponse } from "node:http";
+import { AddressInfo } from "node:net";
+import { ApolloServer, BaseContext, HeaderMap } from "@apollo/server";
+import { StartupError } from "./errors";
+
+/**
+ * A plain Node HTTP front for Apollo Server, shared by the subgraphs and the gateway: `/graphql`
+ * for operations and `/health` for readiness. Written out rather than using a web framework because
+ * it is small, it keeps the hot path short, and the same server later carries the graphql-ws
+ * upgrade on the same URL.
+ */
+export interface HealthReport {
+  ready: boolean;
+  [detail: string]: unknown;
+}
+
+export interface HttpFrontOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage) => Promise<TContext>;
+  health: () => Promise<HealthReport>;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+const GRAPHQL_PATH = "/graphql";
+
+/**
+ * Attaches the hub's routes to an HTTP server. The server is created first (by the caller) because
+ * Apollo's drain plugin needs it before Apollo Server exists.
+ */
+export function serveGraphQL<TContext extends BaseContext>(server: http.Server, options: HttpFrontOptions<TContext>): void {
+  const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: Error) => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
+      else res.destroy(error);
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/health") {
+      const report = await options.health().catch((error: Error) => ({ ready: false, error: error.message }));
+      sendJson(res, report.ready ? 200 : 503, { status: report.ready ? "ready" : "starting", ...report });
+      return;
+    }
+    if (url.pathname !== GRAPHQL_PATH) {
+      sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }] });
+      return;
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (body === TOO_LARGE) {
+      sendJson(res, 413, { errors: [{ message: `Request body larger than ${maxBodyBytes} bytes` }] });
+      return;
+    }
+    let parsedBody: unknown;
+    if (req.method === "POST") {
+      try {
+        parsedBody = body.length > 0 ? JSON.parse(body) : undefined;
+      } catch {
+        sendJson(res, 400, { errors: [{ message: "Request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+        return;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const response = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body: parsedBody },
+      context: () => options.context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
+const TOO_LARGE = Symbol("too large");
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | typeof TOO_LARGE> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(tooLarge ? TOO_LARGE : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(payload));
+}
+
+/**
+ * Listens and resolves with the bound port (port 0 picks a free one, as tests do). A taken port is
+ * a one-line StartupError naming the component and the setting to change.
+ */
+export function listen(server: http.Server, port: number, host: string, component: string, portSetting: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.removeListener("listening", onListening);
+      if (error.code === "EADDRINUSE") {
+        reject(new StartupError(`${component}: port ${port} on ${host} is already in use; set ${portSetting} to a free port`));
+      } else if (error.code === "EACCES") {
+        reject(new StartupError(`${component}: not allowed to listen on port ${port}; set ${portSetting} to a port above 1024`));
+      } else {
+        reject(new StartupError(`${component}: cannot listen on ${host}:${port}: ${error.message}`));
+      }
+    };
+    const onListening = () => {
+      server.removeListener("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, host);
+  });
+}

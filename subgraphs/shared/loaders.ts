@@ -1,0 +1,43 @@
+import DataLoader from "dataloader";
+
+/**
+ * DataLoader helpers. Every entity reference and list-of-children field goes through one of these,
+ * so a page of N results costs a fixed number of SQL statements, not N. Loaders live for one
+ * request (they are built in the request context), so nothing is cached across callers.
+ */
+
+/** One entity per key; null where none exists (reference resolvers answer null for unknown ids). */
+export function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (value: V) => K): DataLoader<K, V | null> {
+  return new DataLoader<K, V | null>(async (keys) => {
+    const found = new Map<K, V>();
+    for (const value of await fetch(keys)) found.set(keyOf(value), value);
+    return keys.map((key) => found.get(key) ?? null);
+  });
+}
+
+/** The children of each key, in the order `fetch` returns them; an empty list where there are none. */
+export function childrenByKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, parentOf: (value: V) => K): DataLoader<K, V[]> {
+  return new DataLoader<K, V[]>(async (keys) => {
+    const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
+    for (const value of await fetch(keys)) groups.get(parentOf(value))?.push(value);
+    return keys.map((key) => groups.get(key)!);
+  });
+}
+
+/** Loads many keys and keeps the entities found, in key order; a failed batch fails the field. */
+export async function loadExisting<K, V>(loader: DataLoader<K, V | null>, keys: readonly K[]): Promise<V[]> {
+  const values = await loader.loadMany(keys);
+  return values.filter((value): value is V => {
+    if (value instanceof Error) throw value;
+    return value !== null;
+  });
+}
+
+/** Loads the children of many keys at once (one batch), keeping key order; a failed batch throws. */
+export async function loadChildren<K, V>(loader: DataLoader<K, V[]>, keys: readonly K[]): Promise<V[][]> {
+  const values = await loader.loadMany(keys);
+  return values.map((value) => {
+    if (value instanceof Error) throw value;
+    return value;
+  });
+}

@@ -1,0 +1,111 @@
+import { ClassType, Field, Int, ObjectType, Directive } from "type-graphql";
+import { badUserInput } from "./errors";
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Relay page information, shared by every connection in the supergraph. */
+@ObjectType({ description: "Where a page sits in its result list (Relay cursor connections)." })
+@Directive("@shareable")
+export class PageInfo {
+  @Field({ description: "Whether more results follow this page; fetch them with `after: endCursor`." })
+  hasNextPage: boolean;
+
+  @Field({ description: "Whether results precede this page (true when the page was asked for with `after`)." })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the first edge of the page, null for an empty page." })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the last edge of the page, null for an empty page." })
+  endCursor: string | null;
+}
+
+export interface Page<TPosition> {
+  first: number;
+  after: TPosition | undefined;
+}
+
+/**
+ * Checks `first`/`after`. Cursors are opaque to clients (base64url JSON) but are checked strictly
+ * here: a cursor from another list, or a tampered one, is BAD_USER_INPUT, never a server error.
+ */
+export function parsePage<TPosition>(
+  first: number | null | undefined,
+  after: string | null | undefined,
+  readPosition: (payload: unknown) => TPosition | undefined,
+): Page<TPosition> {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0) {
+    throw badUserInput("first", "PAGE_SIZE_NOT_NEGATIVE", `must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${size}`);
+  }
+  if (size > MAX_PAGE_SIZE) {
+    throw badUserInput("first", "PAGE_SIZE_MAXIMUM", `must be at most ${MAX_PAGE_SIZE}, got ${size}`);
+  }
+  if (after === null || after === undefined) return { first: size, after: undefined };
+  let position: TPosition | undefined;
+  try {
+    position = readPosition(JSON.parse(Buffer.from(after, "base64url").toString("utf8")));
+  } catch {
+    position = undefined;
+  }
+  if (position === undefined) {
+    throw badUserInput("after", "CURSOR_INVALID", "is not a cursor of this list; use a cursor returned by this query");
+  }
+  return { first: size, after: position };
+}
+
+export function encodeCursor(payload: unknown): string {
+  return Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+}
+
+/** A page of rows → edges and page info. `rows` holds up to `first + 1` rows: the extra one says a next page exists. */
+export function toConnection<TRow, TPosition>(
+  rows: TRow[],
+  page: Page<TPosition>,
+  totalCount: number,
+  cursorOf: (row: TRow) => unknown,
+): { totalCount: number; edges: Array<{ cursor: string; node: TRow }>; pageInfo: PageInfo } {
+  const hasNextPage = rows.length > page.first;
+  const edges = rows.slice(0, page.first).map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  return {
+    totalCount,
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: page.after !== undefined,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+/**
+ * Relay connection types for a node type: `<Name>Connection` with `<Name>Edge`s. type-graphql
+ * needs a class per GraphQL type, so this builds the pair.
+ */
+export function Connection<TNode extends object>(nodeType: ClassType<TNode>, name: string, description: string) {
+  @ObjectType(`${name}Edge`, { description: `One ${description} in a page, with its cursor.` })
+  class Edge {
+    @Field({ description: "Opaque position of this edge; pass it as `after` to continue after it." })
+    cursor: string;
+
+    @Field(() => nodeType, { description: `The ${description}.` })
+    node: TNode;
+  }
+
+  // Not emitted itself: type-graphql 2 only emits types reachable from resolvers, and resolvers
+  // return the concrete subclass.
+  @ObjectType()
+  abstract class ConnectionType {
+    @Field(() => Int, { description: "Number of results matching the filter, across all pages." })
+    totalCount: number;
+
+    @Field(() => [Edge], { description: "The results of this page, in order." })
+    edges: Edge[];
+
+    @Field(() => PageInfo, { description: "Paging information." })
+    pageInfo: PageInfo;
+  }
+  return ConnectionType;
+}

@@ -1,0 +1,33 @@
+import { isKvaCode } from "./domain/kva";
+import { HEALTHCARE_REGIONS, isHealthcareRegionCode, isRegionCode } from "./domain/regions";
+import { badUserInput } from "./errors";
+
+/**
+ * Checks at the edge for the identifiers every subgraph accepts. Each names the argument it
+ * checks, so the client learns which input broke which rule.
+ */
+export function requireRegionCode(field: string, code: string): string {
+  if (!isRegionCode(code)) {
+    throw badUserInput(field, "REGION_CODE_UNKNOWN", `"${code}" is not one of the 21 county codes ("01".."25")`);
+  }
+  return code;
+}
+
+export function requireHealthcareRegionCode(field: string, code: string): string {
+  if (!isHealthcareRegionCode(code)) {
+    const known = HEALTHCARE_REGIONS.map((h) => h.code).join(", ");
+    throw badUserInput(field, "HEALTHCARE_REGION_CODE_UNKNOWN", `"${code}" is not a healthcare region code (${known})`);
+  }
+  return code;
+}
+
+export function requireKvaCode(field: string, code: string): string {
+  if (!isKvaCode(code)) {
+    throw badUserInput(
+      field,
+      "KVA_CODE_FORMAT",
+      `"${code}" is not a KVÅ code (three letters and two digits such as NFB49, or two letters and three digits)`,
+    );
+  }
+  return code;
+}

@@ -1,0 +1,19 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { EmbeddedPostgres } from "../../subgraphs/shared/db/embedded-postgres";
+import { freePort } from "./ports";
+
+/**
+ * One real PostgreSQL server for the whole test run, in a throwaway folder under the system temp
+ * directory (as root, the server runs as the postgres user, which can write there). Test files
+ * get their own databases on it (see database.ts).
+ */
+export default async function globalSetup(): Promise<void> {
+  const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-test-pg-"));
+  fs.chmodSync(baseDir, 0o755);
+  const server = new EmbeddedPostgres({ baseDir, port: await freePort(), fast: true });
+  await server.start();
+  process.env.TEST_PG_ADMIN_URL = server.adminUrl;
+  (globalThis as Record<string, unknown>).__testPostgres = { server, baseDir };
+}

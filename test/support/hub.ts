@@ -1,0 +1,50 @@
+import { loadConfig } from "../../subgraphs/shared/config";
+import { Hub, startHub } from "../../gateway/hub";
+import { createTestDatabase } from "./database";
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+}
+
+export interface TestHub {
+  hub: Hub;
+  url: string;
+  /** Sends an operation through the gateway, as another region's system would. */
+  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse<T>;
+}
+
+/**
+ * The whole hub (four subgraphs and the gateway, each on its own free port) on a fresh copy of the
+ * seeded test database. `env` overrides settings as the environment would.
+ */
+export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({
+    PORT: "0",
+    PATIENTS_PORT: "0",
+    CAPACITY_PORT: "0",
+    AGREEMENTS_PORT: "0",
+    REFERRALS_PORT: "0",
+    HUB_SEED: "none",
+    LOG_LEVEL: "error",
+    ...env,
+  });
+  const hub = await startHub(config, databaseUrl);
+  return {
+    hub,
+    url: hub.gateway.url,
+    query: (query, variables) => postGraphQL(hub.gateway.url, query, variables),
+    stop: () => hub.stop(),
+  };
+}
