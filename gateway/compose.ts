@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { composeServices } from "@apollo/composition";
-import { parse } from "graphql";
+import { GraphQLSchema, parse } from "graphql";
 import { loadConfig, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
 import { projectRoot } from "../subgraphs/shared/paths";
 import { SUBGRAPHS } from "./subgraphs";
@@ -12,6 +12,8 @@ export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, "supergraph.graphql");
 export interface Composition {
   subgraphSdl: Record<SubgraphName, string>;
   supergraphSdl: string;
+  /** The schema clients see through the gateway. */
+  apiSchema: GraphQLSchema;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function composeSupergraph(): Promise<Composition> {
   if (result.errors?.length || !result.supergraphSdl) {
     throw new Error(`composition failed:\n${(result.errors ?? []).map((e) => `- ${e.message}`).join("\n")}`);
   }
-  return { subgraphSdl, supergraphSdl: `${result.supergraphSdl.trim()}\n` };
+  return { subgraphSdl, supergraphSdl: `${result.supergraphSdl.trim()}\n`, apiSchema: result.schema.toAPISchema().toGraphQLJSSchema() };
 }
 
 export function writeComposition(composition: Composition): string[] {

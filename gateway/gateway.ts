@@ -3,6 +3,7 @@ import http from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { GraphQLError } from "graphql";
 import { commonApolloOptions } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
 import { baseContext, BaseRequestContext } from "../subgraphs/shared/context";
@@ -21,10 +22,26 @@ export interface GatewayOptions {
   supergraphSdl?: string;
 }
 
-/** Forwards the request id so that one request's log lines in every subgraph can be joined. */
+type FetchResponse = Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0];
+
 class SubgraphDataSource extends RemoteGraphQLDataSource<BaseRequestContext> {
+  /** Forwards the request id so that one request's log lines in every subgraph can be joined. */
   override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<BaseRequestContext>["willSendRequest"]>>[0]) {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
+  }
+
+  /**
+   * A subgraph answers some client errors with HTTP 400 and a GraphQL body (e.g. a variable its
+   * scalar rejects, such as an impossible Date). Relay that error with its code instead of a bare
+   * "400: Bad Request", so the client learns what was wrong.
+   */
+  override async errorFromResponse(response: FetchResponse): Promise<GraphQLError> {
+    const body = await this.parseBody(response).catch(() => undefined);
+    const first = (body as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> } | undefined)?.errors?.[0];
+    if (response.status === 400 && typeof first?.message === "string" && typeof first.extensions?.code === "string") {
+      return new GraphQLError(first.message, { extensions: first.extensions });
+    }
+    return super.errorFromResponse(response);
   }
 }
 

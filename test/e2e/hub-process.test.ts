@@ -1,0 +1,124 @@
+import { ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { projectRoot } from "../../subgraphs/shared/paths";
+import { freePort } from "../support/ports";
+import { postGraphQL } from "../support/hub";
+
+/**
+ * `npm start` as a user runs it: the compiled hub as its own process (npm test builds it first),
+ * on an embedded PostgreSQL in a folder of its own.
+ */
+const HUB = path.join(projectRoot(), "dist", "gateway", "hub.js");
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(env: Record<string, string>): Run {
+  if (!fs.existsSync(HUB)) throw new Error(`${HUB} is missing: run the tests with npm test, which builds first`);
+  const child = spawn(process.execPath, [HUB], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (chunk) => (out += chunk));
+  child.stderr!.on("data", (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function ports(): Promise<Record<string, string>> {
+  const names = ["PORT", "PATIENTS_PORT", "CAPACITY_PORT", "AGREEMENTS_PORT", "REFERRALS_PORT"];
+  const env: Record<string, string> = {};
+  for (const name of names) env[name] = String(await freePort());
+  return env;
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("the hub as a process (npm start)", () => {
+  it("explains an unreachable DATABASE_URL in one line and exits", async () => {
+    const hub = run({ ...(await ports()), DATABASE_URL: "postgres://hub:secret@127.0.0.1:1/care_hub" });
+    expect(await hub.exited).toBe(1);
+    const lines = hub.stderr().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^hub: cannot connect to PostgreSQL at postgres:\/\/hub:\*\*\*@127\.0\.0\.1:1\/care_hub: connection refused/);
+    expect(hub.stderr()).not.toContain("secret");
+  });
+
+  it("explains a port in use in one line and exits", async () => {
+    const env = await ports();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(Number(env.PORT), "127.0.0.1", resolve));
+    try {
+      const hub = run({ ...env, DATABASE_URL: "postgres://hub@127.0.0.1:1/care_hub" });
+      expect(await hub.exited).toBe(1);
+      expect(hub.stderr().trim()).toBe(`hub: gateway: port ${env.PORT} on 127.0.0.1 is already in use; set PORT to a free port`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("explains a bad setting in one line and exits", async () => {
+    const hub = run({ HUB_REGION_CODE: "99" });
+    expect(await hub.exited).toBe(1);
+    expect(hub.stderr().trim()).toBe('hub: HUB_REGION_CODE must be one of the 21 county codes ("01".."25"), got "99"');
+  });
+
+  it("starts on an embedded PostgreSQL, serves, stops cleanly on Ctrl-C and keeps its data across a restart", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-start-"));
+    fs.chmodSync(dataDir, 0o755);
+    try {
+      const env: Record<string, string> = { ...(await ports()), HUB_PG_DATA: dataDir, HUB_PG_PORT: String(await freePort()) };
+      const gateway = `http://127.0.0.1:${env.PORT}`;
+
+      const first = run(env);
+      await waitFor(() => first.stdout().includes("Press Ctrl-C to stop."), "the hub to report ready");
+      expect(first.stdout()).toContain(`GraphQL:    ${gateway}/graphql`);
+      expect(first.stdout()).toContain("seeded: capacity reference data");
+      expect((await fetch(`${gateway}/health`)).status).toBe(200);
+      const answer = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`);
+      expect(answer.data.freeCapacity.totalCount).toBeGreaterThan(0);
+      const postgresPid = Number(fs.readFileSync(path.join(dataDir, "pgdata", "postmaster.pid"), "utf8").split("\n")[0]);
+      expect(isAlive(postgresPid)).toBe(true);
+
+      // A terminal's Ctrl-C reaches the hub twice when it runs under npm: once from the terminal,
+      // once forwarded by npm. Both together still mean one orderly shutdown.
+      first.child.kill("SIGINT");
+      first.child.kill("SIGINT");
+      expect(await first.exited).toBe(0);
+      expect(isAlive(postgresPid)).toBe(false);
+      expect(fs.existsSync(path.join(dataDir, "pgdata", "postmaster.pid"))).toBe(false);
+      expect(fs.readFileSync(path.join(dataDir, "postgres.log"), "utf8")).toContain("database system is shut down");
+
+      const second = run(env);
+      await waitFor(() => second.stdout().includes("Press Ctrl-C to stop."), "the restarted hub to report ready");
+      expect(second.stdout()).not.toContain("seeded:");
+      const again = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`);
+      expect(again.data.freeCapacity.totalCount).toBe(answer.data.freeCapacity.totalCount);
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
