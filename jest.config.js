@@ -1,20 +1,9 @@
 /** @type {import('jest').Config} */
-const swc = [
-  "@swc/jest",
-  {
-    jsc: {
-      parser: { syntax: "typescript", decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: "es2022",
-    },
-    module: { type: "commonjs" },
-  },
-];
-
 module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": swc },
+  // Transpile only: `npm test` type-checks everything with tsc before jest runs.
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
   testEnvironment: "node",
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { freePort } from "../support/ports";
+import { createEmptyDatabase } from "../support/database";
 import { postGraphQL } from "../support/hub";
 
 /**
@@ -82,6 +83,20 @@ describe("the hub as a process (npm start)", () => {
     const hub = run({ HUB_REGION_CODE: "99" });
     expect(await hub.exited).toBe(1);
     expect(hub.stderr().trim()).toBe('hub: HUB_REGION_CODE must be one of the 21 county codes ("01".."25"), got "99"');
+  });
+
+  it("uses the PostgreSQL named by DATABASE_URL, migrating and seeding an empty database", async () => {
+    const env = await ports();
+    const hub = run({ ...env, DATABASE_URL: await createEmptyDatabase() });
+    try {
+      await waitFor(() => hub.stdout().includes("Press Ctrl-C to stop."), "the hub to report ready");
+      expect(hub.stdout()).toContain("Database:   DATABASE_URL, seeded: capacity reference data, capacity demo data");
+      const answer = await postGraphQL(`http://127.0.0.1:${env.PORT}/graphql`, `{ regions { code } }`);
+      expect(answer.data.regions).toHaveLength(21);
+    } finally {
+      hub.child.kill("SIGTERM");
+      expect(await hub.exited).toBe(0);
+    }
   });
 
   it("starts on an embedded PostgreSQL, serves, stops cleanly on Ctrl-C and keeps its data across a restart", async () => {

@@ -1,0 +1,45 @@
+import { startTestHub, TestHub } from "../support/hub";
+
+/** Readiness reflects the subgraphs; the node's own region is configuration, not code. */
+describe("/health", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub();
+  });
+  afterAll(() => hub?.stop());
+
+  it("answers 200 with every subgraph ready", async () => {
+    const response = await fetch(hub.url.replace(/\/graphql$/, "/health"));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: "ready",
+      ready: true,
+      subgraphs: { patients: "ready", capacity: "ready", agreements: "ready", referrals: "ready" },
+    });
+  });
+
+  it("answers 503 naming the subgraph that is down, and the rest of the graph keeps answering", async () => {
+    await hub.hub.subgraphs.referrals.stop();
+    const response = await fetch(hub.url.replace(/\/graphql$/, "/health"));
+    expect(response.status).toBe(503);
+    const report = (await response.json()) as Record<string, any>;
+    expect(report.ready).toBe(false);
+    expect(report.subgraphs.referrals).toMatch(/^unreachable/);
+    expect(report.subgraphs.capacity).toBe("ready");
+    const { data, errors } = await hub.query(`{ freeCapacity(first: 1) { totalCount } }`);
+    expect(errors).toBeUndefined();
+    expect(data.freeCapacity.totalCount).toBeGreaterThan(0);
+  });
+});
+
+describe("the node's own region", () => {
+  it("follows HUB_REGION_CODE", async () => {
+    const skane = await startTestHub({ HUB_REGION_CODE: "12" });
+    try {
+      const { data } = await skane.query(`{ hubRegion { code name healthcareRegion { code } } }`);
+      expect(data.hubRegion).toEqual({ code: "12", name: "Region Skåne", healthcareRegion: { code: "SODRA" } });
+    } finally {
+      await skane.stop();
+    }
+  });
+});
