@@ -2,8 +2,23 @@
 module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  // Transpile only: `npm test` type-checks everything with tsc before jest runs.
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  // Transpile only (isolatedModules): `npm test` type-checks everything with tsc before jest runs.
+  transform: {
+    "^.+\\.ts$": [
+      "ts-jest",
+      {
+        tsconfig: {
+          target: "ES2022",
+          module: "commonjs",
+          esModuleInterop: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          useDefineForClassFields: false,
+          isolatedModules: true,
+        },
+      },
+    ],
+  },
   testEnvironment: "node",
   globalSetup: "<rootDir>/test/support/global-setup.ts",
   globalTeardown: "<rootDir>/test/support/global-teardown.ts",
