@@ -7,7 +7,7 @@ import { HubConfig, loadConfig, SUBGRAPH_NAMES, SubgraphName } from "../subgraph
 import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { REGIONS } from "../subgraphs/shared/domain/regions";
 import { connect, describeConnectError, migrate } from "../subgraphs/shared/db/data-source";
-import { EmbeddedPostgres, reachableByServerUser } from "../subgraphs/shared/db/embedded-postgres";
+import { EmbeddedPostgres, reachableByServerUser, SHARED_BINARY_DIR } from "../subgraphs/shared/db/embedded-postgres";
 import { StartupError } from "../subgraphs/shared/errors";
 import { listen } from "../subgraphs/shared/http";
 import { logger } from "../subgraphs/shared/log";
@@ -95,7 +95,7 @@ export function defaultEmbeddedDataDir(): string {
   const local = path.join(projectRoot(), ".data", "postgres");
   if (reachableByServerUser(local)) return local;
   const id = createHash("sha1").update(projectRoot()).digest("hex").slice(0, 12);
-  return path.join("/var/lib/care-brokering-hub", id);
+  return path.join(SHARED_BINARY_DIR, id);
 }
 
 /** Fails fast, before anything starts, when a configured port is taken. */

