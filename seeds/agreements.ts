@@ -1,11 +1,18 @@
 import { DataSource } from "typeorm";
-import { Agreement, AgreementParty, PriceList, PriceListEntry } from "../subgraphs/agreements/entities/agreement.entity";
+import {
+  Agreement,
+  AgreementCeiling,
+  AgreementParty,
+  AgreementVersion,
+  PriceList,
+  PriceListEntry,
+} from "../subgraphs/agreements/entities/agreement.entity";
 import { AGREEMENTS, agreementId, AgreementSeed } from "./data/agreements";
 import { providerId } from "./data/providers";
 import { seedId } from "./ids";
 import { insertMissing, runSeedStep } from "./run";
 
-/** Demo agreements with a price list per year, relative to the year of `today`. */
+/** Demo agreements (first versions, price lists per year, ceilings), relative to the year of `today`. */
 export function seedAgreementsDemo(dataSource: DataSource, today: string): Promise<boolean> {
   const year = Number(today.slice(0, 4));
   return runSeedStep(dataSource, "demo-v1", async (manager) => {
@@ -19,14 +26,28 @@ export function seedAgreementsDemo(dataSource: DataSource, today: string): Promi
           name: a.name,
           validFrom: `${year + a.fromYear}-01-01`,
           validUntil: a.untilYear === undefined ? null : `${year + a.untilYear}-12-31`,
+          healthcareRegionCode: a.healthcareRegionCode ?? null,
+          providerId: a.providerKey ? providerId(a.providerKey) : null,
+          endReason: null,
+        }),
+      ),
+    );
+    await insertMissing(
+      manager,
+      AgreementVersion,
+      AGREEMENTS.map((a) =>
+        Object.assign(new AgreementVersion(), {
+          id: seedId("agreement-version", `${a.key}:1`),
+          agreementId: agreementId(a.key),
+          version: 1,
+          effectiveFrom: `${year + a.fromYear}-01-01`,
           coversAllPlannedCare: a.coversAllPlannedCare,
           coveredSpecialties: a.specialties ?? [],
           coveredProcedureCodes: a.procedures ?? [],
           referralRequired: a.referralRequired,
           paymentCommitmentRequired: a.paymentCommitmentRequired,
           sameTermsAsResidents: a.sameTermsAsResidents,
-          healthcareRegionCode: a.healthcareRegionCode ?? null,
-          providerId: a.providerKey ? providerId(a.providerKey) : null,
+          changeNote: "First version",
         }),
       ),
     );
@@ -46,6 +67,20 @@ export function seedAgreementsDemo(dataSource: DataSource, today: string): Promi
         validFrom: `${year + offset}-01-01`,
         validUntil: `${year + offset}-12-31`,
       })),
+    );
+    await insertMissing(
+      manager,
+      AgreementCeiling,
+      AGREEMENTS.flatMap((a) =>
+        (a.ceilings ?? []).map((c) => ({
+          id: seedId("ceiling", `${a.key}:${c.year}`),
+          agreementId: agreementId(a.key),
+          periodFrom: `${year + c.year}-01-01`,
+          periodUntil: `${year + c.year}-12-31`,
+          maxCases: c.maxCases,
+          procedureCodes: c.procedures ?? [],
+        })),
+      ),
     );
     await insertMissing(
       manager,

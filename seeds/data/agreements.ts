@@ -31,6 +31,8 @@ export interface AgreementSeed {
   referralRequired: boolean;
   paymentCommitmentRequired: boolean;
   sameTermsAsResidents: boolean;
+  /** Volume ceilings per calendar year, the year relative to the seed year. */
+  ceilings?: Array<{ year: number; maxCases: number; procedures?: string[] }>;
   /** Price-list name prefix; a list is seeded per year from the seed year on, prices +3 % a year. */
   priceListName: string;
   prices: PriceSeed[];
@@ -99,6 +101,10 @@ export const AGREEMENTS: readonly AgreementSeed[] = [
     providerKey: "private-kattegatt-ortopedi",
     coversAllPlannedCare: false,
     procedures: ["NFB29", "NFB39", "NFB49", "NFB99", "NGB49"],
+    ceilings: [
+      { year: 0, maxCases: 150 },
+      { year: 1, maxCases: 160 },
+    ],
     referralRequired: true,
     paymentCommitmentRequired: true,
     sameTermsAsResidents: false,
@@ -121,6 +127,10 @@ export const AGREEMENTS: readonly AgreementSeed[] = [
     providerKey: "private-vastkustens-ogon",
     coversAllPlannedCare: false,
     procedures: ["CJE20"],
+    ceilings: [
+      { year: 0, maxCases: 200, procedures: ["CJE20"] },
+      { year: 1, maxCases: 200, procedures: ["CJE20"] },
+    ],
     referralRequired: true,
     paymentCommitmentRequired: true,
     sameTermsAsResidents: false,

@@ -1,69 +1,57 @@
+import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
 import { BaseRequestContext } from "../shared/context";
-import { byKey, childrenByKey, loadChildren } from "../shared/loaders";
-import { Agreement, AgreementParty, PriceList, PriceListEntry } from "./entities/agreement.entity";
-import { AgreementFacts } from "./services/coverage";
-import DataLoader from "dataloader";
+import { byKey, childrenByKey } from "../shared/loaders";
+import {
+  Agreement,
+  AgreementCommitment,
+  AgreementParty,
+  AgreementVersion,
+  PriceList,
+  PriceListEntry,
+} from "./entities/agreement.entity";
+import { AgreementAdministration } from "./services/agreement-administration";
+import { loadAgreementFacts } from "./services/agreement-facts";
+import { AgreementFacts, AgreementKind } from "./services/coverage";
 
-/** The agreements subgraph's per-request context: batched loaders. */
+/** The agreements subgraph's per-request context: batched loaders and the administration service. */
 export function createAgreementsContext(dataSource: DataSource, base: BaseRequestContext) {
   const repo = <T extends object>(entity: new () => T) => dataSource.getRepository(entity);
-  const partiesOf = childrenByKey(
-    (ids: readonly string[]) => repo(AgreementParty).find({ where: { agreementId: In([...ids]) }, order: { regionCode: "ASC" } }),
-    (p) => p.agreementId,
-  );
-  const priceListsOf = childrenByKey(
-    (ids: readonly string[]) => repo(PriceList).find({ where: { agreementId: In([...ids]) }, order: { validFrom: "DESC" } }),
-    (l) => l.agreementId,
-  );
+  const ofAgreements = <T extends { agreementId: string }>(entity: new () => T, order: Record<string, "ASC" | "DESC">) =>
+    childrenByKey(
+      (ids: readonly string[]) => repo(entity).find({ where: { agreementId: In([...ids]) } as never, order: order as never }),
+      (row: T) => row.agreementId,
+    );
+  const partiesOf = ofAgreements(AgreementParty, { regionCode: "ASC" });
+  const versionsOf = ofAgreements(AgreementVersion, { version: "ASC" });
+  const priceListsOf = ofAgreements(PriceList, { validFrom: "DESC" });
   const entriesOf = childrenByKey(
     (ids: readonly string[]) =>
       repo(PriceListEntry).find({ where: { priceListId: In([...ids]) }, order: { procedureCode: "ASC", providingRegionCode: "ASC" } }),
     (e) => e.priceListId,
   );
-  /**
-   * Everything coverage needs for the home regions asked about in one request: the agreements they
-   * are party to, with parties and prices. Three statements however many offers a page holds.
-   */
+  /** The engine's view of the agreements of each home region asked about in the request. */
   const agreementFactsForHomeRegion = new DataLoader<string, AgreementFacts[]>(async (homeRegionCodes) => {
-    const agreements = await repo(Agreement)
-      .createQueryBuilder("a")
-      .where("EXISTS (SELECT 1 FROM agreements.agreement_party p WHERE p.agreement_id = a.id AND p.region_code IN (:...codes))", {
-        codes: [...homeRegionCodes],
-      })
-      .getMany();
-    const ids = agreements.map((a) => a.id);
-    const parties = await loadChildren(partiesOf, ids);
-    const lists = await loadChildren(priceListsOf, ids);
-    const allLists = lists.flat();
-    const entries = await loadChildren(entriesOf, allLists.map((l) => l.id));
-    const entriesByList = new Map(allLists.map((list, i) => [list.id, entries[i]]));
-    const facts = agreements.map(
-      (a, i): AgreementFacts => ({
-        id: a.id,
-        kind: a.kind,
-        name: a.name,
-        validFrom: a.validFrom,
-        validUntil: a.validUntil,
-        partyRegionCodes: parties[i].map((p) => p.regionCode),
-        providerId: a.providerId,
-        coversAllPlannedCare: a.coversAllPlannedCare,
-        specialties: a.coveredSpecialties,
-        procedureCodes: a.coveredProcedureCodes,
-        priceLists: lists[i].map((l) => ({ validFrom: l.validFrom, validUntil: l.validUntil, entries: entriesByList.get(l.id) ?? [] })),
-      }),
+    const facts = await loadAgreementFacts(dataSource.manager, { homeRegionCodes });
+    return homeRegionCodes.map((code) =>
+      facts.filter((f) => f.partyRegionCodes.includes(code) || f.kind === AgreementKind.CARE_GUARANTEE_AGREEMENT),
     );
-    return homeRegionCodes.map((code) => facts.filter((f) => f.partyRegionCodes.includes(code)));
   });
+  /** The engine's view of single agreements (for ceilings and their use). */
+  const agreementFacts = byKey((ids: readonly string[]) => loadAgreementFacts(dataSource.manager, { agreementIds: ids }), (f) => f.id);
 
   return {
     ...base,
-    repositories: { agreement: repo(Agreement) },
+    administration: new AgreementAdministration(dataSource),
+    repositories: { agreement: repo(Agreement), commitment: repo(AgreementCommitment) },
     loaders: {
       agreement: byKey((ids: readonly string[]) => repo(Agreement).findBy({ id: In([...ids]) }), (a) => a.id),
+      version: byKey((ids: readonly string[]) => repo(AgreementVersion).findBy({ id: In([...ids]) }), (v) => v.id),
       partiesOf,
+      versionsOf,
       priceListsOf,
       entriesOf,
+      agreementFacts,
       agreementFactsForHomeRegion,
     },
   };

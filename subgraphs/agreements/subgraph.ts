@@ -2,13 +2,22 @@ import "reflect-metadata";
 import "../shared/graphql-enums";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
-import { Agreement, AgreementParty, PriceList, PriceListEntry } from "./entities/agreement.entity";
+import {
+  Agreement,
+  AgreementCeiling,
+  AgreementCommitment,
+  AgreementParty,
+  AgreementVersion,
+  PriceList,
+  PriceListEntry,
+} from "./entities/agreement.entity";
 import { CapacityOfferRef } from "./entities/references.entity";
 import { AgreementsContext, createAgreementsContext } from "./loaders";
 import { AgreementsInit1795305600000 } from "./migrations/1795305600000-agreements-init";
+import { AgreementsVersionsCeilings1795392000000 } from "./migrations/1795392000000-agreements-versions-ceilings";
 import { agreementsReferences } from "./references";
-import { AgreementResolver, PriceListResolver } from "./resolvers/agreement.resolver";
-import { OfferCoverageResolver } from "./resolvers/coverage.resolver";
+import { AgreementCommitmentResolver, AgreementResolver, AgreementVersionResolver, PriceListResolver } from "./resolvers/agreement.resolver";
+import { Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
 
 /**
  * Agreements: Riksavtalet, healthcare-region pacts and private care-guarantee agreements with
@@ -16,12 +25,12 @@ import { OfferCoverageResolver } from "./resolvers/coverage.resolver";
  */
 export const agreementsSubgraph: SubgraphModule<AgreementsContext> = {
   name: "agreements",
-  entities: [Agreement, AgreementParty, PriceList, PriceListEntry],
-  migrations: [AgreementsInit1795305600000],
+  entities: [Agreement, AgreementVersion, AgreementParty, PriceList, PriceListEntry, AgreementCeiling, AgreementCommitment],
+  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000],
   buildSchema: () =>
     buildFederatedSchema<AgreementsContext>({
-      resolvers: [AgreementResolver, PriceListResolver, OfferCoverageResolver],
-      orphanedTypes: [CapacityOfferRef],
+      resolvers: [AgreementResolver, AgreementVersionResolver, AgreementCommitmentResolver, PriceListResolver, CoverageResolver, OfferCoverageResolver],
+      orphanedTypes: [CapacityOfferRef, Coverage],
       referenceResolvers: agreementsReferences,
     }),
   createContext: createAgreementsContext,

@@ -10,6 +10,7 @@ import { CapacityContext, createCapacityContext } from "./loaders";
 import { CapacityInit1795305600000 } from "./migrations/1795305600000-capacity-init";
 import { capacityReferences } from "./references";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
+import { CoverageQuestionResolver } from "./resolvers/coverage-question.resolver";
 import { ProcedureResolver } from "./resolvers/procedure.resolver";
 import { CareUnitResolver, ProviderResolver } from "./resolvers/provider.resolver";
 import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.resolver";
@@ -31,6 +32,7 @@ export const capacitySubgraph: SubgraphModule<CapacityContext> = {
         ProviderResolver,
         CareUnitResolver,
         CapacityOfferResolver,
+        CoverageQuestionResolver,
       ],
       referenceResolvers: capacityReferences,
     }),

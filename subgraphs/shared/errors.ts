@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import { Problem } from "./domain/problem";
 
 /**
  * The hub's error vocabulary. Every error a client can act on carries `extensions.code`, and
@@ -10,6 +11,15 @@ export type ErrorCode = "BAD_USER_INPUT" | "FORBIDDEN" | "CONFLICT" | "NOT_FOUND
 export function badUserInput(field: string, rule: string, message: string): GraphQLError {
   return new GraphQLError(`${field}: ${message}`, {
     extensions: { code: "BAD_USER_INPUT", field, rule },
+  });
+}
+
+/** Refuses input with the first problem as the error and every problem in `extensions.problems`. */
+export function refuseInput(problems: readonly Problem[]): void {
+  if (problems.length === 0) return;
+  const [first] = problems;
+  throw new GraphQLError(`${first.field}: ${first.message}`, {
+    extensions: { code: "BAD_USER_INPUT", field: first.field, rule: first.rule, problems },
   });
 }
 

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { Specialty } from "../../shared/graphql-enums";
-import { DateScalar } from "../../shared/scalars";
+import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { AgreementKind } from "../services/coverage";
 
 registerEnumType(AgreementKind, {
@@ -48,25 +48,9 @@ export class Agreement {
   @Column({ type: "date", name: "valid_until", nullable: true })
   validUntil: string | null;
 
-  @Field({ description: "Whether the agreement covers all planned specialised care rather than listed specialties or procedures." })
-  @Column({ type: "boolean", name: "covers_all_planned_care" })
-  coversAllPlannedCare: boolean;
-
-  @Field(() => [Specialty], { description: "Specialties covered (in full) when not all planned care is." })
-  @Column({ type: "text", array: true, name: "covered_specialties" })
-  coveredSpecialties: Specialty[];
-
-  @Column({ type: "text", array: true, name: "covered_procedure_codes" })
-  coveredProcedureCodes: string[];
-
-  @Column({ type: "boolean", name: "referral_required" })
-  referralRequired: boolean;
-
-  @Column({ type: "boolean", name: "payment_commitment_required" })
-  paymentCommitmentRequired: boolean;
-
-  @Column({ type: "boolean", name: "same_terms_as_residents" })
-  sameTermsAsResidents: boolean;
+  @Field(() => String, { nullable: true, description: "Why the agreement was ended early, when it was." })
+  @Column({ type: "text", name: "end_reason", nullable: true })
+  endReason: string | null;
 
   @Column({ type: "text", name: "healthcare_region_code", nullable: true })
   healthcareRegionCode: string | null;
@@ -88,6 +72,123 @@ export class Agreement {
         return 0;
     }
   }
+}
+
+@ObjectType({
+  description:
+    "One version of an agreement's content. A change to an agreement creates a new version from a date; commitments keep the version they were made under.",
+})
+@Entity({ name: "agreement_version" })
+export class AgreementVersion {
+  @Field(() => ID, { description: "Globally unique id (UUID)." })
+  @PrimaryColumn({ type: "uuid" })
+  id: string;
+
+  @Column({ type: "uuid", name: "agreement_id" })
+  agreementId: string;
+
+  @Field(() => Int, { description: "Version number, 1 for the first." })
+  @Column({ type: "integer" })
+  version: number;
+
+  @Field(() => DateScalar, { description: "First day this version applies; it applies until the next version's first day." })
+  @Column({ type: "date", name: "effective_from" })
+  effectiveFrom: string;
+
+  @Field({ description: "Whether the version covers all planned specialised care rather than listed specialties or procedures." })
+  @Column({ type: "boolean", name: "covers_all_planned_care" })
+  coversAllPlannedCare: boolean;
+
+  @Field(() => [Specialty], { description: "Specialties covered in full (when not all planned care is)." })
+  @Column({ type: "text", array: true, name: "covered_specialties" })
+  coveredSpecialties: Specialty[];
+
+  @Column({ type: "text", array: true, name: "covered_procedure_codes" })
+  coveredProcedureCodes: string[];
+
+  @Column({ type: "boolean", name: "referral_required" })
+  referralRequired: boolean;
+
+  @Column({ type: "boolean", name: "payment_commitment_required" })
+  paymentCommitmentRequired: boolean;
+
+  @Column({ type: "boolean", name: "same_terms_as_residents" })
+  sameTermsAsResidents: boolean;
+
+  @Field({ description: "What changed, in the words of whoever made the change." })
+  @Column({ type: "text", name: "change_note" })
+  changeNote: string;
+
+  @Field(() => DateTimeScalar, { description: "When the version was recorded." })
+  @Column({ type: "timestamptz", name: "created_at", default: () => "now()" })
+  createdAt: Date;
+}
+
+/** A volume ceiling (volymtak) of a private agreement, e.g. 200 cataract operations in 2026. */
+@Entity({ name: "agreement_ceiling" })
+export class AgreementCeiling {
+  @PrimaryColumn({ type: "uuid" })
+  id: string;
+
+  @Column({ type: "uuid", name: "agreement_id" })
+  agreementId: string;
+
+  @Column({ type: "date", name: "period_from" })
+  periodFrom: string;
+
+  @Column({ type: "date", name: "period_until" })
+  periodUntil: string;
+
+  @Column({ type: "integer", name: "max_cases" })
+  maxCases: number;
+
+  @Column({ type: "text", array: true, name: "procedure_codes" })
+  procedureCodes: string[];
+}
+
+/**
+ * A referral committed under an agreement (with its version and price at the time): what volume
+ * ceilings count, and the terms the referral keeps when the agreement changes later.
+ */
+@ObjectType({ description: "A referral committed under an agreement, with the version and price it was committed under." })
+@Entity({ name: "agreement_commitment" })
+export class AgreementCommitment {
+  @Field(() => ID, { description: "Globally unique id (UUID)." })
+  @PrimaryColumn({ type: "uuid" })
+  id: string;
+
+  @Column({ type: "uuid", name: "agreement_id" })
+  agreementId: string;
+
+  @Column({ type: "uuid", name: "agreement_version_id" })
+  agreementVersionId: string;
+
+  @Field(() => ID, { description: "The referral committed (its id in the referrals subgraph)." })
+  @Column({ type: "uuid", name: "referral_id" })
+  referralId: string;
+
+  @Column({ type: "text", name: "procedure_code", nullable: true })
+  procedureCode: string | null;
+
+  @Field(() => DateScalar, { description: "The date of care the commitment is for; ceilings count it in that date's period." })
+  @Column({ type: "date", name: "care_date" })
+  careDate: string;
+
+  @Field(() => Int, { nullable: true, description: "Price per case in SEK at the time of the commitment." })
+  @Column({ type: "integer", name: "price_sek", nullable: true })
+  priceSek: number | null;
+
+  @Field(() => DateTimeScalar, { description: "When the commitment was made." })
+  @Column({ type: "timestamptz", name: "committed_at", default: () => "now()" })
+  committedAt: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the commitment was released (the referral was cancelled or moved); null while it stands." })
+  @Column({ type: "timestamptz", name: "released_at", nullable: true })
+  releasedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why it was released." })
+  @Column({ type: "text", name: "release_reason", nullable: true })
+  releaseReason: string | null;
 }
 
 /** A region that is party to an agreement. */

@@ -1,13 +1,15 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput } from "../../shared/errors";
 import { Specialty } from "../../shared/graphql-enums";
+import { HealthcareRegionRef, ProcedureRef, RegionRef } from "../../shared/references";
 import { DateScalar } from "../../shared/scalars";
 import { requireRegionCode } from "../../shared/validation";
-import { Agreement, PriceList } from "../entities/agreement.entity";
+import { Agreement, AgreementCommitment, AgreementVersion, PriceList } from "../entities/agreement.entity";
 import { ProviderRef } from "../entities/references.entity";
-import { HealthcareRegionRef, ProcedureRef, RegionRef } from "../../shared/references";
 import { AgreementsContext } from "../loaders";
+import { CommitInput } from "../services/agreement-administration";
+import * as rules from "../services/agreement-rules";
 import { AgreementKind } from "../services/coverage";
 
 @ObjectType({ description: "The terms an agreement sets for sending a patient under it." })
@@ -34,6 +36,30 @@ export class PriceListEntryView {
   priceSek: number;
 }
 
+@ObjectType({ description: "A volume ceiling (volymtak) of a private agreement, e.g. 200 cataract operations in 2026, and how much of it is used." })
+export class VolumeCeiling {
+  @Field(() => ID, { description: "Globally unique id (UUID)." })
+  id: string;
+
+  @Field(() => DateScalar, { description: "First day of the period the ceiling counts." })
+  periodFrom: string;
+
+  @Field(() => DateScalar, { description: "Last day of the period the ceiling counts." })
+  periodUntil: string;
+
+  @Field(() => Int, { description: "Cases the agreement allows in the period." })
+  maxCases: number;
+
+  @Field(() => [ProcedureRef], { description: "Procedures the ceiling counts; empty = all care under the agreement." })
+  procedures: ProcedureRef[];
+
+  @Field(() => Int, { description: "Cases committed in the period (standing commitments of referrals)." })
+  usedCases: number;
+
+  @Field(() => Int, { description: "Cases left before the ceiling is reached." })
+  remainingCases: number;
+}
+
 @InputType({ description: "Narrows the agreement list. All fields are optional and combine with AND." })
 export class AgreementFilter {
   @Field(() => AgreementKind, { nullable: true, description: "Only agreements of this kind." })
@@ -45,11 +71,157 @@ export class AgreementFilter {
   @Field(() => ID, { nullable: true, description: "Only care-guarantee agreements with this private provider." })
   providerId?: string | null;
 
-  @Field(() => Specialty, { nullable: true, description: "Only agreements covering this specialty (or all planned care)." })
+  @Field(() => Specialty, { nullable: true, description: "Only agreements whose version in force (on `validOn`, or today) covers this specialty or all planned care." })
   specialty?: Specialty | null;
 
   @Field(() => DateScalar, { nullable: true, description: "Only agreements in force on this date." })
   validOn?: string | null;
+}
+
+@InputType({ description: "What an agreement covers." })
+export class CoverageInputType implements rules.CoverageInput {
+  @Field({ description: "All planned specialised care (Riksavtalet, pacts)." })
+  coversAllPlannedCare: boolean;
+
+  @Field(() => [Specialty], { nullable: true, description: "Specialties covered in full." })
+  specialties?: Specialty[] | null;
+
+  @Field(() => [String], { nullable: true, description: "KVÅ procedures covered individually." })
+  procedureCodes?: string[] | null;
+}
+
+@InputType({ description: "Terms for sending a patient under an agreement." })
+export class TermsInputType implements rules.TermsInput {
+  @Field({ description: "A referral (remiss) is required." })
+  referralRequired: boolean;
+
+  @Field({ description: "A payment commitment (betalningsförbindelse) is required." })
+  paymentCommitmentRequired: boolean;
+
+  @Field({ description: "The patient gets the same terms as the providing region's residents." })
+  sameTermsAsResidents: boolean;
+}
+
+@InputType({ description: "One price in a price list." })
+export class PriceEntryInputType implements rules.PriceEntryInput {
+  @Field({ description: "KVÅ code." })
+  procedureCode: string;
+
+  @Field(() => String, { nullable: true, description: "County code of the region where the care is given, for per-region prices." })
+  providingRegionCode?: string | null;
+
+  @Field(() => Int, { description: "Price per case in SEK, 0 or more." })
+  priceSek: number;
+}
+
+@InputType({ description: "A price list with its own validity; lists of one agreement may not overlap." })
+export class PriceListInputType implements rules.PriceListInput {
+  @Field({ description: 'Name, e.g. "Avtalspriser 2027".' })
+  name: string;
+
+  @Field(() => DateScalar, { description: "First day the prices apply." })
+  validFrom: string;
+
+  @Field(() => DateScalar, { nullable: true, description: "Last day the prices apply; omitted = until further notice." })
+  validUntil?: string | null;
+
+  @Field(() => [PriceEntryInputType], { description: "The prices." })
+  entries: PriceEntryInputType[];
+}
+
+@InputType({ description: "A volume ceiling for a period." })
+export class CeilingInputType implements rules.CeilingInput {
+  @Field(() => DateScalar, { description: "First day of the period." })
+  periodFrom: string;
+
+  @Field(() => DateScalar, { description: "Last day of the period." })
+  periodUntil: string;
+
+  @Field(() => Int, { description: "Cases allowed in the period." })
+  maxCases: number;
+
+  @Field(() => [String], { nullable: true, description: "KVÅ procedures counted; omitted = all care under the agreement." })
+  procedureCodes?: string[] | null;
+}
+
+@InputType({ description: "A new agreement, with its first version." })
+export class CreateAgreementInputType implements rules.CreateAgreementInput {
+  @Field(() => AgreementKind, { description: "Riksavtalet, a healthcare-region pact, or a private care-guarantee agreement." })
+  kind: AgreementKind;
+
+  @Field({ description: "Name of the agreement." })
+  name: string;
+
+  @Field(() => [String], { description: "County codes of the regions party to it: all 21 for Riksavtalet, the pact's regions, or the one region of a private agreement." })
+  partyRegionCodes: string[];
+
+  @Field(() => String, { nullable: true, description: "For a pact: its healthcare region." })
+  healthcareRegionCode?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "For a care-guarantee agreement: the private provider." })
+  providerId?: string | null;
+
+  @Field(() => DateScalar, { description: "First day the agreement applies." })
+  validFrom: string;
+
+  @Field(() => DateScalar, { nullable: true, description: "Last day it applies; omitted = until further notice." })
+  validUntil?: string | null;
+
+  @Field(() => CoverageInputType, { description: "What it covers." })
+  coverage: CoverageInputType;
+
+  @Field(() => TermsInputType, { description: "Its terms." })
+  terms: TermsInputType;
+
+  @Field(() => [CeilingInputType], { nullable: true, description: "Volume ceilings (private agreements only)." })
+  ceilings?: CeilingInputType[] | null;
+
+  @Field(() => PriceListInputType, { nullable: true, description: "Its first price list." })
+  priceList?: PriceListInputType | null;
+}
+
+@InputType({ description: "A change to an agreement's content from a date: a new version. What is omitted stays as in the latest version." })
+export class ReviseAgreementInputType implements rules.ReviseAgreementInput {
+  @Field(() => DateScalar, { description: "First day of the new version; after the latest version's first day." })
+  effectiveFrom: string;
+
+  @Field(() => CoverageInputType, { nullable: true, description: "New coverage." })
+  coverage?: CoverageInputType | null;
+
+  @Field(() => TermsInputType, { nullable: true, description: "New terms." })
+  terms?: TermsInputType | null;
+
+  @Field({ description: "What changes and why." })
+  changeNote: string;
+}
+
+@InputType({ description: "A referral to commit under an agreement (done when the referral is sent with a payment commitment)." })
+export class CommitInputType implements CommitInput {
+  @Field(() => ID, { description: "The agreement." })
+  agreementId: string;
+
+  @Field(() => ID, { description: "The referral (its id in the referrals subgraph)." })
+  referralId: string;
+
+  @Field(() => Specialty, { description: "The specialty of the care." })
+  specialty: Specialty;
+
+  @Field(() => String, { nullable: true, description: "KVÅ code of the care; omitted for a first visit." })
+  procedureCode?: string | null;
+
+  @Field(() => DateScalar, { description: "Date of care; decides the version, price list and ceiling period." })
+  careDate: string;
+
+  @Field(() => String, { nullable: true, description: "County code of the region where the care is given, for per-region prices." })
+  providingRegionCode?: string | null;
+}
+
+function termsOf(version: AgreementVersion): AgreementTerms {
+  return {
+    referralRequired: version.referralRequired,
+    paymentCommitmentRequired: version.paymentCommitmentRequired,
+    sameTermsAsResidents: version.sameTermsAsResidents,
+  };
 }
 
 @Resolver(() => Agreement)
@@ -74,8 +246,16 @@ export class AgreementResolver {
       if (!isUuid(filter.providerId)) throw badUserInput("filter.providerId", "ID_FORMAT", `"${filter.providerId}" is not a provider id (UUID)`);
       q.andWhere("a.provider_id = :providerId", { providerId: filter.providerId });
     }
-    if (filter?.specialty) q.andWhere("(a.covers_all_planned_care OR :specialty = ANY (a.covered_specialties))", { specialty: filter.specialty });
     if (filter?.validOn) q.andWhere("a.valid_from <= :on AND (a.valid_until IS NULL OR a.valid_until >= :on)", { on: filter.validOn });
+    if (filter?.specialty) {
+      q.andWhere(
+        `EXISTS (SELECT 1 FROM agreements.agreement_version v
+                  WHERE v.agreement_id = a.id AND (v.covers_all_planned_care OR :specialty = ANY (v.covered_specialties))
+                    AND v.effective_from = (SELECT max(w.effective_from) FROM agreements.agreement_version w
+                                             WHERE w.agreement_id = a.id AND w.effective_from <= :versionDate))`,
+        { specialty: filter.specialty, versionDate: filter.validOn ?? ctx.today },
+      );
+    }
     return q
       .orderBy("CASE a.kind WHEN 'CARE_GUARANTEE_AGREEMENT' THEN 0 WHEN 'HEALTHCARE_REGION_PACT' THEN 1 ELSE 2 END")
       .addOrderBy("a.name")
@@ -98,23 +278,119 @@ export class AgreementResolver {
     return agreement.providerId ? { id: agreement.providerId } : null;
   }
 
-  @FieldResolver(() => [ProcedureRef], { description: "KVÅ procedures covered individually, beyond the covered specialties." })
-  coveredProcedures(@Root() agreement: Agreement): ProcedureRef[] {
-    return agreement.coveredProcedureCodes.map((code) => ({ code }));
+  @FieldResolver(() => [AgreementVersion], { description: "Every version, oldest first." })
+  versions(@Root() agreement: Agreement, @Ctx() ctx: AgreementsContext): Promise<AgreementVersion[]> {
+    return ctx.loaders.versionsOf.load(agreement.id);
   }
 
-  @FieldResolver(() => AgreementTerms, { description: "Terms for sending a patient under the agreement." })
-  terms(@Root() agreement: Agreement): AgreementTerms {
-    return {
-      referralRequired: agreement.referralRequired,
-      paymentCommitmentRequired: agreement.paymentCommitmentRequired,
-      sameTermsAsResidents: agreement.sameTermsAsResidents,
-    };
+  @FieldResolver(() => AgreementVersion, { nullable: true, description: "The version in force on a date (today when omitted); null before the first version." })
+  async version(
+    @Root() agreement: Agreement,
+    @Ctx() ctx: AgreementsContext,
+    @Arg("on", () => DateScalar, { nullable: true, description: "The date; today when omitted." }) on?: string | null,
+  ): Promise<AgreementVersion | null> {
+    const date = on ?? ctx.today;
+    // Versions come oldest first, and each takes effect after the one before it.
+    return (await ctx.loaders.versionsOf.load(agreement.id)).filter((v) => v.effectiveFrom <= date).pop() ?? null;
   }
 
   @FieldResolver(() => [PriceList], { description: "Price lists, newest first." })
   priceLists(@Root() agreement: Agreement, @Ctx() ctx: AgreementsContext): Promise<PriceList[]> {
     return ctx.loaders.priceListsOf.load(agreement.id);
+  }
+
+  @FieldResolver(() => [VolumeCeiling], { description: "Volume ceilings and their use." })
+  async ceilings(@Root() agreement: Agreement, @Ctx() ctx: AgreementsContext): Promise<VolumeCeiling[]> {
+    const facts = await ctx.loaders.agreementFacts.load(agreement.id);
+    return (facts?.ceilings ?? []).map((c) => ({
+      id: c.id,
+      periodFrom: c.periodFrom,
+      periodUntil: c.periodUntil,
+      maxCases: c.maxCases,
+      procedures: c.procedureCodes.map((code) => ({ code })),
+      usedCases: c.usedCases,
+      remainingCases: Math.max(0, c.maxCases - c.usedCases),
+    }));
+  }
+
+  @Mutation(() => Agreement, { description: "Creates an agreement with its first version (administrators)." })
+  createAgreement(@Arg("input", () => CreateAgreementInputType) input: CreateAgreementInputType, @Ctx() ctx: AgreementsContext): Promise<Agreement> {
+    return ctx.administration.create(input);
+  }
+
+  @Mutation(() => AgreementVersion, { description: "Changes an agreement's coverage or terms from a date: a new version (administrators)." })
+  reviseAgreement(
+    @Arg("agreementId", () => ID) agreementId: string,
+    @Arg("input", () => ReviseAgreementInputType) input: ReviseAgreementInputType,
+    @Ctx() ctx: AgreementsContext,
+  ): Promise<AgreementVersion> {
+    return ctx.administration.revise(agreementId, input);
+  }
+
+  @Mutation(() => PriceList, { description: "Adds a price list (e.g. next year's prices) to an agreement (administrators)." })
+  addPriceList(
+    @Arg("agreementId", () => ID) agreementId: string,
+    @Arg("input", () => PriceListInputType) input: PriceListInputType,
+    @Ctx() ctx: AgreementsContext,
+  ): Promise<PriceList> {
+    return ctx.administration.addPriceList(agreementId, input);
+  }
+
+  @Mutation(() => Agreement, { description: "Ends an agreement: it applies up to and including `lastDay` (administrators)." })
+  endAgreement(
+    @Arg("agreementId", () => ID) agreementId: string,
+    @Arg("lastDay", () => DateScalar) lastDay: string,
+    @Arg("reason") reason: string,
+    @Ctx() ctx: AgreementsContext,
+  ): Promise<Agreement> {
+    return ctx.administration.end(agreementId, lastDay, reason);
+  }
+
+  @Mutation(() => AgreementCommitment, {
+    description: "Commits a referral under an agreement, counting it against the agreement's volume ceilings and fixing its version and price.",
+  })
+  commitReferralToAgreement(@Arg("input", () => CommitInputType) input: CommitInputType, @Ctx() ctx: AgreementsContext): Promise<AgreementCommitment> {
+    return ctx.administration.commit(input);
+  }
+
+  @Mutation(() => AgreementCommitment, { description: "Releases a referral's standing commitment (cancelled or sent elsewhere)." })
+  releaseAgreementCommitment(
+    @Arg("referralId", () => ID) referralId: string,
+    @Arg("reason") reason: string,
+    @Ctx() ctx: AgreementsContext,
+  ): Promise<AgreementCommitment> {
+    return ctx.administration.release(referralId, reason);
+  }
+}
+
+@Resolver(() => AgreementVersion)
+export class AgreementVersionResolver {
+  @FieldResolver(() => [ProcedureRef], { description: "KVÅ procedures covered individually, beyond the covered specialties." })
+  coveredProcedures(@Root() version: AgreementVersion): ProcedureRef[] {
+    return version.coveredProcedureCodes.map((code) => ({ code }));
+  }
+
+  @FieldResolver(() => AgreementTerms, { description: "Terms of this version." })
+  terms(@Root() version: AgreementVersion): AgreementTerms {
+    return termsOf(version);
+  }
+}
+
+@Resolver(() => AgreementCommitment)
+export class AgreementCommitmentResolver {
+  @FieldResolver(() => Agreement, { description: "The agreement committed under." })
+  async agreement(@Root() commitment: AgreementCommitment, @Ctx() ctx: AgreementsContext): Promise<Agreement> {
+    return (await ctx.loaders.agreement.load(commitment.agreementId))!;
+  }
+
+  @FieldResolver(() => AgreementVersion, { description: "The version in force when committed; the referral keeps its terms." })
+  async version(@Root() commitment: AgreementCommitment, @Ctx() ctx: AgreementsContext): Promise<AgreementVersion> {
+    return (await ctx.loaders.version.load(commitment.agreementVersionId))!;
+  }
+
+  @FieldResolver(() => ProcedureRef, { nullable: true, description: "The KVÅ procedure committed; null for a first visit." })
+  procedure(@Root() commitment: AgreementCommitment): ProcedureRef | null {
+    return commitment.procedureCode ? { code: commitment.procedureCode } : null;
   }
 }
 

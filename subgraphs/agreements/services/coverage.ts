@@ -3,12 +3,15 @@ import { REGIONS } from "../../shared/domain/regions";
 import { Specialty } from "../../shared/domain/specialty";
 
 /**
- * Which agreement a patient from a home region could be sent to a provider under, and at what
- * price: plain rules, no GraphQL and no database. The most specific agreement wins (DOMAIN.md,
- * Agreements): the home region's own agreement with the provider, then a healthcare-region pact
- * both regions are party to, then Riksavtalet. Riksavtalet and pacts cover care at the regions'
- * own (public) providers; a private provider is reached only through the home region's own
- * care-guarantee agreement with it.
+ * The agreements engine: which agreements allow sending a patient from a home region to a
+ * provider for some care on a date, in which order, at what price, and why the others do not.
+ * Plain rules, no GraphQL and no database.
+ *
+ * DOMAIN.md, Agreements: the most specific agreement wins — the home region's own agreement with
+ * the provider, then a pact both regions are party to, then Riksavtalet, which applies only where no
+ * regional agreement covers the care. Riksavtalet and pacts cover care at the regions' own (public)
+ * providers; a private provider is reached only through the home region's own care-guarantee
+ * agreement with it. Care at a public provider of the home region is internal care.
  */
 export enum AgreementKind {
   RIKSAVTALET = "RIKSAVTALET",
@@ -22,16 +25,55 @@ export enum CoverageStatus {
   NOT_COVERED = "NOT_COVERED",
 }
 
+/** Why an agreement that was considered does not apply. */
+export enum RejectionReason {
+  HOME_REGION_NOT_PARTY = "HOME_REGION_NOT_PARTY",
+  PROVIDER_REGION_NOT_PARTY = "PROVIDER_REGION_NOT_PARTY",
+  PRIVATE_PROVIDER = "PRIVATE_PROVIDER",
+  NOT_YET_IN_FORCE = "NOT_YET_IN_FORCE",
+  EXPIRED = "EXPIRED",
+  CARE_NOT_COVERED = "CARE_NOT_COVERED",
+  CEILING_REACHED = "CEILING_REACHED",
+}
+
 export const PRECEDENCE: readonly AgreementKind[] = [
   AgreementKind.CARE_GUARANTEE_AGREEMENT,
   AgreementKind.HEALTHCARE_REGION_PACT,
   AgreementKind.RIKSAVTALET,
 ];
 
+export interface Terms {
+  referralRequired: boolean;
+  paymentCommitmentRequired: boolean;
+  sameTermsAsResidents: boolean;
+}
+
+/** One version of an agreement's content, in force from its `effectiveFrom` until the next version. */
+export interface VersionFacts {
+  id: string;
+  version: number;
+  effectiveFrom: string;
+  coversAllPlannedCare: boolean;
+  specialties: readonly Specialty[];
+  procedureCodes: readonly string[];
+  terms: Terms;
+}
+
 export interface PriceListFacts {
   validFrom: string;
   validUntil: string | null;
   entries: ReadonlyArray<{ procedureCode: string; providingRegionCode: string | null; priceSek: number }>;
+}
+
+/** A volume ceiling (volymtak) and how much of it committed referrals have used. */
+export interface CeilingFacts {
+  id: string;
+  periodFrom: string;
+  periodUntil: string;
+  maxCases: number;
+  /** Procedures the ceiling counts; empty = all care under the agreement. */
+  procedureCodes: readonly string[];
+  usedCases: number;
 }
 
 export interface AgreementFacts {
@@ -43,10 +85,9 @@ export interface AgreementFacts {
   partyRegionCodes: readonly string[];
   /** The private provider of a care-guarantee agreement. */
   providerId: string | null;
-  coversAllPlannedCare: boolean;
-  specialties: readonly Specialty[];
-  procedureCodes: readonly string[];
+  versions: readonly VersionFacts[];
   priceLists: readonly PriceListFacts[];
+  ceilings: readonly CeilingFacts[];
 }
 
 /** The case to decide: a patient's home region, the provider, what care, and on which date. */
@@ -61,33 +102,50 @@ export interface CareCase {
   date: string;
 }
 
-export interface CoverageDecision {
-  status: CoverageStatus;
-  agreement: AgreementFacts | null;
+export interface ApplicableAgreement {
+  agreement: AgreementFacts;
+  version: VersionFacts;
   priceSek: number | null;
   reason: string;
 }
 
+export interface RejectedAgreement {
+  agreement: AgreementFacts;
+  code: RejectionReason;
+  reason: string;
+}
+
+export interface CoverageDecision {
+  status: CoverageStatus;
+  /** Agreements that allow the care, the one to use first. */
+  applicable: ApplicableAgreement[];
+  /** Agreements considered that do not allow it, with why. */
+  rejected: RejectedAgreement[];
+  reason: string;
+}
+
 const REGION_NAMES = new Map(REGIONS.map((r) => [r.code, r.name]));
-const regionName = (code: string) => REGION_NAMES.get(code) ?? `region ${code}`;
+export const regionName = (code: string) => REGION_NAMES.get(code) ?? `region ${code}`;
 
 export function isValidOn(period: { validFrom: string; validUntil: string | null }, date: string): boolean {
   return period.validFrom <= date && (period.validUntil === null || date <= period.validUntil);
 }
 
-export function coversCare(agreement: AgreementFacts, specialty: Specialty, procedureCode: string | null): boolean {
-  if (agreement.coversAllPlannedCare || agreement.specialties.includes(specialty)) return true;
-  return procedureCode !== null && agreement.procedureCodes.includes(procedureCode);
+/** The version in force on a date: the latest one that has taken effect. */
+export function versionOn(agreement: AgreementFacts, date: string): VersionFacts | null {
+  let current: VersionFacts | null = null;
+  for (const version of agreement.versions) {
+    if (version.effectiveFrom <= date && (!current || version.effectiveFrom > current.effectiveFrom)) current = version;
+  }
+  return current;
 }
 
-/** Whether the agreement binds this home region and this provider, whatever the care. */
-function bindsParties(agreement: AgreementFacts, c: CareCase): boolean {
-  if (!agreement.partyRegionCodes.includes(c.homeRegionCode)) return false;
-  if (agreement.kind === AgreementKind.CARE_GUARANTEE_AGREEMENT) return agreement.providerId === c.providerId;
-  return c.providerKind === ProviderKind.PUBLIC && agreement.partyRegionCodes.includes(c.providerRegionCode);
+export function coversCare(version: VersionFacts, specialty: Specialty, procedureCode: string | null): boolean {
+  if (version.coversAllPlannedCare || version.specialties.includes(specialty)) return true;
+  return procedureCode !== null && version.procedureCodes.includes(procedureCode);
 }
 
-/** The price of the procedure in the agreement's price list valid on the date; a region-specific price beats a general one. */
+/** The price of the procedure in the price list valid on the date; a region-specific price beats a general one. */
 export function priceFor(agreement: AgreementFacts, procedureCode: string | null, providingRegionCode: string, date: string): number | null {
   if (procedureCode === null) return null;
   const list = agreement.priceLists.find((l) => isValidOn(l, date));
@@ -97,49 +155,130 @@ export function priceFor(agreement: AgreementFacts, procedureCode: string | null
   return entry?.priceSek ?? null;
 }
 
+/** A ceiling that counts this care on this date and has no cases left, if any. */
+export function exhaustedCeiling(agreement: AgreementFacts, procedureCode: string | null, date: string): CeilingFacts | null {
+  return (
+    agreement.ceilings.find(
+      (c) =>
+        c.periodFrom <= date &&
+        date <= c.periodUntil &&
+        (c.procedureCodes.length === 0 || (procedureCode !== null && c.procedureCodes.includes(procedureCode))) &&
+        c.usedCases >= c.maxCases,
+    ) ?? null
+  );
+}
+
+/** Whether the agreement is relevant to the case at all (others are neither applicable nor worth listing). */
+function considered(agreement: AgreementFacts, c: CareCase): boolean {
+  if (agreement.kind === AgreementKind.CARE_GUARANTEE_AGREEMENT) return agreement.providerId === c.providerId;
+  return agreement.partyRegionCodes.includes(c.homeRegionCode);
+}
+
+function rejection(agreement: AgreementFacts, c: CareCase): Availability {
+  const home = regionName(c.homeRegionCode);
+  if (!agreement.partyRegionCodes.includes(c.homeRegionCode)) {
+    return { code: RejectionReason.HOME_REGION_NOT_PARTY, reason: `${home} is not a party to this agreement.` };
+  }
+  if (agreement.kind !== AgreementKind.CARE_GUARANTEE_AGREEMENT) {
+    if (c.providerKind === ProviderKind.PRIVATE) {
+      return {
+        code: RejectionReason.PRIVATE_PROVIDER,
+        reason: "It covers care at the regions' own providers; a private provider needs the home region's own agreement with it.",
+      };
+    }
+    if (!agreement.partyRegionCodes.includes(c.providerRegionCode)) {
+      return { code: RejectionReason.PROVIDER_REGION_NOT_PARTY, reason: `${regionName(c.providerRegionCode)}, where the provider is, is not a party.` };
+    }
+  }
+  return availability(agreement, c.specialty, c.procedureCode, c.date);
+}
+
+export type Availability = { code: RejectionReason; reason: string } | { version: VersionFacts };
+
+/**
+ * Whether the agreement itself allows this care on this date, whoever the parties: in force, a
+ * version in force that covers the care, and room under its volume ceilings. Committing a referral
+ * under an agreement checks the same.
+ */
+export function availability(agreement: AgreementFacts, specialty: Specialty, procedureCode: string | null, date: string): Availability {
+  if (date < agreement.validFrom) {
+    return { code: RejectionReason.NOT_YET_IN_FORCE, reason: `It applies from ${agreement.validFrom}, after ${date}.` };
+  }
+  if (agreement.validUntil !== null && date > agreement.validUntil) {
+    return { code: RejectionReason.EXPIRED, reason: `It ended on ${agreement.validUntil}, before ${date}.` };
+  }
+  const version = versionOn(agreement, date);
+  if (!version) return { code: RejectionReason.NOT_YET_IN_FORCE, reason: `No version of it is in force on ${date}.` };
+  if (!coversCare(version, specialty, procedureCode)) {
+    const what = procedureCode ? `procedure ${procedureCode}` : `first visits in ${specialty.toLowerCase().replace(/_/g, " ")}`;
+    return { code: RejectionReason.CARE_NOT_COVERED, reason: `Version ${version.version} does not cover ${what}.` };
+  }
+  const ceiling = exhaustedCeiling(agreement, procedureCode, date);
+  if (ceiling) {
+    return {
+      code: RejectionReason.CEILING_REACHED,
+      reason: `Its volume ceiling is reached: ${ceiling.usedCases} of ${ceiling.maxCases} cases committed for ${ceiling.periodFrom} to ${ceiling.periodUntil}.`,
+    };
+  }
+  return { version };
+}
+
+function describe(agreement: AgreementFacts, c: CareCase): string {
+  const home = regionName(c.homeRegionCode);
+  switch (agreement.kind) {
+    case AgreementKind.CARE_GUARANTEE_AGREEMENT:
+      return `${home}'s own care-guarantee agreement with the provider.`;
+    case AgreementKind.HEALTHCARE_REGION_PACT:
+      return `${home} and ${regionName(c.providerRegionCode)} are both parties to the pact; the patient gets care on the same terms as the providing region's residents.`;
+    case AgreementKind.RIKSAVTALET:
+      return `The national agreement on care outside the home region; the home region pays the providing region's price.`;
+  }
+}
+
+function priceNote(priceSek: number | null, c: CareCase): string {
+  if (priceSek !== null) return ` Price ${priceSek} SEK per case.`;
+  if (c.procedureCode === null) return " The price list has no per-case price for a first visit.";
+  return ` The price list valid on ${c.date} has no price for ${c.procedureCode}.`;
+}
+
+const byPrecedence = (a: AgreementFacts, b: AgreementFacts) =>
+  PRECEDENCE.indexOf(a.kind) - PRECEDENCE.indexOf(b.kind) ||
+  // Among agreements of one kind, the most recently started one is the current one.
+  b.validFrom.localeCompare(a.validFrom) ||
+  a.id.localeCompare(b.id);
+
 export function decideCoverage(c: CareCase, agreements: readonly AgreementFacts[]): CoverageDecision {
   if (c.providerKind === ProviderKind.PUBLIC && c.providerRegionCode === c.homeRegionCode) {
     return {
       status: CoverageStatus.INTERNAL_CARE,
-      agreement: null,
-      priceSek: null,
+      applicable: [],
+      rejected: [],
       reason: `Care within the patient's home region (${regionName(c.homeRegionCode)}): no agreement is needed.`,
     };
   }
-  const applicable = agreements
-    .filter((a) => bindsParties(a, c) && isValidOn(a, c.date) && coversCare(a, c.specialty, c.procedureCode))
-    .sort(
-      (a, b) =>
-        PRECEDENCE.indexOf(a.kind) - PRECEDENCE.indexOf(b.kind) ||
-        // Among agreements of one kind, the most recently started one is the current one.
-        b.validFrom.localeCompare(a.validFrom) ||
-        a.id.localeCompare(b.id),
-    );
-  const chosen = applicable[0];
-  if (!chosen) {
-    const reason =
-      c.providerKind === ProviderKind.PRIVATE
-        ? `${regionName(c.homeRegionCode)} has no care-guarantee agreement with this private provider that covers this care on ${c.date}; Riksavtalet does not cover private providers.`
-        : `No agreement between ${regionName(c.homeRegionCode)} and ${regionName(c.providerRegionCode)} covers this care on ${c.date}.`;
-    return { status: CoverageStatus.NOT_COVERED, agreement: null, priceSek: null, reason };
+  const applicable: ApplicableAgreement[] = [];
+  const rejected: RejectedAgreement[] = [];
+  for (const agreement of [...agreements].filter((a) => considered(a, c)).sort(byPrecedence)) {
+    const outcome = rejection(agreement, c);
+    if ("code" in outcome) {
+      rejected.push({ agreement, code: outcome.code, reason: `${agreement.name}: ${outcome.reason}` });
+      continue;
+    }
+    const priceSek = priceFor(agreement, c.procedureCode, c.providerRegionCode, c.date);
+    const precedence = applicable.length === 0 ? "" : ` Applies, but ${applicable[0].agreement.name} takes precedence.`;
+    applicable.push({
+      agreement,
+      version: outcome.version,
+      priceSek,
+      reason: `${agreement.name}: ${describe(agreement, c)}${priceNote(priceSek, c)}${precedence}`,
+    });
   }
-  const priceSek = priceFor(chosen, c.procedureCode, c.providerRegionCode, c.date);
-  const priceNote =
-    priceSek !== null
-      ? ` Price ${priceSek} SEK per case.`
-      : c.procedureCode === null
-        ? " No per-case price for a first visit in the price list."
-        : ` No price for ${c.procedureCode} in the price list valid on ${c.date}.`;
-  return { status: CoverageStatus.COVERED, agreement: chosen, priceSek, reason: `${describe(chosen, c)}${priceNote}` };
-}
-
-function describe(agreement: AgreementFacts, c: CareCase): string {
-  switch (agreement.kind) {
-    case AgreementKind.CARE_GUARANTEE_AGREEMENT:
-      return `${agreement.name}: ${regionName(c.homeRegionCode)}'s own care-guarantee agreement with the provider.`;
-    case AgreementKind.HEALTHCARE_REGION_PACT:
-      return `${agreement.name}: ${regionName(c.homeRegionCode)} and ${regionName(c.providerRegionCode)} are both parties to the pact; the patient gets care on the same terms as the providing region's residents.`;
-    case AgreementKind.RIKSAVTALET:
-      return `${agreement.name}: no regional agreement covers this care, so the national agreement applies; the home region pays the providing region's price.`;
-  }
+  if (applicable.length > 0) return { status: CoverageStatus.COVERED, applicable, rejected, reason: applicable[0].reason };
+  const general =
+    c.providerKind === ProviderKind.PRIVATE
+      ? `${regionName(c.homeRegionCode)} has no care-guarantee agreement with this private provider that covers this care on ${c.date}; Riksavtalet and pacts do not cover private providers.`
+      : `No agreement between ${regionName(c.homeRegionCode)} and ${regionName(c.providerRegionCode)} covers this care on ${c.date}.`;
+  // The most specific agreement that was considered says best why not (e.g. "it ended on …").
+  const reason = rejected.length > 0 ? `${general} ${rejected[0].reason}` : general;
+  return { status: CoverageStatus.NOT_COVERED, applicable, rejected, reason };
 }

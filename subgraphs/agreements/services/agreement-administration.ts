@@ -1,0 +1,241 @@
+import { randomUUID } from "node:crypto";
+import { DataSource, EntityManager } from "typeorm";
+import { isKvaCode } from "../../shared/domain/kva";
+import { isUuid } from "../../shared/domain/ids";
+import { isRegionCode } from "../../shared/domain/regions";
+import { Specialty } from "../../shared/domain/specialty";
+import { badUserInput, conflict, refuseInput } from "../../shared/errors";
+import {
+  Agreement,
+  AgreementCeiling,
+  AgreementCommitment,
+  AgreementParty,
+  AgreementVersion,
+  PriceList,
+  PriceListEntry,
+} from "../entities/agreement.entity";
+import { loadAgreementFacts } from "./agreement-facts";
+import {
+  CoverageInput,
+  createAgreementProblems,
+  CreateAgreementInput,
+  endingProblems,
+  PriceListInput,
+  priceListProblems,
+  ReviseAgreementInput,
+  revisionProblems,
+  TermsInput,
+} from "./agreement-rules";
+import { availability, priceFor } from "./coverage";
+
+export interface CommitInput {
+  agreementId: string;
+  referralId: string;
+  specialty: Specialty;
+  procedureCode?: string | null;
+  careDate: string;
+  /** Region where the care is given, for agreements with per-region prices. */
+  providingRegionCode?: string | null;
+}
+
+/**
+ * Changes to agreements, each in one transaction: a refused change writes nothing. Changes to one
+ * agreement are serialised by locking its row, so that two administrators (or two referrals
+ * competing for the last case under a ceiling) cannot both pass a check that only one may pass.
+ */
+export class AgreementAdministration {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(input: CreateAgreementInput): Promise<Agreement> {
+    refuseInput(createAgreementProblems(input));
+    return this.dataSource.transaction(async (db) => {
+      const agreement = Object.assign(new Agreement(), {
+        id: randomUUID(),
+        kind: input.kind,
+        name: input.name.trim(),
+        validFrom: input.validFrom,
+        validUntil: input.validUntil ?? null,
+        healthcareRegionCode: input.healthcareRegionCode ?? null,
+        providerId: input.providerId ?? null,
+        endReason: null,
+      });
+      await db.insert(Agreement, agreement);
+      await db.insert(
+        AgreementParty,
+        input.partyRegionCodes.map((regionCode) => ({ agreementId: agreement.id, regionCode })),
+      );
+      await db.insert(AgreementVersion, versionRow(agreement.id, 1, input.validFrom, input.coverage, input.terms, "First version"));
+      for (const ceiling of input.ceilings ?? []) {
+        await db.insert(AgreementCeiling, {
+          id: randomUUID(),
+          agreementId: agreement.id,
+          periodFrom: ceiling.periodFrom,
+          periodUntil: ceiling.periodUntil,
+          maxCases: ceiling.maxCases,
+          procedureCodes: ceiling.procedureCodes ?? [],
+        });
+      }
+      if (input.priceList) await insertPriceList(db, agreement.id, input.priceList);
+      return agreement;
+    });
+  }
+
+  /** A new version from a date; the earlier versions, and commitments made under them, stay as they were. */
+  async revise(agreementId: string, input: ReviseAgreementInput): Promise<AgreementVersion> {
+    return this.dataSource.transaction(async (db) => {
+      const agreement = await lockAgreement(db, agreementId);
+      const latest = await db.getRepository(AgreementVersion).findOne({ where: { agreementId }, order: { version: "DESC" } });
+      refuseInput(revisionProblems(input, agreement, latest!.effectiveFrom, latest!.version));
+      const version = versionRow(
+        agreementId,
+        latest!.version + 1,
+        input.effectiveFrom,
+        input.coverage ?? {
+          coversAllPlannedCare: latest!.coversAllPlannedCare,
+          specialties: latest!.coveredSpecialties,
+          procedureCodes: latest!.coveredProcedureCodes,
+        },
+        input.terms ?? {
+          referralRequired: latest!.referralRequired,
+          paymentCommitmentRequired: latest!.paymentCommitmentRequired,
+          sameTermsAsResidents: latest!.sameTermsAsResidents,
+        },
+        input.changeNote.trim(),
+      );
+      await db.insert(AgreementVersion, version);
+      return version;
+    });
+  }
+
+  async addPriceList(agreementId: string, input: PriceListInput): Promise<PriceList> {
+    return this.dataSource.transaction(async (db) => {
+      const agreement = await lockAgreement(db, agreementId);
+      const existing = await db.getRepository(PriceList).find({ where: { agreementId } });
+      refuseInput(priceListProblems("input", input, agreement, existing));
+      return insertPriceList(db, agreementId, input);
+    });
+  }
+
+  /** Ends an agreement early (or sets its end); it applies up to and including `lastDay`. */
+  async end(agreementId: string, lastDay: string, reason: string): Promise<Agreement> {
+    return this.dataSource.transaction(async (db) => {
+      const agreement = await lockAgreement(db, agreementId);
+      refuseInput(endingProblems(lastDay, reason, agreement));
+      if (agreement.validUntil !== null && agreement.validUntil < lastDay) {
+        throw conflict(`The agreement already ends on ${agreement.validUntil}; an ending can only be brought forward.`, { validUntil: agreement.validUntil });
+      }
+      await db.update(Agreement, { id: agreementId }, { validUntil: lastDay, endReason: reason.trim() });
+      return Object.assign(agreement, { validUntil: lastDay, endReason: reason.trim() });
+    });
+  }
+
+  /**
+   * Commits a referral under an agreement: checks that the agreement allows the care on the date
+   * (in force, covered by the version in force, room under its ceilings) and records the version
+   * and price, which the referral keeps whatever changes later.
+   */
+  async commit(input: CommitInput): Promise<AgreementCommitment> {
+    if (!isUuid(input.referralId)) throw badUserInput("input.referralId", "ID_FORMAT", `"${input.referralId}" is not a referral id (UUID)`);
+    if (input.procedureCode != null && !isKvaCode(input.procedureCode)) {
+      throw badUserInput("input.procedureCode", "KVA_CODE_FORMAT", `"${input.procedureCode}" is not a KVÅ code`);
+    }
+    if (input.providingRegionCode != null && !isRegionCode(input.providingRegionCode)) {
+      throw badUserInput("input.providingRegionCode", "REGION_CODE_UNKNOWN", `"${input.providingRegionCode}" is not one of the 21 county codes`);
+    }
+    return this.dataSource.transaction(async (db) => {
+      const agreement = await lockAgreement(db, input.agreementId, "input.agreementId");
+      const open = await db
+        .getRepository(AgreementCommitment)
+        .createQueryBuilder("c")
+        .where("c.referral_id = :referralId AND c.released_at IS NULL", { referralId: input.referralId })
+        .getOne();
+      if (open) {
+        throw conflict(`The referral is already committed under an agreement (commitment ${open.id}); release it first.`, { commitmentId: open.id });
+      }
+      const [facts] = await loadAgreementFacts(db, { agreementIds: [agreement.id] });
+      const procedureCode = input.procedureCode ?? null;
+      const allowed = availability(facts, input.specialty, procedureCode, input.careDate);
+      if ("code" in allowed) throw conflict(`${agreement.name}: ${allowed.reason}`, { reasonCode: allowed.code });
+      const commitment = Object.assign(new AgreementCommitment(), {
+        id: randomUUID(),
+        agreementId: agreement.id,
+        agreementVersionId: allowed.version.id,
+        referralId: input.referralId,
+        procedureCode,
+        careDate: input.careDate,
+        priceSek: priceFor(facts, procedureCode, input.providingRegionCode ?? "", input.careDate),
+        committedAt: new Date(),
+        releasedAt: null,
+        releaseReason: null,
+      });
+      await db.insert(AgreementCommitment, commitment);
+      return commitment;
+    });
+  }
+
+  /** Releases a referral's commitment (cancelled, or sent elsewhere): the case no longer counts against ceilings. */
+  async release(referralId: string, reason: string): Promise<AgreementCommitment> {
+    if (!isUuid(referralId)) throw badUserInput("referralId", "ID_FORMAT", `"${referralId}" is not a referral id (UUID)`);
+    if (!reason.trim()) throw badUserInput("reason", "REQUIRED", "say why the commitment is released");
+    return this.dataSource.transaction(async (db) => {
+      const rows: AgreementCommitment[] = await db
+        .getRepository(AgreementCommitment)
+        .createQueryBuilder("c")
+        .setLock("pessimistic_write")
+        .where("c.referral_id = :referralId AND c.released_at IS NULL", { referralId })
+        .getMany();
+      if (rows.length === 0) throw conflict("The referral has no standing commitment to release.");
+      const commitment = Object.assign(rows[0], { releasedAt: new Date(), releaseReason: reason.trim() });
+      await db.update(AgreementCommitment, { id: commitment.id }, { releasedAt: commitment.releasedAt, releaseReason: commitment.releaseReason });
+      return commitment;
+    });
+  }
+}
+
+function versionRow(agreementId: string, version: number, effectiveFrom: string, coverage: CoverageInput, terms: TermsInput, changeNote: string): AgreementVersion {
+  return Object.assign(new AgreementVersion(), {
+    id: randomUUID(),
+    agreementId,
+    version,
+    effectiveFrom,
+    coversAllPlannedCare: coverage.coversAllPlannedCare,
+    coveredSpecialties: coverage.specialties ?? [],
+    coveredProcedureCodes: coverage.procedureCodes ?? [],
+    referralRequired: terms.referralRequired,
+    paymentCommitmentRequired: terms.paymentCommitmentRequired,
+    sameTermsAsResidents: terms.sameTermsAsResidents,
+    changeNote,
+    createdAt: new Date(),
+  });
+}
+
+async function insertPriceList(db: EntityManager, agreementId: string, input: PriceListInput): Promise<PriceList> {
+  const list = Object.assign(new PriceList(), {
+    id: randomUUID(),
+    agreementId,
+    name: input.name.trim(),
+    validFrom: input.validFrom,
+    validUntil: input.validUntil ?? null,
+  });
+  await db.insert(PriceList, list);
+  await db.insert(
+    PriceListEntry,
+    input.entries.map((e) => ({
+      id: randomUUID(),
+      priceListId: list.id,
+      procedureCode: e.procedureCode,
+      providingRegionCode: e.providingRegionCode ?? null,
+      priceSek: e.priceSek,
+    })),
+  );
+  return list;
+}
+
+/** Reads and locks the agreement for the rest of the transaction; an unknown id is input error. */
+async function lockAgreement(db: EntityManager, agreementId: string, field = "agreementId"): Promise<Agreement> {
+  const agreement = isUuid(agreementId)
+    ? await db.getRepository(Agreement).createQueryBuilder("a").setLock("pessimistic_write").where("a.id = :agreementId", { agreementId }).getOne()
+    : null;
+  if (!agreement) throw badUserInput(field, "UNKNOWN_AGREEMENT", `no agreement has the id "${agreementId}"`);
+  return agreement;
+}

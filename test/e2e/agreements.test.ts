@@ -1,0 +1,332 @@
+import { randomUUID } from "node:crypto";
+import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { providerId } from "../../seeds/data/providers";
+import { startTestHub, TestHub } from "../support/hub";
+
+/**
+ * The agreements engine through the gateway: which agreements allow sending a patient from a home
+ * region to a provider, in which order, at what price and why; and the administrator's changes.
+ */
+let hub: TestHub;
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+afterAll(() => hub?.stop());
+
+const today = stockholmDate();
+const year = Number(today.slice(0, 4));
+
+const COVERAGE = /* GraphQL */ `
+  query Coverage($home: String!, $provider: ID!, $procedure: String!, $date: Date) {
+    coverage(homeRegionCode: $home, providerId: $provider, procedureCode: $procedure, date: $date) {
+      status reason date specialty
+      homeRegion { name }
+      provider { name }
+      procedure { code }
+      agreement { id kind name }
+      pricePerCaseSek
+      applicable { rank agreement { id kind name } version { version } terms { referralRequired paymentCommitmentRequired sameTermsAsResidents } pricePerCaseSek reason }
+      rejected { agreement { id kind name } reasonCode reason }
+    }
+  }`;
+
+async function coverage(home: string, providerKey: string, procedure: string, date: string = today) {
+  return coverageOf(home, providerId(providerKey), procedure, date);
+}
+
+async function coverageOf(home: string, provider: string, procedure: string, date: string = today) {
+  const { data, errors } = await hub.query(COVERAGE, { home, provider, procedure, date });
+  expect(errors).toBeUndefined();
+  return data.coverage;
+}
+
+const kinds = (list: Array<{ agreement: { kind: string } }>) => list.map((x) => x.agreement.kind);
+const rejectedCodes = (c: any) => Object.fromEntries(c.rejected.map((r: any) => [r.agreement.name, r.reasonCode]));
+
+describe("coverage(homeRegionCode, providerId, procedureCode, date)", () => {
+  it("sends a Halland patient to a Skåne hospital under the Södra pact, Riksavtalet second", async () => {
+    const c = await coverage("13", "skane-trelleborg", "NFB49");
+    expect(c).toMatchObject({ status: "COVERED", homeRegion: { name: "Region Halland" }, provider: { name: "Trelleborgs lasarett" }, procedure: { code: "NFB49" } });
+    expect(c.agreement.name).toContain("Södra");
+    expect(kinds(c.applicable)).toEqual(["HEALTHCARE_REGION_PACT", "RIKSAVTALET"]);
+    expect(c.applicable[0]).toMatchObject({ rank: 1, terms: { sameTermsAsResidents: true }, version: { version: 1 } });
+    expect(c.applicable[1].reason).toContain("takes precedence");
+    expect(c.pricePerCaseSek).toBe(c.applicable[0].pricePerCaseSek);
+    expect(c.pricePerCaseSek).toBeGreaterThan(0);
+  });
+
+  it("sends a Halland patient to a Västra Götaland hospital under the Västra pact", async () => {
+    const c = await coverage("13", "vgr-sahlgrenska", "NFB49");
+    expect(c.agreement.name).toContain("Västra");
+    expect(kinds(c.applicable)).toEqual(["HEALTHCARE_REGION_PACT", "RIKSAVTALET"]);
+    expect(rejectedCodes(c)).toMatchObject({ "Samverkansavtal om hälso- och sjukvård i Södra sjukvårdsregionen": "PROVIDER_REGION_NOT_PARTY" });
+  });
+
+  it("sends a Halland patient to a Stockholm hospital under Riksavtalet only, saying why the pacts do not apply", async () => {
+    const c = await coverage("13", "sthlm-karolinska", "NFB49");
+    expect(kinds(c.applicable)).toEqual(["RIKSAVTALET"]);
+    expect(c.agreement.kind).toBe("RIKSAVTALET");
+    const codes = Object.values(rejectedCodes(c));
+    expect(codes).toEqual(["PROVIDER_REGION_NOT_PARTY", "PROVIDER_REGION_NOT_PARTY"]);
+    expect(c.rejected[0].reason).toContain("Region Stockholm");
+  });
+
+  it("sends a Halland patient to a private provider under Halland's own agreement, at its price", async () => {
+    const c = await coverage("13", "private-kattegatt-ortopedi", "NFB49");
+    expect(c.status).toBe("COVERED");
+    expect(kinds(c.applicable)).toEqual(["CARE_GUARANTEE_AGREEMENT"]);
+    expect(c.pricePerCaseSek).toBe(79_900);
+    expect(c.reason).toContain("79900 SEK");
+    expect(new Set(Object.values(rejectedCodes(c)))).toEqual(new Set(["PRIVATE_PROVIDER"]));
+  });
+
+  it("does not cover a private provider Halland has no agreement with, and says whose agreement it is", async () => {
+    const c = await coverage("13", "private-oresund-ortopedcenter", "NFB49");
+    expect(c).toMatchObject({ status: "NOT_COVERED", agreement: null, pricePerCaseSek: null, applicable: [] });
+    expect(c.reason).toContain("no care-guarantee agreement with this private provider");
+    expect(rejectedCodes(c)).toMatchObject({ "Vårdgarantiavtal ortopedi, Region Skåne – Öresund Ortopedcenter AB": "HOME_REGION_NOT_PARTY" });
+  });
+
+  it("does not cover care after an agreement expired, but did while it ran", async () => {
+    const now = await coverage("13", "private-lagan-ogon-horsel", "CJE20");
+    expect(now.status).toBe("NOT_COVERED");
+    expect(now.rejected[0]).toMatchObject({ reasonCode: "EXPIRED" });
+    expect(now.reason).toContain(`ended on ${year - 1}-12-31`);
+    const then = await coverage("13", "private-lagan-ogon-horsel", "CJE20", `${year - 1}-06-15`);
+    expect(then).toMatchObject({ status: "COVERED", pricePerCaseSek: Math.round(10_900 * 1.03 ** -1) });
+  });
+
+  it("does not cover a procedure outside a private agreement's list", async () => {
+    const c = await coverage("13", "private-kattegatt-ortopedi", "NGD01");
+    expect(c.status).toBe("NOT_COVERED");
+    expect(c.rejected[0]).toMatchObject({ reasonCode: "CARE_NOT_COVERED" });
+    expect(c.rejected[0].reason).toContain("NGD01");
+  });
+
+  it("covers care in another region by a private provider the home region has contracted", async () => {
+    const c = await coverage("13", "private-nordhalla-dagkirurgi", "JAB30");
+    expect(c).toMatchObject({ status: "COVERED", agreement: { kind: "CARE_GUARANTEE_AGREEMENT" }, pricePerCaseSek: 27_500 });
+  });
+
+  it("sends a Skåne patient to Halland under the Södra pact and a Norrbotten patient under Riksavtalet", async () => {
+    expect((await coverage("12", "halland-halmstad", "NFB49")).agreement.name).toContain("Södra");
+    const norrbotten = await coverage("25", "halland-halmstad", "NFB49");
+    expect(kinds(norrbotten.applicable)).toEqual(["RIKSAVTALET"]);
+  });
+
+  it("answers internal care for the home region's own hospital", async () => {
+    const c = await coverage("13", "halland-varberg", "NFB49");
+    expect(c).toMatchObject({ status: "INTERNAL_CARE", agreement: null, applicable: [], rejected: [] });
+  });
+
+  it("takes the price list valid on the date", async () => {
+    const thisYear = await coverage("13", "private-kattegatt-ortopedi", "NFB49", `${year}-06-01`);
+    const nextYear = await coverage("13", "private-kattegatt-ortopedi", "NFB49", `${year + 1}-06-01`);
+    expect(thisYear.pricePerCaseSek).toBe(79_900);
+    expect(nextYear.pricePerCaseSek).toBe(Math.round(79_900 * 1.03));
+  });
+
+  it("answers null for an unknown provider and rejects a malformed or unknown procedure", async () => {
+    expect(await coverageOf("13", randomUUID(), "NFB49")).toBeNull();
+    const malformed = await hub.query(COVERAGE, { home: "13", provider: providerId("halland-halmstad"), procedure: "HIP" });
+    expect(malformed.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "procedureCode", rule: "KVA_CODE_FORMAT" });
+    const unknown = await hub.query(COVERAGE, { home: "13", provider: providerId("halland-halmstad"), procedure: "ZZZ99" });
+    expect(unknown.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "procedureCode", rule: "PROCEDURE_UNKNOWN" });
+    const region = await hub.query(COVERAGE, { home: "26", provider: providerId("halland-halmstad"), procedure: "NFB49" });
+    expect(region.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "homeRegionCode" });
+  });
+
+  it("gives the same answer on a capacity offer as the coverage query", async () => {
+    const { data } = await hub.query(
+      `{ freeCapacity(filter: { providerIds: ["${providerId("skane-trelleborg")}"], procedureCode: "NFB49" }, first: 1) { edges { node { earliestStart coverage(homeRegionCode: "13") { status agreement { id } pricePerCaseSek applicable { agreement { kind } } date } } } } }`,
+    );
+    const node = data.freeCapacity.edges[0].node;
+    const direct = await coverage("13", "skane-trelleborg", "NFB49", node.earliestStart);
+    expect(node.coverage).toEqual({
+      status: direct.status,
+      agreement: { id: direct.agreement.id },
+      pricePerCaseSek: direct.pricePerCaseSek,
+      applicable: direct.applicable.map((a: any) => ({ agreement: { kind: a.agreement.kind } })),
+      date: node.earliestStart,
+    });
+  });
+});
+
+const CREATE = /* GraphQL */ `
+  mutation Create($input: CreateAgreementInputType!) {
+    createAgreement(input: $input) { id kind name validFrom validUntil parties { code } provider { name } version { version effectiveFrom } ceilings { maxCases usedCases remainingCases } priceLists { name entries { priceSek } } }
+  }`;
+
+/** A private agreement of Region Halland with Mälardalens Gynekologi & Urologi (which has none in the seeds). */
+function privateAgreement(overrides: Record<string, unknown> = {}) {
+  return {
+    kind: "CARE_GUARANTEE_AGREEMENT",
+    name: `Test agreement ${randomUUID()}`,
+    partyRegionCodes: ["13"],
+    providerId: providerId("private-malardalens-gyn-uro"),
+    validFrom: `${year}-01-01`,
+    validUntil: `${year + 1}-12-31`,
+    coverage: { coversAllPlannedCare: false, procedureCodes: ["KED22"] },
+    terms: { referralRequired: true, paymentCommitmentRequired: true, sameTermsAsResidents: false },
+    ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year + 1}-12-31`, maxCases: 1 }],
+    priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, validUntil: `${year}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
+    ...overrides,
+  };
+}
+
+const agreementCount = async () => (await hub.query(`{ agreements { id } }`)).data.agreements.length;
+
+describe("administering agreements", () => {
+  it("creates a private agreement whose ceiling, once used up, stops covering; releasing frees it", async () => {
+    const created = await hub.query(CREATE, { input: privateAgreement() });
+    expect(created.errors).toBeUndefined();
+    const agreement = created.data.createAgreement;
+    expect(agreement).toMatchObject({
+      kind: "CARE_GUARANTEE_AGREEMENT",
+      parties: [{ code: "13" }],
+      provider: { name: "Mälardalens Gynekologi & Urologi AB" },
+      version: { version: 1, effectiveFrom: `${year}-01-01` },
+      ceilings: [{ maxCases: 1, usedCases: 0, remainingCases: 1 }],
+    });
+    const date = today;
+    const before = await coverage("13", "private-malardalens-gyn-uro", "KED22", date);
+    expect(before).toMatchObject({ status: "COVERED", agreement: { id: agreement.id } });
+
+    const referralId = randomUUID();
+    const commit = `mutation($input: CommitInputType!) { commitReferralToAgreement(input: $input) { id priceSek careDate version { version } agreement { id } } }`;
+    const input = { agreementId: agreement.id, referralId, specialty: "UROLOGY", procedureCode: "KED22", careDate: date };
+    const committed = await hub.query(commit, { input });
+    expect(committed.errors).toBeUndefined();
+    expect(committed.data.commitReferralToAgreement).toMatchObject({ priceSek: 38_000, careDate: date, version: { version: 1 }, agreement: { id: agreement.id } });
+
+    const after = await coverage("13", "private-malardalens-gyn-uro", "KED22", date);
+    expect(after.status).toBe("NOT_COVERED");
+    expect(after.rejected[0]).toMatchObject({ reasonCode: "CEILING_REACHED", agreement: { id: agreement.id } });
+    expect(after.rejected[0].reason).toContain("1 of 1 cases");
+
+    const second = await hub.query(commit, { input: { ...input, referralId: randomUUID() } });
+    expect(second.errors![0].extensions).toMatchObject({ code: "CONFLICT", reasonCode: "CEILING_REACHED" });
+    const again = await hub.query(commit, { input });
+    expect(again.errors![0].extensions?.code).toBe("CONFLICT");
+
+    const released = await hub.query(`mutation { releaseAgreementCommitment(referralId: "${referralId}", reason: "Patient declined") { releasedAt releaseReason } }`);
+    expect(released.data.releaseAgreementCommitment.releaseReason).toBe("Patient declined");
+    expect((await coverage("13", "private-malardalens-gyn-uro", "KED22", date)).status).toBe("COVERED");
+  });
+
+  it("lets exactly one of many concurrent commitments take the last case under a ceiling", async () => {
+    const agreement = (await hub.query(CREATE, { input: privateAgreement() })).data.createAgreement;
+    const commit = `mutation($input: CommitInputType!) { commitReferralToAgreement(input: $input) { id } }`;
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        hub.query(commit, { input: { agreementId: agreement.id, referralId: randomUUID(), specialty: "UROLOGY", procedureCode: "KED22", careDate: today } }),
+      ),
+    );
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    expect(results.filter((r) => r.errors?.[0].extensions?.code === "CONFLICT")).toHaveLength(9);
+  });
+
+  it("versions a change: care before it keeps version 1, after it version 2; commitments keep their version", async () => {
+    const agreement = (await hub.query(CREATE, { input: privateAgreement({ ceilings: [], validFrom: `${year - 1}-01-01` }) })).data.createAgreement;
+    const referralId = randomUUID();
+    const committed = await hub.query(
+      `mutation($input: CommitInputType!) { commitReferralToAgreement(input: $input) { id } }`,
+      { input: { agreementId: agreement.id, referralId, specialty: "UROLOGY", procedureCode: "KED22", careDate: today } },
+    );
+    expect(committed.errors).toBeUndefined();
+    const effectiveFrom = addDays(today, 30);
+    const revised = await hub.query(
+      `mutation($id: ID!, $input: ReviseAgreementInputType!) { reviseAgreement(agreementId: $id, input: $input) { version effectiveFrom coveredProcedures { code } terms { paymentCommitmentRequired } changeNote } }`,
+      { id: agreement.id, input: { effectiveFrom, coverage: { coversAllPlannedCare: false, procedureCodes: ["KED22", "LCG21"] }, changeNote: "Adds prolapse surgery" } },
+    );
+    expect(revised.errors).toBeUndefined();
+    expect(revised.data.reviseAgreement).toMatchObject({ version: 2, effectiveFrom, coveredProcedures: [{ code: "KED22" }, { code: "LCG21" }], terms: { paymentCommitmentRequired: true } });
+    expect((await coverage("13", "private-malardalens-gyn-uro", "LCG21", today)).status).toBe("NOT_COVERED");
+    const later = await coverage("13", "private-malardalens-gyn-uro", "LCG21", effectiveFrom);
+    expect(later).toMatchObject({ status: "COVERED", applicable: [{ version: { version: 2 } }] });
+
+    const { data } = await hub.query(`{ agreement(id: "${agreement.id}") { versions { version } v1: version(on: "${today}") { version } v2: version(on: "${effectiveFrom}") { version } } }`);
+    expect(data.agreement).toEqual({ versions: [{ version: 1 }, { version: 2 }], v1: { version: 1 }, v2: { version: 2 } });
+    const overlapping = await hub.query(
+      `mutation($id: ID!, $input: ReviseAgreementInputType!) { reviseAgreement(agreementId: $id, input: $input) { version } }`,
+      { id: agreement.id, input: { effectiveFrom, terms: { referralRequired: true, paymentCommitmentRequired: false, sameTermsAsResidents: false }, changeNote: "x" } },
+    );
+    expect(overlapping.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.effectiveFrom", rule: "OVERLAPPING_VERSION" });
+  });
+
+  it("adds next year's price list, and refuses one that overlaps", async () => {
+    const agreement = (await hub.query(CREATE, { input: privateAgreement({ ceilings: [] }) })).data.createAgreement;
+    const add = `mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input) { name validFrom validUntil entries { priceSek procedure { code } } } }`;
+    const next = await hub.query(add, {
+      id: agreement.id,
+      input: { name: `Avtalspriser ${year + 1}`, validFrom: `${year + 1}-01-01`, validUntil: `${year + 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 39_500 }] },
+    });
+    expect(next.errors).toBeUndefined();
+    // Other tests in this file made agreements with the same provider: look at this one's option.
+    const nextYear = await coverage("13", "private-malardalens-gyn-uro", "KED22", `${year + 1}-03-01`);
+    expect(nextYear.applicable.find((a: any) => a.agreement.id === agreement.id).pricePerCaseSek).toBe(39_500);
+    const overlapping = await hub.query(add, {
+      id: agreement.id,
+      input: { name: "Overlapping", validFrom: `${year + 1}-06-01`, validUntil: `${year + 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 1 }] },
+    });
+    expect(overlapping.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "OVERLAPPING_PRICE_LIST" });
+    const { data } = await hub.query(`{ agreement(id: "${agreement.id}") { priceLists { name } } }`);
+    expect(data.agreement.priceLists.map((l: any) => l.name)).toEqual([`Avtalspriser ${year + 1}`, "Avtalspriser"]);
+  });
+
+  it("ends an agreement: care after its last day is not covered; an ending cannot be moved later", async () => {
+    const agreement = (await hub.query(CREATE, { input: privateAgreement({ ceilings: [] }) })).data.createAgreement;
+    const lastDay = today;
+    const ended = await hub.query(`mutation { endAgreement(agreementId: "${agreement.id}", lastDay: "${lastDay}", reason: "Provider went bankrupt") { validUntil endReason } }`);
+    expect(ended.data.endAgreement).toEqual({ validUntil: lastDay, endReason: "Provider went bankrupt" });
+    const after = await coverage("13", "private-malardalens-gyn-uro", "KED22", addDays(lastDay, 1));
+    expect(after.rejected.find((r: any) => r.agreement.id === agreement.id)).toMatchObject({ reasonCode: "EXPIRED" });
+    const later = await hub.query(`mutation { endAgreement(agreementId: "${agreement.id}", lastDay: "${addDays(lastDay, 10)}", reason: "x") { validUntil } }`);
+    expect(later.errors![0].extensions?.code).toBe("CONFLICT");
+  });
+
+  it.each([
+    ["an end before a start", { validFrom: `${year}-06-01`, validUntil: `${year}-05-31` }, "input.validUntil", "END_BEFORE_START"],
+    ["a negative price", { priceList: { name: "P", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: -5 }] } }, "input.priceList.entries[0].priceSek", "NEGATIVE_PRICE"],
+    [
+      "a pact with a region outside its healthcare region",
+      { kind: "HEALTHCARE_REGION_PACT", providerId: null, ceilings: [], healthcareRegionCode: "SODRA", partyRegionCodes: ["12", "13", "14"] },
+      "input.partyRegionCodes[2]",
+      "PARTY_OUTSIDE_HEALTHCARE_REGION",
+    ],
+    ["a private agreement with two regions", { partyRegionCodes: ["13", "12"] }, "input.partyRegionCodes", "PRIVATE_AGREEMENT_PARTIES"],
+    ["a private agreement without a provider", { providerId: null }, "input.providerId", "REQUIRED"],
+    ["Riksavtalet without all regions", { kind: "RIKSAVTALET", providerId: null, ceilings: [], partyRegionCodes: ["13", "12"] }, "input.partyRegionCodes", "RIKSAVTALET_ALL_REGIONS"],
+    ["an unknown party region", { partyRegionCodes: ["99"] }, "input.partyRegionCodes[0]", "REGION_CODE_UNKNOWN"],
+    ["coverage of nothing", { coverage: { coversAllPlannedCare: false } }, "input.coverage", "COVERAGE_EMPTY"],
+    ["a ceiling of zero cases", { ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year}-12-31`, maxCases: 0 }] }, "input.ceilings[0].maxCases", "POSITIVE"],
+    ["a price list outside the agreement", { priceList: { name: "P", validFrom: `${year - 1}-01-01`, validUntil: `${year - 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 5 }] } }, "input.priceList.validFrom", "OUTSIDE_AGREEMENT"],
+  ])("refuses %s and writes nothing", async (_what, overrides, field, rule) => {
+    const before = await agreementCount();
+    const { data, errors } = await hub.query(CREATE, { input: privateAgreement(overrides) });
+    expect(data).toBeNull();
+    expect(errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field, rule });
+    expect(await agreementCount()).toBe(before);
+  });
+
+  it("refuses changes to an agreement that does not exist", async () => {
+    const { errors } = await hub.query(`mutation { endAgreement(agreementId: "${randomUUID()}", lastDay: "${today}", reason: "x") { id } }`);
+    expect(errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "agreementId", rule: "UNKNOWN_AGREEMENT" });
+  });
+});
+
+describe("browsing agreements", () => {
+  it("filters by specialty covered by the version in force", async () => {
+    const { data } = await hub.query(`{ agreements(filter: { specialty: GENERAL_SURGERY, partyRegionCode: "13" }) { name version { coversAllPlannedCare coveredSpecialties } } }`);
+    expect(data.agreements.length).toBeGreaterThan(0);
+    for (const a of data.agreements) {
+      expect(a.version.coversAllPlannedCare || a.version.coveredSpecialties.includes("GENERAL_SURGERY")).toBe(true);
+    }
+    expect(data.agreements.map((a: any) => a.name)).toContain("Ramavtal dagkirurgi, Region Halland – Nordhalla Dagkirurgi AB");
+  });
+
+  it("shows a private agreement's volume ceilings", async () => {
+    const { data } = await hub.query(`{ agreements(filter: { providerId: "${providerId("private-vastkustens-ogon")}" }) { ceilings { periodFrom maxCases usedCases remainingCases procedures { code name } } } }`);
+    expect(data.agreements[0].ceilings[0]).toMatchObject({ periodFrom: `${year}-01-01`, maxCases: 200, procedures: [{ code: "CJE20", name: expect.any(String) }] });
+  });
+});
