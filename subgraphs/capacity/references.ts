@@ -20,4 +20,6 @@ export const capacityReferences: Record<string, ReferenceResolver<CapacityContex
   Provider: byId((ctx) => ctx.loaders.provider),
   CareUnit: byId((ctx) => ctx.loaders.careUnit),
   CapacityOffer: byId((ctx) => ctx.loaders.offer),
+  // Capacity adds `coverage` to referrals; the representation carries the facts it requires.
+  Referral: (ref) => ref,
 };

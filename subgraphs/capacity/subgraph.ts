@@ -10,7 +10,7 @@ import { CapacityContext, createCapacityContext } from "./loaders";
 import { CapacityInit1795305600000 } from "./migrations/1795305600000-capacity-init";
 import { capacityReferences } from "./references";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
-import { CoverageQuestionResolver } from "./resolvers/coverage-question.resolver";
+import { CoverageQuestionResolver, ReferralCoverageResolver, ReferralRef } from "./resolvers/coverage-question.resolver";
 import { ProcedureResolver } from "./resolvers/procedure.resolver";
 import { CareUnitResolver, ProviderResolver } from "./resolvers/provider.resolver";
 import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.resolver";
@@ -33,7 +33,9 @@ export const capacitySubgraph: SubgraphModule<CapacityContext> = {
         CareUnitResolver,
         CapacityOfferResolver,
         CoverageQuestionResolver,
+        ReferralCoverageResolver,
       ],
+      orphanedTypes: [ReferralRef],
       referenceResolvers: capacityReferences,
     }),
   createContext: createCapacityContext,

@@ -152,6 +152,30 @@ describe("coverage(homeRegionCode, providerId, procedureCode, date)", () => {
   });
 });
 
+describe("coverage on a referral", () => {
+  it("answers for the referral's patient, care and decision date at a provider the office considers", async () => {
+    const { data, errors } = await hub.query(
+      `query($sodra: ID!, $private: ID!) { referrals(filter: { homeRegionCode: "13" }, first: 100) { edges { node { id decisionDate procedure { code } homeRegion { code }
+         atTrelleborg: coverage(providerId: $sodra) { status date agreement { kind name } pricePerCaseSek }
+         atKattegatt: coverage(providerId: $private) { status agreement { kind } rejected { reasonCode } } } } } }`,
+      { sodra: providerId("skane-trelleborg"), private: providerId("private-kattegatt-ortopedi") },
+    );
+    expect(errors).toBeUndefined();
+    const nodes = data.referrals.edges.map((e: any) => e.node);
+    const hip = nodes.find((n: any) => n.procedure?.code === "NFB49");
+    expect(hip.atTrelleborg).toMatchObject({ status: "COVERED", date: hip.decisionDate, agreement: { kind: "HEALTHCARE_REGION_PACT" } });
+    expect(hip.atKattegatt).toMatchObject({ status: "COVERED", agreement: { kind: "CARE_GUARANTEE_AGREEMENT" } });
+    const cataract = nodes.find((n: any) => n.procedure?.code === "CJE20");
+    expect(cataract.atKattegatt.status).toBe("NOT_COVERED");
+    expect(cataract.atKattegatt.rejected[0]).toEqual({ reasonCode: "CARE_NOT_COVERED" });
+  });
+
+  it("answers null for an unknown provider", async () => {
+    const { data } = await hub.query(`{ referrals(first: 1) { edges { node { coverage(providerId: "${randomUUID()}") { status } } } } }`);
+    expect(data.referrals.edges[0].node.coverage).toBeNull();
+  });
+});
+
 const CREATE = /* GraphQL */ `
   mutation Create($input: CreateAgreementInputType!) {
     createAgreement(input: $input) { id kind name validFrom validUntil parties { code } provider { name } version { version effectiveFrom } ceilings { maxCases usedCases remainingCases } priceLists { name entries { priceSek } } }

@@ -1,4 +1,6 @@
-import { Arg, Ctx, Directive, Field, ID, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Procedure } from "../entities/procedure.entity";
+import { Region } from "../entities/region.entity";
 import { isUuid } from "../../shared/domain/ids";
 import { ProviderKind, Specialty } from "../../shared/graphql-enums";
 import { DateScalar } from "../../shared/scalars";
@@ -41,6 +43,60 @@ export class CoverageQuestion {
   date: string;
 }
 
+/** A referral as this subgraph sees it: the facts its coverage question needs, owned by the referrals subgraph. */
+@ObjectType("Referral")
+@Directive('@key(fields: "id")')
+export class ReferralRef {
+  @Field(() => ID)
+  id: string;
+
+  @Directive("@external")
+  @Field(() => Region)
+  homeRegion: Pick<Region, "code">;
+
+  @Directive("@external")
+  @Field(() => Specialty)
+  specialty: Specialty;
+
+  @Directive("@external")
+  @Field(() => Procedure, { nullable: true })
+  procedure: Pick<Procedure, "code"> | null;
+
+  @Directive("@external")
+  @Field(() => DateScalar)
+  decisionDate: string;
+}
+
+/** Builds the question for a provider, or null when the provider is unknown. */
+async function question(
+  ctx: CapacityContext,
+  facts: { homeRegionCode: string; providerId: string; specialty: Specialty; procedureCode: string | null; date: string },
+): Promise<CoverageQuestion | null> {
+  if (!isUuid(facts.providerId)) return null;
+  const provider = await ctx.loaders.provider.load(facts.providerId);
+  if (!provider) return null;
+  return { ...facts, providerKind: provider.kind, providerRegionCode: provider.regionCode };
+}
+
+@Resolver(() => ReferralRef)
+export class ReferralCoverageResolver {
+  @Directive('@requires(fields: "homeRegion { code } specialty procedure { code } decisionDate")')
+  @FieldResolver(() => CoverageQuestion, {
+    nullable: true,
+    description:
+      "Under which agreements this referral's patient could be sent to the given provider for the referral's care, on the decision date (answered by the agreements subgraph). Null for an unknown provider.",
+  })
+  coverage(@Root() referral: ReferralRef, @Arg("providerId", () => ID, { description: "The provider considered." }) providerId: string, @Ctx() ctx: CapacityContext) {
+    return question(ctx, {
+      homeRegionCode: referral.homeRegion.code,
+      providerId,
+      specialty: referral.specialty,
+      procedureCode: referral.procedure?.code ?? null,
+      date: referral.decisionDate,
+    });
+  }
+}
+
 @Resolver()
 export class CoverageQuestionResolver {
   @Query(() => CoverageQuestion, {
@@ -57,18 +113,8 @@ export class CoverageQuestionResolver {
   ): Promise<CoverageQuestion | null> {
     requireRegionCode("homeRegionCode", homeRegionCode);
     requireKvaCode("procedureCode", procedureCode);
-    if (!isUuid(providerId)) return null;
-    const [provider, procedure] = await Promise.all([ctx.loaders.provider.load(providerId), ctx.loaders.procedure.load(procedureCode)]);
-    if (!provider) return null;
+    const procedure = await ctx.loaders.procedure.load(procedureCode);
     if (!procedure) throw badUserInput("procedureCode", "PROCEDURE_UNKNOWN", `"${procedureCode}" is not a procedure this hub brokers`);
-    return {
-      homeRegionCode,
-      providerId,
-      providerKind: provider.kind,
-      providerRegionCode: provider.regionCode,
-      specialty: procedure.specialty,
-      procedureCode,
-      date: date ?? ctx.today,
-    };
+    return question(ctx, { homeRegionCode, providerId, specialty: procedure.specialty, procedureCode, date: date ?? ctx.today });
   }
 }
