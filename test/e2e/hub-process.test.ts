@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../../subgraphs/shared/paths";
-import { freePort } from "../support/ports";
+import { freePorts } from "../support/ports";
 import { createEmptyDatabase } from "../support/database";
 import { postGraphQL } from "../support/hub";
 
@@ -32,19 +32,30 @@ function run(env: Record<string, string>): Run {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-async function waitFor(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
+/** Waits for the hub to report ready; fails at once, with what it printed, if it exits first. */
+async function ready(hub: Run, ms = 60_000): Promise<void> {
+  let exited = false;
+  void hub.exited.then(() => (exited = true));
   const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  while (!hub.stdout().includes("Press Ctrl-C to stop.")) {
+    if (exited || Date.now() > deadline) {
+      throw new Error(`the hub did not report ready (${exited ? "it exited" : "timed out"}):\n${hub.stdout()}\n${hub.stderr()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
+/** Free ports for the gateway, the subgraphs and (last) the embedded PostgreSQL. */
 async function ports(): Promise<Record<string, string>> {
-  const names = ["PORT", "PATIENTS_PORT", "CAPACITY_PORT", "AGREEMENTS_PORT", "REFERRALS_PORT"];
-  const env: Record<string, string> = {};
-  for (const name of names) env[name] = String(await freePort());
-  return env;
+  const [gateway, patients, capacity, agreements, referrals, postgres] = await freePorts(6);
+  return {
+    PORT: String(gateway),
+    PATIENTS_PORT: String(patients),
+    CAPACITY_PORT: String(capacity),
+    AGREEMENTS_PORT: String(agreements),
+    REFERRALS_PORT: String(referrals),
+    HUB_PG_PORT: String(postgres),
+  };
 }
 
 const isAlive = (pid: number) => {
@@ -89,7 +100,7 @@ describe("the hub as a process (npm start)", () => {
     const env = await ports();
     const hub = run({ ...env, DATABASE_URL: await createEmptyDatabase() });
     try {
-      await waitFor(() => hub.stdout().includes("Press Ctrl-C to stop."), "the hub to report ready");
+      await ready(hub);
       expect(hub.stdout()).toContain("Database:   DATABASE_URL, seeded: capacity reference data, capacity demo data");
       const answer = await postGraphQL(`http://127.0.0.1:${env.PORT}/graphql`, `{ regions { code } }`);
       expect(answer.data.regions).toHaveLength(21);
@@ -103,11 +114,11 @@ describe("the hub as a process (npm start)", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-start-"));
     fs.chmodSync(dataDir, 0o755);
     try {
-      const env: Record<string, string> = { ...(await ports()), HUB_PG_DATA: dataDir, HUB_PG_PORT: String(await freePort()) };
+      const env: Record<string, string> = { ...(await ports()), HUB_PG_DATA: dataDir };
       const gateway = `http://127.0.0.1:${env.PORT}`;
 
       const first = run(env);
-      await waitFor(() => first.stdout().includes("Press Ctrl-C to stop."), "the hub to report ready");
+      await ready(first);
       expect(first.stdout()).toContain(`GraphQL:    ${gateway}/graphql`);
       expect(first.stdout()).toContain("seeded: capacity reference data");
       expect((await fetch(`${gateway}/health`)).status).toBe(200);
@@ -126,7 +137,7 @@ describe("the hub as a process (npm start)", () => {
       expect(fs.readFileSync(path.join(dataDir, "postgres.log"), "utf8")).toContain("database system is shut down");
 
       const second = run(env);
-      await waitFor(() => second.stdout().includes("Press Ctrl-C to stop."), "the restarted hub to report ready");
+      await ready(second);
       expect(second.stdout()).not.toContain("seeded:");
       const again = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`);
       expect(again.data.freeCapacity.totalCount).toBe(answer.data.freeCapacity.totalCount);
