@@ -1,15 +1,17 @@
 import fs from "node:fs";
-import http from "node:http";
-import { ApolloServer } from "@apollo/server";
+import http, { IncomingMessage } from "node:http";
+import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { GraphQLError } from "graphql";
 import { commonApolloOptions } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
-import { baseContext, BaseRequestContext } from "../subgraphs/shared/context";
+import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
 import { StartupError } from "../subgraphs/shared/errors";
 import { HealthReport, listen, serveGraphQL } from "../subgraphs/shared/http";
 import { RunningServer } from "../subgraphs/shared/subgraph";
+import { drainSubscriptions, serveSubscriptions } from "../subgraphs/shared/subscriptions";
+import { FederatedSubscriptions } from "./subscriptions";
 import { SUPERGRAPH_FILE } from "./compose";
 
 export interface GatewayOptions {
@@ -45,6 +47,21 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<BaseRequestContext> {
   }
 }
 
+/** A subscription sent as a plain HTTP request gets a clear answer instead of the gateway's internal refusal. */
+const refuseSubscriptionsOverHttp: ApolloServerPlugin<BaseRequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === "subscription") {
+          throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
+            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+};
+
 export function readSupergraph(): string {
   if (!fs.existsSync(SUPERGRAPH_FILE)) throw new StartupError(`${SUPERGRAPH_FILE} is missing; run npm run compose`);
   return fs.readFileSync(SUPERGRAPH_FILE, "utf8");
@@ -56,30 +73,46 @@ export function readSupergraph(): string {
  * schema serves every deployment. `/health` answers 200 only when every subgraph does.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+  const supergraphSdl = options.supergraphSdl ?? readSupergraph();
+  // One data source per subgraph, shared by queries and by the entity fetches of subscriptions.
+  const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource({ url })]));
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl ?? readSupergraph(),
+    supergraphSdl,
     buildService: ({ name }) => {
-      const url = options.subgraphUrls[name as SubgraphName];
-      if (!url) throw new StartupError(`the supergraph names a subgraph "${name}" that this hub does not know`);
-      return new SubgraphDataSource({ url });
+      const service = services[name];
+      if (!service) throw new StartupError(`the supergraph names a subgraph "${name}" that this hub does not know`);
+      return service;
     },
   });
+  const subscriptions = new FederatedSubscriptions({ supergraphSdl, services, subgraphUrls: options.subgraphUrls });
   const httpServer = http.createServer();
+  const context = (req: IncomingMessage | undefined) => baseContext(req, options.hubRegionCode);
+  const wsServer = serveSubscriptions(httpServer, subscriptions.apiGraphQLSchema, (req) => withLiveToday(context(req)), {
+    subscribe: subscriptions.subscribe,
+  });
   const apollo = new ApolloServer<BaseRequestContext>({
     gateway,
     ...commonApolloOptions("gateway", options.introspection),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp],
   });
   let started = false;
   serveGraphQL<BaseRequestContext>(httpServer, {
     apollo,
-    context: async (req) => baseContext(req, options.hubRegionCode),
+    context: async (req) => context(req),
     health: async () => (started ? subgraphHealth(options.subgraphUrls) : { ready: false }),
   });
   await apollo.start();
   started = true;
   const port = await listen(httpServer, options.port, options.host, "gateway", "PORT");
-  return { name: "gateway", port, url: `http://${options.host}:${port}/graphql`, stop: () => apollo.stop() };
+  return {
+    name: "gateway",
+    port,
+    url: `http://${options.host}:${port}/graphql`,
+    stop: async () => {
+      await apollo.stop();
+      await subscriptions.stop();
+    },
+  };
 }
 
 async function subgraphHealth(urls: Record<SubgraphName, string>): Promise<HealthReport> {

@@ -6,7 +6,7 @@ import { patientsSubgraph } from "../subgraphs/patients/subgraph";
 import { referralsSubgraph } from "../subgraphs/referrals/subgraph";
 
 /** The hub's subgraphs by name: what `npm start` runs and `npm run compose` composes. */
-export const SUBGRAPHS: Record<SubgraphName, SubgraphModule<any>> = {
+export const SUBGRAPHS: Record<SubgraphName, SubgraphModule<any, any>> = {
   patients: patientsSubgraph,
   capacity: capacitySubgraph,
   agreements: agreementsSubgraph,

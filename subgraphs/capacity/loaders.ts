@@ -1,18 +1,23 @@
-import { DataSource, In } from "typeorm";
+import { DataSource, In, IsNull } from "typeorm";
 import { BaseRequestContext } from "../shared/context";
 import { byKey, childrenByKey } from "../shared/loaders";
-import { CapacityOffer } from "./entities/capacity-offer.entity";
+import { CapacityOffer, OfferSlot, Reservation } from "./entities/capacity-offer.entity";
 import { Procedure } from "./entities/procedure.entity";
 import { CareUnit, Provider } from "./entities/provider.entity";
 import { HealthcareRegion, HealthcareRegionMember, Region } from "./entities/region.entity";
+import { CapacityRuntime } from "./runtime";
 import { CapacitySearch } from "./services/capacity-search";
 
 /** The capacity subgraph's per-request context: batched loaders for every entity and child list. */
-export function createCapacityContext(dataSource: DataSource, base: BaseRequestContext) {
+export function createCapacityContext(dataSource: DataSource, base: BaseRequestContext, runtime: CapacityRuntime) {
   const repo = <T extends object>(entity: new () => T) => dataSource.getRepository(entity);
   return {
     ...base,
     search: new CapacitySearch(dataSource),
+    publishing: runtime.publishing,
+    events: runtime.events,
+    /** Healthcare-region memberships, which subscription filters by healthcare region need. */
+    memberships: () => repo(HealthcareRegionMember).find(),
     repositories: { provider: repo(Provider), procedure: repo(Procedure) },
     loaders: {
       region: byKey((codes: readonly string[]) => repo(Region).findBy({ code: In([...codes]) }), (r) => r.code),
@@ -38,6 +43,15 @@ export function createCapacityContext(dataSource: DataSource, base: BaseRequestC
         (u) => u.providerId,
       ),
       offer: byKey((ids: readonly string[]) => repo(CapacityOffer).findBy({ id: In([...ids]) }), (o) => o.id),
+      slotsOfOffer: childrenByKey(
+        (ids: readonly string[]) => repo(OfferSlot).find({ where: { offerId: In([...ids]) }, order: { startsAt: "ASC" } }),
+        (slot) => slot.offerId,
+      ),
+      openReservationsOfOffer: childrenByKey(
+        (ids: readonly string[]) =>
+          repo(Reservation).find({ where: { offerId: In([...ids]), releasedAt: IsNull() }, order: { reservedAt: "ASC", id: "ASC" } }),
+        (reservation) => reservation.offerId,
+      ),
     },
   };
 }

@@ -2,14 +2,17 @@ import "reflect-metadata";
 import "../shared/graphql-enums";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
-import { CapacityOffer } from "./entities/capacity-offer.entity";
+import { CapacityOffer, OfferSlot, Reservation } from "./entities/capacity-offer.entity";
 import { Procedure } from "./entities/procedure.entity";
 import { CareUnit, Provider } from "./entities/provider.entity";
 import { HealthcareRegion, HealthcareRegionMember, Region } from "./entities/region.entity";
 import { CapacityContext, createCapacityContext } from "./loaders";
 import { CapacityInit1795305600000 } from "./migrations/1795305600000-capacity-init";
+import { CapacityPublishing1795478400000 } from "./migrations/1795478400000-capacity-publishing";
 import { capacityReferences } from "./references";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
+import { PublishingResolver, ReservationResolver } from "./resolvers/publishing.resolver";
+import { CapacityRuntime, startCapacityRuntime } from "./runtime";
 import { CoverageQuestionResolver, ReferralCoverageResolver, ReferralRef } from "./resolvers/coverage-question.resolver";
 import { ProcedureResolver } from "./resolvers/procedure.resolver";
 import { CareUnitResolver, ProviderResolver } from "./resolvers/provider.resolver";
@@ -17,12 +20,13 @@ import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.res
 
 /**
  * Capacity: the national reference data (regions, healthcare regions, KVÅ procedures), the
- * providers and their care units, and the free-capacity offers they publish.
+ * providers and their care units, and the free-capacity offers they publish, reserve and withdraw,
+ * with every change announced to live subscriptions.
  */
-export const capacitySubgraph: SubgraphModule<CapacityContext> = {
+export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> = {
   name: "capacity",
-  entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer],
-  migrations: [CapacityInit1795305600000],
+  entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer, OfferSlot, Reservation],
+  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000],
   buildSchema: () =>
     buildFederatedSchema<CapacityContext>({
       resolvers: [
@@ -32,11 +36,15 @@ export const capacitySubgraph: SubgraphModule<CapacityContext> = {
         ProviderResolver,
         CareUnitResolver,
         CapacityOfferResolver,
+        PublishingResolver,
+        ReservationResolver,
         CoverageQuestionResolver,
         ReferralCoverageResolver,
       ],
       orphanedTypes: [ReferralRef],
       referenceResolvers: capacityReferences,
     }),
+  startRuntime: startCapacityRuntime,
+  health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),
   createContext: createCapacityContext,
 };

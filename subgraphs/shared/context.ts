@@ -19,3 +19,12 @@ export function baseContext(req: IncomingMessage | undefined, hubRegionCode: str
   const requestId = typeof forwarded === "string" && /^[\w-]{1,64}$/.test(forwarded) ? forwarded : randomUUID();
   return { requestId, today: stockholmDate(), hubRegionCode };
 }
+
+/**
+ * For a subscription's context, which may last for days: "today" is read at each use rather than
+ * fixed when the client subscribed.
+ */
+export function withLiveToday<T extends BaseRequestContext>(context: T): T {
+  Object.defineProperty(context, "today", { get: () => stockholmDate(), enumerable: true });
+  return context;
+}

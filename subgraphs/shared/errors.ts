@@ -27,6 +27,11 @@ export function conflict(message: string, extensions: Record<string, unknown> = 
   return new GraphQLError(message, { extensions: { ...extensions, code: "CONFLICT" } });
 }
 
+/** The thing an argument names does not exist (e.g. an offer id). */
+export function notFound(field: string, message: string): GraphQLError {
+  return new GraphQLError(`${field}: ${message}`, { extensions: { code: "NOT_FOUND", field } });
+}
+
 /**
  * A start-up problem the operator can fix (port taken, database unreachable, bad setting). The
  * entry points print its message as one line and exit, without a stack trace.

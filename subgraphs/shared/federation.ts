@@ -7,6 +7,15 @@ import { buildSchema, createResolversMap, NonEmptyArray } from "type-graphql";
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
 
+const UNUSED_PUBSUB = {
+  publish: () => {
+    throw new Error("the hub publishes events through its outbox, not type-graphql's PubSub");
+  },
+  subscribe: () => {
+    throw new Error("subscriptions define their own subscribe function");
+  },
+};
+
 /** `__resolveReference` for an entity type: the representation the gateway sends → the entity or null. */
 export type ReferenceResolver<TContext> = (
   representation: Record<string, unknown>,
@@ -39,6 +48,9 @@ export async function buildFederatedSchema<TContext>(options: FederatedSchemaOpt
     orphanedTypes: options.orphanedTypes,
     // Federation directives are declared by @link, not in the type-graphql schema.
     skipCheck: true,
+    // Subscriptions bring their own `subscribe` functions (outbox streams); type-graphql insists on
+    // a PubSub all the same, and this one is never used.
+    pubSub: UNUSED_PUBSUB,
     validate: false,
   });
   const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphQLSchema)}\n`;

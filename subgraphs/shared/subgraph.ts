@@ -5,28 +5,33 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import { DataSource } from "typeorm";
 import { commonApolloOptions } from "./apollo";
 import { HubConfig, loadConfig, SubgraphName } from "./config";
-import { baseContext, BaseRequestContext } from "./context";
+import { baseContext, BaseRequestContext, withLiveToday } from "./context";
 import { connect, createDataSource, migrate } from "./db/data-source";
 import { StartupError } from "./errors";
 import { FederatedSchema } from "./federation";
 import { listen, serveGraphQL } from "./http";
 import { logger } from "./log";
 import { runMain, Stoppable } from "./main";
+import { drainSubscriptions, serveSubscriptions } from "./subscriptions";
 
 /**
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
  * whether alone (its own index.ts) or together with the others (`npm start`).
  */
-export interface SubgraphModule<TContext extends BaseRequestContext = BaseRequestContext> {
+export interface SubgraphModule<TContext extends BaseRequestContext = BaseRequestContext, TRuntime extends Stoppable | undefined = undefined> {
   name: SubgraphName;
   entities: Function[];
   migrations: Function[];
   buildSchema(): Promise<FederatedSchema>;
-  /** Builds a request's context (its DataLoaders) on top of the shared base. */
-  createContext(dataSource: DataSource, base: BaseRequestContext): TContext;
+  /** Starts what lives as long as the process (event streams, background jobs), before serving. */
+  startRuntime?(dataSource: DataSource, hubRegionCode: string): Promise<TRuntime>;
+  /** What the subgraph's /health adds about its runtime (e.g. open subscriptions). */
+  health?(runtime: TRuntime): Record<string, unknown>;
+  /** Builds a request's (or a subscription's) context, with its DataLoaders, on top of the shared base. */
+  createContext(dataSource: DataSource, base: BaseRequestContext, runtime: TRuntime): TContext;
 }
 
-export function subgraphDataSource(module: SubgraphModule<any>, url: string, poolSize?: number): DataSource {
+export function subgraphDataSource(module: SubgraphModule<any, any>, url: string, poolSize?: number): DataSource {
   return createDataSource({ schema: module.name, url, entities: module.entities, migrations: module.migrations, poolSize });
 }
 
@@ -45,24 +50,35 @@ export interface StartSubgraphOptions {
 }
 
 /** Serves an initialised subgraph on its own port. Stopping drains requests; the data source stays the caller's. */
-export async function startSubgraph<TContext extends BaseRequestContext>(
-  module: SubgraphModule<TContext>,
+export async function startSubgraph<TContext extends BaseRequestContext, TRuntime extends Stoppable | undefined>(
+  module: SubgraphModule<TContext, TRuntime>,
   options: StartSubgraphOptions,
 ): Promise<RunningServer> {
   const { schema } = await module.buildSchema();
+  const runtime = (module.startRuntime ? await module.startRuntime(options.dataSource, options.hubRegionCode) : undefined) as TRuntime;
   const httpServer = http.createServer();
+  // Subscriptions (graphql-ws) on the same URL as queries; the gateway is their client.
+  const subscriptions = schema.getSubscriptionType()
+    ? serveSubscriptions(httpServer, schema, (req) =>
+        withLiveToday(module.createContext(options.dataSource, baseContext(req, options.hubRegionCode), runtime)),
+      )
+    : undefined;
   const apollo = new ApolloServer<TContext>({
     schema,
     ...commonApolloOptions(`subgraph ${module.name}`, options.introspection),
     // Inline tracing serves Apollo's hosted studio, which a closed-network hub does not use.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(subscriptions ? [drainSubscriptions(subscriptions)] : []),
+    ],
   });
   serveGraphQL<TContext>(httpServer, {
     apollo,
-    context: async (req: IncomingMessage) => module.createContext(options.dataSource, baseContext(req, options.hubRegionCode)),
+    context: async (req: IncomingMessage) => module.createContext(options.dataSource, baseContext(req, options.hubRegionCode), runtime),
     health: async () => {
       await options.dataSource.query("SELECT 1");
-      return { ready: true, subgraph: module.name };
+      return { ready: true, subgraph: module.name, ...module.health?.(runtime) };
     },
   });
   await apollo.start();
@@ -71,12 +87,15 @@ export async function startSubgraph<TContext extends BaseRequestContext>(
     name: module.name,
     port,
     url: `http://${options.host}:${port}/graphql`,
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await runtime?.stop();
+    },
   };
 }
 
 /** Entry point for running one subgraph as its own process (production): DATABASE_URL is required. */
-export function runSubgraphStandalone(module: SubgraphModule<any>): void {
+export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
   runMain(`subgraph ${module.name}`, async () => {
     const config: HubConfig = loadConfig();
     if (!config.databaseUrl) throw new StartupError("DATABASE_URL is required to run a subgraph on its own (npm start runs an embedded PostgreSQL)");

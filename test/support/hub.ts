@@ -10,6 +10,7 @@ export interface GraphQLResponse<T = any> {
 export interface TestHub {
   hub: Hub;
   url: string;
+  databaseUrl: string;
   /** Sends an operation through the gateway, as another region's system would. */
   query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
@@ -28,8 +29,9 @@ export async function postGraphQL<T = any>(url: string, query: string, variables
  * The whole hub (four subgraphs and the gateway, each on its own free port) on a fresh copy of the
  * seeded test database. `env` overrides settings as the environment would.
  */
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  const databaseUrl = await createTestDatabase();
+export async function startTestHub(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<TestHub> {
+  // A second hub on the same database stands for a second set of processes in production.
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({
     PORT: "0",
     PATIENTS_PORT: "0",
@@ -44,6 +46,7 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
   return {
     hub,
     url: hub.gateway.url,
+    databaseUrl,
     query: (query, variables) => postGraphQL(hub.gateway.url, query, variables),
     stop: () => hub.stop(),
   };

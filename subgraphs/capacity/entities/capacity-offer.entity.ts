@@ -7,6 +7,7 @@ import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 export enum OfferStatus {
   OPEN = "OPEN",
   WITHDRAWN = "WITHDRAWN",
+  EXPIRED = "EXPIRED",
 }
 
 export enum OfferSource {
@@ -21,6 +22,7 @@ registerEnumType(OfferStatus, {
   valuesConfig: {
     OPEN: { description: "Published and usable while its window lasts and slots remain." },
     WITHDRAWN: { description: "Withdrawn by the provider; kept for history, never listed as free capacity." },
+    EXPIRED: { description: "Its window has ended; kept for history, never listed as free capacity." },
   },
 });
 
@@ -97,7 +99,7 @@ export class CapacityOffer {
   @Column({ type: "integer", name: "expected_wait_days" })
   expectedWaitDays: number;
 
-  @Field(() => OfferStatus, { description: "Open or withdrawn." })
+  @Field(() => OfferStatus, { description: "Open, withdrawn or expired." })
   @Column({ type: "text" })
   status: OfferStatus;
 
@@ -124,4 +126,102 @@ export class CapacityOffer {
   @Field(() => String, { nullable: true, description: "Medical conditions or exclusions in the provider's words, e.g. \"BMI under 35\"." })
   @Column({ type: "text", nullable: true })
   conditions: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the provider withdrew the offer; null while it is open." })
+  @Column({ type: "timestamptz", name: "withdrawn_at", nullable: true })
+  withdrawnAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why the provider withdrew the offer." })
+  @Column({ type: "text", name: "withdrawal_reason", nullable: true })
+  withdrawalReason: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the offer expired (its window ended); null while it is open." })
+  @Column({ type: "timestamptz", name: "expired_at", nullable: true })
+  expiredAt: Date | null;
+
+  @Field(() => Int, {
+    description: "Counts changes to the offer: 1 when published, +1 for every update, reservation, release, withdrawal or expiry.",
+  })
+  @Column({ type: "integer", default: 1 })
+  revision: number;
+
+  /** The event that carried this offer to a subscriber; absent when it was read by a query. */
+  event?: OfferEventInfo;
+}
+
+export enum OfferEventKind {
+  PUBLISHED = "PUBLISHED",
+  UPDATED = "UPDATED",
+  RESERVED = "RESERVED",
+  RELEASED = "RELEASED",
+  WITHDRAWN = "WITHDRAWN",
+  EXPIRED = "EXPIRED",
+}
+
+registerEnumType(OfferEventKind, {
+  name: "OfferEventKind",
+  description: "What happened to an offer.",
+  valuesConfig: {
+    PUBLISHED: { description: "A provider published it." },
+    UPDATED: { description: "The provider changed its slots, window, expected wait or conditions." },
+    RESERVED: { description: "Slots were reserved." },
+    RELEASED: { description: "A reservation was released; its slots are free again." },
+    WITHDRAWN: { description: "The provider withdrew it." },
+    EXPIRED: { description: "Its window ended." },
+  },
+});
+
+@ObjectType({ description: "A change event from the hub's event log, as delivered to subscriptions." })
+export class OfferEventInfo {
+  @Field(() => ID, {
+    description: "The event's id: increasing in commit order. Resubscribe with `after` set to the last id received to get every event missed, in order.",
+  })
+  id: string;
+
+  @Field(() => OfferEventKind, { description: "What happened." })
+  kind: OfferEventKind;
+
+  @Field(() => DateTimeScalar, { description: "When the change was made." })
+  occurredAt: Date;
+}
+
+/** A concrete slot of an offer (published as start times rather than a number of slots). */
+@Entity({ name: "offer_slot" })
+export class OfferSlot {
+  @PrimaryColumn({ type: "uuid", name: "offer_id" })
+  offerId: string;
+
+  @PrimaryColumn({ type: "timestamptz", name: "starts_at" })
+  startsAt: Date;
+}
+
+@ObjectType({ description: "Slots of an offer held for a reference (e.g. a referral) until used or released." })
+@Entity({ name: "reservation" })
+export class Reservation {
+  @Field(() => ID, { description: "Globally unique id (UUID)." })
+  @PrimaryColumn({ type: "uuid" })
+  id: string;
+
+  @Column({ type: "uuid", name: "offer_id" })
+  offerId: string;
+
+  @Field({ description: "The caller's reference the slots are held for, e.g. a referral id." })
+  @Column({ type: "text", name: "reference_id" })
+  referenceId: string;
+
+  @Field(() => Int, { description: "Slots held." })
+  @Column({ type: "integer" })
+  slots: number;
+
+  @Field(() => DateTimeScalar, { description: "When the slots were reserved." })
+  @Column({ type: "timestamptz", name: "reserved_at", default: () => "now()" })
+  reservedAt: Date;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the reservation was released; null while it holds." })
+  @Column({ type: "timestamptz", name: "released_at", nullable: true })
+  releasedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why it was released." })
+  @Column({ type: "text", name: "release_reason", nullable: true })
+  releaseReason: string | null;
 }

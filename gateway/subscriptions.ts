@@ -1,0 +1,182 @@
+import { buildOperationContext, executeQueryPlan, GraphQLDataSource, ServiceMap } from "@apollo/gateway";
+import { operationFromDocument, Schema, Supergraph } from "@apollo/federation-internals";
+import { FetchNode, PlanNode, QueryPlan, QueryPlanner } from "@apollo/query-planner";
+import { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { BoundedQueue, END, mapStream } from "../subgraphs/shared/bounded-queue";
+import { BaseRequestContext } from "../subgraphs/shared/context";
+import { logger } from "../subgraphs/shared/log";
+
+/**
+ * Federated subscriptions, executed the way Apollo Router does: the query planner splits a
+ * subscription into a `primary` fetch (the root field, sent as a subscription to the subgraph that
+ * owns it, over graphql-ws) and a `rest` plan (entity fetches to the other subgraphs). For every
+ * event the primary delivers, the gateway runs the whole plan with the event standing in for the
+ * primary fetch's answer, so a subscriber's fields from other subgraphs (e.g. `coverage` from
+ * agreements) are resolved exactly as in a query. `@apollo/gateway` plans but refuses to execute
+ * subscriptions, so this is the part that executes them.
+ */
+export interface FederatedSubscriptionsOptions {
+  supergraphSdl: string;
+  /** The same data sources the gateway uses for queries (entity fetches go through them). */
+  services: ServiceMap;
+  subgraphUrls: Record<string, string>;
+  /** Events allowed to wait for one subscriber before it is cut off (it can resume with `after`). */
+  maxQueue?: number;
+}
+
+type Upstream = { client: Client; subscriptions: number };
+
+export class FederatedSubscriptions {
+  readonly apiGraphQLSchema: GraphQLSchema;
+  private readonly apiSchema: Schema;
+  private readonly supergraphSchema: GraphQLSchema;
+  private readonly planner: QueryPlanner;
+  private readonly upstreams = new Map<string, Upstream>();
+  private readonly log = logger("gateway/subscriptions");
+
+  constructor(private readonly options: FederatedSubscriptionsOptions) {
+    const supergraph = Supergraph.build(options.supergraphSdl);
+    this.apiSchema = supergraph.apiSchema();
+    this.apiGraphQLSchema = this.apiSchema.toGraphQLJSSchema();
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.planner = new QueryPlanner(supergraph);
+  }
+
+  /** graphql-ws's `subscribe`: the stream of results for one client subscription. */
+  subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
+    const operationName = args.operationName ?? undefined;
+    let plan: QueryPlan;
+    try {
+      const operation = operationFromDocument(this.apiSchema, args.document, { operationName });
+      plan = this.planner.buildQueryPlan(operation);
+    } catch (error) {
+      return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)] };
+    }
+    if (plan.node?.kind !== "Subscription") {
+      return { errors: [new GraphQLError("Only subscription operations are served over graphql-ws here; send queries and mutations over HTTP.", { extensions: { code: "BAD_REQUEST" } })] };
+    }
+    const { primary, rest } = plan.node;
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const events = this.openPrimary(primary, variables);
+    return this.resolveEach(events, primary, rest, args, variables);
+  };
+
+  /** The primary fetch as a subscription to the owning subgraph; its events queue up for this subscriber. */
+  private openPrimary(primary: FetchNode, variables: Record<string, unknown>): BoundedQueue<ExecutionResult> {
+    const upstream = this.upstream(primary.serviceName);
+    upstream.subscriptions += 1;
+    let unsubscribe: () => void = () => undefined;
+    const queue = new BoundedQueue<ExecutionResult>(this.options.maxQueue ?? 1000, () => {
+      unsubscribe();
+      upstream.subscriptions -= 1;
+    });
+    const used = Object.fromEntries((primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]));
+    unsubscribe = upstream.client.subscribe<Record<string, unknown>>(
+      { query: primary.operation, variables: used, operationName: primary.operationName },
+      {
+        next: (result) => queue.push(result as ExecutionResult),
+        error: (error) => queue.fail(upstreamError(primary.serviceName, error)),
+        complete: () => queue.close(),
+      },
+    );
+    return queue;
+  }
+
+  private resolveEach(
+    events: BoundedQueue<ExecutionResult>,
+    primary: FetchNode,
+    rest: PlanNode | undefined,
+    args: ExecutionArgs,
+    variables: Record<string, unknown>,
+  ): AsyncIterableIterator<ExecutionResult> {
+    const operationContext = buildOperationContext({ schema: this.apiGraphQLSchema, operationDocument: args.document, operationName: args.operationName ?? undefined });
+    const plan: QueryPlan = { kind: "QueryPlan", node: rest ? { kind: "Sequence", nodes: [primary, rest] } : primary };
+    return mapStream(events, async (event): Promise<ExecutionResult | [ExecutionResult, typeof END]> => {
+      // The subgraph refused the subscription (e.g. a bad filter): pass its errors on and end.
+      if (!event.data) return [{ errors: (event.errors ?? []).map(toGraphQLError) }, END];
+      return this.resolveEvent(plan, primary, event, operationContext, args, variables);
+    });
+  }
+
+  /** Runs the plan for one event; the primary fetch is answered with the event itself. */
+  private async resolveEvent(
+    plan: QueryPlan,
+    primary: FetchNode,
+    event: ExecutionResult,
+    operationContext: ReturnType<typeof buildOperationContext>,
+    args: ExecutionArgs,
+    variables: Record<string, unknown>,
+  ): Promise<ExecutionResult> {
+    const real = this.options.services[primary.serviceName];
+    const answered: GraphQLDataSource = {
+      process: (request) =>
+        request.request.query === primary.operation
+          ? Promise.resolve({ data: event.data as Record<string, unknown>, errors: event.errors as GraphQLFormattedError[] | undefined })
+          : real.process(request),
+    };
+    const context = args.contextValue as BaseRequestContext;
+    const result = await executeQueryPlan(
+      plan,
+      { ...this.options.services, [primary.serviceName]: answered },
+      {
+        request: { query: undefined, variables, operationName: args.operationName ?? undefined },
+        context,
+        cache: undefined as never,
+        logger: this.log as never,
+        metrics: {},
+        overallCachePolicy: undefined as never,
+        schema: this.apiGraphQLSchema,
+        queryHash: "",
+        document: args.document,
+        source: "",
+        operationName: args.operationName ?? null,
+        operation: operationContext.operation,
+      } as never,
+      operationContext,
+      this.supergraphSchema,
+      this.apiSchema,
+    );
+    return result as ExecutionResult;
+  }
+
+  /** One graphql-ws connection per subgraph, shared by all subscriptions to it (opened on first use). */
+  private upstream(serviceName: string): Upstream {
+    let upstream = this.upstreams.get(serviceName);
+    if (!upstream) {
+      const url = this.options.subgraphUrls[serviceName].replace(/^http/, "ws");
+      upstream = {
+        subscriptions: 0,
+        client: createClient({
+          url,
+          webSocketImpl: WebSocket,
+          lazy: true,
+          // A silently re-established upstream would restart subscriptions without their missed
+          // events; instead each subscriber hears of the break and resumes with `after`.
+          retryAttempts: 0,
+          keepAlive: 10_000,
+        }),
+      };
+      this.upstreams.set(serviceName, upstream);
+    }
+    return upstream;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.upstreams.values()].map((u) => u.client.dispose()));
+    this.upstreams.clear();
+  }
+}
+
+function toGraphQLError(error: GraphQLFormattedError | GraphQLError): GraphQLError {
+  return error instanceof GraphQLError ? error : new GraphQLError(error.message, { extensions: error.extensions, path: error.path });
+}
+
+function upstreamError(serviceName: string, error: unknown): GraphQLError {
+  if (Array.isArray(error) && error.length > 0) return toGraphQLError(error[0] as GraphQLFormattedError);
+  return new GraphQLError(
+    `The subscription was interrupted (connection to the ${serviceName} service closed). Subscribe again with after set to the last event id received to get what was missed.`,
+    { extensions: { code: "SUBSCRIPTION_INTERRUPTED" } },
+  );
+}

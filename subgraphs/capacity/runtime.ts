@@ -1,0 +1,39 @@
+import { DataSource } from "typeorm";
+import { stockholmDate } from "../shared/domain/calendar";
+import { EventStream } from "../shared/event-stream";
+import { logger } from "../shared/log";
+import { Stoppable } from "../shared/main";
+import { CapacityPublishing } from "./services/capacity-publishing";
+
+/** What lives as long as a capacity process: the offer event stream and the expiry sweep. */
+export interface CapacityRuntime extends Stoppable {
+  publishing: CapacityPublishing;
+  events: EventStream;
+}
+
+/** Offers expire when their window ends; the sweep announces it within a minute of midnight. */
+const EXPIRY_SWEEP_MS = 60_000;
+
+export async function startCapacityRuntime(dataSource: DataSource, hubRegionCode: string): Promise<CapacityRuntime> {
+  const log = logger("capacity/expiry");
+  const publishing = new CapacityPublishing(dataSource, hubRegionCode);
+  const events = new EventStream(dataSource, "capacity");
+  const sweep = async () => {
+    try {
+      const expired = await publishing.expireDue(stockholmDate());
+      if (expired > 0) log.info(`${expired} offer(s) expired`);
+    } catch (error) {
+      log.warn(`expiry sweep failed: ${(error as Error).message}`);
+    }
+  };
+  await sweep();
+  const timer = setInterval(() => void sweep(), EXPIRY_SWEEP_MS).unref();
+  return {
+    publishing,
+    events,
+    stop: async () => {
+      clearInterval(timer);
+      await events.stop();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import type { OutboxEvent, StoredEvent } from "../../shared/outbox";
+import { CapacityOffer, OfferEventKind, OfferStatus } from "../entities/capacity-offer.entity";
+import type { Provider } from "../entities/provider.entity";
+import type { CapacitySearchFilter } from "./capacity-search";
+
+/**
+ * Offer events: what the outbox stores for every change to an offer, and which subscriptions an
+ * event is for. The event carries a snapshot of the offer as the change left it, plus the facts
+ * about its provider that filters ask about, so that delivering an event (or replaying an old one)
+ * needs no database read and shows the offer as it was at that moment.
+ */
+export interface OfferSnapshot {
+  offer: Record<string, unknown>;
+  provider: { regionCode: string; municipalityCode: string; kind: string };
+}
+
+export interface HealthcareRegionMembership {
+  healthcareRegionCode: string;
+  regionCode: string;
+  municipalityCodes: string[] | null;
+}
+
+const SNAPSHOT_FIELDS = [
+  "id",
+  "careUnitId",
+  "providerId",
+  "specialty",
+  "procedureCode",
+  "visitType",
+  "totalSlots",
+  "reservedSlots",
+  "earliestStart",
+  "validFrom",
+  "validUntil",
+  "expectedWaitDays",
+  "status",
+  "source",
+  "reportedBy",
+  "reportedAt",
+  "minPatientAge",
+  "maxPatientAge",
+  "conditions",
+  "withdrawnAt",
+  "withdrawalReason",
+  "expiredAt",
+  "revision",
+] as const;
+
+const INSTANT_FIELDS = new Set(["reportedAt", "withdrawnAt", "expiredAt"]);
+
+export function offerEvent(kind: OfferEventKind, offer: CapacityOffer, provider: Provider, originRegionCode: string): OutboxEvent {
+  const snapshot: OfferSnapshot = {
+    offer: Object.fromEntries(SNAPSHOT_FIELDS.map((field) => [field, offer[field]])),
+    provider: { regionCode: provider.regionCode, municipalityCode: provider.municipalityCode, kind: provider.kind },
+  };
+  return { type: `OFFER_${kind}`, aggregateId: offer.id, originRegionCode, payload: snapshot as unknown as Record<string, unknown> };
+}
+
+export function isOfferEvent(event: StoredEvent): boolean {
+  return event.type.startsWith("OFFER_");
+}
+
+export function eventKind(event: StoredEvent): OfferEventKind {
+  return event.type.slice("OFFER_".length) as OfferEventKind;
+}
+
+/** The offer as the event left it, carrying the event's id, kind and time. */
+export function offerOfEvent(event: StoredEvent): CapacityOffer {
+  const { offer } = event.payload as unknown as OfferSnapshot;
+  const restored = new CapacityOffer();
+  for (const field of SNAPSHOT_FIELDS) {
+    const value = offer[field];
+    (restored as unknown as Record<string, unknown>)[field] = INSTANT_FIELDS.has(field) && typeof value === "string" ? new Date(value) : value;
+  }
+  restored.event = { id: String(event.id), kind: eventKind(event), occurredAt: event.occurredAt };
+  return restored;
+}
+
+/**
+ * Whether an event is for a subscription with this filter. `offerPublished` applies the whole
+ * filter, as `freeCapacity` would to the new offer. `offerChanged` applies only what describes the
+ * offer's care and place (specialty, procedure, visit type, provider, region): the fields a change
+ * moves (start, free slots, wait) are ignored, so that a board hears about an offer that leaves
+ * its view as well as one that stays in it.
+ */
+export function eventMatches(
+  event: StoredEvent,
+  subscription: "published" | "changed",
+  filter: CapacitySearchFilter,
+  memberships: readonly HealthcareRegionMembership[],
+  today: string,
+): boolean {
+  if (!isOfferEvent(event)) return false;
+  const kind = eventKind(event);
+  if ((subscription === "published") !== (kind === OfferEventKind.PUBLISHED)) return false;
+  const { offer, provider } = event.payload as unknown as OfferSnapshot;
+  if (filter.specialty && offer.specialty !== filter.specialty) return false;
+  if (filter.procedureCode && offer.procedureCode !== filter.procedureCode) return false;
+  if (filter.visitType && offer.visitType !== filter.visitType) return false;
+  if (filter.providerIds?.length && !filter.providerIds.includes(String(offer.providerId))) return false;
+  if (filter.regionCodes?.length && !filter.regionCodes.includes(provider.regionCode)) return false;
+  if (filter.providerKind && provider.kind !== filter.providerKind) return false;
+  if (filter.healthcareRegionCode) {
+    const member = memberships.some(
+      (m) =>
+        m.healthcareRegionCode === filter.healthcareRegionCode &&
+        m.regionCode === provider.regionCode &&
+        (m.municipalityCodes === null || m.municipalityCodes.includes(provider.municipalityCode)),
+    );
+    if (!member) return false;
+  }
+  if (subscription === "changed") return true;
+  const free = Number(offer.totalSlots) - Number(offer.reservedSlots);
+  if (offer.status !== OfferStatus.OPEN || String(offer.validUntil) < today) return false;
+  if (free < (filter.minAvailableSlots ?? 1)) return false;
+  if (filter.startsOnOrBefore && String(offer.earliestStart) > filter.startsOnOrBefore) return false;
+  if (filter.maxExpectedWaitDays != null && Number(offer.expectedWaitDays) > filter.maxExpectedWaitDays) return false;
+  return true;
+}

@@ -1,0 +1,157 @@
+import { Client } from "pg";
+import { DataSource } from "typeorm";
+import { BoundedQueue } from "./bounded-queue";
+import { logger } from "./log";
+import { lastEventId, outboxChannel, readEvents, StoredEvent } from "./outbox";
+
+/**
+ * Streams a subgraph's outbox to its subscriptions. One LISTEN connection per process hears
+ * PostgreSQL's NOTIFY for every committed event, whichever process committed it; the stream then
+ * reads the new rows once, in id order, and hands each to every subscriber whose filter matches.
+ * Subscribers have their own bounded queue: a slow one is cut off (it can resume with its last
+ * event id) instead of holding up the others or growing without limit.
+ */
+export interface EventStreamOptions {
+  /** Events a subscriber may have waiting before it is cut off. */
+  maxQueue?: number;
+  /** A safety net for a lost notification or connection: also look for new events this often. */
+  sweepMs?: number;
+}
+
+const PAGE = 500;
+
+export class EventStream {
+  private readonly log;
+  private client?: Client;
+  private starting?: Promise<void>;
+  private lastId = 0;
+  private readonly subscribers = new Set<Subscriber>();
+  private pumping?: Promise<void>;
+  private pumpAgain = false;
+  private sweep?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+    private readonly options: EventStreamOptions = {},
+  ) {
+    this.log = logger(`${schema}/events`);
+  }
+
+  /** The newest committed event's id: a position to subscribe `after` so that nothing later is missed. */
+  latestId(): Promise<number> {
+    return lastEventId(this.dataSource, this.schema);
+  }
+
+  /** Number of open subscriptions (for health and tests). */
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /**
+   * Events matching `match`, live from now on; with `after`, first every stored event after that
+   * id, in order, then live ones, without duplicates.
+   */
+  async subscribe(match: (event: StoredEvent) => boolean, after?: number): Promise<AsyncIterableIterator<StoredEvent>> {
+    await this.start();
+    const subscriber: Subscriber = Object.assign(
+      new BoundedQueue<StoredEvent>(this.options.maxQueue ?? 10_000, () => this.subscribers.delete(subscriber)),
+      { match },
+    );
+    // Registered before the replay is read: events committed meanwhile arrive in the queue, and
+    // the replay stops where the queue begins.
+    const replayUntil = this.lastId;
+    this.subscribers.add(subscriber);
+    if (after === undefined || after >= replayUntil) return subscriber;
+    return this.withReplay(subscriber, after, replayUntil);
+  }
+
+  /** First the stored events in (after, until], page by page, then the live queue. */
+  private withReplay(subscriber: Subscriber, after: number, until: number): AsyncIterableIterator<StoredEvent> {
+    let cursor = after;
+    let replayed: StoredEvent[] = [];
+    return {
+      next: async () => {
+        while (replayed.length === 0 && cursor < until && !subscriber.closed) {
+          const page = await readEvents(this.dataSource, this.schema, cursor, PAGE);
+          const upTo = page.filter((event) => event.id <= until);
+          replayed = upTo.filter((event) => subscriber.match(event));
+          cursor = upTo.length === PAGE ? upTo[upTo.length - 1].id : until;
+        }
+        if (replayed.length > 0 && !subscriber.closed) return { value: replayed.shift()!, done: false };
+        return subscriber.next();
+      },
+      return: () => {
+        replayed = [];
+        return subscriber.return();
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  private start(): Promise<void> {
+    this.starting ??= this.connect().catch((error) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  private async connect(): Promise<void> {
+    const { url } = this.dataSource.options as { url?: string };
+    const client = new Client({ connectionString: url, application_name: `care-hub-${this.schema}-listen` });
+    client.on("notification", () => this.pump());
+    client.on("error", (error) => this.log.warn(`listen connection failed: ${error.message}`));
+    client.on("end", () => {
+      if (this.stopped) return;
+      this.log.warn("listen connection closed; reconnecting");
+      this.client = undefined;
+      this.starting = undefined;
+      setTimeout(() => void this.start().then(() => this.pump(), () => undefined), 1000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
+    this.client = client;
+    // On a reconnect, keep the position: the pump catches up on what was committed meanwhile.
+    if (this.lastId === 0) this.lastId = await lastEventId(this.dataSource, this.schema);
+    this.sweep ??= setInterval(() => this.pump(), this.options.sweepMs ?? 5000).unref();
+  }
+
+  /** Reads new events and fans them out; runs one at a time, and again if woken meanwhile. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = (async () => {
+      do {
+        this.pumpAgain = false;
+        let page: StoredEvent[];
+        do {
+          page = await readEvents(this.dataSource, this.schema, this.lastId, PAGE);
+          for (const event of page) {
+            this.lastId = event.id;
+            for (const subscriber of this.subscribers) if (subscriber.match(event)) subscriber.push(event);
+          }
+        } while (page.length === PAGE);
+      } while (this.pumpAgain && !this.stopped);
+    })()
+      .catch((error: Error) => this.log.warn(`reading events failed: ${error.message}`))
+      .finally(() => {
+        this.pumping = undefined;
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
+    for (const subscriber of this.subscribers) subscriber.close();
+    await this.pumping;
+    await this.client?.end().catch(() => undefined);
+  }
+}
+
+type Subscriber = BoundedQueue<StoredEvent> & { match: (event: StoredEvent) => boolean };

@@ -1,0 +1,64 @@
+import { EntityManager } from "typeorm";
+
+/**
+ * The event outbox. Every change that others may want to hear about appends an event in the same
+ * transaction as the change, so an event exists exactly when its change was committed; NOTIFY
+ * (delivered by PostgreSQL at commit) wakes listeners in every process on the database, and the
+ * increasing id lets a subscriber that reconnects ask for what it missed.
+ */
+export interface OutboxEvent {
+  type: string;
+  aggregateId: string;
+  /** County code of the hub node where the change happened (events carry their origin). */
+  originRegionCode: string;
+  payload: Record<string, unknown>;
+}
+
+export function outboxChannel(schema: string): string {
+  return `${schema}_events`;
+}
+
+/** An event as stored: what a subscriber is sent, with its place in the log. */
+export interface StoredEvent extends OutboxEvent {
+  id: number;
+  occurredAt: Date;
+}
+
+/**
+ * Appends an event to the change's transaction; call it as the transaction's last step. The
+ * transaction-scoped lock makes ids increase in commit order (a sequence alone hands out ids at
+ * insert time, so a later id could commit first and a reader that resumes "after id N" would skip
+ * the earlier one); it is held only from here to commit.
+ */
+export async function appendEvent(db: EntityManager, schema: string, event: OutboxEvent): Promise<number> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [outboxChannel(schema)]);
+  const [row] = await db.query(
+    `INSERT INTO "${schema}".event_outbox (type, aggregate_id, origin_region_code, payload) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [event.type, event.aggregateId, event.originRegionCode, JSON.stringify(event.payload)],
+  );
+  const id = Number(row.id);
+  await db.query("SELECT pg_notify($1, $2)", [outboxChannel(schema), String(id)]);
+  return id;
+}
+
+/** Events after `afterId`, oldest first, at most `limit`. */
+export async function readEvents(db: Pick<EntityManager, "query">, schema: string, afterId: number, limit: number): Promise<StoredEvent[]> {
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT id, type, aggregate_id, origin_region_code, payload, occurred_at FROM "${schema}".event_outbox WHERE id > $1 ORDER BY id LIMIT $2`,
+    [afterId, limit],
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    type: String(row.type),
+    aggregateId: String(row.aggregate_id),
+    originRegionCode: String(row.origin_region_code),
+    payload: row.payload as Record<string, unknown>,
+    occurredAt: row.occurred_at as Date,
+  }));
+}
+
+/** The id of the newest event (0 when there is none). */
+export async function lastEventId(db: Pick<EntityManager, "query">, schema: string): Promise<number> {
+  const [row] = await db.query(`SELECT coalesce(max(id), 0) AS id FROM "${schema}".event_outbox`);
+  return Number(row.id);
+}

@@ -1,0 +1,180 @@
+import { ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { projectRoot } from "../../subgraphs/shared/paths";
+import { careUnitId, providerId } from "../../seeds/data/providers";
+import { postGraphQL } from "../support/hub";
+import { freePorts } from "../support/ports";
+
+/**
+ * Delivery latency of live offers through the gateway: publish commit → subscriber receipt, with 1
+ * and with 100 subscribers, each on its own graphql-ws connection (as 100 regional offices would
+ * be), each selecting a field the agreements subgraph resolves per event.
+ *
+ * The commit happens inside the publish request, so it is bracketed: "send → receipt" is an upper
+ * bound of commit → receipt and "answer → receipt" a lower one. Prints figures; asserts nothing.
+ *
+ *   npm run bench                                   # starts its own hub on a throw-away embedded PostgreSQL
+ *   BENCH_GATEWAY_URL=http://127.0.0.1:4000/graphql npm run bench   # measures a running hub
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const SUBSCRIBER_COUNTS = (process.env.BENCH_SUBSCRIBERS ?? "1,100").split(",").map(Number);
+const UNIT = careUnitId("kattegatt-ortopedi");
+const PROVIDER = providerId("private-kattegatt-ortopedi");
+const today = stockholmDate();
+
+const SUBSCRIPTION = /* GraphQL */ `
+  subscription Bench($filter: FreeCapacityFilter, $after: ID) {
+    offerPublished(filter: $filter, after: $after) {
+      id event { id }
+      provider { name }
+      coverage(homeRegionCode: "13") { agreement { kind } pricePerCaseSek }
+    }
+  }`;
+
+interface Subscriber {
+  client: Client;
+  received: Map<string, number>;
+  waiters: Array<() => void>;
+}
+
+async function main(): Promise<void> {
+  const hub = process.env.BENCH_GATEWAY_URL ? { url: process.env.BENCH_GATEWAY_URL, stop: async () => undefined } : await startHub();
+  try {
+    console.log(`subscription delivery latency, ${ROUNDS} offers per run, node ${process.version}, ${os.cpus().length} cores`);
+    for (const count of SUBSCRIBER_COUNTS) await run(hub.url, count);
+  } finally {
+    await hub.stop();
+  }
+}
+
+async function run(url: string, count: number): Promise<void> {
+  const { data } = await postGraphQL(url, "{ offerEventCursor }");
+  const after = data.offerEventCursor as string;
+  const subscribers = Array.from({ length: count }, () => openSubscriber(url, after));
+  // Warm-up: connections, query plans, pools.
+  for (let i = 0; i < 3; i++) await waitAll(subscribers, (await publish(url)).id);
+  const sendToReceipt: number[] = [];
+  const answerToReceipt: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const { id, sentAt, answeredAt } = await publish(url);
+    await waitAll(subscribers, id);
+    for (const s of subscribers) {
+      const at = s.received.get(id)!;
+      sendToReceipt.push(at - sentAt);
+      answerToReceipt.push(at - answeredAt);
+    }
+  }
+  await Promise.all(subscribers.map((s) => s.client.dispose()));
+  console.log(
+    `${String(count).padStart(3)} subscriber(s): publish sent → receipt ${summary(sendToReceipt)}; publish answered → receipt ${summary(answerToReceipt)}`,
+  );
+}
+
+function openSubscriber(url: string, after: string): Subscriber {
+  const subscriber: Subscriber = {
+    client: createClient({ url: url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0 }),
+    received: new Map(),
+    waiters: [],
+  };
+  subscriber.client.subscribe<any>(
+    { query: SUBSCRIPTION, variables: { filter: { providerIds: [PROVIDER] }, after } },
+    {
+      next: (result) => {
+        if (result.errors) throw new Error(JSON.stringify(result.errors));
+        subscriber.received.set(result.data.offerPublished.id, performance.now());
+        subscriber.waiters.splice(0).forEach((wake) => wake());
+      },
+      error: (error) => {
+        console.error("subscription failed", error);
+        process.exitCode = 1;
+      },
+      complete: () => undefined,
+    },
+  );
+  return subscriber;
+}
+
+async function waitAll(subscribers: Subscriber[], id: string): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  for (const s of subscribers) {
+    while (!s.received.has(id)) {
+      if (performance.now() > deadline) throw new Error(`offer ${id} did not reach every subscriber within 30 s`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        s.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+async function publish(url: string): Promise<{ id: string; sentAt: number; answeredAt: number }> {
+  const sentAt = performance.now();
+  const { data, errors } = await postGraphQL(
+    url,
+    `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+    {
+      input: {
+        reportedBy: "Benchmark",
+        offers: [{ careUnitId: UNIT, procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }],
+      },
+    },
+  );
+  if (errors) throw new Error(JSON.stringify(errors));
+  return { id: data.publishCapacity.offers[0].id, sentAt, answeredAt: performance.now() };
+}
+
+function summary(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
+  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (n=${values.length})`;
+}
+
+/** The hub as `npm start` runs it, on a throw-away embedded PostgreSQL. */
+async function startHub(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
+  fs.chmodSync(dataDir, 0o755);
+  const [gateway, patients, capacity, agreements, referrals, postgres] = await freePorts(6);
+  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot(), "dist", "gateway", "hub.js")], {
+    env: {
+      ...process.env,
+      LOG_LEVEL: "warn",
+      HUB_PG_DATA: dataDir,
+      PORT: String(gateway),
+      PATIENTS_PORT: String(patients),
+      CAPACITY_PORT: String(capacity),
+      AGREEMENTS_PORT: String(agreements),
+      REFERRALS_PORT: String(referrals),
+      HUB_PG_PORT: String(postgres),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (chunk) => (out += chunk));
+  const deadline = Date.now() + 120_000;
+  while (!out.includes("Press Ctrl-C to stop.")) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the hub did not start:\n${out}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${gateway}/graphql`,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGINT");
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+import { Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { GraphQLResponse } from "./hub";
+
+/**
+ * A graphql-ws subscriber, as a regional office's board would be: it records every result with
+ * the time it arrived, and the test waits for what it expects (with a generous limit, so a slow
+ * machine makes the test slower, never red).
+ */
+export interface Received<T = any> extends GraphQLResponse<T> {
+  receivedAt: number;
+}
+
+export interface TestSubscription<T = any> {
+  results: Array<Received<T>>;
+  /** Resolves with the first `count` results once they have arrived. */
+  waitFor(count: number, timeoutMs?: number): Promise<Array<Received<T>>>;
+  /** Resolves when the server ends the subscription; with the error, if it ended with one. */
+  ended: Promise<unknown>;
+  /** Unsubscribes politely. */
+  close(): Promise<void>;
+  /** Drops the connection at once, as a crashed client or a cut network would. */
+  kill(): void;
+}
+
+export function wsUrl(httpUrl: string): string {
+  return httpUrl.replace(/^http/, "ws");
+}
+
+export function subscribe<T = any>(httpUrl: string, query: string, variables?: Record<string, unknown>): TestSubscription<T> {
+  const client: Client = createClient({ url: wsUrl(httpUrl), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+  const results: Array<Received<T>> = [];
+  const waiters: Array<() => void> = [];
+  let endedWith: (error?: unknown) => void = () => undefined;
+  const ended = new Promise<unknown>((resolve) => {
+    endedWith = resolve;
+  });
+  const notify = () => waiters.splice(0).forEach((wake) => wake());
+  client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        results.push({ ...(result as GraphQLResponse<T>), receivedAt: Date.now() });
+        notify();
+      },
+      error: (error) => {
+        endedWith(error);
+        notify();
+      },
+      complete: () => {
+        endedWith();
+        notify();
+      },
+    },
+  );
+  let finished = false;
+  void ended.then(() => {
+    finished = true;
+  });
+  return {
+    results,
+    ended,
+    async waitFor(count, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (results.length < count) {
+        if (finished) throw new Error(`subscription ended after ${results.length} of ${count} results: ${JSON.stringify(results)}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out with ${results.length} of ${count} results: ${JSON.stringify(results.slice(-3))}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      return results.slice(0, count);
+    },
+    close: async () => {
+      await client.dispose();
+    },
+    kill: () => {
+      client.terminate();
+    },
+  };
+}
