@@ -1,7 +1,7 @@
 import { buildOperationContext, executeQueryPlan, GraphQLDataSource, ServiceMap } from "@apollo/gateway";
 import { operationFromDocument, Schema, Supergraph } from "@apollo/federation-internals";
 import { FetchNode, PlanNode, QueryPlan, QueryPlanner } from "@apollo/query-planner";
-import { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from "graphql";
+import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, print, valueFromASTUntyped } from "graphql";
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { BoundedQueue, END, mapStream } from "../subgraphs/shared/bounded-queue";
@@ -34,6 +34,7 @@ export class FederatedSubscriptions {
   private readonly supergraphSchema: GraphQLSchema;
   private readonly planner: QueryPlanner;
   private readonly upstreams = new Map<string, Upstream>();
+  private readonly groups = new Map<string, { members: Set<BoundedQueue<ExecutionResult>>; source: AsyncIterableIterator<ExecutionResult> }>();
   private readonly log = logger("gateway/subscriptions");
 
   constructor(private readonly options: FederatedSubscriptionsOptions) {
@@ -59,9 +60,46 @@ export class FederatedSubscriptions {
     }
     const { primary, rest } = plan.node;
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const events = this.openPrimary(primary, variables);
-    return this.resolveEach(events, primary, rest, args, variables);
+    const open = () => this.resolveEach(this.openPrimary(primary, variables), primary, rest, args, variables);
+    // A subscription that replays (`after`) has a history of its own; live ones with the same
+    // operation and variables share one upstream subscription and one plan execution per event.
+    // Once requests carry a caller's identity (issue 6) it belongs in the key: answers may differ.
+    if (replays(args.document, variables)) return open();
+    return this.shared(JSON.stringify([print(args.document), operationName ?? null, variables]), open);
   };
+
+  /** Joins (or starts) the shared stream for identical live subscriptions. */
+  private shared(key: string, open: () => AsyncIterableIterator<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+    let group = this.groups.get(key);
+    if (!group) {
+      const source = open();
+      const members = new Set<BoundedQueue<ExecutionResult>>();
+      group = { members, source };
+      this.groups.set(key, group);
+      void (async () => {
+        try {
+          for (let next = await source.next(); !next.done; next = await source.next()) {
+            for (const member of members) member.push(next.value);
+          }
+          for (const member of members) member.close();
+        } catch (error) {
+          for (const member of members) member.fail(error instanceof Error ? error : new Error(String(error)));
+        } finally {
+          if (this.groups.get(key)?.source === source) this.groups.delete(key);
+        }
+      })();
+    }
+    const { members, source } = group;
+    const member: BoundedQueue<ExecutionResult> = new BoundedQueue<ExecutionResult>(this.options.maxQueue ?? 1000, () => {
+      members.delete(member);
+      if (members.size === 0) {
+        if (this.groups.get(key)?.source === source) this.groups.delete(key);
+        void source.return?.();
+      }
+    });
+    members.add(member);
+    return member;
+  }
 
   /** The primary fetch as a subscription to the owning subgraph; its events queue up for this subscriber. */
   private openPrimary(primary: FetchNode, variables: Record<string, unknown>): BoundedQueue<ExecutionResult> {
@@ -167,6 +205,19 @@ export class FederatedSubscriptions {
     await Promise.all([...this.upstreams.values()].map((u) => u.client.dispose()));
     this.upstreams.clear();
   }
+}
+
+/** Whether any root field is asked to replay from an event id (`after`), which makes its stream its own. */
+function replays(document: DocumentNode, variables: Record<string, unknown>): boolean {
+  return document.definitions.some(
+    (definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      definition.selectionSet.selections.some(
+        (selection) =>
+          selection.kind !== Kind.FIELD ||
+          (selection.arguments ?? []).some((argument) => argument.name.value === "after" && valueFromASTUntyped(argument.value, variables) != null),
+      ),
+  );
 }
 
 function toGraphQLError(error: GraphQLFormattedError | GraphQLError): GraphQLError {

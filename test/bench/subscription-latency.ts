@@ -8,7 +8,7 @@ import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { careUnitId, providerId } from "../../seeds/data/providers";
 import { postGraphQL } from "../support/hub";
-import { freePorts } from "../support/ports";
+import { hubProcessPorts } from "../support/ports";
 
 /**
  * Delivery latency of live offers through the gateway: publish commit → subscriber receipt, with 1
@@ -22,14 +22,19 @@ import { freePorts } from "../support/ports";
  *   BENCH_GATEWAY_URL=http://127.0.0.1:4000/graphql npm run bench   # measures a running hub
  */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
-const SUBSCRIBER_COUNTS = (process.env.BENCH_SUBSCRIBERS ?? "1,100").split(",").map(Number);
+/**
+ * "100" is 100 identical subscriptions (the gateway shares one upstream stream and one plan
+ * execution per event among them); "100d" is 100 subscriptions that differ in their filter, so
+ * each costs its own upstream stream and entity fetches per event.
+ */
+const RUNS = (process.env.BENCH_SUBSCRIBERS ?? "1,100,100d").split(",");
 const UNIT = careUnitId("kattegatt-ortopedi");
 const PROVIDER = providerId("private-kattegatt-ortopedi");
 const today = stockholmDate();
 
 const SUBSCRIPTION = /* GraphQL */ `
-  subscription Bench($filter: FreeCapacityFilter, $after: ID) {
-    offerPublished(filter: $filter, after: $after) {
+  subscription Bench($filter: FreeCapacityFilter) {
+    offerPublished(filter: $filter) {
       id event { id }
       provider { name }
       coverage(homeRegionCode: "13") { agreement { kind } pricePerCaseSek }
@@ -46,18 +51,23 @@ async function main(): Promise<void> {
   const hub = process.env.BENCH_GATEWAY_URL ? { url: process.env.BENCH_GATEWAY_URL, stop: async () => undefined } : await startHub();
   try {
     console.log(`subscription delivery latency, ${ROUNDS} offers per run, node ${process.version}, ${os.cpus().length} cores`);
-    for (const count of SUBSCRIBER_COUNTS) await run(hub.url, count);
+    for (const spec of RUNS) await run(hub.url, Number.parseInt(spec, 10), spec.endsWith("d"));
   } finally {
     await hub.stop();
   }
 }
 
-async function run(url: string, count: number): Promise<void> {
-  const { data } = await postGraphQL(url, "{ offerEventCursor }");
-  const after = data.offerEventCursor as string;
-  const subscribers = Array.from({ length: count }, () => openSubscriber(url, after));
-  // Warm-up: connections, query plans, pools.
-  for (let i = 0; i < 3; i++) await waitAll(subscribers, (await publish(url)).id);
+async function run(url: string, count: number, distinct: boolean): Promise<void> {
+  const subscribers = Array.from({ length: count }, (_, i) => openSubscriber(url, distinct ? 200 + i : 200));
+  // Warm-up, which also waits for every subscription to be live (they start without `after`):
+  // publish until one offer reaches all, then a few more for connections, plans and pools.
+  let warm = 0;
+  while (warm < 3) {
+    const { id } = await publish(url);
+    const deadline = performance.now() + 5000;
+    while (!subscribers.every((s) => s.received.has(id)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (subscribers.every((s) => s.received.has(id))) warm += 1;
+  }
   const sendToReceipt: number[] = [];
   const answerToReceipt: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
@@ -71,18 +81,18 @@ async function run(url: string, count: number): Promise<void> {
   }
   await Promise.all(subscribers.map((s) => s.client.dispose()));
   console.log(
-    `${String(count).padStart(3)} subscriber(s): publish sent → receipt ${summary(sendToReceipt)}; publish answered → receipt ${summary(answerToReceipt)}`,
+    `${String(count).padStart(3)} ${distinct ? "distinct" : "identical"} subscription(s): publish sent → receipt ${summary(sendToReceipt)}; publish answered → receipt ${summary(answerToReceipt)}`,
   );
 }
 
-function openSubscriber(url: string, after: string): Subscriber {
+function openSubscriber(url: string, maxExpectedWaitDays: number): Subscriber {
   const subscriber: Subscriber = {
     client: createClient({ url: url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0 }),
     received: new Map(),
     waiters: [],
   };
   subscriber.client.subscribe<any>(
-    { query: SUBSCRIPTION, variables: { filter: { providerIds: [PROVIDER] }, after } },
+    { query: SUBSCRIPTION, variables: { filter: { providerIds: [PROVIDER], maxExpectedWaitDays } } },
     {
       next: (result) => {
         if (result.errors) throw new Error(JSON.stringify(result.errors));
@@ -141,18 +151,13 @@ function summary(values: number[]): string {
 async function startHub(): Promise<{ url: string; stop: () => Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
   fs.chmodSync(dataDir, 0o755);
-  const [gateway, patients, capacity, agreements, referrals, postgres] = await freePorts(6);
+  const ports = await hubProcessPorts();
   const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot(), "dist", "gateway", "hub.js")], {
     env: {
       ...process.env,
       LOG_LEVEL: "warn",
       HUB_PG_DATA: dataDir,
-      PORT: String(gateway),
-      PATIENTS_PORT: String(patients),
-      CAPACITY_PORT: String(capacity),
-      AGREEMENTS_PORT: String(agreements),
-      REFERRALS_PORT: String(referrals),
-      HUB_PG_PORT: String(postgres),
+      ...ports,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -164,7 +169,7 @@ async function startHub(): Promise<{ url: string; stop: () => Promise<void> }> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
-    url: `http://127.0.0.1:${gateway}/graphql`,
+    url: `http://127.0.0.1:${ports.PORT}/graphql`,
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGINT");

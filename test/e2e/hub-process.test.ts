@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../../subgraphs/shared/paths";
-import { freePorts } from "../support/ports";
+import { hubProcessPorts } from "../support/ports";
 import { createEmptyDatabase } from "../support/database";
 import { postGraphQL } from "../support/hub";
 
@@ -46,17 +46,7 @@ async function ready(hub: Run, ms = 60_000): Promise<void> {
 }
 
 /** Free ports for the gateway, the subgraphs and (last) the embedded PostgreSQL. */
-async function ports(): Promise<Record<string, string>> {
-  const [gateway, patients, capacity, agreements, referrals, postgres] = await freePorts(6);
-  return {
-    PORT: String(gateway),
-    PATIENTS_PORT: String(patients),
-    CAPACITY_PORT: String(capacity),
-    AGREEMENTS_PORT: String(agreements),
-    REFERRALS_PORT: String(referrals),
-    HUB_PG_PORT: String(postgres),
-  };
-}
+const ports = hubProcessPorts;
 
 const isAlive = (pid: number) => {
   try {

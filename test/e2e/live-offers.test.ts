@@ -62,6 +62,17 @@ async function publishOne(unit: string, procedureCode: string | null, slots = 3,
   return { id: data.publishCapacity.offers[0].id, sentAt, answeredAt: Date.now() };
 }
 
+/** Subscriptions the capacity subgraph is streaming (its /health says). */
+async function upstreamCount(): Promise<number> {
+  const response = await fetch(hub.hub.subgraphs.capacity.url.replace(/graphql$/, "health"));
+  return ((await response.json()) as { liveSubscriptions: number }).liveSubscriptions;
+}
+
+async function until(condition: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 /**
  * Where the event log stands now. Subscribing with `after` set to it is how a client that reads
  * and then subscribes makes sure it misses nothing, whenever its subscription actually starts.
@@ -220,18 +231,42 @@ describe("no event lost", () => {
   });
 
   it("closes the upstream subscription of a client whose connection is gone", async () => {
-    const health = async () => {
-      const response = await fetch(hub.hub.subgraphs.capacity.url.replace(/graphql$/, "health"));
-      return (await response.json()) as { liveSubscriptions: number };
-    };
-    const before = (await health()).liveSubscriptions;
+    const before = await upstreamCount();
     const crashing = live(PUBLISHED, { after: await cursor() });
     await publishOne(KATTEGATT_UNIT, "NFB49");
     await crashing.waitFor(1);
-    expect((await health()).liveSubscriptions).toBe(before + 1);
+    expect(await upstreamCount()).toBe(before + 1);
     crashing.kill();
-    const deadline = Date.now() + 15_000;
-    while ((await health()).liveSubscriptions !== before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await health()).liveSubscriptions).toBe(before);
+    await until(async () => (await upstreamCount()) === before);
+    expect(await upstreamCount()).toBe(before);
+  });
+
+  it("shares one upstream stream among identical live subscriptions, until the last one leaves", async () => {
+    const before = await upstreamCount();
+    const query = `subscription { offerPublished(filter: { providerKind: PRIVATE, specialty: ORTHOPAEDICS }) { id coverage(homeRegionCode: "13") { pricePerCaseSek } } }`;
+    const a = live(query);
+    const b = live(query);
+    // Live subscriptions start "from now": publish until one offer has reached both.
+    let probe = "";
+    await until(async () => {
+      probe = (await publishOne(KATTEGATT_UNIT, "NFB49")).id;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return [a, b].every((s) => s.results.some((r) => r.data.offerPublished.id === probe));
+    });
+    expect(await upstreamCount()).toBe(before + 1);
+    const next = await publishOne(KATTEGATT_UNIT, "NFB49");
+    for (const s of [a, b]) {
+      await until(async () => s.results.some((r) => r.data.offerPublished.id === next.id));
+      const got = s.results.find((r) => r.data.offerPublished.id === next.id)!;
+      expect(got.data.offerPublished.coverage.pricePerCaseSek).toBe(79_900);
+    }
+    a.kill();
+    const after = await publishOne(KATTEGATT_UNIT, "NFB49");
+    await until(async () => b.results.some((r) => r.data.offerPublished.id === after.id));
+    expect(b.results.map((r) => r.data.offerPublished.id)).toContain(after.id);
+    expect(await upstreamCount()).toBe(before + 1);
+    await b.close();
+    await until(async () => (await upstreamCount()) === before);
+    expect(await upstreamCount()).toBe(before);
   });
 });

@@ -24,3 +24,16 @@ export async function freePorts(count: number): Promise<number[]> {
 export async function freePort(): Promise<number> {
   return (await freePorts(1))[0];
 }
+
+/** Port settings for a hub process: the gateway, the four subgraphs and (last) the embedded PostgreSQL. */
+export async function hubProcessPorts(): Promise<Record<string, string>> {
+  const [gateway, patients, capacity, agreements, referrals, postgres] = await freePorts(6);
+  return {
+    PORT: String(gateway),
+    PATIENTS_PORT: String(patients),
+    CAPACITY_PORT: String(capacity),
+    AGREEMENTS_PORT: String(agreements),
+    REFERRALS_PORT: String(referrals),
+    HUB_PG_PORT: String(postgres),
+  };
+}
