@@ -1,10 +1,9 @@
-import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { projectRoot } from "../../subgraphs/shared/paths";
 import { hubProcessPorts } from "../support/ports";
+import { ready, run } from "../support/hub-process";
 import { createEmptyDatabase } from "../support/database";
 import { postGraphQL } from "../support/hub";
 
@@ -12,39 +11,6 @@ import { postGraphQL } from "../support/hub";
  * `npm start` as a user runs it: the compiled hub as its own process (npm test builds it first),
  * on an embedded PostgreSQL in a folder of its own.
  */
-const HUB = path.join(projectRoot(), "dist", "gateway", "hub.js");
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(env: Record<string, string>): Run {
-  if (!fs.existsSync(HUB)) throw new Error(`${HUB} is missing: run the tests with npm test, which builds first`);
-  const child = spawn(process.execPath, [HUB], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (chunk) => (out += chunk));
-  child.stderr!.on("data", (chunk) => (err += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Waits for the hub to report ready; fails at once, with what it printed, if it exits first. */
-async function ready(hub: Run, ms = 60_000): Promise<void> {
-  let exited = false;
-  void hub.exited.then(() => (exited = true));
-  const deadline = Date.now() + ms;
-  while (!hub.stdout().includes("Press Ctrl-C to stop.")) {
-    if (exited || Date.now() > deadline) {
-      throw new Error(`the hub did not report ready (${exited ? "it exited" : "timed out"}):\n${hub.stdout()}\n${hub.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Free ports for the gateway, the subgraphs and (last) the embedded PostgreSQL. */
 const ports = hubProcessPorts;
 

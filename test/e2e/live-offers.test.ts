@@ -2,6 +2,8 @@ import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { CapacityPublishing } from "../../subgraphs/capacity/services/capacity-publishing";
 import { careUnitId, providerId } from "../../seeds/data/providers";
 import { postGraphQL, startTestHub, TestHub } from "../support/hub";
+import { ready, run } from "../support/hub-process";
+import { hubProcessPorts } from "../support/ports";
 import { subscribe, TestSubscription } from "../support/subscriptions";
 
 /**
@@ -47,7 +49,7 @@ function live(query: string, variables?: Record<string, unknown>, url = hub.url)
   return subscription;
 }
 
-async function publishOne(unit: string, procedureCode: string | null, slots = 3, target: TestHub = hub): Promise<{ id: string; sentAt: number; answeredAt: number }> {
+async function publishOne(unit: string, procedureCode: string | null, slots = 3, target: Pick<TestHub, "query"> = hub): Promise<{ id: string; sentAt: number; answeredAt: number }> {
   const sentAt = Date.now();
   const { data, errors } = await target.query(
     `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
@@ -211,13 +213,19 @@ describe("no event lost", () => {
     expect([...eventIds].sort((a, b) => a - b)).toEqual(eventIds);
   });
 
-  it("delivers every event through two hubs on one database, whichever hub the change went through", async () => {
-    const other = await startTestHub({}, { databaseUrl: hub.databaseUrl });
+  it("delivers every event through two hub processes on one database, whichever took the change", async () => {
+    // A second, separate process (gateway and subgraphs) on the same database, as a second
+    // node of a deployment would be.
+    const ports = await hubProcessPorts();
+    const process2 = run({ ...ports, DATABASE_URL: hub.databaseUrl, HUB_SEED: "none" });
+    const otherUrl = `http://127.0.0.1:${ports.PORT}/graphql`;
+    const other = { query: (query: string, variables?: Record<string, unknown>) => postGraphQL(otherUrl, query, variables) };
     try {
+      await ready(process2);
       const query = `subscription($after: ID) { offerPublished(filter: { providerKind: PRIVATE }, after: $after) { id provider { name } } }`;
       const after = await cursor();
       const here = live(query, { after });
-      const there = live(query, { after }, other.url);
+      const there = live(query, { after }, otherUrl);
       const published: string[] = [];
       for (let i = 0; i < 5; i++) published.push((await publishOne(KATTEGATT_UNIT, "NFB49", 1, i % 2 === 0 ? other : hub)).id);
       const [a, b] = await Promise.all([here.waitFor(5), there.waitFor(5)]);
@@ -226,7 +234,8 @@ describe("no event lost", () => {
       expect(b[0].data.offerPublished.provider.name).toBe("Kattegattkliniken Ortopedi AB");
     } finally {
       await Promise.all(open.splice(0).map((s) => s.close()));
-      await other.stop();
+      process2.child.kill("SIGINT");
+      await process2.exited;
     }
   });
 
