@@ -6,7 +6,11 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { GraphQLError } from "graphql";
 import { commonApolloOptions } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
+import { AuthConfig } from "../subgraphs/shared/config";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
+import { Identity } from "../subgraphs/shared/identity";
+import { IDENTITY_HEADER, identitySigner } from "../subgraphs/shared/internal-identity";
+import { createAuthenticator } from "./auth";
 import { StartupError } from "../subgraphs/shared/errors";
 import { HealthReport, listen, serveGraphQL } from "../subgraphs/shared/http";
 import { RunningServer } from "../subgraphs/shared/subgraph";
@@ -22,14 +26,26 @@ export interface GatewayOptions {
   introspection: boolean;
   /** The composed supergraph; the committed schema/supergraph.graphql by default. */
   supergraphSdl?: string;
+  auth: AuthConfig;
+  /** Signs the caller's identity for the subgraphs (they hold the same secret). */
+  internalSecret: string;
+}
+
+/** A request's context at the gateway: the caller, and its identity signed for the subgraphs. */
+export interface GatewayContext extends BaseRequestContext {
+  signedIdentity: () => Promise<string>;
 }
 
 type FetchResponse = Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0];
 
-class SubgraphDataSource extends RemoteGraphQLDataSource<BaseRequestContext> {
-  /** Forwards the request id so that one request's log lines in every subgraph can be joined. */
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<BaseRequestContext>["willSendRequest"]>>[0]) {
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /**
+   * Tells the subgraph who the caller is (signed, so it can check), and forwards the request id so
+   * that one request's log lines in every subgraph can be joined.
+   */
+  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
+    if (context.signedIdentity) request.http?.headers.set(IDENTITY_HEADER, await context.signedIdentity());
   }
 
   /**
@@ -48,7 +64,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<BaseRequestContext> {
 }
 
 /** A subscription sent as a plain HTTP request gets a clear answer instead of the gateway's internal refusal. */
-const refuseSubscriptionsOverHttp: ApolloServerPlugin<BaseRequestContext> = {
+const refuseSubscriptionsOverHttp: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ operation }) {
@@ -61,6 +77,10 @@ const refuseSubscriptionsOverHttp: ApolloServerPlugin<BaseRequestContext> = {
     };
   },
 };
+
+function tokenOf(params: Readonly<Record<string, unknown>> | undefined): unknown {
+  return params?.authorization ?? params?.Authorization;
+}
 
 export function readSupergraph(): string {
   if (!fs.existsSync(SUPERGRAPH_FILE)) throw new StartupError(`${SUPERGRAPH_FILE} is missing; run npm run compose`);
@@ -86,19 +106,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const subscriptions = new FederatedSubscriptions({ supergraphSdl, services, subgraphUrls: options.subgraphUrls });
   const httpServer = http.createServer();
-  const context = (req: IncomingMessage | undefined) => baseContext(req, options.hubRegionCode);
-  const wsServer = serveSubscriptions(httpServer, subscriptions.apiGraphQLSchema, (req) => withLiveToday(context(req)), {
+  const authenticate = await createAuthenticator(options.auth);
+  const context = (req: IncomingMessage, identity: Identity): GatewayContext => ({
+    ...baseContext(req, options.hubRegionCode, identity),
+    signedIdentity: identitySigner(identity, options.internalSecret),
+  });
+  const wsServer = serveSubscriptions(httpServer, subscriptions.apiGraphQLSchema, {
+    // The token travels in the connection's parameters (browsers cannot set WebSocket headers).
+    onConnect: async (connection) => ({ expiresAt: (await authenticate(tokenOf(connection.connectionParams))).expiresAt }),
+    // …and is checked again, by the same rules, for every subscription.
+    authorize: (connection) => authenticate(tokenOf(connection.connectionParams)),
+    context: (connection, identity) => withLiveToday(context(connection.request, identity)),
     subscribe: subscriptions.subscribe,
   });
-  const apollo = new ApolloServer<BaseRequestContext>({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...commonApolloOptions("gateway", options.introspection),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp],
   });
   let started = false;
-  serveGraphQL<BaseRequestContext>(httpServer, {
+  serveGraphQL<GatewayContext>(httpServer, {
     apollo,
-    context: async (req) => context(req),
+    // Unauthenticated requests get nothing but /health.
+    context: async (req) => context(req, await authenticate(req.headers.authorization)),
     health: async () => (started ? subgraphHealth(options.subgraphUrls) : { ready: false }),
   });
   await apollo.start();

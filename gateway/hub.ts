@@ -16,6 +16,9 @@ import { projectRoot } from "../subgraphs/shared/paths";
 import { RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
 import { seedHub } from "../seeds";
 import { startGateway } from "./gateway";
+import { signDevToken } from "./dev-keys";
+import { ROLES } from "../subgraphs/shared/identity";
+import { newInternalSecret } from "../subgraphs/shared/internal-identity";
 import { SUBGRAPHS } from "./subgraphs";
 
 const log = logger("hub");
@@ -50,6 +53,8 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       if (applied.length) log.info(`${name}: applied migrations ${applied.join(", ")}`);
     }
     const seeded = await seedHub(dataSources, config.seedMode, stockholmDate());
+    // In one process the gateway and subgraphs can share a secret made for this run.
+    const internalSecret = config.auth.internalSecret ?? newInternalSecret();
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
         dataSource: dataSources[name],
@@ -57,6 +62,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
         port: config.subgraphPorts[name],
         hubRegionCode: config.regionCode,
         introspection: config.introspection,
+        internalSecret,
       });
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
@@ -66,6 +72,8 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       subgraphUrls,
       hubRegionCode: config.regionCode,
       introspection: config.introspection,
+      auth: config.auth,
+      internalSecret,
     });
     return { gateway, subgraphs, dataSources, seeded, stop };
   } catch (error) {
@@ -144,6 +152,7 @@ function main(): void {
       `  Health:     ${hub.gateway.url.replace(/\/graphql$/, "/health")}`,
       ...SUBGRAPH_NAMES.map((name) => `  ${`${name}:`.padEnd(12)}${hub.subgraphs[name].url}`),
       `  Database:   ${embedded ? "embedded PostgreSQL" : "DATABASE_URL"}${hub.seeded.length ? `, seeded: ${hub.seeded.join(", ")}` : ""}`,
+      ...(await developmentTokens(config)),
       "Press Ctrl-C to stop.",
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
@@ -155,6 +164,16 @@ function main(): void {
       },
     };
   });
+}
+
+/** Ready-made tokens of the development identity provider, one per role (development only). */
+async function developmentTokens(config: HubConfig): Promise<string[]> {
+  if (!config.auth.devKeyFile) return [];
+  const lines = ["Development tokens (12 h; send as Authorization: Bearer <token>; more with npm run token -- <role> [organisation]):"];
+  for (const role of ROLES) {
+    lines.push(`  ${role}:`, `    ${await signDevToken(config.auth.devKeyFile, { role, audience: config.auth.audience })}`);
+  }
+  return lines;
 }
 
 if (require.main === module) main();

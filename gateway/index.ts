@@ -1,6 +1,7 @@
 import { loadConfig } from "../subgraphs/shared/config";
 import { logger } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
+import { requireInternalSecret } from "../subgraphs/shared/subgraph";
 import { startGateway } from "./gateway";
 
 /** The gateway on its own (production): subgraphs run elsewhere, at <NAME>_URL. */
@@ -12,6 +13,8 @@ runMain("gateway", async () => {
     subgraphUrls: config.subgraphUrls,
     hubRegionCode: config.regionCode,
     introspection: config.introspection,
+    auth: config.auth,
+    internalSecret: requireInternalSecret(config),
   });
   logger("gateway").info(`serving ${gateway.url}`);
   return gateway;

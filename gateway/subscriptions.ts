@@ -5,7 +5,8 @@ import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLForm
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { BoundedQueue, END, mapStream } from "../subgraphs/shared/bounded-queue";
-import { BaseRequestContext } from "../subgraphs/shared/context";
+import { IDENTITY_HEADER } from "../subgraphs/shared/internal-identity";
+import type { GatewayContext } from "./gateway";
 import { logger } from "../subgraphs/shared/log";
 
 /**
@@ -60,12 +61,15 @@ export class FederatedSubscriptions {
     }
     const { primary, rest } = plan.node;
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const open = () => this.resolveEach(this.openPrimary(primary, variables), primary, rest, args, variables);
+    const context = args.contextValue as GatewayContext;
+    // The subgraph learns the caller from the subscribe message, signed like a request's header.
+    const identity = await context.signedIdentity();
+    const open = () => this.resolveEach(this.openPrimary(primary, variables, identity), primary, rest, args, variables);
     // A subscription that replays (`after`) has a history of its own; live ones with the same
     // operation and variables share one upstream subscription and one plan execution per event.
-    // Once requests carry a caller's identity (issue 6) it belongs in the key: answers may differ.
+    // The caller is part of the key: answers may differ between callers.
     if (replays(args.document, variables)) return open();
-    return this.shared(JSON.stringify([print(args.document), operationName ?? null, variables]), open);
+    return this.shared(JSON.stringify([print(args.document), operationName ?? null, variables, context.identity]), open);
   };
 
   /** Joins (or starts) the shared stream for identical live subscriptions. */
@@ -102,7 +106,7 @@ export class FederatedSubscriptions {
   }
 
   /** The primary fetch as a subscription to the owning subgraph; its events queue up for this subscriber. */
-  private openPrimary(primary: FetchNode, variables: Record<string, unknown>): BoundedQueue<ExecutionResult> {
+  private openPrimary(primary: FetchNode, variables: Record<string, unknown>, signedIdentity: string): BoundedQueue<ExecutionResult> {
     const upstream = this.upstream(primary.serviceName);
     upstream.subscriptions += 1;
     let unsubscribe: () => void = () => undefined;
@@ -112,7 +116,7 @@ export class FederatedSubscriptions {
     });
     const used = Object.fromEntries((primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]));
     unsubscribe = upstream.client.subscribe<Record<string, unknown>>(
-      { query: primary.operation, variables: used, operationName: primary.operationName },
+      { query: primary.operation, variables: used, operationName: primary.operationName, extensions: { [IDENTITY_HEADER]: signedIdentity } },
       {
         next: (result) => queue.push(result as ExecutionResult),
         error: (error) => queue.fail(upstreamError(primary.serviceName, error)),
@@ -154,7 +158,7 @@ export class FederatedSubscriptions {
           ? Promise.resolve({ data: event.data as Record<string, unknown>, errors: event.errors as GraphQLFormattedError[] | undefined })
           : real.process(request),
     };
-    const context = args.contextValue as BaseRequestContext;
+    const context = args.contextValue as GatewayContext;
     const result = await executeQueryPlan(
       plan,
       { ...this.options.services, [primary.serviceName]: answered },

@@ -1,4 +1,6 @@
+import path from "node:path";
 import { StartupError } from "./errors";
+import { projectRoot } from "./paths";
 import { isRegionCode } from "./domain/regions";
 
 /** The four subgraphs, in the order the hub starts them. */
@@ -13,6 +15,23 @@ const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
 };
 
 export type SeedMode = "demo" | "reference" | "none";
+
+/** An identity provider whose tokens the gateway accepts, with where its signing keys are. */
+export interface TrustedIssuer {
+  issuer: string;
+  /** A JWKS URL (https://…) or a file holding a JWKS. */
+  jwks: string;
+}
+
+export interface AuthConfig {
+  /** The `aud` every accepted token must carry. */
+  audience: string;
+  issuers: TrustedIssuer[];
+  /** Development signing key (created on first use); never in production. */
+  devKeyFile: string | null;
+  /** Shared by the gateway and the subgraphs to sign and check the caller's identity. */
+  internalSecret: string | undefined;
+}
 
 export interface HubConfig {
   /** Interface every server binds to. Loopback by default: nothing is exposed by accident. */
@@ -30,6 +49,7 @@ export interface HubConfig {
   seedMode: SeedMode;
   introspection: boolean;
   embeddedPostgres: { dataDir: string | undefined; port: number };
+  auth: AuthConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -87,5 +107,36 @@ export function loadConfig(env: Env = process.env): HubConfig {
     seedMode,
     introspection: flag(env, "GRAPHQL_INTROSPECTION", !production),
     embeddedPostgres: { dataDir: env.HUB_PG_DATA || undefined, port: port(env, "HUB_PG_PORT", 54329) },
+    auth: authConfig(env, production),
+  };
+}
+
+function authConfig(env: Env, production: boolean): AuthConfig {
+  let issuers: TrustedIssuer[] = [];
+  if (env.HUB_TRUSTED_ISSUERS) {
+    try {
+      issuers = JSON.parse(env.HUB_TRUSTED_ISSUERS);
+    } catch {
+      throw new StartupError('HUB_TRUSTED_ISSUERS must be JSON: [{"issuer": "https://idp.example", "jwks": "https://idp.example/jwks.json or /path/jwks.json"}]');
+    }
+    if (!Array.isArray(issuers) || !issuers.every((i) => typeof i?.issuer === "string" && i.issuer && typeof i.jwks === "string" && i.jwks)) {
+      throw new StartupError("HUB_TRUSTED_ISSUERS must be a list of { issuer, jwks } with both set");
+    }
+  }
+  if (production && env.HUB_DEV_KEY_FILE) {
+    throw new StartupError("HUB_DEV_KEY_FILE is set, but the development signing key is refused when NODE_ENV=production; configure HUB_TRUSTED_ISSUERS");
+  }
+  if (production && issuers.length === 0) {
+    throw new StartupError("NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts");
+  }
+  const internalSecret = env.HUB_INTERNAL_SECRET || undefined;
+  if (internalSecret !== undefined && internalSecret.length < 32) {
+    throw new StartupError("HUB_INTERNAL_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)");
+  }
+  return {
+    audience: env.HUB_JWT_AUDIENCE || "care-brokering-hub",
+    issuers,
+    devKeyFile: production ? null : env.HUB_DEV_KEY_FILE || path.join(projectRoot(), ".data", "dev-signing-key.json"),
+    internalSecret,
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { IncomingMessage } from "node:http";
 import { stockholmDate } from "./domain/calendar";
+import { Identity } from "./identity";
 
 /**
  * What every subgraph's request context holds: a request id that ties log lines (and, later,
@@ -12,12 +13,14 @@ export interface BaseRequestContext {
   today: string;
   /** County code of the region this hub node belongs to. */
   hubRegionCode: string;
+  /** The caller, as the gateway verified it. */
+  identity: Identity;
 }
 
-export function baseContext(req: IncomingMessage | undefined, hubRegionCode: string): BaseRequestContext {
+export function baseContext(req: IncomingMessage | undefined, hubRegionCode: string, identity: Identity): BaseRequestContext {
   const forwarded = req?.headers["x-request-id"];
   const requestId = typeof forwarded === "string" && /^[\w-]{1,64}$/.test(forwarded) ? forwarded : randomUUID();
-  return { requestId, today: stockholmDate(), hubRegionCode };
+  return { requestId, today: stockholmDate(), hubRegionCode, identity };
 }
 
 /**

@@ -27,6 +27,11 @@ export function conflict(message: string, extensions: Record<string, unknown> = 
   return new GraphQLError(message, { extensions: { ...extensions, code: "CONFLICT" } });
 }
 
+/** The caller may not do this (it may see what it names, so saying so reveals nothing). */
+export function forbidden(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code: "FORBIDDEN" } });
+}
+
 /** The thing an argument names does not exist (e.g. an offer id). */
 export function notFound(field: string, message: string): GraphQLError {
   return new GraphQLError(`${field}: ${message}`, { extensions: { code: "NOT_FOUND", field } });

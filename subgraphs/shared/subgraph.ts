@@ -13,6 +13,7 @@ import { listen, serveGraphQL } from "./http";
 import { logger } from "./log";
 import { runMain, Stoppable } from "./main";
 import { drainSubscriptions, serveSubscriptions } from "./subscriptions";
+import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
 
 /**
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
@@ -47,6 +48,8 @@ export interface StartSubgraphOptions {
   port: number;
   hubRegionCode: string;
   introspection: boolean;
+  /** The secret the gateway signs callers' identities with (HUB_INTERNAL_SECRET). */
+  internalSecret: string;
 }
 
 /** Serves an initialised subgraph on its own port. Stopping drains requests; the data source stays the caller's. */
@@ -59,9 +62,12 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   const httpServer = http.createServer();
   // Subscriptions (graphql-ws) on the same URL as queries; the gateway is their client.
   const subscriptions = schema.getSubscriptionType()
-    ? serveSubscriptions(httpServer, schema, (req) =>
-        withLiveToday(module.createContext(options.dataSource, baseContext(req, options.hubRegionCode), runtime)),
-      )
+    ? serveSubscriptions(httpServer, schema, {
+        // Every subscription carries the caller's identity, signed by the gateway.
+        authorize: (connection) => verifyIdentity(connection.extensions?.[IDENTITY_HEADER], options.internalSecret),
+        context: (connection, identity) =>
+          withLiveToday(module.createContext(options.dataSource, baseContext(connection.request, options.hubRegionCode, identity), runtime)),
+      })
     : undefined;
   const apollo = new ApolloServer<TContext>({
     schema,
@@ -75,7 +81,11 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   });
   serveGraphQL<TContext>(httpServer, {
     apollo,
-    context: async (req: IncomingMessage) => module.createContext(options.dataSource, baseContext(req, options.hubRegionCode), runtime),
+    // Nothing, not even `_entities` or `_service`, without the gateway's signed identity.
+    context: async (req: IncomingMessage) => {
+      const identity = await verifyIdentity(req.headers[IDENTITY_HEADER], options.internalSecret);
+      return module.createContext(options.dataSource, baseContext(req, options.hubRegionCode, identity), runtime);
+    },
     health: async () => {
       await options.dataSource.query("SELECT 1");
       return { ready: true, subgraph: module.name, ...module.health?.(runtime) };
@@ -99,6 +109,7 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
   runMain(`subgraph ${module.name}`, async () => {
     const config: HubConfig = loadConfig();
     if (!config.databaseUrl) throw new StartupError("DATABASE_URL is required to run a subgraph on its own (npm start runs an embedded PostgreSQL)");
+    const internalSecret = requireInternalSecret(config);
     const dataSource = await connect(subgraphDataSource(module, config.databaseUrl));
     const applied = await migrate(dataSource);
     const log = logger(module.name);
@@ -109,6 +120,7 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       port: config.subgraphPorts[module.name],
       hubRegionCode: config.regionCode,
       introspection: config.introspection,
+      internalSecret,
     });
     log.info(`serving ${server.url}`);
     return {
@@ -118,4 +130,12 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       },
     };
   });
+}
+
+/** Processes started on their own share the gateway's secret through configuration. */
+export function requireInternalSecret(config: HubConfig): string {
+  if (!config.auth.internalSecret) {
+    throw new StartupError("HUB_INTERNAL_SECRET is required when the gateway and subgraphs run as separate processes (the same value for all; e.g. openssl rand -base64 32)");
+  }
+  return config.auth.internalSecret;
 }

@@ -5,6 +5,7 @@ import { Disposable } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { formatError } from "./apollo";
+import { Identity } from "./identity";
 import { logger } from "./log";
 
 /**
@@ -14,7 +15,21 @@ import { logger } from "./log";
  * is sent is disconnected once too much waits in its socket buffer, so it cannot hold memory or
  * slow anyone else down. It can resume with `after`.
  */
+/** What a subscription's authentication and context may look at. */
+export interface SubscriptionConnection {
+  request: IncomingMessage;
+  connectionParams: Readonly<Record<string, unknown>> | undefined;
+  /** The `extensions` of the subscribe message (the gateway sends the caller's signed identity there). */
+  extensions: Readonly<Record<string, unknown>> | undefined;
+}
+
 export interface SubscriptionServerOptions {
+  /** Checked when a client connects; throwing (an UNAUTHENTICATED error) closes the connection with 4401. */
+  onConnect?: (connection: SubscriptionConnection) => Promise<{ expiresAt?: number } | void>;
+  /** Checked for every subscription; throwing refuses that subscription with the error. */
+  authorize: (connection: SubscriptionConnection) => Promise<Identity>;
+  /** The subscription's context, for the caller `authorize` returned. */
+  context: (connection: SubscriptionConnection, identity: Identity) => object;
   /** For the gateway: runs a subscription operation its own way. */
   subscribe?: (args: ExecutionArgs) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
   /** Bytes allowed to wait in one client's socket buffer before it is disconnected. */
@@ -25,21 +40,49 @@ export interface SubscriptionServerOptions {
 export const GRAPHQL_WS_PATH = "/graphql";
 /** Close code for a client that reads too slowly (graphql-ws leaves 4000–4999 to applications). */
 export const CLOSE_TOO_SLOW = 4290;
+/** Close code for a connection without a valid token, or whose token expired. */
+export const CLOSE_UNAUTHENTICATED = 4401;
 
-export function serveSubscriptions(
-  httpServer: http.Server,
-  schema: GraphQLSchema,
-  context: (req: IncomingMessage) => object,
-  options: SubscriptionServerOptions = {},
-): Disposable {
+export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchema, options: SubscriptionServerOptions): Disposable {
   const log = logger("subscriptions");
   const format = formatError(log);
   const maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_WS_PATH });
+  const connection = (ctx: { extra: { request: IncomingMessage }; connectionParams?: Readonly<Record<string, unknown>> }, payload?: { extensions?: unknown }) => ({
+    request: ctx.extra.request,
+    connectionParams: ctx.connectionParams,
+    extensions: payload?.extensions as Record<string, unknown> | undefined,
+  });
+  // The identity `authorize` found for a subscribe message, for its context.
+  const identities = new WeakMap<object, Identity>();
   const server = useServer(
     {
       schema,
-      context: (ctx) => context(ctx.extra.request),
+      onConnect: async (ctx) => {
+        if (!options.onConnect) return true;
+        const socket = ctx.extra.socket;
+        try {
+          const { expiresAt } = (await options.onConnect(connection(ctx))) ?? {};
+          if (expiresAt) {
+            // The connection lives no longer than the token it was opened with.
+            const timer = setTimeout(() => socket.close(CLOSE_UNAUTHENTICATED, "Token expired; reconnect with a new token"), Math.max(0, expiresAt * 1000 - Date.now()));
+            socket.once("close", () => clearTimeout(timer));
+          }
+          return true;
+        } catch (error) {
+          socket.close(CLOSE_UNAUTHENTICATED, (error as Error).message.slice(0, 120));
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        try {
+          identities.set(payload, await options.authorize(connection(ctx, payload)));
+          return undefined;
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)];
+        }
+      },
+      context: (ctx, _id, payload) => options.context(connection(ctx, payload), identities.get(payload)!),
       subscribe: options.subscribe,
       onNext: (ctx, _id, _payload, _args, result) => {
         const socket = ctx.extra.socket;

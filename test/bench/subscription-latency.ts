@@ -7,6 +7,9 @@ import WebSocket from "ws";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { careUnitId, providerId } from "../../seeds/data/providers";
+import { signDevToken } from "../../gateway/dev-keys";
+import { loadConfig } from "../../subgraphs/shared/config";
+import { Role } from "../../subgraphs/shared/identity";
 import { postGraphQL } from "../support/hub";
 import { hubProcessPorts } from "../support/ports";
 
@@ -47,7 +50,12 @@ interface Subscriber {
   waiters: Array<() => void>;
 }
 
+let bearer = "";
+
 async function main(): Promise<void> {
+  // Signed with the development key the hub trusts (npm start's, or HUB_DEV_KEY_FILE's).
+  const { auth } = loadConfig();
+  bearer = await signDevToken(auth.devKeyFile!, { role: Role.ADMINISTRATOR, audience: auth.audience });
   const hub = process.env.BENCH_GATEWAY_URL ? { url: process.env.BENCH_GATEWAY_URL, stop: async () => undefined } : await startHub();
   try {
     console.log(`subscription delivery latency, ${ROUNDS} offers per run, node ${process.version}, ${os.cpus().length} cores`);
@@ -87,7 +95,7 @@ async function run(url: string, count: number, distinct: boolean): Promise<void>
 
 function openSubscriber(url: string, maxExpectedWaitDays: number): Subscriber {
   const subscriber: Subscriber = {
-    client: createClient({ url: url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0 }),
+    client: createClient({ url: url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${bearer}` } }),
     received: new Map(),
     waiters: [],
   };
@@ -136,6 +144,7 @@ async function publish(url: string): Promise<{ id: string; sentAt: number; answe
         offers: [{ careUnitId: UNIT, procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }],
       },
     },
+    bearer,
   );
   if (errors) throw new Error(JSON.stringify(errors));
   return { id: data.publishCapacity.offers[0].id, sentAt, answeredAt: performance.now() };

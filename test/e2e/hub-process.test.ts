@@ -6,6 +6,7 @@ import { hubProcessPorts } from "../support/ports";
 import { ready, run } from "../support/hub-process";
 import { createEmptyDatabase } from "../support/database";
 import { postGraphQL } from "../support/hub";
+import { adminToken } from "../support/tokens";
 
 /**
  * `npm start` as a user runs it: the compiled hub as its own process (npm test builds it first),
@@ -58,7 +59,7 @@ describe("the hub as a process (npm start)", () => {
     try {
       await ready(hub);
       expect(hub.stdout()).toContain("Database:   DATABASE_URL, seeded: capacity reference data, capacity demo data");
-      const answer = await postGraphQL(`http://127.0.0.1:${env.PORT}/graphql`, `{ regions { code } }`);
+      const answer = await postGraphQL(`http://127.0.0.1:${env.PORT}/graphql`, `{ regions { code } }`, undefined, await adminToken());
       expect(answer.data.regions).toHaveLength(21);
     } finally {
       hub.child.kill("SIGTERM");
@@ -78,7 +79,7 @@ describe("the hub as a process (npm start)", () => {
       expect(first.stdout()).toContain(`GraphQL:    ${gateway}/graphql`);
       expect(first.stdout()).toContain("seeded: capacity reference data");
       expect((await fetch(`${gateway}/health`)).status).toBe(200);
-      const answer = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`);
+      const answer = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`, undefined, await adminToken());
       expect(answer.data.freeCapacity.totalCount).toBeGreaterThan(0);
       const postgresPid = Number(fs.readFileSync(path.join(dataDir, "pgdata", "postmaster.pid"), "utf8").split("\n")[0]);
       expect(isAlive(postgresPid)).toBe(true);
@@ -95,7 +96,7 @@ describe("the hub as a process (npm start)", () => {
       const second = run(env);
       await ready(second);
       expect(second.stdout()).not.toContain("seeded:");
-      const again = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`);
+      const again = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`, undefined, await adminToken());
       expect(again.data.freeCapacity.totalCount).toBe(answer.data.freeCapacity.totalCount);
       second.child.kill("SIGTERM");
       expect(await second.exited).toBe(0);

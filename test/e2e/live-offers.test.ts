@@ -3,6 +3,7 @@ import { CapacityPublishing } from "../../subgraphs/capacity/services/capacity-p
 import { careUnitId, providerId } from "../../seeds/data/providers";
 import { postGraphQL, startTestHub, TestHub } from "../support/hub";
 import { ready, run } from "../support/hub-process";
+import { adminToken } from "../support/tokens";
 import { hubProcessPorts } from "../support/ports";
 import { subscribe, TestSubscription } from "../support/subscriptions";
 
@@ -137,7 +138,7 @@ describe("offerPublished", () => {
   });
 
   it("tells a client that posts a subscription over HTTP to use graphql-ws", async () => {
-    const { errors } = await postGraphQL(hub.url, "subscription { offerPublished { id } }");
+    const { errors } = await hub.query("subscription { offerPublished { id } }");
     expect(errors?.[0].extensions?.code).toBe("BAD_REQUEST");
     expect(errors?.[0].message).toContain("graphql-ws");
   });
@@ -182,7 +183,8 @@ describe("offerChanged", () => {
 describe("no event lost", () => {
   it("replays every missed event in order, without duplicates, to a subscriber that reconnects with after", async () => {
     const filter = { specialty: "ORTHOPAEDICS", regionCodes: ["13"] };
-    const first = live(`subscription($filter: FreeCapacityFilter) { offerPublished(filter: $filter) { id event { id } } }`, { filter });
+    const QUERY = `subscription($filter: FreeCapacityFilter, $after: ID) { offerPublished(filter: $filter, after: $after) { id event { id } } }`;
+    const first = live(QUERY, { filter, after: await cursor() });
     const published: string[] = [];
     // The publisher keeps going while the subscriber crashes and comes back.
     let publishing = true;
@@ -197,10 +199,7 @@ describe("no event lost", () => {
     const seen = first.results.map((r) => r.data.offerPublished);
     const lastEventId = seen[seen.length - 1].event.id;
     await new Promise((resolve) => setTimeout(resolve, 400)); // events pile up while it is away
-    const second = live(`subscription($filter: FreeCapacityFilter, $after: ID) { offerPublished(filter: $filter, after: $after) { id event { id } } }`, {
-      filter,
-      after: lastEventId,
-    });
+    const second = live(QUERY, { filter, after: lastEventId });
     await second.waitFor(5);
     await new Promise((resolve) => setTimeout(resolve, 300));
     publishing = false;
@@ -219,7 +218,8 @@ describe("no event lost", () => {
     const ports = await hubProcessPorts();
     const process2 = run({ ...ports, DATABASE_URL: hub.databaseUrl, HUB_SEED: "none" });
     const otherUrl = `http://127.0.0.1:${ports.PORT}/graphql`;
-    const other = { query: (query: string, variables?: Record<string, unknown>) => postGraphQL(otherUrl, query, variables) };
+    const bearer = await adminToken();
+    const other = { query: (query: string, variables?: Record<string, unknown>) => postGraphQL(otherUrl, query, variables, bearer) };
     try {
       await ready(process2);
       const query = `subscription($after: ID) { offerPublished(filter: { providerKind: PRIVATE }, after: $after) { id provider { name } } }`;

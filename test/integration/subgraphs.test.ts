@@ -10,9 +10,34 @@ import { SUBGRAPHS } from "../../gateway/subgraphs";
 import { providerId } from "../../seeds/data/providers";
 import { patientId } from "../../seeds/data/patients";
 import { createTestDatabase } from "../support/database";
-import { postGraphQL } from "../support/hub";
+import { GraphQLResponse } from "../support/hub";
+import { CARE_AND_TREATMENT, Identity, Role } from "../../subgraphs/shared/identity";
+import { IDENTITY_HEADER, newInternalSecret, signIdentity } from "../../subgraphs/shared/internal-identity";
 
 /** Each subgraph on its own, as the gateway (or a composition check) reaches it. */
+const SECRET = newInternalSecret();
+const CALLER: Identity = {
+  subject: "SE9999999999-E000000000005",
+  issuer: "test",
+  role: Role.ADMINISTRATOR,
+  regionCode: null,
+  providerId: null,
+  careUnitId: null,
+  employeeHsaId: "SE9999999999-E000000000005",
+  assignmentPurpose: CARE_AND_TREATMENT,
+  careUnitHsaId: null,
+  careProviderHsaId: null,
+  assuranceLevel: 3,
+  expiresAt: Math.floor(Date.now() / 1000) + 3600,
+};
+
+/** A call as the gateway makes it: with the caller's identity signed by the hub's secret (or another). */
+async function direct(url: string, query: string, variables?: Record<string, unknown>, secret: string | null = SECRET): Promise<GraphQLResponse & { status: number }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (secret) headers[IDENTITY_HEADER] = await signIdentity(CALLER, secret);
+  const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  return { ...((await response.json()) as GraphQLResponse), status: response.status };
+}
 const servers = {} as Record<SubgraphName, RunningServer>;
 const dataSources = {} as Record<SubgraphName, DataSource>;
 
@@ -20,7 +45,7 @@ beforeAll(async () => {
   const url = await createTestDatabase();
   for (const name of SUBGRAPH_NAMES) {
     dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], url, 2));
-    servers[name] = await startSubgraph(SUBGRAPHS[name], { dataSource: dataSources[name], host: "127.0.0.1", port: 0, hubRegionCode: "13", introspection: false });
+    servers[name] = await startSubgraph(SUBGRAPHS[name], { dataSource: dataSources[name], host: "127.0.0.1", port: 0, hubRegionCode: "13", introspection: false, internalSecret: SECRET });
   }
 });
 afterAll(async () => {
@@ -34,7 +59,7 @@ describe("the running subgraphs", () => {
   it("serve SDL that composes into the committed supergraph", async () => {
     const services = [];
     for (const name of SUBGRAPH_NAMES) {
-      const { data } = await postGraphQL(servers[name].url, "{ _service { sdl } }");
+      const { data } = await direct(servers[name].url, "{ _service { sdl } }");
       services.push({ name, url: loadConfig({}).subgraphUrls[name], typeDefs: parse(data._service.sdl) });
     }
     const result = composeServices(services);
@@ -48,11 +73,24 @@ describe.each(SUBGRAPH_NAMES)("the %s subgraph", (name) => {
     const response = await fetch(servers[name].url.replace(/\/graphql$/, "/health"));
     expect(response.status).toBe(200);
   });
+
+  it.each([
+    ["_service", "{ _service { sdl } }"],
+    ["_entities", `{ _entities(representations: [{ __typename: "Region", code: "13" }]) { __typename } }`],
+    ["a query", "{ __typename }"],
+  ])("refuses %s without the gateway's credential, or with a forged one", async (_what, query) => {
+    for (const secret of [null, newInternalSecret()]) {
+      const answer = await direct(servers[name].url, query, undefined, secret);
+      expect(answer.status).toBe(401);
+      expect(answer.data).toBeUndefined();
+      expect(answer.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    }
+  });
 });
 
 describe("entity references (_entities)", () => {
   const entities = (name: SubgraphName, representations: unknown[], selection: string) =>
-    postGraphQL(servers[name].url, `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`, { r: representations });
+    direct(servers[name].url, `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`, { r: representations });
 
   it("capacity resolves regions, procedures and providers by key, in order, null for unknown keys", async () => {
     const { data, errors } = await entities(

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { EmbeddedPostgres } from "../../subgraphs/shared/db/embedded-postgres";
+import { ensureDevKey } from "../../gateway/dev-keys";
 import { freePort } from "./ports";
 
 /**
@@ -15,5 +16,9 @@ export default async function globalSetup(): Promise<void> {
   const server = new EmbeddedPostgres({ baseDir, port: await freePort(), fast: true });
   await server.start();
   process.env.TEST_PG_ADMIN_URL = server.adminUrl;
+  // One development signing key for the run: test hubs trust it, tests sign their callers' tokens with it.
+  const keyFile = path.join(baseDir, "dev-signing-key.json");
+  await ensureDevKey(keyFile);
+  process.env.HUB_DEV_KEY_FILE = keyFile;
   (globalThis as Record<string, unknown>).__testPostgres = { server, baseDir };
 }

@@ -1,6 +1,8 @@
 import { loadConfig } from "../../subgraphs/shared/config";
 import { Hub, startHub } from "../../gateway/hub";
 import { createTestDatabase } from "./database";
+import { Role } from "../../subgraphs/shared/identity";
+import { token } from "./tokens";
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -11,15 +13,17 @@ export interface TestHub {
   hub: Hub;
   url: string;
   databaseUrl: string;
-  /** Sends an operation through the gateway, as another region's system would. */
+  /** Sends an operation through the gateway as an administrator with a care assignment. */
   query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Sends an operation with the given token (see tokens.ts), or none. */
+  queryAs<T = any>(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
-export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+export async function postGraphQL<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as GraphQLResponse<T>;
@@ -40,6 +44,7 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     REFERRALS_PORT: "0",
     HUB_SEED: "none",
     LOG_LEVEL: "error",
+    HUB_DEV_KEY_FILE: process.env.HUB_DEV_KEY_FILE ?? "",
     ...env,
   });
   const hub = await startHub(config, databaseUrl);
@@ -47,7 +52,8 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     hub,
     url: hub.gateway.url,
     databaseUrl,
-    query: (query, variables) => postGraphQL(hub.gateway.url, query, variables),
+    query: async (query, variables) => postGraphQL(hub.gateway.url, query, variables, await token(Role.ADMINISTRATOR)),
+    queryAs: (bearer, query, variables) => postGraphQL(hub.gateway.url, query, variables, bearer),
     stop: () => hub.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { GraphQLResponse } from "./hub";
+import { adminToken } from "./tokens";
 
 /**
  * A graphql-ws subscriber, as a regional office's board would be: it records every result with
@@ -27,8 +28,18 @@ export function wsUrl(httpUrl: string): string {
   return httpUrl.replace(/^http/, "ws");
 }
 
-export function subscribe<T = any>(httpUrl: string, query: string, variables?: Record<string, unknown>): TestSubscription<T> {
-  const client: Client = createClient({ url: wsUrl(httpUrl), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+/** Subscribes as an administrator unless `bearer` says otherwise (`null`: without a token). */
+export function subscribe<T = any>(httpUrl: string, query: string, variables?: Record<string, unknown>, bearer?: string | null): TestSubscription<T> {
+  const client: Client = createClient({
+    url: wsUrl(httpUrl),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: async () => {
+      const value = bearer === undefined ? await adminToken() : bearer;
+      return value === null ? {} : { authorization: `Bearer ${value}` };
+    },
+  });
   const results: Array<Received<T>> = [];
   const waiters: Array<() => void> = [];
   let endedWith: (error?: unknown) => void = () => undefined;

@@ -143,7 +143,7 @@ export class PublishingResolver {
     @Ctx() ctx: CapacityContext,
   ): Promise<PublishCapacityPayload> {
     const offers = Array.isArray(input.offers) ? input.offers.map(toOfferInput) : input.offers;
-    return ctx.publishing.publish({ ...input, offers }, idempotencyKey, ctx.today);
+    return ctx.publishing.publish({ ...input, offers }, idempotencyKey, ctx.today, ctx.identity);
   }
 
   @Mutation(() => CapacityOffer, { description: "Changes an open offer's slots, window, expected wait or conditions." })
@@ -154,7 +154,7 @@ export class PublishingResolver {
     @Ctx() ctx: CapacityContext,
   ): Promise<CapacityOffer> {
     const change: OfferChangeInput & { reportedBy?: string | null } = { ...input, slotTimes: isoTimes(input.slotTimes) };
-    return ctx.publishing.update(offerId, change, idempotencyKey, ctx.today);
+    return ctx.publishing.update(offerId, change, idempotencyKey, ctx.today, ctx.identity);
   }
 
   @Mutation(() => CapacityOffer, { description: "Withdraws an open offer with a reason. It is never listed as free capacity again; its history is kept." })
@@ -164,7 +164,7 @@ export class PublishingResolver {
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<CapacityOffer> {
-    return ctx.publishing.withdraw(offerId, reason, idempotencyKey, ctx.today);
+    return ctx.publishing.withdraw(offerId, reason, idempotencyKey, ctx.today, ctx.identity);
   }
 
   @Mutation(() => Reservation, {
@@ -177,7 +177,7 @@ export class PublishingResolver {
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<Reservation> {
-    return ctx.publishing.reserve(offerId, slots, referenceId, idempotencyKey, ctx.today);
+    return ctx.publishing.reserve(offerId, slots, referenceId, idempotencyKey, ctx.today, ctx.identity);
   }
 
   @Mutation(() => Reservation, { description: "Releases a reservation; its slots are free again." })
@@ -187,7 +187,7 @@ export class PublishingResolver {
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<Reservation> {
-    return ctx.publishing.release(reservationId, reason, idempotencyKey);
+    return ctx.publishing.release(reservationId, reason, idempotencyKey, ctx.identity);
   }
 
   @Query(() => ID, {

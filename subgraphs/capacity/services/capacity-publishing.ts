@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, In, IsNull } from "typeorm";
-import { badUserInput, conflict, notFound, refuseInput } from "../../shared/errors";
+import { badUserInput, conflict, forbidden, notFound, refuseInput } from "../../shared/errors";
+import { describeCaller, Identity, mayManageCapacityOf } from "../../shared/identity";
 import { isUuid } from "../../shared/domain/ids";
 import { idempotent } from "../../shared/idempotency";
 import { appendEvent } from "../../shared/outbox";
@@ -38,6 +39,12 @@ function requireText(field: string, value: string, min: number, max: number): st
   return text;
 }
 
+function requireManager(caller: Identity, providerId: string): void {
+  if (!mayManageCapacityOf(caller, providerId)) {
+    throw forbidden(`Only the provider that owns this capacity, or an administrator, may change or reserve it (you are ${describeCaller(caller)}).`);
+  }
+}
+
 function requireOfferId(field: string, id: string): void {
   if (!isUuid(id)) throw badUserInput(field, "ID_FORMAT", `"${id}" is not an offer id (UUID)`);
 }
@@ -54,11 +61,12 @@ export class CapacityPublishing {
     private readonly hubRegionCode: string,
   ) {}
 
-  async publish(input: PublishInput, idempotencyKey: string | null | undefined, today: string): Promise<Published> {
+  async publish(input: PublishInput, idempotencyKey: string | null | undefined, today: string, caller: Identity): Promise<Published> {
     const reportedBy = requireText("input.reportedBy", input.reportedBy, 1, 200);
     const catalogue = await this.catalogue(input.offers);
     refuseInput(batchProblems(input.offers, catalogue, today));
     const providerId = catalogue.unit(input.offers[0].careUnitId)!.providerId;
+    requireManager(caller, providerId);
     return this.dataSource.transaction(async (db) => {
       let replayed = true;
       const offers = await idempotent({
@@ -82,10 +90,10 @@ export class CapacityPublishing {
     });
   }
 
-  async update(offerId: string, change: OfferChangeInput & { reportedBy?: string | null }, idempotencyKey: string | null | undefined, today: string) {
+  async update(offerId: string, change: OfferChangeInput & { reportedBy?: string | null }, idempotencyKey: string | null | undefined, today: string, caller: Identity) {
     requireOfferId("offerId", offerId);
     const reportedBy = change.reportedBy == null ? null : requireText("input.reportedBy", change.reportedBy, 1, 200);
-    const { offer } = await this.changeOffer(offerId, "updateCapacity", { change }, idempotencyKey, async (db, offer) => {
+    const { offer } = await this.changeOffer(caller, offerId, "updateCapacity", { change }, idempotencyKey, async (db, offer) => {
       this.requireOpen(offer, today);
       const slots = await db.getRepository(OfferSlot).find({ where: { offerId }, order: { startsAt: "ASC" } });
       const { reportedBy: _ignored, ...fields } = change;
@@ -117,10 +125,10 @@ export class CapacityPublishing {
     return offer;
   }
 
-  async withdraw(offerId: string, reason: string, idempotencyKey: string | null | undefined, today: string) {
+  async withdraw(offerId: string, reason: string, idempotencyKey: string | null | undefined, today: string, caller: Identity) {
     requireOfferId("offerId", offerId);
     const why = requireText("reason", reason, 3, 500);
-    const { offer } = await this.changeOffer(offerId, "withdrawCapacity", { reason: why }, idempotencyKey, async (_db, offer) => {
+    const { offer } = await this.changeOffer(caller, offerId, "withdrawCapacity", { reason: why }, idempotencyKey, async (_db, offer) => {
       this.requireOpen(offer, today);
       offer.status = OfferStatus.WITHDRAWN;
       offer.withdrawnAt = new Date();
@@ -130,11 +138,11 @@ export class CapacityPublishing {
     return offer;
   }
 
-  async reserve(offerId: string, slots: number, referenceId: string, idempotencyKey: string | null | undefined, today: string): Promise<Reservation> {
+  async reserve(offerId: string, slots: number, referenceId: string, idempotencyKey: string | null | undefined, today: string, caller: Identity): Promise<Reservation> {
     requireOfferId("offerId", offerId);
     if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) throw badUserInput("slots", "SLOTS_RANGE", `must be a whole number from 1 to ${MAX_SLOTS}, got ${slots}`);
     const reference = requireText("referenceId", referenceId, 1, 200);
-    const { result } = await this.changeOffer(offerId, "reserveCapacity", { slots, referenceId: reference }, idempotencyKey, async (db, offer) => {
+    const { result } = await this.changeOffer(caller, offerId, "reserveCapacity", { slots, referenceId: reference }, idempotencyKey, async (db, offer) => {
       this.requireOpen(offer, today);
       const free = offer.totalSlots - offer.reservedSlots;
       if (free < slots) {
@@ -163,12 +171,12 @@ export class CapacityPublishing {
     return this.reservation(result!);
   }
 
-  async release(reservationId: string, reason: string, idempotencyKey: string | null | undefined): Promise<Reservation> {
+  async release(reservationId: string, reason: string, idempotencyKey: string | null | undefined, caller: Identity): Promise<Reservation> {
     if (!isUuid(reservationId)) throw badUserInput("reservationId", "ID_FORMAT", `"${reservationId}" is not a reservation id (UUID)`);
     const why = requireText("reason", reason, 3, 500);
     const found = await this.dataSource.getRepository(Reservation).findOneBy({ id: reservationId });
     if (!found) throw notFound("reservationId", `no reservation ${reservationId}`);
-    await this.changeOffer(found.offerId, "releaseReservation", { reservationId, reason: why }, idempotencyKey, async (db, offer) => {
+    await this.changeOffer(caller, found.offerId, "releaseReservation", { reservationId, reason: why }, idempotencyKey, async (db, offer) => {
       const reservation = (await db.getRepository(Reservation).findOne({ where: { id: reservationId }, lock: { mode: "pessimistic_write" } }))!;
       if (reservation.releasedAt) {
         throw conflict(`Reservation ${reservationId} was already released (${reservation.releaseReason}).`, { field: "reservationId", rule: "ALREADY_RELEASED" });
@@ -216,6 +224,7 @@ export class CapacityPublishing {
    * first call's outcome.
    */
   private async changeOffer(
+    caller: Identity,
     offerId: string,
     operation: string,
     input: Record<string, unknown>,
@@ -225,6 +234,7 @@ export class CapacityPublishing {
     return this.dataSource.transaction(async (db) => {
       const offer = await db.getRepository(CapacityOffer).findOne({ where: { id: offerId }, lock: { mode: "pessimistic_write" } });
       if (!offer) throw notFound("offerId", `no capacity offer ${offerId}`);
+      requireManager(caller, offer.providerId);
       const result = await idempotent({
         db,
         schema: SCHEMA,

@@ -1,0 +1,126 @@
+import { isRegionCode } from "./domain/regions";
+import { isUuid } from "./domain/ids";
+
+/**
+ * Who is calling, as the gateway verified it from the caller's token. Modelled on what Sweden's
+ * national identity provider asserts for SITHS users (employee HSA-id, the active care assignment,
+ * *medarbetaruppdrag*, with its purpose, care unit and care provider, and the assurance level),
+ * plus the organisation of a system client. Access is decided on the role and the assignment, not
+ * on the person. Plain data and functions: no GraphQL, no database.
+ */
+export enum Role {
+  /** A region's care-guarantee office (Vårdgarantiservice): its region's referrals and patients. */
+  REGIONAL_OFFICE = "REGIONAL_OFFICE",
+  /** A clinic of a region: its region's patients in its care. */
+  CLINIC = "CLINIC",
+  /** A care provider (hospital or private): publishes its own capacity, sees referrals sent to it. */
+  PROVIDER = "PROVIDER",
+  /** Another region's system querying capacity: never patient data. */
+  PEER_REGION = "PEER_REGION",
+  ADMINISTRATOR = "ADMINISTRATOR",
+}
+
+export const ROLES = Object.values(Role);
+
+/** The purpose of a care assignment that allows reading patient data. */
+export const CARE_AND_TREATMENT = "Vård och behandling";
+/** LoA3: the assurance level SITHS e-identification gives and patient data requires. */
+export const PATIENT_DATA_ASSURANCE = 3;
+
+export interface Identity {
+  /** Token subject: an employee HSA-id or a system client's id. */
+  subject: string;
+  issuer: string;
+  role: Role;
+  /** County code of the caller's region (offices, clinics, peer regions). */
+  regionCode: string | null;
+  /** The caller's care provider in this hub (providers). */
+  providerId: string | null;
+  /** The caller's care unit in this hub (clinics). */
+  careUnitId: string | null;
+  employeeHsaId: string | null;
+  /** The active care assignment's purpose, e.g. "Vård och behandling". */
+  assignmentPurpose: string | null;
+  careUnitHsaId: string | null;
+  careProviderHsaId: string | null;
+  assuranceLevel: number;
+  /** Seconds since the epoch when the caller's token expires. */
+  expiresAt: number;
+}
+
+export interface Claims {
+  iss?: string;
+  sub?: string;
+  exp?: number;
+  role?: unknown;
+  region?: unknown;
+  provider?: unknown;
+  unit?: unknown;
+  hsa_id?: unknown;
+  assignment_purpose?: unknown;
+  care_unit_hsa_id?: unknown;
+  care_provider_hsa_id?: unknown;
+  loa?: unknown;
+}
+
+const text = (value: unknown): string | null => (typeof value === "string" && value.length > 0 && value.length <= 200 ? value : null);
+
+/**
+ * The identity a verified token asserts, or the reason it cannot be used. Each role must name its
+ * organisation: an office or clinic its region, a provider its provider id, a clinic its unit.
+ */
+export function identityFromClaims(claims: Claims): Identity | { refused: string } {
+  const role = claims.role;
+  if (typeof role !== "string" || !ROLES.includes(role as Role)) return { refused: `the token's role must be one of ${ROLES.join(", ")}` };
+  const subject = text(claims.sub);
+  if (!subject) return { refused: "the token has no subject" };
+  if (typeof claims.exp !== "number") return { refused: "the token has no expiry" };
+  const regionCode = text(claims.region);
+  const providerId = text(claims.provider);
+  const careUnitId = text(claims.unit);
+  if (regionCode !== null && !isRegionCode(regionCode)) return { refused: `the token's region "${regionCode}" is not a county code` };
+  if (providerId !== null && !isUuid(providerId)) return { refused: "the token's provider is not a provider id" };
+  if (careUnitId !== null && !isUuid(careUnitId)) return { refused: "the token's unit is not a care unit id" };
+  const needs: Partial<Record<Role, Array<[unknown, string]>>> = {
+    [Role.REGIONAL_OFFICE]: [[regionCode, "region"]],
+    [Role.CLINIC]: [[regionCode, "region"], [careUnitId, "unit"]],
+    [Role.PROVIDER]: [[providerId, "provider"]],
+    [Role.PEER_REGION]: [[regionCode, "region"]],
+  };
+  for (const [value, name] of needs[role as Role] ?? []) {
+    if (value === null) return { refused: `a ${role} token must name its ${name}` };
+  }
+  const loa = typeof claims.loa === "number" ? claims.loa : Number(claims.loa ?? 0);
+  return {
+    subject,
+    issuer: text(claims.iss) ?? "",
+    role: role as Role,
+    regionCode,
+    providerId,
+    careUnitId,
+    employeeHsaId: text(claims.hsa_id),
+    assignmentPurpose: text(claims.assignment_purpose),
+    careUnitHsaId: text(claims.care_unit_hsa_id),
+    careProviderHsaId: text(claims.care_provider_hsa_id),
+    assuranceLevel: Number.isFinite(loa) ? loa : 0,
+    expiresAt: claims.exp,
+  };
+}
+
+/** Patient data needs LoA3 and an assignment for care and treatment, whatever the role. */
+export function mayReadPatientData(identity: Identity): boolean {
+  return (
+    identity.role !== Role.PEER_REGION && identity.assuranceLevel >= PATIENT_DATA_ASSURANCE && identity.assignmentPurpose === CARE_AND_TREATMENT
+  );
+}
+
+/** Publishing and reserving capacity: the provider that owns it, or an administrator. */
+export function mayManageCapacityOf(identity: Identity, providerId: string): boolean {
+  return identity.role === Role.ADMINISTRATOR || (identity.role === Role.PROVIDER && identity.providerId === providerId);
+}
+
+/** A short description for logs and errors: role and organisation, never a personal identity. */
+export function describeCaller(identity: Identity): string {
+  const org = identity.providerId ?? identity.careUnitId ?? identity.regionCode;
+  return org ? `${identity.role} ${org}` : identity.role;
+}
