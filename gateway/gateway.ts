@@ -6,11 +6,12 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { GraphQLError } from "graphql";
 import { commonApolloOptions } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
-import { AuthConfig } from "../subgraphs/shared/config";
+import { AuthConfig, HubConfig } from "../subgraphs/shared/config";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
 import { Identity } from "../subgraphs/shared/identity";
 import { IDENTITY_HEADER, identitySigner } from "../subgraphs/shared/internal-identity";
 import { createAuthenticator } from "./auth";
+import { armor, fetchWithTimeout, RateLimiter } from "./limits";
 import { StartupError } from "../subgraphs/shared/errors";
 import { HealthReport, listen, serveGraphQL } from "../subgraphs/shared/http";
 import { RunningServer } from "../subgraphs/shared/subgraph";
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   auth: AuthConfig;
   /** Signs the caller's identity for the subgraphs (they hold the same secret). */
   internalSecret: string;
+  production: boolean;
+  limits: HubConfig["limits"];
 }
 
 /** A request's context at the gateway: the caller, and its identity signed for the subgraphs. */
@@ -95,7 +98,8 @@ export function readSupergraph(): string {
 export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
   const supergraphSdl = options.supergraphSdl ?? readSupergraph();
   // One data source per subgraph, shared by queries and by the entity fetches of subscriptions.
-  const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource({ url })]));
+  const fetcher = fetchWithTimeout(options.limits.subgraphTimeoutMs);
+  const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource({ url, fetcher })]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
@@ -106,7 +110,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const subscriptions = new FederatedSubscriptions({ supergraphSdl, services, subgraphUrls: options.subgraphUrls });
   const httpServer = http.createServer();
-  const authenticate = await createAuthenticator(options.auth);
+  const verify = await createAuthenticator(options.auth);
+  const limiter = new RateLimiter(options.limits.ratePerMinute);
+  const authenticate = async (authorization: unknown) => {
+    const identity = await verify(authorization);
+    limiter.take(identity);
+    return identity;
+  };
+  const protection = armor(options.production);
   const context = (req: IncomingMessage, identity: Identity): GatewayContext => ({
     ...baseContext(req, options.hubRegionCode, identity),
     signedIdentity: identitySigner(identity, options.internalSecret),
@@ -122,7 +133,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...commonApolloOptions("gateway", options.introspection),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp],
+    validationRules: protection.validationRules,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

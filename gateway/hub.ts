@@ -74,6 +74,8 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       introspection: config.introspection,
       auth: config.auth,
       internalSecret,
+      production: config.production,
+      limits: config.limits,
     });
     return { gateway, subgraphs, dataSources, seeded, stop };
   } catch (error) {

@@ -15,6 +15,8 @@ runMain("gateway", async () => {
     introspection: config.introspection,
     auth: config.auth,
     internalSecret: requireInternalSecret(config),
+    production: config.production,
+    limits: config.limits,
   });
   logger("gateway").info(`serving ${gateway.url}`);
   return gateway;

@@ -50,6 +50,7 @@ export interface HubConfig {
   introspection: boolean;
   embeddedPostgres: { dataDir: string | undefined; port: number };
   auth: AuthConfig;
+  limits: { ratePerMinute: number; subgraphTimeoutMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -61,6 +62,14 @@ function port(env: Env, name: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new StartupError(`${name} must be a port number (0-65535), got "${raw}"`);
   }
+  return value;
+}
+
+function positive(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new StartupError(`${name} must be a whole number of at least 1, got "${raw}"`);
   return value;
 }
 
@@ -108,6 +117,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
     introspection: flag(env, "GRAPHQL_INTROSPECTION", !production),
     embeddedPostgres: { dataDir: env.HUB_PG_DATA || undefined, port: port(env, "HUB_PG_PORT", 54329) },
     auth: authConfig(env, production),
+    limits: {
+      ratePerMinute: positive(env, "HUB_RATE_LIMIT_PER_MINUTE", 600),
+      subgraphTimeoutMs: positive(env, "HUB_SUBGRAPH_TIMEOUT_MS", 10_000),
+    },
   };
 }
 

@@ -15,6 +15,8 @@ export interface TestHub {
   databaseUrl: string;
   /** Sends an operation through the gateway as an administrator with a care assignment. */
   query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** The Authorization header `query` sends. */
+  authorization(): Promise<string>;
   /** Sends an operation with the given token (see tokens.ts), or none. */
   queryAs<T = any>(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
@@ -45,6 +47,8 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     HUB_SEED: "none",
     LOG_LEVEL: "error",
     HUB_DEV_KEY_FILE: process.env.HUB_DEV_KEY_FILE ?? "",
+    // Tests send many requests as one client; the limit itself is tested with a low one.
+    HUB_RATE_LIMIT_PER_MINUTE: "1000000",
     ...env,
   });
   const hub = await startHub(config, databaseUrl);
@@ -53,6 +57,7 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     url: hub.gateway.url,
     databaseUrl,
     query: async (query, variables) => postGraphQL(hub.gateway.url, query, variables, await token(Role.ADMINISTRATOR)),
+    authorization: async () => `Bearer ${await token(Role.ADMINISTRATOR)}`,
     queryAs: (bearer, query, variables) => postGraphQL(hub.gateway.url, query, variables, bearer),
     stop: () => hub.stop(),
   };

@@ -1,0 +1,72 @@
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import type { Fetcher } from "@apollo/utils.fetcher";
+import { GraphQLError } from "graphql";
+import { Identity } from "../subgraphs/shared/identity";
+
+/**
+ * Abuse limits at the gateway, each sized so that every query in the README and the tests passes
+ * with room to spare, while the classic attacks (deep nesting through Patient.referrals.patient…,
+ * alias batching, huge documents) are refused before planning:
+ *
+ * - depth 12: the deepest real query (free capacity → provider → region → healthcare region) is 7;
+ * - 15 aliases: a board comparing a few agreements side by side uses a handful;
+ * - 1 000 tokens and 50 directives per document: the largest query here has about 150 tokens;
+ * - cost 20 000, counting objects 2 and scalars 1, multiplied by page sizes (`first`): a page of
+ *   100 offers with every field, provider, region, procedure and coverage costs ~7 600, so one
+ *   request may ask for about two such pages, not for thousands of offers at once.
+ *
+ * Field suggestions ("did you mean …") are off in production: they reveal the schema.
+ */
+export const LIMITS = { maxDepth: 12, maxAliases: 15, maxTokens: 1000, maxDirectives: 50, maxCost: 20_000 } as const;
+
+export function armor(production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: LIMITS.maxAliases },
+    maxTokens: { n: LIMITS.maxTokens },
+    maxDirectives: { n: LIMITS.maxDirectives },
+    costLimit: { maxCost: LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1, ignoreIntrospection: true },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
+/**
+ * Requests per client (the token's subject), as a token bucket: `perMinute` requests a minute,
+ * with bursts up to the same number. One busy integration cannot starve the others.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly perMinute: number) {}
+
+  take(identity: Identity, now = Date.now()): void {
+    const key = `${identity.issuer} ${identity.subject}`;
+    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
+    bucket.tokens = Math.min(this.perMinute, bucket.tokens + ((now - bucket.at) / 60_000) * this.perMinute);
+    bucket.at = now;
+    if (bucket.tokens < 1) {
+      this.buckets.set(key, bucket);
+      const retryAfter = Math.ceil(((1 - bucket.tokens) * 60) / this.perMinute);
+      throw new GraphQLError(`Too many requests: at most ${this.perMinute} a minute per client; retry in ${retryAfter} s.`, {
+        extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) } },
+      });
+    }
+    bucket.tokens -= 1;
+    this.buckets.set(key, bucket);
+    // Full buckets carry no information; drop them so the map stays the size of the busy clients.
+    if (this.buckets.size > 10_000) {
+      for (const [k, b] of this.buckets) if (b.tokens + ((now - b.at) / 60_000) * this.perMinute >= this.perMinute) this.buckets.delete(k);
+    }
+  }
+}
+
+/** fetch with a time limit per subgraph request: a hung subgraph costs a bounded wait and a partial answer. */
+export function fetchWithTimeout(timeoutMs: number): Fetcher {
+  return ((url: string, init?: RequestInit) =>
+    fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }).catch((error: Error) => {
+      if (error.name === "TimeoutError") {
+        throw new GraphQLError(`A service of the hub did not answer within ${timeoutMs} ms; the answer is partial.`, { extensions: { code: "SUBGRAPH_TIMEOUT" } });
+      }
+      throw error;
+    })) as unknown as Fetcher;
+}
