@@ -1,16 +1,21 @@
-import { DataSource, In } from "typeorm";
+import DataLoader from "dataloader";
+import { DataSource } from "typeorm";
 import { BaseRequestContext } from "../shared/context";
-import { byKey } from "../shared/loaders";
 import { Patient } from "./entities/patient.entity";
+import { PatientRecords } from "./services/patient-records";
 
-/** The patients subgraph's per-request context: batched loaders. */
+/**
+ * The patients subgraph's per-request context. Patients are reached only through the caller-scoped
+ * records (no repository is handed out), batched by a DataLoader.
+ */
 export function createPatientsContext(dataSource: DataSource, base: BaseRequestContext) {
-  const patients = dataSource.getRepository(Patient);
+  const records = new PatientRecords(dataSource, base);
   return {
     ...base,
-    repositories: { patient: patients },
+    records,
+    dataSource,
     loaders: {
-      patient: byKey((ids: readonly string[]) => patients.findBy({ id: In([...ids]) }), (p) => p.id),
+      patient: new DataLoader<string, Patient | null>((ids) => records.byIds(ids)),
     },
   };
 }

@@ -7,15 +7,20 @@ import { Patient } from "./entities/patient.entity";
 import { createPatientsContext, PatientsContext } from "./loaders";
 import { PatientsInit1795305600000 } from "./migrations/1795305600000-patients-init";
 import { PatientResolver } from "./resolvers/patient.resolver";
+import { AuditLogResolver } from "./resolvers/audit-log.resolver";
+import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
 
-/** Patients: who is waiting for care, identified by personnummer or samordningsnummer. */
+/**
+ * Patients: who is waiting for care, identified by personnummer or samordningsnummer; disclosed
+ * only to those in the patient's care, with every access in the audit log.
+ */
 export const patientsSubgraph: SubgraphModule<PatientsContext> = {
   name: "patients",
   entities: [Patient],
-  migrations: [PatientsInit1795305600000],
+  migrations: [PatientsInit1795305600000, AuditLog1795564800000],
   buildSchema: () =>
     buildFederatedSchema<PatientsContext>({
-      resolvers: [PatientResolver],
+      resolvers: [PatientResolver, AuditLogResolver],
       referenceResolvers: {
         Patient: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.patient.load(ref.id) : null),
       },

@@ -1,21 +1,21 @@
-import { DataSource, In } from "typeorm";
+import DataLoader from "dataloader";
+import { DataSource } from "typeorm";
 import { BaseRequestContext } from "../shared/context";
-import { byKey, childrenByKey } from "../shared/loaders";
 import { Referral } from "./entities/referral.entity";
-import { ReferralSearch } from "./services/referral-search";
+import { ReferralRecords } from "./services/referral-records";
 
-/** The referrals subgraph's per-request context: batched loaders. */
+/**
+ * The referrals subgraph's per-request context. Referrals are reached only through the
+ * caller-scoped records, batched by DataLoaders.
+ */
 export function createReferralsContext(dataSource: DataSource, base: BaseRequestContext) {
-  const referrals = dataSource.getRepository(Referral);
+  const records = new ReferralRecords(dataSource, base);
   return {
     ...base,
-    search: new ReferralSearch(dataSource),
+    records,
     loaders: {
-      referral: byKey((ids: readonly string[]) => referrals.findBy({ id: In([...ids]) }), (r) => r.id),
-      referralsOfPatient: childrenByKey(
-        (ids: readonly string[]) => referrals.find({ where: { patientId: In([...ids]) }, order: { decisionDate: "ASC", id: "ASC" } }),
-        (r) => r.patientId,
-      ),
+      referral: new DataLoader<string, Referral | null>((ids) => records.byIds(ids)),
+      referralsOfPatient: new DataLoader<string, Referral[]>((ids) => records.ofPatients(ids)),
     },
   };
 }

@@ -107,13 +107,6 @@ export function identityFromClaims(claims: Claims): Identity | { refused: string
   };
 }
 
-/** Patient data needs LoA3 and an assignment for care and treatment, whatever the role. */
-export function mayReadPatientData(identity: Identity): boolean {
-  return (
-    identity.role !== Role.PEER_REGION && identity.assuranceLevel >= PATIENT_DATA_ASSURANCE && identity.assignmentPurpose === CARE_AND_TREATMENT
-  );
-}
-
 /** Publishing and reserving capacity: the provider that owns it, or an administrator. */
 export function mayManageCapacityOf(identity: Identity, providerId: string): boolean {
   return identity.role === Role.ADMINISTRATOR || (identity.role === Role.PROVIDER && identity.providerId === providerId);
@@ -123,4 +116,30 @@ export function mayManageCapacityOf(identity: Identity, providerId: string): boo
 export function describeCaller(identity: Identity): string {
   const org = identity.providerId ?? identity.careUnitId ?? identity.regionCode;
   return org ? `${identity.role} ${org}` : identity.role;
+}
+
+/** Whether the caller may see one patient's data, and on what basis (recorded in the audit log). */
+export type PatientDataDecision = { allowed: true; basis: string } | { allowed: false; basis: string };
+
+/**
+ * Patient data (identity, contact, referral content) is for those who take part in the patient's
+ * care: the home region's office and clinics. Everyone else is told "not found". The provider a
+ * referral was sent to joins them when referrals can be sent (the referral lifecycle).
+ */
+export function patientDataAccess(identity: Identity, homeRegionCode: string): PatientDataDecision {
+  if (identity.role === Role.PEER_REGION) return { allowed: false, basis: "PEER_REGION_SEES_NO_PATIENT_DATA" };
+  if (identity.assuranceLevel < PATIENT_DATA_ASSURANCE) return { allowed: false, basis: "ASSURANCE_LEVEL_BELOW_3" };
+  if (identity.assignmentPurpose !== CARE_AND_TREATMENT) return { allowed: false, basis: "NO_CARE_AND_TREATMENT_ASSIGNMENT" };
+  if (identity.role === Role.REGIONAL_OFFICE || identity.role === Role.CLINIC) {
+    return identity.regionCode === homeRegionCode
+      ? { allowed: true, basis: identity.role === Role.REGIONAL_OFFICE ? "HOME_REGION_OFFICE" : "HOME_REGION_CLINIC" }
+      : { allowed: false, basis: "NOT_THE_HOME_REGION" };
+  }
+  if (identity.role === Role.PROVIDER) return { allowed: false, basis: "NO_REFERRAL_SENT_TO_PROVIDER" };
+  return { allowed: false, basis: "NO_CARE_RELATION" };
+}
+
+/** The organisation an audit record names: region, provider or care unit. */
+export function organisationOf(identity: Identity): string | null {
+  return identity.careUnitId ?? identity.providerId ?? identity.regionCode;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { providerId } from "../../seeds/data/providers";
+import { Role } from "../../subgraphs/shared/identity";
+import { token } from "../support/tokens";
 import { startTestHub, TestHub } from "../support/hub";
 
 /**
@@ -154,7 +156,7 @@ describe("coverage(homeRegionCode, providerId, procedureCode, date)", () => {
 
 describe("coverage on a referral", () => {
   it("answers for the referral's patient, care and decision date at a provider the office considers", async () => {
-    const { data, errors } = await hub.query(
+    const { data, errors } = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), 
       `query($sodra: ID!, $private: ID!) { referrals(filter: { homeRegionCode: "13" }, first: 100) { edges { node { id decisionDate procedure { code } homeRegion { code }
          atTrelleborg: coverage(providerId: $sodra) { status date agreement { kind name } pricePerCaseSek }
          atKattegatt: coverage(providerId: $private) { status agreement { kind } rejected { reasonCode } } } } } }`,
@@ -171,7 +173,7 @@ describe("coverage on a referral", () => {
   });
 
   it("answers null for an unknown provider", async () => {
-    const { data } = await hub.query(`{ referrals(first: 1) { edges { node { coverage(providerId: "${randomUUID()}") { status } } } } }`);
+    const { data } = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), `{ referrals(first: 1) { edges { node { coverage(providerId: "${randomUUID()}") { status } } } } }`);
     expect(data.referrals.edges[0].node.coverage).toBeNull();
   });
 });

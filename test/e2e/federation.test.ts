@@ -2,6 +2,8 @@ import { stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { HEALTHCARE_REGIONS, REGIONS } from "../../subgraphs/shared/domain/regions";
 import { PATIENTS, REFERRALS } from "../../seeds/data/patients";
 import { AGREEMENTS } from "../../seeds/data/agreements";
+import { Role } from "../../subgraphs/shared/identity";
+import { token } from "../support/tokens";
 import { startTestHub, TestHub } from "../support/hub";
 
 /** Entities that cross subgraphs, resolved by the gateway through their keys. */
@@ -79,9 +81,12 @@ describe("agreements (agreements subgraph, with parties and providers from capac
   });
 });
 
+/** Patient data is for the home region's office: these patients are Region Halland's. */
+const asOffice = async (query: string, variables?: Record<string, unknown>) => hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), query, variables);
+
 describe("patients and referrals", () => {
   it("resolves a referral's patient (patients), procedure and home region (capacity)", async () => {
-    const { data, errors } = await hub.query(
+    const { data, errors } = await asOffice(
       `{ referrals(first: 100, filter: { homeRegionCode: "13" }) { totalCount edges { node { id decisionDate status specialty procedure { code name } homeRegion { name } patient { givenName familyName personalIdentityNumber homeRegion { code } } } } } }`,
     );
     expect(errors).toBeUndefined();
@@ -98,7 +103,7 @@ describe("patients and referrals", () => {
   });
 
   it("lists a patient's referrals (referrals subgraph extends Patient)", async () => {
-    const { data, errors } = await hub.query(
+    const { data, errors } = await asOffice(
       `{ patientByPersonalIdentityNumber(personalIdentityNumber: "191212121212") { id givenName identityKind birthDate referrals { specialty visitType procedure { code } } } }`,
     );
     expect(errors).toBeUndefined();
@@ -111,23 +116,23 @@ describe("patients and referrals", () => {
 
   it("finds a patient by the 10-digit form and by samordningsnummer", async () => {
     // Tolvan is over 100, so his 10-digit form is written with '+'.
-    const short = await hub.query(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "121212+1212") { givenName } }`);
+    const short = await asOffice(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "121212+1212") { givenName } }`);
     expect(short.data.patientByPersonalIdentityNumber).toEqual({ givenName: "Tolvan" });
-    const coordination = await hub.query(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "20140161-2385") { identityKind birthDate } }`);
+    const coordination = await asOffice(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "20140161-2385") { identityKind birthDate } }`);
     expect(coordination.data.patientByPersonalIdentityNumber).toEqual({ identityKind: "SAMORDNINGSNUMMER", birthDate: "2014-01-01" });
   });
 
   it("answers a well-formed but unknown identity number with null", async () => {
     // 19000101-9801 is in Skatteverket's test series but not seeded as a patient.
-    const { data, errors } = await hub.query(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "19000101-9801") { id } }`);
+    const { data, errors } = await asOffice(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "19000101-9801") { id } }`);
     expect(errors).toBeUndefined();
     expect(data.patientByPersonalIdentityNumber).toBeNull();
   });
 
   it("pages referrals with a stable order", async () => {
-    const all = await hub.query(`{ referrals(first: 100) { edges { node { id } } } }`);
-    const first = await hub.query(`{ referrals(first: 5) { edges { node { id } } pageInfo { endCursor hasNextPage } } }`);
-    const second = await hub.query(`query($after: String) { referrals(first: 5, after: $after) { edges { node { id } } } }`, {
+    const all = await asOffice(`{ referrals(first: 100) { edges { node { id } } } }`);
+    const first = await asOffice(`{ referrals(first: 5) { edges { node { id } } pageInfo { endCursor hasNextPage } } }`);
+    const second = await asOffice(`query($after: String) { referrals(first: 5, after: $after) { edges { node { id } } } }`, {
       after: first.data.referrals.pageInfo.endCursor,
     });
     const ids = [...first.data.referrals.edges, ...second.data.referrals.edges].map((e: any) => e.node.id);

@@ -222,16 +222,17 @@ describe("no event lost", () => {
     const other = { query: (query: string, variables?: Record<string, unknown>) => postGraphQL(otherUrl, query, variables, bearer) };
     try {
       await ready(process2);
-      const query = `subscription($after: ID) { offerPublished(filter: { providerKind: PRIVATE }, after: $after) { id provider { name } } }`;
-      const after = await cursor();
-      const here = live(query, { after });
-      const there = live(query, { after }, otherUrl);
+      // A provider no other test here publishes for, so that only this test's offers match.
+      const query = `subscription($after: ID, $provider: ID!) { offerPublished(filter: { providerIds: [$provider] }, after: $after) { id provider { name } } }`;
+      const variables = { after: await cursor(), provider: providerId("private-oresund-ortopedcenter") };
+      const here = live(query, variables);
+      const there = live(query, variables, otherUrl);
       const published: string[] = [];
-      for (let i = 0; i < 5; i++) published.push((await publishOne(KATTEGATT_UNIT, "NFB49", 1, i % 2 === 0 ? other : hub)).id);
+      for (let i = 0; i < 5; i++) published.push((await publishOne(careUnitId("oresund-ortopedi"), "NFB49", 1, i % 2 === 0 ? other : hub)).id);
       const [a, b] = await Promise.all([here.waitFor(5), there.waitFor(5)]);
       expect(a.map((r) => r.data.offerPublished.id)).toEqual(published);
       expect(b.map((r) => r.data.offerPublished.id)).toEqual(published);
-      expect(b[0].data.offerPublished.provider.name).toBe("Kattegattkliniken Ortopedi AB");
+      expect(b[0].data.offerPublished.provider.name).toBe("Öresund Ortopedcenter AB");
     } finally {
       await Promise.all(open.splice(0).map((s) => s.close()));
       process2.child.kill("SIGINT");

@@ -16,11 +16,12 @@ import { IDENTITY_HEADER, newInternalSecret, signIdentity } from "../../subgraph
 
 /** Each subgraph on its own, as the gateway (or a composition check) reaches it. */
 const SECRET = newInternalSecret();
+// Region Halland's office: the seeded patients are Halland's.
 const CALLER: Identity = {
   subject: "SE9999999999-E000000000005",
   issuer: "test",
-  role: Role.ADMINISTRATOR,
-  regionCode: null,
+  role: Role.REGIONAL_OFFICE,
+  regionCode: "13",
   providerId: null,
   careUnitId: null,
   employeeHsaId: "SE9999999999-E000000000005",

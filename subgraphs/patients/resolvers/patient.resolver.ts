@@ -26,7 +26,7 @@ export class PatientResolver {
       // The message never repeats the number: errors end up in logs.
       throw badUserInput("personalIdentityNumber", `IDENTITY_NUMBER_${parsed.problem}`, parsed.message);
     }
-    return ctx.repositories.patient.findOneBy({ personalIdentityNumber: parsed.value.normalized });
+    return ctx.records.byIdentityNumber(parsed.value.normalized);
   }
 
   @FieldResolver(() => String, { description: "Personnummer or samordningsnummer, written YYYYMMDD-NNNN." })

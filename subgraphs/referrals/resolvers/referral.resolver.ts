@@ -29,7 +29,10 @@ export class ReferralResolver {
     return isUuid(id) ? ctx.loaders.referral.load(id) : Promise.resolve(null);
   }
 
-  @Query(() => ReferralConnection, { description: "Referrals, by decision date (longest waiting first), then id. Relay cursor pagination." })
+  @Query(() => ReferralConnection, {
+    description:
+      "Referrals you may see (your region's, for its office and clinics), by decision date (longest waiting first), then id. Relay cursor pagination.",
+  })
   async referrals(
     @Ctx() ctx: ReferralsContext,
     @Arg("filter", () => ReferralListFilter, { nullable: true }) filter?: ReferralListFilter | null,
@@ -37,7 +40,7 @@ export class ReferralResolver {
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts." }) after?: string | null,
   ): Promise<ReferralConnection> {
     const page = parsePage(first, after, readReferralPosition);
-    const { rows, totalCount } = await ctx.search.search(filter ?? {}, page);
+    const { rows, totalCount } = await ctx.records.list(filter ?? {}, page);
     return toConnection(rows, page, totalCount, referralPosition);
   }
 

@@ -32,11 +32,11 @@ export function referralPosition(referral: Referral): [string, string] {
 export class ReferralSearch {
   constructor(private readonly dataSource: DataSource) {}
 
-  async search(filter: ReferralFilter, page: Page<ReferralPosition>): Promise<{ rows: Referral[]; totalCount: number }> {
-    const matching = this.dataSource.getRepository(Referral).createQueryBuilder("r");
-    if (filter.homeRegionCode != null) {
-      matching.andWhere("r.home_region_code = :home", { home: requireRegionCode("filter.homeRegionCode", filter.homeRegionCode) });
-    }
+  /** Referrals matching the filter within `scopeRegion`, the one home region the caller may see (none when null). */
+  async search(filter: ReferralFilter, page: Page<ReferralPosition>, scopeRegion: string | null): Promise<{ rows: Referral[]; totalCount: number }> {
+    if (filter.homeRegionCode != null) requireRegionCode("filter.homeRegionCode", filter.homeRegionCode);
+    if (scopeRegion === null || (filter.homeRegionCode != null && filter.homeRegionCode !== scopeRegion)) return { rows: [], totalCount: 0 };
+    const matching = this.dataSource.getRepository(Referral).createQueryBuilder("r").where("r.home_region_code = :home", { home: scopeRegion });
     if (filter.status) matching.andWhere("r.status = :status", { status: filter.status });
     if (filter.specialty) matching.andWhere("r.specialty = :specialty", { specialty: filter.specialty });
     const pageQuery = matching.clone().orderBy("r.decision_date", "ASC").addOrderBy("r.id", "ASC").limit(page.first + 1);
