@@ -11,7 +11,7 @@ import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/sha
 import { Identity } from "../subgraphs/shared/identity";
 import { IDENTITY_HEADER, identitySigner } from "../subgraphs/shared/internal-identity";
 import { createAuthenticator } from "./auth";
-import { armor, fetchWithTimeout, RateLimiter } from "./limits";
+import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { StartupError } from "../subgraphs/shared/errors";
 import { HealthReport, listen, serveGraphQL } from "../subgraphs/shared/http";
 import { RunningServer } from "../subgraphs/shared/subgraph";
@@ -109,6 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     },
   });
   const subscriptions = new FederatedSubscriptions({ supergraphSdl, services, subgraphUrls: options.subgraphUrls });
+  const protection = armor(options.production);
   const httpServer = http.createServer();
   const verify = await createAuthenticator(options.auth);
   const limiter = new RateLimiter(options.limits.ratePerMinute);
@@ -117,7 +118,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     limiter.take(identity);
     return identity;
   };
-  const protection = armor(options.production);
   const context = (req: IncomingMessage, identity: Identity): GatewayContext => ({
     ...baseContext(req, options.hubRegionCode, identity),
     signedIdentity: identitySigner(identity, options.internalSecret),
@@ -129,6 +129,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     authorize: (connection) => authenticate(tokenOf(connection.connectionParams)),
     context: (connection, identity) => withLiveToday(context(connection.request, identity)),
     subscribe: subscriptions.subscribe,
+    // Subscriptions are held to the same document limits as queries.
+    validationRules: protection.validationRules,
+    maxTokens: LIMITS.maxTokens,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

@@ -1,6 +1,6 @@
 import http, { IncomingMessage } from "node:http";
 import { ApolloServerPlugin } from "@apollo/server";
-import { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from "graphql";
+import { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema, parse, specifiedRules, validate, ValidationRule } from "graphql";
 import { Disposable } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
@@ -30,6 +30,10 @@ export interface SubscriptionServerOptions {
   authorize: (connection: SubscriptionConnection) => Promise<Identity>;
   /** The subscription's context, for the caller `authorize` returned. */
   context: (connection: SubscriptionConnection, identity: Identity) => object;
+  /** Rules checked on every subscription document besides graphql-js's own (the gateway's limits). */
+  validationRules?: readonly ValidationRule[];
+  /** Largest document, in tokens. */
+  maxTokens?: number;
   /** For the gateway: runs a subscription operation its own way. */
   subscribe?: (args: ExecutionArgs) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
   /** Bytes allowed to wait in one client's socket buffer before it is disconnected. */
@@ -53,8 +57,6 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
     connectionParams: ctx.connectionParams,
     extensions: payload?.extensions as Record<string, unknown> | undefined,
   });
-  // The identity `authorize` found for a subscribe message, for its context.
-  const identities = new WeakMap<object, Identity>();
   const server = useServer(
     {
       schema,
@@ -74,15 +76,25 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
           return false;
         }
       },
+      // The document is parsed and checked here, by the same limits as over HTTP, and the
+      // execution arguments built with the caller's context.
       onSubscribe: async (ctx, _id, payload) => {
         try {
-          identities.set(payload, await options.authorize(connection(ctx, payload)));
-          return undefined;
+          const identity = await options.authorize(connection(ctx, payload));
+          const document = parse(payload.query, { maxTokens: options.maxTokens });
+          const errors = validate(schema, document, [...specifiedRules, ...(options.validationRules ?? [])]);
+          if (errors.length > 0) return errors;
+          return {
+            schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: options.context(connection(ctx, payload), identity),
+          };
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)];
         }
       },
-      context: (ctx, _id, payload) => options.context(connection(ctx, payload), identities.get(payload)!),
       subscribe: options.subscribe,
       onNext: (ctx, _id, _payload, _args, result) => {
         const socket = ctx.extra.socket;

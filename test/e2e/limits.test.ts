@@ -5,6 +5,7 @@ import { Client } from "pg";
 import { DEV_ISSUER } from "../../gateway/dev-keys";
 import { LIMITS } from "../../gateway/limits";
 import { startTestHub, TestHub } from "../support/hub";
+import { subscribe } from "../support/subscriptions";
 
 /**
  * Abuse limits at the gateway: each accepts the limit and refuses the limit plus one with a clear
@@ -36,6 +37,12 @@ describe("document limits", () => {
     expect(deep.data).toBeUndefined();
     expect(deep.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(deep.errors?.[0].message).toMatch(/depth limit of 12/);
+  });
+
+  it("holds subscriptions to the same limits", async () => {
+    const deep = subscribe(hub.url, `subscription { offerPublished { provider { region { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { code } } } } } } } } } } } } }`);
+    const ended = (await deep.ended) as Array<{ message: string }>;
+    expect(ended[0].message).toMatch(/depth limit of 12/);
   });
 
   it(`accepts ${LIMITS.maxAliases} aliases and refuses ${LIMITS.maxAliases + 1}`, async () => {
