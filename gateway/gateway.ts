@@ -9,7 +9,7 @@ import { SubgraphName } from "../subgraphs/shared/config";
 import { AuthConfig, HubConfig } from "../subgraphs/shared/config";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
 import { Identity } from "../subgraphs/shared/identity";
-import { IDENTITY_HEADER, identitySigner } from "../subgraphs/shared/internal-identity";
+import { IDENTITY_HEADER, identitySigner, verifyIdentity } from "../subgraphs/shared/internal-identity";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { StartupError } from "../subgraphs/shared/errors";
@@ -142,8 +142,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {
     apollo,
-    // Unauthenticated requests get nothing but /health.
-    context: async (req) => context(req, await authenticate(req.headers.authorization)),
+    // Unauthenticated requests get nothing but /health. A hub service asking on a caller's behalf
+    // (brokering) carries that caller's identity signed with the internal secret; the caller's own
+    // request was already counted against the rate limit.
+    context: async (req) => {
+      const internal = req.headers[IDENTITY_HEADER];
+      if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
+      return context(req, await authenticate(req.headers.authorization));
+    },
     health: async () => (started ? subgraphHealth(options.subgraphUrls) : { ready: false }),
   });
   await apollo.start();

@@ -55,6 +55,8 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
     const seeded = await seedHub(dataSources, config.seedMode, stockholmDate());
     // In one process the gateway and subgraphs can share a secret made for this run.
     const internalSecret = config.auth.internalSecret ?? newInternalSecret();
+    // The gateway may listen on a port chosen at start (PORT=0); subgraphs read its URL when they first need it.
+    let gatewayUrl = config.gatewayUrl;
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
         dataSource: dataSources[name],
@@ -63,6 +65,8 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
         hubRegionCode: config.regionCode,
         introspection: config.introspection,
         internalSecret,
+        gatewayUrl: () => gatewayUrl,
+        atRiskMarginDays: config.atRiskMarginDays,
       });
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
@@ -77,6 +81,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       production: config.production,
       limits: config.limits,
     });
+    gatewayUrl = gateway.url;
     return { gateway, subgraphs, dataSources, seeded, stop };
   } catch (error) {
     await stop().catch(() => undefined);

@@ -3,11 +3,11 @@ import { SeedMode, SubgraphName } from "../subgraphs/shared/config";
 import { seedAgreementsDemo } from "./agreements";
 import { seedCapacityDemo, seedCapacityReference } from "./capacity";
 import { seedPatientsDemo } from "./patients";
-import { seedReferralsDemo } from "./referrals";
+import { seedReferralsDemo, seedReferralsReference } from "./referrals";
 
 /**
  * Seeds a hub's databases: `reference` = national reference data only (regions, healthcare
- * regions, KVÅ procedures), what a production hub starts with; `demo` adds providers, offers,
+ * regions, KVÅ procedures, the care guarantee's national limits), what a production hub starts with; `demo` adds providers, offers,
  * agreements, synthetic patients and referrals. Returns the steps that ran (none on a database
  * seeded before).
  */
@@ -18,6 +18,7 @@ export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mod
     if (await run()) ran.push(name);
   };
   await step("capacity reference data", () => seedCapacityReference(dataSources.capacity));
+  await step("care-guarantee limits", () => seedReferralsReference(dataSources.referrals));
   if (mode === "demo") {
     await step("capacity demo data", () => seedCapacityDemo(dataSources.capacity, today));
     await step("agreements demo data", () => seedAgreementsDemo(dataSources.agreements, today));

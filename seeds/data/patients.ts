@@ -1,4 +1,5 @@
 import { VisitType } from "../../subgraphs/shared/domain/enums";
+import { CareCategory } from "../../subgraphs/referrals/services/guarantee-clock";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
 import { seedId } from "../ids";
 import { TEST_IDENTITY_NUMBERS } from "./test-identity-numbers";
@@ -23,6 +24,8 @@ export interface ReferralSeed {
   /** Decision date, in days before the seed date. */
   decidedDaysAgo: number;
   diagnosisCode?: string;
+  /** PLANNED_CARE when omitted. */
+  careCategory?: CareCategory;
 }
 
 export const patientId = (identityNumber: string) => seedId("patient", identityNumber);
@@ -66,7 +69,7 @@ export const REFERRALS: readonly ReferralSeed[] = [
   { key: "noah-hip-visit", identityNumber: "200002292399", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.FIRST_VISIT, decidedDaysAgo: 66 },
   { key: "elsa-gyn", identityNumber: "200007312382", specialty: Specialty.GYNAECOLOGY, procedure: "LCG21", visitType: VisitType.TREATMENT, decidedDaysAgo: 15, diagnosisCode: "N81.2" },
   { key: "alva-bup", identityNumber: "201212132383", specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY, visitType: VisitType.FIRST_VISIT, decidedDaysAgo: 26 },
-  { key: "mira-hearing", identityNumber: "201401612385", specialty: Specialty.AUDIOLOGY, visitType: VisitType.FIRST_VISIT, decidedDaysAgo: 18, diagnosisCode: "H90.3" },
+  { key: "mira-hearing", identityNumber: "201401612385", specialty: Specialty.AUDIOLOGY, visitType: VisitType.FIRST_VISIT, decidedDaysAgo: 18, diagnosisCode: "H90.3", careCategory: CareCategory.HEARING_AID_FITTING },
 ];
 
 for (const { identityNumber } of [...PATIENTS, ...REFERRALS]) {

@@ -3,6 +3,7 @@ import { stockholmDate } from "../shared/domain/calendar";
 import { EventStream } from "../shared/event-stream";
 import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
+import type { RuntimeEnvironment } from "../shared/subgraph";
 import { CapacityPublishing } from "./services/capacity-publishing";
 
 /** What lives as long as a capacity process: the offer event stream and the expiry sweep. */
@@ -14,7 +15,7 @@ export interface CapacityRuntime extends Stoppable {
 /** Offers expire when their window ends; the sweep announces it within a minute of midnight. */
 const EXPIRY_SWEEP_MS = 60_000;
 
-export async function startCapacityRuntime(dataSource: DataSource, hubRegionCode: string): Promise<CapacityRuntime> {
+export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCode }: RuntimeEnvironment): Promise<CapacityRuntime> {
   const log = logger("capacity/expiry");
   const publishing = new CapacityPublishing(dataSource, hubRegionCode);
   const events = new EventStream(dataSource, "capacity");

@@ -2,27 +2,38 @@ import "reflect-metadata";
 import "../shared/graphql-enums";
 import { isUuid } from "../shared/domain/ids";
 import { buildFederatedSchema } from "../shared/federation";
+import { AgreementRef, CapacityOfferRef, ProviderRef } from "../shared/references";
 import { SubgraphModule } from "../shared/subgraph";
-import { PatientRef, Referral } from "./entities/referral.entity";
+import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
+import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral, ReferralTransition } from "./entities/referral.entity";
 import { createReferralsContext, ReferralsContext } from "./loaders";
 import { ReferralsInit1795305600000 } from "./migrations/1795305600000-referrals-init";
-import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
+import { ReferralLifecycle1795651200000 } from "./migrations/1795651200000-referral-lifecycle";
+import { BrokeringResolver } from "./resolvers/brokering.resolver";
 import { PatientReferralsResolver, ReferralResolver } from "./resolvers/referral.resolver";
+import { ReferralSubscriptionResolver } from "./resolvers/referral-subscription.resolver";
+import { ReferralWorkflowResolver } from "./resolvers/referral-workflow.resolver";
+import { ReferralsRuntime, startReferralsRuntime } from "./runtime";
 
-/** Referrals: the home region's orders for care, whose decision dates start the guarantee clock. */
-export const referralsSubgraph: SubgraphModule<ReferralsContext> = {
+/**
+ * Referrals: the home region's orders for care, their lifecycle with payment commitments, the
+ * care-guarantee clock, brokering matches, and live incoming referrals for the regional office.
+ */
+export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntime> = {
   name: "referrals",
-  entities: [Referral],
-  migrations: [ReferralsInit1795305600000, AuditLog1795564800000],
+  entities: [Referral, ReferralTransition, GuaranteeEvent, GuaranteeLimit, PaymentCommitment],
+  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000],
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
-      resolvers: [ReferralResolver, PatientReferralsResolver],
-      orphanedTypes: [PatientRef],
+      resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver],
+      orphanedTypes: [PatientRef, ProviderRef, CapacityOfferRef, AgreementRef],
       referenceResolvers: {
         Referral: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.referral.load(ref.id) : null),
         // Any patient id can carry a (possibly empty) list of referrals.
         Patient: (ref) => (typeof ref.id === "string" && isUuid(ref.id) ? { id: ref.id } : null),
       },
     }),
+  startRuntime: startReferralsRuntime,
+  health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),
   createContext: createReferralsContext,
 };

@@ -40,6 +40,10 @@ export interface HubConfig {
   subgraphPorts: Record<SubgraphName, number>;
   /** Where the gateway reaches each subgraph (defaults to host and port above). */
   subgraphUrls: Record<SubgraphName, string>;
+  /** Where subgraphs reach the gateway when they ask the supergraph on a caller's behalf (brokering). */
+  gatewayUrl: string;
+  /** A waiting referral with fewer days left than this is at risk of breaching the care guarantee. */
+  atRiskMarginDays: number;
   /** An external PostgreSQL; when absent, `npm start` runs an embedded one. */
   databaseUrl: string | undefined;
   /** County code of the region this node belongs to ("13" = Region Halland). */
@@ -105,9 +109,12 @@ export function loadConfig(env: Env = process.env): HubConfig {
     subgraphPorts[name] = port(env, `${key}_PORT`, DEFAULT_SUBGRAPH_PORTS[name]);
     subgraphUrls[name] = env[`${key}_URL`] || `http://${reachable}:${subgraphPorts[name]}/graphql`;
   }
+  const gatewayPort = port(env, "PORT", 4000);
   return {
     host,
-    gatewayPort: port(env, "PORT", 4000),
+    gatewayPort,
+    gatewayUrl: env.HUB_GATEWAY_URL || `http://${reachable}:${gatewayPort}/graphql`,
+    atRiskMarginDays: positive(env, "HUB_AT_RISK_MARGIN_DAYS", 14),
     subgraphPorts,
     subgraphUrls,
     databaseUrl: env.DATABASE_URL || undefined,

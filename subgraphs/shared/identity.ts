@@ -46,6 +46,11 @@ export interface Identity {
   assuranceLevel: number;
   /** Seconds since the epoch when the caller's token expires. */
   expiresAt: number;
+  /**
+   * Set when one of the hub's own services calls on the caller's behalf (e.g. "referrals" reserving
+   * capacity while the office sends a referral); never taken from a client's token.
+   */
+  viaService?: string | null;
 }
 
 export interface Claims {
@@ -112,6 +117,15 @@ export function mayManageCapacityOf(identity: Identity, providerId: string): boo
   return identity.role === Role.ADMINISTRATOR || (identity.role === Role.PROVIDER && identity.providerId === providerId);
 }
 
+/**
+ * Holding capacity for a referral: the office sending it, through the referrals service (which
+ * records the payment commitment in the same step). A direct reserveCapacity call by an office is
+ * still refused.
+ */
+export function mayHoldCapacityForReferral(identity: Identity): boolean {
+  return identity.viaService === "referrals" && (identity.role === Role.REGIONAL_OFFICE || identity.role === Role.CLINIC);
+}
+
 /** A short description for logs and errors: role and organisation, never a personal identity. */
 export function describeCaller(identity: Identity): string {
   const org = identity.providerId ?? identity.careUnitId ?? identity.regionCode;
@@ -128,8 +142,8 @@ export type PatientDataDecision = { allowed: true; basis: string } | { allowed: 
  */
 export function patientDataAccess(identity: Identity, homeRegionCode: string): PatientDataDecision {
   if (identity.role === Role.PEER_REGION) return { allowed: false, basis: "PEER_REGION_SEES_NO_PATIENT_DATA" };
-  if (identity.assuranceLevel < PATIENT_DATA_ASSURANCE) return { allowed: false, basis: "ASSURANCE_LEVEL_BELOW_3" };
-  if (identity.assignmentPurpose !== CARE_AND_TREATMENT) return { allowed: false, basis: "NO_CARE_AND_TREATMENT_ASSIGNMENT" };
+  const refusal = assignmentRefusal(identity);
+  if (refusal) return { allowed: false, basis: refusal };
   if (identity.role === Role.REGIONAL_OFFICE || identity.role === Role.CLINIC) {
     return identity.regionCode === homeRegionCode
       ? { allowed: true, basis: identity.role === Role.REGIONAL_OFFICE ? "HOME_REGION_OFFICE" : "HOME_REGION_CLINIC" }
@@ -137,6 +151,13 @@ export function patientDataAccess(identity: Identity, homeRegionCode: string): P
   }
   if (identity.role === Role.PROVIDER) return { allowed: false, basis: "NO_REFERRAL_SENT_TO_PROVIDER" };
   return { allowed: false, basis: "NO_CARE_RELATION" };
+}
+
+/** Why the caller's sign-in cannot read patient data whatever the relation (assurance, purpose), or null. */
+export function assignmentRefusal(identity: Identity): string | null {
+  if (identity.assuranceLevel < PATIENT_DATA_ASSURANCE) return "ASSURANCE_LEVEL_BELOW_3";
+  if (identity.assignmentPurpose !== CARE_AND_TREATMENT) return "NO_CARE_AND_TREATMENT_ASSIGNMENT";
+  return null;
 }
 
 /** The organisation an audit record names: region, provider or care unit. */

@@ -1,4 +1,4 @@
-import { Directive, Field, ObjectType } from "type-graphql";
+import { Directive, Field, ID, ObjectType } from "type-graphql";
 
 /**
  * Keys of entities the capacity subgraph owns, for subgraphs that only point at them. Returning
@@ -23,4 +23,25 @@ export class HealthcareRegionRef {
 export class ProcedureRef {
   @Field({ description: 'KVÅ code: three letters and two digits for surgery (e.g. "NFB49"), two letters and three digits otherwise.' })
   code: string;
+}
+
+@ObjectType("Provider", { description: "A care provider (vårdgivare): a region's hospital or a private provider." })
+@Directive('@key(fields: "id", resolvable: false)')
+export class ProviderRef {
+  @Field(() => ID, { description: "Globally unique id (UUID)." })
+  id: string;
+}
+
+@ObjectType("CapacityOffer", { description: "An offer of free capacity (ledig kapacitet) published by a provider." })
+@Directive('@key(fields: "id", resolvable: false)')
+export class CapacityOfferRef {
+  @Field(() => ID, { description: "Globally unique id (UUID)." })
+  id: string;
+}
+
+@ObjectType("Agreement", { description: "An agreement (avtal) under which a region sends patients to care outside its own providers." })
+@Directive('@key(fields: "id", resolvable: false)')
+export class AgreementRef {
+  @Field(() => ID, { description: "Globally unique id (UUID)." })
+  id: string;
 }

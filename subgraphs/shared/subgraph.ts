@@ -14,6 +14,7 @@ import { logger } from "./log";
 import { runMain, Stoppable } from "./main";
 import { drainSubscriptions, serveSubscriptions } from "./subscriptions";
 import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
+import { SupergraphClient } from "./supergraph-client";
 
 /**
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
@@ -25,11 +26,19 @@ export interface SubgraphModule<TContext extends BaseRequestContext = BaseReques
   migrations: Function[];
   buildSchema(): Promise<FederatedSchema>;
   /** Starts what lives as long as the process (event streams, background jobs), before serving. */
-  startRuntime?(dataSource: DataSource, hubRegionCode: string): Promise<TRuntime>;
+  startRuntime?(dataSource: DataSource, environment: RuntimeEnvironment): Promise<TRuntime>;
   /** What the subgraph's /health adds about its runtime (e.g. open subscriptions). */
   health?(runtime: TRuntime): Record<string, unknown>;
   /** Builds a request's (or a subscription's) context, with its DataLoaders, on top of the shared base. */
   createContext(dataSource: DataSource, base: BaseRequestContext, runtime: TRuntime): TContext;
+}
+
+/** What a subgraph's runtime learns of the hub it runs in. */
+export interface RuntimeEnvironment {
+  hubRegionCode: string;
+  /** Asks the supergraph (through the gateway) on a caller's behalf. */
+  supergraph: (service: string) => SupergraphClient;
+  atRiskMarginDays: number;
 }
 
 export function subgraphDataSource(module: SubgraphModule<any, any>, url: string, poolSize?: number): DataSource {
@@ -50,6 +59,9 @@ export interface StartSubgraphOptions {
   introspection: boolean;
   /** The secret the gateway signs callers' identities with (HUB_INTERNAL_SECRET). */
   internalSecret: string;
+  /** The gateway's URL, read when first needed (in one process it starts after the subgraphs). */
+  gatewayUrl: () => string;
+  atRiskMarginDays: number;
 }
 
 /** Serves an initialised subgraph on its own port. Stopping drains requests; the data source stays the caller's. */
@@ -58,7 +70,12 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   options: StartSubgraphOptions,
 ): Promise<RunningServer> {
   const { schema } = await module.buildSchema();
-  const runtime = (module.startRuntime ? await module.startRuntime(options.dataSource, options.hubRegionCode) : undefined) as TRuntime;
+  const environment: RuntimeEnvironment = {
+    hubRegionCode: options.hubRegionCode,
+    supergraph: (service) => new SupergraphClient(options.gatewayUrl, options.internalSecret, service),
+    atRiskMarginDays: options.atRiskMarginDays,
+  };
+  const runtime = (module.startRuntime ? await module.startRuntime(options.dataSource, environment) : undefined) as TRuntime;
   const httpServer = http.createServer();
   // Subscriptions (graphql-ws) on the same URL as queries; the gateway is their client.
   const subscriptions = schema.getSubscriptionType()
@@ -121,6 +138,8 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       hubRegionCode: config.regionCode,
       introspection: config.introspection,
       internalSecret,
+      gatewayUrl: () => config.gatewayUrl,
+      atRiskMarginDays: config.atRiskMarginDays,
     });
     log.info(`serving ${server.url}`);
     return {

@@ -1,3 +1,5 @@
+import { isIsoDate } from "./domain/calendar";
+import { isUuid } from "./domain/ids";
 import { isKvaCode } from "./domain/kva";
 import { HEALTHCARE_REGIONS, isHealthcareRegionCode, isRegionCode } from "./domain/regions";
 import { badUserInput } from "./errors";
@@ -30,4 +32,21 @@ export function requireKvaCode(field: string, code: string): string {
     );
   }
   return code;
+}
+
+/** Free text with a length rule (reasons, names); surrounding spaces do not count. */
+export function requireText(field: string, value: string, min: number, max: number): string {
+  const text = value.trim();
+  if (text.length < min || text.length > max) throw badUserInput(field, "TEXT_LENGTH", `must be ${min} to ${max} characters`);
+  return text;
+}
+
+export function requireUuid(field: string, value: string, what: string): string {
+  if (!isUuid(value)) throw badUserInput(field, "ID_FORMAT", `"${value}" is not ${what} id (UUID)`);
+  return value;
+}
+
+export function requireDate(field: string, value: string): string {
+  if (!isIsoDate(value)) throw badUserInput(field, "DATE_FORMAT", `"${value}" is not a calendar date written YYYY-MM-DD`);
+  return value;
 }

@@ -58,7 +58,7 @@ describe("the hub as a process (npm start)", () => {
     const hub = run({ ...env, DATABASE_URL: await createEmptyDatabase() });
     try {
       await ready(hub);
-      expect(hub.stdout()).toContain("Database:   DATABASE_URL, seeded: capacity reference data, capacity demo data");
+      expect(hub.stdout()).toContain("Database:   DATABASE_URL, seeded: capacity reference data, care-guarantee limits, capacity demo data");
       const answer = await postGraphQL(`http://127.0.0.1:${env.PORT}/graphql`, `{ regions { code } }`, undefined, await adminToken());
       expect(answer.data.regions).toHaveLength(21);
     } finally {

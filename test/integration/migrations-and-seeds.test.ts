@@ -68,7 +68,7 @@ describe("migrations", () => {
 describe("seeding", () => {
   it("seeds reference data only in reference mode", async () => {
     const ran = await seedHub(dataSources, "reference", stockholmDate());
-    expect(ran).toEqual(["capacity reference data"]);
+    expect(ran).toEqual(["capacity reference data", "care-guarantee limits"]);
     expect(await count("capacity", "region")).toBe(21);
     expect(await count("capacity", "healthcare_region")).toBe(6);
     expect(await count("capacity", "provider")).toBe(0);

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, In, IsNull } from "typeorm";
 import { badUserInput, conflict, forbidden, notFound, refuseInput } from "../../shared/errors";
-import { describeCaller, Identity, mayManageCapacityOf } from "../../shared/identity";
+import { describeCaller, Identity, mayHoldCapacityForReferral, mayManageCapacityOf } from "../../shared/identity";
 import { isUuid } from "../../shared/domain/ids";
+import { requireText } from "../../shared/validation";
 import { idempotent } from "../../shared/idempotency";
 import { appendEvent } from "../../shared/outbox";
 import { CapacityOffer, OfferEventKind, OfferSlot, OfferSource, OfferStatus, Reservation } from "../entities/capacity-offer.entity";
@@ -33,14 +34,8 @@ export interface Published {
   replayed: boolean;
 }
 
-function requireText(field: string, value: string, min: number, max: number): string {
-  const text = value.trim();
-  if (text.length < min || text.length > max) throw badUserInput(field, "TEXT_LENGTH", `must be ${min} to ${max} characters`);
-  return text;
-}
-
-function requireManager(caller: Identity, providerId: string): void {
-  if (!mayManageCapacityOf(caller, providerId)) {
+function requireManager(caller: Identity, providerId: string, forReferral = false): void {
+  if (!mayManageCapacityOf(caller, providerId) && !(forReferral && mayHoldCapacityForReferral(caller))) {
     throw forbidden(`Only the provider that owns this capacity, or an administrator, may change or reserve it (you are ${describeCaller(caller)}).`);
   }
 }
@@ -234,7 +229,7 @@ export class CapacityPublishing {
     return this.dataSource.transaction(async (db) => {
       const offer = await db.getRepository(CapacityOffer).findOne({ where: { id: offerId }, lock: { mode: "pessimistic_write" } });
       if (!offer) throw notFound("offerId", `no capacity offer ${offerId}`);
-      requireManager(caller, offer.providerId);
+      requireManager(caller, offer.providerId, operation === "reserveCapacity" || operation === "releaseReservation");
       const result = await idempotent({
         db,
         schema: SCHEMA,

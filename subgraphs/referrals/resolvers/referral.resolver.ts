@@ -1,11 +1,19 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { addDays } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
+import { forbidden } from "../../shared/errors";
 import { Specialty } from "../../shared/graphql-enums";
 import { Connection, parsePage, toConnection } from "../../shared/pagination";
-import { ProcedureRef, RegionRef } from "../../shared/references";
-import { PatientRef, Referral, ReferralStatus } from "../entities/referral.entity";
+import { CapacityOfferRef, ProcedureRef, ProviderRef, RegionRef } from "../../shared/references";
+import { DateScalar, DateTimeScalar } from "../../shared/scalars";
+import { requireRegionCode } from "../../shared/validation";
+import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral, ReferralStatus, ReferralTransition } from "../entities/referral.entity";
 import { ReferralsContext } from "../loaders";
-import { readReferralPosition, ReferralFilter, referralPosition } from "../services/referral-search";
+import { CareCategory, ClockStart, ClockStatus } from "../services/guarantee-clock";
+import { GuaranteeReading, read } from "../services/guarantee-clocks";
+import { partiesOf } from "../services/referral-access";
+import { availableActions, ReferralAction } from "../services/referral-lifecycle";
+import { deadlinePosition, readDeadlinePosition, readReferralPosition, ReferralFilter, referralPosition, searchAtRisk } from "../services/referral-search";
 
 @InputType({ description: "Narrows the referral list. All fields are optional and combine with AND." })
 export class ReferralListFilter implements ReferralFilter {
@@ -22,16 +30,91 @@ export class ReferralListFilter implements ReferralFilter {
 @ObjectType({ description: "A page of referrals, longest waiting (earliest decision date) first." })
 export class ReferralConnection extends Connection(Referral, "Referral", "referral") {}
 
+@ObjectType({ description: "A page of referrals at risk of breaching the care guarantee, soonest deadline first." })
+export class AtRiskReferralConnection extends Connection(Referral, "AtRiskReferral", "referral at risk") {}
+
+@ObjectType({ description: "The care-guarantee clock (vårdgarantin) of a referral, read today in Swedish time." })
+export class CareGuarantee {
+  @Field({ description: "Whether the guarantee applies to this care at all." })
+  applies: boolean;
+
+  @Field(() => CareCategory, { nullable: true, description: "Why the guarantee does not apply (the excluded kind of care), when it does not." })
+  exclusion: CareCategory | null;
+
+  @Field(() => ClockStatus, { description: "The clock's state." })
+  status: ClockStatus;
+
+  @Field(() => DateScalar, { nullable: true, description: "The day the running clock started (day 0)." })
+  startDate: string | null;
+
+  @Field(() => ClockStart, { nullable: true, description: "What started it: the referral or treatment decision, a self-referral's arrival, or the patient's new contact after regretting." })
+  startedBy: ClockStart | null;
+
+  @Field({ description: "Whether the clock was restarted after the patient regretted (no credit for time waited before)." })
+  restarted: boolean;
+
+  @Field(() => Int, { nullable: true, description: "The limit in days: the strictest rule that applies (national 90, the region's target, a care area's rule)." })
+  limitDays: number | null;
+
+  @Field(() => String, { nullable: true, description: "The rule that set the limit, e.g. \"Region Hallands vårdgaranti\"." })
+  limitName: string | null;
+
+  @Field(() => DateScalar, { nullable: true, description: "The last day care may be given within the limit (paused days added)." })
+  deadline: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Days counted so far (paused days excluded)." })
+  daysWaited: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Days left to the deadline; negative once breached." })
+  daysLeft: number | null;
+
+  @Field(() => Int, { description: "Days not counted (medically caused or patient-chosen wait)." })
+  pausedDays: number;
+
+  @Field(() => Int, { description: "Fewer days left than this is AT_RISK (the hub's setting)." })
+  atRiskMarginDays: number;
+
+  @Field(() => DateScalar, { description: "The day the clock was read (today in Sweden)." })
+  readOn: string;
+}
+
+function toGuarantee(reading: GuaranteeReading): CareGuarantee {
+  return { ...reading, limitName: reading.limitRule?.name ?? null };
+}
+
+@ObjectType({ description: "The event a subscription delivered a referral for: which, what and why." })
+export class ReferralEventInfo {
+  @Field(() => ID, { description: "Increasing event id; resume a subscription with `after` set to the last one received." })
+  id: string;
+
+  @Field({ description: "What happened: a lifecycle step (e.g. SEND, ACCEPT), a clock fact (CLOCK_MEDICAL_PAUSE_STARTED …) or a clock status change (GUARANTEE_AT_RISK, GUARANTEE_BREACHED …)." })
+  kind: string;
+
+  @Field(() => DateTimeScalar, { description: "When it happened." })
+  occurredAt: Date;
+
+  @Field({ description: "The role of who did it (SYSTEM for the hub)." })
+  actorRole: string;
+
+  @Field(() => String, { nullable: true, description: "Why, when a reason was given." })
+  reason: string | null;
+}
+
+/** A referral as an event left it; `redacted` when the subscriber may see that it happened but not the patient content. */
+export type DeliveredReferral = Referral & { event?: ReferralEventInfo; redacted?: boolean };
+
+const isRedacted = (referral: DeliveredReferral) => referral.redacted === true;
+
 @Resolver(() => Referral)
 export class ReferralResolver {
-  @Query(() => Referral, { nullable: true, description: "A referral by id; null when there is none." })
+  @Query(() => Referral, { nullable: true, description: "A referral by id; null when there is none or you may not see it." })
   referral(@Arg("id", () => ID) id: string, @Ctx() ctx: ReferralsContext): Promise<Referral | null> {
     return isUuid(id) ? ctx.loaders.referral.load(id) : Promise.resolve(null);
   }
 
   @Query(() => ReferralConnection, {
     description:
-      "Referrals you may see (your region's, for its office and clinics), by decision date (longest waiting first), then id. Relay cursor pagination.",
+      "Referrals you may see: your region's (its office and clinics), or those sent to you (a provider); by decision date (longest waiting first), then id. Relay cursor pagination.",
   })
   async referrals(
     @Ctx() ctx: ReferralsContext,
@@ -44,9 +127,42 @@ export class ReferralResolver {
     return toConnection(rows, page, totalCount, referralPosition);
   }
 
-  @FieldResolver(() => PatientRef, { description: "The patient referred (resolved by the patients subgraph)." })
-  patient(@Root() referral: Referral): PatientRef {
-    return { id: referral.patientId };
+  @Query(() => AtRiskReferralConnection, {
+    description:
+      "The region's waiting referrals that will breach the care guarantee unless care is found: fewer days left than the at-risk margin, or already breached; soonest deadline first. For the region's office and clinics.",
+  })
+  async atRiskReferrals(
+    @Ctx() ctx: ReferralsContext,
+    @Arg("regionCode", { description: "County code of the home region." }) regionCode: string,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first?: number | null,
+    @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts." }) after?: string | null,
+  ): Promise<AtRiskReferralConnection> {
+    requireRegionCode("regionCode", regionCode);
+    const scope = ctx.records.scope();
+    if (!scope || !("homeRegionCode" in scope) || scope.homeRegionCode !== regionCode) {
+      throw forbidden(`Only region ${regionCode}'s care-guarantee office and clinics see its waiting patients.`);
+    }
+    const page = parsePage(first, after, readDeadlinePosition);
+    const { rows, totalCount } = await searchAtRisk(ctx.records.dataSource, regionCode, addDays(ctx.today, ctx.atRiskMarginDays), page);
+    await ctx.records.disclosed(rows.slice(0, page.first), "HOME_REGION_AT_RISK_LIST");
+    return toConnection(rows, page, totalCount, deadlinePosition);
+  }
+
+  @Query(() => [GuaranteeLimit], { description: "The care-guarantee limits that apply to a home region's patients (national, regional and care-area rules)." })
+  async guaranteeLimits(@Ctx() ctx: ReferralsContext, @Arg("regionCode", { description: "County code of the home region." }) regionCode: string): Promise<GuaranteeLimit[]> {
+    requireRegionCode("regionCode", regionCode);
+    const rules = (await ctx.limitRules()) as GuaranteeLimit[];
+    return rules.filter((r) => r.regionCode === null || r.regionCode === regionCode);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Diagnosis, ICD-10-SE code (e.g. "M16.1").' })
+  diagnosisCode(@Root() referral: DeliveredReferral): string | null {
+    return isRedacted(referral) ? null : referral.diagnosisCode;
+  }
+
+  @FieldResolver(() => PatientRef, { nullable: true, description: "The patient referred (resolved by the patients subgraph); null when you may not see patient data." })
+  patient(@Root() referral: DeliveredReferral): PatientRef | null {
+    return isRedacted(referral) ? null : { id: referral.patientId };
   }
 
   @FieldResolver(() => RegionRef, { description: "The patient's home region, which issues the referral and pays." })
@@ -58,11 +174,60 @@ export class ReferralResolver {
   procedure(@Root() referral: Referral): ProcedureRef | null {
     return referral.procedureCode ? { code: referral.procedureCode } : null;
   }
+
+  @FieldResolver(() => ProviderRef, { nullable: true, description: "The provider it was last sent to; null before it was sent." })
+  provider(@Root() referral: Referral): ProviderRef | null {
+    return referral.providerId ? { id: referral.providerId } : null;
+  }
+
+  @FieldResolver(() => CapacityOfferRef, { nullable: true, description: "The capacity offer a slot is held on for it; null when none is held." })
+  offer(@Root() referral: Referral): CapacityOfferRef | null {
+    return referral.offerId && referral.reservationId ? { id: referral.offerId } : null;
+  }
+
+  @FieldResolver(() => CareGuarantee, { nullable: true, description: "The care-guarantee clock, read today; null when you may not see patient data." })
+  async guarantee(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<CareGuarantee | null> {
+    if (isRedacted(referral)) return null;
+    const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral.id), ctx.limitRules()]);
+    return toGuarantee(read(referral, events, rules, ctx.today, ctx.atRiskMarginDays));
+  }
+
+  @FieldResolver(() => [ReferralTransition], { description: "Every step taken, oldest first, with who, role, organisation, when and why." })
+  history(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<ReferralTransition[]> | ReferralTransition[] {
+    return isRedacted(referral) ? [] : ctx.loaders.transitions.load(referral.id);
+  }
+
+  @FieldResolver(() => [GuaranteeEvent], { description: "Registered facts about the clock (pauses, forfeit, restart, booking), oldest first." })
+  guaranteeEvents(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<GuaranteeEvent[]> | GuaranteeEvent[] {
+    return isRedacted(referral) ? [] : ctx.loaders.guaranteeEvents.load(referral.id);
+  }
+
+  @FieldResolver(() => [PaymentCommitment], { description: "Payment commitments issued for it (betalningsförbindelser), oldest first; revoked ones say when and why." })
+  paymentCommitments(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<PaymentCommitment[]> | PaymentCommitment[] {
+    return isRedacted(referral) ? [] : ctx.loaders.paymentCommitments.load(referral.id);
+  }
+
+  @FieldResolver(() => PaymentCommitment, { nullable: true, description: "The payment commitment in force (not revoked), if any." })
+  async paymentCommitment(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<PaymentCommitment | null> {
+    if (isRedacted(referral)) return null;
+    const all = await ctx.loaders.paymentCommitments.load(referral.id);
+    return [...all].reverse().find((c) => c.revokedAt === null) ?? null;
+  }
+
+  @FieldResolver(() => [ReferralAction], { description: "The steps you could take now (for showing the right buttons)." })
+  availableActions(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): ReferralAction[] {
+    return isRedacted(referral) ? [] : availableActions(referral.status, partiesOf(ctx.identity, referral));
+  }
+
+  @FieldResolver(() => ReferralEventInfo, { nullable: true, description: "In a subscription: the event that delivered this referral. Null in queries." })
+  event(@Root() referral: DeliveredReferral): ReferralEventInfo | null {
+    return referral.event ?? null;
+  }
 }
 
 @Resolver(() => PatientRef)
 export class PatientReferralsResolver {
-  @FieldResolver(() => [Referral], { description: "The patient's referrals, by decision date." })
+  @FieldResolver(() => [Referral], { description: "The patient's referrals you may see, by decision date." })
   referrals(@Root() patient: PatientRef, @Ctx() ctx: ReferralsContext): Promise<Referral[]> {
     return ctx.loaders.referralsOfPatient.load(patient.id);
   }

@@ -1,10 +1,11 @@
 import { DataSource, In } from "typeorm";
 import { audit, AuditEntry } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
-import { patientDataAccess, Role } from "../../shared/identity";
+import { assignmentRefusal, patientDataAccess, Role } from "../../shared/identity";
+import { referralAccess } from "./referral-access";
 import { Page } from "../../shared/pagination";
 import { Referral } from "../entities/referral.entity";
-import { ReferralFilter, ReferralPosition, ReferralSearch } from "./referral-search";
+import { ReferralFilter, ReferralPosition, ReferralScope, ReferralSearch } from "./referral-search";
 
 /**
  * The only way the referrals subgraph reads referrals (patient data: who is referred, for what,
@@ -16,24 +17,35 @@ export class ReferralRecords {
   private readonly search: ReferralSearch;
 
   constructor(
-    private readonly dataSource: DataSource,
+    readonly dataSource: DataSource,
     private readonly ctx: BaseRequestContext,
   ) {
     this.search = new ReferralSearch(dataSource);
   }
 
-  /** The one home region whose referrals the caller may list, or null for none. */
-  private listableRegion(): string | null {
+  /** Whose referrals the caller may list: its home region's (office, clinic), or those sent to it (provider). */
+  scope(): ReferralScope | null {
     const { identity } = this.ctx;
+    if (identity.role === Role.PROVIDER && identity.providerId && assignmentRefusal(identity) === null) return { providerId: identity.providerId };
     if (identity.role !== Role.REGIONAL_OFFICE && identity.role !== Role.CLINIC) return null;
-    return identity.regionCode && patientDataAccess(identity, identity.regionCode).allowed ? identity.regionCode : null;
+    return identity.regionCode && patientDataAccess(identity, identity.regionCode).allowed ? { homeRegionCode: identity.regionCode } : null;
   }
 
   async list(filter: ReferralFilter, page: Page<ReferralPosition>): Promise<{ rows: Referral[]; totalCount: number }> {
-    const region = this.listableRegion();
-    const result = await this.search.search(filter, page, region);
-    await this.record(result.rows.slice(0, page.first).map((referral) => [referral, true, "HOME_REGION_LIST"]));
+    const scope = this.scope();
+    const result = await this.search.search(filter, page, scope);
+    await this.disclosed(result.rows.slice(0, page.first), scope && "providerId" in scope ? "REFERRAL_SENT_TO_PROVIDER_LIST" : "HOME_REGION_LIST");
     return result;
+  }
+
+  /** Records rows read by a list the caller's scope already allowed. */
+  disclosed(rows: readonly Referral[], basis: string): Promise<void> {
+    return this.record(rows.map((referral) => [referral, true, basis]));
+  }
+
+  /** Whether the caller may see this referral's content (for rows that reached it by other ways, e.g. events). */
+  mayRead(referral: Referral): boolean {
+    return referralAccess(this.ctx.identity, referral).allowed;
   }
 
   async byIds(ids: readonly string[]): Promise<Array<Referral | null>> {
@@ -53,7 +65,7 @@ export class ReferralRecords {
 
   private async disclose(found: Referral[]): Promise<Referral[]> {
     const decided = found.map((referral) => {
-      const decision = patientDataAccess(this.ctx.identity, referral.homeRegionCode);
+      const decision = referralAccess(this.ctx.identity, referral);
       return [referral, decision.allowed, decision.basis] as const;
     });
     await this.record(decided);

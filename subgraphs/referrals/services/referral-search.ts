@@ -5,6 +5,7 @@ import { Specialty } from "../../shared/graphql-enums";
 import { Page } from "../../shared/pagination";
 import { requireRegionCode } from "../../shared/validation";
 import { Referral, ReferralStatus } from "../entities/referral.entity";
+import { WAITING, WITH_RECEIVER } from "./referral-lifecycle";
 
 export interface ReferralFilter {
   homeRegionCode?: string | null;
@@ -29,14 +30,24 @@ export function referralPosition(referral: Referral): [string, string] {
   return [referral.decisionDate, referral.id];
 }
 
+export type ReferralScope = { homeRegionCode: string } | { providerId: string };
+
 export class ReferralSearch {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Referrals matching the filter within `scopeRegion`, the one home region the caller may see (none when null). */
-  async search(filter: ReferralFilter, page: Page<ReferralPosition>, scopeRegion: string | null): Promise<{ rows: Referral[]; totalCount: number }> {
+  /**
+   * Referrals matching the filter within the caller's scope: the one home region whose referrals
+   * the caller may see, or the provider whose received referrals it may see (none when null).
+   */
+  async search(filter: ReferralFilter, page: Page<ReferralPosition>, scope: ReferralScope | null): Promise<{ rows: Referral[]; totalCount: number }> {
     if (filter.homeRegionCode != null) requireRegionCode("filter.homeRegionCode", filter.homeRegionCode);
-    if (scopeRegion === null || (filter.homeRegionCode != null && filter.homeRegionCode !== scopeRegion)) return { rows: [], totalCount: 0 };
-    const matching = this.dataSource.getRepository(Referral).createQueryBuilder("r").where("r.home_region_code = :home", { home: scopeRegion });
+    if (scope === null || ("homeRegionCode" in scope && filter.homeRegionCode != null && filter.homeRegionCode !== scope.homeRegionCode)) return { rows: [], totalCount: 0 };
+    const matching = this.dataSource.getRepository(Referral).createQueryBuilder("r");
+    if ("homeRegionCode" in scope) matching.where("r.home_region_code = :home", { home: scope.homeRegionCode });
+    else {
+      matching.where("r.provider_id = :provider AND r.status IN (:...withReceiver)", { provider: scope.providerId, withReceiver: [...WITH_RECEIVER] });
+      if (filter.homeRegionCode != null) matching.andWhere("r.home_region_code = :home", { home: filter.homeRegionCode });
+    }
     if (filter.status) matching.andWhere("r.status = :status", { status: filter.status });
     if (filter.specialty) matching.andWhere("r.specialty = :specialty", { specialty: filter.specialty });
     const pageQuery = matching.clone().orderBy("r.decision_date", "ASC").addOrderBy("r.id", "ASC").limit(page.first + 1);
@@ -46,4 +57,42 @@ export class ReferralSearch {
     const rows = await pageQuery.getMany();
     return { rows, totalCount: await matching.getCount() };
   }
+}
+
+/** Keyset position of the at-risk list: by deadline (soonest first), then id. */
+export interface DeadlinePosition {
+  deadline: string;
+  id: string;
+}
+
+export function readDeadlinePosition(payload: unknown): DeadlinePosition | undefined {
+  const position = readReferralPosition(payload);
+  return position && { deadline: position.decisionDate, id: position.id };
+}
+
+export function deadlinePosition(referral: Referral): [string, string] {
+  return [referral.guaranteeDeadline ?? "9999-12-31", referral.id];
+}
+
+/**
+ * A region's waiting referrals whose guarantee will be breached unless care is found: fewer days
+ * left than the margin (or none), soonest deadline first. Paused, forfeited and excluded clocks are
+ * not counted down, so they are not listed.
+ */
+export async function searchAtRisk(
+  dataSource: DataSource,
+  homeRegionCode: string,
+  dueBefore: string,
+  page: Page<DeadlinePosition>,
+): Promise<{ rows: Referral[]; totalCount: number }> {
+  const matching = dataSource
+    .getRepository(Referral)
+    .createQueryBuilder("r")
+    .where("r.home_region_code = :home", { home: homeRegionCode })
+    .andWhere("r.status IN (:...waiting)", { waiting: [...WAITING] })
+    .andWhere("r.guarantee_status IN ('WITHIN_LIMIT', 'AT_RISK', 'BREACHED')")
+    .andWhere("r.guarantee_deadline < :dueBefore", { dueBefore });
+  const pageQuery = matching.clone().orderBy("r.guarantee_deadline", "ASC").addOrderBy("r.id", "ASC").limit(page.first + 1);
+  if (page.after) pageQuery.andWhere("(r.guarantee_deadline, r.id) > (:afterDate, :afterId)", { afterDate: page.after.deadline, afterId: page.after.id });
+  return { rows: await pageQuery.getMany(), totalCount: await matching.getCount() };
 }

@@ -1,0 +1,127 @@
+import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from "type-graphql";
+import { badUserInput, forbidden } from "../../shared/errors";
+import { AgreementRef, CapacityOfferRef } from "../../shared/references";
+import { DateScalar } from "../../shared/scalars";
+import { Referral } from "../entities/referral.entity";
+import { ReferralsContext } from "../loaders";
+import { Candidate, MatchTier, rankMatches } from "../services/brokering";
+import { read } from "../services/guarantee-clocks";
+import { partiesOf } from "../services/referral-access";
+import { Party } from "../services/referral-lifecycle";
+import type { DeliveredReferral } from "./referral.resolver";
+
+@ObjectType({ description: "A free-capacity offer ranked for a referral, with why it ranks where it does." })
+export class BrokeringMatch {
+  @Field(() => Int, { description: "Position, 1 = the first to consider." })
+  rank: number;
+
+  @Field(() => MatchTier, { description: "The search-order tier: own region, own private agreement, pact region, Riksavtalet." })
+  tier: MatchTier;
+
+  @Field(() => CapacityOfferRef, { description: "The offer (resolved by the capacity subgraph)." })
+  offer: CapacityOfferRef;
+
+  @Field(() => AgreementRef, { nullable: true, description: "The agreement the patient would be sent under; null for internal care in the own region." })
+  agreement: AgreementRef | null;
+
+  @Field(() => Int, { nullable: true, description: "Price per case in SEK under that agreement; null when none is listed or for internal care." })
+  pricePerCaseSek: number | null;
+
+  @Field(() => DateScalar, { description: "The offer's earliest start." })
+  earliestStart: string;
+
+  @Field({ description: "Whether the earliest start is on or before the guarantee deadline (true when no deadline applies)." })
+  startsByDeadline: boolean;
+
+  @Field(() => Int, { nullable: true, description: "Days from the earliest start to the deadline; negative when it starts too late; null without a deadline." })
+  marginDays: number | null;
+
+  @Field({ description: "Why it ranks here, in words: tier and agreement, margin to the deadline, price." })
+  explanation: string;
+}
+
+/** Offers considered per referral; the ranking is over all of them (enough for any one specialty and procedure today). */
+const MAX_CANDIDATES = 500;
+
+const CANDIDATES = `
+  query BrokeringCandidates($filter: FreeCapacityFilter!, $after: String, $home: String!) {
+    freeCapacity(filter: $filter, first: 100, after: $after) {
+      edges { node { id earliestStart provider { name } coverage(homeRegionCode: $home) { status pricePerCaseSek agreement { id kind name } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+interface CandidatePage {
+  freeCapacity: {
+    edges: Array<{
+      node: {
+        id: string;
+        earliestStart: string;
+        provider: { name: string };
+        coverage: { status: string; pricePerCaseSek: number | null; agreement: { id: string; kind: string; name: string } | null } | null;
+      };
+    }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+type AgreementCandidate = Candidate & { agreementId: string | null };
+
+async function candidates(ctx: ReferralsContext, referral: Referral): Promise<AgreementCandidate[]> {
+  const filter = { specialty: referral.specialty, visitType: referral.visitType, ...(referral.procedureCode ? { procedureCode: referral.procedureCode } : {}) };
+  const found: AgreementCandidate[] = [];
+  let after: string | null = null;
+  do {
+    const page: CandidatePage = await ctx.supergraph.request<CandidatePage>(ctx, CANDIDATES, { filter, after, home: referral.homeRegionCode });
+    for (const { node } of page.freeCapacity.edges) {
+      found.push({
+        offerId: node.id,
+        providerName: node.provider.name,
+        earliestStart: node.earliestStart,
+        coverageStatus: node.coverage?.status ?? "NOT_COVERED",
+        agreementKind: node.coverage?.agreement?.kind ?? null,
+        agreementName: node.coverage?.agreement?.name ?? null,
+        agreementId: node.coverage?.agreement?.id ?? null,
+        pricePerCaseSek: node.coverage?.pricePerCaseSek ?? null,
+      });
+    }
+    after = page.freeCapacity.pageInfo.hasNextPage ? page.freeCapacity.pageInfo.endCursor : null;
+  } while (after && found.length < MAX_CANDIDATES);
+  return found;
+}
+
+@Resolver(() => Referral)
+export class BrokeringResolver {
+  @FieldResolver(() => [BrokeringMatch], {
+    description:
+      "Free capacity for this referral, ranked by the search order (own region, own private agreements, pact regions, then Riksavtalet), then whether it starts by the guarantee deadline, then earliest start, then price. Offers no agreement covers are left out. For the home region's office and clinics.",
+  })
+  async matches(
+    @Root() referral: DeliveredReferral,
+    @Ctx() ctx: ReferralsContext,
+    @Arg("first", () => Int, { nullable: true, description: "How many, 1 to 50 (default 10)." }) first?: number | null,
+  ): Promise<BrokeringMatch[]> {
+    const count = first ?? 10;
+    if (!Number.isInteger(count) || count < 1 || count > 50) throw badUserInput("first", "PAGE_SIZE", `must be 1 to 50, got ${count}`);
+    const parties = partiesOf(ctx.identity, referral);
+    if (referral.redacted || !(parties.includes(Party.HOME_OFFICE) || parties.includes(Party.HOME_CLINIC))) {
+      throw forbidden("Matches are for the home region's care-guarantee office and clinics.");
+    }
+    const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral.id), ctx.limitRules()]);
+    const reading = read(referral, events, rules, ctx.today, ctx.atRiskMarginDays);
+    const deadline = reading.applies && reading.status !== "FORFEITED" ? reading.deadline : null;
+    return rankMatches(await candidates(ctx, referral), deadline)
+      .slice(0, count)
+      .map((m) => ({
+        rank: m.rank,
+        tier: m.tier,
+        offer: { id: m.candidate.offerId },
+        agreement: m.candidate.agreementId ? { id: m.candidate.agreementId } : null,
+        pricePerCaseSek: m.candidate.pricePerCaseSek,
+        earliestStart: m.candidate.earliestStart,
+        startsByDeadline: m.startsByDeadline,
+        marginDays: m.marginDays,
+        explanation: m.explanation,
+      }));
+  }
+}

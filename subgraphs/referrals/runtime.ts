@@ -1,0 +1,54 @@
+import { DataSource } from "typeorm";
+import { stockholmDate } from "../shared/domain/calendar";
+import { EventStream } from "../shared/event-stream";
+import { logger } from "../shared/log";
+import { Stoppable } from "../shared/main";
+import type { RuntimeEnvironment } from "../shared/subgraph";
+import { SupergraphClient } from "../shared/supergraph-client";
+import { ReferralWorkflow } from "./services/referral-workflow";
+
+/** What lives as long as a referrals process: the event stream, the workflow, and the sweeps. */
+export interface ReferralsRuntime extends Stoppable {
+  workflow: ReferralWorkflow;
+  events: EventStream;
+  supergraph: SupergraphClient;
+  atRiskMarginDays: number;
+}
+
+/** Unanswered offers expire and clocks move with the calendar day; a minute's delay is fine. */
+const SWEEP_MS = 60_000;
+
+export async function startReferralsRuntime(dataSource: DataSource, environment: RuntimeEnvironment): Promise<ReferralsRuntime> {
+  const log = logger("referrals/sweep");
+  const supergraph = environment.supergraph("referrals");
+  const workflow = new ReferralWorkflow(dataSource, environment.hubRegionCode, supergraph, environment.atRiskMarginDays);
+  const events = new EventStream(dataSource, "referrals");
+  let clocksReadOn: string | null = null;
+  const sweep = async () => {
+    const today = stockholmDate();
+    try {
+      const expired = await workflow.expireUnansweredOffers(today);
+      if (expired > 0) log.info(`${expired} unanswered offer(s) to patients expired`);
+      // Clocks change with the date: read them all once a day (and at start).
+      if (clocksReadOn !== today) {
+        const changed = await workflow.refreshClocks(today);
+        clocksReadOn = today;
+        if (changed > 0) log.info(`${changed} care-guarantee clock(s) changed on ${today}`);
+      }
+    } catch (error) {
+      log.warn(`sweep failed: ${(error as Error).message}`);
+    }
+  };
+  await sweep();
+  const timer = setInterval(() => void sweep(), SWEEP_MS).unref();
+  return {
+    workflow,
+    events,
+    supergraph,
+    atRiskMarginDays: environment.atRiskMarginDays,
+    stop: async () => {
+      clearInterval(timer);
+      await events.stop();
+    },
+  };
+}

@@ -1,0 +1,313 @@
+import { addDays, daysBetween } from "../../shared/domain/calendar";
+import { VisitType } from "../../shared/domain/enums";
+import { Specialty } from "../../shared/domain/specialty";
+
+/**
+ * The care-guarantee clock (vårdgarantin), as plain functions over dates. Legal basis: HSL
+ * 2017:30 9 kap. 1–3 §§, Patientlagen 2014:821 2 kap. 3–4 §§, HSF 2017:80 6 kap. All dates are
+ * calendar dates (YYYY-MM-DD) in Swedish time; the caller decides what "today" is.
+ *
+ * Day arithmetic: the start date is day 0, so a 90-day limit from 1 March ends on 30 May; care on
+ * the deadline itself is in time. Days the clock is paused (medically caused wait, patient-chosen
+ * wait) push the deadline back day for day.
+ */
+
+/** What kind of care a referral asks for: decides whether the guarantee applies at all. */
+export enum CareCategory {
+  /** Planned specialised care: a first visit or a treatment/operation. Covered. */
+  PLANNED_CARE = "PLANNED_CARE",
+  /** An investigation that routinely turns into treatment in the same session (colonoscopy, angiography with stent, diagnostic laparoscopy). Covered. */
+  INVESTIGATION_WITH_TREATMENT = "INVESTIGATION_WITH_TREATMENT",
+  /** Fitting of hearing aids: the one aid that is covered. */
+  HEARING_AID_FITTING = "HEARING_AID_FITTING",
+  /** Dental care that is part of a medical investigation or treatment. Covered. */
+  DENTAL_IN_MEDICAL_CARE = "DENTAL_IN_MEDICAL_CARE",
+  /** Investigations and examinations (utredning). Not covered nationally. */
+  INVESTIGATION = "INVESTIGATION",
+  /** Follow-up visits and check-ups (återbesök). Not covered. */
+  FOLLOW_UP = "FOLLOW_UP",
+  /** Emergency care (akut vård). Not covered. */
+  EMERGENCY = "EMERGENCY",
+  /** Medical service: X-ray, laboratory (medicinsk service). Not covered. */
+  MEDICAL_SERVICE = "MEDICAL_SERVICE",
+  /** Sampling and tests (provtagning). Not covered. */
+  SAMPLING_AND_TESTS = "SAMPLING_AND_TESTS",
+  /** Aids other than hearing-aid fitting (hjälpmedel). Not covered. */
+  AIDS = "AIDS",
+  /** Dental care (tandvård) outside medical care. Not covered. */
+  DENTAL = "DENTAL",
+  /** Mandatory patient education. Not covered. */
+  PATIENT_EDUCATION = "PATIENT_EDUCATION",
+  /** Care the patient sought in another region on own initiative. Not covered. */
+  OWN_INITIATIVE_OTHER_REGION = "OWN_INITIATIVE_OTHER_REGION",
+  /** Private care without regional financing. Not covered. */
+  PRIVATE_WITHOUT_REGIONAL_FINANCING = "PRIVATE_WITHOUT_REGIONAL_FINANCING",
+}
+
+const COVERED = new Set<CareCategory>([
+  CareCategory.PLANNED_CARE,
+  CareCategory.INVESTIGATION_WITH_TREATMENT,
+  CareCategory.HEARING_AID_FITTING,
+  CareCategory.DENTAL_IN_MEDICAL_CARE,
+]);
+
+/** Whether the national guarantee covers a category of care. */
+export function nationallyCovered(category: CareCategory): boolean {
+  return COVERED.has(category);
+}
+
+/** How the first-visit clock was started: by the referral decision, or by a self-referral's arrival. */
+export enum ReferralOrigin {
+  /** A referral decided with the patient (remissbeslut). */
+  REFERRAL = "REFERRAL",
+  /** The patient's own request for care (egen vårdbegäran): the clock starts when it arrives. */
+  SELF_REFERRAL = "SELF_REFERRAL",
+}
+
+/**
+ * A time limit, as data: the national 90 days, a region's stricter target, a care area's rule
+ * (e.g. BUP 30 days). Null matches anything. A rule may also extend the guarantee to categories
+ * the national one excludes (Region Halland's regional guarantee covers investigations).
+ */
+export interface GuaranteeLimitRule {
+  id: string;
+  /** Human name, e.g. "Vårdgarantin (nationell)" or "Region Hallands vårdgaranti". */
+  name: string;
+  regionCode: string | null;
+  specialty: Specialty | null;
+  step: VisitType | null;
+  days: number;
+  /** Categories outside the national guarantee that this rule covers too. */
+  extendsTo: readonly CareCategory[];
+  validFrom: string | null;
+  validUntil: string | null;
+}
+
+export enum ClockEventKind {
+  /** Medically caused wait (medicinskt orsakad väntan) begins: not counted. */
+  MEDICAL_PAUSE_STARTED = "MEDICAL_PAUSE_STARTED",
+  MEDICAL_PAUSE_ENDED = "MEDICAL_PAUSE_ENDED",
+  /** Patient-chosen wait (patientvald väntan) begins: not counted. */
+  PATIENT_CHOSEN_WAIT_STARTED = "PATIENT_CHOSEN_WAIT_STARTED",
+  PATIENT_CHOSEN_WAIT_ENDED = "PATIENT_CHOSEN_WAIT_ENDED",
+  /** The patient declined an offer of care elsewhere and chose to wait: the limits no longer apply. */
+  FORFEITED = "FORFEITED",
+  /** The patient regretted and got in touch again: a new clock from that date, no credit for time waited. */
+  RESTARTED = "RESTARTED",
+  /** Care booked for a date. */
+  CARE_BOOKED = "CARE_BOOKED",
+  /** A booking was undone (the referral went back to waiting). */
+  BOOKING_CANCELLED = "BOOKING_CANCELLED",
+}
+
+/** A registered fact about the clock, in the order it was registered; `date` is when it takes effect. */
+export interface ClockEvent {
+  kind: ClockEventKind;
+  date: string;
+}
+
+export interface ClockInput {
+  visitType: VisitType;
+  specialty: Specialty;
+  category: CareCategory;
+  homeRegionCode: string;
+  origin: ReferralOrigin;
+  /** Referral decision (first visit) or treatment decision (treatment). */
+  decisionDate: string;
+  /** Arrival of a self-referral (first visits with origin SELF_REFERRAL). */
+  selfReferralArrivalDate: string | null;
+  events: readonly ClockEvent[];
+}
+
+export enum ClockStatus {
+  /** The guarantee does not apply to this care (`exclusion` says why). */
+  NOT_APPLICABLE = "NOT_APPLICABLE",
+  WITHIN_LIMIT = "WITHIN_LIMIT",
+  /** Fewer days left than the at-risk margin. */
+  AT_RISK = "AT_RISK",
+  /** The deadline has passed without care, or care is booked after it. */
+  BREACHED = "BREACHED",
+  PAUSED_MEDICAL = "PAUSED_MEDICAL",
+  PATIENT_CHOSEN_WAIT = "PATIENT_CHOSEN_WAIT",
+  /** The patient declined an offer: the limits no longer apply until the patient regrets. */
+  FORFEITED = "FORFEITED",
+  /** Care is booked on or before the deadline. */
+  MET = "MET",
+}
+
+export enum ClockStart {
+  REFERRAL_DECISION = "REFERRAL_DECISION",
+  SELF_REFERRAL_ARRIVAL = "SELF_REFERRAL_ARRIVAL",
+  TREATMENT_DECISION = "TREATMENT_DECISION",
+  /** The date the patient got in touch again after declining (regret). */
+  NEW_CONTACT = "NEW_CONTACT",
+}
+
+export interface ClockReading {
+  applies: boolean;
+  /** Why not, when the guarantee does not apply. */
+  exclusion: CareCategory | null;
+  status: ClockStatus;
+  startDate: string | null;
+  startedBy: ClockStart | null;
+  /** Whether the clock was restarted after the patient regretted. */
+  restarted: boolean;
+  limitDays: number | null;
+  /** The rule that set the limit (the strictest that applies). */
+  limitRule: GuaranteeLimitRule | null;
+  deadline: string | null;
+  /** Days counted so far (paused days excluded). */
+  daysWaited: number | null;
+  /** Days left to the deadline (negative once breached). */
+  daysLeft: number | null;
+  /** Days not counted so far (medically caused or patient-chosen wait). */
+  pausedDays: number;
+  /** The booked date of care, if any. */
+  bookedFor: string | null;
+}
+
+/** The rules that apply to a case on a date; the strictest (fewest days) wins. */
+export function applicableLimit(
+  rules: readonly GuaranteeLimitRule[],
+  c: Pick<ClockInput, "homeRegionCode" | "specialty" | "visitType" | "category">,
+  onDate: string,
+): GuaranteeLimitRule | null {
+  const national = nationallyCovered(c.category);
+  const matching = rules.filter(
+    (r) =>
+      (r.regionCode === null || r.regionCode === c.homeRegionCode) &&
+      (r.specialty === null || r.specialty === c.specialty) &&
+      (r.step === null || r.step === c.visitType) &&
+      (r.validFrom === null || r.validFrom <= onDate) &&
+      (r.validUntil === null || onDate <= r.validUntil) &&
+      (national || r.extendsTo.includes(c.category)),
+  );
+  if (matching.length === 0) return null;
+  return matching.reduce((best, r) => (r.days < best.days || (r.days === best.days && r.id < best.id) ? r : best));
+}
+
+/** The day the first clock starts, and what started it. */
+export function clockStart(c: Pick<ClockInput, "visitType" | "origin" | "decisionDate" | "selfReferralArrivalDate">): { date: string; by: ClockStart } {
+  if (c.visitType === VisitType.TREATMENT) return { date: c.decisionDate, by: ClockStart.TREATMENT_DECISION };
+  if (c.origin === ReferralOrigin.SELF_REFERRAL && c.selfReferralArrivalDate) return { date: c.selfReferralArrivalDate, by: ClockStart.SELF_REFERRAL_ARRIVAL };
+  // A referral sent back for completion keeps this start: the decision, not the arrival.
+  return { date: c.decisionDate, by: ClockStart.REFERRAL_DECISION };
+}
+
+const EMPTY = { startDate: null, startedBy: null, restarted: false, limitDays: null, limitRule: null, deadline: null, daysWaited: null, daysLeft: null, pausedDays: 0, bookedFor: null };
+
+/**
+ * Reads the clock on `today`. `marginDays`: fewer days left than this (but not yet breached) is
+ * AT_RISK. Events are applied in the order given; events dated before the clock's (re)start only
+ * count from the start.
+ */
+export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[], today: string, marginDays: number): ClockReading {
+  const first = clockStart(input);
+  const rule = applicableLimit(rules, input, first.date);
+  if (!rule) return { ...EMPTY, applies: false, exclusion: nationallyCovered(input.category) ? null : input.category, status: ClockStatus.NOT_APPLICABLE };
+
+  let start = first.date;
+  let startedBy = first.by;
+  let restarted = false;
+  let forfeited = false;
+  let bookedFor: string | null = null;
+  // Open pauses, by kind, and paused days already closed.
+  let medicalSince: string | null = null;
+  let choiceSince: string | null = null;
+  let closedPausedDays = 0;
+  const closePause = (since: string | null, until: string): number => (since === null ? 0 : Math.max(0, daysBetween(laterOf(since, start), until)));
+
+  for (const event of input.events) {
+    switch (event.kind) {
+      case ClockEventKind.MEDICAL_PAUSE_STARTED:
+        medicalSince ??= event.date;
+        break;
+      case ClockEventKind.MEDICAL_PAUSE_ENDED:
+        closedPausedDays += closePause(medicalSince, event.date);
+        medicalSince = null;
+        break;
+      case ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED:
+        choiceSince ??= event.date;
+        break;
+      case ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED:
+        closedPausedDays += closePause(choiceSince, event.date);
+        choiceSince = null;
+        break;
+      case ClockEventKind.FORFEITED:
+        forfeited = true;
+        bookedFor = null;
+        break;
+      case ClockEventKind.RESTARTED:
+        // A new clock from the new contact: nothing waited or paused before it counts.
+        start = event.date;
+        startedBy = ClockStart.NEW_CONTACT;
+        restarted = true;
+        forfeited = false;
+        medicalSince = null;
+        choiceSince = null;
+        closedPausedDays = 0;
+        bookedFor = null;
+        break;
+      case ClockEventKind.CARE_BOOKED:
+        bookedFor = event.date;
+        break;
+      case ClockEventKind.BOOKING_CANCELLED:
+        bookedFor = null;
+        break;
+    }
+  }
+  const openPausedDays = closePause(medicalSince, today) + closePause(choiceSince, today);
+  const pausedDays = closedPausedDays + openPausedDays;
+  const limitDays = rule.days;
+  const deadline = addDays(start, limitDays + pausedDays);
+  const daysWaited = Math.max(0, daysBetween(start, today) - pausedDays);
+  const daysLeft = limitDays - daysWaited;
+  const base = { applies: true, exclusion: null, startDate: start, startedBy, restarted, limitDays, limitRule: rule, deadline, daysWaited, daysLeft, pausedDays, bookedFor };
+
+  let status: ClockStatus;
+  if (forfeited) status = ClockStatus.FORFEITED;
+  else if (medicalSince !== null) status = ClockStatus.PAUSED_MEDICAL;
+  else if (choiceSince !== null) status = ClockStatus.PATIENT_CHOSEN_WAIT;
+  else if (bookedFor !== null) status = bookedFor <= deadline ? ClockStatus.MET : ClockStatus.BREACHED;
+  else if (daysLeft < 0) status = ClockStatus.BREACHED;
+  else if (daysLeft < marginDays) status = ClockStatus.AT_RISK;
+  else status = ClockStatus.WITHIN_LIMIT;
+  return { ...base, status };
+}
+
+function laterOf(a: string, b: string): string {
+  return a >= b ? a : b;
+}
+
+/** Why a clock event cannot be registered now, or null when it can (checked before it is stored). */
+export function clockEventProblem(reading: ClockReading, events: readonly ClockEvent[], event: ClockEvent, today: string): string | null {
+  if (event.date > today) return "a clock event cannot be dated in the future";
+  if (!reading.applies) return "the care guarantee does not apply to this referral";
+  if (reading.startDate && event.date < reading.startDate) return `the clock started on ${reading.startDate}; the date cannot be earlier`;
+  const open = (started: ClockEventKind, ended: ClockEventKind) => {
+    let isOpen = false;
+    for (const e of events) {
+      if (e.kind === started) isOpen = true;
+      if (e.kind === ended || e.kind === ClockEventKind.RESTARTED) isOpen = false;
+    }
+    return isOpen;
+  };
+  const medical = open(ClockEventKind.MEDICAL_PAUSE_STARTED, ClockEventKind.MEDICAL_PAUSE_ENDED);
+  const choice = open(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED);
+  switch (event.kind) {
+    case ClockEventKind.MEDICAL_PAUSE_STARTED:
+      return medical ? "a medically caused wait is already registered" : reading.status === ClockStatus.FORFEITED ? "the guarantee is forfeited" : null;
+    case ClockEventKind.MEDICAL_PAUSE_ENDED:
+      return medical ? null : "no medically caused wait is registered";
+    case ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED:
+      return choice ? "a patient-chosen wait is already registered" : reading.status === ClockStatus.FORFEITED ? "the guarantee is forfeited" : null;
+    case ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED:
+      return choice ? null : "no patient-chosen wait is registered";
+    case ClockEventKind.FORFEITED:
+      return reading.status === ClockStatus.FORFEITED ? "the guarantee is already forfeited" : null;
+    case ClockEventKind.RESTARTED:
+      return reading.status === ClockStatus.FORFEITED ? null : "only a forfeited guarantee can restart (the patient regretted after declining)";
+    default:
+      return null;
+  }
+}

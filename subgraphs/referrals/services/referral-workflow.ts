@@ -1,0 +1,583 @@
+import { randomUUID } from "node:crypto";
+import { DataSource, EntityManager, LessThan } from "typeorm";
+import { audit } from "../../shared/audit";
+import { BaseRequestContext } from "../../shared/context";
+import { addDays } from "../../shared/domain/calendar";
+import { isKvaCode } from "../../shared/domain/kva";
+import { badUserInput, conflict, forbidden, notFound } from "../../shared/errors";
+import { idempotent } from "../../shared/idempotency";
+import { Identity, organisationOf, patientDataAccess, Role } from "../../shared/identity";
+import { logger } from "../../shared/log";
+import { appendEvent } from "../../shared/outbox";
+import { SupergraphClient } from "../../shared/supergraph-client";
+import { requireDate, requireText, requireUuid } from "../../shared/validation";
+import { Specialty, VisitType } from "../../shared/graphql-enums";
+import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
+import { CareCategory, ClockEventKind, clockEventProblem, ReferralOrigin } from "./guarantee-clock";
+import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeReading } from "./guarantee-clocks";
+import { partiesOf } from "./referral-access";
+import { referralEvent } from "./referral-events";
+import { checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING } from "./referral-lifecycle";
+
+const SCHEMA = "referrals";
+/** How long a payment commitment is valid by default: invoices later than 6 months after care may be refused. */
+const COMMITMENT_DAYS = 180;
+const ICD10 = /^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$/;
+
+/** Who took a step: a caller, or the hub itself (offers expiring, clocks passing a limit). */
+interface Actor {
+  subject: string;
+  role: string;
+  organisation: string | null;
+}
+
+const HUB: Actor = { subject: "hub", role: "SYSTEM", organisation: null };
+
+function actorOf(identity: Identity): Actor {
+  return { subject: identity.subject, role: identity.role, organisation: organisationOf(identity) };
+}
+
+export interface RegisterReferralInput {
+  patientId: string;
+  specialty: Specialty;
+  procedureCode?: string | null;
+  visitType: VisitType;
+  decisionDate: string;
+  careCategory?: CareCategory | null;
+  origin?: ReferralOrigin | null;
+  selfReferralArrivalDate?: string | null;
+  diagnosisCode?: string | null;
+}
+
+export interface SendReferralInput {
+  offerId: string;
+  /** Whether the payment commitment covers outpatient care only. */
+  outpatientOnly?: boolean | null;
+  commitmentValidUntil?: string | null;
+}
+
+interface StepEffects {
+  details?: Record<string, unknown>;
+  clock?: Array<{ kind: ClockEventKind; date: string }>;
+}
+
+interface StepOptions {
+  idempotencyKey?: string | null;
+  input?: Record<string, unknown>;
+  /** The hub's own steps (expiring offers) are taken without a caller. */
+  system?: boolean;
+}
+
+/** The facts about an offer and its coverage that sending needs, asked of the supergraph. */
+const OFFER_FACTS = `
+  query SendFacts($offerId: ID!, $home: String!) {
+    capacityOffer(id: $offerId) {
+      id status availableSlots earliestStart validUntil specialty visitType
+      procedure { code }
+      provider { id name kind region { code } }
+      coverage(homeRegionCode: $home) { status reason pricePerCaseSek agreement { id kind name } }
+    }
+  }`;
+
+interface OfferFacts {
+  capacityOffer: {
+    id: string;
+    status: string;
+    availableSlots: number;
+    earliestStart: string;
+    validUntil: string;
+    specialty: Specialty;
+    visitType: VisitType;
+    procedure: { code: string } | null;
+    provider: { id: string; name: string; kind: string; region: { code: string } };
+    coverage: { status: string; reason: string; pricePerCaseSek: number | null; agreement: { id: string; kind: string; name: string } | null } | null;
+  } | null;
+}
+
+const RESERVE = `
+  mutation HoldForReferral($offerId: ID!, $referenceId: String!, $key: String!) {
+    reserveCapacity(offerId: $offerId, slots: 1, referenceId: $referenceId, idempotencyKey: $key) { id }
+  }`;
+
+const RELEASE = `
+  mutation ReleaseForReferral($reservationId: ID!, $reason: String!) {
+    releaseReservation(reservationId: $reservationId, reason: $reason) { id }
+  }`;
+
+/**
+ * The referral lifecycle against the database: every step in one transaction that locks the
+ * referral, checks the step with the state machine, keeps the transition and any clock fact as
+ * new rows, re-reads the guarantee clock, records the audit entry and appends the event for live
+ * subscribers. Sending also holds a slot on the chosen offer (capacity subgraph) and records the
+ * payment commitment with the agreement and price the agreements subgraph answers; if anything
+ * fails, the slot is released again and nothing is written.
+ */
+export class ReferralWorkflow {
+  private readonly log = logger("referrals/workflow");
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hubRegionCode: string,
+    private readonly supergraph: SupergraphClient,
+    private readonly marginDays: number,
+  ) {}
+
+  async register(ctx: BaseRequestContext, input: RegisterReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
+    const { identity } = ctx;
+    if (identity.role !== Role.REGIONAL_OFFICE && identity.role !== Role.CLINIC) {
+      throw forbidden("Referrals are registered by the home region's care-guarantee office or one of its clinics.");
+    }
+    requireUuid("input.patientId", input.patientId, "a patient");
+    requireDate("input.decisionDate", input.decisionDate);
+    if (input.decisionDate > ctx.today) throw badUserInput("input.decisionDate", "DATE_IN_FUTURE", "the decision cannot be dated after today");
+    if (input.decisionDate < addDays(ctx.today, -730)) throw badUserInput("input.decisionDate", "DATE_TOO_OLD", "more than two years ago; register the current decision");
+    if (input.procedureCode != null && !isKvaCode(input.procedureCode)) throw badUserInput("input.procedureCode", "KVA_CODE_FORMAT", `"${input.procedureCode}" is not a KVÅ code`);
+    if (input.diagnosisCode != null && !ICD10.test(input.diagnosisCode)) throw badUserInput("input.diagnosisCode", "ICD10_FORMAT", `"${input.diagnosisCode}" is not an ICD-10-SE code (e.g. M16.1)`);
+    const origin = input.origin ?? ReferralOrigin.REFERRAL;
+    if (origin === ReferralOrigin.SELF_REFERRAL) {
+      if (input.visitType !== VisitType.FIRST_VISIT) throw badUserInput("input.origin", "SELF_REFERRAL_FIRST_VISIT", "a self-referral (egen vårdbegäran) asks for a first visit");
+      if (!input.selfReferralArrivalDate) throw badUserInput("input.selfReferralArrivalDate", "REQUIRED", "a self-referral starts the clock when it arrives; give the arrival date");
+    }
+    if (input.selfReferralArrivalDate != null) {
+      if (origin !== ReferralOrigin.SELF_REFERRAL) throw badUserInput("input.selfReferralArrivalDate", "ONLY_SELF_REFERRAL", "only a self-referral has an arrival date");
+      requireDate("input.selfReferralArrivalDate", input.selfReferralArrivalDate);
+      if (input.selfReferralArrivalDate > ctx.today) throw badUserInput("input.selfReferralArrivalDate", "DATE_IN_FUTURE", "the arrival cannot be dated after today");
+    }
+    // The patient must exist and be one the caller may see (same answer for both: no hint).
+    const { patient } = await this.supergraph.request<{ patient: { id: string; homeRegion: { code: string } } | null }>(
+      ctx,
+      "query PatientForReferral($id: ID!) { patient(id: $id) { id homeRegion { code } } }",
+      { id: input.patientId },
+    );
+    if (!patient) throw badUserInput("input.patientId", "PATIENT_UNKNOWN", "no patient with this id that you may register referrals for");
+    if (!patientDataAccess(identity, patient.homeRegion.code).allowed) throw forbidden("Only the patient's home region registers the patient's referrals.");
+    return this.dataSource.transaction(async (db) => {
+      const id = await idempotent({
+        db,
+        schema: SCHEMA,
+        scope: `${identity.regionCode}:${identity.subject}`,
+        key: idempotencyKey,
+        operation: "registerReferral",
+        input,
+        run: async () => {
+          const referral = Object.assign(new Referral(), {
+            id: randomUUID(),
+            patientId: patient.id,
+            homeRegionCode: patient.homeRegion.code,
+            specialty: input.specialty,
+            procedureCode: input.procedureCode ?? null,
+            visitType: input.visitType,
+            decisionDate: input.decisionDate,
+            diagnosisCode: input.diagnosisCode ?? null,
+            careCategory: input.careCategory ?? CareCategory.PLANNED_CARE,
+            origin,
+            selfReferralArrivalDate: input.selfReferralArrivalDate ?? null,
+            status: ReferralStatus.REGISTERED,
+            registeredAt: new Date(),
+            registeredBy: identity.subject,
+            registeringUnitId: identity.careUnitId,
+            providerId: null,
+            providerRegionCode: null,
+            offerId: null,
+            reservationId: null,
+            sentAt: null,
+            patientOfferDate: null,
+            patientAnswerDue: null,
+            bookedFor: null,
+            revision: 1,
+          });
+          storeReading(referral, read(referral, [], await loadLimitRules(db), ctx.today, this.marginDays));
+          await db.insert(Referral, referral);
+          await this.record(db, ctx, referral, ReferralAction.REGISTER, null, actorOf(identity), null, {});
+          return { answer: referral.id, stored: referral.id };
+        },
+        replay: async (stored: string) => stored,
+      });
+      return (await db.getRepository(Referral).findOneBy({ id }))!;
+    });
+  }
+
+  handToOffice(ctx: BaseRequestContext, id: string, reason: string): Promise<Referral> {
+    return this.step(ctx, id, ReferralAction.HAND_TO_OFFICE, reason);
+  }
+
+  async send(ctx: BaseRequestContext, id: string, input: SendReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
+    requireUuid("input.offerId", input.offerId, "an offer");
+    if (input.commitmentValidUntil != null) {
+      requireDate("input.commitmentValidUntil", input.commitmentValidUntil);
+      if (input.commitmentValidUntil < ctx.today) throw badUserInput("input.commitmentValidUntil", "DATE_IN_PAST", "the payment commitment must be valid today");
+    }
+    const before = await this.visible(ctx, id);
+    const { capacityOffer: offer } = await this.supergraph.request<OfferFacts>(ctx, OFFER_FACTS, { offerId: input.offerId, home: before.homeRegionCode });
+    if (!offer) throw badUserInput("input.offerId", "OFFER_UNKNOWN", `no capacity offer ${input.offerId}`);
+    if (offer.status !== "OPEN" || offer.validUntil < ctx.today) throw conflict(`Offer ${offer.id} is ${offer.status} and takes no referrals; search again.`, { field: "input.offerId", rule: "OFFER_NOT_OPEN" });
+    if (offer.specialty !== before.specialty) throw badUserInput("input.offerId", "SPECIALTY_MISMATCH", `the offer is for ${offer.specialty}; the referral asks for ${before.specialty}`);
+    if (offer.visitType !== before.visitType) throw badUserInput("input.offerId", "VISIT_TYPE_MISMATCH", `the offer is for ${offer.visitType}; the referral asks for ${before.visitType}`);
+    if (before.procedureCode && offer.procedure && offer.procedure.code !== before.procedureCode) {
+      throw badUserInput("input.offerId", "PROCEDURE_MISMATCH", `the offer is for ${offer.procedure.code}; the referral asks for ${before.procedureCode}`);
+    }
+    const coverage = offer.coverage;
+    if (!coverage || coverage.status === "NOT_COVERED") {
+      throw badUserInput("input.offerId", "NOT_COVERED", `no agreement lets ${before.homeRegionCode}'s patients be sent to ${offer.provider.name}: ${coverage?.reason ?? "unknown provider"}`);
+    }
+    let reservationId: string | null = null;
+    try {
+      return await this.step(ctx, id, ReferralAction.SEND, null, async (db, referral) => {
+        const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(ctx, RESERVE, {
+          offerId: offer.id,
+          referenceId: referral.id,
+          key: `referral:${referral.id}:${referral.revision}`,
+        });
+        reservationId = reserveCapacity.id;
+        Object.assign(referral, {
+          providerId: offer.provider.id,
+          providerRegionCode: offer.provider.region.code,
+          offerId: offer.id,
+          reservationId,
+          sentAt: new Date(),
+        });
+        const commitment = Object.assign(new PaymentCommitment(), {
+          id: randomUUID(),
+          referralId: referral.id,
+          offerId: offer.id,
+          providerId: offer.provider.id,
+          payingRegionCode: referral.homeRegionCode,
+          agreementId: coverage.agreement?.id ?? null,
+          agreementKind: coverage.agreement?.kind ?? null,
+          agreementName: coverage.agreement?.name ?? null,
+          agreementTypeCode: invoicingCode(coverage.agreement?.kind ?? null),
+          riksavtalChapter: coverage.agreement?.kind === "RIKSAVTALET" ? "2" : null,
+          outpatientOnly: input.outpatientOnly ?? false,
+          procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
+          diagnosisCode: referral.diagnosisCode,
+          pricePerCaseSek: coverage.pricePerCaseSek,
+          validFrom: ctx.today,
+          validUntil: input.commitmentValidUntil ?? addDays(ctx.today, COMMITMENT_DAYS),
+          approvedBy: ctx.identity.subject,
+          issuedAt: new Date(),
+          revokedAt: null,
+          revocationReason: null,
+        });
+        await db.insert(PaymentCommitment, commitment);
+        return {
+          details: { offerId: offer.id, providerId: offer.provider.id, reservationId, paymentCommitmentId: commitment.id, coverage: coverage.status, agreementId: commitment.agreementId, pricePerCaseSek: commitment.pricePerCaseSek },
+        };
+      }, { idempotencyKey, input: { ...input } });
+    } catch (error) {
+      // The slot was held but the step did not commit: give it back.
+      if (reservationId) await this.release(ctx, reservationId, "Sending the referral failed; nothing was sent").catch((e: Error) => this.log.error(`could not release reservation ${reservationId}: ${e.message}`));
+      throw error;
+    }
+  }
+
+  receive(ctx: BaseRequestContext, id: string): Promise<Referral> {
+    return this.step(ctx, id, ReferralAction.RECEIVE, null);
+  }
+
+  accept(ctx: BaseRequestContext, id: string): Promise<Referral> {
+    return this.step(ctx, id, ReferralAction.ACCEPT, null);
+  }
+
+  reject(ctx: BaseRequestContext, id: string, reason: string): Promise<Referral> {
+    return this.step(ctx, id, ReferralAction.REJECT, reason, (db, referral) => this.letGo(ctx, db, referral, reason));
+  }
+
+  cancel(ctx: BaseRequestContext, id: string, reason: string): Promise<Referral> {
+    return this.step(ctx, id, ReferralAction.CANCEL, reason, (db, referral) => this.letGo(ctx, db, referral, reason));
+  }
+
+  offerToPatient(ctx: BaseRequestContext, id: string, careDate: string): Promise<Referral> {
+    requireDate("careDate", careDate);
+    if (careDate < ctx.today) throw badUserInput("careDate", "DATE_IN_PAST", "the offered date of care cannot be in the past");
+    return this.step(ctx, id, ReferralAction.OFFER_TO_PATIENT, null, async (_db, referral) => {
+      referral.patientOfferDate = careDate;
+      referral.patientAnswerDue = addDays(ctx.today, OFFER_ANSWER_DAYS);
+      return { details: { careDate, answerDue: referral.patientAnswerDue } };
+    });
+  }
+
+  patientAnswer(ctx: BaseRequestContext, id: string, accepted: boolean, reason: string | null): Promise<Referral> {
+    if (accepted) {
+      return this.step(ctx, id, ReferralAction.PATIENT_ACCEPT, reason, async (_db, referral) => {
+        referral.patientAnswerDue = null;
+        return { details: { careDate: referral.patientOfferDate } };
+      });
+    }
+    return this.step(ctx, id, ReferralAction.PATIENT_DECLINE, reason, async (_db, referral) => {
+      referral.patientAnswerDue = null;
+      // Declining care elsewhere and choosing to wait forfeits the guarantee (documented here).
+      return { details: { careDate: referral.patientOfferDate }, clock: [{ kind: ClockEventKind.FORFEITED, date: ctx.today }] };
+    });
+  }
+
+  regret(ctx: BaseRequestContext, id: string, contactDate: string, reason: string): Promise<Referral> {
+    requireDate("contactDate", contactDate);
+    return this.step(ctx, id, ReferralAction.PATIENT_REGRET, reason, async (_db, referral) => {
+      referral.patientOfferDate = null;
+      // A new clock from the day the patient got in touch again; no credit for time waited.
+      return { details: { contactDate }, clock: [{ kind: ClockEventKind.RESTARTED, date: contactDate }] };
+    });
+  }
+
+  book(ctx: BaseRequestContext, id: string, careDate: string): Promise<Referral> {
+    requireDate("careDate", careDate);
+    if (careDate < ctx.today) throw badUserInput("careDate", "DATE_IN_PAST", "care cannot be booked in the past");
+    return this.step(ctx, id, ReferralAction.BOOK, null, async (_db, referral) => {
+      referral.bookedFor = careDate;
+      return { details: { careDate }, clock: [{ kind: ClockEventKind.CARE_BOOKED, date: careDate }] };
+    });
+  }
+
+  complete(ctx: BaseRequestContext, id: string): Promise<Referral> {
+    return this.step(ctx, id, ReferralAction.COMPLETE, null);
+  }
+
+  /** Registers a pause (medically caused or patient-chosen wait) or its end. */
+  async registerClockEvent(ctx: BaseRequestContext, id: string, kind: ClockEventKind, date: string, reason: string | null): Promise<Referral> {
+    const pauses = [ClockEventKind.MEDICAL_PAUSE_STARTED, ClockEventKind.MEDICAL_PAUSE_ENDED, ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED];
+    if (!pauses.includes(kind)) throw badUserInput("kind", "NOT_A_PAUSE", "register pauses and their ends here; forfeits, restarts and bookings follow from the referral's steps");
+    requireDate("date", date);
+    const why = kind.endsWith("_STARTED") ? requireText("reason", reason ?? "", 3, 500) : reason?.trim() || null;
+    return this.dataSource.transaction(async (db) => {
+      const referral = await this.locked(db, id);
+      const parties = partiesOf(ctx.identity, referral);
+      if (parties.length === 0) throw notFound("referralId", `no referral ${id}`);
+      if (!WAITING.has(referral.status)) throw conflict(`The referral is ${referral.status}; the clock only pauses while the patient waits.`, { field: "referralId", rule: "NOT_WAITING", status: referral.status });
+      const events = (await loadClockEvents(db, [id])).get(id)!;
+      const rules = await loadLimitRules(db);
+      const problem = clockEventProblem(read(referral, events, rules, ctx.today, this.marginDays), events, { kind, date }, ctx.today);
+      if (problem) throw badUserInput("kind", "CLOCK_RULE", problem);
+      await this.saveClockEvents(db, referral.id, [{ kind, date }], actorOf(ctx.identity), why);
+      storeReading(referral, read(referral, [...events, { kind, date }], rules, ctx.today, this.marginDays));
+      referral.revision += 1;
+      await db.save(Referral, referral);
+      await this.announce(db, referral, `CLOCK_${kind}`, actorOf(ctx.identity), why);
+      await audit(db, SCHEMA, ctx, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: basisOf(parties) }]);
+      return referral;
+    });
+  }
+
+  /** Offers the patient did not answer in time expire; the receiver may offer again. */
+  async expireUnansweredOffers(today: string): Promise<number> {
+    const due = await this.dataSource.getRepository(Referral).find({ where: { status: ReferralStatus.OFFERED_TO_PATIENT, patientAnswerDue: LessThan(today) }, select: { id: true } });
+    for (const { id } of due) {
+      await this.step(systemContext(this.hubRegionCode, today), id, ReferralAction.OFFER_EXPIRE, `Not answered within ${OFFER_ANSWER_DAYS} days`, async (_db, referral) => {
+        referral.patientAnswerDue = null;
+        return {};
+      }, { system: true }).catch((error: Error) => this.log.warn(`expiring the offer of referral ${id}: ${error.message}`));
+    }
+    return due.length;
+  }
+
+  /**
+   * Re-reads the clocks of waiting referrals (a day passing can make one at risk or breached) and
+   * announces each change of status, so the office hears of it without asking.
+   */
+  async refreshClocks(today: string, batch = 1000): Promise<number> {
+    let changed = 0;
+    let after = "00000000-0000-0000-0000-000000000000";
+    for (;;) {
+      const count = await this.dataSource.transaction(async (db) => {
+        const page = await db
+          .getRepository(Referral)
+          .createQueryBuilder("r")
+          .where("r.status IN (:...waiting)", { waiting: [...WAITING] })
+          .andWhere("r.id > :after", { after })
+          .orderBy("r.id")
+          .limit(batch)
+          .setLock("pessimistic_write")
+          .setOnLocked("skip_locked")
+          .getMany();
+        if (page.length === 0) return -1;
+        after = page[page.length - 1].id;
+        const before = new Map(page.map((r) => [r.id, r.guaranteeStatus]));
+        const updated = await refreshStoredReadings(db, page, today, this.marginDays);
+        for (const referral of updated) {
+          referral.revision += 1;
+          await db.save(Referral, referral);
+          if (before.get(referral.id) !== null && before.get(referral.id) !== referral.guaranteeStatus) {
+            await this.announce(db, referral, `GUARANTEE_${referral.guaranteeStatus}`, HUB, `Care-guarantee clock read on ${today}`);
+          }
+        }
+        return updated.length;
+      });
+      if (count < 0) return changed;
+      changed += count;
+    }
+  }
+
+  /** The referral as the caller may see it, or "not found". */
+  private async visible(ctx: BaseRequestContext, id: string): Promise<Referral> {
+    requireUuid("referralId", id, "a referral");
+    const referral = await this.dataSource.getRepository(Referral).findOneBy({ id });
+    if (!referral || partiesOf(ctx.identity, referral).length === 0) throw notFound("referralId", `no referral ${id}`);
+    return referral;
+  }
+
+  private async locked(db: EntityManager, id: string): Promise<Referral> {
+    requireUuid("referralId", id, "a referral");
+    const referral = await db.getRepository(Referral).findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
+    if (!referral) throw notFound("referralId", `no referral ${id}`);
+    return referral;
+  }
+
+  private async step(
+    ctx: BaseRequestContext,
+    id: string,
+    action: Exclude<ReferralAction, ReferralAction.REGISTER>,
+    reason: string | null,
+    apply?: (db: EntityManager, referral: Referral) => Promise<StepEffects | void>,
+    options: StepOptions = {},
+  ): Promise<Referral> {
+    const why = reason?.trim() ? requireText("reason", reason, 3, 500) : null;
+    return this.dataSource.transaction(async (db) => {
+      const referral = await this.locked(db, id);
+      const parties = options.system ? [Party.SYSTEM] : partiesOf(ctx.identity, referral);
+      if (parties.length === 0) {
+        await audit(db, SCHEMA, ctx, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "DENIED", basis: "NO_CARE_RELATION" }]);
+        throw notFound("referralId", `no referral ${id}`);
+      }
+      const run = async () => {
+        const check = checkTransition(referral.status, action, parties, why);
+        if (!check.ok) {
+          if (check.code === "FORBIDDEN") throw forbidden(`${check.message}.`);
+          if (check.code === "REASON_REQUIRED") throw badUserInput("reason", "REQUIRED", check.message);
+          throw conflict(`${check.message.charAt(0).toUpperCase()}${check.message.slice(1)}.`, { field: "referralId", rule: "ILLEGAL_TRANSITION", status: referral.status });
+        }
+        const from = referral.status;
+        const effects = (await apply?.(db, referral)) ?? {};
+        referral.status = check.to;
+        const actor = options.system ? HUB : actorOf(ctx.identity);
+        const events = (await loadClockEvents(db, [id])).get(id)!;
+        const rules = await loadLimitRules(db);
+        for (const event of effects.clock ?? []) {
+          const problem = event.kind === ClockEventKind.CARE_BOOKED ? null : clockEventProblem(read(referral, events, rules, ctx.today, this.marginDays), events, event, ctx.today);
+          if (problem) throw badUserInput(event.kind === ClockEventKind.RESTARTED ? "contactDate" : "referralId", "CLOCK_RULE", problem);
+          events.push(event);
+        }
+        await this.saveClockEvents(db, referral.id, effects.clock ?? [], actor, why);
+        storeReading(referral, read(referral, events, rules, ctx.today, this.marginDays));
+        referral.revision += 1;
+        await db.save(Referral, referral);
+        await this.record(db, ctx, referral, action, from, actor, why, effects.details ?? {}, options.system ? "HUB" : basisOf(parties));
+        return { answer: referral, stored: referral.id };
+      };
+      if (!options.idempotencyKey) return (await run()).answer;
+      return idempotent({
+        db,
+        schema: SCHEMA,
+        scope: referral.homeRegionCode,
+        key: options.idempotencyKey,
+        operation: action,
+        input: { id, reason: why, ...options.input },
+        run,
+        replay: async () => referral,
+      });
+    });
+  }
+
+  /** Keeps the transition, audits the change, and announces it. */
+  private async record(
+    db: EntityManager,
+    ctx: BaseRequestContext,
+    referral: Referral,
+    action: ReferralAction,
+    from: ReferralStatus | null,
+    actor: Actor,
+    reason: string | null,
+    details: Record<string, unknown>,
+    basis = action === ReferralAction.REGISTER ? "HOME_REGION" : "CARE_RELATION",
+  ): Promise<void> {
+    await db.insert(ReferralTransition, {
+      referralId: referral.id,
+      action,
+      fromStatus: from,
+      toStatus: referral.status,
+      actorSubject: actor.subject,
+      actorRole: actor.role,
+      actorOrganisation: actor.organisation,
+      reason,
+      details: details as never,
+      occurredAt: new Date(),
+    });
+    if (actor !== HUB) {
+      await audit(db, SCHEMA, ctx, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis }]);
+    }
+    await this.announce(db, referral, action, actor, reason);
+  }
+
+  private async announce(db: EntityManager, referral: Referral, action: string, actor: Actor, reason: string | null): Promise<void> {
+    await appendEvent(db, SCHEMA, referralEvent(action, referral, this.hubRegionCode, actor, reason));
+  }
+
+  private async saveClockEvents(db: EntityManager, referralId: string, events: ReadonlyArray<{ kind: ClockEventKind; date: string }>, actor: Actor, reason: string | null): Promise<void> {
+    if (events.length === 0) return;
+    await db.insert(
+      GuaranteeEvent,
+      events.map((e) => ({
+        referralId,
+        kind: e.kind,
+        effectiveDate: e.date,
+        actorSubject: actor.subject,
+        actorRole: actor.role,
+        actorOrganisation: actor.organisation,
+        reason,
+        occurredAt: new Date(),
+      })),
+    );
+  }
+
+  /** The receiver no longer holds the referral: release its slot and revoke the payment commitment. */
+  private async letGo(ctx: BaseRequestContext, db: EntityManager, referral: Referral, reason: string): Promise<StepEffects> {
+    const released = referral.reservationId;
+    if (released) await this.release(ctx, released, reason);
+    referral.reservationId = null;
+    await db.query(`UPDATE referrals.payment_commitment SET revoked_at = now(), revocation_reason = $2 WHERE referral_id = $1 AND revoked_at IS NULL`, [referral.id, reason]);
+    return { details: { releasedReservationId: released } };
+  }
+
+  private async release(ctx: BaseRequestContext, reservationId: string, reason: string): Promise<void> {
+    try {
+      await this.supergraph.request(ctx, RELEASE, { reservationId, reason });
+    } catch (error) {
+      // Released before (e.g. by the provider): the slot is free, which is what this step needs.
+      if ((error as { extensions?: { rule?: string } }).extensions?.rule !== "ALREADY_RELEASED") throw error;
+    }
+  }
+}
+
+function basisOf(parties: readonly Party[]): string {
+  if (parties.includes(Party.HOME_OFFICE)) return "HOME_REGION_OFFICE";
+  if (parties.includes(Party.HOME_CLINIC)) return "HOME_REGION_CLINIC";
+  return "REFERRAL_SENT_TO_PROVIDER";
+}
+
+/** Invoicing's agreement type (Utomlänsfakturering): 1 Riksavtal, 2 regional agreement; private providers invoice under their own agreement. */
+function invoicingCode(kind: string | null): string | null {
+  if (kind === "RIKSAVTALET") return "1";
+  if (kind === "HEALTHCARE_REGION_PACT") return "2";
+  return null;
+}
+
+function systemContext(hubRegionCode: string, today: string): BaseRequestContext {
+  return {
+    requestId: randomUUID(),
+    today,
+    hubRegionCode,
+    identity: {
+      subject: "hub",
+      issuer: "hub",
+      role: Role.ADMINISTRATOR,
+      regionCode: hubRegionCode,
+      providerId: null,
+      careUnitId: null,
+      employeeHsaId: null,
+      assignmentPurpose: null,
+      careUnitHsaId: null,
+      careProviderHsaId: null,
+      assuranceLevel: 0,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+    },
+  };
+}
+
