@@ -15,7 +15,7 @@ const IDEMPOTENCY_KEY = {
 const REASON = { description: "Why (3 to 500 characters)." } as const;
 const REFERRAL_ID = { description: "The referral." } as const;
 
-@InputType({ description: "A new referral (remiss) for a waiting patient of your region." })
+@InputType("RegisterReferralInput", { description: "A new referral (remiss) for a waiting patient of your region." })
 export class RegisterReferralInputType implements RegisterReferralInput {
   @Field(() => ID, { description: "The patient (patients subgraph id)." })
   patientId: string;
@@ -45,7 +45,7 @@ export class RegisterReferralInputType implements RegisterReferralInput {
   diagnosisCode?: string | null;
 }
 
-@InputType({ description: "Where to send a referral, and the payment commitment's terms." })
+@InputType("SendReferralInput", { description: "Where to send a referral, and the payment commitment's terms." })
 export class SendReferralInputType implements SendReferralInput {
   @Field(() => ID, { description: "The capacity offer to hold a slot on (from freeCapacity or the referral's matches)." })
   offerId: string;

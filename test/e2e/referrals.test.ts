@@ -1,0 +1,330 @@
+import { Client } from "pg";
+import { DataSource } from "typeorm";
+import { addDays, shiftTodayForTests, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { Role } from "../../subgraphs/shared/identity";
+import { SupergraphClient } from "../../subgraphs/shared/supergraph-client";
+import { referralsSubgraph } from "../../subgraphs/referrals/subgraph";
+import { ReferralWorkflow } from "../../subgraphs/referrals/services/referral-workflow";
+import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
+import { patientId, referralId } from "../../seeds/data/patients";
+import { careUnitId, providerId } from "../../seeds/data/providers";
+import { startTestHub, TestHub } from "../support/hub";
+import { subscribe } from "../support/subscriptions";
+import { token } from "../support/tokens";
+
+/**
+ * The referral lifecycle's rules through the gateway: registering, illegal steps, who may take
+ * which step, all-or-nothing sending (nothing half done when a check or the last slot fails), the
+ * slot given back on rejection and cancellation, clock pauses, unanswered offers expiring, and who
+ * hears which referral events.
+ */
+let hub: TestHub;
+let db: Client;
+beforeAll(async () => {
+  hub = await startTestHub();
+  db = new Client({ connectionString: hub.databaseUrl });
+  await db.connect();
+});
+afterAll(async () => {
+  shiftTodayForTests(0);
+  await db?.end();
+  await hub?.stop();
+});
+
+const today = stockholmDate();
+const TOLVAN = patientId("191212121212");
+const KATTEGATT = providerId("private-kattegatt-ortopedi");
+const ORESUND = providerId("private-oresund-ortopedcenter");
+const office = () => token(Role.REGIONAL_OFFICE, "13");
+const clinic = () => token(Role.CLINIC);
+const kattegatt = () => token(Role.PROVIDER, KATTEGATT);
+
+async function as(bearer: Promise<string>, query: string, variables?: Record<string, unknown>) {
+  return hub.queryAs(await bearer, query, variables);
+}
+
+async function ok(bearer: Promise<string>, query: string, variables?: Record<string, unknown>) {
+  const { data, errors } = await as(bearer, query, variables);
+  expect(errors).toBeUndefined();
+  return data;
+}
+
+const REGISTER = `mutation($input: RegisterReferralInput!, $key: String) { registerReferral(input: $input, idempotencyKey: $key) {
+  id status careCategory guarantee { applies exclusion status deadline limitDays startedBy } } }`;
+const SEND = `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }) { status offer { id } provider { id } } }`;
+const STATE = `query($id: ID!) { referral(id: $id) { status history { action } paymentCommitments { revokedAt revocationReason } } }`;
+
+async function register(overrides: Record<string, unknown> = {}, bearer = clinic()): Promise<string> {
+  const data = await ok(bearer, REGISTER, {
+    input: { patientId: TOLVAN, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: addDays(today, -20), diagnosisCode: "M16.1", ...overrides },
+  });
+  return data.registerReferral.id;
+}
+
+/** A Kattegatt hip offer with `slots` free slots, published for this test. */
+async function kattegattOffer(slots: number): Promise<string> {
+  const data = await ok(
+    kattegatt(),
+    `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+    {
+      input: {
+        reportedBy: "Booking system (test)",
+        offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots, validFrom: today, validUntil: addDays(today, 60), expectedWaitDays: 10 }],
+      },
+    },
+  );
+  return data.publishCapacity.offers[0].id;
+}
+
+async function freeSlots(offerId: string): Promise<number> {
+  return (await ok(office(), `query($id: ID!) { capacityOffer(id: $id) { availableSlots } }`, { id: offerId })).capacityOffer.availableSlots;
+}
+
+async function oresundOffer(): Promise<string> {
+  const data = await ok(office(), `query($p: [ID!]) { freeCapacity(filter: { providerIds: $p, procedureCode: "NFB49" }, first: 1) { edges { node { id } } } }`, { p: [ORESUND] });
+  return data.freeCapacity.edges[0].node.id;
+}
+
+describe("registering a referral", () => {
+  it("registers a referral for a patient of the clinic's region and starts the clock at the decision", async () => {
+    const data = await ok(clinic(), REGISTER, {
+      input: { patientId: TOLVAN, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: addDays(today, -20), diagnosisCode: "M16.1" },
+      key: "register-once",
+    });
+    expect(data.registerReferral).toMatchObject({
+      status: "REGISTERED",
+      careCategory: "PLANNED_CARE",
+      guarantee: { applies: true, status: "WITHIN_LIMIT", deadline: addDays(today, 40), limitDays: 60, startedBy: "TREATMENT_DECISION" },
+    });
+    const again = await ok(clinic(), REGISTER, {
+      input: { patientId: TOLVAN, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: addDays(today, -20), diagnosisCode: "M16.1" },
+      key: "register-once",
+    });
+    expect(again.registerReferral.id).toBe(data.registerReferral.id);
+  });
+
+  it("registers excluded care without a clock, saying why", async () => {
+    const data = await ok(clinic(), REGISTER, { input: { patientId: TOLVAN, specialty: "ORTHOPAEDICS", visitType: "FIRST_VISIT", decisionDate: today, careCategory: "FOLLOW_UP" } });
+    expect(data.registerReferral.guarantee).toMatchObject({ applies: false, exclusion: "FOLLOW_UP", status: "NOT_APPLICABLE", deadline: null });
+  });
+
+  it.each([
+    ["a decision in the future", { decisionDate: addDays(today, 1) }, "input.decisionDate", "DATE_IN_FUTURE"],
+    ["a malformed KVÅ code", { procedureCode: "hip" }, "input.procedureCode", "KVA_CODE_FORMAT"],
+    ["a malformed ICD-10 code", { diagnosisCode: "hip pain" }, "input.diagnosisCode", "ICD10_FORMAT"],
+    ["a self-referral without its arrival date", { origin: "SELF_REFERRAL", visitType: "FIRST_VISIT", procedureCode: null }, "input.selfReferralArrivalDate", "REQUIRED"],
+    ["an unknown patient", { patientId: "00000000-0000-4000-8000-000000000000" }, "input.patientId", "PATIENT_UNKNOWN"],
+  ])("refuses %s, naming the field and rule", async (_case, overrides, field, rule) => {
+    const { count: before } = (await db.query(`SELECT count(*)::int AS count FROM referrals.referral`)).rows[0];
+    const { errors } = await as(clinic(), REGISTER, {
+      input: { patientId: TOLVAN, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: today, ...overrides },
+    });
+    expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field, rule });
+    expect((await db.query(`SELECT count(*)::int AS count FROM referrals.referral`)).rows[0].count).toBe(before);
+  });
+
+  it("does not let another region's office register for a patient it may not see (nor tell it the patient exists)", async () => {
+    const { errors } = await as(token(Role.REGIONAL_OFFICE, "14"), REGISTER, {
+      input: { patientId: TOLVAN, specialty: "ORTHOPAEDICS", visitType: "TREATMENT", decisionDate: today },
+    });
+    expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "PATIENT_UNKNOWN" });
+  });
+});
+
+describe("the lifecycle's rules", () => {
+  it("answers an illegal step with CONFLICT naming the current state, and a step that is not the caller's with FORBIDDEN", async () => {
+    const id = await register();
+    const offer = await kattegattOffer(3);
+    await ok(office(), SEND, { id, offer });
+    const twice = await as(office(), SEND, { id, offer });
+    expect(twice.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", status: "SENT", rule: "ILLEGAL_TRANSITION" });
+    expect(twice.errors?.[0].message).toContain("the referral is SENT");
+    const officeAccepts = await as(office(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id });
+    expect(officeAccepts.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    const acceptEarly = await as(kattegatt(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id });
+    expect(acceptEarly.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", status: "SENT" });
+    const noReason = await as(kattegatt(), `mutation($id: ID!) { rejectReferral(referralId: $id, reason: "") { status } }`, { id });
+    expect(noReason.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "reason" });
+  });
+
+  it("answers a provider the referral was not sent to as if it did not exist", async () => {
+    const id = await register();
+    const other = token(Role.PROVIDER, ORESUND);
+    expect((await ok(other, `query($id: ID!) { referral(id: $id) { id } }`, { id })).referral).toBeNull();
+    const step = await as(other, `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
+    expect(step.errors?.[0].extensions?.code).toBe("NOT_FOUND");
+    expect((await ok(token(Role.REGIONAL_OFFICE, "14"), `query($id: ID!) { referral(id: $id) { id } }`, { id })).referral).toBeNull();
+  });
+
+  it("sends nothing when no agreement covers the provider: no slot held, no step kept", async () => {
+    const id = await register();
+    const offer = await oresundOffer();
+    const before = await freeSlots(offer);
+    const { errors } = await as(office(), SEND, { id, offer });
+    expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.offerId", rule: "NOT_COVERED" });
+    expect(await freeSlots(offer)).toBe(before);
+    expect((await ok(office(), STATE, { id })).referral).toMatchObject({ status: "REGISTERED", history: [{ action: "REGISTER" }], paymentCommitments: [] });
+  });
+
+  it("refuses an offer for other care", async () => {
+    const id = await register({ specialty: "OPHTHALMOLOGY", procedureCode: "CJE20", diagnosisCode: "H25.1" });
+    const { errors } = await as(office(), SEND, { id, offer: await kattegattOffer(1) });
+    expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "SPECIALTY_MISMATCH" });
+  });
+
+  it("gives the last slot to exactly one of many referrals sent at once; the others are left as they were", async () => {
+    const offer = await kattegattOffer(1);
+    const ids = await Promise.all(Array.from({ length: 6 }, () => register()));
+    const results = await Promise.all(ids.map((id) => as(office(), SEND, { id, offer })));
+    const sent = results.filter((r) => r.data?.sendReferral?.status === "SENT");
+    expect(sent).toHaveLength(1);
+    for (const r of results.filter((r) => r.errors)) expect(r.errors![0].extensions).toMatchObject({ code: "CONFLICT" });
+    expect(await freeSlots(offer)).toBe(0);
+    const states = await Promise.all(ids.map(async (id) => (await ok(office(), STATE, { id })).referral));
+    expect(states.filter((s) => s.status === "SENT")).toHaveLength(1);
+    for (const s of states.filter((s) => s.status !== "SENT")) expect(s).toMatchObject({ status: "REGISTERED", history: [{ action: "REGISTER" }], paymentCommitments: [] });
+  });
+
+  it("gives the slot back and revokes the payment commitment when the provider rejects; the office can send elsewhere", async () => {
+    const id = await register();
+    const offer = await kattegattOffer(2);
+    await ok(office(), SEND, { id, offer });
+    expect(await freeSlots(offer)).toBe(1);
+    await ok(kattegatt(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
+    const rejected = await ok(kattegatt(), `mutation($id: ID!) { rejectReferral(referralId: $id, reason: "Patienten behöver intensivvård efter operation") { status } }`, { id });
+    expect(rejected.rejectReferral.status).toBe("REJECTED");
+    expect(await freeSlots(offer)).toBe(2);
+    const state = (await ok(office(), STATE, { id })).referral;
+    expect(state.paymentCommitments).toEqual([expect.objectContaining({ revocationReason: "Patienten behöver intensivvård efter operation" })]);
+    // The provider's part ended with the rejection.
+    expect((await ok(kattegatt(), `query($id: ID!) { referral(id: $id) { id } }`, { id })).referral).toBeNull();
+    const resent = await ok(office(), SEND, { id, offer: await kattegattOffer(1) });
+    expect(resent.sendReferral.status).toBe("SENT");
+  });
+
+  it("cancels from an open state with a reason, giving the slot back", async () => {
+    const id = await register();
+    const offer = await kattegattOffer(1);
+    await ok(office(), SEND, { id, offer });
+    const cancelled = await ok(office(), `mutation($id: ID!) { cancelReferral(referralId: $id, reason: "Patienten har avlidit") { status } }`, { id });
+    expect(cancelled.cancelReferral.status).toBe("CANCELLED");
+    expect(await freeSlots(offer)).toBe(1);
+    const again = await as(office(), `mutation($id: ID!) { cancelReferral(referralId: $id, reason: "igen") { status } }`, { id });
+    expect(again.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", status: "CANCELLED" });
+  });
+});
+
+describe("the clock", () => {
+  it("does not count a medically caused wait: the deadline moves by the paused days", async () => {
+    const id = await register({ decisionDate: addDays(today, -30) });
+    const PAUSE = `mutation($id: ID!, $kind: GuaranteeClockEventKind!, $date: Date!, $reason: String) {
+      registerGuaranteeClockEvent(referralId: $id, kind: $kind, date: $date, reason: $reason) { guarantee { status deadline pausedDays daysLeft } } }`;
+    const paused = await ok(clinic(), PAUSE, { id, kind: "MEDICAL_PAUSE_STARTED", date: addDays(today, -10), reason: "Infektion måste läka före operation" });
+    expect(paused.registerGuaranteeClockEvent.guarantee).toMatchObject({ status: "PAUSED_MEDICAL", pausedDays: 10, deadline: addDays(today, 40) });
+    const resumed = await ok(clinic(), PAUSE, { id, kind: "MEDICAL_PAUSE_ENDED", date: today, reason: null });
+    expect(resumed.registerGuaranteeClockEvent.guarantee).toMatchObject({ status: "WITHIN_LIMIT", pausedDays: 10, deadline: addDays(today, 40), daysLeft: 40 });
+    const twice = await as(clinic(), PAUSE, { id, kind: "MEDICAL_PAUSE_ENDED", date: today, reason: null });
+    expect(twice.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "CLOCK_RULE" });
+    const future = await as(clinic(), PAUSE, { id, kind: "PATIENT_CHOSEN_WAIT_STARTED", date: addDays(today, 1), reason: "Semester" });
+    expect(future.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "CLOCK_RULE" });
+  });
+
+  it("expires an offer the patient did not answer within 7 days; the provider may offer again", async () => {
+    const id = await register();
+    await ok(office(), SEND, { id, offer: await kattegattOffer(1) });
+    await ok(kattegatt(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
+    await ok(kattegatt(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id });
+    await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { offerCareToPatient(referralId: $id, careDate: $d) { status } }`, { id, d: addDays(today, 9) });
+    // The hub's sweep, as it runs every minute, on the eighth day.
+    const dataSource: DataSource = await subgraphDataSource(referralsSubgraph, hub.databaseUrl).initialize();
+    try {
+      const workflow = new ReferralWorkflow(dataSource, "13", new SupergraphClient(() => hub.url, "unused", "referrals"), 14);
+      expect(await workflow.expireUnansweredOffers(addDays(today, 7))).toBe(0);
+      expect(await workflow.expireUnansweredOffers(addDays(today, 8))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await dataSource.destroy();
+    }
+    const state = await ok(office(), `query($id: ID!) { referral(id: $id) { status patientAnswerDue history { action actorRole reason } } }`, { id });
+    expect(state.referral).toMatchObject({ status: "ACCEPTED", patientAnswerDue: null });
+    expect(state.referral.history.at(-1)).toEqual({ action: "OFFER_EXPIRE", actorRole: "SYSTEM", reason: "Not answered within 7 days" });
+  });
+});
+
+describe("who hears of referrals", () => {
+  it("lets an office subscribe to its own region only", async () => {
+    const other = subscribe(hub.url, `subscription { referralReceived(regionCode: "13") { id } }`, undefined, await token(Role.REGIONAL_OFFICE, "14"));
+    const ended = await Promise.race([other.ended, other.waitFor(1).then(() => other.results[0])]);
+    const errors = (ended as any)?.errors ?? (Array.isArray(ended) ? ended : undefined);
+    expect(errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(other.results.every((r) => !r.data?.referralReceived)).toBe(true);
+  });
+
+  it("tells a clinic's hand-over to its office, and a provider only of referrals sent to it; another region hears of arrivals without patient content", async () => {
+    const RECEIVED = `subscription($r: String!) { referralReceived(regionCode: $r) { id status diagnosisCode patient { givenName } event { kind } } }`;
+    const officeFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await office());
+    const kattegattFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await kattegatt());
+    const oresundFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await token(Role.PROVIDER, ORESUND));
+    const skane = subscribe(hub.url, RECEIVED, { r: "12" }, await token(Role.REGIONAL_OFFICE, "12"));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    try {
+      const handed = await register();
+      await ok(clinic(), `mutation($id: ID!) { handReferralToOffice(referralId: $id, reason: "Kan inte operera inom 60 dagar") { status } }`, { id: handed });
+      const sent = await register();
+      await ok(office(), SEND, { id: sent, offer: await kattegattOffer(1) });
+      // A Halland patient sent to a public hospital in Skåne (the Southern pact) arrives in Skåne's feed.
+      const lund = await ok(office(), `query($p: [ID!]) { freeCapacity(filter: { providerIds: $p, procedureCode: "NFB49" }, first: 1) { edges { node { id } } } }`, {
+        p: [providerId("skane-sus-lund")],
+      });
+      const toSkane = await register();
+      await ok(office(), SEND, { id: toSkane, offer: lund.freeCapacity.edges[0].node.id });
+
+      const [first, second] = await officeFeed.waitFor(2);
+      expect(first.data.referralReceived).toMatchObject({ id: handed, status: "HANDED_TO_OFFICE", patient: { givenName: "Tolvan" }, event: { kind: "HAND_TO_OFFICE" } });
+      expect(second.data.referralReceived).toMatchObject({ id: sent, status: "SENT", diagnosisCode: "M16.1", event: { kind: "SEND" } });
+      const [toKattegatt] = await kattegattFeed.waitFor(1);
+      expect(toKattegatt.data.referralReceived).toMatchObject({ id: sent, diagnosisCode: "M16.1" });
+      const [inSkane] = await skane.waitFor(1);
+      expect(inSkane.data.referralReceived).toEqual({ id: toSkane, status: "SENT", diagnosisCode: null, patient: null, event: { kind: "SEND" } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(kattegattFeed.results).toHaveLength(1);
+      expect(oresundFeed.results).toHaveLength(0);
+      expect(officeFeed.results).toHaveLength(2);
+      // Each delivery of patient content was recorded.
+      const audited = await db.query(`SELECT count(*)::int AS n FROM audit.patient_data_access WHERE record_id = $1 AND action = 'DISCLOSE'`, [sent]);
+      expect(audited.rows[0].n).toBe(2);
+    } finally {
+      await Promise.all([officeFeed, kattegattFeed, oresundFeed, skane].map((s) => s.close()));
+    }
+  });
+
+  it("resumes after the last event id with every missed event, in order", async () => {
+    const id = await register();
+    const UPDATED = `subscription($id: ID!, $after: ID) { referralUpdated(id: $id, after: $after) { status event { id kind } } }`;
+    const cursor = (await ok(office(), `{ referralEventCursor }`)).referralEventCursor;
+    await ok(clinic(), `mutation($id: ID!) { handReferralToOffice(referralId: $id, reason: "Lång kö") { status } }`, { id });
+    await ok(office(), SEND, { id, offer: await kattegattOffer(1) });
+    const replay = subscribe(hub.url, UPDATED, { id, after: cursor }, await office());
+    try {
+      const events = await replay.waitFor(2);
+      expect(events.map((e) => e.data.referralUpdated.event.kind)).toEqual(["HAND_TO_OFFICE", "SEND"]);
+      await ok(kattegatt(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
+      const [, , live] = await replay.waitFor(3);
+      expect(live.data.referralUpdated).toMatchObject({ status: "RECEIVED", event: { kind: "RECEIVE" } });
+    } finally {
+      await replay.close();
+    }
+  });
+});
+
+describe("a provider's view", () => {
+  it("lists only the referrals sent to it", async () => {
+    const id = await register();
+    await ok(office(), SEND, { id, offer: await kattegattOffer(1) });
+    const mine = await ok(kattegatt(), `{ referrals(first: 100) { edges { node { id status provider { id } } } } }`);
+    const nodes = mine.referrals.edges.map((e: any) => e.node);
+    expect(nodes.map((n: any) => n.id)).toContain(id);
+    expect(nodes.every((n: any) => n.provider.id === KATTEGATT)).toBe(true);
+    expect(referralId("tolvan-hip")).not.toBe(id);
+    expect(nodes.map((n: any) => n.id)).not.toContain(referralId("tolvan-hip"));
+  });
+});
