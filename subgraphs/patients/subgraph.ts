@@ -4,7 +4,7 @@ import { isUuid } from "../shared/domain/ids";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
 import { Patient } from "./entities/patient.entity";
-import { createPatientsContext, PatientsContext } from "./loaders";
+import { createPatientsContext, PatientsContext, PatientsRuntime, startPatientsRuntime } from "./loaders";
 import { PatientsInit1795305600000 } from "./migrations/1795305600000-patients-init";
 import { PatientResolver } from "./resolvers/patient.resolver";
 import { AuditLogResolver } from "./resolvers/audit-log.resolver";
@@ -14,7 +14,7 @@ import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-
  * Patients: who is waiting for care, identified by personnummer or samordningsnummer; disclosed
  * only to those in the patient's care, with every access in the audit log.
  */
-export const patientsSubgraph: SubgraphModule<PatientsContext> = {
+export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> = {
   name: "patients",
   entities: [Patient],
   migrations: [PatientsInit1795305600000, AuditLog1795564800000],
@@ -25,5 +25,6 @@ export const patientsSubgraph: SubgraphModule<PatientsContext> = {
         Patient: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.patient.load(ref.id) : null),
       },
     }),
+  startRuntime: startPatientsRuntime,
   createContext: createPatientsContext,
 };

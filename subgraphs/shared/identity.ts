@@ -136,9 +136,15 @@ export function describeCaller(identity: Identity): string {
 export type PatientDataDecision = { allowed: true; basis: string } | { allowed: false; basis: string };
 
 /**
+ * The basis of a refusal that the referrals subgraph may lift: a provider sees the patients whose
+ * referrals were sent to it, which only that subgraph knows.
+ */
+export const PROVIDER_WITHOUT_REFERRAL = "NO_REFERRAL_SENT_TO_PROVIDER";
+
+/**
  * Patient data (identity, contact, referral content) is for those who take part in the patient's
- * care: the home region's office and clinics. Everyone else is told "not found". The provider a
- * referral was sent to joins them when referrals can be sent (the referral lifecycle).
+ * care: the home region's office and clinics, and the provider a referral was sent to (decided
+ * where referrals are known, see PROVIDER_WITHOUT_REFERRAL). Everyone else is told "not found".
  */
 export function patientDataAccess(identity: Identity, homeRegionCode: string): PatientDataDecision {
   if (identity.role === Role.PEER_REGION) return { allowed: false, basis: "PEER_REGION_SEES_NO_PATIENT_DATA" };
@@ -149,7 +155,7 @@ export function patientDataAccess(identity: Identity, homeRegionCode: string): P
       ? { allowed: true, basis: identity.role === Role.REGIONAL_OFFICE ? "HOME_REGION_OFFICE" : "HOME_REGION_CLINIC" }
       : { allowed: false, basis: "NOT_THE_HOME_REGION" };
   }
-  if (identity.role === Role.PROVIDER) return { allowed: false, basis: "NO_REFERRAL_SENT_TO_PROVIDER" };
+  if (identity.role === Role.PROVIDER) return { allowed: false, basis: PROVIDER_WITHOUT_REFERRAL };
   return { allowed: false, basis: "NO_CARE_RELATION" };
 }
 

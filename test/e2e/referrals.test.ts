@@ -61,15 +61,15 @@ async function register(overrides: Record<string, unknown> = {}, bearer = clinic
   return data.registerReferral.id;
 }
 
-/** A Kattegatt hip offer with `slots` free slots, published for this test. */
-async function kattegattOffer(slots: number): Promise<string> {
+/** A Kattegatt offer (hip replacement unless said) with `slots` free slots, published for this test. */
+async function kattegattOffer(slots: number, procedureCode = "NFB49"): Promise<string> {
   const data = await ok(
     kattegatt(),
     `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
     {
       input: {
         reportedBy: "Booking system (test)",
-        offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots, validFrom: today, validUntil: addDays(today, 60), expectedWaitDays: 10 }],
+        offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode, slots, validFrom: today, validUntil: addDays(today, 60), expectedWaitDays: 10 }],
       },
     },
   );
@@ -326,5 +326,21 @@ describe("a provider's view", () => {
     expect(nodes.every((n: any) => n.provider.id === KATTEGATT)).toBe(true);
     expect(referralId("tolvan-hip")).not.toBe(id);
     expect(nodes.map((n: any) => n.id)).not.toContain(referralId("tolvan-hip"));
+  });
+
+  it("sees a patient's identity from the moment a referral is sent to it until it lets go of it", async () => {
+    const GRETA = patientId("193008077723");
+    const PATIENT = `query($id: ID!) { patient(id: $id) { givenName personalIdentityNumber } }`;
+    expect((await ok(kattegatt(), PATIENT, { id: GRETA })).patient).toBeNull();
+    const id = await register({ patientId: GRETA, procedureCode: "NGB49", diagnosisCode: "M17.1" });
+    await ok(office(), SEND, { id, offer: await kattegattOffer(1, "NGB49") });
+    expect((await ok(kattegatt(), PATIENT, { id: GRETA })).patient).toEqual({ givenName: "Greta", personalIdentityNumber: "19300807-7723" });
+    // …also through the referral, resolved across subgraphs; another provider still sees nothing.
+    expect((await ok(kattegatt(), `query($id: ID!) { referral(id: $id) { patient { givenName } } }`, { id })).referral.patient).toEqual({ givenName: "Greta" });
+    expect((await ok(token(Role.PROVIDER, ORESUND), PATIENT, { id: GRETA })).patient).toBeNull();
+    const basis = await db.query(`SELECT basis FROM audit.patient_data_access WHERE patient_id = $1 AND record_kind = 'PATIENT' AND outcome = 'ALLOWED' AND role = 'PROVIDER'`, [GRETA]);
+    expect(basis.rows.map((r) => r.basis)).toContain("REFERRAL_SENT_TO_PROVIDER");
+    await ok(kattegatt(), `mutation($id: ID!) { rejectReferral(referralId: $id, reason: "Ingen operatör ledig") { status } }`, { id });
+    expect((await ok(kattegatt(), PATIENT, { id: GRETA })).patient).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { DataSource, In } from "typeorm";
 import { audit } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
-import { patientDataAccess } from "../../shared/identity";
+import { patientDataAccess, PatientDataDecision, PROVIDER_WITHOUT_REFERRAL } from "../../shared/identity";
 import { Patient } from "../entities/patient.entity";
 
 /**
@@ -14,6 +14,8 @@ export class PatientRecords {
   constructor(
     private readonly dataSource: DataSource,
     private readonly ctx: BaseRequestContext,
+    /** Of these patients, those with a referral sent to the calling provider (asked of the referrals subgraph). */
+    private readonly referredToCaller: (patientIds: string[]) => Promise<Set<string>> = async () => new Set(),
   ) {}
 
   /** Patients by id, in key order; null where there is none or the caller may not see it. */
@@ -34,7 +36,13 @@ export class PatientRecords {
   }
 
   private async disclose(found: Patient[]): Promise<Map<string, Patient>> {
-    const decisions = found.map((patient) => ({ patient, decision: patientDataAccess(this.ctx.identity, patient.homeRegionCode) }));
+    const decisions = found.map((patient): { patient: Patient; decision: PatientDataDecision } => ({ patient, decision: patientDataAccess(this.ctx.identity, patient.homeRegionCode) }));
+    // A provider takes part in the care of the patients whose referrals were sent to it.
+    const askReferrals = decisions.filter((d) => d.decision.basis === PROVIDER_WITHOUT_REFERRAL);
+    if (askReferrals.length > 0) {
+      const referred = await this.referredToCaller(askReferrals.map((d) => d.patient.id));
+      for (const d of askReferrals) if (referred.has(d.patient.id)) d.decision = { allowed: true, basis: "REFERRAL_SENT_TO_PROVIDER" };
+    }
     await audit(
       this.dataSource,
       "patients",

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { addDays } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
-import { forbidden } from "../../shared/errors";
+import { badUserInput, forbidden } from "../../shared/errors";
 import { Specialty } from "../../shared/graphql-enums";
 import { Connection, parsePage, toConnection } from "../../shared/pagination";
 import { CapacityOfferRef, ProcedureRef, ProviderRef, RegionRef } from "../../shared/references";
@@ -146,6 +146,15 @@ export class ReferralResolver {
     const { rows, totalCount } = await searchAtRisk(ctx.records.dataSource, regionCode, addDays(ctx.today, ctx.atRiskMarginDays), page);
     await ctx.records.disclosed(rows.slice(0, page.first), "HOME_REGION_AT_RISK_LIST");
     return toConnection(rows, page, totalCount, deadlinePosition);
+  }
+
+  @Query(() => [ID], {
+    description:
+      "Of the given patients (at most 100), those with a referral sent to you, a provider, that is with you now: the care relation that lets you see them. Empty for other callers. The patients subgraph asks it.",
+  })
+  referralCareRelations(@Arg("patientIds", () => [ID]) patientIds: string[], @Ctx() ctx: ReferralsContext): Promise<string[]> {
+    if (patientIds.length > 100) throw badUserInput("patientIds", "LIST_SIZE", `at most 100, got ${patientIds.length}`);
+    return ctx.records.patientsReferredToCaller(patientIds.filter(isUuid));
   }
 
   @Query(() => [GuaranteeLimit], { description: "The care-guarantee limits that apply to a home region's patients (national, regional and care-area rules)." })

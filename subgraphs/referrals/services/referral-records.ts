@@ -3,6 +3,7 @@ import { audit, AuditEntry } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
 import { assignmentRefusal, patientDataAccess, Role } from "../../shared/identity";
 import { referralAccess } from "./referral-access";
+import { WITH_RECEIVER } from "./referral-lifecycle";
 import { Page } from "../../shared/pagination";
 import { Referral } from "../entities/referral.entity";
 import { ReferralFilter, ReferralPosition, ReferralScope, ReferralSearch } from "./referral-search";
@@ -36,6 +37,17 @@ export class ReferralRecords {
     const result = await this.search.search(filter, page, scope);
     await this.disclosed(result.rows.slice(0, page.first), scope && "providerId" in scope ? "REFERRAL_SENT_TO_PROVIDER_LIST" : "HOME_REGION_LIST");
     return result;
+  }
+
+  /** Of these patients, those with a referral now with the calling provider (none for other callers). */
+  async patientsReferredToCaller(patientIds: readonly string[]): Promise<string[]> {
+    const scope = this.scope();
+    if (!scope || !("providerId" in scope) || patientIds.length === 0) return [];
+    const rows: Array<{ patient_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT patient_id FROM referrals.referral WHERE provider_id = $1 AND status = ANY($2) AND patient_id = ANY($3::uuid[])`,
+      [scope.providerId, [...WITH_RECEIVER], patientIds],
+    );
+    return rows.map((r) => r.patient_id);
   }
 
   /** Records rows read by a list the caller's scope already allowed. */
