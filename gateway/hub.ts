@@ -67,6 +67,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
         internalSecret,
         gatewayUrl: () => gatewayUrl,
         atRiskMarginDays: config.atRiskMarginDays,
+        auditRetentionYears: config.auditRetentionYears,
       });
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;

@@ -44,6 +44,8 @@ export interface HubConfig {
   gatewayUrl: string;
   /** A waiting referral with fewer days left than this is at risk of breaching the care guarantee. */
   atRiskMarginDays: number;
+  /** Years the patient-data audit log is kept before it is purged (at least the legal five). */
+  auditRetentionYears: number;
   /** An external PostgreSQL; when absent, `npm start` runs an embedded one. */
   databaseUrl: string | undefined;
   /** County code of the region this node belongs to ("13" = Region Halland). */
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     gatewayPort,
     gatewayUrl: env.HUB_GATEWAY_URL || `http://${reachable}:${gatewayPort}/graphql`,
     atRiskMarginDays: positive(env, "HUB_AT_RISK_MARGIN_DAYS", 14),
+    auditRetentionYears: auditRetention(env),
     subgraphPorts,
     subgraphUrls,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -159,4 +162,11 @@ function authConfig(env: Env, production: boolean): AuthConfig {
     devKeyFile: production ? null : env.HUB_DEV_KEY_FILE || path.join(projectRoot(), ".data", "dev-signing-key.json"),
     internalSecret,
   };
+}
+
+/** Patientdatalagen and HSLF-FS 2016:40 keep access logs at least five years; a region may keep them longer. */
+function auditRetention(env: Env): number {
+  const years = positive(env, "HUB_AUDIT_RETENTION_YEARS", 5);
+  if (years < 5) throw new StartupError(`HUB_AUDIT_RETENTION_YEARS must be at least 5 (access logs are kept at least five years), got ${years}`);
+  return years;
 }

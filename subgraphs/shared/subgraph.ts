@@ -39,6 +39,7 @@ export interface RuntimeEnvironment {
   /** Asks the supergraph (through the gateway) on a caller's behalf. */
   supergraph: (service: string) => SupergraphClient;
   atRiskMarginDays: number;
+  auditRetentionYears: number;
 }
 
 export function subgraphDataSource(module: SubgraphModule<any, any>, url: string, poolSize?: number): DataSource {
@@ -62,6 +63,7 @@ export interface StartSubgraphOptions {
   /** The gateway's URL, read when first needed (in one process it starts after the subgraphs). */
   gatewayUrl: () => string;
   atRiskMarginDays: number;
+  auditRetentionYears: number;
 }
 
 /** Serves an initialised subgraph on its own port. Stopping drains requests; the data source stays the caller's. */
@@ -74,6 +76,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     hubRegionCode: options.hubRegionCode,
     supergraph: (service) => new SupergraphClient(options.gatewayUrl, options.internalSecret, service),
     atRiskMarginDays: options.atRiskMarginDays,
+    auditRetentionYears: options.auditRetentionYears,
   };
   const runtime = (module.startRuntime ? await module.startRuntime(options.dataSource, environment) : undefined) as TRuntime;
   const httpServer = http.createServer();
@@ -140,6 +143,7 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       internalSecret,
       gatewayUrl: () => config.gatewayUrl,
       atRiskMarginDays: config.atRiskMarginDays,
+      auditRetentionYears: config.auditRetentionYears,
     });
     log.info(`serving ${server.url}`);
     return {

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Client } from "pg";
 import { Role } from "../../subgraphs/shared/identity";
+import { purgeExpiredAudit } from "../../subgraphs/shared/audit";
+import { loadConfig } from "../../subgraphs/shared/config";
 import { patientId } from "../../seeds/data/patients";
 import { providerId } from "../../seeds/data/providers";
 import { startTestHub, TestHub } from "../support/hub";
@@ -153,5 +155,29 @@ describe("the audit log", () => {
     await expect(db.query(`DELETE FROM audit.patient_data_access WHERE id = $1`, [row.id])).rejects.toThrow(/append-only/);
     await expect(db.query(`TRUNCATE audit.patient_data_access`)).rejects.toThrow(/append-only|permission denied/);
     expect((await auditRows("id = $1", [row.id]))[0]).toEqual(row);
+  });
+
+  it("keeps records for the configured retention, never less than five years", async () => {
+    const insert = (yearsAgo: number, subject: string) =>
+      db.query(
+        `INSERT INTO audit.patient_data_access (occurred_at, subgraph, action, record_kind, record_id, patient_id, subject, role, request_id, outcome, basis)
+         VALUES (now() - make_interval(years => $1), 'patients', 'READ', 'PATIENT', $2, $2, $3, 'REGIONAL_OFFICE', 'retention-test', 'ALLOWED', 'HOME_REGION_OFFICE')`,
+        [yearsAgo, TOLVAN, subject],
+      );
+    await insert(11, "retention-11y");
+    await insert(7, "retention-7y");
+    await insert(4, "retention-4y");
+    const rows = { query: async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows };
+    const kept = async () => (await auditRows("request_id = 'retention-test'", [])).map((r) => r.subject).sort();
+    expect(await purgeExpiredAudit(rows, 10)).toBe(1);
+    expect(await kept()).toEqual(["retention-4y", "retention-7y"]);
+    expect(await purgeExpiredAudit(rows, 5)).toBe(1);
+    expect(await kept()).toEqual(["retention-4y"]);
+    // A shorter period than the legal minimum is refused by the database itself…
+    await expect(purgeExpiredAudit(rows, 1)).rejects.toThrow(/append-only/);
+    expect(await kept()).toEqual(["retention-4y"]);
+    // …and by the configuration.
+    expect(() => loadConfig({ HUB_AUDIT_RETENTION_YEARS: "3" })).toThrow(/at least 5/);
+    expect(loadConfig({}).auditRetentionYears).toBe(5);
   });
 });

@@ -46,7 +46,7 @@ beforeAll(async () => {
   const url = await createTestDatabase();
   for (const name of SUBGRAPH_NAMES) {
     dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], url, 2));
-    servers[name] = await startSubgraph(SUBGRAPHS[name], { dataSource: dataSources[name], host: "127.0.0.1", port: 0, hubRegionCode: "13", introspection: false, internalSecret: SECRET, gatewayUrl: () => "http://127.0.0.1:9/graphql", atRiskMarginDays: 14 });
+    servers[name] = await startSubgraph(SUBGRAPHS[name], { dataSource: dataSources[name], host: "127.0.0.1", port: 0, hubRegionCode: "13", introspection: false, internalSecret: SECRET, gatewayUrl: () => "http://127.0.0.1:9/graphql", atRiskMarginDays: 14, auditRetentionYears: 5 });
   }
 });
 afterAll(async () => {
