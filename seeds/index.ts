@@ -3,7 +3,7 @@ import { SeedMode, SubgraphName } from "../subgraphs/shared/config";
 import { seedAgreementsDemo } from "./agreements";
 import { seedCapacityDemo, seedCapacityReference } from "./capacity";
 import { seedPatientsDemo } from "./patients";
-import { seedReferralsDemo, seedReferralsReference } from "./referrals";
+import { seedReferralsDemo, seedReferralsDemoLimits, seedReferralsReference } from "./referrals";
 
 /**
  * Seeds a hub's databases: `reference` = national reference data only (regions, healthcare
@@ -24,6 +24,7 @@ export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mod
     await step("agreements demo data", () => seedAgreementsDemo(dataSources.agreements, today));
     await step("patients demo data", () => seedPatientsDemo(dataSources.patients, today));
     await step("referrals demo data", () => seedReferralsDemo(dataSources.referrals, today));
+    await step("regional care-guarantee limits", () => seedReferralsDemoLimits(dataSources.referrals));
   }
   return ran;
 }

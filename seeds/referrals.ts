@@ -44,11 +44,15 @@ export function seedReferralsReference(dataSource: DataSource): Promise<boolean>
   return runSeedStep(dataSource, "reference-v1", (manager) => insertMissing(manager, GuaranteeLimit, [...NATIONAL_LIMITS]));
 }
 
-/** Registered referrals of the synthetic patients, decided some days before `today`, and Halland's limits. */
+/** Region Halland's own limits, for the demo node (its own step, so databases seeded before get it too). */
+export function seedReferralsDemoLimits(dataSource: DataSource): Promise<boolean> {
+  return runSeedStep(dataSource, "demo-limits-v1", (manager) => insertMissing(manager, GuaranteeLimit, [...HALLAND_LIMITS]));
+}
+
+/** Registered referrals of the synthetic patients, decided some days before `today`. */
 export function seedReferralsDemo(dataSource: DataSource, today: string, now: Date = new Date()): Promise<boolean> {
   const homeRegion = new Map(PATIENTS.map((p) => [p.identityNumber, p.homeMunicipalityCode.slice(0, 2)]));
   return runSeedStep(dataSource, "demo-v1", async (manager) => {
-    await insertMissing(manager, GuaranteeLimit, [...HALLAND_LIMITS]);
     await insertMissing(
       manager,
       Referral,
