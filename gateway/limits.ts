@@ -1,6 +1,6 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { Fetcher } from "@apollo/utils.fetcher";
-import { GraphQLError } from "graphql";
+import { GraphQLError, Kind, SelectionNode, ValidationRule } from "graphql";
 import { Identity } from "../subgraphs/shared/identity";
 
 /**
@@ -10,6 +10,8 @@ import { Identity } from "../subgraphs/shared/identity";
  *
  * - depth 12: the deepest real query (free capacity → provider → region → healthcare region) is 7;
  * - 15 aliases: a board comparing a few agreements side by side uses a handful;
+ * - 10 root fields per operation: a dashboard asks for two or three things at once; more is one
+ *   request doing the work of many past the rate limit;
  * - 1 000 tokens and 50 directives per document: the largest query here has about 150 tokens;
  * - cost 20 000, counting objects 2 and scalars 1, multiplied by page sizes (`first`): a page of
  *   100 offers with every field, provider, region, procedure and coverage costs ~7 600, so one
@@ -17,10 +19,10 @@ import { Identity } from "../subgraphs/shared/identity";
  *
  * Field suggestions ("did you mean …") are off in production: they reveal the schema.
  */
-export const LIMITS = { maxDepth: 12, maxAliases: 15, maxTokens: 1000, maxDirectives: 50, maxCost: 20_000 } as const;
+export const LIMITS = { maxDepth: 12, maxAliases: 15, maxRootFields: 10, maxTokens: 1000, maxDirectives: 50, maxCost: 20_000 } as const;
 
 export function armor(production: boolean) {
-  return new ApolloArmor({
+  const protection = new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: LIMITS.maxAliases },
     maxTokens: { n: LIMITS.maxTokens },
@@ -28,6 +30,32 @@ export function armor(production: boolean) {
     costLimit: { maxCost: LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: production },
   }).protect();
+  return { ...protection, validationRules: [...protection.validationRules, maxRootFields(LIMITS.maxRootFields)] };
+}
+
+/** Refuses operations with more than `limit` root fields (fragments at the root counted by their fields). */
+export function maxRootFields(limit: number): ValidationRule {
+  return (context) => {
+    const fragments = new Map(
+      context.getDocument().definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
+    );
+    const count = (selections: readonly SelectionNode[], seen: Set<string>): number =>
+      selections.reduce((sum, selection) => {
+        if (selection.kind === Kind.FIELD) return sum + 1;
+        if (selection.kind === Kind.INLINE_FRAGMENT) return sum + count(selection.selectionSet.selections, seen);
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || seen.has(fragment.name.value)) return sum;
+        return sum + count(fragment.selectionSet.selections, new Set([...seen, fragment.name.value]));
+      }, 0);
+    return {
+      OperationDefinition(operation) {
+        const fields = count(operation.selectionSet.selections, new Set());
+        if (fields > limit) {
+          context.reportError(new GraphQLError(`Root field limit of ${limit} exceeded, found ${fields}; send separate requests.`, { nodes: [operation] }));
+        }
+      },
+    };
+  };
 }
 
 /**

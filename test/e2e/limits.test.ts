@@ -26,7 +26,11 @@ function nested(depth: number): string {
 }
 
 function aliases(count: number): string {
-  return `{ ${Array.from({ length: count }, (_, i) => `a${i}: hubRegion { code }`).join(" ")} }`;
+  return `{ hubRegion { ${Array.from({ length: count }, (_, i) => `a${i}: code`).join(" ")} } }`;
+}
+
+function rootFields(count: number): string {
+  return `{ ${Array.from({ length: count }, (_, i) => `r${i}: hubRegion { code }`).join(" ")} }`;
 }
 
 describe("document limits", () => {
@@ -52,6 +56,16 @@ describe("document limits", () => {
     expect(many.errors?.[0].message).toMatch(/aliases limit of 15/i);
   });
 
+  it(`accepts ${LIMITS.maxRootFields} root fields and refuses ${LIMITS.maxRootFields + 1}, also through fragments`, async () => {
+    expect((await hub.query(rootFields(LIMITS.maxRootFields))).errors).toBeUndefined();
+    const many = await hub.query(rootFields(LIMITS.maxRootFields + 1));
+    expect(many.data).toBeUndefined();
+    expect(many.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(many.errors?.[0].message).toMatch(/root field limit of 10 exceeded, found 11/i);
+    const viaFragment = await hub.query(`query { ...six ...six } fragment six on Query { ${Array.from({ length: 6 }, (_, i) => `f${i}: hubRegion { code }`).join(" ")} }`);
+    expect(viaFragment.errors?.[0].message).toMatch(/found 12/);
+  });
+
   it(`accepts ${LIMITS.maxTokens} tokens and refuses ${LIMITS.maxTokens + 1}`, async () => {
     // 19 tokens around a list of region codes, one token each.
     const document = (tokens: number) =>
@@ -63,17 +77,17 @@ describe("document limits", () => {
   });
 
   it(`refuses more than ${LIMITS.maxDirectives} directives`, async () => {
-    const directives = (n: number) => `{ ${Array.from({ length: n }, () => "__typename @include(if: true)").join(" ")} }`;
+    const directives = (n: number) => `{ hubRegion { ${Array.from({ length: n }, () => "code @include(if: true)").join(" ")} } }`;
     expect((await hub.query(directives(LIMITS.maxDirectives))).errors).toBeUndefined();
     const many = await hub.query(directives(LIMITS.maxDirectives + 1));
     expect(many.errors?.[0].message).toMatch(/directives limit of 50/i);
   });
 
-  it("accepts a rich page of 100 offers and refuses asking for 1 500 at once", async () => {
+  it("accepts a rich page of 100 offers and refuses asking for 1 000 at once", async () => {
     const node = "id availableSlots earliestStart validFrom validUntil expectedWaitDays provider { id name kind region { code name } } procedure { code name }";
     const pages = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `p${i}: freeCapacity(first: 100) { edges { node { ${node} } } }`).join(" ")} }`;
     expect((await hub.query(pages(1))).errors).toBeUndefined();
-    const costly = await hub.query(pages(LIMITS.maxAliases));
+    const costly = await hub.query(pages(LIMITS.maxRootFields));
     expect(costly.data).toBeUndefined();
     expect(costly.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(costly.errors?.[0].message).toMatch(/cost limit of 20000/i);
