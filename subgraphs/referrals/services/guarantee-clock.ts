@@ -203,19 +203,16 @@ const EMPTY = { startDate: null, startedBy: null, restarted: false, limitDays: n
  */
 export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[], today: string, marginDays: number): ClockReading {
   const first = clockStart(input);
-  const rule = applicableLimit(rules, input, first.date);
-  if (!rule) return { ...EMPTY, applies: false, exclusion: nationallyCovered(input.category) ? null : input.category, status: ClockStatus.NOT_APPLICABLE };
-
   let start = first.date;
   let startedBy = first.by;
   let restarted = false;
   let forfeited = false;
   let bookedFor: string | null = null;
-  // Open pauses, by kind, and paused days already closed.
+  // Open pauses by kind, and closed ones as day ranges [from, to): a day in both a medically
+  // caused and a patient-chosen wait is still one day not counted.
   let medicalSince: string | null = null;
   let choiceSince: string | null = null;
-  let closedPausedDays = 0;
-  const closePause = (since: string | null, until: string): number => (since === null ? 0 : Math.max(0, daysBetween(laterOf(since, start), until)));
+  let closed: Array<[string, string]> = [];
 
   for (const event of input.events) {
     switch (event.kind) {
@@ -223,14 +220,14 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
         medicalSince ??= event.date;
         break;
       case ClockEventKind.MEDICAL_PAUSE_ENDED:
-        closedPausedDays += closePause(medicalSince, event.date);
+        if (medicalSince !== null) closed.push([medicalSince, event.date]);
         medicalSince = null;
         break;
       case ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED:
         choiceSince ??= event.date;
         break;
       case ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED:
-        closedPausedDays += closePause(choiceSince, event.date);
+        if (choiceSince !== null) closed.push([choiceSince, event.date]);
         choiceSince = null;
         break;
       case ClockEventKind.FORFEITED:
@@ -245,7 +242,7 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
         forfeited = false;
         medicalSince = null;
         choiceSince = null;
-        closedPausedDays = 0;
+        closed = [];
         bookedFor = null;
         break;
       case ClockEventKind.CARE_BOOKED:
@@ -256,8 +253,12 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
         break;
     }
   }
-  const openPausedDays = closePause(medicalSince, today) + closePause(choiceSince, today);
-  const pausedDays = closedPausedDays + openPausedDays;
+  // The limit in force when the running clock started (a restarted clock starts under today's rules).
+  const rule = applicableLimit(rules, input, start);
+  if (!rule) return { ...EMPTY, applies: false, exclusion: nationallyCovered(input.category) ? null : input.category, status: ClockStatus.NOT_APPLICABLE };
+
+  const open: Array<[string, string]> = [medicalSince, choiceSince].flatMap((since) => (since === null ? [] : [[since, today] as [string, string]]));
+  const pausedDays = coveredDays([...closed, ...open], start);
   const limitDays = rule.days;
   const deadline = addDays(start, limitDays + pausedDays);
   const daysWaited = Math.max(0, daysBetween(start, today) - pausedDays);
@@ -273,6 +274,22 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
   else if (daysLeft < marginDays) status = ClockStatus.AT_RISK;
   else status = ClockStatus.WITHIN_LIMIT;
   return { ...base, status };
+}
+
+/** Days covered by at least one of the ranges [from, to), counting only from `start`. */
+function coveredDays(ranges: ReadonlyArray<readonly [string, string]>, start: string): number {
+  const clipped = ranges
+    .map(([from, to]): [string, string] => [laterOf(from, start), to])
+    .filter(([from, to]) => from < to)
+    .sort(([a], [b]) => a.localeCompare(b));
+  let total = 0;
+  let reach: string | null = null;
+  for (const [from, to] of clipped) {
+    const begin = reach !== null && reach > from ? reach : from;
+    if (to > begin) total += daysBetween(begin, to);
+    if (reach === null || to > reach) reach = to;
+  }
+  return total;
 }
 
 function laterOf(a: string, b: string): string {
