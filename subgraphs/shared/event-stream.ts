@@ -1,6 +1,7 @@
 import { Client } from "pg";
 import { DataSource } from "typeorm";
 import { BoundedQueue } from "./bounded-queue";
+import { badUserInput } from "./errors";
 import { logger } from "./log";
 import { lastEventId, outboxChannel, readEvents, StoredEvent } from "./outbox";
 
@@ -155,3 +156,10 @@ export class EventStream {
 }
 
 type Subscriber = BoundedQueue<StoredEvent> & { match: (event: StoredEvent) => boolean };
+
+/** A subscription's `after` argument: an event id as the client got it in `event.id`. */
+export function parseEventId(after: string | null | undefined): number | undefined {
+  if (after == null) return undefined;
+  if (!/^\d{1,15}$/.test(after)) throw badUserInput("after", "EVENT_ID_FORMAT", `"${after}" is not an event id (a whole number, as in event.id)`);
+  return Number(after);
+}

@@ -65,3 +65,10 @@ function stableJson(value: unknown): string {
   }
   return JSON.stringify(value instanceof Date ? value.toISOString() : value ?? null);
 }
+
+/** The `idempotencyKey` argument's options, the same on every mutation that takes one. */
+export const IDEMPOTENCY_KEY_ARG = {
+  nullable: true,
+  description:
+    "Your unique key for this request (1 to 200 characters, e.g. a UUID). A retry with the same key and input returns the first result and changes nothing; the same key with other input is a CONFLICT.",
+} as const;

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
-import { badUserInput } from "../../shared/errors";
+import { IDEMPOTENCY_KEY_ARG } from "../../shared/idempotency";
+import { parseEventId } from "../../shared/event-stream";
 import { VisitType } from "../../shared/graphql-enums";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { mapStream } from "../../shared/bounded-queue";
@@ -99,21 +100,11 @@ export class PublishCapacityPayload {
   replayed: boolean;
 }
 
-const IDEMPOTENCY_KEY = {
-  nullable: true,
-  description:
-    "Your unique key for this request (1 to 200 characters, e.g. a UUID). A retry with the same key and input returns the first result and changes nothing; the same key with other input is a CONFLICT.",
-} as const;
 
 function toOfferInput(input: OfferInputType): OfferInput {
   return { ...input, slotTimes: isoTimes(input.slotTimes) };
 }
 
-function parseAfter(after: string | null | undefined): number | undefined {
-  if (after == null) return undefined;
-  if (!/^\d{1,15}$/.test(after)) throw badUserInput("after", "EVENT_ID_FORMAT", `"${after}" is not an event id (a whole number, as in event.id)`);
-  return Number(after);
-}
 
 /** Clears the loaders' caches so that each event of a long subscription reads current reference data. */
 function freshLoaders(ctx: CapacityContext): void {
@@ -123,7 +114,7 @@ function freshLoaders(ctx: CapacityContext): void {
 async function offerEvents(ctx: CapacityContext, kind: "published" | "changed", filter: FreeCapacityFilter | null | undefined, after: string | null | undefined) {
   const criteria = filter ?? {};
   validateFilter(criteria);
-  const from = parseAfter(after);
+  const from = parseEventId(after);
   const memberships = await ctx.memberships();
   const events = await ctx.events.subscribe((event) => eventMatches(event, kind, criteria, memberships, ctx.today), from);
   return mapStream(events, (event) => {
@@ -139,7 +130,7 @@ export class PublishingResolver {
   })
   async publishCapacity(
     @Arg("input", () => PublishCapacityInput) input: PublishCapacityInput,
-    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
+    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<PublishCapacityPayload> {
     const offers = Array.isArray(input.offers) ? input.offers.map(toOfferInput) : input.offers;
@@ -150,7 +141,7 @@ export class PublishingResolver {
   updateCapacity(
     @Arg("offerId", () => ID) offerId: string,
     @Arg("input", () => UpdateCapacityInput) input: UpdateCapacityInput,
-    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
+    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<CapacityOffer> {
     const change: OfferChangeInput & { reportedBy?: string | null } = { ...input, slotTimes: isoTimes(input.slotTimes) };
@@ -161,7 +152,7 @@ export class PublishingResolver {
   withdrawCapacity(
     @Arg("offerId", () => ID) offerId: string,
     @Arg("reason", { description: "Why (3 to 500 characters), e.g. \"Surgeon on leave\"." }) reason: string,
-    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
+    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<CapacityOffer> {
     return ctx.publishing.withdraw(offerId, reason, idempotencyKey, ctx.today, ctx.identity);
@@ -174,7 +165,7 @@ export class PublishingResolver {
     @Arg("offerId", () => ID) offerId: string,
     @Arg("slots", () => Int, { description: "Slots to reserve." }) slots: number,
     @Arg("referenceId", { description: "What the slots are held for, e.g. a referral id; one standing reservation per offer and reference." }) referenceId: string,
-    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
+    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<Reservation> {
     return ctx.publishing.reserve(offerId, slots, referenceId, idempotencyKey, ctx.today, ctx.identity);
@@ -184,7 +175,7 @@ export class PublishingResolver {
   releaseReservation(
     @Arg("reservationId", () => ID) reservationId: string,
     @Arg("reason", { description: "Why (3 to 500 characters), e.g. \"Patient chose another provider\"." }) reason: string,
-    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
+    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<Reservation> {
     return ctx.publishing.release(reservationId, reason, idempotencyKey, ctx.identity);

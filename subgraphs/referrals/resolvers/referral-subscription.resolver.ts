@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from "type-graphql";
+import { parseEventId } from "../../shared/event-stream";
 import { mapStream } from "../../shared/bounded-queue";
 import { audit } from "../../shared/audit";
 import { isUuid } from "../../shared/domain/ids";
@@ -25,11 +26,6 @@ function referralOfEvent(event: StoredEvent, delivery: Delivery): DeliveredRefer
   return restored;
 }
 
-function parseAfter(after: string | null | undefined): number | undefined {
-  if (after == null) return undefined;
-  if (!/^\d{1,15}$/.test(after)) throw badUserInput("after", "EVENT_ID_FORMAT", `"${after}" is not an event id (a whole number, as in event.id)`);
-  return Number(after);
-}
 
 /** A region's stream is for its own office, clinics and peer-region systems, for providers (their own referrals) and administrators. */
 function requireRegionStream(identity: Identity, regionCode: string): void {
@@ -39,7 +35,7 @@ function requireRegionStream(identity: Identity, regionCode: string): void {
 }
 
 async function referralStream(ctx: ReferralsContext, wanted: (event: StoredEvent) => boolean, regionCode: string | null, after: string | null | undefined) {
-  const from = parseAfter(after);
+  const from = parseEventId(after);
   const { identity } = ctx;
   const events = await ctx.events.subscribe((event) => wanted(event) && deliveryFor(identity, event, regionCode) !== "NONE", from);
   return mapStream(events, async (event) => {

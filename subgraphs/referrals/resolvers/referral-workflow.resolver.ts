@@ -1,4 +1,5 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from "type-graphql";
+import { IDEMPOTENCY_KEY_ARG } from "../../shared/idempotency";
 import { Specialty, VisitType } from "../../shared/graphql-enums";
 import { DateScalar } from "../../shared/scalars";
 import { Referral } from "../entities/referral.entity";
@@ -6,11 +7,6 @@ import { ReferralsContext } from "../loaders";
 import { CareCategory, ClockEventKind, ReferralOrigin } from "../services/guarantee-clock";
 import { RegisterReferralInput, SendReferralInput } from "../services/referral-workflow";
 
-const IDEMPOTENCY_KEY = {
-  nullable: true,
-  description:
-    "Your unique key for this request (1 to 200 characters, e.g. a UUID). A retry with the same key and input returns the first result and changes nothing; the same key with other input is a CONFLICT.",
-} as const;
 
 const REASON = { description: "Why (3 to 500 characters)." } as const;
 const REFERRAL_ID = { description: "The referral." } as const;
@@ -66,7 +62,7 @@ export class ReferralWorkflowResolver {
   @Mutation(() => Referral, { description: "Registers a referral for a patient of your region (the office or a clinic). The guarantee clock starts at the decision date." })
   registerReferral(
     @Arg("input", () => RegisterReferralInputType) input: RegisterReferralInputType,
-    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
+    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: ReferralsContext,
   ): Promise<Referral> {
     return ctx.workflow.register(ctx, input, idempotencyKey);
@@ -84,7 +80,7 @@ export class ReferralWorkflowResolver {
   sendReferral(
     @Arg("referralId", () => ID, REFERRAL_ID) id: string,
     @Arg("input", () => SendReferralInputType) input: SendReferralInputType,
-    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY) idempotencyKey: string | null,
+    @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: ReferralsContext,
   ): Promise<Referral> {
     return ctx.workflow.send(ctx, id, input, idempotencyKey);
