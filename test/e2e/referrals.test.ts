@@ -265,6 +265,7 @@ describe("who hears of referrals", () => {
     const kattegattFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await kattegatt());
     const oresundFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await token(Role.PROVIDER, ORESUND));
     const skane = subscribe(hub.url, RECEIVED, { r: "12" }, await token(Role.REGIONAL_OFFICE, "12"));
+    const skanePeer = subscribe(hub.url, RECEIVED, { r: "12" }, await token(Role.PEER_REGION, "12"));
     await new Promise((resolve) => setTimeout(resolve, 500));
     try {
       const handed = await register();
@@ -285,6 +286,9 @@ describe("who hears of referrals", () => {
       expect(toKattegatt.data.referralReceived).toMatchObject({ id: sent, diagnosisCode: "M16.1" });
       const [inSkane] = await skane.waitFor(1);
       expect(inSkane.data.referralReceived).toEqual({ id: toSkane, status: "SENT", diagnosisCode: null, patient: null, event: { kind: "SEND" } });
+      // A peer region's system: the same arrival, never a patient field.
+      const [toPeer] = await skanePeer.waitFor(1);
+      expect(toPeer.data.referralReceived).toEqual({ id: toSkane, status: "SENT", diagnosisCode: null, patient: null, event: { kind: "SEND" } });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(kattegattFeed.results).toHaveLength(1);
       expect(oresundFeed.results).toHaveLength(0);
@@ -293,7 +297,7 @@ describe("who hears of referrals", () => {
       const audited = await db.query(`SELECT count(*)::int AS n FROM audit.patient_data_access WHERE record_id = $1 AND action = 'DISCLOSE'`, [sent]);
       expect(audited.rows[0].n).toBe(2);
     } finally {
-      await Promise.all([officeFeed, kattegattFeed, oresundFeed, skane].map((s) => s.close()));
+      await Promise.all([officeFeed, kattegattFeed, oresundFeed, skane, skanePeer].map((s) => s.close()));
     }
   });
 
