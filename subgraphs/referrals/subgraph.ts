@@ -9,6 +9,7 @@ import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral
 import { createReferralsContext, ReferralsContext } from "./loaders";
 import { ReferralsInit1795305600000 } from "./migrations/1795305600000-referrals-init";
 import { ReferralLifecycle1795651200000 } from "./migrations/1795651200000-referral-lifecycle";
+import { PaymentCommitmentAgreementVersion1795737600000 } from "./migrations/1795737600000-payment-commitment-agreement-version";
 import { BrokeringResolver } from "./resolvers/brokering.resolver";
 import { PatientReferralsResolver, ReferralResolver } from "./resolvers/referral.resolver";
 import { ReferralSubscriptionResolver } from "./resolvers/referral-subscription.resolver";
@@ -22,7 +23,7 @@ import { ReferralsRuntime, startReferralsRuntime } from "./runtime";
 export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntime> = {
   name: "referrals",
   entities: [Referral, ReferralTransition, GuaranteeEvent, GuaranteeLimit, PaymentCommitment],
-  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000],
+  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000],
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
       resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver],

@@ -126,6 +126,16 @@ export function mayHoldCapacityForReferral(identity: Identity): boolean {
   return identity.viaService === "referrals" && (identity.role === Role.REGIONAL_OFFICE || identity.role === Role.CLINIC);
 }
 
+/** Creating, revising and ending agreements and their price lists. */
+export function mayAdministerAgreements(identity: Identity): boolean {
+  return identity.role === Role.ADMINISTRATOR;
+}
+
+/** Committing a referral under an agreement (counts against its ceilings): the referrals service sending it, or an administrator. */
+export function mayCommitReferrals(identity: Identity): boolean {
+  return identity.role === Role.ADMINISTRATOR || identity.viaService === "referrals";
+}
+
 /** A short description for logs and errors: role and organisation, never a personal identity. */
 export function describeCaller(identity: Identity): string {
   const org = identity.providerId ?? identity.careUnitId ?? identity.regionCode;

@@ -203,6 +203,21 @@ function privateAgreement(overrides: Record<string, unknown> = {}) {
 const agreementCount = async () => (await hub.query(`{ agreements { id } }`)).data.agreements.length;
 
 describe("administering agreements", () => {
+  it("is for administrators only: an office, a provider or a peer region is refused and nothing is created", async () => {
+    const before = await agreementCount();
+    for (const bearer of [token(Role.REGIONAL_OFFICE, "13"), token(Role.PROVIDER), token(Role.PEER_REGION, "12")]) {
+      const { errors } = await hub.queryAs(await bearer, CREATE, { input: privateAgreement() });
+      expect(errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    }
+    const [first] = (await hub.query(`{ agreements { id } }`)).data.agreements;
+    const ending = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), `mutation($id: ID!, $d: Date!) { endAgreement(agreementId: $id, lastDay: $d, reason: "Uppsagt") { id } }`, {
+      id: first.id,
+      d: today,
+    });
+    expect(ending.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    expect(await agreementCount()).toBe(before);
+  });
+
   it("creates a private agreement whose ceiling, once used up, stops covering; releasing frees it", async () => {
     const created = await hub.query(CREATE, { input: privateAgreement() });
     expect(created.errors).toBeUndefined();
@@ -219,7 +234,7 @@ describe("administering agreements", () => {
     expect(before).toMatchObject({ status: "COVERED", agreement: { id: agreement.id } });
 
     const referralId = randomUUID();
-    const commit = `mutation($input: CommitInputType!) { commitReferralToAgreement(input: $input) { id priceSek careDate version { version } agreement { id } } }`;
+    const commit = `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id priceSek careDate version { version } agreement { id } } }`;
     const input = { agreementId: agreement.id, referralId, specialty: "UROLOGY", procedureCode: "KED22", careDate: date };
     const committed = await hub.query(commit, { input });
     expect(committed.errors).toBeUndefined();
@@ -242,7 +257,7 @@ describe("administering agreements", () => {
 
   it("lets exactly one of many concurrent commitments take the last case under a ceiling", async () => {
     const agreement = (await hub.query(CREATE, { input: privateAgreement() })).data.createAgreement;
-    const commit = `mutation($input: CommitInputType!) { commitReferralToAgreement(input: $input) { id } }`;
+    const commit = `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id } }`;
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
         hub.query(commit, { input: { agreementId: agreement.id, referralId: randomUUID(), specialty: "UROLOGY", procedureCode: "KED22", careDate: today } }),
@@ -256,7 +271,7 @@ describe("administering agreements", () => {
     const agreement = (await hub.query(CREATE, { input: privateAgreement({ ceilings: [], validFrom: `${year - 1}-01-01` }) })).data.createAgreement;
     const referralId = randomUUID();
     const committed = await hub.query(
-      `mutation($input: CommitInputType!) { commitReferralToAgreement(input: $input) { id } }`,
+      `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id } }`,
       { input: { agreementId: agreement.id, referralId, specialty: "UROLOGY", procedureCode: "KED22", careDate: today } },
     );
     expect(committed.errors).toBeUndefined();

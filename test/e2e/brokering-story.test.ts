@@ -87,6 +87,7 @@ describe("a Halland patient at risk is brokered to a private provider and booked
   });
 
   let chosenOffer: string;
+  let agreementId: string;
   it("ranks free capacity tier by tier and finds the private provider under Halland's agreement in time", async () => {
     const data = await ok(
       office(),
@@ -113,28 +114,34 @@ describe("a Halland patient at risk is brokered to a private provider and booked
     expect(privateMatch.marginDays).toBeGreaterThanOrEqual(0);
     expect(privateMatch.explanation).toContain("Tier 2");
     chosenOffer = privateMatch.offer.id;
+    agreementId = privateMatch.agreement.id;
   });
 
   it("sends the referral with a payment commitment, holding a slot on the offer", async () => {
     const before = await ok(office(), `query($id: ID!) { capacityOffer(id: $id) { availableSlots } }`, { id: chosenOffer });
+    const CEILING = `query($id: ID!) { agreement(id: $id) { ceilings { usedCases periodFrom } } }`;
+    const usedBefore = (await ok(office(), CEILING, { id: agreementId })).agreement.ceilings.map((c: any) => c.usedCases);
     const data = await ok(
       office(),
       `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }, idempotencyKey: "story-send") {
           status provider { name } offer { id availableSlots }
-          paymentCommitment { payingRegionCode agreementKind agreementName pricePerCaseSek procedureCode diagnosisCode outpatientOnly approvedBy validFrom } } }`,
+          paymentCommitment { payingRegionCode agreementKind agreementName agreementVersion agreementTypeCode pricePerCaseSek procedureCode diagnosisCode outpatientOnly approvedBy validFrom } } }`,
       { id: HIP, offer: chosenOffer },
     );
     expect(data.sendReferral).toMatchObject({
       status: "SENT",
       provider: { name: "Kattegattkliniken Ortopedi AB" },
       offer: { id: chosenOffer, availableSlots: before.capacityOffer.availableSlots - 1 },
-      paymentCommitment: { payingRegionCode: "13", agreementKind: "CARE_GUARANTEE_AGREEMENT", pricePerCaseSek: 79_900, procedureCode: "NFB49", diagnosisCode: "M16.1", outpatientOnly: false, validFrom: today },
+      paymentCommitment: { payingRegionCode: "13", agreementKind: "CARE_GUARANTEE_AGREEMENT", agreementVersion: 1, agreementTypeCode: null, pricePerCaseSek: 79_900, procedureCode: "NFB49", diagnosisCode: "M16.1", outpatientOnly: false, validFrom: today },
     });
     // A retry with the same key holds nothing more.
     const retry = await ok(office(), `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }, idempotencyKey: "story-send") { status } }`, { id: HIP, offer: chosenOffer });
     expect(retry.sendReferral.status).toBe("SENT");
     const after = await ok(office(), `query($id: ID!) { capacityOffer(id: $id) { availableSlots } }`, { id: chosenOffer });
     expect(after.capacityOffer.availableSlots).toBe(before.capacityOffer.availableSlots - 1);
+    // The case counts against the agreement's volume ceiling (this year's), once.
+    const usedAfter = (await ok(office(), CEILING, { id: agreementId })).agreement.ceilings.map((c: any) => c.usedCases);
+    expect(usedAfter.reduce((a: number, b: number) => a + b, 0)).toBe(usedBefore.reduce((a: number, b: number) => a + b, 0) + 1);
   });
 
   it("lets the provider it was sent to read and accept it", async () => {

@@ -166,6 +166,16 @@ describe("the lifecycle's rules", () => {
     expect((await ok(office(), STATE, { id })).referral).toMatchObject({ status: "REGISTERED", history: [{ action: "REGISTER" }], paymentCommitments: [] });
   });
 
+  it("commits a referral under an agreement only by sending it (no direct commitment, which would use up a ceiling)", async () => {
+    const id = await register();
+    const { errors } = await as(
+      office(),
+      `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id } }`,
+      { input: { agreementId: "00000000-0000-4000-8000-000000000001", referralId: id, specialty: "ORTHOPAEDICS", careDate: today } },
+    );
+    expect(errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
+
   it("refuses an offer for other care", async () => {
     const id = await register({ specialty: "OPHTHALMOLOGY", procedureCode: "CJE20", diagnosisCode: "H25.1" });
     const { errors } = await as(office(), SEND, { id, offer: await kattegattOffer(1) });
@@ -188,12 +198,20 @@ describe("the lifecycle's rules", () => {
   it("gives the slot back and revokes the payment commitment when the provider rejects; the office can send elsewhere", async () => {
     const id = await register();
     const offer = await kattegattOffer(2);
+    const used = async () =>
+      (await ok(office(), `query($id: ID!) { capacityOffer(id: $id) { coverage(homeRegionCode: "13") { agreement { ceilings { usedCases } } } } }`, { id: offer })).capacityOffer.coverage.agreement.ceilings.reduce(
+        (sum: number, c: any) => sum + c.usedCases,
+        0,
+      );
+    const usedBefore = await used();
     await ok(office(), SEND, { id, offer });
     expect(await freeSlots(offer)).toBe(1);
+    expect(await used()).toBe(usedBefore + 1);
     await ok(kattegatt(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
     const rejected = await ok(kattegatt(), `mutation($id: ID!) { rejectReferral(referralId: $id, reason: "Patienten behöver intensivvård efter operation") { status } }`, { id });
     expect(rejected.rejectReferral.status).toBe("REJECTED");
     expect(await freeSlots(offer)).toBe(2);
+    expect(await used()).toBe(usedBefore);
     const state = (await ok(office(), STATE, { id })).referral;
     expect(state.paymentCommitments).toEqual([expect.objectContaining({ revocationReason: "Patienten behöver intensivvård efter operation" })]);
     // The provider's part ended with the rejection.

@@ -195,7 +195,7 @@ export class ReviseAgreementInputType implements rules.ReviseAgreementInput {
   changeNote: string;
 }
 
-@InputType({ description: "A referral to commit under an agreement (done when the referral is sent with a payment commitment)." })
+@InputType("CommitReferralInput", { description: "A referral to commit under an agreement (done when the referral is sent with a payment commitment)." })
 export class CommitInputType implements CommitInput {
   @Field(() => ID, { description: "The agreement." })
   agreementId: string;

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { describeCaller, Identity, mayAdministerAgreements, mayCommitReferrals } from "../../shared/identity";
 import { DataSource, EntityManager } from "typeorm";
 import { isKvaCode } from "../../shared/domain/kva";
 import { isUuid } from "../../shared/domain/ids";
 import { isRegionCode } from "../../shared/domain/regions";
 import { Specialty } from "../../shared/domain/specialty";
-import { badUserInput, conflict, refuseInput } from "../../shared/errors";
+import { badUserInput, conflict, refuseInput, forbidden } from "../../shared/errors";
 import {
   Agreement,
   AgreementCeiling,
@@ -44,9 +45,23 @@ export interface CommitInput {
  * competing for the last case under a ceiling) cannot both pass a check that only one may pass.
  */
 export class AgreementAdministration {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly caller: Identity,
+  ) {}
+
+  /** Agreements are managed by administrators; everyone else may only read them. */
+  private requireAdministrator(): void {
+    if (!mayAdministerAgreements(this.caller)) throw forbidden(`Agreements are managed by administrators (you are ${describeCaller(this.caller)}).`);
+  }
+
+  /** Referrals are committed under agreements when they are sent, by the referrals service (or an administrator correcting one). */
+  private requireCommitter(): void {
+    if (!mayCommitReferrals(this.caller)) throw forbidden("Referrals are committed under agreements when the office sends them (sendReferral), not directly.");
+  }
 
   async create(input: CreateAgreementInput): Promise<Agreement> {
+    this.requireAdministrator();
     refuseInput(createAgreementProblems(input));
     return this.dataSource.transaction(async (db) => {
       const agreement = Object.assign(new Agreement(), {
@@ -82,6 +97,7 @@ export class AgreementAdministration {
 
   /** A new version from a date; the earlier versions, and commitments made under them, stay as they were. */
   async revise(agreementId: string, input: ReviseAgreementInput): Promise<AgreementVersion> {
+    this.requireAdministrator();
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, agreementId);
       const latest = await db.getRepository(AgreementVersion).findOne({ where: { agreementId }, order: { version: "DESC" } });
@@ -108,6 +124,7 @@ export class AgreementAdministration {
   }
 
   async addPriceList(agreementId: string, input: PriceListInput): Promise<PriceList> {
+    this.requireAdministrator();
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, agreementId);
       const existing = await db.getRepository(PriceList).find({ where: { agreementId } });
@@ -118,6 +135,7 @@ export class AgreementAdministration {
 
   /** Ends an agreement early (or sets its end); it applies up to and including `lastDay`. */
   async end(agreementId: string, lastDay: string, reason: string): Promise<Agreement> {
+    this.requireAdministrator();
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, agreementId);
       refuseInput(endingProblems(lastDay, reason, agreement));
@@ -135,6 +153,7 @@ export class AgreementAdministration {
    * and price, which the referral keeps whatever changes later.
    */
   async commit(input: CommitInput): Promise<AgreementCommitment> {
+    this.requireCommitter();
     if (!isUuid(input.referralId)) throw badUserInput("input.referralId", "ID_FORMAT", `"${input.referralId}" is not a referral id (UUID)`);
     if (input.procedureCode != null && !isKvaCode(input.procedureCode)) {
       throw badUserInput("input.procedureCode", "KVA_CODE_FORMAT", `"${input.procedureCode}" is not a KVÅ code`);
@@ -175,6 +194,7 @@ export class AgreementAdministration {
 
   /** Releases a referral's commitment (cancelled, or sent elsewhere): the case no longer counts against ceilings. */
   async release(referralId: string, reason: string): Promise<AgreementCommitment> {
+    this.requireCommitter();
     if (!isUuid(referralId)) throw badUserInput("referralId", "ID_FORMAT", `"${referralId}" is not a referral id (UUID)`);
     if (!reason.trim()) throw badUserInput("reason", "REQUIRED", "say why the commitment is released");
     return this.dataSource.transaction(async (db) => {

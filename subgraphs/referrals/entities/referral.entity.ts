@@ -328,6 +328,14 @@ export class PaymentCommitment {
   @Column({ type: "text", name: "agreement_name", nullable: true })
   agreementName: string | null;
 
+  /** The commitment the agreements subgraph made (it counts against the agreement's ceilings). */
+  @Column({ type: "uuid", name: "agreement_commitment_id", nullable: true })
+  agreementCommitmentId: string | null;
+
+  @Field(() => Int, { nullable: true, description: "The agreement version the referral was sent under; its terms and price stay with the referral." })
+  @Column({ type: "integer", name: "agreement_version", nullable: true })
+  agreementVersion: number | null;
+
   @Field(() => String, {
     nullable: true,
     description: "Agreement type as the national invoicing contract codes it (Utomlänsfakturering): 1 Riksavtal, 2 regional agreement, 3 two-region agreement; null for internal care or a private provider's own agreement.",

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager, LessThan } from "typeorm";
+import { DataSource, EntityManager, IsNull, LessThan } from "typeorm";
 import { audit } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
 import { addDays } from "../../shared/domain/calendar";
@@ -75,7 +75,7 @@ const OFFER_FACTS = `
       id status availableSlots earliestStart validUntil specialty visitType
       procedure { code }
       provider { id name kind region { code } }
-      coverage(homeRegionCode: $home) { status reason pricePerCaseSek agreement { id kind name } }
+      coverage(homeRegionCode: $home) { status reason pricePerCaseSek agreement { id kind name invoicingAgreementType } }
     }
   }`;
 
@@ -90,13 +90,29 @@ interface OfferFacts {
     visitType: VisitType;
     procedure: { code: string } | null;
     provider: { id: string; name: string; kind: string; region: { code: string } };
-    coverage: { status: string; reason: string; pricePerCaseSek: number | null; agreement: { id: string; kind: string; name: string } | null } | null;
+    coverage: { status: string; reason: string; pricePerCaseSek: number | null; agreement: { id: string; kind: string; name: string; invoicingAgreementType: number } | null } | null;
   } | null;
 }
 
 const RESERVE = `
   mutation HoldForReferral($offerId: ID!, $referenceId: String!, $key: String!) {
     reserveCapacity(offerId: $offerId, slots: 1, referenceId: $referenceId, idempotencyKey: $key) { id }
+  }`;
+
+const COMMIT = `
+  mutation CommitForReferral($input: CommitReferralInput!) {
+    commitReferralToAgreement(input: $input) { id priceSek version { version } }
+  }`;
+
+interface AgreementCommitmentAnswer {
+  id: string;
+  priceSek: number | null;
+  version: { version: number };
+}
+
+const UNCOMMIT = `
+  mutation UncommitForReferral($referralId: ID!, $reason: String!) {
+    releaseAgreementCommitment(referralId: $referralId, reason: $reason) { id }
   }`;
 
 const RELEASE = `
@@ -221,6 +237,7 @@ export class ReferralWorkflow {
       throw badUserInput("input.offerId", "NOT_COVERED", `no agreement lets ${before.homeRegionCode}'s patients be sent to ${offer.provider.name}: ${coverage?.reason ?? "unknown provider"}`);
     }
     let reservationId: string | null = null;
+    let committedUnder: string | null = null;
     try {
       return await this.step(ctx, id, ReferralAction.SEND, null, async (db, referral) => {
         const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(ctx, RESERVE, {
@@ -229,6 +246,22 @@ export class ReferralWorkflow {
           key: `referral:${referral.id}:${referral.revision}`,
         });
         reservationId = reserveCapacity.id;
+        // Under an agreement, the case counts against its volume ceilings and keeps the version and price in force.
+        let agreementCommitment = null as AgreementCommitmentAnswer | null;
+        if (coverage.agreement) {
+          const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(ctx, COMMIT, {
+            input: {
+              agreementId: coverage.agreement.id,
+              referralId: referral.id,
+              specialty: referral.specialty,
+              procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
+              careDate: offer.earliestStart,
+              providingRegionCode: offer.provider.region.code,
+            },
+          });
+          agreementCommitment = commitReferralToAgreement;
+          committedUnder = referral.id;
+        }
         Object.assign(referral, {
           providerId: offer.provider.id,
           providerRegionCode: offer.provider.region.code,
@@ -245,12 +278,15 @@ export class ReferralWorkflow {
           agreementId: coverage.agreement?.id ?? null,
           agreementKind: coverage.agreement?.kind ?? null,
           agreementName: coverage.agreement?.name ?? null,
-          agreementTypeCode: invoicingCode(coverage.agreement?.kind ?? null),
+          agreementCommitmentId: agreementCommitment?.id ?? null,
+          agreementVersion: agreementCommitment?.version.version ?? null,
+          // The invoicing contract's code (0 = a private agreement, invoiced by the provider directly: none).
+          agreementTypeCode: coverage.agreement?.invoicingAgreementType ? String(coverage.agreement.invoicingAgreementType) : null,
           riksavtalChapter: coverage.agreement?.kind === "RIKSAVTALET" ? "2" : null,
           outpatientOnly: input.outpatientOnly ?? false,
           procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
           diagnosisCode: referral.diagnosisCode,
-          pricePerCaseSek: coverage.pricePerCaseSek,
+          pricePerCaseSek: agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek,
           validFrom: ctx.today,
           validUntil: input.commitmentValidUntil ?? addDays(ctx.today, COMMITMENT_DAYS),
           approvedBy: ctx.identity.subject,
@@ -260,12 +296,23 @@ export class ReferralWorkflow {
         });
         await db.insert(PaymentCommitment, commitment);
         return {
-          details: { offerId: offer.id, providerId: offer.provider.id, reservationId, paymentCommitmentId: commitment.id, coverage: coverage.status, agreementId: commitment.agreementId, pricePerCaseSek: commitment.pricePerCaseSek },
+          details: {
+            offerId: offer.id,
+            providerId: offer.provider.id,
+            reservationId,
+            paymentCommitmentId: commitment.id,
+            coverage: coverage.status,
+            agreementId: commitment.agreementId,
+            agreementVersion: commitment.agreementVersion,
+            pricePerCaseSek: commitment.pricePerCaseSek,
+          },
         };
       }, { idempotencyKey, input: { ...input } });
     } catch (error) {
-      // The slot was held but the step did not commit: give it back.
-      if (reservationId) await this.release(ctx, reservationId, "Sending the referral failed; nothing was sent").catch((e: Error) => this.log.error(`could not release reservation ${reservationId}: ${e.message}`));
+      // The slot was held (and the case committed) but the step did not commit: undo both.
+      const why = "Sending the referral failed; nothing was sent";
+      if (committedUnder) await this.uncommit(ctx, committedUnder, why).catch((e: Error) => this.log.error(`could not release the agreement commitment of referral ${committedUnder}: ${e.message}`));
+      if (reservationId) await this.release(ctx, reservationId, why).catch((e: Error) => this.log.error(`could not release reservation ${reservationId}: ${e.message}`));
       throw error;
     }
   }
@@ -527,13 +574,24 @@ export class ReferralWorkflow {
     );
   }
 
-  /** The receiver no longer holds the referral: release its slot and revoke the payment commitment. */
+  /** The receiver no longer holds the referral: release its slot and its agreement commitment, and revoke the payment commitment. */
   private async letGo(ctx: BaseRequestContext, db: EntityManager, referral: Referral, reason: string): Promise<StepEffects> {
     const released = referral.reservationId;
     if (released) await this.release(ctx, released, reason);
     referral.reservationId = null;
+    const standing = await db.getRepository(PaymentCommitment).findOneBy({ referralId: referral.id, revokedAt: IsNull() });
+    if (standing?.agreementCommitmentId) await this.uncommit(ctx, referral.id, reason);
     await db.query(`UPDATE referrals.payment_commitment SET revoked_at = now(), revocation_reason = $2 WHERE referral_id = $1 AND revoked_at IS NULL`, [referral.id, reason]);
     return { details: { releasedReservationId: released } };
+  }
+
+  private async uncommit(ctx: BaseRequestContext, referralId: string, reason: string): Promise<void> {
+    try {
+      await this.supergraph.request(ctx, UNCOMMIT, { referralId, reason });
+    } catch (error) {
+      // Nothing standing (released before): the ceiling no longer counts the case, which is what this step needs.
+      if ((error as { extensions?: { code?: string } }).extensions?.code !== "CONFLICT") throw error;
+    }
   }
 
   private async release(ctx: BaseRequestContext, reservationId: string, reason: string): Promise<void> {
@@ -550,13 +608,6 @@ function basisOf(parties: readonly Party[]): string {
   if (parties.includes(Party.HOME_OFFICE)) return "HOME_REGION_OFFICE";
   if (parties.includes(Party.HOME_CLINIC)) return "HOME_REGION_CLINIC";
   return "REFERRAL_SENT_TO_PROVIDER";
-}
-
-/** Invoicing's agreement type (Utomlänsfakturering): 1 Riksavtal, 2 regional agreement; private providers invoice under their own agreement. */
-function invoicingCode(kind: string | null): string | null {
-  if (kind === "RIKSAVTALET") return "1";
-  if (kind === "HEALTHCARE_REGION_PACT") return "2";
-  return null;
 }
 
 function systemContext(hubRegionCode: string, today: string): BaseRequestContext {
