@@ -76,7 +76,8 @@ export class RateLimiter {
       this.buckets.set(key, bucket);
       const retryAfter = Math.ceil(((1 - bucket.tokens) * 60) / this.perMinute);
       throw new GraphQLError(`Too many requests: at most ${this.perMinute} a minute per client; retry in ${retryAfter} s.`, {
-        extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) } },
+        // Apollo Server reads `http.headers` as a Map (another package's typings declare a record).
+        extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) } as never },
       });
     }
     bucket.tokens -= 1;

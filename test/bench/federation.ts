@@ -1,0 +1,582 @@
+import { ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Client as WsClient, createClient } from "graphql-ws";
+import { importJWK, SignJWT } from "jose";
+import { Client } from "pg";
+import { DataSource } from "typeorm";
+import WebSocket from "ws";
+import { DEV_ISSUER, ensureDevKey } from "../../gateway/dev-keys";
+import { startHub } from "../../gateway/hub";
+import { SUBGRAPHS } from "../../gateway/subgraphs";
+import { seedHub } from "../../seeds";
+import { careUnitId, providerId } from "../../seeds/data/providers";
+import { loadConfig, SUBGRAPH_NAMES, SubgraphName } from "../../subgraphs/shared/config";
+import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { connect, migrate, totalSqlStatements } from "../../subgraphs/shared/db/data-source";
+import { EmbeddedPostgres } from "../../subgraphs/shared/db/embedded-postgres";
+import { Identity, Role } from "../../subgraphs/shared/identity";
+import { identitySigner, newInternalSecret } from "../../subgraphs/shared/internal-identity";
+import { projectRoot } from "../../subgraphs/shared/paths";
+import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
+import { freePorts } from "../support/ports";
+import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./dataset";
+
+/**
+ * The federation benchmark (issue 7): capacity search through this hub's gateway, a plain Apollo
+ * Gateway and Hive Gateway on the same supergraph and the same subgraph processes; the gateway's
+ * overhead over the capacity subgraph; subscription fan-out; freeCapacity latency as offers grow;
+ * SQL statements per page. Prints markdown tables and writes bench-results/latest.{json,md}.
+ * Measures; asserts nothing.
+ *
+ *   npm run bench                   # full: 10k → 200k → 1M offers, 100/1 000/10 000 subscribers
+ *   npm run bench -- --quick        # under two minutes: 10k → 50k offers, 100 subscribers
+ *   npm run bench -- --sizes=10k,200k --search-size=200k --subscribers=100,1000 --seconds=10 --rounds=3
+ */
+interface Options {
+  quick: boolean;
+  sizes: number[];
+  searchSize: number;
+  subscribers: number[];
+  seconds: number;
+  rounds: number;
+  concurrency: number;
+  offersPerRun: number;
+}
+
+function options(argv: string[]): Options {
+  const flags = new Map(argv.filter((a) => a.startsWith("--")).map((a) => a.slice(2).split("=") as [string, string?]).map(([k, v]) => [k, v ?? "true"]));
+  const quick = flags.get("quick") === "true";
+  const list = (name: string, fallback: string) => (flags.get(name) ?? fallback).split(",").map(parseSize);
+  const sizes = list("sizes", quick ? "10k,50k" : "10k,200k,1m").sort((a, b) => a - b);
+  return {
+    quick,
+    sizes,
+    searchSize: parseSize(flags.get("search-size") ?? (quick ? "50k" : "200k")),
+    subscribers: list("subscribers", quick ? "100" : "100,1000,10000"),
+    seconds: Number(flags.get("seconds") ?? (quick ? 3 : 12)),
+    rounds: Number(flags.get("rounds") ?? (quick ? 2 : 4)),
+    concurrency: Number(flags.get("concurrency") ?? 16),
+    offersPerRun: Number(flags.get("offers-per-run") ?? (quick ? 8 : 25)),
+  };
+}
+
+const QUERY = /* GraphQL */ `
+  query Search($filter: FreeCapacityFilter, $first: Int) {
+    freeCapacity(filter: $filter, first: $first) {
+      totalCount
+      edges { cursor node {
+        id availableSlots earliestStart expectedWaitDays
+        procedure { code name }
+        provider { id name kind region { code name } }
+        coverage(homeRegionCode: "13") { status agreement { id kind name } pricePerCaseSek }
+      } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+/** The same page, but only what the capacity subgraph answers alone: for the gateway's overhead. */
+const CAPACITY_ONLY = /* GraphQL */ `
+  query CapacityOnly($filter: FreeCapacityFilter, $first: Int) {
+    freeCapacity(filter: $filter, first: $first) { totalCount edges { cursor node { id availableSlots earliestStart expectedWaitDays provider { id name kind } } } }
+  }`;
+
+/** A realistic mix: specialty searches, a procedure search, a search in a healthcare region's regions; pages of 20 and of 100. */
+const VARIANTS = [
+  { filter: { specialty: "ORTHOPAEDICS" }, first: 20 },
+  { filter: { procedureCode: "NFB49" }, first: 20 },
+  { filter: { specialty: "OPHTHALMOLOGY", regionCodes: ["07", "10", "12", "13"] }, first: 20 },
+  { filter: { specialty: "GENERAL_SURGERY", startsOnOrBefore: addDays(stockholmDate(), 30) }, first: 100 },
+];
+
+interface Sample {
+  ms: number;
+  ok: boolean;
+}
+
+interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  mismatches: number;
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 0.5);
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+interface Target {
+  name: string;
+  url: string;
+  headers: () => Promise<Record<string, string>>;
+}
+
+/** `concurrency` loops sending the mix for `seconds`; every answer is checked against the expected page. */
+async function load(target: Target, query: string, expected: string[][], seconds: number, concurrency: number): Promise<LoadResult> {
+  const samples: Sample[] = [];
+  let errors = 0;
+  let mismatches = 0;
+  const until = performance.now() + seconds * 1000;
+  let next = 0;
+  const worker = async () => {
+    while (performance.now() < until) {
+      const v = next++ % VARIANTS.length;
+      const started = performance.now();
+      let ok = false;
+      try {
+        const response = await fetch(target.url, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(await target.headers()) },
+          body: JSON.stringify({ query, variables: VARIANTS[v] }),
+        });
+        const body = (await response.json()) as { data?: { freeCapacity?: { edges: Array<{ node: { id: string } }> } }; errors?: unknown[] };
+        if (!response.ok || body.errors || !body.data?.freeCapacity) errors += 1;
+        else if (body.data.freeCapacity.edges.map((e) => e.node.id).join() !== expected[v].join()) mismatches += 1;
+        else ok = true;
+      } catch {
+        errors += 1;
+      }
+      samples.push({ ms: performance.now() - started, ok });
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  const latencies = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return {
+    requests: samples.length,
+    rps: round1(samples.filter((s) => s.ok).length / elapsed),
+    p50: round1(percentile(latencies, 0.5)),
+    p95: round1(percentile(latencies, 0.95)),
+    p99: round1(percentile(latencies, 0.99)),
+    errors,
+    mismatches,
+  };
+}
+
+/** A child process that is ready when it prints `ready` (or its health answers). */
+async function spawnReady(name: string, script: string, env: Record<string, string>, healthUrl?: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(projectRoot(), "dist", script)], {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (chunk) => (out += chunk));
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${out}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not start within 5 minutes: ${out}`);
+    if (out.includes("ready")) return child;
+    if (healthUrl) {
+      const healthy = await fetch(healthUrl)
+        .then((r) => r.ok)
+        .catch(() => false);
+      if (healthy) return child;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+/** Resident memory (MiB) and CPU seconds used so far by a process, from /proc. */
+function processUsage(pid: number): { rssMiB: number; cpuSeconds: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const ticks = Number(stat[11]) + Number(stat[12]);
+  return { rssMiB: round1(rss), cpuSeconds: ticks / 100 };
+}
+
+async function main(): Promise<void> {
+  const opts = options(process.argv.slice(2));
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+  const results: Record<string, unknown> = {
+    command,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: round1(os.totalmem() / 2 ** 30), node: process.version },
+    startedAt: new Date().toISOString(),
+    options: opts,
+  };
+  const markdown: string[] = [`Command: \`${command}\` — ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), Node ${process.version}. Figures are this machine's.`, ""];
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
+  fs.chmodSync(baseDir, 0o755);
+  const [pgPort, gatewayPort, apolloPort, hivePort, ...subgraphPortList] = await freePorts(4 + SUBGRAPH_NAMES.length);
+  const postgres = new EmbeddedPostgres({ baseDir, port: pgPort });
+  const children: ChildProcess[] = [];
+  const dataSources = {} as Record<SubgraphName, DataSource>;
+  try {
+    log(`starting PostgreSQL in ${baseDir}`);
+    await postgres.start();
+    const admin = new Client({ connectionString: postgres.adminUrl });
+    await admin.connect();
+    await admin.query("CREATE DATABASE bench");
+    await admin.end();
+    const databaseUrl = postgres.urlFor("bench");
+    for (const name of SUBGRAPH_NAMES) {
+      dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], databaseUrl));
+      await migrate(dataSources[name]);
+    }
+    await seedHub(dataSources, "demo", stockholmDate());
+
+    const secret = newInternalSecret();
+    const devKeyFile = path.join(baseDir, "dev-key.json");
+    const subgraphPorts = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, subgraphPortList[i]])) as Record<SubgraphName, number>;
+    const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${subgraphPorts[name]}/graphql`]));
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
+    const common = { DATABASE_URL: databaseUrl, HUB_INTERNAL_SECRET: secret, HUB_SEED: "none", HUB_GATEWAY_URL: gatewayUrl, ...subgraphUrls };
+
+    // Data first at the smallest size, so the subgraphs start on it.
+    const sizes = [...new Set([...opts.sizes, opts.searchSize])].sort((a, b) => a - b);
+    const grow = async (offers: number) => {
+      const started = performance.now();
+      await growCapacity(dataSources.capacity, sizeFor(offers));
+      log(`  ${offers} offers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    };
+    log("generating data");
+    await grow(sizes[0]);
+    const people = sizeFor(opts.searchSize);
+    const startedPeople = performance.now();
+    await fillPatientsAndReferrals(dataSources.patients, dataSources.referrals, people);
+    log(`  ${people.patients} patients, ${people.referrals} referrals in ${((performance.now() - startedPeople) / 1000).toFixed(1)} s`);
+    results.dataset = { offersBySize: sizes, patients: people.patients, referrals: people.referrals, providers: people.providers };
+
+    log("starting subgraphs and gateways");
+    for (const name of SUBGRAPH_NAMES) {
+      children.push(
+        await spawnReady(`subgraph ${name}`, `subgraphs/${name}/index.js`, { ...common, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) }, `http://127.0.0.1:${subgraphPorts[name]}/health`),
+      );
+    }
+    const ours = await spawnReady(
+      "hub gateway",
+      "gateway/index.js",
+      { ...common, PORT: String(gatewayPort), HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000" },
+      `http://127.0.0.1:${gatewayPort}/health`,
+    );
+    children.push(ours);
+    children.push(await spawnReady("Apollo Gateway", "test/bench/gateways/apollo-gateway.js", { ...common, PORT: String(apolloPort) }));
+    children.push(await spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }));
+
+    // Callers: this hub's gateway verifies a JWT per request; every request carries a token of its
+    // own (a pool signed up front, cycled), so no cache could answer by header. The other gateways
+    // do not authenticate: they get a unique authorization header and the identity header the
+    // hub's subgraphs require, as the hub's gateway would send it.
+    const audience = loadConfig({}).auth.audience;
+    const key = await ensureDevKey(devKeyFile);
+    const signingKey = await importJWK(key.privateJwk, "ES256");
+    const now = Math.floor(Date.now() / 1000);
+    const pool: string[] = [];
+    const poolSize = opts.quick ? 1500 : 20_000;
+    for (let i = 0; i < poolSize; i++) {
+      pool.push(
+        await new SignJWT({ role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", assignment_purpose: "Vård och behandling", loa: 3, jti: randomUUID() })
+          .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
+          .setIssuer(DEV_ISSUER)
+          .setAudience(audience)
+          .setSubject("SE999999999999-E000000000005")
+          .setIssuedAt(now)
+          .setExpirationTime(now + 6 * 3600)
+          .sign(signingKey),
+      );
+    }
+    let tokenIndex = 0;
+    const identity: Identity = {
+      subject: "SE999999999999-E000000000005",
+      issuer: DEV_ISSUER,
+      role: Role.ADMINISTRATOR,
+      regionCode: null,
+      providerId: null,
+      careUnitId: null,
+      employeeHsaId: "SE999999999999-E000000000005",
+      assignmentPurpose: "Vård och behandling",
+      careUnitHsaId: null,
+      careProviderHsaId: null,
+      assuranceLevel: 3,
+      expiresAt: now + 6 * 3600,
+    };
+    const signed = identitySigner(identity, secret);
+    let unique = 0;
+    const targets: Target[] = [
+      { name: "this hub's gateway", url: gatewayUrl, headers: async () => ({ authorization: `Bearer ${pool[tokenIndex++ % pool.length]}` }) },
+      { name: "Apollo Gateway (plain)", url: `http://127.0.0.1:${apolloPort}/graphql`, headers: async () => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await signed() }) },
+      { name: "Hive Gateway", url: `http://127.0.0.1:${hivePort}/graphql`, headers: async () => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await signed() }) },
+    ];
+    const direct: Target = { name: "capacity subgraph (direct)", url: subgraphUrls.CAPACITY_URL, headers: async () => ({ "x-hub-identity": await signed() }) };
+
+    const expectedPages = async (target: Target, query: string) =>
+      Promise.all(
+        VARIANTS.map(async (variables) => {
+          const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json", ...(await target.headers()) }, body: JSON.stringify({ query, variables }) });
+          const body = (await response.json()) as any;
+          if (body.errors) throw new Error(`${target.name}: ${JSON.stringify(body.errors)}`);
+          return body.data.freeCapacity.edges.map((e: any) => e.node.id) as string[];
+        }),
+      );
+
+    const growth: Array<{ offers: number; p50: number; p95: number }> = [];
+    for (const size of sizes) {
+      if (size !== sizes[0]) await grow(size);
+      // Growth: sequential requests through this hub's gateway, one at a time.
+      const expected = await expectedPages(targets[0], QUERY);
+      // Warm (plans, connections, the database's caches for the new rows), then measure.
+      await load(targets[0], QUERY, expected, 1, 1);
+      const sequential = await load(targets[0], QUERY, expected, opts.quick ? 2 : 8, 1);
+      growth.push({ offers: size, p50: sequential.p50, p95: sequential.p95 });
+      log(`growth: ${size} offers: p50 ${sequential.p50} ms, p95 ${sequential.p95} ms`);
+
+      if (size === opts.searchSize) {
+        results.capacitySearch = await scenarioSearch(targets, direct, expected, await expectedPages(targets[0], CAPACITY_ONLY), opts, log, markdown);
+        results.sqlPerPage = await sqlPerPage(databaseUrl, gatewayPort, log);
+        markdown.push(
+          "",
+          `SQL statements per \`freeCapacity\` page (all subgraphs): ${(results.sqlPerPage as any).first20} for 20 results, ${(results.sqlPerPage as any).first100} for 100.`,
+          "",
+        );
+        results.fanOut = await scenarioFanOut(gatewayUrl, pool[0], ours.pid!, opts, log, markdown);
+      }
+    }
+    const first = growth[0];
+    const last = growth[growth.length - 1];
+    results.growth = { points: growth, ratioP50: round1(last.p50 / first.p50) };
+    markdown.push(
+      "",
+      "**Growth** — `freeCapacity` (the mix, one request at a time, through this hub's gateway):",
+      "",
+      "| offers | p50 ms | p95 ms |",
+      "| ---: | ---: | ---: |",
+      ...growth.map((g) => `| ${g.offers.toLocaleString("en")} | ${g.p50} | ${g.p95} |`),
+      "",
+      `p50 at ${last.offers.toLocaleString("en")} offers / p50 at ${first.offers.toLocaleString("en")}: **${round1(last.p50 / first.p50)}×** (target ≤ 1.5×).`,
+    );
+  } finally {
+    for (const child of children.reverse()) await stopChild(child);
+    await Promise.all(Object.values(dataSources).map((d) => (d.isInitialized ? d.destroy() : undefined)));
+    await postgres.stop().catch(() => undefined);
+    fs.rmSync(baseDir, { recursive: true, force: true });
+  }
+  results.finishedAt = new Date().toISOString();
+  const outDir = path.join(projectRoot(), "bench-results");
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, "latest.md"), `${markdown.join("\n")}\n`);
+  process.stdout.write(`${markdown.join("\n")}\n\nWrote bench-results/latest.json and bench-results/latest.md\n`);
+}
+
+/** Scenario 1: the three gateways interleaved (A B C A B C …), then the gateway against the capacity subgraph alone. */
+async function scenarioSearch(targets: Target[], direct: Target, expected: string[][], expectedCapacityOnly: string[][], opts: Options, log: (line: string) => void, markdown: string[]) {
+  // Warm-up: plans, connections, JIT.
+  for (const target of targets) await load(target, QUERY, expected, 1, opts.concurrency);
+  const runs = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const target of targets) {
+      const result = await load(target, QUERY, expected, opts.seconds, opts.concurrency);
+      runs.get(target.name)!.push(result);
+      log(`search round ${round} ${target.name}: ${result.rps} req/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, errors ${result.errors}, mismatches ${result.mismatches}`);
+    }
+  }
+  const summary = targets.map((t) => {
+    const r = runs.get(t.name)!;
+    return {
+      gateway: t.name,
+      rps: median(r.map((x) => x.rps)),
+      p50: median(r.map((x) => x.p50)),
+      p95: median(r.map((x) => x.p95)),
+      p99: median(r.map((x) => x.p99)),
+      requests: r.reduce((s, x) => s + x.requests, 0),
+      errors: r.reduce((s, x) => s + x.errors, 0),
+      mismatches: r.reduce((s, x) => s + x.mismatches, 0),
+    };
+  });
+  const [ours, apollo, hive] = summary;
+  // Gateway overhead: a page the capacity subgraph answers alone, through the gateway and directly.
+  const viaGateway = await load(targets[0], CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
+  const alone = await load(direct, CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
+  const overhead = { viaGatewayP50: viaGateway.p50, directP50: alone.p50, ratio: round1(viaGateway.p50 / alone.p50) };
+  log(`overhead: via gateway p50 ${viaGateway.p50} ms, direct p50 ${alone.p50} ms`);
+  markdown.push(
+    `**Capacity search** — the mix of \`freeCapacity\` pages (20 and 100, with provider, region and \`coverage\` from three subgraphs), ${opts.concurrency} concurrent clients, ${opts.rounds} interleaved rounds of ${opts.seconds} s per gateway, medians of rounds; every answer checked:`,
+    "",
+    "| gateway | req/s | p50 ms | p95 ms | p99 ms | requests | errors | mismatches |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...summary.map((s) => `| ${s.gateway} | ${s.rps} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.requests} | ${s.errors} | ${s.mismatches} |`),
+    "",
+    `This hub's gateway: **${round1(ours.rps / apollo.rps)}×** the req/s of the plain Apollo Gateway, **${round1(ours.rps / hive.rps)}×** Hive Gateway's (target ≥ 1.5× both, p99 no worse).`,
+    `Gateway overhead on a page the capacity subgraph answers alone (one client): p50 ${overhead.viaGatewayP50} ms through the gateway, ${overhead.directP50} ms direct — **${overhead.ratio}×** (target ≤ 1.3×).`,
+  );
+  return { rounds: Object.fromEntries(runs), summary, ratios: { vsApollo: round1(ours.rps / apollo.rps), vsHive: round1(ours.rps / hive.rps) }, overhead };
+}
+
+/** SQL statements one page costs across all subgraphs, counted in a hub started in this process on the same database. */
+async function sqlPerPage(databaseUrl: string, _gatewayPort: number, log: (line: string) => void) {
+  const config = loadConfig({ PORT: "0", PATIENTS_PORT: "0", CAPACITY_PORT: "0", AGREEMENTS_PORT: "0", REFERRALS_PORT: "0", HUB_SEED: "none", LOG_LEVEL: "error", HUB_RATE_LIMIT_PER_MINUTE: "1000000" });
+  const hub = await startHub(config, databaseUrl);
+  try {
+    const key = await ensureDevKey(config.auth.devKeyFile!);
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", assignment_purpose: "Vård och behandling", loa: 3 })
+      .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(config.auth.audience)
+      .setSubject("bench")
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(await importJWK(key.privateJwk, "ES256"));
+    const count = async (first: number) => {
+      const before = totalSqlStatements();
+      const response = await fetch(hub.gateway.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: QUERY, variables: { filter: { specialty: "ORTHOPAEDICS" }, first } }),
+      });
+      const body = (await response.json()) as any;
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return totalSqlStatements() - before;
+    };
+    await count(20);
+    const result = { first20: await count(20), first100: await count(100) };
+    log(`SQL statements per page: ${result.first20} (20), ${result.first100} (100)`);
+    return result;
+  } finally {
+    await hub.stop();
+  }
+}
+
+const SUBSCRIPTION = /* GraphQL */ `
+  subscription Fanout($filter: FreeCapacityFilter) {
+    offerPublished(filter: $filter) { id provider { name } coverage(homeRegionCode: "13") { agreement { kind } pricePerCaseSek } }
+  }`;
+
+/**
+ * Scenario 2: N identical `offerPublished` subscribers (many sockets with one subscription each,
+ * and few sockets with many) while offers are published at a steady rate; latency from the
+ * publish's answer (the commit is before it) to receipt, events lost, the gateway's memory and CPU.
+ */
+async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, opts: Options, log: (line: string) => void, markdown: string[]) {
+  const rows: Array<Record<string, unknown>> = [];
+  const unit = careUnitId("kattegatt-ortopedi");
+  const filter = { providerIds: [providerId("private-kattegatt-ortopedi")] };
+  for (const count of opts.subscribers) {
+    for (const mode of ["many sockets", "few sockets"] as const) {
+      const perSocket = mode === "many sockets" ? 1 : 100;
+      const sockets = Math.ceil(count / perSocket);
+      const received = new Map<string, number[]>();
+      const clients: WsClient[] = [];
+      let live = 0;
+      let failures = 0;
+      for (let s = 0; s < sockets; s++) {
+        const client = createClient({ url: url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { authorization: `Bearer ${bearer}` } });
+        clients.push(client);
+        for (let k = 0; k < perSocket && s * perSocket + k < count; k++) {
+          client.subscribe<any>(
+            { query: SUBSCRIPTION, variables: { filter } },
+            {
+              next: (result) => {
+                if (result.errors || !result.data) {
+                  failures += 1;
+                  return;
+                }
+                const id = result.data.offerPublished.id;
+                if (!received.has(id)) received.set(id, []);
+                received.get(id)!.push(performance.now());
+              },
+              error: () => (failures += 1),
+              complete: () => undefined,
+            },
+          );
+          live += 1;
+        }
+        // Let connections open at a pace the server can accept.
+        if (s % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const publish = async () => {
+        const sentAt = performance.now();
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({
+            query: `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+            variables: { input: { reportedBy: "Benchmark", offers: [{ careUnitId: unit, procedureCode: "NFB49", slots: 1, validFrom: stockholmDate(), validUntil: addDays(stockholmDate(), 30), expectedWaitDays: 9 }] } },
+          }),
+        });
+        const body = (await response.json()) as any;
+        if (body.errors) throw new Error(JSON.stringify(body.errors));
+        return { id: body.data.publishCapacity.offers[0].id as string, sentAt, answeredAt: performance.now() };
+      };
+      // Warm-up: publish until an offer reaches every subscriber (all subscriptions are live).
+      const warmDeadline = Date.now() + 120_000;
+      for (;;) {
+        const { id } = await publish();
+        const wait = Date.now() + 10_000;
+        while ((received.get(id)?.length ?? 0) < count && Date.now() < wait) await new Promise((resolve) => setTimeout(resolve, 50));
+        if ((received.get(id)?.length ?? 0) >= count) break;
+        if (Date.now() > warmDeadline) throw new Error(`fan-out ${count} (${mode}): subscribers never all live (${received.get(id)?.length ?? 0})`);
+      }
+      const before = processUsage(gatewayPid);
+      const startedAt = performance.now();
+      const published: Array<{ id: string; answeredAt: number }> = [];
+      for (let i = 0; i < opts.offersPerRun; i++) {
+        published.push(await publish());
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const settle = Date.now() + 30_000;
+      while (published.some((p) => (received.get(p.id)?.length ?? 0) < count) && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
+      const elapsed = (performance.now() - startedAt) / 1000;
+      const after = processUsage(gatewayPid);
+      const latencies = published.flatMap((p) => (received.get(p.id) ?? []).map((at) => at - p.answeredAt)).sort((a, b) => a - b);
+      const lost = published.reduce((sum, p) => sum + Math.max(0, count - (received.get(p.id)?.length ?? 0)), 0);
+      const row = {
+        subscribers: count,
+        mode,
+        sockets,
+        p50: round1(percentile(latencies, 0.5)),
+        p95: round1(percentile(latencies, 0.95)),
+        p99: round1(percentile(latencies, 0.99)),
+        delivered: latencies.length,
+        lost,
+        failures,
+        gatewayRssMiB: after.rssMiB,
+        gatewayCpuPercent: round1(((after.cpuSeconds - before.cpuSeconds) / elapsed) * 100),
+      };
+      rows.push(row);
+      log(`fan-out ${count} (${mode}, ${sockets} sockets): p50 ${row.p50} p95 ${row.p95} p99 ${row.p99} ms, lost ${lost}, RSS ${row.gatewayRssMiB} MiB, CPU ${row.gatewayCpuPercent} %`);
+      await Promise.all(clients.map((c) => c.dispose()));
+      void live;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+  markdown.push(
+    "",
+    `**Subscription fan-out** — identical \`offerPublished\` subscriptions (with \`coverage\` from agreements), ${opts.offersPerRun} offers published 200 ms apart; latency from the publish's answer (after its commit) to receipt:`,
+    "",
+    "| subscribers | sockets | p50 ms | p95 ms | p99 ms | delivered | lost | gateway RSS MiB | gateway CPU % |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows.map((r) => `| ${(r.subscribers as number).toLocaleString("en")} | ${r.sockets} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.delivered} | ${r.lost} | ${r.gatewayRssMiB} | ${r.gatewayCpuPercent} |`),
+    "",
+    "(target at 10 000 subscribers: p99 ≤ 250 ms, 0 lost, RSS ≤ 1 GiB)",
+  );
+  return rows;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
