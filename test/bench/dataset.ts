@@ -135,7 +135,8 @@ export async function fillPatientsAndReferrals(patients: DataSource, referrals: 
      SELECT md5('bench-referral-' || n)::uuid, p.id, p.home_region_code,
             ($2::text[])[1 + n % array_length($2::text[], 1)], ($3::text[])[1 + n % array_length($3::text[], 1)],
             ($4::text[])[1 + n % array_length($4::text[], 1)], current_date - (n % 120), NULL, 'REGISTERED', now(), 'bench',
-            'WITHIN_LIMIT', current_date - (n % 120) + 90
+            -- No reading yet: the referrals subgraph's clock sweep reads every clock when it starts.
+            NULL, NULL
        FROM generate_series($5::int, $6::int) AS n
        -- The generator owns the whole throw-away database, so it may read the patients' schema here.
        JOIN patients.patient p ON p.id = md5('bench-patient-' || (1 + n % $1))::uuid`,

@@ -56,7 +56,7 @@ function options(argv: string[]): Options {
     sizes,
     searchSize: parseSize(flags.get("search-size") ?? (quick ? "50k" : "200k")),
     subscribers: list("subscribers", quick ? "100" : "100,1000,10000"),
-    seconds: Number(flags.get("seconds") ?? (quick ? 3 : 12)),
+    seconds: Number(flags.get("seconds") ?? (quick ? 2 : 12)),
     rounds: Number(flags.get("rounds") ?? (quick ? 2 : 4)),
     concurrency: Number(flags.get("concurrency") ?? 16),
     offersPerRun: Number(flags.get("offers-per-run") ?? (quick ? 8 : 25)),
