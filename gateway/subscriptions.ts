@@ -194,6 +194,9 @@ export class FederatedSubscriptions {
           url,
           webSocketImpl: WebSocket,
           lazy: true,
+          // Kept open a while after its last subscription ends: a subscription arriving just as
+          // the socket closes would otherwise be cut off with the closing socket.
+          lazyCloseTimeout: 60_000,
           // A silently re-established upstream would restart subscriptions without their missed
           // events; instead each subscriber hears of the break and resumes with `after`.
           retryAttempts: 0,
