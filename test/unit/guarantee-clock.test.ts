@@ -518,6 +518,15 @@ describe("overlapping pauses and rules after a restart", () => {
   });
 });
 
+describe("a regret's date", () => {
+  it("cannot be before the day the patient declined", () => {
+    const events = [ev(ClockEventKind.FORFEITED, "2026-03-20")];
+    const reading = read({ decisionDate: "2026-03-01", events }, "2026-04-01");
+    expect(clockEventProblem(reading, events, ev(ClockEventKind.RESTARTED, "2026-03-19"), "2026-04-01")).toMatch(/declined on 2026-03-20/);
+    expect(clockEventProblem(reading, events, ev(ClockEventKind.RESTARTED, "2026-03-20"), "2026-04-01")).toBeNull();
+  });
+});
+
 describe("booked care", () => {
   it.each([
     ["well before the deadline", "2026-04-15", ClockStatus.MET],

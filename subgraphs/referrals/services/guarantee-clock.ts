@@ -322,8 +322,11 @@ export function clockEventProblem(reading: ClockReading, events: readonly ClockE
       return choice ? null : "no patient-chosen wait is registered";
     case ClockEventKind.FORFEITED:
       return reading.status === ClockStatus.FORFEITED ? "the guarantee is already forfeited" : null;
-    case ClockEventKind.RESTARTED:
-      return reading.status === ClockStatus.FORFEITED ? null : "only a forfeited guarantee can restart (the patient regretted after declining)";
+    case ClockEventKind.RESTARTED: {
+      if (reading.status !== ClockStatus.FORFEITED) return "only a forfeited guarantee can restart (the patient regretted after declining)";
+      const declined = [...events].reverse().find((e) => e.kind === ClockEventKind.FORFEITED)?.date;
+      return declined && event.date < declined ? `the patient declined on ${declined}; the new contact cannot be earlier` : null;
+    }
     default:
       return null;
   }
