@@ -41,3 +41,11 @@ export async function loadChildren<K, V>(loader: DataLoader<K, V[]>, keys: reado
     return value;
   });
 }
+
+/**
+ * Empties a context's loaders. A subscription's context lives for days; each event must read
+ * current data, not what the first event cached.
+ */
+export function clearLoaders(loaders: Record<string, DataLoader<any, any>>): void {
+  for (const loader of Object.values(loaders)) loader.clearAll();
+}

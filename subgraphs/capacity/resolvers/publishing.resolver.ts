@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
 import { IDEMPOTENCY_KEY_ARG } from "../../shared/idempotency";
 import { parseEventId } from "../../shared/event-stream";
+import { clearLoaders } from "../../shared/loaders";
 import { VisitType } from "../../shared/graphql-enums";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { mapStream } from "../../shared/bounded-queue";
@@ -106,11 +107,6 @@ function toOfferInput(input: OfferInputType): OfferInput {
 }
 
 
-/** Clears the loaders' caches so that each event of a long subscription reads current reference data. */
-function freshLoaders(ctx: CapacityContext): void {
-  for (const loader of Object.values(ctx.loaders)) loader.clearAll();
-}
-
 async function offerEvents(ctx: CapacityContext, kind: "published" | "changed", filter: FreeCapacityFilter | null | undefined, after: string | null | undefined) {
   const criteria = filter ?? {};
   validateFilter(criteria);
@@ -118,7 +114,7 @@ async function offerEvents(ctx: CapacityContext, kind: "published" | "changed", 
   const memberships = await ctx.memberships();
   const events = await ctx.events.subscribe((event) => eventMatches(event, kind, criteria, memberships, ctx.today), from);
   return mapStream(events, (event) => {
-    freshLoaders(ctx);
+    clearLoaders(ctx.loaders);
     return offerOfEvent(event);
   });
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from "type-graphql";
 import { parseEventId } from "../../shared/event-stream";
+import { clearLoaders } from "../../shared/loaders";
 import { mapStream } from "../../shared/bounded-queue";
 import { audit } from "../../shared/audit";
 import { isUuid } from "../../shared/domain/ids";
@@ -47,7 +48,7 @@ async function referralStream(ctx: ReferralsContext, wanted: (event: StoredEvent
         { action: "DISCLOSE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: `SUBSCRIPTION_EVENT_${event.id}` },
       ]);
     }
-    for (const loader of Object.values(ctx.loaders)) loader.clearAll();
+    clearLoaders(ctx.loaders);
     return referral;
   });
 }

@@ -47,7 +47,7 @@ export function storeReading(referral: Referral, reading: ClockReading): void {
   referral.guaranteeDeadline = reading.deadline;
 }
 
-/** Re-reads the clocks of the given referrals (in batches) and stores changed status or deadline. */
+/** Re-reads the clocks of the given referrals (two statements for any number) and returns those whose status or deadline changed, updated in memory. */
 export async function refreshStoredReadings(db: EntityManager, referrals: Referral[], today: string, marginDays: number): Promise<Referral[]> {
   const rules = await loadLimitRules(db);
   const events = await loadClockEvents(

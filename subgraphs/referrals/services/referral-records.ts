@@ -55,11 +55,6 @@ export class ReferralRecords {
     return this.record(rows.map((referral) => [referral, true, basis]));
   }
 
-  /** Whether the caller may see this referral's content (for rows that reached it by other ways, e.g. events). */
-  mayRead(referral: Referral): boolean {
-    return referralAccess(this.ctx.identity, referral).allowed;
-  }
-
   async byIds(ids: readonly string[]): Promise<Array<Referral | null>> {
     const found = await this.dataSource.getRepository(Referral).findBy({ id: In([...ids]) });
     const visible = await this.disclose(found);

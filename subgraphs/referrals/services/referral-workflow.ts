@@ -204,7 +204,7 @@ export class ReferralWorkflow {
           });
           storeReading(referral, read(referral, [], await loadLimitRules(db), ctx.today, this.marginDays));
           await db.insert(Referral, referral);
-          await this.record(db, ctx, referral, ReferralAction.REGISTER, null, actorOf(identity), null, {});
+          await this.record(db, ctx, referral, ReferralAction.REGISTER, null, actorOf(identity), null, {}, patientDataAccess(identity, referral.homeRegionCode).basis);
           return { answer: referral.id, stored: referral.id };
         },
         replay: async (stored: string) => stored,
@@ -390,12 +390,7 @@ export class ReferralWorkflow {
       const parties = partiesOf(ctx.identity, referral);
       if (parties.length === 0) throw notFound("referralId", `no referral ${id}`);
       if (!WAITING.has(referral.status)) throw conflict(`The referral is ${referral.status}; the clock only pauses while the patient waits.`, { field: "referralId", rule: "NOT_WAITING", status: referral.status });
-      const events = (await loadClockEvents(db, [id])).get(id)!;
-      const rules = await loadLimitRules(db);
-      const problem = clockEventProblem(read(referral, events, rules, ctx.today, this.marginDays), events, { kind, date }, ctx.today);
-      if (problem) throw badUserInput("kind", "CLOCK_RULE", problem);
-      await this.saveClockEvents(db, referral.id, [{ kind, date }], actorOf(ctx.identity), why);
-      storeReading(referral, read(referral, [...events, { kind, date }], rules, ctx.today, this.marginDays));
+      await this.advanceClock(db, ctx, referral, [{ kind, date }], actorOf(ctx.identity), why, "kind");
       referral.revision += 1;
       await db.save(Referral, referral);
       await this.announce(db, referral, `CLOCK_${kind}`, actorOf(ctx.identity), why);
@@ -502,15 +497,7 @@ export class ReferralWorkflow {
         const effects = (await apply?.(db, referral)) ?? {};
         referral.status = check.to;
         const actor = options.system ? HUB : actorOf(ctx.identity);
-        const events = (await loadClockEvents(db, [id])).get(id)!;
-        const rules = await loadLimitRules(db);
-        for (const event of effects.clock ?? []) {
-          const problem = event.kind === ClockEventKind.CARE_BOOKED ? null : clockEventProblem(read(referral, events, rules, ctx.today, this.marginDays), events, event, ctx.today);
-          if (problem) throw badUserInput(event.kind === ClockEventKind.RESTARTED ? "contactDate" : "referralId", "CLOCK_RULE", problem);
-          events.push(event);
-        }
-        await this.saveClockEvents(db, referral.id, effects.clock ?? [], actor, why);
-        storeReading(referral, read(referral, events, rules, ctx.today, this.marginDays));
+        await this.advanceClock(db, ctx, referral, effects.clock ?? [], actor, why, action === ReferralAction.PATIENT_REGRET ? "contactDate" : "referralId");
         referral.revision += 1;
         await db.save(Referral, referral);
         await this.record(db, ctx, referral, action, from, actor, why, effects.details ?? {}, options.system ? "HUB" : basisOf(parties));
@@ -540,7 +527,7 @@ export class ReferralWorkflow {
     actor: Actor,
     reason: string | null,
     details: Record<string, unknown>,
-    basis = action === ReferralAction.REGISTER ? "HOME_REGION" : "CARE_RELATION",
+    basis: string,
   ): Promise<void> {
     await db.insert(ReferralTransition, {
       referralId: referral.id,
@@ -562,6 +549,30 @@ export class ReferralWorkflow {
 
   private async announce(db: EntityManager, referral: Referral, action: string, actor: Actor, reason: string | null): Promise<void> {
     await appendEvent(db, SCHEMA, referralEvent(action, referral, this.hubRegionCode, actor, reason));
+  }
+
+  /**
+   * Registers clock facts (each checked against the clock's rules; a booking is a date of care,
+   * not a registration, so it is not) and stores the clock's new reading on the referral.
+   */
+  private async advanceClock(
+    db: EntityManager,
+    ctx: BaseRequestContext,
+    referral: Referral,
+    facts: ReadonlyArray<{ kind: ClockEventKind; date: string }>,
+    actor: Actor,
+    reason: string | null,
+    field: string,
+  ): Promise<void> {
+    const events = (await loadClockEvents(db, [referral.id])).get(referral.id)!;
+    const rules = await loadLimitRules(db);
+    for (const fact of facts) {
+      const problem = fact.kind === ClockEventKind.CARE_BOOKED ? null : clockEventProblem(read(referral, events, rules, ctx.today, this.marginDays), events, fact, ctx.today);
+      if (problem) throw badUserInput(field, "CLOCK_RULE", problem);
+      events.push(fact);
+    }
+    await this.saveClockEvents(db, referral.id, facts, actor, reason);
+    storeReading(referral, read(referral, events, rules, ctx.today, this.marginDays));
   }
 
   private async saveClockEvents(db: EntityManager, referralId: string, events: ReadonlyArray<{ kind: ClockEventKind; date: string }>, actor: Actor, reason: string | null): Promise<void> {

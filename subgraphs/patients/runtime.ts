@@ -1,0 +1,29 @@
+import { DataSource } from "typeorm";
+import { purgeExpiredAudit } from "../shared/audit";
+import { logger } from "../shared/log";
+import { Stoppable } from "../shared/main";
+import type { RuntimeEnvironment } from "../shared/subgraph";
+import { SupergraphClient } from "../shared/supergraph-client";
+
+/** What lives as long as a patients process: the way to ask the referrals subgraph about care relations, and the audit purge. */
+export interface PatientsRuntime extends Stoppable {
+  supergraph: SupergraphClient;
+}
+
+/** The audit log's retention is enforced from here, the subgraph that owns patient identity; twice a day is plenty. */
+const PURGE_MS = 12 * 60 * 60 * 1000;
+
+export async function startPatientsRuntime(dataSource: DataSource, environment: RuntimeEnvironment): Promise<PatientsRuntime> {
+  const log = logger("patients/audit-retention");
+  const purge = async () => {
+    try {
+      const purged = await purgeExpiredAudit(dataSource, environment.auditRetentionYears);
+      if (purged > 0) log.info(`purged ${purged} audit record(s) older than ${environment.auditRetentionYears} years`);
+    } catch (error) {
+      log.warn(`audit retention purge failed: ${(error as Error).message}`);
+    }
+  };
+  await purge();
+  const timer = setInterval(() => void purge(), PURGE_MS).unref();
+  return { supergraph: environment.supergraph("patients"), stop: async () => clearInterval(timer) };
+}
