@@ -18,6 +18,8 @@ import { RunningServer } from "../subgraphs/shared/subgraph";
 import { drainSubscriptions, serveSubscriptions } from "../subgraphs/shared/subscriptions";
 import { FederatedSubscriptions } from "./subscriptions";
 import { SUPERGRAPH_FILE } from "./compose";
+import { ResponseCache, responseCachePlugin } from "./response-cache";
+import { CHANGE_FEEDS, ChangeFeeds } from "./change-feeds";
 
 export interface GatewayOptions {
   host: string;
@@ -32,16 +34,26 @@ export interface GatewayOptions {
   internalSecret: string;
   production: boolean;
   limits: HubConfig["limits"];
+  responseCache: HubConfig["responseCache"];
 }
 
 /** A request's context at the gateway: the caller, and its identity signed for the subgraphs. */
 export interface GatewayContext extends BaseRequestContext {
   signedIdentity: () => Promise<string>;
+  /** Subgraphs the request fetched from: what a cached answer depends on, what a mutation changed. */
+  fetchedFrom: Set<string>;
 }
 
 type FetchResponse = Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0];
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly name: string,
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(config);
+  }
+
   /**
    * Tells the subgraph who the caller is (signed, so it can check), and forwards the request id so
    * that one request's log lines in every subgraph can be joined.
@@ -49,6 +61,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
     if (context.signedIdentity) request.http?.headers.set(IDENTITY_HEADER, await context.signedIdentity());
+    context.fetchedFrom?.add(this.name);
   }
 
   /**
@@ -99,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const supergraphSdl = options.supergraphSdl ?? readSupergraph();
   // One data source per subgraph, shared by queries and by the entity fetches of subscriptions.
   const fetcher = fetchWithTimeout(options.limits.subgraphTimeoutMs);
-  const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource({ url, fetcher })]));
+  const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, { url, fetcher })]));
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
@@ -109,6 +122,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     },
   });
   const subscriptions = new FederatedSubscriptions({ supergraphSdl, services, subgraphUrls: options.subgraphUrls });
+  const cache = new ResponseCache({ cacheable: CHANGE_FEEDS.map((feed) => feed.subgraph), ...options.responseCache });
+  const feeds = new ChangeFeeds(options.subgraphUrls, options.internalSecret, options.hubRegionCode, {
+    live: (subgraph, live) => cache.setLive(subgraph, live),
+    changed: (subgraph) => cache.invalidate(subgraph),
+  });
   const protection = armor(options.production);
   const httpServer = http.createServer();
   const verify = await createAuthenticator(options.auth);
@@ -121,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const context = (req: IncomingMessage, identity: Identity): GatewayContext => ({
     ...baseContext(req, options.hubRegionCode, identity),
     signedIdentity: identitySigner(identity, options.internalSecret),
+    fetchedFrom: new Set(),
   });
   const wsServer = serveSubscriptions(httpServer, subscriptions.apiGraphQLSchema, {
     // The token travels in the connection's parameters (browsers cannot set WebSocket headers).
@@ -137,7 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gateway,
     ...commonApolloOptions("gateway", options.introspection),
     validationRules: protection.validationRules,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache)],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {
@@ -150,16 +169,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
       return context(req, await authenticate(req.headers.authorization));
     },
-    health: async () => (started ? subgraphHealth(options.subgraphUrls) : { ready: false }),
+    health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();
   started = true;
+  if (options.responseCache.maxBytes > 0) feeds.start(CHANGE_FEEDS);
   const port = await listen(httpServer, options.port, options.host, "gateway", "PORT");
   return {
     name: "gateway",
     port,
     url: `http://${options.host}:${port}/graphql`,
     stop: async () => {
+      await feeds.stop();
       await apollo.stop();
       await subscriptions.stop();
     },

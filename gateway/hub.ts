@@ -81,6 +81,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       internalSecret,
       production: config.production,
       limits: config.limits,
+      responseCache: config.responseCache,
     });
     gatewayUrl = gateway.url;
     return { gateway, subgraphs, dataSources, seeded, stop };

@@ -17,6 +17,7 @@ runMain("gateway", async () => {
     internalSecret: requireInternalSecret(config),
     production: config.production,
     limits: config.limits,
+    responseCache: config.responseCache,
   });
   logger("gateway").info(`serving ${gateway.url}`);
   return gateway;

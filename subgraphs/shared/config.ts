@@ -57,6 +57,8 @@ export interface HubConfig {
   embeddedPostgres: { dataDir: string | undefined; port: number };
   auth: AuthConfig;
   limits: { ratePerMinute: number; subgraphTimeoutMs: number };
+  /** The gateway's response cache for capacity and agreements answers (maxBytes 0: off). */
+  responseCache: { maxBytes: number; ttlMs: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -76,6 +78,14 @@ function positive(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new StartupError(`${name} must be a whole number of at least 1, got "${raw}"`);
+  return value;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new StartupError(`${name} must be a whole number of 0 or more, got "${raw}"`);
   return value;
 }
 
@@ -130,6 +140,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
     limits: {
       ratePerMinute: positive(env, "HUB_RATE_LIMIT_PER_MINUTE", 600),
       subgraphTimeoutMs: positive(env, "HUB_SUBGRAPH_TIMEOUT_MS", 10_000),
+    },
+    responseCache: {
+      maxBytes: wholeNumber(env, "HUB_RESPONSE_CACHE_MB", 64) * 1024 * 1024,
+      ttlMs: positive(env, "HUB_RESPONSE_CACHE_TTL_SECONDS", 60) * 1000,
     },
   };
 }

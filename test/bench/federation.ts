@@ -220,7 +220,7 @@ async function main(): Promise<void> {
 
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
   fs.chmodSync(baseDir, 0o755);
-  const [pgPort, gatewayPort, apolloPort, hivePort, ...subgraphPortList] = await freePorts(4 + SUBGRAPH_NAMES.length);
+  const [pgPort, gatewayPort, uncachedPort, apolloPort, hivePort, ...subgraphPortList] = await freePorts(5 + SUBGRAPH_NAMES.length);
   const postgres = new EmbeddedPostgres({ baseDir, port: pgPort });
   const children: ChildProcess[] = [];
   const dataSources = {} as Record<SubgraphName, DataSource>;
@@ -273,6 +273,16 @@ async function main(): Promise<void> {
       `http://127.0.0.1:${gatewayPort}/health`,
     );
     children.push(ours);
+    // The same gateway with its response cache off: what the other levers give alone, and the
+    // subgraphs' and database's own work for the growth and overhead figures.
+    children.push(
+      await spawnReady(
+        "hub gateway (cache off)",
+        "gateway/index.js",
+        { ...common, PORT: String(uncachedPort), HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_RESPONSE_CACHE_MB: "0" },
+        `http://127.0.0.1:${uncachedPort}/health`,
+      ),
+    );
     children.push(await spawnReady("Apollo Gateway", "test/bench/gateways/apollo-gateway.js", { ...common, PORT: String(apolloPort) }));
     children.push(await spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }));
 
@@ -317,6 +327,7 @@ async function main(): Promise<void> {
     let unique = 0;
     const targets: Target[] = [
       { name: "this hub's gateway", url: gatewayUrl, headers: async () => ({ authorization: `Bearer ${pool[tokenIndex++ % pool.length]}` }) },
+      { name: "this hub's gateway, cache off", url: `http://127.0.0.1:${uncachedPort}/graphql`, headers: async () => ({ authorization: `Bearer ${pool[tokenIndex++ % pool.length]}` }) },
       { name: "Apollo Gateway (plain)", url: `http://127.0.0.1:${apolloPort}/graphql`, headers: async () => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await signed() }) },
       { name: "Hive Gateway", url: `http://127.0.0.1:${hivePort}/graphql`, headers: async () => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await signed() }) },
     ];
@@ -335,16 +346,18 @@ async function main(): Promise<void> {
     const growth: Array<{ offers: number; p50: number; p95: number }> = [];
     for (const size of sizes) {
       if (size !== sizes[0]) await grow(size);
-      // Growth: sequential requests through this hub's gateway, one at a time.
+      // Growth: sequential requests, one at a time, through the gateway with its response cache
+      // off, so that every request costs the subgraphs and the database their full work.
       const expected = await expectedPages(targets[0], QUERY);
       // Warm (plans, connections, the database's caches for the new rows), then measure.
-      await load(targets[0], QUERY, expected, 1, 1);
-      const sequential = await load(targets[0], QUERY, expected, opts.quick ? 2 : 8, 1);
+      await load(targets[1], QUERY, expected, 1, 1);
+      const sequential = await load(targets[1], QUERY, expected, opts.quick ? 2 : 8, 1);
       growth.push({ offers: size, p50: sequential.p50, p95: sequential.p95 });
       log(`growth: ${size} offers: p50 ${sequential.p50} ms, p95 ${sequential.p95} ms`);
 
       if (size === opts.searchSize) {
-        results.capacitySearch = await scenarioSearch(targets, direct, expected, await expectedPages(targets[0], CAPACITY_ONLY), opts, log, markdown);
+        const churn = churnPublisher(gatewayUrl, pool[0]);
+        results.capacitySearch = await scenarioSearch(targets, direct, expected, await expectedPages(targets[0], CAPACITY_ONLY), churn, opts, log, markdown);
         results.sqlPerPage = await sqlPerPage(databaseUrl, gatewayPort, log);
         markdown.push(
           "",
@@ -359,7 +372,7 @@ async function main(): Promise<void> {
     results.growth = { points: growth, ratioP50: round1(last.p50 / first.p50) };
     markdown.push(
       "",
-      "**Growth** — `freeCapacity` (the mix, one request at a time, through this hub's gateway):",
+      "**Growth** — `freeCapacity` (the mix, one request at a time, through this hub's gateway with its response cache off, so every request costs the subgraphs and PostgreSQL their full work):",
       "",
       "| offers | p50 ms | p95 ms |",
       "| ---: | ---: | ---: |",
@@ -381,16 +394,69 @@ async function main(): Promise<void> {
   process.stdout.write(`${markdown.join("\n")}\n\nWrote bench-results/latest.json and bench-results/latest.md\n`);
 }
 
-/** Scenario 1: the three gateways interleaved (A B C A B C …), then the gateway against the capacity subgraph alone. */
-async function scenarioSearch(targets: Target[], direct: Target, expected: string[][], expectedCapacityOnly: string[][], opts: Options, log: (line: string) => void, markdown: string[]) {
-  // Warm-up: plans, connections, JIT.
-  for (const target of targets) await load(target, QUERY, expected, 1, opts.concurrency);
+/**
+ * Offers published at a steady rate through this hub's gateway while searches run: every publish
+ * is a capacity change whose event drops every cached capacity answer. The offers are urological
+ * (Lund), which no search of the mix asks for, so the expected pages stay right for every gateway.
+ */
+function churnPublisher(url: string, bearer: string) {
+  const unit = careUnitId("sus-lund-urologi");
+  let published = 0;
+  let failures = 0;
+  const run = async (until: number, everyMs: number) => {
+    while (performance.now() < until) {
+      const started = performance.now();
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({
+            query: `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+            variables: { input: { reportedBy: "Benchmark churn", offers: [{ careUnitId: unit, procedureCode: "KED22", slots: 1, validFrom: stockholmDate(), validUntil: addDays(stockholmDate(), 30), expectedWaitDays: 20 }] } },
+          }),
+        });
+        const body = (await response.json()) as { errors?: unknown };
+        if (body.errors) failures += 1;
+        else published += 1;
+      } catch {
+        failures += 1;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (performance.now() - started))));
+    }
+  };
+  return {
+    /** Runs `work` while publishing one offer every `everyMs`. */
+    during: async <T>(everyMs: number, seconds: number, work: () => Promise<T>): Promise<T> => {
+      const publisher = run(performance.now() + seconds * 1000, everyMs);
+      const result = await work();
+      await publisher;
+      return result;
+    },
+    counts: () => ({ published, failures }),
+  };
+}
+
+type Churn = ReturnType<typeof churnPublisher>;
+
+interface SearchSummary extends LoadResult {
+  gateway: string;
+}
+
+/** Runs the gateways interleaved (A B C D A B C D …) and summarises each by the median of its rounds. */
+async function interleaved(
+  targets: Target[],
+  expected: string[][],
+  opts: Options,
+  label: string,
+  log: (line: string) => void,
+  around: (work: () => Promise<LoadResult>) => Promise<LoadResult> = (work) => work(),
+): Promise<{ rounds: Record<string, LoadResult[]>; summary: SearchSummary[] }> {
   const runs = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= opts.rounds; round++) {
     for (const target of targets) {
-      const result = await load(target, QUERY, expected, opts.seconds, opts.concurrency);
+      const result = await around(() => load(target, QUERY, expected, opts.seconds, opts.concurrency));
       runs.get(target.name)!.push(result);
-      log(`search round ${round} ${target.name}: ${result.rps} req/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, errors ${result.errors}, mismatches ${result.mismatches}`);
+      log(`${label} round ${round} ${target.name}: ${result.rps} req/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, errors ${result.errors}, mismatches ${result.mismatches}`);
     }
   }
   const summary = targets.map((t) => {
@@ -401,33 +467,78 @@ async function scenarioSearch(targets: Target[], direct: Target, expected: strin
       p50: median(r.map((x) => x.p50)),
       p95: median(r.map((x) => x.p95)),
       p99: median(r.map((x) => x.p99)),
-      requests: r.reduce((s, x) => s + x.requests, 0),
-      errors: r.reduce((s, x) => s + x.errors, 0),
-      mismatches: r.reduce((s, x) => s + x.mismatches, 0),
+      requests: r.reduce((sum, x) => sum + x.requests, 0),
+      errors: r.reduce((sum, x) => sum + x.errors, 0),
+      mismatches: r.reduce((sum, x) => sum + x.mismatches, 0),
     };
   });
-  const [ours, apollo, hive] = summary;
-  // Gateway overhead: a page the capacity subgraph answers alone, through the gateway and directly.
-  const viaGateway = await load(targets[0], CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
-  const alone = await load(direct, CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
-  const overhead = { viaGatewayP50: viaGateway.p50, directP50: alone.p50, ratio: round1(viaGateway.p50 / alone.p50) };
-  log(`overhead: via gateway p50 ${viaGateway.p50} ms, direct p50 ${alone.p50} ms`);
-  markdown.push(
-    `**Capacity search** — the mix of \`freeCapacity\` pages (20 and 100, with provider, region and \`coverage\` from three subgraphs), ${opts.concurrency} concurrent clients, ${opts.rounds} interleaved rounds of ${opts.seconds} s per gateway, medians of rounds; every answer checked:`,
-    "",
+  return { rounds: Object.fromEntries(runs), summary };
+}
+
+function searchTable(summary: SearchSummary[]): string[] {
+  return [
     "| gateway | req/s | p50 ms | p95 ms | p99 ms | requests | errors | mismatches |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...summary.map((s) => `| ${s.gateway} | ${s.rps} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.requests} | ${s.errors} | ${s.mismatches} |`),
+  ];
+}
+
+/** This hub's gateways (cached, cache off) against the plain Apollo Gateway and Hive Gateway. */
+function ratios(summary: SearchSummary[]) {
+  const [ours, uncached, apollo, hive] = summary;
+  const of = (a: SearchSummary, b: SearchSummary) => round1(a.rps / b.rps);
+  return {
+    vsApollo: of(ours, apollo),
+    vsHive: of(ours, hive),
+    p99NoWorse: ours.p99 <= Math.min(apollo.p99, hive.p99),
+    cacheOffVsApollo: of(uncached, apollo),
+    cacheOffVsHive: of(uncached, hive),
+  };
+}
+
+/**
+ * Scenario 1: the gateways interleaved, first on a quiet hub, then while providers publish (the
+ * cache's worst realistic case: every publish empties it of capacity answers); then the gateway
+ * against the capacity subgraph alone.
+ */
+async function scenarioSearch(targets: Target[], direct: Target, expected: string[][], expectedCapacityOnly: string[][], churn: Churn, opts: Options, log: (line: string) => void, markdown: string[]) {
+  // Warm-up: plans, connections, JIT.
+  for (const target of targets) await load(target, QUERY, expected, 1, opts.concurrency);
+  const quiet = await interleaved(targets, expected, opts, "search", log);
+  const churnEveryMs = 250;
+  const busy = await interleaved(targets, expected, opts, "search while publishing", log, (work) => churn.during(churnEveryMs, opts.seconds, work));
+  const quietRatios = ratios(quiet.summary);
+  const busyRatios = ratios(busy.summary);
+  // Gateway overhead: a page the capacity subgraph answers alone, through the gateway (cache off,
+  // so the gateway does all its work) and directly; and through the gateway with its cache.
+  const viaGateway = await load(targets[1], CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
+  const viaCache = await load(targets[0], CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
+  const alone = await load(direct, CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
+  const overhead = { viaGatewayP50: viaGateway.p50, viaCachedGatewayP50: viaCache.p50, directP50: alone.p50, ratio: round1(viaGateway.p50 / alone.p50), cachedRatio: round1(viaCache.p50 / alone.p50) };
+  log(`overhead: via gateway (cache off) p50 ${viaGateway.p50} ms, with cache ${viaCache.p50} ms, direct p50 ${alone.p50} ms`);
+  const describe = (r: ReturnType<typeof ratios>) =>
+    `This hub's gateway: **${r.vsApollo}×** the req/s of the plain Apollo Gateway, **${r.vsHive}×** Hive Gateway's (target ≥ 1.5× both), p99 ${r.p99NoWorse ? "no worse than either" : "worse than one of them"}; with its response cache off: ${r.cacheOffVsApollo}× and ${r.cacheOffVsHive}×.`;
+  markdown.push(
+    `**Capacity search** — the mix of \`freeCapacity\` pages (20 and 100, with provider, region and \`coverage\` from three subgraphs), ${opts.concurrency} concurrent clients, ${opts.rounds} interleaved rounds of ${opts.seconds} s per gateway, medians of rounds; every answer checked:`,
     "",
-    `This hub's gateway: **${round1(ours.rps / apollo.rps)}×** the req/s of the plain Apollo Gateway, **${round1(ours.rps / hive.rps)}×** Hive Gateway's (target ≥ 1.5× both, p99 no worse).`,
-    `Gateway overhead on a page the capacity subgraph answers alone (one client): p50 ${overhead.viaGatewayP50} ms through the gateway, ${overhead.directP50} ms direct — **${overhead.ratio}×** (target ≤ 1.3×).`,
+    ...searchTable(quiet.summary),
+    "",
+    describe(quietRatios),
+    "",
+    `The same while a provider publishes an offer every ${churnEveryMs} ms through this hub's gateway (each publish's event empties the response cache of capacity answers; ${churn.counts().published} published, ${churn.counts().failures} failed):`,
+    "",
+    ...searchTable(busy.summary),
+    "",
+    describe(busyRatios),
+    "",
+    `Gateway overhead on a page the capacity subgraph answers alone (one client): p50 ${overhead.viaGatewayP50} ms through the gateway with its cache off, ${overhead.directP50} ms direct — **${overhead.ratio}×** (target ≤ 1.3×); ${overhead.viaCachedGatewayP50} ms through the gateway with its cache (${overhead.cachedRatio}×).`,
   );
-  return { rounds: Object.fromEntries(runs), summary, ratios: { vsApollo: round1(ours.rps / apollo.rps), vsHive: round1(ours.rps / hive.rps) }, overhead };
+  return { quiet, busy, ratios: quietRatios, ratiosWhilePublishing: busyRatios, churn: { everyMs: churnEveryMs, ...churn.counts() }, overhead };
 }
 
 /** SQL statements one page costs across all subgraphs, counted in a hub started in this process on the same database. */
 async function sqlPerPage(databaseUrl: string, _gatewayPort: number, log: (line: string) => void) {
-  const config = loadConfig({ PORT: "0", PATIENTS_PORT: "0", CAPACITY_PORT: "0", AGREEMENTS_PORT: "0", REFERRALS_PORT: "0", HUB_SEED: "none", LOG_LEVEL: "error", HUB_RATE_LIMIT_PER_MINUTE: "1000000" });
+  const config = loadConfig({ PORT: "0", PATIENTS_PORT: "0", CAPACITY_PORT: "0", AGREEMENTS_PORT: "0", REFERRALS_PORT: "0", HUB_SEED: "none", LOG_LEVEL: "error", HUB_RATE_LIMIT_PER_MINUTE: "1000000", HUB_RESPONSE_CACHE_MB: "0" });
   const hub = await startHub(config, databaseUrl);
   try {
     const key = await ensureDevKey(config.auth.devKeyFile!);

@@ -23,7 +23,8 @@ const PAGE = `
 
 let hub: TestHub;
 beforeAll(async () => {
-  hub = await startTestHub();
+  // The figure is the subgraphs' work for a page, so the gateway's response cache is off here.
+  hub = await startTestHub({ HUB_RESPONSE_CACHE_MB: "0" });
   // Enough orthopaedic offers, spread over every orthopaedic unit, for a full page of 100.
   const capacity = hub.hub.dataSources.capacity;
   const units: Array<{ id: string; provider_id: string }> = await capacity.query(

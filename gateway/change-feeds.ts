@@ -1,0 +1,158 @@
+import { Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { IDENTITY_HEADER, identitySigner } from "../subgraphs/shared/internal-identity";
+import { Identity, Role } from "../subgraphs/shared/identity";
+import { logger } from "../subgraphs/shared/log";
+
+/**
+ * The change events the gateway listens to for its response cache: per cacheable subgraph, the
+ * query that tells where its event log stands and the subscriptions that together carry every
+ * change. They are the same public subscriptions clients use, asked of the subgraph directly.
+ */
+export interface ChangeFeed {
+  subgraph: string;
+  /** A query field answering the newest event id. */
+  cursorField: string;
+  /** Subscription fields that take `after` and together deliver every change of the subgraph. */
+  subscriptionFields: string[];
+}
+
+export const CHANGE_FEEDS: ChangeFeed[] = [
+  { subgraph: "capacity", cursorField: "offerEventCursor", subscriptionFields: ["offerPublished", "offerChanged"] },
+  { subgraph: "agreements", cursorField: "agreementEventCursor", subscriptionFields: ["agreementChanged"] },
+];
+
+export interface ChangeListener {
+  /** The feed is live (after it: every change arrives) or not (changes may be missed). */
+  live(subgraph: string, live: boolean): void;
+  changed(subgraph: string): void;
+}
+
+/** How long to wait before reconnecting a broken feed, growing to this. */
+const RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+
+/**
+ * Keeps each feed subscribed to its subgraph. A feed first reads the event cursor, then subscribes
+ * with `after` set to it, so no change after the cursor can slip by while the subscription is being
+ * set up; only then is it live. When a feed breaks, it is not live until it has done that again.
+ */
+export class ChangeFeeds {
+  private readonly clients: Client[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  private readonly log = logger("gateway/change-feeds");
+  private readonly signedIdentity: () => Promise<string>;
+
+  constructor(
+    private readonly subgraphUrls: Record<string, string>,
+    internalSecret: string,
+    hubRegionCode: string,
+    private readonly listener: ChangeListener,
+  ) {
+    // The gateway asks as a system client that never sees patient data.
+    const identity: Identity = {
+      subject: "care-brokering-hub/gateway/change-feeds",
+      issuer: "care-brokering-hub/gateway",
+      role: Role.PEER_REGION,
+      regionCode: hubRegionCode,
+      providerId: null,
+      careUnitId: null,
+      employeeHsaId: null,
+      assignmentPurpose: null,
+      careUnitHsaId: null,
+      careProviderHsaId: null,
+      assuranceLevel: 0,
+      expiresAt: Math.floor(Date.now() / 1000) + 10 * 365 * 86_400,
+      viaService: "gateway",
+    };
+    this.signedIdentity = identitySigner(identity, internalSecret);
+  }
+
+  start(feeds: readonly ChangeFeed[]): void {
+    for (const feed of feeds) {
+      if (this.subgraphUrls[feed.subgraph]) void this.connect(feed, 0);
+    }
+  }
+
+  private async connect(feed: ChangeFeed, attempt: number): Promise<void> {
+    if (this.stopped) return;
+    const retry = (reason: string) => {
+      if (this.stopped) return;
+      this.listener.live(feed.subgraph, false);
+      const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)];
+      this.log.warn(`${feed.subgraph} change feed down (${reason}); the response cache skips ${feed.subgraph} until it is back, retrying in ${wait} ms`);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.connect(feed, attempt + 1);
+      }, wait);
+      this.timers.add(timer);
+    };
+    let cursor: string;
+    try {
+      cursor = await this.readCursor(feed);
+    } catch (error) {
+      retry((error as Error).message);
+      return;
+    }
+    if (this.stopped) return;
+    const identity = await this.signedIdentity();
+    const client = createClient({
+      url: this.subgraphUrls[feed.subgraph].replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
+      keepAlive: 10_000,
+      onNonLazyError: (error) => broken(error),
+    });
+    this.clients.push(client);
+    let down = false;
+    const broken = (error: unknown) => {
+      if (down) return;
+      down = true;
+      this.clients.splice(this.clients.indexOf(client), 1);
+      void client.dispose();
+      retry(describe(error));
+    };
+    for (const field of feed.subscriptionFields) {
+      client.subscribe(
+        { query: `subscription ChangeFeed($after: ID) { ${field}(after: $after) { id } }`, variables: { after: cursor }, extensions: { [IDENTITY_HEADER]: identity } },
+        {
+          next: (result) => {
+            if (result.errors?.length) broken(result.errors[0]);
+            else this.listener.changed(feed.subgraph);
+          },
+          error: broken,
+          complete: () => broken("the subgraph ended the subscription"),
+        },
+      );
+    }
+    if (!down) this.listener.live(feed.subgraph, true);
+  }
+
+  private async readCursor(feed: ChangeFeed): Promise<string> {
+    const response = await fetch(this.subgraphUrls[feed.subgraph], {
+      method: "POST",
+      headers: { "content-type": "application/json", [IDENTITY_HEADER]: await this.signedIdentity() },
+      body: JSON.stringify({ query: `{ ${feed.cursorField} }` }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = (await response.json()) as { data?: Record<string, string>; errors?: Array<{ message: string }> };
+    const cursor = body.data?.[feed.cursorField];
+    if (typeof cursor !== "string") throw new Error(body.errors?.[0]?.message ?? `no ${feed.cursorField} (HTTP ${response.status})`);
+    return cursor;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.all(this.clients.splice(0).map((client) => client.dispose()));
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  const event = error as { code?: number; reason?: string; message?: string };
+  return event?.message ?? (event?.code ? `connection closed (${event.code}${event.reason ? `: ${event.reason}` : ""})` : JSON.stringify(error));
+}

@@ -1,0 +1,184 @@
+import { randomUUID } from "node:crypto";
+import { Client } from "pg";
+import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { Role } from "../../subgraphs/shared/identity";
+import { careUnitId, providerId } from "../../seeds/data/providers";
+import { patientId } from "../../seeds/data/patients";
+import { startTestHub, TestHub } from "../support/hub";
+import { subscribe, TestSubscription } from "../support/subscriptions";
+import { adminToken, token } from "../support/tokens";
+
+/**
+ * The gateway's response cache: repeated capacity searches are answered without the subgraphs,
+ * but never with data older than a change whose event was delivered, never across access scopes,
+ * and never for patient data (every read of it is audited).
+ */
+let hub: TestHub;
+let other: TestHub;
+let db: Client;
+const open: TestSubscription[] = [];
+beforeAll(async () => {
+  hub = await startTestHub();
+  // A second set of processes on the same database, as a second gateway in production.
+  other = await startTestHub({}, { databaseUrl: hub.databaseUrl });
+  db = new Client({ connectionString: hub.databaseUrl });
+  await db.connect();
+  await feedsLive(hub);
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+afterAll(async () => {
+  await db?.end();
+  await other?.stop();
+  await hub?.stop();
+});
+
+const today = stockholmDate();
+const KATTEGATT = providerId("private-kattegatt-ortopedi");
+const KATTEGATT_UNIT = careUnitId("kattegatt-ortopedi");
+
+const SEARCH = /* GraphQL */ `
+  query Search($filter: FreeCapacityFilter, $first: Int) {
+    freeCapacity(filter: $filter, first: $first) {
+      totalCount
+      edges { node { id availableSlots provider { name region { code } } coverage(homeRegionCode: "13") { status agreement { name } pricePerCaseSek } } }
+    }
+  }`;
+
+interface Answer {
+  cache: string | null;
+  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}
+
+async function post(target: TestHub, bearer: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(target.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${bearer}`, ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { cache: response.headers.get("x-hub-cache"), body: (await response.json()) as Answer["body"] };
+}
+
+/** The cache stores nothing until the gateway hears every change of the subgraphs it caches. */
+async function feedsLive(target: TestHub): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const health = (await (await fetch(target.url.replace(/graphql$/, "health"))).json()) as { responseCache?: { live: string[] } };
+    if (health.responseCache?.live.join() === "agreements,capacity") return;
+    if (Date.now() > deadline) throw new Error(`change feeds not live: ${JSON.stringify(health.responseCache)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function publishVia(target: TestHub): Promise<string> {
+  const { data, errors } = await target.query(`mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
+    input: {
+      reportedBy: "Booking system (cache test)",
+      // Starting today, so it is first in a search ordered by earliest start.
+      offers: [{ careUnitId: KATTEGATT_UNIT, procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), earliestStart: today, expectedWaitDays: 3 }],
+    },
+  });
+  expect(errors).toBeUndefined();
+  return data.publishCapacity.offers[0].id;
+}
+
+const ids = (answer: Answer): string[] => answer.body.data.freeCapacity.edges.map((e: any) => e.node.id);
+
+describe("the response cache", () => {
+  it("answers a repeated capacity search from the cache, with the same answer", async () => {
+    const variables = { filter: { providerIds: [KATTEGATT], specialty: "ORTHOPAEDICS" }, first: 50 };
+    const first = await post(hub, await adminToken(), SEARCH, variables);
+    const second = await post(hub, await adminToken(), SEARCH, variables);
+    expect(first.body.errors).toBeUndefined();
+    expect(first.cache).toBe("miss");
+    expect(second.cache).toBe("hit");
+    expect(second.body).toEqual(first.body);
+    expect(first.body.data.freeCapacity.edges[0].node.coverage.status).toBe("COVERED");
+  });
+
+  it("shares answers within an access scope only, and still authenticates every request", async () => {
+    const variables = { filter: { procedureCode: "NGB49" }, first: 10 };
+    expect((await post(hub, await token(Role.REGIONAL_OFFICE, "13"), SEARCH, variables)).cache).toBe("miss");
+    // Another person of the same office: same scope (access follows the assignment, not the person).
+    const colleague = await token(Role.REGIONAL_OFFICE, "13", { sub: "SE2321000032-E000000000099", hsa_id: "SE2321000032-E000000000099" });
+    expect((await post(hub, colleague, SEARCH, variables)).cache).toBe("hit");
+    expect((await post(hub, await token(Role.REGIONAL_OFFICE, "14"), SEARCH, variables)).cache).toBe("miss");
+    expect((await post(hub, await token(Role.PEER_REGION, "13"), SEARCH, variables)).cache).toBe("miss");
+    const forged = await post(hub, "not-a-token", SEARCH, variables);
+    expect(forged.body.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(forged.body.data).toBeUndefined();
+  });
+
+  it("never serves data older than a change made through another gateway once its event was delivered", async () => {
+    const variables = { filter: { providerIds: [KATTEGATT] }, first: 100 };
+    const bearer = await adminToken();
+    await post(hub, bearer, SEARCH, variables);
+    const before = await post(hub, bearer, SEARCH, variables);
+    expect(before.cache).toBe("hit");
+    // A regional office's board on this gateway; the change is made through the other one.
+    const board = subscribe(hub.url, `subscription($f: FreeCapacityFilter) { offerPublished(filter: $f) { id } }`, { f: { providerIds: [KATTEGATT] } });
+    open.push(board);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const offer = await publishVia(other);
+    const [delivered] = await board.waitFor(1);
+    expect(delivered.data.offerPublished.id).toBe(offer);
+
+    const after = await post(hub, bearer, SEARCH, variables);
+    expect(after.cache).toBe("miss");
+    expect(ids(after)).toContain(offer);
+    expect(after.body.data.freeCapacity.totalCount).toBe(before.body.data.freeCapacity.totalCount + 1);
+  });
+
+  it("lets a caller read its own write at once, before any event", async () => {
+    const variables = { filter: { providerIds: [KATTEGATT], procedureCode: "NFB49" }, first: 100 };
+    const bearer = await adminToken();
+    await post(hub, bearer, SEARCH, variables);
+    expect((await post(hub, bearer, SEARCH, variables)).cache).toBe("hit");
+    const offer = await publishVia(hub);
+    expect(ids(await post(hub, bearer, SEARCH, variables))).toContain(offer);
+  });
+
+  it("hears agreement changes: coverage follows an agreement that ends", async () => {
+    const variables = { filter: { providerIds: [KATTEGATT], procedureCode: "NFB49" }, first: 1 };
+    const bearer = await adminToken();
+    const before = await post(hub, bearer, SEARCH, variables);
+    expect((await post(hub, bearer, SEARCH, variables)).cache).toBe("hit");
+    const agreement = before.body.data.freeCapacity.edges[0].node.coverage.agreement.name;
+    const { data } = await hub.query(`{ agreements { id name } }`);
+    const id = data.agreements.find((a: { name: string }) => a.name === agreement).id;
+    // Ended through the other gateway: only the event can tell this one.
+    const ended = await other.query(`mutation($id: ID!, $day: Date!) { endAgreement(agreementId: $id, lastDay: $day, reason: "Procurement ended early") { id } }`, {
+      id,
+      day: addDays(today, -1),
+    });
+    expect(ended.errors).toBeUndefined();
+    const deadline = Date.now() + 15_000;
+    let now = await post(hub, bearer, SEARCH, variables);
+    while (now.body.data.freeCapacity.edges[0].node.coverage.agreement?.name === agreement && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      now = await post(hub, bearer, SEARCH, variables);
+    }
+    expect(now.body.data.freeCapacity.edges[0].node.coverage.agreement?.name).not.toBe(agreement);
+  });
+
+  it("never caches patient data: every read reaches the patients subgraph and is audited", async () => {
+    const TOLVAN = patientId("191212121212");
+    const PATIENT = `query($id: ID!) { patient(id: $id) { givenName } }`;
+    const requestId = `cache-${randomUUID()}`;
+    const office = await token(Role.REGIONAL_OFFICE, "13");
+    const first = await post(hub, office, PATIENT, { id: TOLVAN }, { "x-request-id": requestId });
+    const second = await post(hub, office, PATIENT, { id: TOLVAN }, { "x-request-id": requestId });
+    expect(first.body.data.patient.givenName).toBe("Tolvan");
+    expect(second.cache).toBe("miss");
+    const { rows } = await db.query("SELECT count(*)::int AS n FROM audit.patient_data_access WHERE request_id = $1", [requestId]);
+    expect(rows[0].n).toBe(2);
+  });
+
+  it("does not keep answers with errors", async () => {
+    const variables = { filter: { providerIds: ["not-a-uuid"] }, first: 5 };
+    const first = await post(hub, await adminToken(), SEARCH, variables);
+    expect(first.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect((await post(hub, await adminToken(), SEARCH, variables)).cache).toBe("miss");
+  });
+});

@@ -1,0 +1,151 @@
+import { ResponseCache } from "../../gateway/response-cache";
+import { Identity, Role } from "../../subgraphs/shared/identity";
+
+/** The response cache's rules, on a hand-driven clock: what is kept, for whom, and what drops it. */
+function identity(overrides: Partial<Identity> = {}): Identity {
+  return {
+    subject: "SE2321000032-E000000000001",
+    issuer: "test",
+    role: Role.REGIONAL_OFFICE,
+    regionCode: "13",
+    providerId: null,
+    careUnitId: null,
+    employeeHsaId: "SE2321000032-E000000000001",
+    assignmentPurpose: "Vård och behandling",
+    careUnitHsaId: null,
+    careProviderHsaId: null,
+    assuranceLevel: 3,
+    expiresAt: 2_000_000_000,
+    ...overrides,
+  };
+}
+
+let clock = 0;
+function cache(maxBytes = 1_000_000, ttlMs = 60_000): ResponseCache {
+  clock = 1_000;
+  const c = new ResponseCache({ cacheable: ["capacity", "agreements"], maxBytes, ttlMs, now: () => clock });
+  c.setLive("capacity", true);
+  c.setLive("agreements", true);
+  return c;
+}
+
+// Every answer the same size (three digits), so sizes can be counted.
+const answer = (n: number) => ({ data: { freeCapacity: { totalCount: 100 + n } } });
+const keyOf = (c: ResponseCache, parts: Partial<Parameters<ResponseCache["key"]>[0]> = {}) =>
+  c.key({ queryHash: "q1", operationName: "Search", variables: { first: 20 }, today: "2026-11-30", identity: identity(), ...parts });
+
+describe("ResponseCache", () => {
+  it("returns what it stored, for the same key", () => {
+    const c = cache();
+    const key = keyOf(c);
+    expect(c.get(key)).toBeUndefined();
+    expect(c.store(key, answer(1), ["capacity"], c.snapshot())).toBe(true);
+    expect(c.get(key)).toEqual(answer(1));
+    expect(c.stats()).toMatchObject({ entries: 1, hits: 1, misses: 1, stored: 1 });
+  });
+
+  it("keys by document, operation, variables, day and access scope, not by the person or the token", () => {
+    const c = cache();
+    const base = keyOf(c);
+    expect(keyOf(c, { identity: identity({ subject: "someone else", employeeHsaId: "x", expiresAt: 1 }) })).toBe(base);
+    expect(keyOf(c, { queryHash: "q2" })).not.toBe(base);
+    expect(keyOf(c, { operationName: "Other" })).not.toBe(base);
+    expect(keyOf(c, { variables: { first: 21 } })).not.toBe(base);
+    expect(keyOf(c, { today: "2026-12-01" })).not.toBe(base);
+    expect(keyOf(c, { identity: identity({ regionCode: "14" }) })).not.toBe(base);
+    expect(keyOf(c, { identity: identity({ role: Role.PEER_REGION }) })).not.toBe(base);
+    expect(keyOf(c, { identity: identity({ role: Role.PROVIDER, regionCode: null, providerId: "p1" }) })).not.toBe(
+      keyOf(c, { identity: identity({ role: Role.PROVIDER, regionCode: null, providerId: "p2" }) }),
+    );
+    expect(keyOf(c, { identity: identity({ role: Role.CLINIC, careUnitId: "u1" }) })).not.toBe(keyOf(c, { identity: identity({ role: Role.CLINIC, careUnitId: "u2" }) }));
+    expect(keyOf(c, { identity: identity({ viaService: "referrals" }) })).not.toBe(base);
+  });
+
+  it("drops the answers that used a subgraph when it changes, and only those", () => {
+    const c = cache();
+    c.store("both", answer(1), ["capacity", "agreements"], c.snapshot());
+    c.store("capacity", answer(2), ["capacity"], c.snapshot());
+    c.store("agreements", answer(3), ["agreements"], c.snapshot());
+    c.invalidate("agreements");
+    expect(c.get("both")).toBeUndefined();
+    expect(c.get("agreements")).toBeUndefined();
+    expect(c.get("capacity")).toEqual(answer(2));
+    c.invalidate("capacity");
+    expect(c.get("capacity")).toBeUndefined();
+    expect(c.stats()).toMatchObject({ entries: 0, bytes: 0 });
+  });
+
+  it("does not keep an answer computed while a change arrived (it may predate the change)", () => {
+    const c = cache();
+    const since = c.snapshot();
+    c.invalidate("capacity");
+    expect(c.store("k", answer(1), ["capacity"], since)).toBe(false);
+    expect(c.get("k")).toBeUndefined();
+    // A change to a subgraph the answer did not use does not matter.
+    const later = c.snapshot();
+    c.invalidate("agreements");
+    expect(c.store("k", answer(1), ["capacity"], later)).toBe(true);
+  });
+
+  it("keeps nothing that needs a subgraph whose change feed is not live, and forgets it when the feed breaks", () => {
+    const c = new ResponseCache({ cacheable: ["capacity", "agreements"], maxBytes: 1_000_000, ttlMs: 60_000 });
+    expect(c.enabled).toBe(false);
+    c.setLive("capacity", true);
+    expect(c.enabled).toBe(true);
+    expect(c.store("a", answer(1), ["capacity", "agreements"], c.snapshot())).toBe(false);
+    expect(c.store("c", answer(2), ["capacity"], c.snapshot())).toBe(true);
+    c.setLive("capacity", false);
+    expect(c.get("c")).toBeUndefined();
+    expect(c.store("c", answer(2), ["capacity"], c.snapshot())).toBe(false);
+  });
+
+  it("forgets what changed while a feed was away when it comes back", () => {
+    const c = cache();
+    const since = c.snapshot();
+    c.setLive("capacity", true);
+    expect(c.store("k", answer(1), ["capacity"], since)).toBe(false);
+  });
+
+  it("never keeps answers of subgraphs it has no change feed for, or answers with errors", () => {
+    const c = cache();
+    expect(c.isCacheable("patients")).toBe(false);
+    expect(c.store("p", answer(1), ["capacity", "patients"], c.snapshot())).toBe(false);
+    expect(c.store("e", { data: null, errors: [{ message: "boom" }] }, ["capacity"], c.snapshot())).toBe(false);
+  });
+
+  it("lets an answer live no longer than its lifetime", () => {
+    const c = cache(1_000_000, 5_000);
+    c.store("k", answer(1), ["capacity"], c.snapshot());
+    clock += 4_999;
+    expect(c.get("k")).toEqual(answer(1));
+    clock += 1;
+    expect(c.get("k")).toBeUndefined();
+    expect(c.stats().entries).toBe(0);
+  });
+
+  it("holds at most its size, dropping the least recently used answers first", () => {
+    const one = Buffer.byteLength(JSON.stringify(answer(1)));
+    const c = cache(one * 30);
+    for (let i = 0; i < 3; i++) c.store(`k${i}`, answer(i), ["capacity"], c.snapshot());
+    for (let i = 3; i < 30; i++) c.store(`k${i}`, answer(i), ["capacity"], c.snapshot());
+    expect(c.get("k0")).toEqual(answer(0)); // k0 is now the most recently used
+    c.store("k30", answer(30), ["capacity"], c.snapshot());
+    c.store("k31", answer(31), ["capacity"], c.snapshot());
+    expect(c.get("k0")).toEqual(answer(0));
+    expect(c.get("k1")).toBeUndefined();
+    expect(c.get("k2")).toBeUndefined();
+    expect(c.stats().bytes).toBeLessThanOrEqual(one * 30);
+  });
+
+  it("does not let one huge answer push out everything else", () => {
+    const c = cache(1_000);
+    const huge = { data: { text: "x".repeat(200) } };
+    expect(c.store("huge", huge, ["capacity"], c.snapshot())).toBe(false);
+  });
+
+  it("is off with a size of zero", () => {
+    const c = cache(0);
+    expect(c.enabled).toBe(false);
+    expect(c.store("k", answer(1), ["capacity"], c.snapshot())).toBe(false);
+  });
+});
