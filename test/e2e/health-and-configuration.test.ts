@@ -15,6 +15,8 @@ describe("/health", () => {
       status: "ready",
       ready: true,
       subgraphs: { patients: "ready", capacity: "ready", agreements: "ready", referrals: "ready" },
+      // How the response cache is doing (figures only: no keys, no answers).
+      responseCache: expect.objectContaining({ entries: expect.any(Number), hits: expect.any(Number), live: expect.any(Array) }),
     });
   });
 

@@ -1,4 +1,5 @@
 import { ResponseCache } from "../../gateway/response-cache";
+import { loadConfig } from "../../subgraphs/shared/config";
 import { Identity, Role } from "../../subgraphs/shared/identity";
 
 /** The response cache's rules, on a hand-driven clock: what is kept, for whom, and what drops it. */
@@ -147,5 +148,18 @@ describe("ResponseCache", () => {
     const c = cache(0);
     expect(c.enabled).toBe(false);
     expect(c.store("k", answer(1), ["capacity"], c.snapshot())).toBe(false);
+  });
+});
+
+describe("response cache settings", () => {
+  it("holds 64 MiB for a minute by default, and is off with HUB_RESPONSE_CACHE_MB=0", () => {
+    expect(loadConfig({}).responseCache).toEqual({ maxBytes: 64 * 1024 * 1024, ttlMs: 60_000 });
+    expect(loadConfig({ HUB_RESPONSE_CACHE_MB: "0", HUB_RESPONSE_CACHE_TTL_SECONDS: "5" }).responseCache).toEqual({ maxBytes: 0, ttlMs: 5_000 });
+  });
+
+  it("refuses settings that cannot be meant, naming the setting", () => {
+    expect(() => loadConfig({ HUB_RESPONSE_CACHE_MB: "-1" })).toThrow(/HUB_RESPONSE_CACHE_MB must be a whole number of 0 or more/);
+    expect(() => loadConfig({ HUB_RESPONSE_CACHE_MB: "lots" })).toThrow(/HUB_RESPONSE_CACHE_MB/);
+    expect(() => loadConfig({ HUB_RESPONSE_CACHE_TTL_SECONDS: "0" })).toThrow(/HUB_RESPONSE_CACHE_TTL_SECONDS must be a whole number of at least 1/);
   });
 });
