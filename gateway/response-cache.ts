@@ -173,25 +173,57 @@ export const CACHE_HEADER = "x-hub-cache";
  * Apollo Server plugin: answers a query from the cache after authentication and validation, and
  * keeps a fresh answer on the way out. A mutation invalidates the subgraphs it went to as soon as
  * it is answered, so its caller reads its own write even before the change event arrives.
+ *
+ * Identical queries that arrive while the first is being answered wait for its answer instead of
+ * asking the subgraphs again (right after a change empties the cache, every client asks at once).
+ * They take it only if it was kept, which means no change arrived between its start and its end,
+ * so it is no older than anything they could have seen. Only documents known to be cacheable wait:
+ * a patient read never queues behind another.
  */
-export function responseCachePlugin<TContext extends CacheableContext>(cache: ResponseCache): ApolloServerPlugin<TContext> {
+export function responseCachePlugin<TContext extends CacheableContext>(cache: ResponseCache, maxWaitMs = 10_000): ApolloServerPlugin<TContext> {
+  const inFlight = new Map<string, Promise<FormattedExecutionResult | undefined>>();
+  // Whether a document's last answer could be kept (bounded: forgotten oldest first).
+  const cacheableDocuments = new Map<string, boolean>();
+  const remember = (queryHash: string, cacheable: boolean) => {
+    cacheableDocuments.delete(queryHash);
+    cacheableDocuments.set(queryHash, cacheable);
+    if (cacheableDocuments.size > 5_000) cacheableDocuments.delete(cacheableDocuments.keys().next().value!);
+  };
   return {
     async requestDidStart() {
       let key: string | undefined;
       let since: Snapshot | undefined;
       let hit = false;
+      let settle: ((result: FormattedExecutionResult | undefined) => void) | undefined;
       return {
         async responseForOperation(request) {
           if (request.operation?.operation !== "query" || !cache.enabled) return null;
+          const queryHash = request.queryHash ?? request.request.query ?? "";
           since = cache.snapshot();
           key = cache.key({
-            queryHash: request.queryHash ?? request.request.query ?? "",
+            queryHash,
             operationName: request.operationName,
             variables: request.request.variables,
             today: request.contextValue.today,
             identity: request.contextValue.identity,
           });
-          const result = cache.get(key);
+          let result = cache.get(key);
+          if (!result && cacheableDocuments.get(queryHash)) {
+            const first = inFlight.get(key);
+            if (first) result = await within(first, maxWaitMs);
+            else {
+              const mine = key;
+              inFlight.set(
+                mine,
+                new Promise((resolve) => {
+                  settle = (answer) => {
+                    inFlight.delete(mine);
+                    resolve(answer);
+                  };
+                }),
+              );
+            }
+          }
           request.response.http.headers.set(CACHE_HEADER, result ? "hit" : "miss");
           if (!result) return null;
           hit = true;
@@ -203,11 +235,29 @@ export function responseCachePlugin<TContext extends CacheableContext>(cache: Re
             for (const name of fetchedFrom) cache.invalidate(name);
             return;
           }
-          if (!key || hit || !since || request.response.body.kind !== "single") return;
-          if (!fetchedFrom.every((name) => cache.isCacheable(name))) return;
-          cache.store(key, request.response.body.singleResult, fetchedFrom, since);
+          let kept: FormattedExecutionResult | undefined;
+          try {
+            if (!key || hit || !since || request.response.body.kind !== "single") return;
+            const cacheable = fetchedFrom.every((name) => cache.isCacheable(name));
+            remember(request.queryHash ?? request.request.query ?? "", cacheable);
+            const result = request.response.body.singleResult;
+            if (cacheable && cache.store(key, result, fetchedFrom, since)) kept = result;
+          } finally {
+            settle?.(kept);
+          }
         },
       };
     },
   };
+}
+
+/** The promise's value, or undefined when it takes longer than `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    void promise.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
 }

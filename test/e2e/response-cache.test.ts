@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Client } from "pg";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Role } from "../../subgraphs/shared/identity";
+import { totalSqlStatements } from "../../subgraphs/shared/db/data-source";
 import { careUnitId, providerId } from "../../seeds/data/providers";
 import { patientId } from "../../seeds/data/patients";
 import { startTestHub, TestHub } from "../support/hub";
@@ -160,6 +161,26 @@ describe("the response cache", () => {
       now = await post(hub, bearer, SEARCH, variables);
     }
     expect(now.body.data.freeCapacity.edges[0].node.coverage.agreement?.name).not.toBe(agreement);
+  });
+
+  it("asks the subgraphs once for identical searches that arrive together after a change", async () => {
+    const variables = { filter: { specialty: "ORTHOPAEDICS" }, first: 20 };
+    const bearer = await adminToken();
+    await post(hub, bearer, SEARCH, variables); // the document is now known to be cacheable
+    await publishVia(hub); // …and its answer gone
+    let before = totalSqlStatements();
+    const alone = await post(hub, bearer, SEARCH, variables);
+    const one = totalSqlStatements() - before;
+    expect(alone.cache).toBe("miss");
+    await publishVia(hub);
+    before = totalSqlStatements();
+    const together = await Promise.all(Array.from({ length: 8 }, () => post(hub, bearer, SEARCH, variables)));
+    const eight = totalSqlStatements() - before;
+    expect(together.filter((answer) => answer.cache === "miss")).toHaveLength(1);
+    for (const answer of together) expect(answer.body).toEqual(together[0].body);
+    // The other seven waited for the first one's answer (the subgraphs' own statements, and a
+    // stray sweep at most, not eight times as many).
+    expect(eight).toBeLessThan(2 * one);
   });
 
   it("never caches patient data: every read reaches the patients subgraph and is audited", async () => {
