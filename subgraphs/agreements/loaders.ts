@@ -42,7 +42,7 @@ export function createAgreementsContext(dataSource: DataSource, base: BaseReques
 
   return {
     ...base,
-    administration: new AgreementAdministration(dataSource, base.identity),
+    administration: new AgreementAdministration(dataSource, base.identity, base.hubRegionCode),
     repositories: { agreement: repo(Agreement), commitment: repo(AgreementCommitment) },
     loaders: {
       agreement: byKey((ids: readonly string[]) => repo(Agreement).findBy({ id: In([...ids]) }), (a) => a.id),

@@ -15,6 +15,7 @@ import { CapacityOfferRef } from "./entities/references.entity";
 import { AgreementsContext, createAgreementsContext } from "./loaders";
 import { AgreementsInit1795305600000 } from "./migrations/1795305600000-agreements-init";
 import { AgreementsVersionsCeilings1795392000000 } from "./migrations/1795392000000-agreements-versions-ceilings";
+import { AgreementsEventOutbox1795824000000 } from "./migrations/1795824000000-agreements-event-outbox";
 import { agreementsReferences } from "./references";
 import { AgreementCommitmentResolver, AgreementResolver, AgreementVersionResolver, PriceListResolver } from "./resolvers/agreement.resolver";
 import { Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
@@ -26,7 +27,7 @@ import { Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/c
 export const agreementsSubgraph: SubgraphModule<AgreementsContext> = {
   name: "agreements",
   entities: [Agreement, AgreementVersion, AgreementParty, PriceList, PriceListEntry, AgreementCeiling, AgreementCommitment],
-  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000],
+  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000, AgreementsEventOutbox1795824000000],
   buildSchema: () =>
     buildFederatedSchema<AgreementsContext>({
       resolvers: [AgreementResolver, AgreementVersionResolver, AgreementCommitmentResolver, PriceListResolver, CoverageResolver, OfferCoverageResolver],
