@@ -10,12 +10,13 @@ import {
   PriceList,
   PriceListEntry,
 } from "./entities/agreement.entity";
+import { AgreementsRuntime } from "./runtime";
 import { AgreementAdministration } from "./services/agreement-administration";
 import { loadAgreementFacts } from "./services/agreement-facts";
 import { AgreementFacts, AgreementKind } from "./services/coverage";
 
-/** The agreements subgraph's per-request context: batched loaders and the administration service. */
-export function createAgreementsContext(dataSource: DataSource, base: BaseRequestContext) {
+/** The agreements subgraph's per-request context: batched loaders, the administration service and the event stream. */
+export function createAgreementsContext(dataSource: DataSource, base: BaseRequestContext, runtime: AgreementsRuntime) {
   const repo = <T extends object>(entity: new () => T) => dataSource.getRepository(entity);
   const ofAgreements = <T extends { agreementId: string }>(entity: new () => T, order: Record<string, "ASC" | "DESC">) =>
     childrenByKey(
@@ -42,7 +43,8 @@ export function createAgreementsContext(dataSource: DataSource, base: BaseReques
 
   return {
     ...base,
-    administration: new AgreementAdministration(dataSource, base.identity),
+    administration: new AgreementAdministration(dataSource, base.identity, base.hubRegionCode),
+    events: runtime.events,
     repositories: { agreement: repo(Agreement), commitment: repo(AgreementCommitment) },
     loaders: {
       agreement: byKey((ids: readonly string[]) => repo(Agreement).findBy({ id: In([...ids]) }), (a) => a.id),

@@ -15,23 +15,37 @@ import { CapacityOfferRef } from "./entities/references.entity";
 import { AgreementsContext, createAgreementsContext } from "./loaders";
 import { AgreementsInit1795305600000 } from "./migrations/1795305600000-agreements-init";
 import { AgreementsVersionsCeilings1795392000000 } from "./migrations/1795392000000-agreements-versions-ceilings";
+import { AgreementsEventOutbox1795824000000 } from "./migrations/1795824000000-agreements-event-outbox";
 import { agreementsReferences } from "./references";
 import { AgreementCommitmentResolver, AgreementResolver, AgreementVersionResolver, PriceListResolver } from "./resolvers/agreement.resolver";
+import { AgreementEventsResolver } from "./resolvers/agreement-events.resolver";
 import { Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
+import { AgreementsRuntime, startAgreementsRuntime } from "./runtime";
 
 /**
  * Agreements: Riksavtalet, healthcare-region pacts and private care-guarantee agreements with
- * their price lists, and the answer to "under which agreement, at what price" for capacity offers.
+ * their price lists, and the answer to "under which agreement, at what price" for capacity offers,
+ * with every change to an agreement announced to live subscriptions.
  */
-export const agreementsSubgraph: SubgraphModule<AgreementsContext> = {
+export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRuntime> = {
   name: "agreements",
   entities: [Agreement, AgreementVersion, AgreementParty, PriceList, PriceListEntry, AgreementCeiling, AgreementCommitment],
-  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000],
+  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000, AgreementsEventOutbox1795824000000],
   buildSchema: () =>
     buildFederatedSchema<AgreementsContext>({
-      resolvers: [AgreementResolver, AgreementVersionResolver, AgreementCommitmentResolver, PriceListResolver, CoverageResolver, OfferCoverageResolver],
+      resolvers: [
+        AgreementResolver,
+        AgreementEventsResolver,
+        AgreementVersionResolver,
+        AgreementCommitmentResolver,
+        PriceListResolver,
+        CoverageResolver,
+        OfferCoverageResolver,
+      ],
       orphanedTypes: [CapacityOfferRef, Coverage],
       referenceResolvers: agreementsReferences,
     }),
+  startRuntime: startAgreementsRuntime,
+  health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),
   createContext: createAgreementsContext,
 };

@@ -1,7 +1,9 @@
+import DataLoader from "dataloader";
 import { Client } from "pg";
 import { DataSource } from "typeorm";
-import { BoundedQueue } from "./bounded-queue";
+import { BoundedQueue, mapStream } from "./bounded-queue";
 import { badUserInput } from "./errors";
+import { clearLoaders } from "./loaders";
 import { logger } from "./log";
 import { lastEventId, outboxChannel, readEvents, StoredEvent } from "./outbox";
 
@@ -162,4 +164,24 @@ export function parseEventId(after: string | null | undefined): number | undefin
   if (after == null) return undefined;
   if (!/^\d{1,15}$/.test(after)) throw badUserInput("after", "EVENT_ID_FORMAT", `"${after}" is not an event id (a whole number, as in event.id)`);
   return Number(after);
+}
+
+/**
+ * A subscription resolver's stream: the events `match` selects (first those after `after`, when the
+ * client resumes), each turned by `deliver` into what the client is sent. A subscription's context
+ * lives as long as the client stays, so its loaders are emptied before each event: what a delivery
+ * reads is as the change left it, not what an earlier event cached.
+ */
+export async function subscriptionStream<T>(
+  events: EventStream,
+  loaders: Record<string, DataLoader<any, any>>,
+  match: (event: StoredEvent) => boolean,
+  after: string | null | undefined,
+  deliver: (event: StoredEvent) => T | Promise<T>,
+): Promise<AsyncIterableIterator<T>> {
+  const stream = await events.subscribe(match, parseEventId(after));
+  return mapStream(stream, (event) => {
+    clearLoaders(loaders);
+    return deliver(event);
+  });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { providerId } from "../../seeds/data/providers";
 import { Role } from "../../subgraphs/shared/identity";
+import { privateAgreement } from "../support/agreements";
 import { token } from "../support/tokens";
 import { startTestHub, TestHub } from "../support/hub";
 
@@ -182,23 +183,6 @@ const CREATE = /* GraphQL */ `
   mutation Create($input: CreateAgreementInputType!) {
     createAgreement(input: $input) { id kind name validFrom validUntil parties { code } provider { name } version { version effectiveFrom } ceilings { maxCases usedCases remainingCases } priceLists { name entries { priceSek } } }
   }`;
-
-/** A private agreement of Region Halland with Mälardalens Gynekologi & Urologi (which has none in the seeds). */
-function privateAgreement(overrides: Record<string, unknown> = {}) {
-  return {
-    kind: "CARE_GUARANTEE_AGREEMENT",
-    name: `Test agreement ${randomUUID()}`,
-    partyRegionCodes: ["13"],
-    providerId: providerId("private-malardalens-gyn-uro"),
-    validFrom: `${year}-01-01`,
-    validUntil: `${year + 1}-12-31`,
-    coverage: { coversAllPlannedCare: false, procedureCodes: ["KED22"] },
-    terms: { referralRequired: true, paymentCommitmentRequired: true, sameTermsAsResidents: false },
-    ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year + 1}-12-31`, maxCases: 1 }],
-    priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, validUntil: `${year}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
-    ...overrides,
-  };
-}
 
 const agreementCount = async () => (await hub.query(`{ agreements { id } }`)).data.agreements.length;
 

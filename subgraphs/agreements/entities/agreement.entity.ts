@@ -1,7 +1,9 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { Specialty } from "../../shared/graphql-enums";
+import { EventInfo, eventInfoType } from "../../shared/event-info";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
+import { AgreementEventKind } from "../services/agreement-events";
 import { AgreementKind } from "../services/coverage";
 
 registerEnumType(AgreementKind, {
@@ -20,6 +22,24 @@ registerEnumType(AgreementKind, {
     },
   },
 });
+
+registerEnumType(AgreementEventKind, {
+  name: "AgreementEventKind",
+  description: "What happened to an agreement.",
+  valuesConfig: {
+    CREATED: { description: "An administrator created it, with its first version (and any first price list and volume ceilings)." },
+    REVISED: { description: "Its coverage or terms change from a date: a new version (ny avtalsversion)." },
+    PRICE_LIST_ADDED: { description: "A price list (prislista) was added, e.g. next year's prices." },
+    ENDED: { description: "It was ended (e.g. uppsagt): its last day was set or brought forward." },
+    COMMITTED: {
+      description: "A referral (remiss) was committed under it with a payment commitment (betalningsförbindelse); the case counts against its volume ceiling (volymtak).",
+    },
+    COMMITMENT_RELEASED: { description: "A referral's commitment was released; the case no longer counts against the ceiling." },
+  },
+});
+
+export const AgreementEventInfo = eventInfoType("AgreementEventInfo", AgreementEventKind);
+export type AgreementEventInfo = EventInfo<AgreementEventKind>;
 
 @ObjectType({
   description:
@@ -72,6 +92,9 @@ export class Agreement {
         return 0;
     }
   }
+
+  /** The event that carried this agreement to a subscriber; absent when it was read by a query. */
+  event?: AgreementEventInfo;
 }
 
 @ObjectType({

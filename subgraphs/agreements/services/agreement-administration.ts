@@ -6,6 +6,7 @@ import { isUuid } from "../../shared/domain/ids";
 import { isRegionCode } from "../../shared/domain/regions";
 import { Specialty } from "../../shared/domain/specialty";
 import { badUserInput, conflict, refuseInput, forbidden } from "../../shared/errors";
+import { appendEvent } from "../../shared/outbox";
 import {
   Agreement,
   AgreementCeiling,
@@ -15,6 +16,7 @@ import {
   PriceList,
   PriceListEntry,
 } from "../entities/agreement.entity";
+import { agreementEvent, AgreementEventKind, AgreementEventPayload } from "./agreement-events";
 import { loadAgreementFacts } from "./agreement-facts";
 import {
   CoverageInput,
@@ -43,12 +45,19 @@ export interface CommitInput {
  * Changes to agreements, each in one transaction: a refused change writes nothing. Changes to one
  * agreement are serialised by locking its row, so that two administrators (or two referrals
  * competing for the last case under a ceiling) cannot both pass a check that only one may pass.
+ * Each change ends by appending its event, so a change and its event are committed together or
+ * not at all.
  */
 export class AgreementAdministration {
   constructor(
     private readonly dataSource: DataSource,
     private readonly caller: Identity,
+    private readonly hubRegionCode: string,
   ) {}
+
+  private announce(db: EntityManager, kind: AgreementEventKind, agreementId: string, ids?: Omit<AgreementEventPayload, "agreementId" | "kind">): Promise<number> {
+    return appendEvent(db, "agreements", agreementEvent(kind, agreementId, this.hubRegionCode, ids));
+  }
 
   /** Agreements are managed by administrators; everyone else may only read them. */
   private requireAdministrator(): void {
@@ -91,6 +100,7 @@ export class AgreementAdministration {
         });
       }
       if (input.priceList) await insertPriceList(db, agreement.id, input.priceList);
+      await this.announce(db, AgreementEventKind.CREATED, agreement.id);
       return agreement;
     });
   }
@@ -119,6 +129,7 @@ export class AgreementAdministration {
         input.changeNote.trim(),
       );
       await db.insert(AgreementVersion, version);
+      await this.announce(db, AgreementEventKind.REVISED, agreementId, { versionId: version.id });
       return version;
     });
   }
@@ -129,7 +140,9 @@ export class AgreementAdministration {
       const agreement = await lockAgreement(db, agreementId);
       const existing = await db.getRepository(PriceList).find({ where: { agreementId } });
       refuseInput(priceListProblems("input", input, agreement, existing));
-      return insertPriceList(db, agreementId, input);
+      const list = await insertPriceList(db, agreementId, input);
+      await this.announce(db, AgreementEventKind.PRICE_LIST_ADDED, agreementId, { priceListId: list.id });
+      return list;
     });
   }
 
@@ -143,6 +156,7 @@ export class AgreementAdministration {
         throw conflict(`The agreement already ends on ${agreement.validUntil}; an ending can only be brought forward.`, { validUntil: agreement.validUntil });
       }
       await db.update(Agreement, { id: agreementId }, { validUntil: lastDay, endReason: reason.trim() });
+      await this.announce(db, AgreementEventKind.ENDED, agreementId);
       return Object.assign(agreement, { validUntil: lastDay, endReason: reason.trim() });
     });
   }
@@ -188,6 +202,7 @@ export class AgreementAdministration {
         releaseReason: null,
       });
       await db.insert(AgreementCommitment, commitment);
+      await this.announce(db, AgreementEventKind.COMMITTED, agreement.id, { commitmentId: commitment.id, referralId: commitment.referralId });
       return commitment;
     });
   }
@@ -207,6 +222,7 @@ export class AgreementAdministration {
       if (rows.length === 0) throw conflict("The referral has no standing commitment to release.");
       const commitment = Object.assign(rows[0], { releasedAt: new Date(), releaseReason: reason.trim() });
       await db.update(AgreementCommitment, { id: commitment.id }, { releasedAt: commitment.releasedAt, releaseReason: commitment.releaseReason });
+      await this.announce(db, AgreementEventKind.COMMITMENT_RELEASED, commitment.agreementId, { commitmentId: commitment.id, referralId });
       return commitment;
     });
   }

@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
 import { Specialty, VisitType } from "../../shared/graphql-enums";
 import { OfferFreshness } from "../services/freshness";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
+import { EventInfo, eventInfoType } from "../../shared/event-info";
 
 export enum OfferStatus {
   OPEN = "OPEN",
@@ -171,19 +172,8 @@ registerEnumType(OfferEventKind, {
   },
 });
 
-@ObjectType({ description: "A change event from the hub's event log, as delivered to subscriptions." })
-export class OfferEventInfo {
-  @Field(() => ID, {
-    description: "The event's id: increasing in commit order. Resubscribe with `after` set to the last id received to get every event missed, in order.",
-  })
-  id: string;
-
-  @Field(() => OfferEventKind, { description: "What happened." })
-  kind: OfferEventKind;
-
-  @Field(() => DateTimeScalar, { description: "When the change was made." })
-  occurredAt: Date;
-}
+export const OfferEventInfo = eventInfoType("OfferEventInfo", OfferEventKind);
+export type OfferEventInfo = EventInfo<OfferEventKind>;
 
 /** A concrete slot of an offer (published as start times rather than a number of slots). */
 @Entity({ name: "offer_slot" })

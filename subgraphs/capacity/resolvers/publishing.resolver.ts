@@ -1,10 +1,8 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
 import { IDEMPOTENCY_KEY_ARG } from "../../shared/idempotency";
-import { parseEventId } from "../../shared/event-stream";
-import { clearLoaders } from "../../shared/loaders";
+import { subscriptionStream } from "../../shared/event-stream";
 import { VisitType } from "../../shared/graphql-enums";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
-import { mapStream } from "../../shared/bounded-queue";
 import { CapacityOffer, OfferEventInfo, OfferSource, Reservation } from "../entities/capacity-offer.entity";
 import { CapacityContext } from "../loaders";
 import { validateFilter } from "../services/capacity-search";
@@ -110,13 +108,8 @@ function toOfferInput(input: OfferInputType): OfferInput {
 async function offerEvents(ctx: CapacityContext, kind: "published" | "changed", filter: FreeCapacityFilter | null | undefined, after: string | null | undefined) {
   const criteria = filter ?? {};
   validateFilter(criteria);
-  const from = parseEventId(after);
   const memberships = await ctx.memberships();
-  const events = await ctx.events.subscribe((event) => eventMatches(event, kind, criteria, memberships, ctx.today), from);
-  return mapStream(events, (event) => {
-    clearLoaders(ctx.loaders);
-    return offerOfEvent(event);
-  });
+  return subscriptionStream(ctx.events, ctx.loaders, (event) => eventMatches(event, kind, criteria, memberships, ctx.today), after, offerOfEvent);
 }
 
 @Resolver(() => CapacityOffer)

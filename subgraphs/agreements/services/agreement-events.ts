@@ -1,0 +1,46 @@
+import type { OutboxEvent, StoredEvent } from "../../shared/outbox";
+
+/**
+ * Agreement events: one per change to an agreement, written to the outbox in the change's
+ * transaction. Unlike offer events they carry no snapshot, only the ids of what changed: an
+ * agreement's answer spans versions, price lists and ceiling use, so a subscriber is sent the
+ * agreement as it is when the event is delivered, and caches only need to know which agreement
+ * to forget. A commitment names its referral but nothing about the patient.
+ */
+export enum AgreementEventKind {
+  CREATED = "CREATED",
+  REVISED = "REVISED",
+  PRICE_LIST_ADDED = "PRICE_LIST_ADDED",
+  ENDED = "ENDED",
+  COMMITTED = "COMMITTED",
+  COMMITMENT_RELEASED = "COMMITMENT_RELEASED",
+}
+
+export interface AgreementEventPayload {
+  agreementId: string;
+  kind: AgreementEventKind;
+  versionId?: string;
+  priceListId?: string;
+  commitmentId?: string;
+  referralId?: string;
+}
+
+const PREFIX = "AGREEMENT_";
+
+export function agreementEvent(
+  kind: AgreementEventKind,
+  agreementId: string,
+  originRegionCode: string,
+  ids: Pick<AgreementEventPayload, "versionId" | "priceListId" | "commitmentId" | "referralId"> = {},
+): OutboxEvent {
+  const payload: AgreementEventPayload = { agreementId, kind, ...ids };
+  return { type: `${PREFIX}${kind}`, aggregateId: agreementId, originRegionCode, payload: payload as unknown as Record<string, unknown> };
+}
+
+export function isAgreementEvent(event: StoredEvent): boolean {
+  return event.type.startsWith(PREFIX);
+}
+
+export function agreementEventKind(event: StoredEvent): AgreementEventKind {
+  return event.type.slice(PREFIX.length) as AgreementEventKind;
+}
