@@ -3,6 +3,7 @@ import WebSocket from "ws";
 import { IDENTITY_HEADER, identitySigner } from "../subgraphs/shared/internal-identity";
 import { Identity, Role } from "../subgraphs/shared/identity";
 import { logger } from "../subgraphs/shared/log";
+import type { Partitioning } from "./response-cache";
 
 /**
  * The change events the gateway listens to for its response cache: per cacheable subgraph, the
@@ -15,17 +16,38 @@ export interface ChangeFeed {
   cursorField: string;
   /** Subscription fields that take `after` and together deliver every change of the subgraph. */
   subscriptionFields: string[];
+  /** What to read of each event, and which parts of the subgraph it changed (all when absent). */
+  event?: { selection: string; parts: (data: Record<string, any>) => string[] };
+  /** Answers that depend on a part only (see Partitioning in response-cache.ts). */
+  partitioning?: Omit<Partitioning, "subgraph">;
 }
 
 export const CHANGE_FEEDS: ChangeFeed[] = [
-  { subgraph: "capacity", cursorField: "offerEventCursor", subscriptionFields: ["offerPublished", "offerChanged"] },
+  {
+    subgraph: "capacity",
+    cursorField: "offerEventCursor",
+    subscriptionFields: ["offerPublished", "offerChanged"],
+    // An offer keeps its specialty and procedure for life, so a change to it touches only searches
+    // of that specialty or procedure (and answers that depend on all of capacity).
+    event: {
+      selection: "specialty procedure { code }",
+      parts: (offer) => [`specialty/${offer.specialty}`, ...(offer.procedure ? [`procedureCode/${offer.procedure.code}`] : [])],
+    },
+    partitioning: { rootField: "freeCapacity", argument: "filter", by: ["specialty", "procedureCode"] },
+  },
   { subgraph: "agreements", cursorField: "agreementEventCursor", subscriptionFields: ["agreementChanged"] },
 ];
+
+/** The feeds' partitionings, for the cache. */
+export function partitionings(feeds: readonly ChangeFeed[]): Partitioning[] {
+  return feeds.flatMap((feed) => (feed.partitioning ? [{ subgraph: feed.subgraph, ...feed.partitioning }] : []));
+}
 
 export interface ChangeListener {
   /** The feed is live (after it: every change arrives) or not (changes may be missed). */
   live(subgraph: string, live: boolean): void;
-  changed(subgraph: string): void;
+  /** Something of the subgraph changed: the named parts, or anything when `parts` is absent. */
+  changed(subgraph: string, parts?: string[]): void;
 }
 
 /** How long to wait before reconnecting a broken feed, growing to this. */
@@ -115,11 +137,16 @@ export class ChangeFeeds {
     };
     for (const field of feed.subscriptionFields) {
       client.subscribe(
-        { query: `subscription ChangeFeed($after: ID) { ${field}(after: $after) { id } }`, variables: { after: cursor }, extensions: { [IDENTITY_HEADER]: identity } },
+        {
+          query: `subscription ChangeFeed($after: ID) { ${field}(after: $after) { id ${feed.event?.selection ?? ""} } }`,
+          variables: { after: cursor },
+          extensions: { [IDENTITY_HEADER]: identity },
+        },
         {
           next: (result) => {
-            if (result.errors?.length) broken(result.errors[0]);
-            else this.listener.changed(feed.subgraph);
+            const data = result.data?.[field] as Record<string, any> | undefined;
+            if (result.errors?.length || !data) broken(result.errors?.[0] ?? "an event without data");
+            else this.listener.changed(feed.subgraph, feed.event?.parts(data));
           },
           error: broken,
           complete: () => broken("the subgraph ended the subscription"),

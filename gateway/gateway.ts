@@ -19,7 +19,7 @@ import { drainSubscriptions, serveSubscriptions } from "../subgraphs/shared/subs
 import { FederatedSubscriptions } from "./subscriptions";
 import { SUPERGRAPH_FILE } from "./compose";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
-import { CHANGE_FEEDS, ChangeFeeds } from "./change-feeds";
+import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 
 export interface GatewayOptions {
   host: string;
@@ -125,7 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const cache = new ResponseCache({ cacheable: CHANGE_FEEDS.map((feed) => feed.subgraph), ...options.responseCache });
   const feeds = new ChangeFeeds(options.subgraphUrls, options.internalSecret, options.hubRegionCode, {
     live: (subgraph, live) => cache.setLive(subgraph, live),
-    changed: (subgraph) => cache.invalidate(subgraph),
+    changed: (subgraph, parts) => cache.invalidate(subgraph, parts),
   });
   const protection = armor(options.production);
   const httpServer = http.createServer();
@@ -156,7 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gateway,
     ...commonApolloOptions("gateway", options.introspection),
     validationRules: protection.validationRules,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache, partitionings(CHANGE_FEEDS))],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

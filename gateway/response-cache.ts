@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { FormattedExecutionResult } from "graphql";
+import { DocumentNode, FormattedExecutionResult, Kind, OperationDefinitionNode, valueFromASTUntyped } from "graphql";
 import type { Identity } from "../subgraphs/shared/identity";
 
 /**
@@ -10,15 +10,21 @@ import type { Identity } from "../subgraphs/shared/identity";
  * sending every identical search to the subgraphs and PostgreSQL again.
  *
  * What it never does:
- * - serve an answer older than a change whose event reached this gateway: every event from a
- *   subgraph drops the entries that used it, and an answer computed while a change arrived is
- *   not stored (each subgraph has a generation; an entry is stored only if none of its subgraphs'
- *   generations moved since its request started);
+ * - serve an answer older than a change whose event reached this gateway: every event drops the
+ *   entries that depend on what it changed, and an answer computed while such a change arrived is
+ *   not stored (an entry is stored only if none of its dependencies changed since its request
+ *   started);
  * - cache anything while a subgraph's change feed is not live (the gateway could miss a change):
  *   entries that need it are dropped and none are stored until the feed is back;
  * - cache patient or referral data (those subgraphs are not cacheable: every read of patient data
  *   is audited, and referral answers depend on the caller), mutations, or answers with errors;
  * - skip authentication, the rate limit or validation: it answers after all of them.
+ *
+ * Dependencies are a subgraph as a whole ("capacity"), or one part of it ("capacity/specialty/
+ * ORTHOPAEDICS"): a search narrowed to a specialty depends only on that specialty's offers, so a
+ * new urology offer leaves orthopaedic searches cached. A change to a part drops the answers that
+ * depend on that part and those that depend on the whole subgraph; a change of unknown extent (a
+ * mutation through this gateway, a feed that broke) drops everything of the subgraph.
  *
  * Answers are shared by callers with the same access scope (role and organisation): the cacheable
  * subgraphs decide what a caller sees by role and organisation, never by the person (as the
@@ -42,9 +48,6 @@ interface Entry {
   expiresAt: number;
 }
 
-/** Where every cacheable subgraph's generation stood when a request started. */
-export type Snapshot = ReadonlyMap<string, number>;
-
 export interface CacheStats {
   entries: number;
   bytes: number;
@@ -55,21 +58,31 @@ export interface CacheStats {
   live: string[];
 }
 
+/** The subgraph a dependency belongs to ("capacity/specialty/UROLOGY" → "capacity"). */
+export function subgraphOf(dependency: string): string {
+  const slash = dependency.indexOf("/");
+  return slash < 0 ? dependency : dependency.slice(0, slash);
+}
+
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly keysBySubgraph = new Map<string, Set<string>>();
-  private readonly generations = new Map<string, number>();
+  private readonly keysByDependency = new Map<string, Set<string>>();
   private readonly live = new Set<string>();
   private readonly now: () => number;
   private bytes = 0;
   private readonly counters = { hits: 0, misses: 0, stored: 0, invalidations: 0 };
+  /**
+   * A logical clock: every invalidation ticks it and records the tick against what it changed.
+   * A request notes the clock when it starts; its answer predates a change if a tick since then
+   * touched one of its dependencies.
+   */
+  private tick = 0;
+  private readonly changedAt = new Map<string, number>();
+  private readonly wholeChangedAt = new Map<string, number>();
+  private readonly anyChangedAt = new Map<string, number>();
 
   constructor(private readonly options: ResponseCacheOptions) {
     this.now = options.now ?? Date.now;
-    for (const name of options.cacheable) {
-      this.generations.set(name, 0);
-      this.keysBySubgraph.set(name, new Set());
-    }
   }
 
   get enabled(): boolean {
@@ -77,7 +90,11 @@ export class ResponseCache {
   }
 
   isCacheable(subgraph: string): boolean {
-    return this.generations.has(subgraph);
+    return this.options.cacheable.includes(subgraph);
+  }
+
+  get subgraphs(): readonly string[] {
+    return this.options.cacheable;
   }
 
   /** The key of an operation for a caller: same document, variables, day and access scope. */
@@ -89,8 +106,18 @@ export class ResponseCache {
       .digest("base64url");
   }
 
-  snapshot(): Snapshot {
-    return new Map(this.generations);
+  /** Where the clock stands: note it when a request starts. */
+  snapshot(): number {
+    return this.tick;
+  }
+
+  /** Whether any of `dependsOn` changed after `since`. */
+  changedSince(dependsOn: readonly string[], since: number): boolean {
+    return dependsOn.some((dependency) => {
+      const subgraph = subgraphOf(dependency);
+      if (dependency === subgraph) return (this.anyChangedAt.get(subgraph) ?? 0) > since;
+      return (this.wholeChangedAt.get(subgraph) ?? 0) > since || (this.changedAt.get(dependency) ?? 0) > since;
+    });
   }
 
   get(key: string): FormattedExecutionResult | undefined {
@@ -108,17 +135,22 @@ export class ResponseCache {
   }
 
   /**
-   * Keeps an answer that used `dependsOn` subgraphs, unless one of them is not cacheable, has no
-   * live feed, or changed since `since` (the answer may predate the change).
+   * Keeps an answer that depends on `dependsOn`, unless one of their subgraphs is not cacheable or
+   * has no live feed, or one of them changed since `since` (the answer may predate the change).
    */
-  store(key: string, result: FormattedExecutionResult, dependsOn: readonly string[], since: Snapshot): boolean {
+  store(key: string, result: FormattedExecutionResult, dependsOn: readonly string[], since: number): boolean {
     if (this.options.maxBytes <= 0 || result.errors?.length) return false;
-    if (!dependsOn.every((name) => this.live.has(name) && since.get(name) === this.generations.get(name))) return false;
+    if (!dependsOn.every((dependency) => this.live.has(subgraphOf(dependency)))) return false;
+    if (this.changedSince(dependsOn, since)) return false;
     const bytes = Buffer.byteLength(JSON.stringify(result));
     if (bytes > this.options.maxBytes / 10) return false;
     this.remove(key);
     this.entries.set(key, { result, bytes, dependsOn, expiresAt: this.now() + this.options.ttlMs });
-    for (const name of dependsOn) this.keysBySubgraph.get(name)!.add(key);
+    for (const dependency of dependsOn) {
+      let keys = this.keysByDependency.get(dependency);
+      if (!keys) this.keysByDependency.set(dependency, (keys = new Set()));
+      keys.add(key);
+    }
     this.bytes += bytes;
     for (const oldest of this.entries.keys()) {
       if (this.bytes <= this.options.maxBytes) break;
@@ -128,13 +160,27 @@ export class ResponseCache {
     return true;
   }
 
-  /** A subgraph changed: every answer that used it goes, and answers being computed are not kept. */
-  invalidate(subgraph: string): void {
-    const keys = this.keysBySubgraph.get(subgraph);
-    if (!keys) return;
-    this.generations.set(subgraph, this.generations.get(subgraph)! + 1);
+  /**
+   * A subgraph changed. With `parts` (e.g. ["specialty/UROLOGY", "procedureCode/KED22"]) only
+   * answers depending on those parts or on the whole subgraph go; without, everything of it goes.
+   */
+  invalidate(subgraph: string, parts?: readonly string[]): void {
+    if (!this.isCacheable(subgraph)) return;
+    this.tick += 1;
     this.counters.invalidations += 1;
-    for (const key of [...keys]) this.remove(key);
+    this.anyChangedAt.set(subgraph, this.tick);
+    const doomed = new Set(this.keysByDependency.get(subgraph));
+    if (parts) {
+      for (const part of parts) {
+        const dependency = `${subgraph}/${part}`;
+        this.changedAt.set(dependency, this.tick);
+        for (const key of this.keysByDependency.get(dependency) ?? []) doomed.add(key);
+      }
+    } else {
+      this.wholeChangedAt.set(subgraph, this.tick);
+      for (const [dependency, keys] of this.keysByDependency) if (subgraphOf(dependency) === subgraph) for (const key of keys) doomed.add(key);
+    }
+    for (const key of doomed) this.remove(key);
   }
 
   /** Whether the subgraph's change feed is live; while it is not, nothing that uses it is cached. */
@@ -155,8 +201,47 @@ export class ResponseCache {
     if (!entry) return;
     this.entries.delete(key);
     this.bytes -= entry.bytes;
-    for (const name of entry.dependsOn) this.keysBySubgraph.get(name)?.delete(key);
+    for (const dependency of entry.dependsOn) {
+      const keys = this.keysByDependency.get(dependency);
+      keys?.delete(key);
+      if (keys?.size === 0) this.keysByDependency.delete(dependency);
+    }
   }
+}
+
+/**
+ * How a subgraph's answers can be narrower than the whole subgraph: a root field whose filter
+ * argument names a part (free capacity of one specialty depends only on that specialty's offers).
+ * The first of `by` that the filter sets names the part.
+ */
+export interface Partitioning {
+  subgraph: string;
+  rootField: string;
+  argument: string;
+  by: readonly string[];
+}
+
+/**
+ * What an operation's answer depends on in each partitioned subgraph: the parts, when every root
+ * field of the operation is the partitioned field narrowed by one of `by` (aliases and several
+ * such fields add their parts); otherwise nothing, and the answer depends on the whole subgraph.
+ */
+export function partsOf(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, partitioning: Partitioning): string[] | undefined {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) return undefined;
+  const parts: string[] = [];
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD) return undefined;
+    if (selection.name.value === "__typename") continue;
+    if (selection.name.value !== partitioning.rootField) return undefined;
+    const argument = selection.arguments?.find((a) => a.name.value === partitioning.argument);
+    const filter = argument ? (valueFromASTUntyped(argument.value, variables) as Record<string, unknown> | null) : null;
+    const by = partitioning.by.find((name) => typeof filter?.[name] === "string");
+    if (!by) return undefined;
+    parts.push(`${by}/${filter![by] as string}`);
+  }
+  return parts.length > 0 ? parts : undefined;
 }
 
 /** What the cache needs of a gateway request's context. */
@@ -176,12 +261,17 @@ export const CACHE_HEADER = "x-hub-cache";
  *
  * Identical queries that arrive while the first is being answered wait for its answer instead of
  * asking the subgraphs again (right after a change empties the cache, every client asks at once).
- * They take it only if it was kept, which means no change arrived between its start and its end,
- * so it is no older than anything they could have seen. Only documents known to be cacheable wait:
- * a patient read never queues behind another.
+ * A waiting query takes that answer only if nothing it could depend on changed between the first
+ * query's start and its own: then the answer is one it could have got by asking itself (a change
+ * arriving later is concurrent with both, as with any request in flight). Only documents known to
+ * be cacheable wait: a patient read never queues behind another.
  */
-export function responseCachePlugin<TContext extends CacheableContext>(cache: ResponseCache, maxWaitMs = 10_000): ApolloServerPlugin<TContext> {
-  const inFlight = new Map<string, Promise<FormattedExecutionResult | undefined>>();
+export function responseCachePlugin<TContext extends CacheableContext>(
+  cache: ResponseCache,
+  partitionings: readonly Partitioning[] = [],
+  maxWaitMs = 10_000,
+): ApolloServerPlugin<TContext> {
+  const inFlight = new Map<string, { since: number; answer: Promise<FormattedExecutionResult | undefined> }>();
   // Whether a document's last answer could be kept (bounded: forgotten oldest first).
   const cacheableDocuments = new Map<string, boolean>();
   const remember = (queryHash: string, cacheable: boolean) => {
@@ -192,12 +282,15 @@ export function responseCachePlugin<TContext extends CacheableContext>(cache: Re
   return {
     async requestDidStart() {
       let key: string | undefined;
-      let since: Snapshot | undefined;
+      let since = 0;
       let hit = false;
+      let parts = new Map<string, string[]>();
       let settle: ((result: FormattedExecutionResult | undefined) => void) | undefined;
+      /** The answer's dependencies: each subgraph it used, or the parts of it the operation names. */
+      const dependencies = (subgraphs: Iterable<string>) => [...subgraphs].flatMap((name) => parts.get(name)?.map((part) => `${name}/${part}`) ?? [name]);
       return {
         async responseForOperation(request) {
-          if (request.operation?.operation !== "query" || !cache.enabled) return null;
+          if (request.operation?.operation !== "query" || !cache.enabled || !request.document) return null;
           const queryHash = request.queryHash ?? request.request.query ?? "";
           since = cache.snapshot();
           key = cache.key({
@@ -207,21 +300,28 @@ export function responseCachePlugin<TContext extends CacheableContext>(cache: Re
             today: request.contextValue.today,
             identity: request.contextValue.identity,
           });
+          parts = new Map(
+            partitionings.flatMap((p) => {
+              const named = partsOf(request.document!, request.operationName, request.request.variables, p);
+              return named ? [[p.subgraph, named] as const] : [];
+            }),
+          );
           let result = cache.get(key);
           if (!result && cacheableDocuments.get(queryHash)) {
             const first = inFlight.get(key);
-            if (first) result = await within(first, maxWaitMs);
-            else {
-              const mine = key;
-              inFlight.set(
-                mine,
-                new Promise((resolve) => {
-                  settle = (answer) => {
-                    inFlight.delete(mine);
-                    resolve(answer);
-                  };
-                }),
-              );
+            // Every cacheable subgraph counts here: which ones the answer will use is known only at its end.
+            if (first && !cache.changedSince(dependencies(cache.subgraphs), first.since)) {
+              result = await within(first.answer, maxWaitMs);
+            } else {
+              // This query leads for its key from now on (a change made the one in flight too old).
+              const mine = { since, answer: new Promise<FormattedExecutionResult | undefined>((resolve) => (settle = resolve)) };
+              const lead = key;
+              inFlight.set(lead, mine);
+              const resolve = settle!;
+              settle = (answer) => {
+                if (inFlight.get(lead) === mine) inFlight.delete(lead);
+                resolve(answer);
+              };
             }
           }
           request.response.http.headers.set(CACHE_HEADER, result ? "hit" : "miss");
@@ -235,15 +335,17 @@ export function responseCachePlugin<TContext extends CacheableContext>(cache: Re
             for (const name of fetchedFrom) cache.invalidate(name);
             return;
           }
-          let kept: FormattedExecutionResult | undefined;
+          let shared: FormattedExecutionResult | undefined;
           try {
-            if (!key || hit || !since || request.response.body.kind !== "single") return;
+            if (!key || hit || request.response.body.kind !== "single") return;
             const cacheable = fetchedFrom.every((name) => cache.isCacheable(name));
             remember(request.queryHash ?? request.request.query ?? "", cacheable);
             const result = request.response.body.singleResult;
-            if (cacheable && cache.store(key, result, fetchedFrom, since)) kept = result;
+            if (!cacheable || result.errors?.length) return;
+            cache.store(key, result, dependencies(fetchedFrom), since);
+            shared = result;
           } finally {
-            settle?.(kept);
+            settle?.(shared);
           }
         },
       };

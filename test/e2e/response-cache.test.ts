@@ -72,12 +72,12 @@ async function feedsLive(target: TestHub): Promise<void> {
   }
 }
 
-async function publishVia(target: TestHub): Promise<string> {
+async function publishVia(target: TestHub, careUnitId = KATTEGATT_UNIT, procedureCode = "NFB49"): Promise<string> {
   const { data, errors } = await target.query(`mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
     input: {
       reportedBy: "Booking system (cache test)",
       // Starting today, so it is first in a search ordered by earliest start.
-      offers: [{ careUnitId: KATTEGATT_UNIT, procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), earliestStart: today, expectedWaitDays: 3 }],
+      offers: [{ careUnitId, procedureCode, slots: 2, validFrom: today, validUntil: addDays(today, 30), earliestStart: today, expectedWaitDays: 3 }],
     },
   });
   expect(errors).toBeUndefined();
@@ -129,6 +129,26 @@ describe("the response cache", () => {
     expect(after.cache).toBe("miss");
     expect(ids(after)).toContain(offer);
     expect(after.body.data.freeCapacity.totalCount).toBe(before.body.data.freeCapacity.totalCount + 1);
+  });
+
+  it("keeps a specialty's searches when another specialty's offer changes, and drops them when their own does", async () => {
+    const variables = { filter: { specialty: "ORTHOPAEDICS" }, first: 100 };
+    const bearer = await adminToken();
+    await post(hub, bearer, SEARCH, variables);
+    expect((await post(hub, bearer, SEARCH, variables)).cache).toBe("hit");
+    const board = subscribe(hub.url, `subscription { offerPublished { id specialty } }`);
+    open.push(board);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    await publishVia(other, careUnitId("sus-lund-urologi"), "KED22");
+    await board.waitFor(1);
+    expect((await post(hub, bearer, SEARCH, variables)).cache).toBe("hit");
+
+    const orthopaedic = await publishVia(other);
+    await board.waitFor(2);
+    const after = await post(hub, bearer, SEARCH, variables);
+    expect(after.cache).toBe("miss");
+    expect(ids(after)).toContain(orthopaedic);
   });
 
   it("lets a caller read its own write at once, before any event", async () => {

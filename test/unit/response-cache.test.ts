@@ -1,4 +1,5 @@
-import { ResponseCache } from "../../gateway/response-cache";
+import { parse } from "graphql";
+import { partsOf, ResponseCache } from "../../gateway/response-cache";
 import { loadConfig } from "../../subgraphs/shared/config";
 import { Identity, Role } from "../../subgraphs/shared/identity";
 
@@ -88,6 +89,37 @@ describe("ResponseCache", () => {
     expect(c.store("k", answer(1), ["capacity"], later)).toBe(true);
   });
 
+  it("drops answers of a part only when that part or all of the subgraph changes", () => {
+    const c = cache();
+    c.store("ortho", answer(1), ["capacity/specialty/ORTHOPAEDICS", "agreements"], c.snapshot());
+    c.store("hips", answer(2), ["capacity/procedureCode/NFB49"], c.snapshot());
+    c.store("all", answer(3), ["capacity"], c.snapshot());
+    c.invalidate("capacity", ["specialty/UROLOGY", "procedureCode/KED22"]);
+    expect(c.get("ortho")).toEqual(answer(1));
+    expect(c.get("hips")).toEqual(answer(2));
+    expect(c.get("all")).toBeUndefined(); // depends on every offer
+    c.invalidate("capacity", ["specialty/ORTHOPAEDICS", "procedureCode/NGB49"]);
+    expect(c.get("ortho")).toBeUndefined();
+    expect(c.get("hips")).toEqual(answer(2));
+    c.invalidate("capacity"); // a change of unknown extent
+    expect(c.get("hips")).toBeUndefined();
+  });
+
+  it("refuses to keep a part's answer after a change to that part or to the whole subgraph, not after another part's", () => {
+    const c = cache();
+    let since = c.snapshot();
+    c.invalidate("capacity", ["specialty/UROLOGY"]);
+    expect(c.store("ortho", answer(1), ["capacity/specialty/ORTHOPAEDICS"], since)).toBe(true);
+    expect(c.store("all", answer(1), ["capacity"], since)).toBe(false);
+    since = c.snapshot();
+    c.invalidate("capacity", ["specialty/ORTHOPAEDICS"]);
+    expect(c.store("ortho", answer(1), ["capacity/specialty/ORTHOPAEDICS"], since)).toBe(false);
+    since = c.snapshot();
+    c.invalidate("capacity");
+    expect(c.store("ortho", answer(1), ["capacity/specialty/ORTHOPAEDICS"], since)).toBe(false);
+    expect(c.changedSince(["agreements"], since)).toBe(false);
+  });
+
   it("keeps nothing that needs a subgraph whose change feed is not live, and forgets it when the feed breaks", () => {
     const c = new ResponseCache({ cacheable: ["capacity", "agreements"], maxBytes: 1_000_000, ttlMs: 60_000 });
     expect(c.enabled).toBe(false);
@@ -148,6 +180,31 @@ describe("ResponseCache", () => {
     const c = cache(0);
     expect(c.enabled).toBe(false);
     expect(c.store("k", answer(1), ["capacity"], c.snapshot())).toBe(false);
+  });
+});
+
+describe("what a search depends on (partsOf)", () => {
+  const partitioning = { subgraph: "capacity", rootField: "freeCapacity", argument: "filter", by: ["specialty", "procedureCode"] };
+  const parts = (query: string, variables?: Record<string, unknown>, operationName?: string) => partsOf(parse(query), operationName, variables, partitioning);
+
+  it("names the specialty, else the procedure, of a search's filter, literal or variable", () => {
+    expect(parts(`{ freeCapacity(filter: { specialty: ORTHOPAEDICS, procedureCode: "NFB49" }) { totalCount } }`)).toEqual(["specialty/ORTHOPAEDICS"]);
+    expect(parts(`query($f: FreeCapacityFilter) { freeCapacity(filter: $f) { totalCount } }`, { f: { procedureCode: "NFB49" } })).toEqual(["procedureCode/NFB49"]);
+    expect(parts(`query($s: Specialty) { freeCapacity(filter: { specialty: $s }) { totalCount } }`, { s: "UROLOGY" })).toEqual(["specialty/UROLOGY"]);
+    expect(parts(`{ a: freeCapacity(filter: { specialty: UROLOGY }) { totalCount } b: freeCapacity(filter: { procedureCode: "CJE20" }) { totalCount } __typename }`)).toEqual([
+      "specialty/UROLOGY",
+      "procedureCode/CJE20",
+    ]);
+  });
+
+  it("says nothing (the whole subgraph) for searches not narrowed that way or operations asking more", () => {
+    expect(parts(`{ freeCapacity { totalCount } }`)).toBeUndefined();
+    expect(parts(`{ freeCapacity(filter: { regionCodes: ["13"] }) { totalCount } }`)).toBeUndefined();
+    expect(parts(`query($f: FreeCapacityFilter) { freeCapacity(filter: $f) { totalCount } }`, { f: null })).toBeUndefined();
+    expect(parts(`{ freeCapacity(filter: { specialty: UROLOGY }) { totalCount } offerEventCursor }`)).toBeUndefined();
+    expect(parts(`{ ... on Query { freeCapacity(filter: { specialty: UROLOGY }) { totalCount } } }`)).toBeUndefined();
+    expect(parts(`query A { freeCapacity(filter: { specialty: UROLOGY }) { totalCount } } query B { providers { id } }`, {}, "B")).toBeUndefined();
+    expect(parts(`query A { freeCapacity(filter: { specialty: UROLOGY }) { totalCount } } query B { providers { id } }`, {}, "A")).toEqual(["specialty/UROLOGY"]);
   });
 });
 
