@@ -1,8 +1,39 @@
 import { ClassType, Field, Int, ObjectType, Directive } from "type-graphql";
+import { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { badUserInput } from "./errors";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+
+/**
+ * Results a connection's `totalCount` counts at most (as Elasticsearch's `track_total_hits`).
+ * Counting every match costs time in proportion to the matches, so it grows with the data; counting
+ * up to a cap costs at most the cap, whatever the data's size.
+ */
+export const TOTAL_COUNT_CAP = 10_000;
+
+/** `totalCount` and whether it is exact (false when more than the cap match). */
+export interface TotalCount {
+  count: number;
+  exact: boolean;
+}
+
+/** 10000 → "10 000", as the descriptions write numbers. */
+function spaced(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, " ");
+}
+
+/**
+ * Counts the rows of `matching` up to `cap`, in one statement that stops reading after `cap + 1`
+ * rows: `SELECT count(*) FROM (<matching> LIMIT cap + 1)`. `matching` must yield one row per result
+ * (joins to one row only, e.g. an offer's provider), as the page query does; its ordering is dropped.
+ */
+export async function cappedCount<T extends ObjectLiteral>(matching: SelectQueryBuilder<T>, cap: number = TOTAL_COUNT_CAP): Promise<TotalCount> {
+  if (!Number.isInteger(cap) || cap < 0) throw new Error(`a count cap is a whole number, 0 or more; got ${cap}`);
+  const [sql, parameters] = matching.clone().select("1").orderBy().offset(undefined).limit(cap + 1).getQueryAndParameters();
+  const [{ count }]: Array<{ count: number }> = await matching.dataSource.query(`SELECT count(*)::int AS count FROM (${sql}) AS matching`, parameters);
+  return count > cap ? { count: cap, exact: false } : { count, exact: true };
+}
 
 /** Relay page information, shared by every connection in the supergraph. */
 @ObjectType({ description: "Where a page sits in its result list (Relay cursor connections)." })
@@ -63,13 +94,14 @@ export function encodeCursor(payload: unknown): string {
 export function toConnection<TRow, TPosition>(
   rows: TRow[],
   page: Page<TPosition>,
-  totalCount: number,
+  total: TotalCount,
   cursorOf: (row: TRow) => unknown,
-): { totalCount: number; edges: Array<{ cursor: string; node: TRow }>; pageInfo: PageInfo } {
+): { totalCount: number; totalCountIsExact: boolean; edges: Array<{ cursor: string; node: TRow }>; pageInfo: PageInfo } {
   const hasNextPage = rows.length > page.first;
   const edges = rows.slice(0, page.first).map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
   return {
-    totalCount,
+    totalCount: total.count,
+    totalCountIsExact: total.exact,
     edges,
     pageInfo: {
       hasNextPage,
@@ -98,8 +130,15 @@ export function Connection<TNode extends object>(nodeType: ClassType<TNode>, nam
   // return the concrete subclass.
   @ObjectType()
   abstract class ConnectionType {
-    @Field(() => Int, { description: "Number of results matching the filter, across all pages." })
+    @Field(() => Int, {
+      description: `Number of results matching the filter, across all pages, counted up to ${spaced(TOTAL_COUNT_CAP)}: when more match it is ${spaced(TOTAL_COUNT_CAP)} and \`totalCountIsExact\` is false.`,
+    })
     totalCount: number;
+
+    @Field({
+      description: `False when more than ${spaced(TOTAL_COUNT_CAP)} results match: \`totalCount\` then stops at ${spaced(TOTAL_COUNT_CAP)}; narrow the filter for an exact number.`,
+    })
+    totalCountIsExact: boolean;
 
     @Field(() => [Edge], { description: "The results of this page, in order." })
     edges: Edge[];

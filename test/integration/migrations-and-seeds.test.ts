@@ -55,6 +55,25 @@ describe("migrations", () => {
     }
   });
 
+  it("undoes and redoes the covering search indexes of capacity", async () => {
+    const url = await createEmptyDatabase();
+    const capacity = await connect(subgraphDataSource(SUBGRAPHS.capacity, url, 2));
+    const definition = async (name: string) =>
+      (await capacity.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'capacity' AND indexname = $1", [name]))[0]?.indexdef as string | undefined;
+    try {
+      await migrate(capacity);
+      expect(await definition("capacity_offer_open_by_specialty")).toMatch(/INCLUDE \(valid_until, total_slots, reserved_slots, provider_id\)/);
+      expect(await definition("capacity_offer_open_by_provider")).toBeDefined();
+      await capacity.undoLastMigration({ transaction: "each" });
+      expect(await definition("capacity_offer_open_by_specialty")).not.toMatch(/INCLUDE/);
+      expect(await definition("capacity_offer_open_by_provider")).toBeUndefined();
+      expect(await migrate(capacity)).toEqual(["CapacitySearchCoveringIndexes1795996800000"]);
+      expect(await definition("capacity_offer_open_by_procedure")).toMatch(/INCLUDE/);
+    } finally {
+      await capacity.destroy();
+    }
+  });
+
   it("rejects data the domain forbids, whatever code writes it", async () => {
     await expect(dataSources.capacity.query("INSERT INTO capacity.region (code, name) VALUES ('1', 'x')")).rejects.toThrow(/check/i);
     await expect(

@@ -64,8 +64,8 @@ export class CapacityOfferResolver {
     after?: string | null,
   ): Promise<CapacityOfferConnection> {
     const page = parsePage(first, after, readOfferPosition);
-    const { rows, totalCount } = await ctx.search.search(filter ?? {}, page, ctx.today);
-    return toConnection(rows, page, totalCount, offerPosition);
+    const { rows, total } = await ctx.search.search(filter ?? {}, page, ctx.today);
+    return toConnection(rows, page, total, offerPosition);
   }
 
   @Query(() => CapacityOffer, { nullable: true, description: "One offer by id, whatever its status (history is kept); null when there is none." })

@@ -3,7 +3,7 @@ import { isIsoDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput } from "../../shared/errors";
 import { requireHealthcareRegionCode, requireKvaCode, requireRegionCode } from "../../shared/validation";
-import { Page } from "../../shared/pagination";
+import { cappedCount, Page, TotalCount } from "../../shared/pagination";
 import { ProviderKind, Specialty, VisitType } from "../../shared/graphql-enums";
 import { CapacityOffer, OfferStatus } from "../entities/capacity-offer.entity";
 import { Provider } from "../entities/provider.entity";
@@ -27,7 +27,6 @@ export interface OfferPosition {
   earliestStart: string;
   id: string;
 }
-
 
 
 export function readOfferPosition(payload: unknown): OfferPosition | undefined {
@@ -70,7 +69,7 @@ export class CapacitySearch {
     filter: CapacitySearchFilter,
     page: Page<OfferPosition>,
     today: string,
-  ): Promise<{ rows: CapacityOffer[]; totalCount: number }> {
+  ): Promise<{ rows: CapacityOffer[]; total: TotalCount }> {
     validateFilter(filter);
     const matching = this.matching(filter, today);
     const pageQuery = matching.clone().orderBy("o.earliest_start", "ASC").addOrderBy("o.id", "ASC").limit(page.first + 1);
@@ -82,8 +81,9 @@ export class CapacitySearch {
     }
     // Sequential on purpose: one request never runs two statements at once on the pool's behalf.
     const rows = await pageQuery.getMany();
-    const totalCount = await matching.getCount();
-    return { rows, totalCount };
+    // Counted up to a cap: a count of every match would grow with the data (see cappedCount).
+    const total = await cappedCount(matching);
+    return { rows, total };
   }
 
   private matching(filter: CapacitySearchFilter, today: string): SelectQueryBuilder<CapacityOffer> {

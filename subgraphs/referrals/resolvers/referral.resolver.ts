@@ -123,8 +123,8 @@ export class ReferralResolver {
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts." }) after?: string | null,
   ): Promise<ReferralConnection> {
     const page = parsePage(first, after, readReferralPosition);
-    const { rows, totalCount } = await ctx.records.list(filter ?? {}, page);
-    return toConnection(rows, page, totalCount, referralPosition);
+    const { rows, total } = await ctx.records.list(filter ?? {}, page);
+    return toConnection(rows, page, total, referralPosition);
   }
 
   @Query(() => AtRiskReferralConnection, {
@@ -143,9 +143,9 @@ export class ReferralResolver {
       throw forbidden(`Only region ${regionCode}'s care-guarantee office and clinics see its waiting patients.`);
     }
     const page = parsePage(first, after, readDeadlinePosition);
-    const { rows, totalCount } = await searchAtRisk(ctx.records.dataSource, regionCode, addDays(ctx.today, ctx.atRiskMarginDays), page);
+    const { rows, total } = await searchAtRisk(ctx.records.dataSource, regionCode, addDays(ctx.today, ctx.atRiskMarginDays), page);
     await ctx.records.disclosed(rows.slice(0, page.first), "HOME_REGION_AT_RISK_LIST");
-    return toConnection(rows, page, totalCount, deadlinePosition);
+    return toConnection(rows, page, total, deadlinePosition);
   }
 
   @Query(() => [ID], {

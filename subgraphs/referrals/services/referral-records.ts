@@ -4,7 +4,7 @@ import { BaseRequestContext } from "../../shared/context";
 import { assignmentRefusal, patientDataAccess, Role } from "../../shared/identity";
 import { referralAccess } from "./referral-access";
 import { WITH_RECEIVER } from "./referral-lifecycle";
-import { Page } from "../../shared/pagination";
+import { Page, TotalCount } from "../../shared/pagination";
 import { Referral } from "../entities/referral.entity";
 import { ReferralFilter, ReferralPosition, ReferralScope, ReferralSearch } from "./referral-search";
 
@@ -32,7 +32,7 @@ export class ReferralRecords {
     return identity.regionCode && patientDataAccess(identity, identity.regionCode).allowed ? { homeRegionCode: identity.regionCode } : null;
   }
 
-  async list(filter: ReferralFilter, page: Page<ReferralPosition>): Promise<{ rows: Referral[]; totalCount: number }> {
+  async list(filter: ReferralFilter, page: Page<ReferralPosition>): Promise<{ rows: Referral[]; total: TotalCount }> {
     const scope = this.scope();
     const result = await this.search.search(filter, page, scope);
     await this.disclosed(result.rows.slice(0, page.first), scope && "providerId" in scope ? "REFERRAL_SENT_TO_PROVIDER_LIST" : "HOME_REGION_LIST");

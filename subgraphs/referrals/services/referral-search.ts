@@ -2,7 +2,7 @@ import { DataSource } from "typeorm";
 import { isIsoDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { Specialty } from "../../shared/graphql-enums";
-import { Page } from "../../shared/pagination";
+import { cappedCount, Page, TotalCount } from "../../shared/pagination";
 import { requireRegionCode } from "../../shared/validation";
 import { Referral, ReferralStatus } from "../entities/referral.entity";
 import { WAITING, WITH_RECEIVER } from "./referral-lifecycle";
@@ -39,9 +39,9 @@ export class ReferralSearch {
    * Referrals matching the filter within the caller's scope: the one home region whose referrals
    * the caller may see, or the provider whose received referrals it may see (none when null).
    */
-  async search(filter: ReferralFilter, page: Page<ReferralPosition>, scope: ReferralScope | null): Promise<{ rows: Referral[]; totalCount: number }> {
+  async search(filter: ReferralFilter, page: Page<ReferralPosition>, scope: ReferralScope | null): Promise<{ rows: Referral[]; total: TotalCount }> {
     if (filter.homeRegionCode != null) requireRegionCode("filter.homeRegionCode", filter.homeRegionCode);
-    if (scope === null || ("homeRegionCode" in scope && filter.homeRegionCode != null && filter.homeRegionCode !== scope.homeRegionCode)) return { rows: [], totalCount: 0 };
+    if (scope === null || ("homeRegionCode" in scope && filter.homeRegionCode != null && filter.homeRegionCode !== scope.homeRegionCode)) return { rows: [], total: { count: 0, exact: true } };
     const matching = this.dataSource.getRepository(Referral).createQueryBuilder("r");
     if ("homeRegionCode" in scope) matching.where("r.home_region_code = :home", { home: scope.homeRegionCode });
     else {
@@ -55,7 +55,7 @@ export class ReferralSearch {
       pageQuery.andWhere("(r.decision_date, r.id) > (:afterDate, :afterId)", { afterDate: page.after.decisionDate, afterId: page.after.id });
     }
     const rows = await pageQuery.getMany();
-    return { rows, totalCount: await matching.getCount() };
+    return { rows, total: await cappedCount(matching) };
   }
 }
 
@@ -84,7 +84,7 @@ export async function searchAtRisk(
   homeRegionCode: string,
   dueBefore: string,
   page: Page<DeadlinePosition>,
-): Promise<{ rows: Referral[]; totalCount: number }> {
+): Promise<{ rows: Referral[]; total: TotalCount }> {
   const matching = dataSource
     .getRepository(Referral)
     .createQueryBuilder("r")
@@ -94,5 +94,5 @@ export async function searchAtRisk(
     .andWhere("r.guarantee_deadline < :dueBefore", { dueBefore });
   const pageQuery = matching.clone().orderBy("r.guarantee_deadline", "ASC").addOrderBy("r.id", "ASC").limit(page.first + 1);
   if (page.after) pageQuery.andWhere("(r.guarantee_deadline, r.id) > (:afterDate, :afterId)", { afterDate: page.after.deadline, afterId: page.after.id });
-  return { rows: await pageQuery.getMany(), totalCount: await matching.getCount() };
+  return { rows: await pageQuery.getMany(), total: await cappedCount(matching) };
 }
