@@ -11,13 +11,14 @@ describe("/health", () => {
   it("answers 200 with every subgraph ready", async () => {
     const response = await fetch(hub.url.replace(/\/graphql$/, "/health"));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    const { responseCache, ...report } = (await response.json()) as Record<string, any>;
+    expect(report).toEqual({
       status: "ready",
       ready: true,
       subgraphs: { patients: "ready", capacity: "ready", agreements: "ready", referrals: "ready" },
-      // How the response cache is doing (figures only: no keys, no answers).
-      responseCache: expect.objectContaining({ entries: expect.any(Number), hits: expect.any(Number), live: expect.any(Array) }),
     });
+    // How the response cache is doing: figures only, no keys, no answers.
+    expect(Object.keys(responseCache).sort()).toEqual(["bytes", "entries", "hits", "invalidations", "live", "misses", "stored"]);
   });
 
   it("answers 503 naming the subgraph that is down, and the rest of the graph keeps answering", async () => {
