@@ -58,8 +58,64 @@ const RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
  * with `after` set to it, so no change after the cursor can slip by while the subscription is being
  * set up; only then is it live. When a feed breaks, it is not live until it has done that again.
  */
+/**
+ * Which events each feed has delivered (the most recent ones), and who waits for which: a mutation
+ * waits for the events it appended before it is answered.
+ */
+export class DeliveredEvents {
+  private readonly seen = new Map<string, Set<number>>();
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(private readonly remembered = 10_000) {}
+
+  /** Resolves true once every one of `ids` was delivered; false at `timeoutMs` or when `abandon`ed. */
+  waitFor(subgraph: string, ids: readonly number[], timeoutMs: number): Promise<boolean> {
+    const seen = this.seen.get(subgraph);
+    const missing = new Set(ids.filter((id) => !seen?.has(id)));
+    if (missing.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        subgraph,
+        missing,
+        done: (heard) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(heard);
+        },
+      };
+      const timer = setTimeout(() => waiter.done(false), timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  delivered(subgraph: string, id: number): void {
+    let seen = this.seen.get(subgraph);
+    if (!seen) this.seen.set(subgraph, (seen = new Set()));
+    seen.add(id);
+    if (seen.size > this.remembered) seen.delete(seen.values().next().value!);
+    for (const waiter of this.waiters) {
+      if (waiter.subgraph !== subgraph) continue;
+      waiter.missing.delete(id);
+      if (waiter.missing.size === 0) waiter.done(true);
+    }
+  }
+
+  /** The feed broke (or stops): nobody will hear of what it has not delivered. */
+  abandon(subgraph?: string): void {
+    for (const waiter of this.waiters) if (subgraph === undefined || waiter.subgraph === subgraph) waiter.done(false);
+  }
+}
+
+interface Waiter {
+  subgraph: string;
+  missing: Set<number>;
+  done: (heard: boolean) => void;
+}
+
 export class ChangeFeeds {
   private readonly clients: Client[] = [];
+  private readonly liveFeeds = new Set<string>();
+  private readonly events = new DeliveredEvents();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private readonly log = logger("gateway/change-feeds");
@@ -100,7 +156,7 @@ export class ChangeFeeds {
     if (this.stopped) return;
     const retry = (reason: string) => {
       if (this.stopped) return;
-      this.listener.live(feed.subgraph, false);
+      this.setLive(feed.subgraph, false);
       const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)];
       this.log.warn(`${feed.subgraph} change feed down (${reason}); the response cache skips ${feed.subgraph} until it is back, retrying in ${wait} ms`);
       const timer = setTimeout(() => {
@@ -138,7 +194,7 @@ export class ChangeFeeds {
     for (const field of feed.subscriptionFields) {
       client.subscribe(
         {
-          query: `subscription ChangeFeed($after: ID) { ${field}(after: $after) { id ${feed.event?.selection ?? ""} } }`,
+          query: `subscription ChangeFeed($after: ID) { ${field}(after: $after) { id event { id } ${feed.event?.selection ?? ""} } }`,
           variables: { after: cursor },
           extensions: { [IDENTITY_HEADER]: identity },
         },
@@ -146,14 +202,35 @@ export class ChangeFeeds {
           next: (result) => {
             const data = result.data?.[field] as Record<string, any> | undefined;
             if (result.errors?.length || !data) broken(result.errors?.[0] ?? "an event without data");
-            else this.listener.changed(feed.subgraph, feed.event?.parts(data));
+            else {
+              this.listener.changed(feed.subgraph, feed.event?.parts(data));
+              this.events.delivered(feed.subgraph, Number(data.event?.id));
+            }
           },
           error: broken,
           complete: () => broken("the subgraph ended the subscription"),
         },
       );
     }
-    if (!down) this.listener.live(feed.subgraph, true);
+    if (!down) this.setLive(feed.subgraph, true);
+  }
+
+  /**
+   * Resolves true once the feed of `subgraph` has delivered every one of `ids` (its listener has
+   * applied them); false if the feed is not live, breaks, or they do not come within `timeoutMs`.
+   */
+  heard(subgraph: string, ids: readonly number[], timeoutMs = 2_000): Promise<boolean> {
+    if (!this.liveFeeds.has(subgraph)) return Promise.resolve(false);
+    return this.events.waitFor(subgraph, ids, timeoutMs);
+  }
+
+  private setLive(subgraph: string, live: boolean): void {
+    if (live) this.liveFeeds.add(subgraph);
+    else {
+      this.liveFeeds.delete(subgraph);
+      this.events.abandon(subgraph);
+    }
+    this.listener.live(subgraph, live);
   }
 
   private async readCursor(feed: ChangeFeed): Promise<string> {
@@ -171,6 +248,7 @@ export class ChangeFeeds {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.events.abandon();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await Promise.all(this.clients.splice(0).map((client) => client.dispose()));

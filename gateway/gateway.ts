@@ -10,6 +10,7 @@ import { AuthConfig, HubConfig } from "../subgraphs/shared/config";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
 import { Identity } from "../subgraphs/shared/identity";
 import { IDENTITY_HEADER, identitySigner, verifyIdentity } from "../subgraphs/shared/internal-identity";
+import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { StartupError } from "../subgraphs/shared/errors";
@@ -42,6 +43,8 @@ export interface GatewayContext extends BaseRequestContext {
   signedIdentity: () => Promise<string>;
   /** Subgraphs the request fetched from: what a cached answer depends on, what a mutation changed. */
   fetchedFrom: Set<string>;
+  /** Ids of the events each subgraph appended for this request (its changes). */
+  appendedEvents: Map<string, number[]>;
 }
 
 type FetchResponse = Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0];
@@ -62,6 +65,13 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
     if (context.signedIdentity) request.http?.headers.set(IDENTITY_HEADER, await context.signedIdentity());
     context.fetchedFrom?.add(this.name);
+  }
+
+  /** Notes the events the subgraph appended (its changes), for the response cache. */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>>[0]) {
+    const ids = response.extensions?.[APPENDED_EVENTS_EXTENSION];
+    if (Array.isArray(ids) && context.appendedEvents) context.appendedEvents.set(this.name, [...(context.appendedEvents.get(this.name) ?? []), ...ids.map(Number)]);
+    return response;
   }
 
   /**
@@ -140,6 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     ...baseContext(req, options.hubRegionCode, identity),
     signedIdentity: identitySigner(identity, options.internalSecret),
     fetchedFrom: new Set(),
+    appendedEvents: new Map(),
   });
   const wsServer = serveSubscriptions(httpServer, subscriptions.apiGraphQLSchema, {
     // The token travels in the connection's parameters (browsers cannot set WebSocket headers).
@@ -156,7 +167,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gateway,
     ...commonApolloOptions("gateway", options.introspection),
     validationRules: protection.validationRules,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache, partitionings(CHANGE_FEEDS))],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

@@ -250,14 +250,30 @@ export interface CacheableContext {
   today: string;
   /** Subgraphs this request fetched from (the gateway's data sources add to it). */
   fetchedFrom: Set<string>;
+  /** Ids of the events each subgraph appended for this request. */
+  appendedEvents: Map<string, number[]>;
+}
+
+export interface ResponseCachePluginOptions {
+  partitionings?: readonly Partitioning[];
+  /**
+   * Resolves true once this gateway's change feed of `subgraph` has delivered (and so applied)
+   * every one of `ids`; false when it cannot say so soon.
+   */
+  heard?: (subgraph: string, ids: readonly number[]) => Promise<boolean>;
+  /** Longest a query waits for an identical one in flight. */
+  maxWaitMs?: number;
 }
 
 export const CACHE_HEADER = "x-hub-cache";
 
 /**
  * Apollo Server plugin: answers a query from the cache after authentication and validation, and
- * keeps a fresh answer on the way out. A mutation invalidates the subgraphs it went to as soon as
- * it is answered, so its caller reads its own write even before the change event arrives.
+ * keeps a fresh answer on the way out. A mutation is answered only once its changes are out of the
+ * cache, so its caller reads its own write: the subgraphs report the events the mutation appended,
+ * and the answer waits until the change feed has delivered them (which drops exactly the answers
+ * they touch); if that does not happen soon, everything of the subgraph is dropped instead. A
+ * mutation that appended no event changed nothing and drops nothing.
  *
  * Identical queries that arrive while the first is being answered wait for its answer instead of
  * asking the subgraphs again (right after a change empties the cache, every client asks at once).
@@ -266,11 +282,8 @@ export const CACHE_HEADER = "x-hub-cache";
  * arriving later is concurrent with both, as with any request in flight). Only documents known to
  * be cacheable wait: a patient read never queues behind another.
  */
-export function responseCachePlugin<TContext extends CacheableContext>(
-  cache: ResponseCache,
-  partitionings: readonly Partitioning[] = [],
-  maxWaitMs = 10_000,
-): ApolloServerPlugin<TContext> {
+export function responseCachePlugin<TContext extends CacheableContext>(cache: ResponseCache, options: ResponseCachePluginOptions = {}): ApolloServerPlugin<TContext> {
+  const { partitionings = [], heard = async () => false, maxWaitMs = 10_000 } = options;
   const inFlight = new Map<string, { since: number; answer: Promise<FormattedExecutionResult | undefined> }>();
   // Whether a document's last answer could be kept (bounded: forgotten oldest first).
   const cacheableDocuments = new Map<string, boolean>();
@@ -332,7 +345,11 @@ export function responseCachePlugin<TContext extends CacheableContext>(
         async willSendResponse(request) {
           const fetchedFrom = [...request.contextValue.fetchedFrom];
           if (request.operation?.operation === "mutation") {
-            for (const name of fetchedFrom) cache.invalidate(name);
+            await Promise.all(
+              [...request.contextValue.appendedEvents].map(async ([name, ids]) => {
+                if (cache.isCacheable(name) && !(await heard(name, ids))) cache.invalidate(name);
+              }),
+            );
             return;
           }
           let shared: FormattedExecutionResult | undefined;

@@ -2,6 +2,7 @@ import http, { IncomingMessage, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
 import { ApolloServer, BaseContext, HeaderMap } from "@apollo/server";
 import { StartupError } from "./errors";
+import { appendedEvents } from "./outbox";
 
 /**
  * A plain Node HTTP front for Apollo Server, shared by the subgraphs and the gateway: `/graphql`
@@ -66,10 +67,12 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
-    const response = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body: parsedBody },
-      context: () => options.context(req),
-    });
+    const response = await appendedEvents.run([], () =>
+      options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body: parsedBody },
+        context: () => options.context(req),
+      }),
+    );
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { EntityManager } from "typeorm";
 
 /**
@@ -13,6 +14,17 @@ export interface OutboxEvent {
   originRegionCode: string;
   payload: Record<string, unknown>;
 }
+
+/**
+ * The ids of the events a request appended (set up per request by the HTTP front). A subgraph
+ * reports them to the gateway with its answer, so the gateway can wait for its change feed to
+ * deliver them before it answers the mutation: its response cache then drops exactly what the
+ * mutation changed, before the caller can read again.
+ */
+export const appendedEvents = new AsyncLocalStorage<number[]>();
+
+/** The response extension a subgraph reports a request's appended event ids in. */
+export const APPENDED_EVENTS_EXTENSION = "hubAppendedEvents";
 
 export function outboxChannel(schema: string): string {
   return `${schema}_events`;
@@ -38,6 +50,7 @@ export async function appendEvent(db: EntityManager, schema: string, event: Outb
   );
   const id = Number(row.id);
   await db.query("SELECT pg_notify($1, $2)", [outboxChannel(schema), String(id)]);
+  appendedEvents.getStore()?.push(id);
   return id;
 }
 

@@ -1,5 +1,5 @@
 import http, { IncomingMessage } from "node:http";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { DataSource } from "typeorm";
@@ -15,6 +15,7 @@ import { runMain, Stoppable } from "./main";
 import { drainSubscriptions, serveSubscriptions } from "./subscriptions";
 import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
 import { SupergraphClient } from "./supergraph-client";
+import { APPENDED_EVENTS_EXTENSION, appendedEvents } from "./outbox";
 
 /**
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
@@ -97,6 +98,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       ...(subscriptions ? [drainSubscriptions(subscriptions)] : []),
+      reportAppendedEvents,
     ],
   });
   serveGraphQL<TContext>(httpServer, {
@@ -123,6 +125,20 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     },
   };
 }
+
+/** Tells the gateway which events a request appended (see `appendedEvents`). */
+const reportAppendedEvents: ApolloServerPlugin<BaseRequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const ids = appendedEvents.getStore();
+        if (!ids?.length || response.body.kind !== "single") return;
+        const result = response.body.singleResult;
+        result.extensions = { ...result.extensions, [APPENDED_EVENTS_EXTENSION]: [...ids] };
+      },
+    };
+  },
+};
 
 /** Entry point for running one subgraph as its own process (production): DATABASE_URL is required. */
 export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {

@@ -1,5 +1,6 @@
 import { parse } from "graphql";
-import { partsOf, ResponseCache } from "../../gateway/response-cache";
+import { DeliveredEvents } from "../../gateway/change-feeds";
+import { partsOf, ResponseCache, responseCachePlugin } from "../../gateway/response-cache";
 import { loadConfig } from "../../subgraphs/shared/config";
 import { Identity, Role } from "../../subgraphs/shared/identity";
 
@@ -218,5 +219,86 @@ describe("response cache settings", () => {
     expect(() => loadConfig({ HUB_RESPONSE_CACHE_MB: "-1" })).toThrow(/HUB_RESPONSE_CACHE_MB must be a whole number of 0 or more/);
     expect(() => loadConfig({ HUB_RESPONSE_CACHE_MB: "lots" })).toThrow(/HUB_RESPONSE_CACHE_MB/);
     expect(() => loadConfig({ HUB_RESPONSE_CACHE_TTL_SECONDS: "0" })).toThrow(/HUB_RESPONSE_CACHE_TTL_SECONDS must be a whole number of at least 1/);
+  });
+});
+
+describe("delivered events (a mutation waits for its own)", () => {
+  it("answers at once for events already delivered, and when the last awaited one arrives", async () => {
+    const events = new DeliveredEvents();
+    events.delivered("capacity", 7);
+    await expect(events.waitFor("capacity", [7], 1_000)).resolves.toBe(true);
+    const waiting = events.waitFor("capacity", [8, 9], 1_000);
+    events.delivered("agreements", 8); // another feed's event 8 is not this one
+    events.delivered("capacity", 9);
+    let settled = false;
+    void waiting.then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    events.delivered("capacity", 8);
+    await expect(waiting).resolves.toBe(true);
+  });
+
+  it("gives up after the time limit, or when the feed breaks", async () => {
+    const events = new DeliveredEvents();
+    await expect(events.waitFor("capacity", [1], 20)).resolves.toBe(false);
+    const waiting = events.waitFor("capacity", [2], 10_000);
+    const other = events.waitFor("agreements", [2], 10_000);
+    events.abandon("capacity");
+    await expect(waiting).resolves.toBe(false);
+    events.delivered("agreements", 2);
+    await expect(other).resolves.toBe(true);
+  });
+
+  it("remembers a bounded number of ids", async () => {
+    const events = new DeliveredEvents(3);
+    for (const id of [1, 2, 3, 4]) events.delivered("capacity", id);
+    await expect(events.waitFor("capacity", [2, 3, 4], 1_000)).resolves.toBe(true);
+    await expect(events.waitFor("capacity", [1], 10)).resolves.toBe(false);
+  });
+});
+
+describe("the cache plugin and mutations", () => {
+  /** Runs a mutation's willSendResponse with the events the subgraphs reported. */
+  async function mutation(c: ResponseCache, appended: Array<[string, number[]]>, heard: (subgraph: string, ids: readonly number[]) => Promise<boolean>) {
+    const plugin = responseCachePlugin(c, { heard });
+    const hooks = (await plugin.requestDidStart!({} as never))!;
+    const contextValue = { identity: identity(), today: "2026-11-30", fetchedFrom: new Set(appended.map(([name]) => name)), appendedEvents: new Map(appended) };
+    await hooks.willSendResponse!({ operation: { operation: "mutation" }, contextValue, response: { body: { kind: "single", singleResult: {} } } } as never);
+  }
+
+  it("answers a mutation only after the feed delivered its events, and then drops only what they touched", async () => {
+    const c = cache();
+    c.store("ortho", answer(1), ["capacity/specialty/ORTHOPAEDICS"], c.snapshot());
+    const order: string[] = [];
+    await mutation(c, [["capacity", [41]]], async (subgraph, ids) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push(`heard ${subgraph} ${ids.join()}`);
+      return true;
+    });
+    order.push("answered");
+    expect(order).toEqual(["heard capacity 41", "answered"]);
+    expect(c.get("ortho")).toEqual(answer(1)); // the feed, not the mutation, drops what the event touched
+  });
+
+  it("drops everything of the subgraph when its events are not heard in time", async () => {
+    const c = cache();
+    c.store("ortho", answer(1), ["capacity/specialty/ORTHOPAEDICS"], c.snapshot());
+    c.store("deal", answer(2), ["agreements"], c.snapshot());
+    await mutation(c, [["capacity", [42]]], async () => false);
+    expect(c.get("ortho")).toBeUndefined();
+    expect(c.get("deal")).toEqual(answer(2));
+  });
+
+  it("drops nothing for a mutation that appended no event, or only to subgraphs that are not cached", async () => {
+    const c = cache();
+    c.store("ortho", answer(1), ["capacity"], c.snapshot());
+    let asked = 0;
+    await mutation(c, [["referrals", [5]]], async () => {
+      asked += 1;
+      return false;
+    });
+    await mutation(c, [], async () => false);
+    expect(asked).toBe(0);
+    expect(c.get("ortho")).toEqual(answer(1));
   });
 });
