@@ -395,12 +395,13 @@ async function main(): Promise<void> {
 }
 
 /**
- * Offers published at a steady rate through this hub's gateway while searches run: every publish
- * is a capacity change whose event drops every cached capacity answer. The offers are urological
- * (Lund), which no search of the mix asks for, so the expected pages stay right for every gateway.
+ * Offers published at a steady rate through this hub's gateway while searches run: a provider
+ * publishing hip replacements while offices search. Each publish changes what two of the mix's four
+ * searches (orthopaedics, NFB49) count, so its event drops their cached answers. The offers start
+ * 200 days out, behind every generated offer, so the pages the checker expects stay the same.
  */
 function churnPublisher(url: string, bearer: string) {
-  const unit = careUnitId("sus-lund-urologi");
+  const unit = careUnitId("kattegatt-ortopedi");
   let published = 0;
   let failures = 0;
   const run = async (until: number, everyMs: number) => {
@@ -412,7 +413,12 @@ function churnPublisher(url: string, bearer: string) {
           headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
           body: JSON.stringify({
             query: `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
-            variables: { input: { reportedBy: "Benchmark churn", offers: [{ careUnitId: unit, procedureCode: "KED22", slots: 1, validFrom: stockholmDate(), validUntil: addDays(stockholmDate(), 30), expectedWaitDays: 20 }] } },
+            variables: {
+              input: {
+                reportedBy: "Benchmark churn",
+                offers: [{ careUnitId: unit, procedureCode: "NFB49", slots: 1, validFrom: stockholmDate(), validUntil: addDays(stockholmDate(), 250), earliestStart: addDays(stockholmDate(), 200), expectedWaitDays: 200 }],
+              },
+            },
           }),
         });
         const body = (await response.json()) as { errors?: unknown };
@@ -525,7 +531,7 @@ async function scenarioSearch(targets: Target[], direct: Target, expected: strin
     "",
     describe(quietRatios),
     "",
-    `The same while a provider publishes an offer every ${churnEveryMs} ms through this hub's gateway (each publish's event empties the response cache of capacity answers; ${churn.counts().published} published, ${churn.counts().failures} failed):`,
+    `The same while a provider publishes a hip-replacement offer every ${churnEveryMs} ms through this hub's gateway (each publish changes the counts of the orthopaedic and NFB49 searches, half the mix, and drops their cached answers; ${churn.counts().published} published, ${churn.counts().failures} failed):`,
     "",
     ...searchTable(busy.summary),
     "",
