@@ -5,6 +5,7 @@ import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLForm
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { BoundedQueue, END, mapStream } from "../subgraphs/shared/bounded-queue";
+import { Broadcast, SharedMember } from "../subgraphs/shared/broadcast";
 import { IDENTITY_HEADER } from "../subgraphs/shared/internal-identity";
 import type { GatewayContext } from "./gateway";
 import { logger } from "../subgraphs/shared/log";
@@ -35,7 +36,7 @@ export class FederatedSubscriptions {
   private readonly supergraphSchema: GraphQLSchema;
   private readonly planner: QueryPlanner;
   private readonly upstreams = new Map<string, Upstream>();
-  private readonly groups = new Map<string, { members: Set<BoundedQueue<ExecutionResult>>; source: AsyncIterableIterator<ExecutionResult> }>();
+  private readonly groups = new Map<string, Broadcast>();
   private readonly log = logger("gateway/subscriptions");
 
   constructor(private readonly options: FederatedSubscriptionsOptions) {
@@ -73,36 +74,16 @@ export class FederatedSubscriptions {
   };
 
   /** Joins (or starts) the shared stream for identical live subscriptions. */
-  private shared(key: string, open: () => AsyncIterableIterator<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+  private shared(key: string, open: () => AsyncIterableIterator<ExecutionResult>): SharedMember {
     let group = this.groups.get(key);
     if (!group) {
-      const source = open();
-      const members = new Set<BoundedQueue<ExecutionResult>>();
-      group = { members, source };
-      this.groups.set(key, group);
-      void (async () => {
-        try {
-          for (let next = await source.next(); !next.done; next = await source.next()) {
-            for (const member of members) member.push(next.value);
-          }
-          for (const member of members) member.close();
-        } catch (error) {
-          for (const member of members) member.fail(error instanceof Error ? error : new Error(String(error)));
-        } finally {
-          if (this.groups.get(key)?.source === source) this.groups.delete(key);
-        }
-      })();
+      const started: Broadcast = new Broadcast(open(), this.options.maxQueue ?? 1000, () => {
+        if (this.groups.get(key) === started) this.groups.delete(key);
+      });
+      this.groups.set(key, started);
+      group = started;
     }
-    const { members, source } = group;
-    const member: BoundedQueue<ExecutionResult> = new BoundedQueue<ExecutionResult>(this.options.maxQueue ?? 1000, () => {
-      members.delete(member);
-      if (members.size === 0) {
-        if (this.groups.get(key)?.source === source) this.groups.delete(key);
-        void source.return?.();
-      }
-    });
-    members.add(member);
-    return member;
+    return group.join();
   }
 
   /** The primary fetch as a subscription to the owning subgraph; its events queue up for this subscriber. */
