@@ -50,6 +50,16 @@ export class FederatedSubscriptions {
   /** graphql-ws's `subscribe`: the stream of results for one client subscription. */
   subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
     const operationName = args.operationName ?? undefined;
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const context = args.contextValue as GatewayContext;
+    // A subscription that replays (`after`) has a history of its own; live ones with the same
+    // operation and variables share one upstream subscription and one plan execution per event.
+    // The caller is part of the key: answers may differ between callers.
+    const key = replays(args.document, variables) ? undefined : JSON.stringify([print(args.document), operationName ?? null, variables, context.identity]);
+    // One already streaming was planned from the same document: joining it needs no plan of its own
+    // (thousands of identical subscriptions arriving at once would otherwise each build one).
+    const running = key === undefined ? undefined : this.groups.get(key);
+    if (running) return running.join();
     let plan: QueryPlan;
     try {
       const operation = operationFromDocument(this.apiSchema, args.document, { operationName });
@@ -61,16 +71,11 @@ export class FederatedSubscriptions {
       return { errors: [new GraphQLError("Only subscription operations are served over graphql-ws here; send queries and mutations over HTTP.", { extensions: { code: "BAD_REQUEST" } })] };
     }
     const { primary, rest } = plan.node;
-    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const context = args.contextValue as GatewayContext;
     // The subgraph learns the caller from the subscribe message, signed like a request's header.
     const identity = await context.signedIdentity();
     const open = () => this.resolveEach(this.openPrimary(primary, variables, identity), primary, rest, args, variables);
-    // A subscription that replays (`after`) has a history of its own; live ones with the same
-    // operation and variables share one upstream subscription and one plan execution per event.
-    // The caller is part of the key: answers may differ between callers.
-    if (replays(args.document, variables)) return open();
-    return this.shared(JSON.stringify([print(args.document), operationName ?? null, variables, context.identity]), open);
+    if (key === undefined) return open();
+    return this.shared(key, open);
   };
 
   /** Joins (or starts) the shared stream for identical live subscriptions. */

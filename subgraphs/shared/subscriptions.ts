@@ -1,6 +1,6 @@
 import http, { IncomingMessage } from "node:http";
 import { ApolloServerPlugin } from "@apollo/server";
-import { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from "graphql";
+import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from "graphql";
 import { Disposable } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import WebSocket, { WebSocketServer } from "ws";
@@ -65,6 +65,15 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
   const encode = (result: ExecutionResult) => JSON.stringify(formatResult(result));
   const maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   const execute = options.subscribe ?? subscribe;
+  const rules = [...specifiedRules, ...(options.validationRules ?? [])];
+  // Documents that passed parsing and validation, by their text: many clients send the same few
+  // subscriptions (a region's boards), often all at once after a restart. The rules depend on the
+  // document alone, so its verdict holds for every caller; authorisation is still per subscription.
+  const validated = new Map<string, DocumentNode>();
+  const remember = (query: string, document: DocumentNode) => {
+    if (validated.size >= 500) validated.delete(validated.keys().next().value!);
+    validated.set(query, document);
+  };
   // Where each subscription's execution arguments (as onSubscribe made them) will be answered.
   const targets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
   // Compression would cost every message a deflate per socket; the default, but said so on purpose.
@@ -98,9 +107,13 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
       onSubscribe: async (ctx, id, payload) => {
         try {
           const identity = await options.authorize(connection(ctx, payload));
-          const document = parse(payload.query, { maxTokens: options.maxTokens });
-          const errors = validate(schema, document, [...specifiedRules, ...(options.validationRules ?? [])]);
-          if (errors.length > 0) return errors;
+          let document = validated.get(payload.query);
+          if (!document) {
+            document = parse(payload.query, { maxTokens: options.maxTokens });
+            const errors = validate(schema, document, rules);
+            if (errors.length > 0) return errors;
+            remember(payload.query, document);
+          }
           const args: ExecutionArgs = {
             schema,
             document,

@@ -31,7 +31,13 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(options: { maxQueue?: number; maxBufferedBytes?: number } = {}): Promise<Server> {
+interface ServerOptions {
+  maxQueue?: number;
+  maxBufferedBytes?: number;
+  authorize?: (connectionParams: Readonly<Record<string, unknown>> | undefined) => Promise<Identity>;
+}
+
+async function startServer(options: ServerOptions = {}): Promise<Server> {
   const httpServer = http.createServer();
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   let upstreamClosed = false;
@@ -41,7 +47,8 @@ async function startServer(options: { maxQueue?: number; maxBufferedBytes?: numb
   let broadcast: Broadcast | undefined;
   const own: ExecutionResult[] = [];
   const server: Disposable = serveSubscriptions(httpServer, schema, {
-    authorize: async () => ({}) as Identity,
+    authorize: async (connection) => (options.authorize ? options.authorize(connection.connectionParams) : ({} as Identity)),
+    validationRules: [(context) => ({ Field: (node) => (node.name.value === "blob" && node.alias ? context.reportError(new GraphQLError("no aliased blobs", { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) : undefined) })],
     context: () => ({}),
     maxBufferedBytes: options.maxBufferedBytes,
     subscribe: async (args: ExecutionArgs) => {
@@ -77,7 +84,7 @@ interface RawClient {
   waitFor(count: number): Promise<string[]>;
 }
 
-async function connect(url: string): Promise<RawClient> {
+async function connect(url: string, connectionParams: Record<string, unknown> = {}): Promise<RawClient> {
   const socket = new WebSocket(url, "graphql-transport-ws");
   const messages: string[] = [];
   const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
@@ -89,7 +96,7 @@ async function connect(url: string): Promise<RawClient> {
     else messages.push(text);
   });
   await new Promise((resolve) => socket.once("open", resolve));
-  socket.send(JSON.stringify({ type: MessageType.ConnectionInit, payload: {} }));
+  socket.send(JSON.stringify({ type: MessageType.ConnectionInit, payload: connectionParams }));
   await ack;
   let isClosed = false;
   void closed.then(() => (isClosed = true));
@@ -120,14 +127,14 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.stop()));
 });
 
-async function server(options?: { maxQueue?: number; maxBufferedBytes?: number }): Promise<Server> {
+async function server(options?: ServerOptions): Promise<Server> {
   const started = await startServer(options);
   servers.push(started);
   return started;
 }
 
-async function client(url: string): Promise<RawClient> {
-  const connected = await connect(url);
+async function client(url: string, connectionParams?: Record<string, unknown>): Promise<RawClient> {
+  const connected = await connect(url, connectionParams);
   clients.push(connected);
   return connected;
 }
@@ -268,5 +275,32 @@ describe("leaving a shared stream", () => {
     expect(await member.next()).toEqual({ value: { data: { n: 2 } }, done: false });
     expect(await member.next()).toEqual({ value: undefined, done: true });
     expect(ended).toBe(1);
+  });
+});
+
+describe("subscribe messages with the same document", () => {
+  it("are each authorised and each held to the rules, however often the document was accepted before", async () => {
+    const s = await server({
+      authorize: async (params) => {
+        if (params?.who !== "office") throw new GraphQLError("not you", { extensions: { code: "FORBIDDEN" } });
+        return {} as Identity;
+      },
+    });
+    const office = await client(s.url, { who: "office" });
+    const stranger = await client(s.url, { who: "stranger" });
+    const aliased = "subscription { tick { n b: blob } }";
+    office.subscribe("ok-1", TICK);
+    office.subscribe("ok-2", TICK);
+    office.subscribe("bad-1", aliased);
+    office.subscribe("bad-2", aliased);
+    stranger.subscribe("no-1", TICK);
+    await until(() => s.broadcast()?.size === 2);
+    expect(s.broadcast()?.size).toBe(2);
+    const errors = (c: RawClient, count: number) => c.waitFor(count).then((messages) => messages.map((m) => JSON.parse(m)).map((m) => [m.id, m.type, m.payload[0].message]));
+    expect(await errors(office, 2)).toEqual([
+      ["bad-1", MessageType.Error, "no aliased blobs"],
+      ["bad-2", MessageType.Error, "no aliased blobs"],
+    ]);
+    expect(await errors(stranger, 1)).toEqual([["no-1", MessageType.Error, "not you"]]);
   });
 });
