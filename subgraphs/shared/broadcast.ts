@@ -29,33 +29,9 @@ export class SharedEvent {
 
 /** Where a member's events are written: one subscription on one client socket. */
 export interface Outlet {
-  /** Writes the event; answers whether it had to wait behind bytes the client has not yet taken. */
-  write(event: SharedEvent, burst: Burst): boolean;
-}
-
-/**
- * The writes of one event. A socket is corked on its first write and uncorked when the event has
- * gone to every member, so a socket carrying many members costs one write to the kernel per event
- * rather than one per member. It also notes whether the socket still held earlier, unsent bytes when
- * this event began: that is what makes events count as waiting for a slow client.
- */
-export class Burst {
-  private readonly touched = new Map<WebSocket, boolean>();
-
-  enter(socket: WebSocket): boolean {
-    let busy = this.touched.get(socket);
-    if (busy === undefined) {
-      busy = socket.bufferedAmount > 0;
-      this.touched.set(socket, busy);
-      raw(socket)?.cork();
-    }
-    return busy;
-  }
-
-  end(): void {
-    for (const socket of this.touched.keys()) raw(socket)?.uncork();
-    this.touched.clear();
-  }
+  readonly socket: WebSocket;
+  /** Writes the event's `next` message to the socket. */
+  write(event: SharedEvent): void;
 }
 
 // `ws` offers no cork of its own; its frames are written to this socket (and `ws` itself corks it
@@ -70,43 +46,54 @@ function raw(socket: WebSocket): Duplex | undefined {
  * SUBSCRIBER_TOO_SLOW). Without an outlet it is an ordinary bounded queue of results.
  */
 export class SharedMember extends BoundedQueue<ExecutionResult> {
-  private outlet?: Outlet;
+  outlet?: Outlet;
   /** Events written since the client's socket was last found with nothing unsent. */
   private unsent = 0;
+
+  constructor(
+    limit: number,
+    onClose: () => void,
+    private readonly onAttach: (member: SharedMember) => void,
+  ) {
+    super(limit, onClose);
+  }
 
   attach(outlet: Outlet): void {
     // A member that has already ended keeps its queue, for the reader to drain as it is.
     if (this.closed) return;
     this.outlet = outlet;
-    if (this.queue.length === 0) return;
     // Events that arrived between joining and attaching.
-    const burst = new Burst();
-    try {
-      for (const result of this.queue.splice(0)) this.deliver(new SharedEvent(result), burst);
-    } finally {
-      burst.end();
+    const early = this.queue.splice(0);
+    if (early.length > 0) {
+      const busy = outlet.socket.bufferedAmount > 0;
+      for (const result of early) this.write(new SharedEvent(result), busy);
     }
+    this.onAttach(this);
   }
 
-  deliver(event: SharedEvent, burst: Burst): void {
-    if (this.closed) return;
-    if (!this.outlet) {
-      this.push(event.result);
-      return;
-    }
-    // Nothing queues here for a client that does not read: the unsent bytes wait in its socket
-    // instead, so the same limit applies to events written while the socket was still busy.
-    this.unsent = this.outlet.write(event, burst) ? this.unsent + 1 : 0;
+  /**
+   * Writes the event through the outlet. `busy`: the socket still held unsent bytes when this event
+   * began. Nothing queues here for a client that does not read, its bytes wait in its socket instead,
+   * so the queue's limit applies to the events written while the socket was still busy.
+   */
+  write(event: SharedEvent, busy: boolean): void {
+    if (this.closed || !this.outlet) return;
+    this.outlet.write(event);
+    this.unsent = busy ? this.unsent + 1 : 0;
     if (this.unsent > this.limit) this.fail(tooSlow(this.limit));
   }
 }
 
 /**
- * Reads `source` once and delivers each result to every member. Ends the source when the last member
- * leaves; `onEnd` runs once, when it ends either way, so no one joins a stream that is over.
+ * Reads `source` once and delivers each result to every member. Members are kept by client socket:
+ * a socket is corked while the event goes to its members and uncorked right after, so a socket
+ * carrying 100 subscriptions costs one write to the kernel per event rather than 100, and each
+ * client can start reading while the others are still being written. Ends the source when the last
+ * member leaves; `onEnd` runs once, when it ends either way, so no one joins a stream that is over.
  */
 export class Broadcast {
   private readonly members = new Set<SharedMember>();
+  private readonly bySocket = new Map<WebSocket, Set<SharedMember>>();
   private ended = false;
 
   constructor(
@@ -122,12 +109,41 @@ export class Broadcast {
   }
 
   join(): SharedMember {
-    const member: SharedMember = new SharedMember(this.limit, () => {
-      this.members.delete(member);
-      if (this.members.size === 0) this.end();
-    });
+    const member: SharedMember = new SharedMember(
+      this.limit,
+      () => {
+        this.members.delete(member);
+        const socket = member.outlet?.socket;
+        const sharing = socket && this.bySocket.get(socket);
+        if (sharing) {
+          sharing.delete(member);
+          if (sharing.size === 0) this.bySocket.delete(socket);
+        }
+        if (this.members.size === 0) this.end();
+      },
+      (attached) => {
+        const socket = attached.outlet!.socket;
+        let sharing = this.bySocket.get(socket);
+        if (!sharing) this.bySocket.set(socket, (sharing = new Set()));
+        sharing.add(attached);
+      },
+    );
     this.members.add(member);
     return member;
+  }
+
+  private deliver(event: SharedEvent): void {
+    for (const member of this.members) if (!member.outlet) member.push(event.result);
+    for (const [socket, sharing] of this.bySocket) {
+      const busy = socket.bufferedAmount > 0;
+      const stream = raw(socket);
+      stream?.cork();
+      try {
+        for (const member of sharing) member.write(event, busy);
+      } finally {
+        stream?.uncork();
+      }
+    }
   }
 
   private end(): void {
@@ -139,15 +155,7 @@ export class Broadcast {
 
   private async pump(): Promise<void> {
     try {
-      for (let next = await this.source.next(); !next.done; next = await this.source.next()) {
-        const event = new SharedEvent(next.value);
-        const burst = new Burst();
-        try {
-          for (const member of this.members) member.deliver(event, burst);
-        } finally {
-          burst.end();
-        }
-      }
+      for (let next = await this.source.next(); !next.done; next = await this.source.next()) this.deliver(new SharedEvent(next.value));
       for (const member of this.members) member.close();
     } catch (error) {
       for (const member of this.members) member.fail(error instanceof Error ? error : new Error(String(error)));

@@ -5,7 +5,7 @@ import { Disposable } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import WebSocket, { WebSocketServer } from "ws";
 import { formatError } from "./apollo";
-import { Burst, Outlet, SharedEvent, SharedMember } from "./broadcast";
+import { Outlet, SharedEvent, SharedMember } from "./broadcast";
 import { Identity } from "./identity";
 import { logger } from "./log";
 
@@ -184,7 +184,7 @@ export class SocketOutlet implements Outlet {
   private readonly prefix: string;
 
   constructor(
-    private readonly socket: WebSocket,
+    readonly socket: WebSocket,
     id: string,
     private readonly encode: (result: ExecutionResult) => string,
     private readonly maxBufferedBytes: number,
@@ -192,14 +192,12 @@ export class SocketOutlet implements Outlet {
     this.prefix = nextMessagePrefix(id);
   }
 
-  write(event: SharedEvent, burst: Burst): boolean {
+  write(event: SharedEvent): void {
     const socket = this.socket;
     // A closing socket ends its subscriptions itself (graphql-ws returns them).
-    if (socket.readyState !== WebSocket.OPEN) return false;
-    const busy = burst.enter(socket);
+    if (socket.readyState !== WebSocket.OPEN) return;
     socket.send(this.prefix + event.encode(this.encode) + "}", TEXT_FRAME);
     if (socket.bufferedAmount > this.maxBufferedBytes) cutOff(socket);
-    return busy;
   }
 }
 
