@@ -68,7 +68,8 @@ export class SharedMember extends BoundedQueue<ExecutionResult> {
       const busy = outlet.socket.bufferedAmount > 0;
       for (const result of early) this.write(new SharedEvent(result), busy);
     }
-    this.onAttach(this);
+    // (Writing those may already have cut it off.)
+    if (!this.closed) this.onAttach(this);
   }
 
   /**
