@@ -5,6 +5,7 @@ import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLForm
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { BoundedQueue, END, mapStream } from "../subgraphs/shared/bounded-queue";
+import { Broadcast, SharedMember } from "../subgraphs/shared/broadcast";
 import { IDENTITY_HEADER } from "../subgraphs/shared/internal-identity";
 import type { GatewayContext } from "./gateway";
 import { logger } from "../subgraphs/shared/log";
@@ -35,7 +36,7 @@ export class FederatedSubscriptions {
   private readonly supergraphSchema: GraphQLSchema;
   private readonly planner: QueryPlanner;
   private readonly upstreams = new Map<string, Upstream>();
-  private readonly groups = new Map<string, { members: Set<BoundedQueue<ExecutionResult>>; source: AsyncIterableIterator<ExecutionResult> }>();
+  private readonly groups = new Map<string, Broadcast>();
   private readonly log = logger("gateway/subscriptions");
 
   constructor(private readonly options: FederatedSubscriptionsOptions) {
@@ -49,6 +50,16 @@ export class FederatedSubscriptions {
   /** graphql-ws's `subscribe`: the stream of results for one client subscription. */
   subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
     const operationName = args.operationName ?? undefined;
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const context = args.contextValue as GatewayContext;
+    // A subscription that replays (`after`) has a history of its own; live ones with the same
+    // operation and variables share one upstream subscription and one plan execution per event.
+    // The caller is part of the key: answers may differ between callers.
+    const key = replays(args.document, variables) ? undefined : JSON.stringify([print(args.document), operationName ?? null, variables, context.identity]);
+    // One already streaming was planned from the same document: joining it needs no plan of its own
+    // (thousands of identical subscriptions arriving at once would otherwise each build one).
+    const running = key === undefined ? undefined : this.groups.get(key);
+    if (running) return running.join();
     let plan: QueryPlan;
     try {
       const operation = operationFromDocument(this.apiSchema, args.document, { operationName });
@@ -60,49 +71,24 @@ export class FederatedSubscriptions {
       return { errors: [new GraphQLError("Only subscription operations are served over graphql-ws here; send queries and mutations over HTTP.", { extensions: { code: "BAD_REQUEST" } })] };
     }
     const { primary, rest } = plan.node;
-    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const context = args.contextValue as GatewayContext;
     // The subgraph learns the caller from the subscribe message, signed like a request's header.
     const identity = await context.signedIdentity();
     const open = () => this.resolveEach(this.openPrimary(primary, variables, identity), primary, rest, args, variables);
-    // A subscription that replays (`after`) has a history of its own; live ones with the same
-    // operation and variables share one upstream subscription and one plan execution per event.
-    // The caller is part of the key: answers may differ between callers.
-    if (replays(args.document, variables)) return open();
-    return this.shared(JSON.stringify([print(args.document), operationName ?? null, variables, context.identity]), open);
+    if (key === undefined) return open();
+    return this.shared(key, open);
   };
 
   /** Joins (or starts) the shared stream for identical live subscriptions. */
-  private shared(key: string, open: () => AsyncIterableIterator<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+  private shared(key: string, open: () => AsyncIterableIterator<ExecutionResult>): SharedMember {
     let group = this.groups.get(key);
     if (!group) {
-      const source = open();
-      const members = new Set<BoundedQueue<ExecutionResult>>();
-      group = { members, source };
-      this.groups.set(key, group);
-      void (async () => {
-        try {
-          for (let next = await source.next(); !next.done; next = await source.next()) {
-            for (const member of members) member.push(next.value);
-          }
-          for (const member of members) member.close();
-        } catch (error) {
-          for (const member of members) member.fail(error instanceof Error ? error : new Error(String(error)));
-        } finally {
-          if (this.groups.get(key)?.source === source) this.groups.delete(key);
-        }
-      })();
+      const started: Broadcast = new Broadcast(open(), this.options.maxQueue ?? 1000, () => {
+        if (this.groups.get(key) === started) this.groups.delete(key);
+      });
+      this.groups.set(key, started);
+      group = started;
     }
-    const { members, source } = group;
-    const member: BoundedQueue<ExecutionResult> = new BoundedQueue<ExecutionResult>(this.options.maxQueue ?? 1000, () => {
-      members.delete(member);
-      if (members.size === 0) {
-        if (this.groups.get(key)?.source === source) this.groups.delete(key);
-        void source.return?.();
-      }
-    });
-    members.add(member);
-    return member;
+    return group.join();
   }
 
   /** The primary fetch as a subscription to the owning subgraph; its events queue up for this subscriber. */

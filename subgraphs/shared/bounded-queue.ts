@@ -7,13 +7,13 @@ import { GraphQLError } from "graphql";
  * `onClose` runs once, however the queue ends (client left, cut off, or server stopping).
  */
 export class BoundedQueue<T> implements AsyncIterableIterator<T> {
-  private readonly queue: T[] = [];
+  protected readonly queue: T[] = [];
   private waiting?: { resolve: (result: IteratorResult<T>) => void; reject: (error: Error) => void };
   private failure?: Error;
   private done = false;
 
   constructor(
-    private readonly limit: number,
+    protected readonly limit: number,
     private readonly onClose: () => void = () => undefined,
   ) {}
 
@@ -30,12 +30,7 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
       return;
     }
     if (this.queue.length >= this.limit) {
-      this.fail(
-        new GraphQLError(
-          `Subscription closed: more than ${this.limit} events were waiting for this client. Subscribe again with after set to the last event id received.`,
-          { extensions: { code: "SUBSCRIBER_TOO_SLOW" } },
-        ),
-      );
+      this.fail(tooSlow(this.limit));
       return;
     }
     this.queue.push(value);
@@ -85,6 +80,14 @@ export class BoundedQueue<T> implements AsyncIterableIterator<T> {
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this;
   }
+}
+
+/** The error a subscriber gets when more than `limit` events wait for it. */
+export function tooSlow(limit: number): GraphQLError {
+  return new GraphQLError(
+    `Subscription closed: more than ${limit} events were waiting for this client. Subscribe again with after set to the last event id received.`,
+    { extensions: { code: "SUBSCRIBER_TOO_SLOW" } },
+  );
 }
 
 /**

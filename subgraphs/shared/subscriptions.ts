@@ -1,10 +1,11 @@
 import http, { IncomingMessage } from "node:http";
 import { ApolloServerPlugin } from "@apollo/server";
-import { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema, parse, specifiedRules, validate, ValidationRule } from "graphql";
+import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from "graphql";
 import { Disposable } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import WebSocket, { WebSocketServer } from "ws";
 import { formatError } from "./apollo";
+import { Outlet, SharedEvent, SharedMember } from "./broadcast";
 import { Identity } from "./identity";
 import { logger } from "./log";
 
@@ -14,6 +15,16 @@ import { logger } from "./log";
  * closed (graphql-ws ends every iterator of a closed socket); a client that does not read what it
  * is sent is disconnected once too much waits in its socket buffer, so it cannot hold memory or
  * slow anyone else down. It can resume with `after`.
+ *
+ * graphql-ws runs the protocol for every subscription. A subscription's `next` messages are written
+ * one of two ways, with the same payload (`formatResult`) and bytes either way:
+ * - a stream of the subscription's own (every subgraph subscription, and the gateway's replays with
+ *   `after`) is read by graphql-ws's loop, which awaits each send, so a client that does not read
+ *   holds back that stream's bounded queue until it overflows (SUBSCRIBER_TOO_SLOW);
+ * - a member of a shared stream (`SharedMember`: the gateway's identical live subscriptions, up to
+ *   thousands on one stream) is given an outlet to its client socket, and the stream writes each
+ *   event's once-encoded result to every member in one loop (see broadcast.ts). Its unsent bytes
+ *   count against the same limits.
  */
 /** What a subscription's authentication and context may look at. */
 export interface SubscriptionConnection {
@@ -50,8 +61,23 @@ export const CLOSE_UNAUTHENTICATED = 4401;
 export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchema, options: SubscriptionServerOptions): Disposable {
   const log = logger("subscriptions");
   const format = formatError(log);
+  const formatResult = resultFormatter(format);
+  const encode = (result: ExecutionResult) => JSON.stringify(formatResult(result));
   const maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
-  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_WS_PATH });
+  const execute = options.subscribe ?? subscribe;
+  const rules = [...specifiedRules, ...(options.validationRules ?? [])];
+  // Documents that passed parsing and validation, by their text: many clients send the same few
+  // subscriptions (a region's boards), often all at once after a restart. The rules depend on the
+  // document alone, so its verdict holds for every caller; authorisation is still per subscription.
+  const validated = new Map<string, DocumentNode>();
+  const remember = (query: string, document: DocumentNode) => {
+    if (validated.size >= 500) validated.delete(validated.keys().next().value!);
+    validated.set(query, document);
+  };
+  // Where each subscription's execution arguments (as onSubscribe made them) will be answered.
+  const targets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
+  // Compression would cost every message a deflate per socket; the default, but said so on purpose.
+  const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_WS_PATH, perMessageDeflate: false });
   const connection = (ctx: { extra: { request: IncomingMessage }; connectionParams?: Readonly<Record<string, unknown>> }, payload?: { extensions?: unknown }) => ({
     request: ctx.extra.request,
     connectionParams: ctx.connectionParams,
@@ -78,31 +104,39 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
       },
       // The document is parsed and checked here, by the same limits as over HTTP, and the
       // execution arguments built with the caller's context.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         try {
           const identity = await options.authorize(connection(ctx, payload));
-          const document = parse(payload.query, { maxTokens: options.maxTokens });
-          const errors = validate(schema, document, [...specifiedRules, ...(options.validationRules ?? [])]);
-          if (errors.length > 0) return errors;
-          return {
+          let document = validated.get(payload.query);
+          if (!document) {
+            document = parse(payload.query, { maxTokens: options.maxTokens });
+            const errors = validate(schema, document, rules);
+            if (errors.length > 0) return errors;
+            remember(payload.query, document);
+          }
+          const args: ExecutionArgs = {
             schema,
             document,
             operationName: payload.operationName,
             variableValues: payload.variables,
             contextValue: options.context(connection(ctx, payload), identity),
           };
+          targets.set(args, { socket: ctx.extra.socket, id });
+          return args;
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)];
         }
       },
-      subscribe: options.subscribe,
+      subscribe: async (args) => {
+        const result = await execute(args);
+        const target = targets.get(args);
+        if (result instanceof SharedMember && target) result.attach(new SocketOutlet(target.socket, target.id, encode, maxBufferedBytes));
+        return result;
+      },
       onNext: (ctx, _id, _payload, _args, result) => {
         const socket = ctx.extra.socket;
-        if (socket.bufferedAmount > maxBufferedBytes) {
-          socket.close(CLOSE_TOO_SLOW, "Client reads too slowly; reconnect and resume with after");
-        }
-        if (!result.errors?.length) return undefined;
-        return { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) };
+        if (socket.bufferedAmount > maxBufferedBytes) cutOff(socket);
+        return result.errors?.length ? formatResult(result) : undefined;
       },
       // graphql-ws wraps an error thrown by a subscription's iterator; report the one thrown.
       onError: (_ctx, _id, _payload, errors) =>
@@ -120,6 +154,51 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   } as Disposable;
+}
+
+function cutOff(socket: WebSocket): void {
+  socket.close(CLOSE_TOO_SLOW, "Client reads too slowly; reconnect and resume with after");
+}
+
+/**
+ * A `next` message's payload as graphql-ws builds it (errors, if any, last), with errors formatted
+ * the hub's way (client errors as they are, others masked with an error id).
+ */
+export function resultFormatter(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
+  return (result: ExecutionResult): Record<string, unknown> => {
+    const { errors, ...rest } = result;
+    if (errors?.length) return { ...result, errors: errors.map((error) => format(error.toJSON(), error)) };
+    return errors ? { ...rest, errors: [] } : rest;
+  };
+}
+
+/** The start of a `next` message for subscription `id`; the payload's JSON and `}` complete it. */
+export function nextMessagePrefix(id: string): string {
+  return `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+}
+
+const TEXT_FRAME = { binary: false, compress: false } as const;
+
+/** One subscription's client socket, written to directly by a shared stream. */
+export class SocketOutlet implements Outlet {
+  private readonly prefix: string;
+
+  constructor(
+    readonly socket: WebSocket,
+    id: string,
+    private readonly encode: (result: ExecutionResult) => string,
+    private readonly maxBufferedBytes: number,
+  ) {
+    this.prefix = nextMessagePrefix(id);
+  }
+
+  write(event: SharedEvent): void {
+    const socket = this.socket;
+    // A closing socket ends its subscriptions itself (graphql-ws returns them).
+    if (socket.readyState !== WebSocket.OPEN) return;
+    socket.send(this.prefix + event.encode(this.encode) + "}", TEXT_FRAME);
+    if (socket.bufferedAmount > this.maxBufferedBytes) cutOff(socket);
+  }
 }
 
 /** Closes the subscription sockets when Apollo Server drains, before the HTTP server closes. */
