@@ -3,11 +3,9 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Client as WsClient, createClient } from "graphql-ws";
 import { importJWK, SignJWT } from "jose";
 import { Client } from "pg";
 import { DataSource } from "typeorm";
-import WebSocket from "ws";
 import { DEV_ISSUER, ensureDevKey } from "../../gateway/dev-keys";
 import { startHub } from "../../gateway/hub";
 import { SUBGRAPHS } from "../../gateway/subgraphs";
@@ -22,6 +20,8 @@ import { identitySigner, newInternalSecret } from "../../subgraphs/shared/intern
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
 import { freePorts } from "../support/ports";
+import { Worker } from "node:worker_threads";
+import type { FromSubscribers, SubscriberShare } from "./fanout-subscribers";
 import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./dataset";
 
 /**
@@ -34,6 +34,7 @@ import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./da
  *   npm run bench                   # full: 10k → 200k → 1M offers, 100/1 000/10 000 subscribers
  *   npm run bench -- --quick        # under two minutes: 10k → 50k offers, 100 subscribers
  *   npm run bench -- --sizes=10k,200k --search-size=200k --subscribers=100,1000 --seconds=10 --rounds=3
+ *   npm run bench -- --subscriber-threads=2   # spread the fan-out subscribers over two worker threads
  */
 interface Options {
   quick: boolean;
@@ -44,6 +45,8 @@ interface Options {
   rounds: number;
   concurrency: number;
   offersPerRun: number;
+  /** Worker threads the fan-out's subscribers are spread over. */
+  subscriberThreads: number;
 }
 
 function options(argv: string[]): Options {
@@ -60,6 +63,7 @@ function options(argv: string[]): Options {
     rounds: Number(flags.get("rounds") ?? (quick ? 2 : 4)),
     concurrency: Number(flags.get("concurrency") ?? 16),
     offersPerRun: Number(flags.get("offers-per-run") ?? (quick ? 8 : 25)),
+    subscriberThreads: Number(flags.get("subscriber-threads") ?? 1),
   };
 }
 
@@ -595,55 +599,50 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
     for (const mode of ["many sockets", "few sockets"] as const) {
       const perSocket = mode === "many sockets" ? 1 : 100;
       const sockets = Math.ceil(count / perSocket);
-      // Per offer: when each subscription (by index) received it.
+      // Per offer: when each subscription (by index) received it (wall-clock ms, as the workers report).
       const received = new Map<string, Map<number, number>>();
-      const clients: WsClient[] = [];
       let failures = 0;
       let firstFailure: string | undefined;
-      const fail = (what: unknown) => {
-        failures += 1;
-        firstFailure ??= typeof what === "string" ? what : JSON.stringify(what instanceof Error ? what.message : what);
-      };
-      // Sockets open in batches, each batch connected before the next, at a pace the server's
-      // accept queue takes (10 000 at once overflow it and are reset).
-      for (let s = 0; s < sockets; s += 250) {
-        const batch: Array<Promise<void>> = [];
-        for (let b = s; b < Math.min(sockets, s + 250); b++) {
-          let connected: () => void = () => undefined;
-          batch.push(new Promise<void>((resolve) => (connected = resolve)));
-          const client = createClient({
-            url: url.replace(/^http/, "ws"),
-            webSocketImpl: WebSocket,
-            retryAttempts: 0,
-            lazy: true,
-            connectionParams: { authorization: `Bearer ${bearer}` },
-            on: { connected: () => connected(), closed: () => connected(), error: (error) => fail((error as { message?: string })?.message ?? "socket error") },
-          });
-          clients.push(client);
-          for (let k = 0; k < perSocket && b * perSocket + k < count; k++) {
-            const index = b * perSocket + k;
-            client.subscribe<any>(
-              { query: SUBSCRIPTION, variables: { filter } },
-              {
-                next: (result) => {
-                  if (result.errors || !result.data) {
-                    fail(result.errors);
-                    return;
+      // The subscribers run in worker threads, a share each, so the load generator's own work per
+      // message is spread over the cores as real subscribers' is spread over their machines.
+      const workers = Array.from({ length: Math.min(opts.subscriberThreads, sockets) }, (_, w, all = Math.min(opts.subscriberThreads, sockets)) => {
+        const firstSocket = Math.floor((w * sockets) / all);
+        const share: SubscriberShare = {
+          url: url.replace(/^http/, "ws"),
+          bearer,
+          query: SUBSCRIPTION,
+          variables: { filter },
+          firstSocket,
+          sockets: Math.floor(((w + 1) * sockets) / all) - firstSocket,
+          perSocket,
+          count,
+        };
+        return new Worker(path.join(__dirname, "fanout-subscribers.js"), { workerData: share });
+      });
+      const connected = Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve, reject) => {
+              worker.on("error", reject);
+              worker.on("message", (message: FromSubscribers) => {
+                if (message.kind === "connected") resolve();
+                else if (message.kind === "failure") {
+                  failures += 1;
+                  firstFailure ??= message.what;
+                } else if (message.kind === "receipts") {
+                  for (const [id, index, at] of message.receipts) {
+                    if (!received.has(id)) received.set(id, new Map());
+                    received.get(id)!.set(index, at);
                   }
-                  const id = result.data.offerPublished.id;
-                  if (!received.has(id)) received.set(id, new Map());
-                  received.get(id)!.set(index, performance.now());
-                },
-                error: (error) => fail((error as { reason?: string })?.reason ?? error),
-                complete: () => undefined,
-              },
-            );
-          }
-        }
-        await Promise.race([Promise.all(batch), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      }
+                }
+              });
+            }),
+        ),
+      );
+      await connected;
+      const wallClock = () => performance.timeOrigin + performance.now();
       const publish = async () => {
-        const sentAt = performance.now();
+        const sentAt = wallClock();
         const response = await fetch(url, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
@@ -654,7 +653,7 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
         });
         const body = (await response.json()) as any;
         if (body.errors) throw new Error(JSON.stringify(body.errors));
-        return { id: body.data.publishCapacity.offers[0].id as string, sentAt, answeredAt: performance.now() };
+        return { id: body.data.publishCapacity.offers[0].id as string, sentAt, answeredAt: wallClock() };
       };
       // Warm-up: publish until an offer reaches every subscriber (all subscriptions are live).
       const warmDeadline = Date.now() + 120_000;
@@ -701,13 +700,23 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
       };
       rows.push(row);
       log(`fan-out ${count} (${mode}, ${sockets} sockets, ${live.size} live): p50 ${row.p50} p95 ${row.p95} p99 ${row.p99} ms, lost ${lost}, RSS ${row.gatewayRssMiB} MiB, CPU ${row.gatewayCpuPercent} %`);
-      await Promise.all(clients.map((c) => Promise.resolve(c.dispose()).catch(() => undefined)));
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.on("message", (message: FromSubscribers) => {
+                if (message.kind === "closed") void worker.terminate().then(() => resolve());
+              });
+              worker.postMessage("close");
+            }),
+        ),
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
   markdown.push(
     "",
-    `**Subscription fan-out** — identical \`offerPublished\` subscriptions (with \`coverage\` from agreements), ${opts.offersPerRun} offers published 200 ms apart; latency from the publish's answer (after its commit) to receipt:`,
+    `**Subscription fan-out** — identical \`offerPublished\` subscriptions (with \`coverage\` from agreements), ${opts.offersPerRun} offers published 200 ms apart; latency from the publish's answer (after its commit) to receipt; the subscribers run in ${opts.subscriberThreads} worker thread(s) of the load generator:`,
     "",
     "| subscribers | sockets | live | p50 ms | p95 ms | p99 ms | delivered | lost | gateway RSS MiB | gateway CPU % |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
