@@ -1,7 +1,7 @@
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { IDENTITY_HEADER, identitySigner } from "../subgraphs/shared/internal-identity";
-import { Identity, Role } from "../subgraphs/shared/identity";
+import { Role, systemIdentity } from "../subgraphs/shared/identity";
 import { logger } from "../subgraphs/shared/log";
 import type { Partitioning } from "./response-cache";
 
@@ -128,21 +128,10 @@ export class ChangeFeeds {
     private readonly listener: ChangeListener,
   ) {
     // The gateway asks as a system client that never sees patient data.
-    const identity: Identity = {
-      subject: "care-brokering-hub/gateway/change-feeds",
+    const identity = systemIdentity("care-brokering-hub/gateway/change-feeds", Role.PEER_REGION, hubRegionCode, {
       issuer: "care-brokering-hub/gateway",
-      role: Role.PEER_REGION,
-      regionCode: hubRegionCode,
-      providerId: null,
-      careUnitId: null,
-      employeeHsaId: null,
-      assignmentPurpose: null,
-      careUnitHsaId: null,
-      careProviderHsaId: null,
-      assuranceLevel: 0,
-      expiresAt: Math.floor(Date.now() / 1000) + 10 * 365 * 86_400,
       viaService: "gateway",
-    };
+    });
     this.signedIdentity = identitySigner(identity, internalSecret);
   }
 

@@ -53,6 +53,28 @@ export interface Identity {
   viaService?: string | null;
 }
 
+/**
+ * The hub acting on its own (a sweep, the gateway's change feeds): no person, no care assignment,
+ * so never patient data; the role says what it may do otherwise.
+ */
+export function systemIdentity(subject: string, role: Role, regionCode: string, extra: Pick<Partial<Identity>, "issuer" | "viaService" | "expiresAt"> = {}): Identity {
+  return {
+    subject,
+    issuer: extra.issuer ?? subject,
+    role,
+    regionCode,
+    providerId: null,
+    careUnitId: null,
+    employeeHsaId: null,
+    assignmentPurpose: null,
+    careUnitHsaId: null,
+    careProviderHsaId: null,
+    assuranceLevel: 0,
+    expiresAt: extra.expiresAt ?? Number.MAX_SAFE_INTEGER,
+    ...(extra.viaService ? { viaService: extra.viaService } : {}),
+  };
+}
+
 export interface Claims {
   iss?: string;
   sub?: string;

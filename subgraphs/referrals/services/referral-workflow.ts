@@ -6,7 +6,7 @@ import { addDays } from "../../shared/domain/calendar";
 import { isKvaCode } from "../../shared/domain/kva";
 import { badUserInput, conflict, forbidden, notFound } from "../../shared/errors";
 import { idempotent } from "../../shared/idempotency";
-import { Identity, organisationOf, patientDataAccess, Role } from "../../shared/identity";
+import { Identity, organisationOf, patientDataAccess, Role, systemIdentity } from "../../shared/identity";
 import { logger } from "../../shared/log";
 import { appendEvent } from "../../shared/outbox";
 import { SupergraphClient } from "../../shared/supergraph-client";
@@ -633,20 +633,7 @@ function systemContext(hubRegionCode: string, today: string): BaseRequestContext
     requestId: randomUUID(),
     today,
     hubRegionCode,
-    identity: {
-      subject: "hub",
-      issuer: "hub",
-      role: Role.ADMINISTRATOR,
-      regionCode: hubRegionCode,
-      providerId: null,
-      careUnitId: null,
-      employeeHsaId: null,
-      assignmentPurpose: null,
-      careUnitHsaId: null,
-      careProviderHsaId: null,
-      assuranceLevel: 0,
-      expiresAt: Number.MAX_SAFE_INTEGER,
-    },
+    identity: systemIdentity("hub", Role.ADMINISTRATOR, hubRegionCode),
   };
 }
 
