@@ -54,11 +54,6 @@ export interface ChangeListener {
 const RETRY_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
 
 /**
- * Keeps each feed subscribed to its subgraph. A feed first reads the event cursor, then subscribes
- * with `after` set to it, so no change after the cursor can slip by while the subscription is being
- * set up; only then is it live. When a feed breaks, it is not live until it has done that again.
- */
-/**
  * Which events each feed has delivered (the most recent ones), and who waits for which: a mutation
  * waits for the events it appended before it is answered.
  */
@@ -112,6 +107,11 @@ interface Waiter {
   done: (heard: boolean) => void;
 }
 
+/**
+ * Keeps each feed subscribed to its subgraph. A feed first reads the event cursor, then subscribes
+ * with `after` set to it, so no change after the cursor can slip by while the subscription is being
+ * set up; only then is it live. When a feed breaks, it is not live until it has done that again.
+ */
 export class ChangeFeeds {
   private readonly clients: Client[] = [];
   private readonly liveFeeds = new Set<string>();
@@ -143,9 +143,12 @@ export class ChangeFeeds {
 
   private async connect(feed: ChangeFeed, attempt: number): Promise<void> {
     if (this.stopped) return;
+    let wasLive = false;
     const retry = (reason: string) => {
       if (this.stopped) return;
       this.setLive(feed.subgraph, false);
+      // A feed that was live starts its waits from the shortest again.
+      if (wasLive) attempt = 0;
       const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)];
       this.log.warn(`${feed.subgraph} change feed down (${reason}); the response cache skips ${feed.subgraph} until it is back, retrying in ${wait} ms`);
       const timer = setTimeout(() => {
@@ -201,7 +204,10 @@ export class ChangeFeeds {
         },
       );
     }
-    if (!down) this.setLive(feed.subgraph, true);
+    if (!down) {
+      wasLive = true;
+      this.setLive(feed.subgraph, true);
+    }
   }
 
   /**
