@@ -60,7 +60,7 @@ function options(argv: string[]): Options {
     searchSize: parseSize(flags.get("search-size") ?? (quick ? "50k" : "200k")),
     subscribers: list("subscribers", quick ? "100" : "100,1000,10000"),
     seconds: Number(flags.get("seconds") ?? (quick ? 2 : 12)),
-    rounds: Number(flags.get("rounds") ?? (quick ? 2 : 4)),
+    rounds: Number(flags.get("rounds") ?? (quick ? 1 : 4)),
     concurrency: Number(flags.get("concurrency") ?? 16),
     offersPerRun: Number(flags.get("offers-per-run") ?? (quick ? 8 : 25)),
     subscriberThreads: Number(flags.get("subscriber-threads") ?? 1),
@@ -193,6 +193,16 @@ async function spawnReady(name: string, script: string, env: Record<string, stri
   }
 }
 
+/** Waits for processes started together; every one that started is kept in `children` (to be stopped), even when another failed. */
+async function spawnAll(children: ChildProcess[], starting: Array<Promise<ChildProcess>>): Promise<ChildProcess[]> {
+  const settled = await Promise.allSettled(starting);
+  const started = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  children.push(...started);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return started;
+}
+
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -265,30 +275,24 @@ async function main(): Promise<void> {
     results.dataset = { offersBySize: sizes, patients: people.patients, referrals: people.referrals, providers: people.providers };
 
     log("starting subgraphs and gateways");
-    for (const name of SUBGRAPH_NAMES) {
-      children.push(
-        await spawnReady(`subgraph ${name}`, `subgraphs/${name}/index.js`, { ...common, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) }, `http://127.0.0.1:${subgraphPorts[name]}/health`),
-      );
-    }
-    const ours = await spawnReady(
-      "hub gateway",
-      "gateway/index.js",
-      { ...common, PORT: String(gatewayPort), HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000" },
-      `http://127.0.0.1:${gatewayPort}/health`,
-    );
-    children.push(ours);
-    // The same gateway with its response cache off: what the other levers give alone, and the
-    // subgraphs' and database's own work for the growth and overhead figures.
-    children.push(
-      await spawnReady(
-        "hub gateway (cache off)",
-        "gateway/index.js",
-        { ...common, PORT: String(uncachedPort), HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_RESPONSE_CACHE_MB: "0" },
-        `http://127.0.0.1:${uncachedPort}/health`,
+    // Started side by side (each waits for its own readiness); the development key first, so the
+    // two hub gateways do not both create it.
+    await ensureDevKey(devKeyFile);
+    await spawnAll(
+      children,
+      SUBGRAPH_NAMES.map((name) =>
+        spawnReady(`subgraph ${name}`, `subgraphs/${name}/index.js`, { ...common, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) }, `http://127.0.0.1:${subgraphPorts[name]}/health`),
       ),
     );
-    children.push(await spawnReady("Apollo Gateway", "test/bench/gateways/apollo-gateway.js", { ...common, PORT: String(apolloPort) }));
-    children.push(await spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }));
+    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000" };
+    const [ours] = await spawnAll(children, [
+      spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`),
+      // The same gateway with its response cache off: what the other levers give alone, and the
+      // subgraphs' and database's own work for the growth and overhead figures.
+      spawnReady("hub gateway (cache off)", "gateway/index.js", { ...hubGateway, PORT: String(uncachedPort), HUB_RESPONSE_CACHE_MB: "0" }, `http://127.0.0.1:${uncachedPort}/health`),
+      spawnReady("Apollo Gateway", "test/bench/gateways/apollo-gateway.js", { ...common, PORT: String(apolloPort) }),
+      spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }),
+    ]);
 
     // Callers: this hub's gateway verifies a JWT per request; every request carries a token of its
     // own (a pool signed up front, cycled), so no cache could answer by header. The other gateways
