@@ -191,25 +191,31 @@ describe("a shared stream's frames", () => {
 describe("a client that does not read", () => {
   // Large events fill the kernel's socket buffers quickly, so unsent bytes then wait in the server.
   const blob = "x".repeat(256 * 1024);
-  const pause = (c: RawClient) => (c.socket as unknown as { _socket: Duplex })._socket.pause();
+  const rawSocket = (c: RawClient) => (c.socket as unknown as { _socket: Duplex })._socket;
+  const events = 200;
 
-  it("gets SUBSCRIBER_TOO_SLOW once more than the limit of events wait for it, and the others get every event", async () => {
-    const s = await server({ maxQueue: 5, maxBufferedBytes: 1024 * 1024 * 1024 });
+  /** Two members of one stream; `slow` stops reading, then the stream sends `events` large events. */
+  async function flood(options: Parameters<typeof server>[0]) {
+    const s = await server(options);
     const slow = await client(s.url);
     const fast = await client(s.url);
     slow.subscribe("slow", TICK);
     fast.subscribe("fast", TICK);
     await until(() => s.broadcast()?.size === 2);
-    pause(slow);
-    const events = 200;
+    rawSocket(slow).pause();
     for (let n = 0; n < events; n++) {
       s.upstream.push({ data: { tick: { n, blob } } });
       await new Promise((resolve) => setImmediate(resolve));
     }
+    return { s, slow, fast };
+  }
+
+  it("gets SUBSCRIBER_TOO_SLOW once more than the limit of events wait for it, and the others get every event", async () => {
+    const { s, slow, fast } = await flood({ maxQueue: 5, maxBufferedBytes: 1024 * 1024 * 1024 });
     await until(() => s.broadcast()?.size === 1);
     expect(s.broadcast()?.size).toBe(1);
     expect((await fast.waitFor(events)).map((m) => JSON.parse(m).payload.data.tick.n)).toEqual([...Array(events).keys()]);
-    (slow.socket as unknown as { _socket: Duplex })._socket.resume();
+    rawSocket(slow).resume();
     const last = await until(() => slow.messages.some((m) => JSON.parse(m).type === MessageType.Error)).then(() => slow.messages.map((m) => JSON.parse(m)).pop());
     expect(last).toMatchObject({ id: "slow", type: MessageType.Error, payload: [{ extensions: { code: "SUBSCRIBER_TOO_SLOW" } }] });
     expect(slow.messages.length).toBeLessThan(events);
@@ -217,19 +223,8 @@ describe("a client that does not read", () => {
   });
 
   it("is disconnected with 4290 once too many bytes wait for it, and the others get every event", async () => {
-    const s = await server({ maxQueue: 1_000_000, maxBufferedBytes: 4 * 1024 * 1024 });
-    const slow = await client(s.url);
-    const fast = await client(s.url);
-    slow.subscribe("slow", TICK);
-    fast.subscribe("fast", TICK);
-    await until(() => s.broadcast()?.size === 2);
-    pause(slow);
-    const events = 200;
-    for (let n = 0; n < events; n++) {
-      s.upstream.push({ data: { tick: { n, blob } } });
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    (slow.socket as unknown as { _socket: Duplex })._socket.resume();
+    const { s, slow, fast } = await flood({ maxQueue: 1_000_000, maxBufferedBytes: 4 * 1024 * 1024 });
+    rawSocket(slow).resume();
     expect(await slow.closed).toBe(CLOSE_TOO_SLOW);
     await until(() => s.broadcast()?.size === 1);
     expect(s.broadcast()?.size).toBe(1);
