@@ -1,7 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from "type-graphql";
-import { parseEventId } from "../../shared/event-stream";
-import { clearLoaders } from "../../shared/loaders";
-import { mapStream } from "../../shared/bounded-queue";
+import { subscriptionStream } from "../../shared/event-stream";
 import { audit } from "../../shared/audit";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden, notFound } from "../../shared/errors";
@@ -35,11 +33,10 @@ function requireRegionStream(identity: Identity, regionCode: string): void {
   if (identity.regionCode !== regionCode) throw forbidden(`Region ${regionCode}'s referral events are for that region's office, clinics and systems.`);
 }
 
-async function referralStream(ctx: ReferralsContext, wanted: (event: StoredEvent) => boolean, regionCode: string | null, after: string | null | undefined) {
-  const from = parseEventId(after);
+function referralStream(ctx: ReferralsContext, wanted: (event: StoredEvent) => boolean, regionCode: string | null, after: string | null | undefined) {
   const { identity } = ctx;
-  const events = await ctx.events.subscribe((event) => wanted(event) && deliveryFor(identity, event, regionCode) !== "NONE", from);
-  return mapStream(events, async (event) => {
+  const visible = (event: StoredEvent) => wanted(event) && deliveryFor(identity, event, regionCode) !== "NONE";
+  return subscriptionStream(ctx.events, ctx.loaders, visible, after, async (event) => {
     const delivery = deliveryFor(identity, event, regionCode);
     const referral = referralOfEvent(event, delivery);
     // Delivering a referral's content is a disclosure of patient data: one audit record per event.
@@ -48,7 +45,6 @@ async function referralStream(ctx: ReferralsContext, wanted: (event: StoredEvent
         { action: "DISCLOSE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: `SUBSCRIPTION_EVENT_${event.id}` },
       ]);
     }
-    clearLoaders(ctx.loaders);
     return referral;
   });
 }
