@@ -27,7 +27,9 @@ export class EventStream {
   private readonly log;
   private client?: Client;
   private starting?: Promise<void>;
+  /** The newest event handed out; only known once connected (see `connect`). */
   private lastId = 0;
+  private positioned = false;
   private readonly subscribers = new Set<Subscriber>();
   private pumping?: Promise<void>;
   private pumpAgain = false;
@@ -58,9 +60,12 @@ export class EventStream {
    */
   async subscribe(match: (event: StoredEvent) => boolean, after?: number): Promise<AsyncIterableIterator<StoredEvent>> {
     await this.start();
+    // This process may not have read up to `after` yet (another process committed it, and its
+    // notification is still on the way): what it then reads up to `after`, the client has had.
+    const live = after === undefined ? match : (event: StoredEvent) => event.id > after && match(event);
     const subscriber: Subscriber = Object.assign(
       new BoundedQueue<StoredEvent>(this.options.maxQueue ?? 10_000, () => this.subscribers.delete(subscriber)),
-      { match },
+      { match: live },
     );
     // Registered before the replay is read: events committed meanwhile arrive in the queue, and
     // the replay stops where the queue begins.
@@ -118,34 +123,50 @@ export class EventStream {
     await client.connect();
     await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
     this.client = client;
-    // On a reconnect, keep the position: the pump catches up on what was committed meanwhile.
-    if (this.lastId === 0) this.lastId = await lastEventId(this.dataSource, this.schema);
+    // The position is taken after LISTEN, so nothing committed later is missed. Until it is known
+    // the pump stays put: woken by a notification meanwhile, it would start from the beginning of
+    // the log and hand old events to subscribers. On a reconnect the position is kept, and the
+    // pump catches up on what was committed meanwhile.
+    if (!this.positioned) {
+      this.lastId = await lastEventId(this.dataSource, this.schema);
+      this.positioned = true;
+      // An event committed while the position was read may have notified before it was known.
+      this.pump();
+    }
     this.sweep ??= setInterval(() => this.pump(), this.options.sweepMs ?? 5000).unref();
   }
 
   /** Reads new events and fans them out; runs one at a time, and again if woken meanwhile. */
   private pump(): void {
+    if (!this.positioned) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
     }
-    this.pumping = (async () => {
+    this.pumping = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
       do {
         this.pumpAgain = false;
         let page: StoredEvent[];
         do {
           page = await readEvents(this.dataSource, this.schema, this.lastId, PAGE);
           for (const event of page) {
+            // Each event once, in order, whatever else moved the position meanwhile.
+            if (event.id <= this.lastId) continue;
             this.lastId = event.id;
             for (const subscriber of this.subscribers) if (subscriber.match(event)) subscriber.push(event);
           }
         } while (page.length === PAGE);
       } while (this.pumpAgain && !this.stopped);
-    })()
-      .catch((error: Error) => this.log.warn(`reading events failed: ${error.message}`))
-      .finally(() => {
-        this.pumping = undefined;
-      });
+    } catch (error) {
+      this.log.warn(`reading events failed: ${(error as Error).message}`);
+    } finally {
+      // In the same step as the loop's last check, so a wake-up cannot fall between the two.
+      this.pumping = undefined;
+    }
   }
 
   async stop(): Promise<void> {
