@@ -1,28 +1,49 @@
+import fs from "node:fs";
 import net from "node:net";
 
 /**
- * Ports that were free a moment ago (the OS picks them), for servers a test starts in another
- * process. All are held open until all are chosen, so the OS cannot hand out one port twice.
+ * Ports for servers a test starts in another process, which listens on them a while later. They
+ * are drawn from below the kernel's ephemeral range: a port from that range (what `listen(0)`
+ * hands out) may meanwhile become the local end of one of the many outgoing connections the tests
+ * make, and the child then fails to listen. Below it, only another listener can take a port, and
+ * each one is checked free and held until all are chosen.
  */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer();
-          server.once("error", reject);
-          server.listen(0, "127.0.0.1", () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
+  const [low, high] = belowEphemeral();
+  const held: net.Server[] = [];
+  try {
+    while (held.length < count) {
+      const server = await listen(low + Math.floor(Math.random() * (high - low)));
+      if (server) held.push(server);
+    }
+    return held.map((s) => (s.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(held.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
 }
 
 export async function freePort(): Promise<number> {
   return (await freePorts(1))[0];
+}
+
+/** The range to draw from: the 12 000 ports below the ephemeral range (Linux's, or its default). */
+function belowEphemeral(): [number, number] {
+  let start = 32768;
+  try {
+    start = Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || start;
+  } catch {
+    // Not Linux: the IANA dynamic range starts at 49152, so the default leaves room below either way.
+  }
+  const high = Math.max(2048, start);
+  return [Math.max(1024, high - 12_000), high];
+}
+
+function listen(port: number): Promise<net.Server | undefined> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(undefined));
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
 }
 
 /** Port settings for a hub process: the gateway, the four subgraphs and (last) the embedded PostgreSQL. */
