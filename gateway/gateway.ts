@@ -4,7 +4,7 @@ import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { GraphQLError } from "graphql";
-import { commonApolloOptions } from "../subgraphs/shared/apollo";
+import { commonApolloOptions, commonPlugins } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
 import { AuthConfig, HubConfig } from "../subgraphs/shared/config";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
@@ -167,7 +167,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     gateway,
     ...commonApolloOptions("gateway", options.introspection),
     validationRules: protection.validationRules,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { unwrapResolverError } from "@apollo/server/errors";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLFormattedError } from "graphql";
 import { logger, Logger } from "./log";
 
@@ -58,4 +59,15 @@ export function commonApolloOptions(component: string, introspection: boolean) {
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger(component)),
   };
+}
+
+/**
+ * Plugins every Apollo Server of the hub has. Both turn off what Apollo Server installs by default
+ * for its hosted studio and HTTP caches, which a closed-network hub does not use: inline traces,
+ * and cache-control hints, whose hook runs for every field of every answer (a page of 100 offers
+ * is about a thousand calls) to compute a Cache-Control header no one reads. The response cache
+ * at the gateway decides what may be kept, from the subgraphs' change events.
+ */
+export function commonPlugins() {
+  return [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()];
 }

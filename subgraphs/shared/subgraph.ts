@@ -1,9 +1,8 @@
 import http, { IncomingMessage } from "node:http";
 import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { DataSource } from "typeorm";
-import { commonApolloOptions } from "./apollo";
+import { commonApolloOptions, commonPlugins } from "./apollo";
 import { HubConfig, loadConfig, SubgraphName } from "./config";
 import { baseContext, BaseRequestContext, withLiveToday } from "./context";
 import { connect, createDataSource, migrate } from "./db/data-source";
@@ -93,10 +92,9 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   const apollo = new ApolloServer<TContext>({
     schema,
     ...commonApolloOptions(`subgraph ${module.name}`, options.introspection),
-    // Inline tracing serves Apollo's hosted studio, which a closed-network hub does not use.
     plugins: [
+      ...commonPlugins(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginInlineTraceDisabled(),
       ...(subscriptions ? [drainSubscriptions(subscriptions)] : []),
       reportAppendedEvents,
     ],
