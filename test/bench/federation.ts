@@ -35,6 +35,7 @@ import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./da
  *   npm run bench -- --quick        # under two minutes: 10k → 50k offers, 100 subscribers
  *   npm run bench -- --sizes=10k,200k --search-size=200k --subscribers=100,1000 --seconds=10 --rounds=3
  *   npm run bench -- --subscriber-threads=2   # spread the fan-out subscribers over two worker threads
+ *   npm run bench -- --quick --profile=/tmp/prof  # CPU profiles (.cpuprofile) of this hub's gateways and subgraphs
  */
 interface Options {
   quick: boolean;
@@ -47,6 +48,8 @@ interface Options {
   offersPerRun: number;
   /** Worker threads the fan-out's subscribers are spread over. */
   subscriberThreads: number;
+  /** Where this hub's processes write CPU profiles, if anywhere. */
+  profileDir?: string;
 }
 
 function options(argv: string[]): Options {
@@ -64,6 +67,7 @@ function options(argv: string[]): Options {
     concurrency: Number(flags.get("concurrency") ?? 16),
     offersPerRun: Number(flags.get("offers-per-run") ?? (quick ? 8 : 25)),
     subscriberThreads: Number(flags.get("subscriber-threads") ?? 1),
+    profileDir: flags.get("profile") === undefined ? undefined : path.resolve(flags.get("profile")!),
   };
 }
 
@@ -129,9 +133,20 @@ interface Target {
 
 /** `concurrency` loops sending the mix for `seconds`; every answer is checked against the expected page. */
 async function load(target: Target, query: string, expected: string[][], seconds: number, concurrency: number): Promise<LoadResult> {
-  const samples: Sample[] = [];
-  let errors = 0;
-  let mismatches = 0;
+  const started = performance.now();
+  const run = await sample(target, query, expected, seconds, concurrency);
+  return summarize(run, (performance.now() - started) / 1000);
+}
+
+interface SampleRun {
+  samples: Sample[];
+  errors: number;
+  mismatches: number;
+}
+
+/** Requests for `seconds` from `concurrency` clients, each answer checked against the expected page. */
+async function sample(target: Target, query: string, expected: string[][], seconds: number, concurrency: number): Promise<SampleRun> {
+  const run: SampleRun = { samples: [], errors: 0, mismatches: 0 };
   const until = performance.now() + seconds * 1000;
   let next = 0;
   const worker = async () => {
@@ -146,22 +161,24 @@ async function load(target: Target, query: string, expected: string[][], seconds
           body: JSON.stringify({ query, variables: VARIANTS[v] }),
         });
         const body = (await response.json()) as { data?: { freeCapacity?: { edges: Array<{ node: { id: string } }> } }; errors?: unknown[] };
-        if (!response.ok || body.errors || !body.data?.freeCapacity) errors += 1;
-        else if (body.data.freeCapacity.edges.map((e) => e.node.id).join() !== expected[v].join()) mismatches += 1;
+        if (!response.ok || body.errors || !body.data?.freeCapacity) run.errors += 1;
+        else if (body.data.freeCapacity.edges.map((e) => e.node.id).join() !== expected[v].join()) run.mismatches += 1;
         else ok = true;
       } catch {
-        errors += 1;
+        run.errors += 1;
       }
-      samples.push({ ms: performance.now() - started, ok });
+      run.samples.push({ ms: performance.now() - started, ok });
     }
   };
-  const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - started) / 1000;
+  return run;
+}
+
+function summarize({ samples, errors, mismatches }: SampleRun, elapsedSeconds: number): LoadResult {
   const latencies = samples.map((s) => s.ms).sort((a, b) => a - b);
   return {
     requests: samples.length,
-    rps: round1(samples.filter((s) => s.ok).length / elapsed),
+    rps: round1(samples.filter((s) => s.ok).length / elapsedSeconds),
     p50: round1(percentile(latencies, 0.5)),
     p95: round1(percentile(latencies, 0.95)),
     p99: round1(percentile(latencies, 0.99)),
@@ -171,8 +188,8 @@ async function load(target: Target, query: string, expected: string[][], seconds
 }
 
 /** A child process that is ready when it prints `ready` (or its health answers). */
-async function spawnReady(name: string, script: string, env: Record<string, string>, healthUrl?: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(projectRoot(), "dist", script)], {
+async function spawnReady(name: string, script: string, env: Record<string, string>, healthUrl?: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot(), "dist", script)], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -207,7 +224,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGINT");
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  // Longer than the gateway's own drain (10 s), so a profile still gets written.
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
   if (child.exitCode === null) child.kill("SIGKILL");
 }
 
@@ -258,6 +276,8 @@ async function main(): Promise<void> {
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${subgraphPorts[name]}/graphql`]));
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     const common = { DATABASE_URL: databaseUrl, HUB_INTERNAL_SECRET: secret, HUB_SEED: "none", HUB_GATEWAY_URL: gatewayUrl, ...subgraphUrls };
+    // This hub's own processes (the peers' gateways are not ours to tune) write a profile on exit.
+    const profiled = opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`] : [];
 
     // Data first at the smallest size, so the subgraphs start on it.
     const sizes = [...new Set([...opts.sizes, opts.searchSize])].sort((a, b) => a - b);
@@ -281,15 +301,15 @@ async function main(): Promise<void> {
     await spawnAll(
       children,
       SUBGRAPH_NAMES.map((name) =>
-        spawnReady(`subgraph ${name}`, `subgraphs/${name}/index.js`, { ...common, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) }, `http://127.0.0.1:${subgraphPorts[name]}/health`),
+        spawnReady(`subgraph ${name}`, `subgraphs/${name}/index.js`, { ...common, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) }, `http://127.0.0.1:${subgraphPorts[name]}/health`, profiled),
       ),
     );
     const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000" };
-    const [ours] = await spawnAll(children, [
-      spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`),
+    const [ours, uncachedGateway] = await spawnAll(children, [
+      spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`, profiled),
       // The same gateway with its response cache off: what the other levers give alone, and the
       // subgraphs' and database's own work for the growth and overhead figures.
-      spawnReady("hub gateway (cache off)", "gateway/index.js", { ...hubGateway, PORT: String(uncachedPort), HUB_RESPONSE_CACHE_MB: "0" }, `http://127.0.0.1:${uncachedPort}/health`),
+      spawnReady("hub gateway (cache off)", "gateway/index.js", { ...hubGateway, PORT: String(uncachedPort), HUB_RESPONSE_CACHE_MB: "0" }, `http://127.0.0.1:${uncachedPort}/health`, profiled),
       spawnReady("Apollo Gateway", "test/bench/gateways/apollo-gateway.js", { ...common, PORT: String(apolloPort) }),
       spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }),
     ]);
@@ -367,7 +387,7 @@ async function main(): Promise<void> {
 
       if (size === opts.searchSize) {
         const churn = churnPublisher(gatewayUrl, pool[0]);
-        results.capacitySearch = await scenarioSearch(targets, direct, expected, await expectedPages(targets[1], CAPACITY_ONLY), churn, opts, log, markdown);
+        results.capacitySearch = await scenarioSearch(targets, direct, expected, await expectedPages(targets[1], CAPACITY_ONLY), churn, opts, log, markdown, uncachedGateway.pid!);
         results.sqlPerPage = await sqlPerPage(databaseUrl, gatewayPort, log);
         markdown.push(
           "",
@@ -517,7 +537,7 @@ function ratios(summary: SearchSummary[]) {
  * cache's worst realistic case: every publish empties it of capacity answers); then the gateway
  * against the capacity subgraph alone.
  */
-async function scenarioSearch(targets: Target[], direct: Target, expected: string[][], expectedCapacityOnly: string[][], churn: Churn, opts: Options, log: (line: string) => void, markdown: string[]) {
+async function scenarioSearch(targets: Target[], direct: Target, expected: string[][], expectedCapacityOnly: string[][], churn: Churn, opts: Options, log: (line: string) => void, markdown: string[], uncachedPid: number) {
   // Warm-up: plans, connections, JIT.
   for (const target of targets) await load(target, QUERY, expected, 1, opts.concurrency);
   const quiet = await interleaved(targets, expected, opts, "search", log);
@@ -525,13 +545,8 @@ async function scenarioSearch(targets: Target[], direct: Target, expected: strin
   const busy = await interleaved(targets, expected, opts, "search while publishing", log, (work) => churn.during(churnEveryMs, opts.seconds, work));
   const quietRatios = ratios(quiet.summary);
   const busyRatios = ratios(busy.summary);
-  // Gateway overhead: a page the capacity subgraph answers alone, through the gateway (cache off,
-  // so the gateway does all its work) and directly; and through the gateway with its cache.
-  const viaGateway = await load(targets[1], CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
-  const viaCache = await load(targets[0], CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
-  const alone = await load(direct, CAPACITY_ONLY, expectedCapacityOnly, opts.seconds, 1);
-  const overhead = { viaGatewayP50: viaGateway.p50, viaCachedGatewayP50: viaCache.p50, directP50: alone.p50, ratio: round1(viaGateway.p50 / alone.p50), cachedRatio: round1(viaCache.p50 / alone.p50) };
-  log(`overhead: via gateway (cache off) p50 ${viaGateway.p50} ms, with cache ${viaCache.p50} ms, direct p50 ${alone.p50} ms`);
+  const overhead = await measureOverhead(targets[1], targets[0], direct, expectedCapacityOnly, opts, uncachedPid);
+  log(`overhead: via gateway (cache off) p50 ${overhead.viaGatewayP50} ms, with cache ${overhead.viaCachedGatewayP50} ms, direct p50 ${overhead.directP50} ms; gateway CPU ${overhead.gatewayCpuMsPerRequest} ms a request`);
   const describe = (r: ReturnType<typeof ratios>) =>
     `This hub's gateway: **${r.vsApollo}×** the req/s of the plain Apollo Gateway, **${r.vsHive}×** Hive Gateway's (target ≥ 1.5× both), p99 ${r.p99NoWorse ? "no worse than either" : "worse than one of them"}; with its response cache off: ${r.cacheOffVsApollo}× and ${r.cacheOffVsHive}×.`;
   markdown.push(
@@ -547,9 +562,43 @@ async function scenarioSearch(targets: Target[], direct: Target, expected: strin
     "",
     describe(busyRatios),
     "",
-    `Gateway overhead on a page the capacity subgraph answers alone (one client): p50 ${overhead.viaGatewayP50} ms through the gateway with its cache off, ${overhead.directP50} ms direct — **${overhead.ratio}×** (target ≤ 1.3×); ${overhead.viaCachedGatewayP50} ms through the gateway with its cache (${overhead.cachedRatio}×).`,
+    `Gateway overhead on a page the capacity subgraph answers alone (one client, the three ways taking turns every ${OVERHEAD_SLICE_SECONDS} s): p50 ${overhead.viaGatewayP50} ms through the gateway with its cache off, ${overhead.directP50} ms direct — **${overhead.ratio}×** (target ≤ 1.3×); the gateway's own CPU ${overhead.gatewayCpuMsPerRequest} ms a request. ${overhead.viaCachedGatewayP50} ms through the gateway with its cache (${overhead.cachedRatio}×).`,
   );
   return { quiet, busy, ratios: quietRatios, ratiosWhilePublishing: busyRatios, churn: { everyMs: churnEveryMs, ...churn.counts() }, overhead };
+}
+
+const OVERHEAD_SLICE_SECONDS = 0.5;
+
+/**
+ * The gateway's overhead: one client, the same page through the gateway with its cache off (so it
+ * does all its work), directly from the capacity subgraph, and through the gateway with its cache.
+ * The three take turns in short slices, so that whatever else the machine does meanwhile falls on
+ * all of them alike; the cache-off gateway's CPU time over its slices gives its own cost a request.
+ */
+async function measureOverhead(uncached: Target, cached: Target, direct: Target, expected: string[][], opts: Options, uncachedPid: number) {
+  const runs = new Map<Target, SampleRun[]>([[uncached, []], [direct, []], [cached, []]]);
+  let cpuSeconds = 0;
+  const slices = Math.max(2, Math.round(opts.seconds / OVERHEAD_SLICE_SECONDS));
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [target, done] of runs) {
+      const before = processUsage(uncachedPid).cpuSeconds;
+      done.push(await sample(target, CAPACITY_ONLY, expected, OVERHEAD_SLICE_SECONDS, 1));
+      if (target === uncached) cpuSeconds += processUsage(uncachedPid).cpuSeconds - before;
+    }
+  }
+  const merged = (target: Target) => summarize({ samples: runs.get(target)!.flatMap((r) => r.samples), errors: 0, mismatches: 0 }, 1);
+  const [viaGateway, alone, viaCache] = [merged(uncached), merged(direct), merged(cached)];
+  const failed = [...runs.values()].flat().reduce((sum, r) => sum + r.errors + r.mismatches, 0);
+  if (failed > 0) throw new Error(`overhead: ${failed} requests failed or were answered wrongly`);
+  return {
+    viaGatewayP50: viaGateway.p50,
+    viaCachedGatewayP50: viaCache.p50,
+    directP50: alone.p50,
+    ratio: round1(viaGateway.p50 / alone.p50),
+    cachedRatio: round1(viaCache.p50 / alone.p50),
+    gatewayCpuMsPerRequest: round1((cpuSeconds * 1000) / viaGateway.requests),
+    requests: { viaGateway: viaGateway.requests, direct: alone.requests, viaCache: viaCache.requests },
+  };
 }
 
 /** SQL statements one page costs across all subgraphs, counted in a hub started in this process on the same database. */
