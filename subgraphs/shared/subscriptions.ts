@@ -50,6 +50,8 @@ export interface SubscriptionServerOptions {
   /** Bytes allowed to wait in one client's socket buffer before it is disconnected. */
   maxBufferedBytes?: number;
   keepAliveMs?: number;
+  /** How long a stopping server waits for clients to answer its close before cutting them off. */
+  shutdownGraceMs?: number;
 }
 
 export const GRAPHQL_WS_PATH = "/graphql";
@@ -150,8 +152,19 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
   );
   return {
     dispose: async () => {
-      await server.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      // graphql-ws closes every socket with 1001 ("going away") and waits until each client has
+      // answered the close; one that no longer reads would hold the shutdown for ws's 30 s close
+      // timeout (longer than an orchestrator waits before it kills the process). Clients that have
+      // not answered within the grace are cut off: they reconnect and resume with `after` either way.
+      const grace = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, options.shutdownGraceMs ?? 2_000);
+      try {
+        await server.dispose();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      } finally {
+        clearTimeout(grace);
+      }
     },
   } as Disposable;
 }

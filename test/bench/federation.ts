@@ -226,7 +226,10 @@ async function stopChild(child: ChildProcess): Promise<void> {
   child.kill("SIGINT");
   // Longer than the gateway's own drain (10 s), so a profile still gets written.
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
-  if (child.exitCode === null) child.kill("SIGKILL");
+  if (child.exitCode === null && child.signalCode === null) {
+    process.stderr.write(`${path.basename(child.spawnargs[child.spawnargs.length - 1])} (pid ${child.pid}) did not stop within 20 s; killed\n`);
+    child.kill("SIGKILL");
+  }
 }
 
 /** Resident memory (MiB) and CPU seconds used so far by a process, from /proc. */
