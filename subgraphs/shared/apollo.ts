@@ -55,6 +55,9 @@ export function formatError(log: Logger) {
 export function commonApolloOptions(component: string, introspection: boolean) {
   return {
     introspection,
+    // The process entry point (runMain) stops the whole process in order on SIGINT/SIGTERM. Apollo
+    // Server's own handler would stop this server on its own and then re-raise the signal.
+    stopOnTerminationSignals: false,
     // Stack traces stay in the log; clients get an error id.
     includeStacktraceInErrorResponses: false,
     formatError: formatError(logger(component)),

@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { hubProcessPorts } from "../support/ports";
 import { ready, run } from "../support/hub-process";
-import { createEmptyDatabase } from "../support/database";
+import { createEmptyDatabase, createTestDatabase } from "../support/database";
+import { subscribe } from "../support/subscriptions";
 import { postGraphQL } from "../support/hub";
 import { adminToken } from "../support/tokens";
 
@@ -66,6 +67,32 @@ describe("the hub as a process (npm start)", () => {
       expect(await hub.exited).toBe(0);
     }
   });
+
+  it("stops promptly and in order while clients are subscribed", async () => {
+    const env = await ports();
+    const hub = run({ ...env, DATABASE_URL: await createTestDatabase(), HUB_SEED: "none" });
+    const capacityHealth = `http://127.0.0.1:${env.CAPACITY_PORT}/health`;
+    const streaming = async () => ((await (await fetch(capacityHealth)).json()) as { liveSubscriptions: number }).liveSubscriptions;
+    try {
+      await ready(hub);
+      const before = await streaming();
+      // Live offers through the gateway: it holds a subscription to the capacity subgraph for it.
+      const board = subscribe(`http://127.0.0.1:${env.PORT}/graphql`, `subscription { offerPublished { id } }`);
+      const deadline = Date.now() + 15_000;
+      while ((await streaming()) <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await streaming()).toBeGreaterThan(before);
+      const started = Date.now();
+      hub.child.kill("SIGTERM");
+      expect(await hub.exited).toBe(0);
+      // An orchestrator kills what has not stopped after 30 s; the gateway used to wait for its
+      // upstream connection's 60 s idle timer.
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(hub.stderr()).toContain("hub: stopped");
+      expect(await board.ended).toBeDefined();
+    } finally {
+      hub.child.kill("SIGKILL");
+    }
+  }, 120_000);
 
   it("starts on an embedded PostgreSQL, serves, stops cleanly on Ctrl-C and keeps its data across a restart", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-start-"));

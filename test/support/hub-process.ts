@@ -15,7 +15,10 @@ export interface Run {
 
 export function run(env: Record<string, string>): Run {
   if (!fs.existsSync(HUB)) throw new Error(`${HUB} is missing: run the tests with npm test, which builds first`);
-  const child = spawn(process.execPath, [HUB], { env: { ...process.env, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // Without jest's NODE_ENV=test, which libraries read (Apollo Server, for one, handles signals
+  // itself outside tests): the process runs as `npm start` runs it.
+  const { NODE_ENV: _test, ...inherited } = process.env;
+  const child = spawn(process.execPath, [HUB], { env: { ...inherited, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout!.on("data", (chunk) => (out += chunk));
