@@ -2,35 +2,16 @@ import { DataSource } from "typeorm";
 import { isIsoDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden } from "../../shared/errors";
-import { describeCaller, Identity, Role } from "../../shared/identity";
+import { describeCaller, Identity } from "../../shared/identity";
 import { cappedCount, Page, TotalCount } from "../../shared/pagination";
 import { Agreement, AgreementCommitment, AgreementParty } from "../entities/agreement.entity";
 import { CeilingUse, ceilingUse, paceWindowStart } from "./ceiling-use";
+import { LedgerScope, ledgerScope } from "./commitment-access";
 
 /**
- * Reading back what was committed under an agreement: the commitments and the use of its volume
- * ceilings. Who may read it (a plain rule, `ledgerScope`):
- *
- * - an administrator: every commitment of every agreement;
- * - the care-guarantee office (REGIONAL_OFFICE) of a region party to the agreement: the
- *   commitments that region pays for (its patients' referrals), and the agreement's ceiling use.
- *   Ceilings belong to care-guarantee agreements, which have exactly one party, the region that
- *   pays for every case, so the ceiling's use is that region's own business;
- * - nobody else (clinics, providers, peer regions, other regions' offices): FORBIDDEN. The
- *   agreement itself is public, so saying it exists and is not theirs to read reveals nothing.
- *
- * A commitment names its referral by id and nothing about the patient.
+ * Reading back what was committed under an agreement (who may: `ledgerScope`): its commitments,
+ * paged, and the use of its volume ceilings with their pace.
  */
-export type LedgerScope = { everything: true } | { payingRegionCode: string };
-
-export function ledgerScope(identity: Identity, partyRegionCodes: readonly string[]): LedgerScope | null {
-  if (identity.role === Role.ADMINISTRATOR) return { everything: true };
-  if (identity.role === Role.REGIONAL_OFFICE && identity.regionCode !== null && partyRegionCodes.includes(identity.regionCode)) {
-    return { payingRegionCode: identity.regionCode };
-  }
-  return null;
-}
-
 export interface CommitmentFilter {
   released?: boolean | null;
   careFrom?: string | null;
