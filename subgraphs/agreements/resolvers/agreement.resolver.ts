@@ -358,7 +358,7 @@ export class AgreementResolver {
       "Ends a price list: its prices apply up to and including `lastDay` (administrators). Earlier days keep its prices, and commitments keep the price they were made at. An ending can only be brought forward, to today or later.",
   })
   endPriceList(
-    @Arg("priceListId", () => ID) priceListId: string,
+    @Arg("priceListId", () => ID, { description: "The price list (see `Agreement.priceLists`)." }) priceListId: string,
     @Arg("lastDay", () => DateScalar, { description: "Last day the list's prices apply; today or later." }) lastDay: string,
     @Arg("reason", { description: "Why, e.g. \"New prices from 2027\"." }) reason: string,
     @Ctx() ctx: AgreementsContext,

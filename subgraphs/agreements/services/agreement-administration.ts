@@ -60,7 +60,7 @@ export class AgreementAdministration {
     private readonly caller: Identity,
     private readonly hubRegionCode: string,
     /** Today in Swedish time, read when needed (a subscription's context lasts for days). */
-    private readonly today: () => string = () => new Date().toISOString().slice(0, 10),
+    private readonly today: () => string,
   ) {}
 
   /** Who is making the change, as a commitment records it. */
