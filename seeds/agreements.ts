@@ -66,6 +66,7 @@ export function seedAgreementsDemo(dataSource: DataSource, today: string): Promi
         name: `${agreement.priceListName} ${year + offset}`,
         validFrom: `${year + offset}-01-01`,
         validUntil: `${year + offset}-12-31`,
+        endReason: null,
       })),
     );
     await insertMissing(

@@ -13,6 +13,7 @@ import {
 import { AgreementsRuntime } from "./runtime";
 import { AgreementAdministration } from "./services/agreement-administration";
 import { loadAgreementFacts } from "./services/agreement-facts";
+import { CommitmentLedger } from "./services/commitment-ledger";
 import { AgreementFacts, AgreementKind } from "./services/coverage";
 
 /** The agreements subgraph's per-request context: batched loaders, the administration service and the event stream. */
@@ -43,7 +44,8 @@ export function createAgreementsContext(dataSource: DataSource, base: BaseReques
 
   return {
     ...base,
-    administration: new AgreementAdministration(dataSource, base.identity, base.hubRegionCode),
+    administration: new AgreementAdministration(dataSource, base.identity, base.hubRegionCode, () => base.today),
+    ledger: new CommitmentLedger(dataSource, base.identity),
     events: runtime.events,
     repositories: { agreement: repo(Agreement), commitment: repo(AgreementCommitment) },
     loaders: {

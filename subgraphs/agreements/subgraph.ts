@@ -16,9 +16,11 @@ import { AgreementsContext, createAgreementsContext } from "./loaders";
 import { AgreementsInit1795305600000 } from "./migrations/1795305600000-agreements-init";
 import { AgreementsVersionsCeilings1795392000000 } from "./migrations/1795392000000-agreements-versions-ceilings";
 import { AgreementsEventOutbox1795824000000 } from "./migrations/1795824000000-agreements-event-outbox";
+import { AgreementsCommitmentLedger1796083200000 } from "./migrations/1796083200000-agreements-commitment-ledger";
 import { agreementsReferences } from "./references";
 import { AgreementCommitmentResolver, AgreementResolver, AgreementVersionResolver, PriceListResolver } from "./resolvers/agreement.resolver";
 import { AgreementEventsResolver } from "./resolvers/agreement-events.resolver";
+import { CommitmentLedgerResolver } from "./resolvers/commitment-ledger.resolver";
 import { Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
 import { AgreementsRuntime, startAgreementsRuntime } from "./runtime";
 
@@ -30,7 +32,7 @@ import { AgreementsRuntime, startAgreementsRuntime } from "./runtime";
 export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRuntime> = {
   name: "agreements",
   entities: [Agreement, AgreementVersion, AgreementParty, PriceList, PriceListEntry, AgreementCeiling, AgreementCommitment],
-  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000, AgreementsEventOutbox1795824000000],
+  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000, AgreementsEventOutbox1795824000000, AgreementsCommitmentLedger1796083200000],
   buildSchema: () =>
     buildFederatedSchema<AgreementsContext>({
       resolvers: [
@@ -38,6 +40,7 @@ export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRun
         AgreementEventsResolver,
         AgreementVersionResolver,
         AgreementCommitmentResolver,
+        CommitmentLedgerResolver,
         PriceListResolver,
         CoverageResolver,
         OfferCoverageResolver,

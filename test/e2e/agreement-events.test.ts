@@ -204,6 +204,42 @@ describe("agreementChanged", () => {
     expect(board.results).toHaveLength(1);
   });
 
+  it("announces a superseded price list as ended, then the new one as added, in one change; an ended one likewise", async () => {
+    const id = await change.create({ validUntil: null, priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] } });
+    const from = await cursor();
+    const board = live(CHANGED, { after: from });
+    const [open] = (await run(`{ agreement(id: "${id}") { priceLists { id } } }`)).agreement.priceLists;
+    const added = (
+      await run(`mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input, supersede: true) { id } }`, {
+        id,
+        input: { name: `Avtalspriser ${year + 1}`, validFrom: `${year + 1}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 39_500 }] },
+      })
+    ).addPriceList.id;
+    const results = await board.waitFor(2);
+    expect(results.map((r) => r.data.agreementChanged)).toMatchObject([
+      { id, event: { kind: "PRICE_LIST_ENDED" } },
+      { id, event: { kind: "PRICE_LIST_ADDED" }, priceLists: [{ name: `Avtalspriser ${year + 1}` }, { name: "Avtalspriser" }] },
+    ]);
+    // A refused ending announces nothing; an accepted one is announced once.
+    const END = `mutation($list: ID!, $d: Date!) { endPriceList(priceListId: $list, lastDay: $d, reason: "Omförhandlat") { id } }`;
+    expect((await hub.query(END, { list: added, d: `${year}-12-31` })).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+    await run(END, { list: added, d: `${year + 1}-06-30` });
+    const all = await board.waitFor(3);
+    expect(all[2].data.agreementChanged).toMatchObject({ id, event: { kind: "PRICE_LIST_ENDED" } });
+    await pause(300);
+    expect(board.results).toHaveLength(3);
+
+    const rows: Array<{ type: string; payload: Record<string, unknown> }> = await hub.hub.dataSources.agreements.query(
+      "SELECT type, payload FROM agreements.event_outbox WHERE aggregate_id = $1 AND id > $2 ORDER BY id",
+      [id, from],
+    );
+    expect(rows.map((r) => [r.type, r.payload])).toEqual([
+      ["AGREEMENT_PRICE_LIST_ENDED", { agreementId: id, kind: "PRICE_LIST_ENDED", priceListId: open.id }],
+      ["AGREEMENT_PRICE_LIST_ADDED", { agreementId: id, kind: "PRICE_LIST_ADDED", priceListId: added }],
+      ["AGREEMENT_PRICE_LIST_ENDED", { agreementId: id, kind: "PRICE_LIST_ENDED", priceListId: added }],
+    ]);
+  });
+
   it("replays every missed event in order, without duplicates, to a subscriber that comes back with after", async () => {
     const start = await cursor();
     const first = live(CHANGED_IDS, { after: start });

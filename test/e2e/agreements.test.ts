@@ -355,3 +355,276 @@ describe("browsing agreements", () => {
     expect(data.agreements[0].ceilings[0]).toMatchObject({ periodFrom: `${year}-01-01`, maxCases: 200, procedures: [{ code: "CJE20", name: expect.any(String) }] });
   });
 });
+
+/** Agreements of Halland with Mälardalens Gynekologi & Urologi; other tests here make some too, so each test looks at its own. */
+async function create(overrides: Record<string, unknown>): Promise<string> {
+  const { data, errors } = await hub.query(`mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, { input: privateAgreement(overrides) });
+  expect(errors).toBeUndefined();
+  return data.createAgreement.id;
+}
+
+async function commitUnder(agreementId: string, careDate: string, procedureCode = "KED22", specialty = "UROLOGY") {
+  const referralId = randomUUID();
+  const { data, errors } = await hub.query(`mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id priceSek } }`, {
+    input: { agreementId, referralId, specialty, procedureCode, careDate },
+  });
+  expect(errors).toBeUndefined();
+  return { referralId, ...data.commitReferralToAgreement };
+}
+
+const priceOn = async (agreementId: string, date: string) =>
+  (await coverage("13", "private-malardalens-gyn-uro", "KED22", date)).applicable.find((a: any) => a.agreement.id === agreementId)?.pricePerCaseSek;
+
+const priceLists = async (agreementId: string) => (await hub.query(`{ agreement(id: "${agreementId}") { priceLists { id name validFrom validUntil endReason } } }`)).data.agreement.priceLists;
+
+const COMMITMENTS = /* GraphQL */ `
+  query Commitments($id: ID!, $filter: AgreementCommitmentFilter, $first: Int, $after: String) {
+    agreementCommitments(agreementId: $id, filter: $filter, first: $first, after: $after) {
+      totalCount totalCountIsExact
+      pageInfo { hasNextPage endCursor }
+      edges { node { referralId careDate priceSek version { version } procedure { code } payingRegion { code } committedAt committedBy { role organisation subject viaService }
+                     released releasedAt releaseReason releasedBy { role } } }
+    }
+  }`;
+
+describe("a yearly price change over an open-ended price list", () => {
+  const before = addDays(today, 10);
+  const change = addDays(today, 40);
+  const after = addDays(today, 60);
+  const ADD = `mutation($id: ID!, $input: PriceListInputType!, $supersede: Boolean) { addPriceList(agreementId: $id, input: $input, supersede: $supersede) { id name validFrom validUntil } }`;
+  const newPrices = { name: "Avtalspriser från ändringen", validFrom: change, entries: [{ procedureCode: "KED22", priceSek: 41_000 }] };
+
+  it("supersedes the open list from a date: earlier dates and commitments already made keep their price", async () => {
+    const id = await create({
+      validFrom: `${year - 1}-01-01`,
+      validUntil: null,
+      ceilings: [],
+      priceList: { name: "Avtalspriser", validFrom: `${year - 1}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
+    });
+    // Commitments on both sides of the coming change, made under the old prices.
+    const early = await commitUnder(id, before);
+    const madeBeforeChange = await commitUnder(id, after);
+    expect([early.priceSek, madeBeforeChange.priceSek]).toEqual([38_000, 38_000]);
+    const [open] = await priceLists(id);
+
+    // Without supersede the open list is in the way, and the error says so first.
+    const refused = await hub.query(ADD, { id, input: newPrices });
+    expect(refused.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validFrom", rule: "OVERLAPPING_PRICE_LIST" });
+    expect(refused.errors![0].message).toContain("end that one first");
+    expect(await priceLists(id)).toEqual([open]);
+
+    const added = await hub.query(ADD, { id, input: newPrices, supersede: true });
+    expect(added.errors).toBeUndefined();
+    expect(added.data.addPriceList).toMatchObject({ validFrom: change, validUntil: null });
+    expect(await priceLists(id)).toEqual([
+      { id: added.data.addPriceList.id, name: newPrices.name, validFrom: change, validUntil: null, endReason: null },
+      { ...open, validUntil: addDays(change, -1), endReason: `Superseded by "${newPrices.name}" from ${change}` },
+    ]);
+
+    expect(await priceOn(id, before)).toBe(38_000);
+    expect(await priceOn(id, addDays(change, -1))).toBe(38_000);
+    expect(await priceOn(id, change)).toBe(41_000);
+    expect(await priceOn(id, after)).toBe(41_000);
+
+    // A commitment made now for care after the change gets the new price; the earlier ones keep theirs.
+    const madeAfterChange = await commitUnder(id, after);
+    expect(madeAfterChange.priceSek).toBe(41_000);
+    const { data, errors } = await hub.query(COMMITMENTS, { id });
+    expect(errors).toBeUndefined();
+    const byReferral = Object.fromEntries(data.agreementCommitments.edges.map((e: any) => [e.node.referralId, e.node]));
+    expect(byReferral[early.referralId]).toMatchObject({ careDate: before, priceSek: 38_000 });
+    expect(byReferral[madeBeforeChange.referralId]).toMatchObject({ careDate: after, priceSek: 38_000 });
+    expect(byReferral[madeAfterChange.referralId]).toMatchObject({ careDate: after, priceSek: 41_000 });
+  });
+
+  it("ends a price list from a date with a reason; refuses a past day, a later end and an unknown list, writing nothing", async () => {
+    const id = await create({ validUntil: null, ceilings: [], priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] } });
+    const [open] = await priceLists(id);
+    const END = `mutation($list: ID!, $d: Date!, $reason: String!) { endPriceList(priceListId: $list, lastDay: $d, reason: $reason) { id validUntil endReason } }`;
+    const refusals: Array<[Record<string, unknown>, string, string]> = [
+      [{ list: open.id, d: addDays(today, -1), reason: "Retroactive" }, "lastDay", "DATE_IN_PAST"],
+      [{ list: open.id, d: `${year - 1}-12-31`, reason: "Before it starts" }, "lastDay", "END_BEFORE_START"],
+      [{ list: open.id, d: change, reason: " " }, "reason", "REQUIRED"],
+      [{ list: randomUUID(), d: change, reason: "Unknown" }, "priceListId", "UNKNOWN_PRICE_LIST"],
+    ];
+    for (const [variables, field, rule] of refusals) {
+      const { data, errors } = await hub.query(END, variables);
+      expect(data).toBeNull();
+      expect(errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field, rule });
+    }
+    expect(await priceLists(id)).toEqual([open]);
+
+    const office = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), END, { list: open.id, d: change, reason: "Not mine to end" });
+    expect(office.errors![0].extensions?.code).toBe("FORBIDDEN");
+    expect(await priceLists(id)).toEqual([open]);
+
+    const ended = await hub.query(END, { list: open.id, d: addDays(change, -1), reason: "New prices from the change" });
+    expect(ended.data.endPriceList).toEqual({ id: open.id, validUntil: addDays(change, -1), endReason: "New prices from the change" });
+    expect(await priceOn(id, addDays(change, -1))).toBe(38_000);
+    expect(await priceOn(id, change)).toBeNull();
+    const later = await hub.query(END, { list: open.id, d: change, reason: "Later after all" });
+    expect(later.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "lastDay", rule: "ENDING_NOT_BROUGHT_FORWARD" });
+
+    // Now the next list can follow without superseding; superseding finds nothing to end.
+    const nothing = await hub.query(ADD, { id, input: newPrices, supersede: true });
+    expect(nothing.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "supersede", rule: "NOTHING_TO_SUPERSEDE" });
+    expect((await hub.query(ADD, { id, input: newPrices })).errors).toBeUndefined();
+    expect(await priceOn(id, change)).toBe(41_000);
+  });
+
+  it("does not supersede from a day that has passed", async () => {
+    const id = await create({ validUntil: null, ceilings: [], priceList: { name: "Avtalspriser", validFrom: `${year - 1}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] }, validFrom: `${year - 1}-01-01` });
+    const before = await priceLists(id);
+    const { errors } = await hub.query(ADD, { id, input: { ...newPrices, validFrom: today }, supersede: true });
+    expect(errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validFrom", rule: "DATE_IN_PAST" });
+    expect(await priceLists(id)).toEqual(before);
+  });
+});
+
+describe("what was committed under an agreement", () => {
+  const CEILING_USE = /* GraphQL */ `
+    query Use($id: ID!) { agreementCeilingUse(agreementId: $id) {
+      ceiling { maxCases periodFrom periodUntil } usedCases remainingCases releasedCases casesPer30Days paceFrom readOn projectedReachedOn outlook } }`;
+
+  it("pages an agreement's commitments by care date, with who committed, the price, and whether and why released", async () => {
+    const id = await create({ validUntil: `${year + 1}-12-31`, ceilings: [{ periodFrom: today, periodUntil: addDays(today, 364), maxCases: 10 }] });
+    const dates = [addDays(today, 3), addDays(today, 1), addDays(today, 2)];
+    const made = [];
+    for (const date of dates) made.push(await commitUnder(id, date));
+    const released = await hub.query(`mutation { releaseAgreementCommitment(referralId: "${made[2].referralId}", reason: "Patient declined") { id } }`);
+    expect(released.errors).toBeUndefined();
+
+    const first = await hub.query(COMMITMENTS, { id, first: 2 });
+    expect(first.errors).toBeUndefined();
+    expect(first.data.agreementCommitments).toMatchObject({ totalCount: 3, totalCountIsExact: true, pageInfo: { hasNextPage: true } });
+    const nodes = first.data.agreementCommitments.edges.map((e: any) => e.node);
+    expect(nodes.map((n: any) => n.careDate)).toEqual([dates[1], dates[2]]);
+    expect(nodes[0]).toMatchObject({
+      referralId: made[1].referralId,
+      priceSek: 38_000,
+      version: { version: 1 },
+      procedure: { code: "KED22" },
+      payingRegion: { code: "13" },
+      committedBy: { role: "ADMINISTRATOR", viaService: null, subject: expect.any(String) },
+      released: false,
+      releasedAt: null,
+      releaseReason: null,
+      releasedBy: null,
+    });
+    expect(Date.parse(nodes[0].committedAt)).not.toBeNaN();
+    expect(nodes[1]).toMatchObject({ referralId: made[2].referralId, released: true, releaseReason: "Patient declined", releasedBy: { role: "ADMINISTRATOR" } });
+    const rest = await hub.query(COMMITMENTS, { id, first: 2, after: first.data.agreementCommitments.pageInfo.endCursor });
+    expect(rest.data.agreementCommitments.edges.map((e: any) => e.node.careDate)).toEqual([dates[0]]);
+    expect(rest.data.agreementCommitments.pageInfo.hasNextPage).toBe(false);
+
+    const standing = await hub.query(COMMITMENTS, { id, filter: { released: false } });
+    expect(standing.data.agreementCommitments.edges.map((e: any) => e.node.referralId)).toEqual([made[1].referralId, made[0].referralId]);
+    const window = await hub.query(COMMITMENTS, { id, filter: { careFrom: dates[2], careUntil: dates[2] } });
+    expect(window.data.agreementCommitments.totalCount).toBe(1);
+
+    // The ceiling's use: 2 standing of 10, both made today, so 2 per 30 days: 8 left take 120 days.
+    const use = await hub.query(CEILING_USE, { id });
+    expect(use.errors).toBeUndefined();
+    expect(use.data.agreementCeilingUse).toEqual([
+      {
+        ceiling: { maxCases: 10, periodFrom: today, periodUntil: addDays(today, 364) },
+        usedCases: 2,
+        remainingCases: 8,
+        releasedCases: 1,
+        casesPer30Days: 2,
+        paceFrom: addDays(today, -29),
+        readOn: today,
+        projectedReachedOn: addDays(today, 120),
+        outlook: "REACHED_AT_PACE",
+      },
+    ]);
+  });
+
+  it("is for administrators and the paying region's office; FORBIDDEN for anyone else, with no patient data", async () => {
+    const id = await create({ ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year}-12-31`, maxCases: 5 }] });
+    const { referralId } = await commitUnder(id, today);
+    const halland = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), COMMITMENTS, { id });
+    expect(halland.errors).toBeUndefined();
+    expect(halland.data.agreementCommitments.edges.map((e: any) => e.node.referralId)).toEqual([referralId]);
+    const hallandUse = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), CEILING_USE, { id });
+    expect(hallandUse.data.agreementCeilingUse[0]).toMatchObject({ usedCases: 1, remainingCases: 4 });
+
+    for (const bearer of [token(Role.REGIONAL_OFFICE, "12"), token(Role.CLINIC), token(Role.PROVIDER), token(Role.PEER_REGION, "13")]) {
+      for (const query of [COMMITMENTS, CEILING_USE]) {
+        const { data, errors } = await hub.queryAs(await bearer, query, { id });
+        expect(data).toBeNull();
+        expect(errors![0].extensions?.code).toBe("FORBIDDEN");
+      }
+    }
+    // Nothing about the patient is there to ask for.
+    const patient = await hub.query(`{ agreementCommitments(agreementId: "${id}") { edges { node { patient { id } } } } }`);
+    expect(patient.errors![0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+
+  it("shows an office only the commitments its region pays for under an agreement of several regions", async () => {
+    const { data } = await hub.query(`{ agreements(filter: { kind: HEALTHCARE_REGION_PACT, partyRegionCode: "12" }) { id name parties { code } } }`);
+    const sodra = data.agreements.find((a: any) => a.name.includes("Södra"));
+    const input = (payingRegionCode?: string) => ({ agreementId: sodra.id, referralId: randomUUID(), specialty: "ORTHOPAEDICS", procedureCode: "NFB49", careDate: today, payingRegionCode });
+    const commit = `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { referralId payingRegion { code } } }`;
+    const unnamed = await hub.query(commit, { input: input() });
+    expect(unnamed.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.payingRegionCode", rule: "REQUIRED" });
+    const outsider = await hub.query(commit, { input: input("01") });
+    expect(outsider.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.payingRegionCode", rule: "PAYING_REGION_NOT_PARTY" });
+    const skane = (await hub.query(commit, { input: input("12") })).data.commitReferralToAgreement;
+    const halland = (await hub.query(commit, { input: input("13") })).data.commitReferralToAgreement;
+    expect([skane.payingRegion, halland.payingRegion]).toEqual([{ code: "12" }, { code: "13" }]);
+
+    const seenBy = async (region: string) =>
+      (await hub.queryAs(await token(Role.REGIONAL_OFFICE, region), COMMITMENTS, { id: sodra.id, first: 100 })).data.agreementCommitments.edges.map((e: any) => e.node.referralId);
+    expect(await seenBy("12")).toContain(skane.referralId);
+    expect(await seenBy("12")).not.toContain(halland.referralId);
+    expect(await seenBy("13")).toEqual([halland.referralId]);
+    const all = (await hub.query(COMMITMENTS, { id: sodra.id, first: 100 })).data.agreementCommitments.edges.map((e: any) => e.node.referralId);
+    expect(all).toEqual(expect.arrayContaining([skane.referralId, halland.referralId]));
+  });
+
+  it("refuses a malformed or unknown agreement id and a bad cursor", async () => {
+    expect((await hub.query(COMMITMENTS, { id: "x" })).errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "agreementId", rule: "ID_FORMAT" });
+    expect((await hub.query(COMMITMENTS, { id: randomUUID() })).errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "agreementId", rule: "UNKNOWN_AGREEMENT" });
+    const id = await create({ ceilings: [] });
+    expect((await hub.query(COMMITMENTS, { id, after: "nonsense" })).errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after", rule: "CURSOR_INVALID" });
+    expect((await hub.query(COMMITMENTS, { id, first: 101 })).errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+  });
+});
+
+describe("the headline reason", () => {
+  it("names the agreement whose ceiling is reached, not another agreement with the provider that does not cover the care", async () => {
+    // The unrelated agreement starts later, so precedence alone (the newest first) would put it first.
+    const gynaecology = await create({
+      name: `Gynekologi ${randomUUID()}`,
+      coverage: { coversAllPlannedCare: false, procedureCodes: ["LCC05"] },
+      ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year}-12-31`, maxCases: 1 }],
+      priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, validUntil: `${year}-12-31`, entries: [{ procedureCode: "LCC05", priceSek: 24_000 }] },
+    });
+    const urology = await create({
+      validFrom: today,
+      ceilings: [],
+      priceList: { name: "Avtalspriser", validFrom: today, validUntil: `${year + 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
+    });
+    await commitUnder(gynaecology, today, "LCC05", "GYNAECOLOGY");
+    const c = await coverage("13", "private-malardalens-gyn-uro", "LCC05", today);
+    expect(c.status).toBe("NOT_COVERED");
+    expect(c.rejected[0]).toMatchObject({ agreement: { id: gynaecology }, reasonCode: "CEILING_REACHED" });
+    expect(c.reason).toContain("Its volume ceiling is reached: 1 of 1 cases");
+    expect(c.reason).not.toContain("does not cover");
+    expect(c.rejected.find((r: any) => r.agreement.id === urology)).toMatchObject({ reasonCode: "CARE_NOT_COVERED" });
+    const order = ["CEILING_REACHED", "NOT_YET_IN_FORCE", "EXPIRED", "CARE_NOT_COVERED", "PROVIDER_REGION_NOT_PARTY", "PRIVATE_PROVIDER", "HOME_REGION_NOT_PARTY"];
+    const ranks = c.rejected.map((r: any) => order.indexOf(r.reasonCode));
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+  });
+
+  it("reports the most specific rule first where several refuse one input", async () => {
+    const id = await create({ validUntil: `${year}-12-31`, ceilings: [] });
+    const { errors } = await hub.query(`mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input) { id } }`, {
+      id,
+      input: { name: "Overlapping and too long", validFrom: `${year}-06-01`, entries: [{ procedureCode: "KED22", priceSek: 1 }] },
+    });
+    expect(errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validFrom", rule: "OVERLAPPING_PRICE_LIST" });
+    expect((errors![0].extensions!.problems as any[]).map((p) => p.rule)).toEqual(["OVERLAPPING_PRICE_LIST", "OUTSIDE_AGREEMENT"]);
+  });
+});

@@ -230,6 +230,26 @@ describe("the lifecycle's rules", () => {
     const again = await as(office(), `mutation($id: ID!) { cancelReferral(referralId: $id, reason: "igen") { status } }`, { id });
     expect(again.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", status: "CANCELLED" });
   });
+
+  it("records the sending office as who committed and the home region as who pays, which that office then reads back", async () => {
+    const id = await register();
+    const offer = await kattegattOffer(1);
+    const agreementId = (await ok(office(), `query($id: ID!) { capacityOffer(id: $id) { coverage(homeRegionCode: "13") { agreement { id } } } }`, { id: offer })).capacityOffer.coverage.agreement.id;
+    await ok(office(), SEND, { id, offer });
+    await ok(office(), `mutation($id: ID!) { cancelReferral(referralId: $id, reason: "Patienten tackade nej") { status } }`, { id });
+    const COMMITMENTS = `query($a: ID!) { agreementCommitments(agreementId: $a, first: 100) { edges { node { referralId payingRegion { code } committedBy { role organisation viaService } released releaseReason releasedBy { role viaService } } } } }`;
+    const { agreementCommitments } = await ok(office(), COMMITMENTS, { a: agreementId });
+    expect(agreementCommitments.edges.map((e: any) => e.node).find((n: any) => n.referralId === id)).toEqual({
+      referralId: id,
+      payingRegion: { code: "13" },
+      committedBy: { role: "REGIONAL_OFFICE", organisation: "13", viaService: "referrals" },
+      released: true,
+      releaseReason: expect.any(String),
+      releasedBy: { role: "REGIONAL_OFFICE", viaService: "referrals" },
+    });
+    // The provider the referral went to does not read the agreement's ledger.
+    expect((await as(kattegatt(), COMMITMENTS, { a: agreementId })).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
 });
 
 describe("the clock", () => {

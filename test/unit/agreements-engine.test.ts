@@ -6,6 +6,7 @@ import {
   AgreementKind,
   availability,
   CareCase,
+  CLOSENESS,
   CoverageStatus,
   coversCare,
   decideCoverage,
@@ -16,7 +17,20 @@ import {
   VersionFacts,
   versionOn,
 } from "../../subgraphs/agreements/services/coverage";
-import { ceilingProblems, createAgreementProblems, CreateAgreementInput, endingProblems, priceListProblems, revisionProblems } from "../../subgraphs/agreements/services/agreement-rules";
+import {
+  ceilingProblems,
+  createAgreementProblems,
+  CreateAgreementInput,
+  endingProblems,
+  listToSupersede,
+  mostSpecificFirst,
+  priceListEndingProblems,
+  priceListProblems,
+  revisionProblems,
+} from "../../subgraphs/agreements/services/agreement-rules";
+import { CeilingOutlook, ceilingUse, paceWindowStart } from "../../subgraphs/agreements/services/ceiling-use";
+import { ledgerScope } from "../../subgraphs/agreements/services/commitment-access";
+import { Identity, Role, systemIdentity } from "../../subgraphs/shared/identity";
 
 /** The agreements engine's rules, directly: precedence, validity, versions, prices, ceilings, input checks. */
 const PRIVATE_PROVIDER = "11111111-1111-4111-8111-111111111111";
@@ -336,5 +350,191 @@ describe("agreement input rules", () => {
     expect(ceilingProblems("c", { periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 1 })).toEqual([]);
     expect(ceilingProblems("c", { periodFrom: "2026-12-31", periodUntil: "2026-01-01", maxCases: 1 }).map((p) => p.rule)).toEqual(["END_BEFORE_START"]);
     expect(ceilingProblems("c", { periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 1_000_001 }).map((p) => p.rule)).toEqual(["POSITIVE"]);
+  });
+});
+
+describe("the headline reason: the rejection closest to covering the case", () => {
+  const KATTEGATT = { providerId: PRIVATE_PROVIDER, providerKind: ProviderKind.PRIVATE, providerRegionCode: "13" } as const;
+  const privateAgreement = (name: string, overrides: Partial<AgreementFacts> = {}) =>
+    agreement({ kind: AgreementKind.CARE_GUARANTEE_AGREEMENT, name, partyRegionCodes: ["13"], providerId: PRIVATE_PROVIDER, ...overrides });
+  // Sorted first by precedence (same kind, the newest start first): the id no longer decides.
+  const notCovering = privateAgreement("Ortopedi", {
+    id: "0-first-by-id",
+    validFrom: "2026-06-01",
+    versions: [version({ effectiveFrom: "2026-06-01", coversAllPlannedCare: false, procedureCodes: ["NFB49"] })],
+  });
+  const ceilingReached = privateAgreement("Gynekologi", {
+    id: "9-last-by-id",
+    versions: [version({ coversAllPlannedCare: false, procedureCodes: ["LCC05"] })],
+    ceilings: [{ id: "c", periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 3, procedureCodes: [], usedCases: 3 }],
+  });
+  const skane = agreement({ kind: AgreementKind.CARE_GUARANTEE_AGREEMENT, name: "Skåne", id: "00", validFrom: "2026-09-01", partyRegionCodes: ["12"], providerId: PRIVATE_PROVIDER });
+
+  it("names the agreement whose ceiling is reached, not one that does not cover the procedure", () => {
+    const d = decideCoverage(careCase({ ...KATTEGATT, specialty: Specialty.GYNAECOLOGY, procedureCode: "LCC05" }), [notCovering, ceilingReached, skane, RIKSAVTALET]);
+    expect(d.status).toBe(CoverageStatus.NOT_COVERED);
+    expect(d.reason).toContain("Gynekologi: Its volume ceiling is reached: 3 of 3");
+    expect(d.reason).not.toContain("does not cover");
+    expect(d.rejected.map((r) => [r.agreement.name, r.code])).toEqual([
+      ["Gynekologi", RejectionReason.CEILING_REACHED],
+      ["Ortopedi", RejectionReason.CARE_NOT_COVERED],
+      ["Riksavtalet", RejectionReason.PRIVATE_PROVIDER],
+      ["Skåne", RejectionReason.HOME_REGION_NOT_PARTY],
+    ]);
+  });
+
+  it("puts an agreement not in force on the date before one that does not cover the care", () => {
+    const later = privateAgreement("Från 2027", { validFrom: "2027-01-01", versions: [version({ effectiveFrom: "2027-01-01" })] });
+    const d = decideCoverage(careCase({ ...KATTEGATT, specialty: Specialty.GYNAECOLOGY, procedureCode: "LCC05" }), [notCovering, later]);
+    expect(d.rejected.map((r) => r.code)).toEqual([RejectionReason.NOT_YET_IN_FORCE, RejectionReason.CARE_NOT_COVERED]);
+    expect(d.reason).toContain("Från 2027: It applies from 2027-01-01");
+  });
+
+  it("orders every rejection code, closest first", () => {
+    expect(CLOSENESS).toEqual([
+      RejectionReason.CEILING_REACHED,
+      RejectionReason.NOT_YET_IN_FORCE,
+      RejectionReason.EXPIRED,
+      RejectionReason.CARE_NOT_COVERED,
+      RejectionReason.PROVIDER_REGION_NOT_PARTY,
+      RejectionReason.PRIVATE_PROVIDER,
+      RejectionReason.HOME_REGION_NOT_PARTY,
+    ]);
+    expect(new Set(CLOSENESS)).toEqual(new Set(Object.values(RejectionReason)));
+  });
+
+  it("keeps precedence among rejections equally close", () => {
+    const oldRiks = agreement({ kind: AgreementKind.RIKSAVTALET, name: "Gamla riksavtalet", partyRegionCodes: REGIONS.map((r) => r.code), validUntil: "2025-12-31" });
+    const oldPact = agreement({ kind: AgreementKind.HEALTHCARE_REGION_PACT, name: "Gamla Södra", partyRegionCodes: ["12", "13"], validUntil: "2025-12-31" });
+    const d = decideCoverage(careCase({ providerRegionCode: "12" }), [oldRiks, oldPact]);
+    expect(d.rejected.map((r) => [r.agreement.name, r.code])).toEqual([
+      ["Gamla Södra", RejectionReason.EXPIRED],
+      ["Gamla riksavtalet", RejectionReason.EXPIRED],
+    ]);
+  });
+});
+
+describe("the most specific rule first", () => {
+  const agreementPeriod = { validFrom: "2026-01-01", validUntil: "2026-12-31" };
+  const openList = { name: "Avtalspriser", validFrom: "2026-01-01", validUntil: null };
+
+  it("reports an overlapping price list as OVERLAPPING_PRICE_LIST first, OUTSIDE_AGREEMENT only among the problems", () => {
+    const list = { name: "2027", validFrom: "2026-06-01", validUntil: null, entries: [{ procedureCode: "NFB49", priceSek: 1 }] };
+    const problems = priceListProblems("input", list, agreementPeriod, [openList]);
+    expect(problems.map((p) => p.rule)).toEqual(["OVERLAPPING_PRICE_LIST", "OUTSIDE_AGREEMENT"]);
+    expect(problems[0].message).toContain('"Avtalspriser"');
+  });
+
+  it("reports an overlapping version before a date outside the agreement", () => {
+    const rules = revisionProblems({ effectiveFrom: "2027-02-01", changeNote: "x", terms: TERMS }, agreementPeriod, "2027-03-01", 2).map((p) => p.rule);
+    expect(rules).toEqual(["OVERLAPPING_VERSION", "OUTSIDE_AGREEMENT"]);
+  });
+
+  it("sorts by tier and keeps the order of equally specific problems", () => {
+    const p = (rule: string, field = "f") => ({ field, rule, message: "" });
+    expect(mostSpecificFirst([p("OUTSIDE_AGREEMENT"), p("REQUIRED", "a"), p("DUPLICATE_PRICE"), p("KVA_CODE_FORMAT", "b")]).map((x) => x.rule)).toEqual([
+      "DUPLICATE_PRICE",
+      "REQUIRED",
+      "KVA_CODE_FORMAT",
+      "OUTSIDE_AGREEMENT",
+    ]);
+  });
+
+  it("names an unknown region in the party list before the kind's party rule", () => {
+    const rules = createAgreementProblems({
+      kind: AgreementKind.RIKSAVTALET,
+      name: "R",
+      partyRegionCodes: ["13", "13"],
+      validFrom: "2026-01-01",
+      coverage: { coversAllPlannedCare: true },
+      terms: TERMS,
+    }).map((x) => x.rule);
+    expect(rules).toEqual(["DUPLICATE", "RIKSAVTALET_ALL_REGIONS"]);
+  });
+});
+
+describe("ending and superseding a price list", () => {
+  const agreementPeriod = { validFrom: "2026-01-01", validUntil: null };
+  const open = { name: "Avtalspriser 2026", validFrom: "2026-01-01", validUntil: null };
+  const next = { name: "Avtalspriser 2027", validFrom: "2027-01-01", validUntil: null, entries: [{ procedureCode: "KED22", priceSek: 39_500 }] };
+  const today = "2026-11-23";
+
+  it("supersedes the open-ended list from the new list's first day", () => {
+    expect(priceListProblems("input", next, agreementPeriod, [open])[0].rule).toBe("OVERLAPPING_PRICE_LIST");
+    expect(priceListProblems("input", next, agreementPeriod, [open], { today })).toEqual([]);
+    expect(listToSupersede([open], "2027-01-01")).toBe(open);
+  });
+
+  it("still refuses an overlap with a list that starts on or after the new one", () => {
+    const later = { name: "Avtalspriser 2028", validFrom: "2027-06-01", validUntil: null };
+    const ended = { ...open, validUntil: "2026-12-31" };
+    expect(priceListProblems("input", next, agreementPeriod, [ended, later], { today }).map((p) => p.rule)).toEqual(["OVERLAPPING_PRICE_LIST", "NOTHING_TO_SUPERSEDE"]);
+    expect(priceListProblems("input", next, agreementPeriod, [ended], { today }).map((p) => [p.field, p.rule])).toEqual([["supersede", "NOTHING_TO_SUPERSEDE"]]);
+  });
+
+  it("does not supersede from a day that has passed", () => {
+    const problems = priceListProblems("input", { ...next, validFrom: "2026-11-23" }, agreementPeriod, [open], { today });
+    expect(problems.map((p) => [p.field, p.rule])).toEqual([["input.validFrom", "DATE_IN_PAST"]]);
+    expect(priceListProblems("input", { ...next, validFrom: "2026-11-24" }, agreementPeriod, [open], { today })).toEqual([]);
+  });
+
+  it("ends a list from today on, only bringing an ending forward, with a reason", () => {
+    expect(priceListEndingProblems("2026-12-31", "Nya priser 2027", open, today)).toEqual([]);
+    expect(priceListEndingProblems(today, "x", open, today)).toEqual([]);
+    const rules = (lastDay: string, reason = "x", list: typeof open | { name: string; validFrom: string; validUntil: string } = open) =>
+      priceListEndingProblems(lastDay, reason, list, today).map((p) => p.rule);
+    expect(rules("2026-11-22")).toEqual(["DATE_IN_PAST"]);
+    expect(rules("2025-12-31")).toEqual(["END_BEFORE_START"]);
+    expect(rules("31/12/2026")).toEqual(["DATE_FORMAT"]);
+    expect(rules("2026-12-31", " ")).toEqual(["REQUIRED"]);
+    expect(rules("2027-06-30", "x", { ...open, validUntil: "2026-12-31" })).toEqual(["ENDING_NOT_BROUGHT_FORWARD"]);
+    expect(rules("2026-12-31", "x", { ...open, validUntil: "2026-12-31" })).toEqual(["ENDING_NOT_BROUGHT_FORWARD"]);
+  });
+});
+
+describe("a ceiling's use and pace", () => {
+  const ceiling = { periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 100 };
+
+  it("projects the day the ceiling is reached at the pace of the last 30 days", () => {
+    // 40 left at 20 per 30 days: 60 days from 2026-09-01.
+    expect(ceilingUse({ ...ceiling, usedCases: 60, committedInWindow: 20 }, "2026-09-01")).toEqual({
+      usedCases: 60,
+      remainingCases: 40,
+      casesPer30Days: 20,
+      projectedReachedOn: "2026-10-31",
+      outlook: CeilingOutlook.REACHED_AT_PACE,
+    });
+    expect(paceWindowStart("2026-09-01")).toBe("2026-08-03");
+  });
+
+  it("says when the pace does not reach it before the period ends, or there is no pace", () => {
+    expect(ceilingUse({ ...ceiling, usedCases: 60, committedInWindow: 5 }, "2026-09-01")).toMatchObject({ projectedReachedOn: null, outlook: CeilingOutlook.NOT_REACHED_AT_PACE });
+    expect(ceilingUse({ ...ceiling, usedCases: 60, committedInWindow: 0 }, "2026-09-01")).toMatchObject({ casesPer30Days: 0, outlook: CeilingOutlook.NOT_REACHED_AT_PACE });
+  });
+
+  it("says when it is reached or its period is over", () => {
+    expect(ceilingUse({ ...ceiling, usedCases: 100, committedInWindow: 3 }, "2026-09-01")).toMatchObject({ remainingCases: 0, outlook: CeilingOutlook.REACHED });
+    expect(ceilingUse({ ...ceiling, usedCases: 120, committedInWindow: 3 }, "2026-09-01")).toMatchObject({ remainingCases: 0 });
+    expect(ceilingUse({ ...ceiling, usedCases: 10, committedInWindow: 3 }, "2027-01-01")).toMatchObject({ outlook: CeilingOutlook.PERIOD_ENDED });
+  });
+
+  it("projects a partial last 30 days up to the next whole day", () => {
+    // 1 left at 3 per 30 days: 10 days.
+    expect(ceilingUse({ ...ceiling, usedCases: 99, committedInWindow: 3 }, "2026-09-01").projectedReachedOn).toBe("2026-09-11");
+    // 1 left at 7 per 30 days: 4.3 days, so the fifth day.
+    expect(ceilingUse({ ...ceiling, usedCases: 99, committedInWindow: 7 }, "2026-09-01").projectedReachedOn).toBe("2026-09-06");
+  });
+});
+
+describe("who reads what was committed", () => {
+  const as = (role: Role, regionCode: string | null = null): Identity => ({ ...systemIdentity("someone", role, regionCode ?? "13"), regionCode });
+  it("gives administrators everything and a party region's office what its region pays for, nobody else anything", () => {
+    expect(ledgerScope(as(Role.ADMINISTRATOR), ["13"])).toEqual({ everything: true });
+    expect(ledgerScope(as(Role.REGIONAL_OFFICE, "13"), ["13"])).toEqual({ payingRegionCode: "13" });
+    expect(ledgerScope(as(Role.REGIONAL_OFFICE, "13"), ["12", "13"])).toEqual({ payingRegionCode: "13" });
+    expect(ledgerScope(as(Role.REGIONAL_OFFICE, "12"), ["13"])).toBeNull();
+    expect(ledgerScope(as(Role.CLINIC, "13"), ["13"])).toBeNull();
+    expect(ledgerScope(as(Role.PEER_REGION, "13"), ["13"])).toBeNull();
+    expect(ledgerScope(as(Role.PROVIDER), ["13"])).toBeNull();
   });
 });

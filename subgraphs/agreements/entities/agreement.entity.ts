@@ -30,6 +30,9 @@ registerEnumType(AgreementEventKind, {
     CREATED: { description: "An administrator created it, with its first version (and any first price list and volume ceilings)." },
     REVISED: { description: "Its coverage or terms change from a date: a new version (ny avtalsversion)." },
     PRICE_LIST_ADDED: { description: "A price list (prislista) was added, e.g. next year's prices." },
+    PRICE_LIST_ENDED: {
+      description: "A price list was ended (or superseded by a new one): its last day was set or brought forward. Commitments keep the price they were made at.",
+    },
     ENDED: { description: "It was ended (e.g. uppsagt): its last day was set or brought forward." },
     COMMITTED: {
       description: "A referral (remiss) was committed under it with a payment commitment (betalningsförbindelse); the case counts against its volume ceiling (volymtak).",
@@ -169,11 +172,22 @@ export class AgreementCeiling {
   procedureCodes: string[];
 }
 
+/** Who made a change, as recorded: role, organisation and token subject, never a patient. */
+export interface ActorRecord {
+  role: string;
+  organisation: string | null;
+  subject: string;
+  viaService: string | null;
+}
+
 /**
  * A referral committed under an agreement (with its version and price at the time): what volume
  * ceilings count, and the terms the referral keeps when the agreement changes later.
  */
-@ObjectType({ description: "A referral committed under an agreement, with the version and price it was committed under." })
+@ObjectType({
+  description:
+    "A referral committed under an agreement, with the version and price it was committed under. Names the referral by id only: nothing about the patient (the referral itself stays behind its own access rules).",
+})
 @Entity({ name: "agreement_commitment" })
 export class AgreementCommitment {
   @Field(() => ID, { description: "Globally unique id (UUID)." })
@@ -212,6 +226,16 @@ export class AgreementCommitment {
   @Field(() => String, { nullable: true, description: "Why it was released." })
   @Column({ type: "text", name: "release_reason", nullable: true })
   releaseReason: string | null;
+
+  /** County code of the region that pays: the patient's home region, whose office sent the referral. */
+  @Column({ type: "text", name: "paying_region_code", nullable: true })
+  payingRegionCode: string | null;
+
+  @Column({ type: "jsonb", name: "committed_by", nullable: true })
+  committedBy: ActorRecord | null;
+
+  @Column({ type: "jsonb", name: "released_by", nullable: true })
+  releasedBy: ActorRecord | null;
 }
 
 /** A region that is party to an agreement. */
@@ -245,6 +269,10 @@ export class PriceList {
   @Field(() => DateScalar, { nullable: true, description: "Last day the prices apply; null until further notice." })
   @Column({ type: "date", name: "valid_until", nullable: true })
   validUntil: string | null;
+
+  @Field(() => String, { nullable: true, description: "Why the list was ended (or which list superseded it), when it was ended after it was added." })
+  @Column({ type: "text", name: "end_reason", nullable: true })
+  endReason: string | null;
 }
 
 @Entity({ name: "price_list_entry" })

@@ -214,6 +214,13 @@ export class CommitInputType implements CommitInput {
 
   @Field(() => String, { nullable: true, description: "County code of the region where the care is given, for per-region prices." })
   providingRegionCode?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "County code of the region that pays (the patient's home region). Omitted: the sending office's region, or the only party of a one-party agreement; an administrator names it under an agreement with several parties.",
+  })
+  payingRegionCode?: string | null;
 }
 
 function termsOf(version: AgreementVersion): AgreementTerms {
@@ -327,13 +334,36 @@ export class AgreementResolver {
     return ctx.administration.revise(agreementId, input);
   }
 
-  @Mutation(() => PriceList, { description: "Adds a price list (e.g. next year's prices) to an agreement (administrators)." })
+  @Mutation(() => PriceList, {
+    description:
+      "Adds a price list (e.g. next year's prices) to an agreement (administrators). Lists may not overlap: with `supersede`, the list in force on the new list's first day is ended the day before (a yearly price change over an open-ended list).",
+  })
   addPriceList(
     @Arg("agreementId", () => ID) agreementId: string,
     @Arg("input", () => PriceListInputType) input: PriceListInputType,
     @Ctx() ctx: AgreementsContext,
+    @Arg("supersede", () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description:
+        "End the list in force on `input.validFrom` (one that started earlier) the day before, in the same change; that day must not have passed. Refused (NOTHING_TO_SUPERSEDE) when there is none.",
+    })
+    supersede?: boolean | null,
   ): Promise<PriceList> {
-    return ctx.administration.addPriceList(agreementId, input);
+    return ctx.administration.addPriceList(agreementId, input, supersede ?? false);
+  }
+
+  @Mutation(() => PriceList, {
+    description:
+      "Ends a price list: its prices apply up to and including `lastDay` (administrators). Earlier days keep its prices, and commitments keep the price they were made at. An ending can only be brought forward, to today or later.",
+  })
+  endPriceList(
+    @Arg("priceListId", () => ID, { description: "The price list (see `Agreement.priceLists`)." }) priceListId: string,
+    @Arg("lastDay", () => DateScalar, { description: "Last day the list's prices apply; today or later." }) lastDay: string,
+    @Arg("reason", { description: "Why, e.g. \"New prices from 2027\"." }) reason: string,
+    @Ctx() ctx: AgreementsContext,
+  ): Promise<PriceList> {
+    return ctx.administration.endPriceList(priceListId, lastDay, reason);
   }
 
   @Mutation(() => Agreement, { description: "Ends an agreement: it applies up to and including `lastDay` (administrators)." })

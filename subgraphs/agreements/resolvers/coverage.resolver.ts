@@ -168,7 +168,10 @@ export class CoverageResolver {
     return coverage.decision.applicable[0]?.priceSek ?? null;
   }
 
-  @FieldResolver({ description: "Why, in words a care-guarantee office can pass on." })
+  @FieldResolver({
+    description:
+      "Why, in words a care-guarantee office can pass on. When not covered, it ends with the reason of the first of `rejected`: the agreement closest to covering the care.",
+  })
   reason(@Root() coverage: Coverage): string {
     return coverage.decision.reason;
   }
@@ -187,7 +190,7 @@ export class CoverageResolver {
     );
   }
 
-  @FieldResolver(() => [RejectedAgreement], { description: "Agreements considered that do not allow the care, most specific first, with why." })
+  @FieldResolver(() => [RejectedAgreement], { description: "Agreements considered that do not allow the care, with why: the one closest to covering it first (ceiling reached, then not in force on the date, then care not covered, then parties not matching), then by precedence." })
   async rejected(@Root() coverage: Coverage, @Ctx() ctx: AgreementsContext): Promise<RejectedAgreement[]> {
     return Promise.all(
       coverage.decision.rejected.map(async (r) => ({

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { describeCaller, Identity, mayAdministerAgreements, mayCommitReferrals } from "../../shared/identity";
+import { describeCaller, Identity, mayAdministerAgreements, mayCommitReferrals, organisationOf, Role } from "../../shared/identity";
 import { DataSource, EntityManager } from "typeorm";
 import { isKvaCode } from "../../shared/domain/kva";
 import { isUuid } from "../../shared/domain/ids";
@@ -8,6 +8,7 @@ import { Specialty } from "../../shared/domain/specialty";
 import { badUserInput, conflict, refuseInput, forbidden } from "../../shared/errors";
 import { appendEvent } from "../../shared/outbox";
 import {
+  ActorRecord,
   Agreement,
   AgreementCeiling,
   AgreementCommitment,
@@ -23,12 +24,15 @@ import {
   createAgreementProblems,
   CreateAgreementInput,
   endingProblems,
+  listToSupersede,
+  priceListEndingProblems,
   PriceListInput,
   priceListProblems,
   ReviseAgreementInput,
   revisionProblems,
   TermsInput,
 } from "./agreement-rules";
+import { addDays } from "../../shared/domain/calendar";
 import { availability, priceFor } from "./coverage";
 
 export interface CommitInput {
@@ -39,6 +43,8 @@ export interface CommitInput {
   careDate: string;
   /** Region where the care is given, for agreements with per-region prices. */
   providingRegionCode?: string | null;
+  /** The region that pays (the patient's home region); see `payingRegion`. */
+  payingRegionCode?: string | null;
 }
 
 /**
@@ -53,7 +59,14 @@ export class AgreementAdministration {
     private readonly dataSource: DataSource,
     private readonly caller: Identity,
     private readonly hubRegionCode: string,
+    /** Today in Swedish time, read when needed (a subscription's context lasts for days). */
+    private readonly today: () => string,
   ) {}
+
+  /** Who is making the change, as a commitment records it. */
+  private actor(): ActorRecord {
+    return { role: this.caller.role, organisation: organisationOf(this.caller), subject: this.caller.subject, viaService: this.caller.viaService ?? null };
+  }
 
   private announce(db: EntityManager, kind: AgreementEventKind, agreementId: string, ids?: Omit<AgreementEventPayload, "agreementId" | "kind">): Promise<number> {
     return appendEvent(db, "agreements", agreementEvent(kind, agreementId, this.hubRegionCode, ids));
@@ -134,15 +147,42 @@ export class AgreementAdministration {
     });
   }
 
-  async addPriceList(agreementId: string, input: PriceListInput): Promise<PriceList> {
+  /**
+   * Adds a price list. With `supersede`, the list in force on the new list's first day is ended the
+   * day before, in the same transaction (a yearly price change over an open-ended list): earlier
+   * days keep its prices, and commitments keep the price they were made at.
+   */
+  async addPriceList(agreementId: string, input: PriceListInput, supersede = false): Promise<PriceList> {
     this.requireAdministrator();
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, agreementId);
       const existing = await db.getRepository(PriceList).find({ where: { agreementId } });
-      refuseInput(priceListProblems("input", input, agreement, existing));
+      refuseInput(priceListProblems("input", input, agreement, existing, supersede ? { today: this.today() } : null));
+      if (supersede) {
+        const superseded = listToSupersede(existing, input.validFrom)!;
+        const endReason = `Superseded by "${input.name.trim()}" from ${input.validFrom}`;
+        await db.update(PriceList, { id: superseded.id }, { validUntil: addDays(input.validFrom, -1), endReason });
+        await this.announce(db, AgreementEventKind.PRICE_LIST_ENDED, agreementId, { priceListId: superseded.id });
+      }
       const list = await insertPriceList(db, agreementId, input);
       await this.announce(db, AgreementEventKind.PRICE_LIST_ADDED, agreementId, { priceListId: list.id });
       return list;
+    });
+  }
+
+  /** Ends a price list: its prices apply up to and including `lastDay`; commitments keep their price. */
+  async endPriceList(priceListId: string, lastDay: string, reason: string): Promise<PriceList> {
+    this.requireAdministrator();
+    return this.dataSource.transaction(async (db) => {
+      const found = isUuid(priceListId) ? await db.getRepository(PriceList).findOneBy({ id: priceListId }) : null;
+      if (!found) throw badUserInput("priceListId", "UNKNOWN_PRICE_LIST", `no price list has the id "${priceListId}"`);
+      // Changes to an agreement's price lists are serialised on the agreement, then the list is read again.
+      await lockAgreement(db, found.agreementId);
+      const list = (await db.getRepository(PriceList).findOneBy({ id: priceListId }))!;
+      refuseInput(priceListEndingProblems(lastDay, reason, list, this.today()));
+      await db.update(PriceList, { id: list.id }, { validUntil: lastDay, endReason: reason.trim() });
+      await this.announce(db, AgreementEventKind.PRICE_LIST_ENDED, list.agreementId, { priceListId: list.id });
+      return Object.assign(list, { validUntil: lastDay, endReason: reason.trim() });
     });
   }
 
@@ -175,8 +215,13 @@ export class AgreementAdministration {
     if (input.providingRegionCode != null && !isRegionCode(input.providingRegionCode)) {
       throw badUserInput("input.providingRegionCode", "REGION_CODE_UNKNOWN", `"${input.providingRegionCode}" is not one of the 21 county codes`);
     }
+    if (input.payingRegionCode != null && !isRegionCode(input.payingRegionCode)) {
+      throw badUserInput("input.payingRegionCode", "REGION_CODE_UNKNOWN", `"${input.payingRegionCode}" is not one of the 21 county codes`);
+    }
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, input.agreementId, "input.agreementId");
+      const parties = (await db.getRepository(AgreementParty).find({ where: { agreementId: agreement.id } })).map((p) => p.regionCode);
+      const payingRegionCode = this.payingRegion(input.payingRegionCode ?? null, parties);
       const open = await db
         .getRepository(AgreementCommitment)
         .createQueryBuilder("c")
@@ -200,11 +245,35 @@ export class AgreementAdministration {
         committedAt: new Date(),
         releasedAt: null,
         releaseReason: null,
+        payingRegionCode,
+        committedBy: this.actor(),
+        releasedBy: null,
       });
       await db.insert(AgreementCommitment, commitment);
       await this.announce(db, AgreementEventKind.COMMITTED, agreement.id, { commitmentId: commitment.id, referralId: commitment.referralId });
       return commitment;
     });
+  }
+
+  /**
+   * The region that pays for a commitment: the patient's home region. When the referrals service
+   * commits for the office sending a referral, that is the office's region (only the home region's
+   * office and clinics send its referrals); an administrator names it, or, under an agreement with
+   * one party (a care-guarantee agreement), it is that party. It must be a party to the agreement.
+   */
+  private payingRegion(given: string | null, parties: readonly string[]): string {
+    const viaOffice = this.caller.role !== Role.ADMINISTRATOR ? this.caller.regionCode : null;
+    if (viaOffice !== null && given !== null && given !== viaOffice) {
+      throw badUserInput("input.payingRegionCode", "NOT_CALLERS_REGION", `the referral is sent by region ${viaOffice}'s office, which pays; not ${given}`);
+    }
+    const paying = given ?? viaOffice ?? (parties.length === 1 ? parties[0] : null);
+    if (paying === null) {
+      throw badUserInput("input.payingRegionCode", "REQUIRED", "name the region that pays (the patient's home region): the agreement has several parties");
+    }
+    if (!parties.includes(paying)) {
+      throw badUserInput("input.payingRegionCode", "PAYING_REGION_NOT_PARTY", `region ${paying} is not a party to the agreement`);
+    }
+    return paying;
   }
 
   /** Releases a referral's commitment (cancelled, or sent elsewhere): the case no longer counts against ceilings. */
@@ -220,8 +289,12 @@ export class AgreementAdministration {
         .where("c.referral_id = :referralId AND c.released_at IS NULL", { referralId })
         .getMany();
       if (rows.length === 0) throw conflict("The referral has no standing commitment to release.");
-      const commitment = Object.assign(rows[0], { releasedAt: new Date(), releaseReason: reason.trim() });
-      await db.update(AgreementCommitment, { id: commitment.id }, { releasedAt: commitment.releasedAt, releaseReason: commitment.releaseReason });
+      const commitment = Object.assign(rows[0], { releasedAt: new Date(), releaseReason: reason.trim(), releasedBy: this.actor() });
+      await db.update(
+        AgreementCommitment,
+        { id: commitment.id },
+        { releasedAt: commitment.releasedAt, releaseReason: commitment.releaseReason, releasedBy: commitment.releasedBy },
+      );
       await this.announce(db, AgreementEventKind.COMMITMENT_RELEASED, commitment.agreementId, { commitmentId: commitment.id, referralId });
       return commitment;
     });
@@ -252,6 +325,7 @@ async function insertPriceList(db: EntityManager, agreementId: string, input: Pr
     name: input.name.trim(),
     validFrom: input.validFrom,
     validUntil: input.validUntil ?? null,
+    endReason: null,
   });
   await db.insert(PriceList, list);
   await db.insert(

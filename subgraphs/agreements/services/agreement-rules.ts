@@ -1,4 +1,4 @@
-import { isIsoDate } from "../../shared/domain/calendar";
+import { addDays, isIsoDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { isKvaCode } from "../../shared/domain/kva";
 import { HEALTHCARE_REGIONS, isRegionCode, REGIONS } from "../../shared/domain/regions";
@@ -71,6 +71,42 @@ interface Period {
   validUntil: string | null;
 }
 
+/**
+ * Where several rules refuse one input, the first (the error's own field, rule and message) is the
+ * most specific one, the one that says best what to change; every problem stays in
+ * `extensions.problems`. Three tiers, each keeping the order the rules were checked in:
+ *
+ * 1. A clash with one named sibling record: another price list, another version, a duplicate
+ *    entry ("overlaps the price list X; end that one first").
+ * 2. Every rule about the value of one field (format, range, required, unknown codes).
+ * 3. Rules about the input as a whole or its fit in the enclosing agreement (outside the
+ *    agreement's validity, the party list of a kind of agreement, nothing changes): true, but
+ *    often a consequence of a mistake a tier-1 or tier-2 rule names more precisely.
+ */
+const SIBLING_CLASH = new Set(["OVERLAPPING_PRICE_LIST", "OVERLAPPING_VERSION", "DUPLICATE_PRICE", "DUPLICATE"]);
+const WHOLE_INPUT = new Set([
+  "OUTSIDE_AGREEMENT",
+  "RIKSAVTALET_ALL_REGIONS",
+  "PACT_PARTIES",
+  "PRIVATE_AGREEMENT_PARTIES",
+  "CEILING_ONLY_PRIVATE",
+  "NOTHING_CHANGES",
+  "NOTHING_TO_SUPERSEDE",
+]);
+
+export function specificityTier(rule: string): number {
+  if (SIBLING_CLASH.has(rule)) return 1;
+  return WHOLE_INPUT.has(rule) ? 3 : 2;
+}
+
+/** The problems, most specific first (a stable sort: equally specific ones keep their order). */
+export function mostSpecificFirst(problems: readonly Problem[]): Problem[] {
+  return problems
+    .map((problem, i) => ({ problem, i }))
+    .sort((a, b) => specificityTier(a.problem.rule) - specificityTier(b.problem.rule) || a.i - b.i)
+    .map((x) => x.problem);
+}
+
 const MAX_NAME = 300;
 const MAX_PRICE_SEK = 100_000_000;
 const MAX_CASES = 1_000_000;
@@ -102,7 +138,36 @@ export function coverageProblems(field: string, coverage: CoverageInput): Proble
   return problems;
 }
 
-export function priceListProblems(field: string, list: PriceListInput, agreement: Period, existing: readonly (Period & { name: string })[]): Problem[] {
+/**
+ * The price list that a new list from `validFrom` supersedes: the one that starts before it and is
+ * still in force on that day (an open-ended list, typically). Superseding ends it the day before.
+ */
+export function listToSupersede<T extends Period>(existing: readonly T[], validFrom: string): T | null {
+  return existing.find((other) => other.validFrom < validFrom && (other.validUntil === null || other.validUntil >= validFrom)) ?? null;
+}
+
+/**
+ * A new price list of an agreement. With `supersede`, the list in force on the new list's first day
+ * is ended the day before (a yearly price change over an open-ended list): that ending must be one
+ * `priceListEndingProblems` allows, so it cannot rewrite prices of days that have passed.
+ */
+export function priceListProblems(
+  field: string,
+  list: PriceListInput,
+  agreement: Period,
+  existing: readonly (Period & { name: string })[],
+  supersede: { today: string } | null = null,
+): Problem[] {
+  return mostSpecificFirst(priceListInputProblems(field, list, agreement, existing, supersede));
+}
+
+function priceListInputProblems(
+  field: string,
+  list: PriceListInput,
+  agreement: Period,
+  existing: readonly (Period & { name: string })[],
+  supersede: { today: string } | null,
+): Problem[] {
   const problems: Problem[] = [];
   if (!list.name.trim()) problems.push({ field: `${field}.name`, rule: "REQUIRED", message: "must not be empty" });
   problems.push(...periodProblems(`${field}.valid`, list.validFrom, list.validUntil));
@@ -132,7 +197,28 @@ export function priceListProblems(field: string, list: PriceListInput, agreement
       message: `must lie within the agreement's validity (${agreement.validFrom} to ${agreement.validUntil ?? "further notice"})`,
     });
   }
-  const clash = existing.find((other) => overlaps(other, period));
+  let others = existing;
+  if (supersede) {
+    const superseded = listToSupersede(existing, period.validFrom);
+    if (!superseded) {
+      problems.push({
+        field: "supersede",
+        rule: "NOTHING_TO_SUPERSEDE",
+        message: `no price list is in force on ${period.validFrom} and started before it; add the list without supersede`,
+      });
+    } else {
+      const lastDay = addDays(period.validFrom, -1);
+      if (lastDay < supersede.today) {
+        problems.push({
+          field: `${field}.validFrom`,
+          rule: "DATE_IN_PAST",
+          message: `superseding would end "${superseded.name}" on ${lastDay}, a day that has passed; prices of past days stay as they were`,
+        });
+      }
+      others = existing.map((other) => (other === superseded ? { ...other, validUntil: lastDay } : other));
+    }
+  }
+  const clash = others.find((other) => overlaps(other, period));
   if (clash) {
     problems.push({
       field: `${field}.validFrom`,
@@ -155,6 +241,10 @@ export function ceilingProblems(field: string, ceiling: CeilingInput): Problem[]
 }
 
 export function createAgreementProblems(input: CreateAgreementInput): Problem[] {
+  return mostSpecificFirst(createProblems(input));
+}
+
+function createProblems(input: CreateAgreementInput): Problem[] {
   const problems: Problem[] = [];
   if (!input.name.trim()) problems.push({ field: "input.name", rule: "REQUIRED", message: "must not be empty" });
   if (input.name.length > MAX_NAME) problems.push({ field: "input.name", rule: "TOO_LONG", message: `must be at most ${MAX_NAME} characters` });
@@ -213,6 +303,10 @@ export function createAgreementProblems(input: CreateAgreementInput): Problem[] 
 }
 
 export function revisionProblems(input: ReviseAgreementInput, agreement: Period, latestEffectiveFrom: string, latestVersion: number): Problem[] {
+  return mostSpecificFirst(revisionInputProblems(input, agreement, latestEffectiveFrom, latestVersion));
+}
+
+function revisionInputProblems(input: ReviseAgreementInput, agreement: Period, latestEffectiveFrom: string, latestVersion: number): Problem[] {
   const problems: Problem[] = [];
   if (!isIsoDate(input.effectiveFrom)) return [{ field: "input.effectiveFrom", rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" }];
   if (input.effectiveFrom <= latestEffectiveFrom) {
@@ -239,4 +333,29 @@ export function endingProblems(lastDay: string, reason: string, agreement: Perio
   }
   if (!reason.trim()) problems.push({ field: "reason", rule: "REQUIRED", message: "say why the agreement ends" });
   return problems;
+}
+
+/**
+ * Ending a price list: it applies up to and including `lastDay`. An ending can only be brought
+ * forward (a later end could overlap the list that follows), and never to a day that has passed:
+ * prices of past days were quoted and committed, and stay as they were. Commitments keep the price
+ * they were made at whatever happens to the list.
+ */
+export function priceListEndingProblems(lastDay: string, reason: string, list: Period & { name: string }, today: string): Problem[] {
+  if (!isIsoDate(lastDay)) return [{ field: "lastDay", rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" }];
+  const problems: Problem[] = [];
+  if (list.validUntil !== null && lastDay >= list.validUntil) {
+    problems.push({
+      field: "lastDay",
+      rule: "ENDING_NOT_BROUGHT_FORWARD",
+      message: `"${list.name}" already ends on ${list.validUntil}; an ending can only be brought forward`,
+    });
+  }
+  if (lastDay < list.validFrom) {
+    problems.push({ field: "lastDay", rule: "END_BEFORE_START", message: `is before "${list.name}" starts (${list.validFrom})` });
+  } else if (lastDay < today) {
+    problems.push({ field: "lastDay", rule: "DATE_IN_PAST", message: `has passed (today is ${today}); prices of past days stay as they were` });
+  }
+  if (!reason.trim()) problems.push({ field: "reason", rule: "REQUIRED", message: "say why the price list ends" });
+  return mostSpecificFirst(problems);
 }

@@ -36,6 +36,31 @@ export enum RejectionReason {
   CEILING_REACHED = "CEILING_REACHED",
 }
 
+/**
+ * How close a rejected agreement came to covering the case, closest first. The headline reason of
+ * a refusal, and the order of `rejected`, follow it, so that an office reads first about the
+ * agreement that would cover the care were it not for one thing:
+ *
+ * 1. CEILING_REACHED: it is in force and covers the care; only its volume is used up (it covers
+ *    again when a case is released or the next period starts).
+ * 2. NOT_YET_IN_FORCE, EXPIRED: it is between the right parties, but not on this date.
+ * 3. CARE_NOT_COVERED: it is in force between the right parties, but not for this care.
+ * 4. PROVIDER_REGION_NOT_PARTY, PRIVATE_PROVIDER: the home region is a party, but the agreement
+ *    does not reach this provider.
+ * 5. HOME_REGION_NOT_PARTY: someone else's agreement with the provider.
+ *
+ * Rejections equally close keep precedence order (most specific kind first).
+ */
+export const CLOSENESS: readonly RejectionReason[] = [
+  RejectionReason.CEILING_REACHED,
+  RejectionReason.NOT_YET_IN_FORCE,
+  RejectionReason.EXPIRED,
+  RejectionReason.CARE_NOT_COVERED,
+  RejectionReason.PROVIDER_REGION_NOT_PARTY,
+  RejectionReason.PRIVATE_PROVIDER,
+  RejectionReason.HOME_REGION_NOT_PARTY,
+];
+
 export const PRECEDENCE: readonly AgreementKind[] = [
   AgreementKind.CARE_GUARANTEE_AGREEMENT,
   AgreementKind.HEALTHCARE_REGION_PACT,
@@ -247,6 +272,9 @@ const byPrecedence = (a: AgreementFacts, b: AgreementFacts) =>
   b.validFrom.localeCompare(a.validFrom) ||
   a.id.localeCompare(b.id);
 
+/** Closest to covering the case first (CLOSENESS), then precedence. */
+export const byCloseness = (a: RejectedAgreement, b: RejectedAgreement) => CLOSENESS.indexOf(a.code) - CLOSENESS.indexOf(b.code) || byPrecedence(a.agreement, b.agreement);
+
 export function decideCoverage(c: CareCase, agreements: readonly AgreementFacts[]): CoverageDecision {
   if (c.providerKind === ProviderKind.PUBLIC && c.providerRegionCode === c.homeRegionCode) {
     return {
@@ -273,12 +301,13 @@ export function decideCoverage(c: CareCase, agreements: readonly AgreementFacts[
       reason: `${agreement.name}: ${describe(agreement, c)}${priceNote(priceSek, c)}${precedence}`,
     });
   }
+  rejected.sort(byCloseness);
   if (applicable.length > 0) return { status: CoverageStatus.COVERED, applicable, rejected, reason: applicable[0].reason };
   const general =
     c.providerKind === ProviderKind.PRIVATE
       ? `${regionName(c.homeRegionCode)} has no care-guarantee agreement with this private provider that covers this care on ${c.date}; Riksavtalet and pacts do not cover private providers.`
       : `No agreement between ${regionName(c.homeRegionCode)} and ${regionName(c.providerRegionCode)} covers this care on ${c.date}.`;
-  // The most specific agreement that was considered says best why not (e.g. "it ended on …").
+  // The agreement that came closest to covering the case says best why not (e.g. "its ceiling is reached").
   const reason = rejected.length > 0 ? `${general} ${rejected[0].reason}` : general;
   return { status: CoverageStatus.NOT_COVERED, applicable, rejected, reason };
 }
