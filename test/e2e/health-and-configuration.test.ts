@@ -1,3 +1,4 @@
+import { referralId } from "../../seeds/data/patients";
 import { startTestHub, TestHub } from "../support/hub";
 
 /** Readiness reflects the subgraphs; the node's own region is configuration, not code. */
@@ -32,6 +33,15 @@ describe("/health", () => {
     const { data, errors } = await hub.query(`{ freeCapacity(first: 1) { totalCount } }`);
     expect(errors).toBeUndefined();
     expect(data.freeCapacity.totalCount).toBeGreaterThan(0);
+  });
+
+  it("answers a request that needs the stopped subgraph with SUBGRAPH_UNAVAILABLE naming it, and the rest of the answer", async () => {
+    const { data, errors } = await hub.query(`{ freeCapacity(first: 1) { totalCount } referral(id: "${referralId("tolvan-hip")}") { id } }`);
+    expect(data.freeCapacity.totalCount).toBeGreaterThan(0);
+    expect(data.referral).toBeNull();
+    expect(errors).toHaveLength(1);
+    expect(errors![0].message).toMatch(/referrals service/);
+    expect(errors![0].extensions).toMatchObject({ code: "SUBGRAPH_UNAVAILABLE", service: "referrals" });
   });
 });
 
