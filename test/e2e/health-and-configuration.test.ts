@@ -18,6 +18,9 @@ describe("/health", () => {
       ready: true,
       subgraphs: { patients: "ready", capacity: "ready", agreements: "ready", referrals: "ready" },
     });
+    // The subgraphs that ask the supergraph say whether they reach the gateway.
+    const referrals = (await (await fetch(hub.hub.subgraphs.referrals.url.replace(/\/graphql$/, "/health"))).json()) as Record<string, any>;
+    expect(referrals).toMatchObject({ ready: true, subgraph: "referrals", gateway: "reachable" });
     // How the response cache is doing: figures only, no keys, no answers.
     expect(Object.keys(responseCache).sort()).toEqual(["bytes", "entries", "hits", "invalidations", "live", "misses", "stored"]);
   });
