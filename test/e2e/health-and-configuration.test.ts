@@ -1,5 +1,9 @@
 import { referralId } from "../../seeds/data/patients";
+import { Role, systemIdentity } from "../../subgraphs/shared/identity";
+import { newInternalSecret } from "../../subgraphs/shared/internal-identity";
+import { probeGateway, SupergraphClient } from "../../subgraphs/shared/supergraph-client";
 import { startTestHub, TestHub } from "../support/hub";
+import { freePort } from "../support/ports";
 
 /** Readiness reflects the subgraphs; the node's own region is configuration, not code. */
 describe("/health", () => {
@@ -57,5 +61,45 @@ describe("the node's own region", () => {
     } finally {
       await skane.stop();
     }
+  });
+});
+
+describe("a subgraph asking the supergraph through the gateway", () => {
+  let hub: TestHub;
+  beforeAll(async () => {
+    hub = await startTestHub();
+  });
+  afterAll(() => hub?.stop());
+
+  const office = systemIdentity("test:office", Role.REGIONAL_OFFICE, "13", { expiresAt: Math.floor(Date.now() / 1000) + 600 });
+  const ctx = { requestId: "test-supergraph-client", today: "2026-01-01", hubRegionCode: "13", identity: office };
+
+  it("names the URL it tried in the log, and answers SUBGRAPH_UNAVAILABLE, when the gateway is not there", async () => {
+    const port = await freePort();
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => (written.push(String(chunk)), true));
+    let error: any;
+    try {
+      error = await new SupergraphClient(() => `http://127.0.0.1:${port}/graphql`, newInternalSecret(), "referrals").request(ctx, "{ regions { code } }").catch((e) => e);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(error.extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", service: "referrals" });
+    expect(written.join("")).toContain(`the gateway at http://127.0.0.1:${port}/graphql did not answer (ECONNREFUSED); check HUB_GATEWAY_URL`);
+    expect(await probeGateway(`http://127.0.0.1:${port}/graphql`, newInternalSecret(), "referrals", "13")).toBe(`unreachable (http://127.0.0.1:${port}/graphql: ECONNREFUSED)`);
+  });
+
+  it("says 'credential rejected' when the gateway holds another secret", async () => {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => (written.push(String(chunk)), true));
+    let error: any;
+    try {
+      error = await new SupergraphClient(() => hub.url, newInternalSecret(), "referrals").request(ctx, "{ regions { code } }").catch((e) => e);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(error.extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", service: "referrals" });
+    expect(written.join("")).toContain(`the gateway at ${hub.url} refused this service's credential: HUB_INTERNAL_SECRET differs`);
+    expect(await probeGateway(hub.url, newInternalSecret(), "referrals", "13")).toBe(`credential rejected (${hub.url}: HUB_INTERNAL_SECRET differs)`);
   });
 });

@@ -92,6 +92,13 @@ describe("the production runbook", () => {
     expect(run.stderr().trim().split("\n")).toHaveLength(1);
   });
 
+  it("refuses, in one line, a production gateway that is not told which identity providers to trust", async () => {
+    const { HUB_TRUSTED_ISSUERS: _issuers, ...untrusting } = gatewayEnv;
+    const run = start(dist("gateway", "index.js"), untrusting);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr().trim()).toBe("gateway: NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts");
+  });
+
   it("refuses demo data in production", async () => {
     const refused = start(dist("seeds", "cli.js"), common, ["demo"]);
     expect(await refused.exited).toBe(1);
