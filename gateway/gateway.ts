@@ -2,7 +2,7 @@ import fs from "node:fs";
 import http, { IncomingMessage } from "node:http";
 import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { RemoteGraphQLDataSource } from "@apollo/gateway";
 import { GraphQLError } from "graphql";
 import { commonApolloOptions, commonPlugins } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
@@ -23,6 +23,7 @@ import { FederatedSubscriptions } from "./subscriptions";
 import { SUPERGRAPH_FILE } from "./compose";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
+import { offlineApolloGateway } from "./offline-gateway";
 
 export interface GatewayOptions {
   host: string;
@@ -157,7 +158,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // One data source per subgraph, shared by queries and by the entity fetches of subscriptions.
   const fetcher = fetchWithTimeout(options.limits.subgraphTimeoutMs);
   const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, { url, fetcher })]));
-  const gateway = new ApolloGateway({
+  const gateway = offlineApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
       const service = services[name];

@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
 import { GraphQLFormattedError } from "graphql";
 import { logger, Logger } from "./log";
 
@@ -66,12 +71,20 @@ export function commonApolloOptions(component: string, introspection: boolean) {
 }
 
 /**
- * Plugins every Apollo Server of the hub has. Both turn off what Apollo Server installs by default
- * for its hosted studio and HTTP caches, which a closed-network hub does not use: inline traces,
- * and cache-control hints, whose hook runs for every field of every answer (a page of 100 offers
+ * Plugins every Apollo Server of the hub has. They turn off what Apollo Server installs by default
+ * for its hosted studio and HTTP caches, which a closed-network hub does not use. Usage and schema
+ * reporting to Apollo's service switch themselves on when the environment holds an `APOLLO_KEY`
+ * (an operator's shell may have one from other work): the node must not send its operations or
+ * schema to a third party, so they are off whatever the environment says. Inline traces too, and
+ * cache-control hints, whose hook runs for every field of every answer (a page of 100 offers
  * is about a thousand calls) to compute a Cache-Control header no one reads. The response cache
  * at the gateway decides what may be kept, from the subgraphs' change events.
  */
 export function commonPlugins() {
-  return [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()];
+  return [
+    ApolloServerPluginUsageReportingDisabled(),
+    ApolloServerPluginSchemaReportingDisabled(),
+    ApolloServerPluginInlineTraceDisabled(),
+    ApolloServerPluginCacheControlDisabled(),
+  ];
 }

@@ -10,7 +10,7 @@ import { Role } from "../../subgraphs/shared/identity";
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { createEmptyDatabase } from "../support/database";
 import { postGraphQL } from "../support/hub";
-import { healthy, Run, runCompiled } from "../support/hub-process";
+import { healthy, run as runProcess, Run } from "../support/hub-process";
 import { freePorts } from "../support/ports";
 import { token } from "../support/tokens";
 
@@ -30,7 +30,7 @@ const kattegatt = () => token(Role.PROVIDER, KATTEGATT);
 
 const started: Run[] = [];
 const start = (script: string, env: Record<string, string>, args: string[] = []) => {
-  const run = runCompiled(script, env, args);
+  const run = runProcess(env, script, args);
   started.push(run);
   return run;
 };

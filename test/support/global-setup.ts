@@ -20,5 +20,8 @@ export default async function globalSetup(): Promise<void> {
   const keyFile = path.join(baseDir, "dev-signing-key.json");
   await ensureDevKey(keyFile);
   process.env.HUB_DEV_KEY_FILE = keyFile;
+  // Every test worker and every hub process a test starts records refused outbound connections
+  // here; the global teardown fails the run if there is any.
+  process.env.OUTBOUND_GUARD_LOG = path.join(baseDir, "outbound-attempts.jsonl");
   (globalThis as Record<string, unknown>).__testPostgres = { server, baseDir };
 }

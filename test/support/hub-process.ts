@@ -13,20 +13,27 @@ export interface Run {
   exited: Promise<number | null>;
 }
 
-export function run(env: Record<string, string>): Run {
-  return runCompiled(HUB, env);
-}
+/** The outbound-connection guard, compiled (see outbound-guard.ts); preloaded into every hub process a test starts. */
+export const OUTBOUND_GUARD = path.join(projectRoot(), "dist", "test", "support", "outbound-guard.js");
 
 /**
- * One of the compiled entry points (`dist/...`) as its own process, with `env` on top of this
- * process's environment, as an operator's shell would start it.
+ * Starts a compiled entry point of the hub (the all-in-one hub by default; a subgraph, the
+ * gateway or the seed command as the production runbook does, with `args`) as its own process,
+ * with `env` on top of this process's environment, under the outbound-connection guard: a
+ * connection or name look-up off loopback is refused and recorded in the run's guard log
+ * (OUTBOUND_GUARD_LOG, which the global teardown checks).
  */
-export function runCompiled(script: string, env: Record<string, string>, args: string[] = []): Run {
-  if (!fs.existsSync(script)) throw new Error(`${script} is missing: run the tests with npm test, which builds first`);
+export function run(env: Record<string, string>, entry = HUB, args: string[] = []): Run {
+  for (const file of [entry, OUTBOUND_GUARD]) {
+    if (!fs.existsSync(file)) throw new Error(`${file} is missing: run the tests with npm test, which builds first`);
+  }
   // Without jest's NODE_ENV=test, which libraries read (Apollo Server, for one, handles signals
   // itself outside tests): the process runs as `npm start` runs it.
   const { NODE_ENV: _test, ...inherited } = process.env;
-  const child = spawn(process.execPath, [script, ...args], { env: { ...inherited, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--require", OUTBOUND_GUARD, entry, ...args], {
+    env: { ...inherited, LOG_LEVEL: "warn", OUTBOUND_GUARD: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout!.on("data", (chunk) => (out += chunk));
