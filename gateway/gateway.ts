@@ -8,12 +8,14 @@ import { commonApolloOptions, commonPlugins } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
 import { AuthConfig, HubConfig } from "../subgraphs/shared/config";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
-import { Identity } from "../subgraphs/shared/identity";
-import { IDENTITY_HEADER, identitySigner, verifyIdentity } from "../subgraphs/shared/internal-identity";
+import { Identity, Role, systemIdentity } from "../subgraphs/shared/identity";
+import { IDENTITY_HEADER, identitySigner, signIdentity, verifyIdentity } from "../subgraphs/shared/internal-identity";
 import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { StartupError } from "../subgraphs/shared/errors";
+import { logger } from "../subgraphs/shared/log";
+import { describeFetchError } from "../subgraphs/shared/supergraph-client";
 import { HealthReport, listen, serveGraphQL } from "../subgraphs/shared/http";
 import { RunningServer } from "../subgraphs/shared/subgraph";
 import { drainSubscriptions, serveSubscriptions } from "../subgraphs/shared/subscriptions";
@@ -50,6 +52,8 @@ export interface GatewayContext extends BaseRequestContext {
 
 type FetchResponse = Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0];
 
+const log = logger("gateway");
+
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
@@ -78,7 +82,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   /**
    * A subgraph answers some client errors with HTTP 400 and a GraphQL body (e.g. a variable its
    * scalar rejects, such as an impossible Date). Relay that error with its code instead of a bare
-   * "400: Bad Request", so the client learns what was wrong.
+   * "400: Bad Request", so the client learns what was wrong. Any other refusal is the hub's own
+   * fault, not the client's: a subgraph refusing the gateway's signature (401: the processes do
+   * not share HUB_INTERNAL_SECRET) or failing outright is SUBGRAPH_UNAVAILABLE naming the service.
+   * (The body is read once here: Apollo's own version reads it again and fails "Body is unusable".)
    */
   override async errorFromResponse(response: FetchResponse): Promise<GraphQLError> {
     const body = await this.parseBody(response).catch(() => undefined);
@@ -86,8 +93,35 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (response.status === 400 && typeof first?.message === "string" && typeof first.extensions?.code === "string") {
       return new GraphQLError(first.message, { extensions: first.extensions });
     }
-    return super.errorFromResponse(response);
+    if (response.status === 401) {
+      log.error(`subgraph ${this.name} at ${this.url} refused the gateway's credential: HUB_INTERNAL_SECRET differs between the gateway and this subgraph`);
+      return subgraphUnavailable(this.name, "refused the gateway's credential (a configuration fault of the hub)");
+    }
+    log.error(`subgraph ${this.name} at ${this.url} answered HTTP ${response.status}`);
+    return subgraphUnavailable(this.name, `answered HTTP ${response.status}`);
   }
+
+  /**
+   * A subgraph that is down, refuses connections or does not answer in time: a stable code naming
+   * the service, so the client knows which part of the answer is missing and that retrying later
+   * may help. The rest of the answer is still sent.
+   */
+  override didEncounterError(error: Error): void {
+    if (error instanceof GraphQLError) {
+      if (error.extensions?.code === "SUBGRAPH_TIMEOUT") {
+        throw new GraphQLError(`The ${this.name} service did not answer in time; the answer is partial.`, { extensions: { ...error.extensions, service: this.name } });
+      }
+      throw error;
+    }
+    log.warn(`subgraph ${this.name} at ${this.url}: ${describeFetchError(error)}`);
+    throw subgraphUnavailable(this.name, "is not reachable");
+  }
+}
+
+function subgraphUnavailable(service: string, detail: string): GraphQLError {
+  return new GraphQLError(`The ${service} service of the hub ${detail}; the answer is partial. Try again later.`, {
+    extensions: { code: "SUBGRAPH_UNAVAILABLE", service },
+  });
 }
 
 /** A subscription sent as a plain HTTP request gets a clear answer instead of the gateway's internal refusal. */
@@ -181,7 +215,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
       return context(req, await authenticate(req.headers.authorization));
     },
-    health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls)), responseCache: cache.stats() } : { ready: false }),
+    health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();
   started = true;
@@ -199,14 +233,31 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   };
 }
 
-async function subgraphHealth(urls: Record<SubgraphName, string>): Promise<HealthReport> {
+/**
+ * Each subgraph's own /health, and then a question that needs the gateway's credential
+ * (`{ __typename }`, signed as every request is): a subgraph holding another HUB_INTERNAL_SECRET
+ * is up but refuses everything the gateway sends, and must not look ready.
+ */
+async function subgraphHealth(urls: Record<SubgraphName, string>, internalSecret: string, hubRegionCode: string): Promise<HealthReport> {
+  const identity = systemIdentity("hub:gateway", Role.PEER_REGION, hubRegionCode, { expiresAt: Math.floor(Date.now() / 1000) + 60 });
+  const signed = await signIdentity(identity, internalSecret);
   const entries = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       try {
         const response = await fetch(url.replace(/\/graphql$/, "/health"), { signal: AbortSignal.timeout(2000) });
-        return [name, response.ok ? "ready" : `unhealthy (${response.status})`] as const;
+        await response.body?.cancel();
+        if (!response.ok) return [name, `unhealthy (${response.status})`] as const;
+        const asked = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", [IDENTITY_HEADER]: signed },
+          body: JSON.stringify({ query: "{ __typename }" }),
+          signal: AbortSignal.timeout(2000),
+        });
+        await asked.body?.cancel();
+        if (asked.status === 401) return [name, "credential rejected (HUB_INTERNAL_SECRET differs)"] as const;
+        return [name, asked.ok ? "ready" : `unhealthy (${asked.status})`] as const;
       } catch (error) {
-        return [name, `unreachable (${(error as Error).message})`] as const;
+        return [name, `unreachable (${describeFetchError(error)})`] as const;
       }
     }),
   );

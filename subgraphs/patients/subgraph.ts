@@ -17,6 +17,7 @@ import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-
  */
 export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> = {
   name: "patients",
+  usesSupergraph: true,
   entities: [Patient],
   migrations: [PatientsInit1795305600000, AuditLog1795564800000],
   buildSchema: () =>
