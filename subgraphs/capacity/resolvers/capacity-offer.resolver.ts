@@ -63,9 +63,9 @@ export class CapacityOfferResolver {
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts (`pageInfo.endCursor`)." })
     after?: string | null,
   ): Promise<CapacityOfferConnection> {
-    const page = parsePage(first, after, readOfferPosition);
+    const page = parsePage(first, after, "freeCapacity", readOfferPosition);
     const { rows, total } = await ctx.search.search(filter ?? {}, page, ctx.today);
-    return toConnection(rows, page, total, offerPosition);
+    return toConnection(rows, page, total, "freeCapacity", offerPosition);
   }
 
   @Query(() => CapacityOffer, { nullable: true, description: "One offer by id, whatever its status (history is kept); null when there is none." })
