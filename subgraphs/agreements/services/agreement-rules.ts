@@ -162,7 +162,7 @@ export function createAgreementProblems(input: CreateAgreementInput): Problem[] 
   const parties = input.partyRegionCodes;
   parties.forEach((code, i) => {
     if (!isRegionCode(code)) problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "REGION_CODE_UNKNOWN", message: `"${code}" is not one of the 21 county codes` });
-    else if (parties.indexOf(code) !== i) problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "DUPLICATE", message: `names region ${code} twice` });
+    else if (parties.indexOf(code) !== i) problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "DUPLICATE_VALUE", message: `names region ${code} twice` });
   });
   switch (input.kind) {
     case AgreementKind.RIKSAVTALET:
