@@ -45,6 +45,9 @@ export const DEFAULT_LIST_LIMIT = 100;
 
 /** Lists with another maximum than DEFAULT_LIST_LIMIT, by schema coordinate (`Type.field` or `Type.field(argument:)`). */
 export const LIST_LIMITS: Readonly<Record<string, number>> = {
+  // There are 21 regions.
+  "FreeCapacityFilter.regionCodes": 21,
+  "CreateAgreementInputType.partyRegionCodes": 21,
   // A provider publishes up to 500 concrete slot times an offer (20 000 a batch, checked by capacity).
   "OfferInputType.slotTimes": 500,
   "UpdateCapacityInput.slotTimes": 500,

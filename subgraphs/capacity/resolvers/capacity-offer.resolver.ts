@@ -22,7 +22,7 @@ export class FreeCapacityFilter implements CapacitySearchFilter {
   @Field(() => VisitType, { nullable: true, description: "Only first visits (nybesök) or only treatments (operation/åtgärd)." })
   visitType?: VisitType | null;
 
-  @Field(() => [String], { nullable: true, description: 'Only providers located in these regions (county codes, e.g. ["12", "14"]).' })
+  @Field(() => [String], { nullable: true, description: 'Only providers located in these regions (county codes, e.g. ["12", "14"]; at most 21, each once).' })
   regionCodes?: string[] | null;
 
   @Field(() => String, {
@@ -31,7 +31,7 @@ export class FreeCapacityFilter implements CapacitySearchFilter {
   })
   healthcareRegionCode?: string | null;
 
-  @Field(() => [ID], { nullable: true, description: "Only these providers." })
+  @Field(() => [ID], { nullable: true, description: "Only these providers (at most 100, each once)." })
   providerIds?: string[] | null;
 
   @Field(() => ProviderKind, { nullable: true, description: "Only regional (PUBLIC) or only private providers." })

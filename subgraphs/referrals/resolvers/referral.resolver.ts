@@ -152,8 +152,8 @@ export class ReferralResolver {
     description:
       "Of the given patients (at most 100), those with a referral sent to you, a provider, that is with you now: the care relation that lets you see them. Empty for other callers. The patients subgraph asks it.",
   })
-  referralCareRelations(@Arg("patientIds", () => [ID]) patientIds: string[], @Ctx() ctx: ReferralsContext): Promise<string[]> {
-    if (patientIds.length > 100) throw badUserInput("patientIds", "LIST_SIZE", `at most 100, got ${patientIds.length}`);
+  referralCareRelations(@Arg("patientIds", () => [ID], { description: "The patients (at most 100, each once)." }) patientIds: string[], @Ctx() ctx: ReferralsContext): Promise<string[]> {
+    if (patientIds.length > 100) throw badUserInput("patientIds", "LIST_TOO_LONG", `at most 100 items, got ${patientIds.length}`);
     return ctx.records.patientsReferredToCaller(patientIds.filter(isUuid));
   }
 
