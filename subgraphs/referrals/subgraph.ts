@@ -11,6 +11,7 @@ import { ReferralsInit1795305600000 } from "./migrations/1795305600000-referrals
 import { ReferralLifecycle1795651200000 } from "./migrations/1795651200000-referral-lifecycle";
 import { PaymentCommitmentAgreementVersion1795737600000 } from "./migrations/1795737600000-payment-commitment-agreement-version";
 import { BrokeringResolver } from "./resolvers/brokering.resolver";
+import { GuaranteeReadingResolver } from "./resolvers/guarantee-reading.resolver";
 import { PatientReferralsResolver, ReferralResolver } from "./resolvers/referral.resolver";
 import { ReferralSubscriptionResolver } from "./resolvers/referral-subscription.resolver";
 import { ReferralWorkflowResolver } from "./resolvers/referral-workflow.resolver";
@@ -26,7 +27,7 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
   migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000],
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
-      resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver],
+      resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver, GuaranteeReadingResolver],
       orphanedTypes: [PatientRef, ProviderRef, CapacityOfferRef, AgreementRef],
       referenceResolvers: {
         Referral: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.referral.load(ref.id) : null),
