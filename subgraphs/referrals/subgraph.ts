@@ -10,6 +10,7 @@ import { createReferralsContext, ReferralsContext } from "./loaders";
 import { ReferralsInit1795305600000 } from "./migrations/1795305600000-referrals-init";
 import { ReferralLifecycle1795651200000 } from "./migrations/1795651200000-referral-lifecycle";
 import { PaymentCommitmentAgreementVersion1795737600000 } from "./migrations/1795737600000-payment-commitment-agreement-version";
+import { StepsDatedWhenTheyHappened1796169600000 } from "./migrations/1796169600000-steps-dated-when-they-happened";
 import { BrokeringResolver } from "./resolvers/brokering.resolver";
 import { GuaranteeReadingResolver } from "./resolvers/guarantee-reading.resolver";
 import { PatientReferralsResolver, ReferralResolver } from "./resolvers/referral.resolver";
@@ -24,7 +25,7 @@ import { ReferralsRuntime, startReferralsRuntime } from "./runtime";
 export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntime> = {
   name: "referrals",
   entities: [Referral, ReferralTransition, GuaranteeEvent, GuaranteeLimit, PaymentCommitment],
-  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000],
+  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000, StepsDatedWhenTheyHappened1796169600000],
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
       resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver, GuaranteeReadingResolver],

@@ -210,7 +210,14 @@ export class ReferralTransition {
   @Column({ type: "jsonb" })
   details: Record<string, unknown>;
 
-  @Field(() => DateTimeScalar, { description: "When." })
+  @Field(() => DateScalar, {
+    description:
+      "The day it happened: for steps outside the hub (an offer sent, the patient's answer, the patient's new contact, care given) the day given when recording it; otherwise the day it was recorded.",
+  })
+  @Column({ type: "date", name: "happened_on" })
+  happenedOn: string;
+
+  @Field(() => DateTimeScalar, { description: "When it was recorded in the hub (by `actorSubject`); later than `happenedOn` for a step recorded after the fact." })
   @Column({ type: "timestamptz", name: "occurred_at" })
   occurredAt: Date;
 }
@@ -249,7 +256,7 @@ export class GuaranteeEvent {
   @Column({ type: "text", nullable: true })
   reason: string | null;
 
-  @Field(() => DateTimeScalar, { description: "When it was registered." })
+  @Field(() => DateTimeScalar, { description: "When it was recorded in the hub (by `actorSubject`); `effectiveDate` is when it happened." })
   @Column({ type: "timestamptz", name: "occurred_at" })
   occurredAt: Date;
 }

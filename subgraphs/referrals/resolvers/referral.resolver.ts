@@ -122,7 +122,7 @@ export class ReferralEventInfo {
   @Field(() => ID, { description: "Increasing event id; resume a subscription with `after` set to the last one received." })
   id: string;
 
-  @Field({ description: "What happened: a lifecycle step (e.g. SEND, ACCEPT), a clock fact (CLOCK_MEDICAL_PAUSE_STARTED …) or a clock status change (GUARANTEE_AT_RISK, GUARANTEE_BREACHED …)." })
+  @Field({ description: "What happened: a lifecycle step (e.g. SEND, ACCEPT), a clock fact (CLOCK_MEDICAL_PAUSE_STARTED …), a clock status change (GUARANTEE_AT_RISK, GUARANTEE_BREACHED …; also when a fact recorded late changes it), or OFFER_EXPIRY_CORRECTED (an answer given in time was recorded after the offer had expired)." })
   kind: string;
 
   @Field(() => DateTimeScalar, { description: "When it happened." })
