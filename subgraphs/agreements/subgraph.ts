@@ -11,15 +11,17 @@ import {
   PriceList,
   PriceListEntry,
 } from "./entities/agreement.entity";
+import { CareAccessRule } from "./entities/care-access-rule.entity";
 import { CapacityOfferRef } from "./entities/references.entity";
 import { AgreementsContext, createAgreementsContext } from "./loaders";
 import { AgreementsInit1795305600000 } from "./migrations/1795305600000-agreements-init";
 import { AgreementsVersionsCeilings1795392000000 } from "./migrations/1795392000000-agreements-versions-ceilings";
 import { AgreementsEventOutbox1795824000000 } from "./migrations/1795824000000-agreements-event-outbox";
+import { AgreementsFollowTheMunicipality1796256000000 } from "./migrations/1796256000000-agreements-follow-the-municipality";
 import { agreementsReferences } from "./references";
 import { AgreementCommitmentResolver, AgreementResolver, AgreementVersionResolver, PriceListResolver } from "./resolvers/agreement.resolver";
 import { AgreementEventsResolver } from "./resolvers/agreement-events.resolver";
-import { Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
+import { CareAccessRuleResolver, Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
 import { AgreementsRuntime, startAgreementsRuntime } from "./runtime";
 
 /**
@@ -29,8 +31,8 @@ import { AgreementsRuntime, startAgreementsRuntime } from "./runtime";
  */
 export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRuntime> = {
   name: "agreements",
-  entities: [Agreement, AgreementVersion, AgreementParty, PriceList, PriceListEntry, AgreementCeiling, AgreementCommitment],
-  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000, AgreementsEventOutbox1795824000000],
+  entities: [Agreement, AgreementVersion, AgreementParty, PriceList, PriceListEntry, AgreementCeiling, AgreementCommitment, CareAccessRule],
+  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000, AgreementsEventOutbox1795824000000, AgreementsFollowTheMunicipality1796256000000],
   buildSchema: () =>
     buildFederatedSchema<AgreementsContext>({
       resolvers: [
@@ -41,6 +43,7 @@ export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRun
         PriceListResolver,
         CoverageResolver,
         OfferCoverageResolver,
+        CareAccessRuleResolver,
       ],
       orphanedTypes: [CapacityOfferRef, Coverage],
       referenceResolvers: agreementsReferences,

@@ -366,6 +366,40 @@ describe("steps dated when they happened", () => {
   });
 });
 
+describe("the payment commitment follows the patient's municipality and the care setting", () => {
+  const SEND_AS = `mutation($id: ID!, $offer: ID!, $outpatient: Boolean) { sendReferral(referralId: $id, input: { offerId: $offer, outpatientOnly: $outpatient }) {
+    homeMunicipalityCode paymentCommitment { agreementKind agreementTypeCode careSetting outpatientOnly requiredByRules decidedBy rulesApplied } } }`;
+  async function trelleborgOffer(): Promise<string> {
+    const data = await ok(office(), `query($p: [ID!]) { freeCapacity(filter: { providerIds: $p, procedureCode: "NFB49" }, first: 1) { edges { node { id } } } }`, {
+      p: [providerId("skane-trelleborg")],
+    });
+    return data.freeCapacity.edges[0].node.id;
+  }
+
+  it("a northern Halland patient's outpatient care in Skåne: Riksavtalet on Skåne residents' terms, no commitment required by the rules", async () => {
+    const id = await register({ patientId: patientId("193008077723") });
+    const sent = (await ok(office(), SEND_AS, { id, offer: await trelleborgOffer(), outpatient: true })).sendReferral;
+    expect(sent.homeMunicipalityCode).toBe("1383");
+    expect(sent.paymentCommitment).toMatchObject({
+      agreementKind: "RIKSAVTALET",
+      agreementTypeCode: "1",
+      careSetting: "OUTPATIENT",
+      outpatientOnly: true,
+      requiredByRules: false,
+      decidedBy: "HOME_MUNICIPALITY",
+    });
+    expect(sent.paymentCommitment.rulesApplied.map((r: string) => r.split(":")[0])).toEqual(["AGREEMENT_PRECEDENCE", "HOME_MUNICIPALITY", "SAME_TERMS_ARRANGEMENT", "PAYMENT_COMMITMENT"]);
+  });
+
+  it("a southern Halland patient's care that may be inpatient, in Skåne: the Södra pact, a commitment required by Halland's inpatient rule", async () => {
+    const id = await register();
+    const sent = (await ok(office(), SEND_AS, { id, offer: await trelleborgOffer() })).sendReferral;
+    expect(sent.homeMunicipalityCode).toBe("1380");
+    expect(sent.paymentCommitment).toMatchObject({ agreementKind: "HEALTHCARE_REGION_PACT", careSetting: "INPATIENT", outpatientOnly: false, requiredByRules: true, decidedBy: "HOME_MUNICIPALITY" });
+    expect(sent.paymentCommitment.rulesApplied.at(-1)).toContain("slutenvård utanför regionen kräver förhandsbesked");
+  });
+});
+
 describe("the clock that answers \"what if\"", () => {
   const READING = `query($facts: GuaranteeFactsInput!, $on: Date) { guaranteeReading(facts: $facts, on: $on) {
     applies status startDate startedBy restarted limitDays limitName deadline daysWaited daysLeft pausedDays readOn rulesApplied { rule date explanation } } }`;

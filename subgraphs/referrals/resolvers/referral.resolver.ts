@@ -204,6 +204,14 @@ export class ReferralResolver {
     return isRedacted(referral) ? null : referral.diagnosisCode;
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The patient's home municipality (kommunkod) when the referral was registered: Region Halland's pacts and price lists follow it. Null when you may not see patient data, or for referrals registered before it was kept.",
+  })
+  homeMunicipalityCode(@Root() referral: DeliveredReferral): string | null {
+    return isRedacted(referral) ? null : referral.homeMunicipalityCode;
+  }
+
   @FieldResolver(() => PatientRef, { nullable: true, description: "The patient referred (resolved by the patients subgraph); null when you may not see patient data." })
   patient(@Root() referral: DeliveredReferral): PatientRef | null {
     return isRedacted(referral) ? null : { id: referral.patientId };

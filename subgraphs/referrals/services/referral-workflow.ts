@@ -11,7 +11,7 @@ import { logger } from "../../shared/log";
 import { appendEvent } from "../../shared/outbox";
 import { SupergraphClient } from "../../shared/supergraph-client";
 import { requireDate, requireText, requireUuid } from "../../shared/validation";
-import { Specialty, VisitType } from "../../shared/graphql-enums";
+import { CareSetting, Specialty, VisitType } from "../../shared/graphql-enums";
 import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
 import { CareCategory, ClockEventKind, clockEventRule, ReferralOrigin } from "./guarantee-clock";
 import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeReading } from "./guarantee-clocks";
@@ -81,12 +81,14 @@ type Previous = readonly ReferralTransition[];
 
 /** The facts about an offer and its coverage that sending needs, asked of the supergraph. */
 const OFFER_FACTS = `
-  query SendFacts($offerId: ID!, $home: String!) {
+  query SendFacts($offerId: ID!, $home: String!, $municipality: String, $setting: CareSetting) {
     capacityOffer(id: $offerId) {
       id status availableSlots earliestStart validUntil specialty visitType
       procedure { code }
       provider { id name kind region { code } }
-      coverage(homeRegionCode: $home) { status reason pricePerCaseSek agreement { id kind name invoicingAgreementType } }
+      coverage(homeRegionCode: $home, homeMunicipalityCode: $municipality, careSetting: $setting) {
+        status reason pricePerCaseSek decidedBy paymentCommitmentRequired rules { code explanation } agreement { id kind name invoicingAgreementType }
+      }
     }
   }`;
 
@@ -101,7 +103,15 @@ interface OfferFacts {
     visitType: VisitType;
     procedure: { code: string } | null;
     provider: { id: string; name: string; kind: string; region: { code: string } };
-    coverage: { status: string; reason: string; pricePerCaseSek: number | null; agreement: { id: string; kind: string; name: string; invoicingAgreementType: number } | null } | null;
+    coverage: {
+      status: string;
+      reason: string;
+      pricePerCaseSek: number | null;
+      decidedBy: string;
+      paymentCommitmentRequired: boolean | null;
+      rules: Array<{ code: string; explanation: string }>;
+      agreement: { id: string; kind: string; name: string; invoicingAgreementType: number } | null;
+    } | null;
   } | null;
 }
 
@@ -171,9 +181,9 @@ export class ReferralWorkflow {
       if (input.selfReferralArrivalDate > ctx.today) throw badUserInput("input.selfReferralArrivalDate", "DATE_IN_FUTURE", "the arrival cannot be dated after today");
     }
     // The patient must exist and be one the caller may see (same answer for both: no hint).
-    const { patient } = await this.supergraph.request<{ patient: { id: string; homeRegion: { code: string } } | null }>(
+    const { patient } = await this.supergraph.request<{ patient: { id: string; homeRegion: { code: string }; homeMunicipalityCode: string } | null }>(
       ctx,
-      "query PatientForReferral($id: ID!) { patient(id: $id) { id homeRegion { code } } }",
+      "query PatientForReferral($id: ID!) { patient(id: $id) { id homeRegion { code } homeMunicipalityCode } }",
       { id: input.patientId },
     );
     if (!patient) throw badUserInput("input.patientId", "PATIENT_UNKNOWN", "no patient with this id that you may register referrals for");
@@ -191,6 +201,8 @@ export class ReferralWorkflow {
             id: randomUUID(),
             patientId: patient.id,
             homeRegionCode: patient.homeRegion.code,
+            // Kept with the referral: which pact and price list apply to a Halland patient follows it.
+            homeMunicipalityCode: patient.homeMunicipalityCode,
             specialty: input.specialty,
             procedureCode: input.procedureCode ?? null,
             visitType: input.visitType,
@@ -235,7 +247,14 @@ export class ReferralWorkflow {
       if (input.commitmentValidUntil < ctx.today) throw badUserInput("input.commitmentValidUntil", "DATE_IN_PAST", "the payment commitment must be valid today");
     }
     const before = await this.visible(ctx, id);
-    const { capacityOffer: offer } = await this.supergraph.request<OfferFacts>(ctx, OFFER_FACTS, { offerId: input.offerId, home: before.homeRegionCode });
+    // An outpatient-only commitment is decided by the outpatient rules; any other covers inpatient care too, so the inpatient rules decide.
+    const careSetting = input.outpatientOnly ? CareSetting.OUTPATIENT : CareSetting.INPATIENT;
+    const { capacityOffer: offer } = await this.supergraph.request<OfferFacts>(ctx, OFFER_FACTS, {
+      offerId: input.offerId,
+      home: before.homeRegionCode,
+      municipality: before.homeMunicipalityCode,
+      setting: careSetting,
+    });
     if (!offer) throw badUserInput("input.offerId", "OFFER_UNKNOWN", `no capacity offer ${input.offerId}`);
     if (offer.status !== "OPEN" || offer.validUntil < ctx.today) throw conflict(`Offer ${offer.id} is ${offer.status} and takes no referrals; search again.`, { field: "input.offerId", rule: "OFFER_NOT_OPEN" });
     if (offer.specialty !== before.specialty) throw badUserInput("input.offerId", "SPECIALTY_MISMATCH", `the offer is for ${offer.specialty}; the referral asks for ${before.specialty}`);
@@ -295,6 +314,10 @@ export class ReferralWorkflow {
           agreementTypeCode: coverage.agreement?.invoicingAgreementType ? String(coverage.agreement.invoicingAgreementType) : null,
           riksavtalChapter: coverage.agreement?.kind === "RIKSAVTALET" ? "2" : null,
           outpatientOnly: input.outpatientOnly ?? false,
+          careSetting,
+          requiredByRules: coverage.paymentCommitmentRequired ?? false,
+          decidedBy: coverage.decidedBy,
+          rulesApplied: coverage.rules.map((r) => `${r.code}: ${r.explanation}`),
           procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
           diagnosisCode: referral.diagnosisCode,
           pricePerCaseSek: agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek,
