@@ -348,6 +348,21 @@ describe("steps dated when they happened", () => {
     expect(events.rows.at(-2).reason).toBe(`The patient answered on ${addDays(today, 6)}, within the 7 days; recorded ${addDays(today, 9)}`);
   });
 
+  it("reports care given on the day it was given, not before the booking, not in the future", async () => {
+    const id = await accepted();
+    await ok(kattegatt(), OFFER, { id, d: addDays(today, 2) });
+    await ok(office(), ANSWER, { id, accepted: true });
+    await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { bookReferral(referralId: $id, careDate: $d) { status } }`, { id, d: addDays(today, 2) });
+    shiftTodayForTests(5);
+    const COMPLETE = `mutation($id: ID!, $on: Date) { completeReferral(referralId: $id, completedOn: $on) { status } }`;
+    for (const [on, rule] of [[addDays(today, 6), "DATE_IN_FUTURE"], [addDays(today, -1), "BEFORE_PREVIOUS_STEP"]]) {
+      const { errors } = await as(kattegatt(), COMPLETE, { id, on });
+      expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "completedOn", rule });
+    }
+    expect((await ok(kattegatt(), COMPLETE, { id, on: addDays(today, 2) })).completeReferral.status).toBe("COMPLETED");
+    expect((await ok(office(), HISTORY, { id })).referral.history.at(-1)).toMatchObject({ action: "COMPLETE", happenedOn: addDays(today, 2), actorRole: "PROVIDER" });
+  });
+
   it("a wait recorded late re-reads the clock from its real dates; the change is announced as a new event", async () => {
     // Halland's 60 days, decided 70 days ago: breached as registered.
     const id = await register({ decisionDate: addDays(today, -70) });

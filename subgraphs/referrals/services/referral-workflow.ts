@@ -17,7 +17,7 @@ import { CareCategory, ClockEventKind, clockEventRule, ReferralOrigin } from "./
 import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeReading } from "./guarantee-clocks";
 import { partiesOf } from "./referral-access";
 import { referralEvent } from "./referral-events";
-import { checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING } from "./referral-lifecycle";
+import { answersExpiredOffer, beforePreviousStep, checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING } from "./referral-lifecycle";
 
 const SCHEMA = "referrals";
 /** How long a payment commitment is valid by default: invoices later than 6 months after care may be refused. */
@@ -550,7 +550,7 @@ export class ReferralWorkflow {
       }
       const run = async () => {
         const previous = await db.getRepository(ReferralTransition).find({ where: { referralId: referral.id }, order: { id: "DESC" }, take: 2 });
-        const correcting = expiredInTime(referral.status, previous, options.answeredOn);
+        const correcting = answersExpiredOffer(referral.status, previous, options.answeredOn);
         // An answer given in time to an offer the sweep has since expired answers that offer.
         const check = checkTransition(correcting ? ReferralStatus.OFFERED_TO_PATIENT : referral.status, action, parties, why);
         if (!check.ok) {
@@ -713,18 +713,8 @@ function happenedOn(ctx: BaseRequestContext, field: string, value: string | null
 
 /** A step cannot have happened before the step it answers. */
 function notBefore(field: string, on: string, previous: ReferralTransition | undefined, what: string): void {
-  if (previous && on < previous.happenedOn) {
-    throw badUserInput(field, "BEFORE_PREVIOUS_STEP", `${what} cannot be dated before the step it follows (${previous.action} on ${previous.happenedOn})`);
-  }
-}
-
-/** Whether an answer given on `answeredOn` answers an offer the sweep has since expired: it came within the offer's days. */
-function expiredInTime(status: ReferralStatus, previous: Previous, answeredOn: string | undefined): boolean {
-  if (!answeredOn || status !== ReferralStatus.ACCEPTED) return false;
-  const [expiry, offer] = previous;
-  if (expiry?.action !== ReferralAction.OFFER_EXPIRE || offer?.action !== ReferralAction.OFFER_TO_PATIENT) return false;
-  const due = offer.details.answerDue as string | undefined;
-  return due !== undefined && answeredOn <= due;
+  const problem = beforePreviousStep(on, previous);
+  if (problem) throw badUserInput(field, "BEFORE_PREVIOUS_STEP", `${what} cannot be dated ${on}: ${problem}`);
 }
 
 function basisOf(parties: readonly Party[]): string {
