@@ -26,6 +26,20 @@ beforeAll(async () => {
 });
 afterAll(() => hub?.stop());
 
+describe("README links", () => {
+  it("point only at files in the repository, and the domain rules are among them", () => {
+    for (const file of ["README.md", "subgraphs/README.md"]) {
+      const text = fs.readFileSync(path.join(projectRoot(), file), "utf8");
+      const targets = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/.test(t));
+      for (const target of targets) {
+        const resolved = path.resolve(projectRoot(), path.dirname(file), target);
+        expect({ file, target, inRepository: resolved.startsWith(projectRoot() + path.sep), exists: fs.existsSync(resolved) }).toEqual({ file, target, inRepository: true, exists: true });
+      }
+    }
+    expect(README).toContain("](subgraphs/README.md)");
+  });
+});
+
 describe("README examples", () => {
   it("publishing capacity (the shell example, with its dates relative to today)", async () => {
     const script = block("## Publishing capacity", "sh")
