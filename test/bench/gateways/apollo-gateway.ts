@@ -19,6 +19,11 @@ class Forwarding extends RemoteGraphQLDataSource<Context> {
 }
 
 async function main(): Promise<void> {
+  // @apollo/gateway's constructor otherwise starts an OpenTelemetry exporter to Apollo's usage
+  // reporting and cloud resource detectors that probe metadata addresses (169.254.169.254,
+  // metadata.google.internal, …): a benchmark on a care node must contact nothing but the hub's
+  // own processes. It is read in the constructor, so it is set before it.
+  process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const gateway = new ApolloGateway({ supergraphSdl: benchSupergraph(), buildService: ({ url }) => new Forwarding({ url }) });
   const server = new ApolloServer<Context>({ gateway });
   const { url } = await startStandaloneServer(server, {
