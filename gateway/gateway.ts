@@ -25,6 +25,7 @@ import { SUPERGRAPH_FILE } from "./compose";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
+import { fhirRoutes, GraphQLAnswer } from "./fhir/routes";
 
 export interface GatewayOptions {
   host: string;
@@ -234,6 +235,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
       return context(req, await authenticate(req.headers.authorization));
     },
+    // The FHIR API executes GraphQL here, as the caller: same token, roles, limits and audit.
+    routes: fhirRoutes(async (req, query, variables) => {
+      const contextValue = context(req, await authenticate(req.headers.authorization));
+      const response = await apollo.executeOperation({ query, variables }, { contextValue });
+      if (response.body.kind !== "single") throw new Error("the FHIR API asked for an incremental answer");
+      return response.body.singleResult as GraphQLAnswer;
+    }),
     health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();

@@ -22,6 +22,8 @@ export interface HttpFrontOptions<TContext extends BaseContext> {
   health: () => Promise<HealthReport>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Further routes (the gateway's FHIR API): answers and returns true when the path is theirs. */
+  routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const GRAPHQL_PATH = "/graphql";
@@ -46,6 +48,7 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
       sendJson(res, report.ready ? 200 : 503, { status: report.ready ? "ready" : "starting", ...report });
       return;
     }
+    if (url.pathname !== GRAPHQL_PATH && options.routes && (await options.routes(req, res, url))) return;
     if (url.pathname !== GRAPHQL_PATH) {
       sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }] });
       return;
