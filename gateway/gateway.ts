@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import http, { IncomingMessage } from "node:http";
+import http, { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { RemoteGraphQLDataSource } from "@apollo/gateway";
@@ -25,7 +25,17 @@ import { SUPERGRAPH_FILE } from "./compose";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
-import { fhirRoutes, GraphQLAnswer } from "./fhir/routes";
+import { ExecuteAs, fhirRoutes, GraphQLAnswer } from "./fhir/routes";
+import { invoicingCsvRoute } from "./invoicing-csv";
+
+/** The gateway's routes besides /graphql and /health, each built on GraphQL executed as the caller. */
+function extraRoutes(execute: ExecuteAs) {
+  const routes = [fhirRoutes(execute), invoicingCsvRoute(execute)];
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    for (const route of routes) if (await route(req, res, url)) return true;
+    return false;
+  };
+}
 
 export interface GatewayOptions {
   host: string;
@@ -235,11 +245,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
       return context(req, await authenticate(req.headers.authorization));
     },
-    // The FHIR API executes GraphQL here, as the caller: same token, roles, limits and audit.
-    routes: fhirRoutes(async (req, query, variables) => {
+    // The FHIR API and the invoicing CSV execute GraphQL here, as the caller: same token, roles,
+    // limits and audit as /graphql.
+    routes: extraRoutes(async (req, query, variables) => {
       const contextValue = context(req, await authenticate(req.headers.authorization));
       const response = await apollo.executeOperation({ query, variables }, { contextValue });
-      if (response.body.kind !== "single") throw new Error("the FHIR API asked for an incremental answer");
+      if (response.body.kind !== "single") throw new Error("an incremental answer where a single one was asked for");
       return response.body.singleResult as GraphQLAnswer;
     }),
     health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),

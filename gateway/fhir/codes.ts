@@ -22,6 +22,10 @@ export const HUB_SYSTEM = {
   careUnit: "urn:care-brokering-hub:care-unit",
   /** Swedish county codes (länskod, two digits). */
   region: "urn:care-brokering-hub:county-code",
+  paymentCommitment: "urn:care-brokering-hub:payment-commitment",
+  /** The invoicing contract's agreement types: 1 Riksavtal, 2 regional, 3 two-region. */
+  invoicingAgreementType: "urn:care-brokering-hub:invoicing-agreement-type",
+  paymentCommitmentExtension: "urn:care-brokering-hub:StructureDefinition:payment-commitment",
 } as const;
 
 /** The slot-capacity and booking extensions of SMART Scheduling Links (the hub emits the smarthealthit.org base, which every consumer of the original specification reads). */

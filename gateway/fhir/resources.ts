@@ -158,14 +158,53 @@ export interface ReferralData {
 
 export interface PaymentCommitmentData {
   id: string;
-  payingRegionCode: string;
-  agreementTypeCode: string | null;
-  riksavtalChapter: string | null;
-  outpatientOnly: boolean;
-  validFrom: string;
-  validUntil: string;
-  approvedBy: string;
-  issuedAt: string;
+  agreementKind: string | null;
+  agreementName: string | null;
+  pricePerCaseSek: number | null;
+  national: {
+    commitmentTypeCode: string | null;
+    chapterCode: string | null;
+    validFrom: string;
+    validUntil: string;
+    liableCountyCouncilCode: string;
+    outpatientOnly: boolean;
+    approvalDate: string;
+    approverHsaId: string | null;
+    approverName: string | null;
+    reimbursementType: string | null;
+  };
+}
+
+const AGREEMENT_TYPES: Record<string, string> = { "1": "Riksavtal", "2": "Regionalt avtal", "3": "Tvålänsavtal" };
+
+/**
+ * The payment commitment as a Coverage contained in the ServiceRequest (its `insurance`): the
+ * liable county council pays (payor), for the validity (period), under the agreement type (type);
+ * the e-referral contract's remaining parts (chapter, outpatient only, approval, reimbursement
+ * type) in one complex extension, since FHIR R4 has no element for them.
+ */
+export function commitmentCoverage(commitment: PaymentCommitmentData, beneficiary: Record<string, unknown>): FhirResource {
+  const n = commitment.national;
+  const parts: Array<Record<string, unknown>> = [
+    ...(n.chapterCode ? [{ url: "chapterCode", valueCode: n.chapterCode }] : []),
+    { url: "outpatientOnly", valueBoolean: n.outpatientOnly },
+    { url: "approvalDate", valueDate: n.approvalDate },
+    ...(n.approverHsaId ? [{ url: "approver", valueIdentifier: { system: OID.hsaId, value: n.approverHsaId } }] : []),
+    ...(n.approverName ? [{ url: "approverName", valueString: n.approverName }] : []),
+    ...(n.reimbursementType ? [{ url: "reimbursementType", valueCode: n.reimbursementType }] : []),
+  ];
+  return {
+    resourceType: "Coverage",
+    id: "payment-commitment",
+    extension: [{ url: HUB_SYSTEM.paymentCommitmentExtension, extension: parts }],
+    identifier: [{ system: HUB_SYSTEM.paymentCommitment, value: commitment.id }],
+    status: "active",
+    ...(n.commitmentTypeCode ? { type: { coding: [{ system: HUB_SYSTEM.invoicingAgreementType, code: n.commitmentTypeCode, display: AGREEMENT_TYPES[n.commitmentTypeCode] }] } } : {}),
+    beneficiary,
+    period: { start: n.validFrom, end: n.validUntil },
+    payor: [{ identifier: { system: HUB_SYSTEM.region, value: n.liableCountyCouncilCode } }],
+    ...(commitment.agreementName ? { class: [{ type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/coverage-class", code: "plan" }] }, value: commitment.agreementKind ?? "agreement", name: commitment.agreementName }] } : {}),
+  };
 }
 
 /** The hub's referral statuses as FHIR's request status (ServiceRequest) and task status (Task). */
@@ -194,11 +233,13 @@ function patientReference(referral: ReferralData) {
 }
 
 export function serviceRequestResource(referral: ReferralData): FhirResource {
+  const commitment = referral.paymentCommitment ? commitmentCoverage(referral.paymentCommitment, patientReference(referral)) : null;
   const code = referral.procedure ? { coding: [kvaCoding(referral.procedure)], text: referral.procedure.name } : { coding: [specialtyCoding(referral.specialty)] };
   return {
     resourceType: "ServiceRequest",
     id: referral.id,
     meta: { versionId: String(referral.revision) },
+    ...(commitment ? { contained: [commitment] } : {}),
     identifier: [{ system: HUB_SYSTEM.referral, value: referral.id }],
     status: REQUEST_STATUS[referral.status] ?? "active",
     intent: "order",
@@ -209,6 +250,7 @@ export function serviceRequestResource(referral: ReferralData): FhirResource {
     authoredOn: referral.registeredAt,
     requester: { identifier: { system: HUB_SYSTEM.region, value: referral.homeRegion.code }, display: referral.homeRegion.name },
     ...(referral.provider ? { performer: [{ identifier: { system: OID.hsaId, value: referral.provider.hsaId }, display: referral.provider.name }] } : {}),
+    ...(commitment ? { insurance: [{ reference: `#${commitment.id}` }] } : {}),
     ...(referral.diagnosisCode ? { reasonCode: [{ coding: [{ system: OID.icd10se, code: referral.diagnosisCode }] }] } : {}),
     note: [{ text: `Decision date (${referral.visitType === "TREATMENT" ? "beslut om behandling" : "remissbeslut"}): ${referral.decisionDate}` }],
   };

@@ -78,7 +78,10 @@ const REFERRAL_QUERY = /* GraphQL */ `
       homeRegion { code name }
       provider { id hsaId name }
       patient { id identityKind personalIdentityNumber givenName familyName }
-      paymentCommitment { id payingRegionCode agreementTypeCode riksavtalChapter outpatientOnly validFrom validUntil approvedBy issuedAt }
+      paymentCommitment {
+        id agreementKind agreementName pricePerCaseSek
+        national { commitmentTypeCode chapterCode validFrom validUntil liableCountyCouncilCode outpatientOnly approvalDate approverHsaId approverName reimbursementType }
+      }
     }
   }
 `;

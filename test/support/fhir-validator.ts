@@ -31,6 +31,7 @@ const REQUIRED_CODES: Record<string, Record<string, string[]>> = {
   },
   Bundle: { type: ["document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"] },
   Schedule: {},
+  Coverage: { status: ["active", "cancelled", "draft", "entered-in-error"] },
   OperationOutcome: {},
 };
 /** Required bindings on data types used anywhere in a resource. */
