@@ -15,6 +15,7 @@ export function createCapacityContext(dataSource: DataSource, base: BaseRequestC
     ...base,
     search: new CapacitySearch(dataSource),
     publishing: runtime.publishing,
+    scheduling: runtime.scheduling,
     events: runtime.events,
     /** Healthcare-region memberships, which subscription filters by healthcare region need. */
     memberships: () => repo(HealthcareRegionMember).find(),
