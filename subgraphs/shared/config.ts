@@ -46,8 +46,10 @@ export interface HubConfig {
   atRiskMarginDays: number;
   /** Years the patient-data audit log is kept before it is purged (at least the legal five). */
   auditRetentionYears: number;
-  /** An external PostgreSQL; when absent, `npm start` runs an embedded one. */
+  /** An external PostgreSQL; when absent, `npm start` runs an embedded one. Its role is the migrator (owner of the schemas). */
   databaseUrl: string | undefined;
+  /** The subgraphs' runtime roles (see shared/db/roles.ts). */
+  databaseRoles: { prefix: string; urls: Partial<Record<SubgraphName, string>>; secret: string | undefined };
   /** County code of the region this node belongs to ("13" = Region Halland). */
   regionCode: string;
   production: boolean;
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     subgraphPorts,
     subgraphUrls,
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseRoles: databaseRoles(env),
     regionCode,
     production,
     seedMode,
@@ -176,6 +179,22 @@ function authConfig(env: Env, production: boolean): AuthConfig {
     devKeyFile: production ? null : env.HUB_DEV_KEY_FILE || path.join(projectRoot(), ".data", "dev-signing-key.json"),
     internalSecret,
   };
+}
+
+/** Runtime roles: made by the migrator (prefix, password from a secret), or given as URLs by the operator. */
+function databaseRoles(env: Env): HubConfig["databaseRoles"] {
+  const prefix = env.HUB_DATABASE_ROLE_PREFIX || "care_hub";
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
+    throw new StartupError(`HUB_DATABASE_ROLE_PREFIX must be lower-case letters, digits and underscores (at most 41), got "${prefix}"`);
+  }
+  const urls: Partial<Record<SubgraphName, string>> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const url = env[`${name.toUpperCase()}_DATABASE_URL`];
+    if (url) urls[name] = url;
+  }
+  const secret = env.HUB_DATABASE_ROLE_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) throw new StartupError("HUB_DATABASE_ROLE_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)");
+  return { prefix, urls, secret };
 }
 
 /** Patientdatalagen and HSLF-FS 2016:40 keep access logs at least five years; a region may keep them longer. */

@@ -6,6 +6,7 @@ import { commonApolloOptions, commonPlugins } from "./apollo";
 import { HubConfig, loadConfig, SubgraphName } from "./config";
 import { baseContext, BaseRequestContext, withLiveToday } from "./context";
 import { connect, createDataSource, migrate } from "./db/data-source";
+import { provisionRuntimeRoles } from "./db/roles";
 import { StartupError } from "./errors";
 import { FederatedSchema } from "./federation";
 import { listen, serveGraphQL } from "./http";
@@ -144,10 +145,17 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
     const config: HubConfig = loadConfig();
     if (!config.databaseUrl) throw new StartupError("DATABASE_URL is required to run a subgraph on its own (npm start runs an embedded PostgreSQL)");
     const internalSecret = requireInternalSecret(config);
-    const dataSource = await connect(subgraphDataSource(module, config.databaseUrl));
-    const applied = await migrate(dataSource);
+    // Migrations as DATABASE_URL's role (the migrator); requests as the subgraph's runtime role.
+    const migrator = await connect(subgraphDataSource(module, config.databaseUrl, 1));
     const log = logger(module.name);
-    if (applied.length) log.info(`applied migrations: ${applied.join(", ")}`);
+    try {
+      const applied = await migrate(migrator);
+      if (applied.length) log.info(`applied migrations: ${applied.join(", ")}`);
+    } finally {
+      await migrator.destroy();
+    }
+    const runtimeUrls = await provisionRuntimeRoles(config.databaseUrl, [module.name], config.databaseRoles);
+    const dataSource = await connect(subgraphDataSource(module, runtimeUrls[module.name]));
     const server = await startSubgraph(module, {
       dataSource,
       host: config.host,
