@@ -36,17 +36,21 @@ export class EventStream {
   private sweep?: NodeJS.Timeout;
   private stopped = false;
 
+  /** Private at run time too: a request context holding this object gets no database handle from it. */
+  readonly #dataSource: DataSource;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly schema: string,
     private readonly options: EventStreamOptions = {},
   ) {
+    this.#dataSource = dataSource;
     this.log = logger(`${schema}/events`);
   }
 
   /** The newest committed event's id: a position to subscribe `after` so that nothing later is missed. */
   latestId(): Promise<number> {
-    return lastEventId(this.dataSource, this.schema);
+    return lastEventId(this.#dataSource, this.schema);
   }
 
   /** Number of open subscriptions (for health and tests). */
@@ -82,7 +86,7 @@ export class EventStream {
     return {
       next: async () => {
         while (replayed.length === 0 && cursor < until && !subscriber.closed) {
-          const page = await readEvents(this.dataSource, this.schema, cursor, PAGE);
+          const page = await readEvents(this.#dataSource, this.schema, cursor, PAGE);
           const upTo = page.filter((event) => event.id <= until);
           replayed = upTo.filter((event) => subscriber.match(event));
           cursor = upTo.length === PAGE ? upTo[upTo.length - 1].id : until;
@@ -109,7 +113,7 @@ export class EventStream {
   }
 
   private async connect(): Promise<void> {
-    const { url } = this.dataSource.options as { url?: string };
+    const { url } = this.#dataSource.options as { url?: string };
     const client = new Client({ connectionString: url, application_name: `care-hub-${this.schema}-listen` });
     client.on("notification", () => this.pump());
     client.on("error", (error) => this.log.warn(`listen connection failed: ${error.message}`));
@@ -128,7 +132,7 @@ export class EventStream {
     // the log and hand old events to subscribers. On a reconnect the position is kept, and the
     // pump catches up on what was committed meanwhile.
     if (!this.positioned) {
-      this.lastId = await lastEventId(this.dataSource, this.schema);
+      this.lastId = await lastEventId(this.#dataSource, this.schema);
       this.positioned = true;
       // An event committed while the position was read may have notified before it was known.
       this.pump();
@@ -152,7 +156,7 @@ export class EventStream {
         this.pumpAgain = false;
         let page: StoredEvent[];
         do {
-          page = await readEvents(this.dataSource, this.schema, this.lastId, PAGE);
+          page = await readEvents(this.#dataSource, this.schema, this.lastId, PAGE);
           for (const event of page) {
             // Each event once, in order, whatever else moved the position meanwhile.
             if (event.id <= this.lastId) continue;
