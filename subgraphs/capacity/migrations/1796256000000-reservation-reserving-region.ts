@@ -1,0 +1,19 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+/**
+ * Who reserved: the reserving region (an office sending a referral reserves as its region), so a
+ * reservation's reference (a referral id) is shown only to the offer's provider and to that region,
+ * not to competing providers and other regions. Earlier reservations have none and are shown to
+ * the provider only.
+ */
+export class ReservationReservingRegion1796256000000 implements MigrationInterface {
+  name = "ReservationReservingRegion1796256000000";
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(`ALTER TABLE capacity.reservation ADD COLUMN reserved_by_region_code text CHECK (reserved_by_region_code ~ '^[0-9]{2}$')`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query(`ALTER TABLE capacity.reservation DROP COLUMN reserved_by_region_code`);
+  }
+}
