@@ -8,12 +8,15 @@ import { commonApolloOptions, commonPlugins } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
 import { AuthConfig, HubConfig } from "../subgraphs/shared/config";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
-import { Identity } from "../subgraphs/shared/identity";
-import { IDENTITY_HEADER, identitySigner, verifyIdentity } from "../subgraphs/shared/internal-identity";
+import { Identity, Role, systemIdentity } from "../subgraphs/shared/identity";
+import { IDENTITY_HEADER, identitySigner, signIdentity, verifyIdentity } from "../subgraphs/shared/internal-identity";
 import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
+import { checkArguments } from "./input-rules";
 import { StartupError } from "../subgraphs/shared/errors";
+import { logger } from "../subgraphs/shared/log";
+import { describeFetchError } from "../subgraphs/shared/supergraph-client";
 import { HealthReport, listen, serveGraphQL } from "../subgraphs/shared/http";
 import { RunningServer } from "../subgraphs/shared/subgraph";
 import { drainSubscriptions, serveSubscriptions } from "../subgraphs/shared/subscriptions";
@@ -50,6 +53,8 @@ export interface GatewayContext extends BaseRequestContext {
 
 type FetchResponse = Parameters<RemoteGraphQLDataSource["errorFromResponse"]>[0];
 
+const log = logger("gateway");
+
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
@@ -78,7 +83,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   /**
    * A subgraph answers some client errors with HTTP 400 and a GraphQL body (e.g. a variable its
    * scalar rejects, such as an impossible Date). Relay that error with its code instead of a bare
-   * "400: Bad Request", so the client learns what was wrong.
+   * "400: Bad Request", so the client learns what was wrong. Any other refusal is the hub's own
+   * fault, not the client's: a subgraph refusing the gateway's signature (401: the processes do
+   * not share HUB_INTERNAL_SECRET) or failing outright is SUBGRAPH_UNAVAILABLE naming the service.
+   * (The body is read once here: Apollo's own version reads it again and fails "Body is unusable".)
    */
   override async errorFromResponse(response: FetchResponse): Promise<GraphQLError> {
     const body = await this.parseBody(response).catch(() => undefined);
@@ -86,20 +94,58 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (response.status === 400 && typeof first?.message === "string" && typeof first.extensions?.code === "string") {
       return new GraphQLError(first.message, { extensions: first.extensions });
     }
-    return super.errorFromResponse(response);
+    if (response.status === 401) {
+      log.error(`subgraph ${this.name} at ${this.url} refused the gateway's credential: HUB_INTERNAL_SECRET differs between the gateway and this subgraph`);
+      return subgraphUnavailable(this.name, "refused the gateway's credential (a configuration fault of the hub)");
+    }
+    log.error(`subgraph ${this.name} at ${this.url} answered HTTP ${response.status}`);
+    return subgraphUnavailable(this.name, `answered HTTP ${response.status}`);
+  }
+
+  /**
+   * A subgraph that is down, refuses connections or does not answer in time: a stable code naming
+   * the service, so the client knows which part of the answer is missing and that retrying later
+   * may help. The rest of the answer is still sent.
+   */
+  override didEncounterError(error: Error): void {
+    if (error instanceof GraphQLError) {
+      if (error.extensions?.code === "SUBGRAPH_TIMEOUT") {
+        throw new GraphQLError(`The ${this.name} service did not answer in time; the answer is partial.`, { extensions: { ...error.extensions, service: this.name } });
+      }
+      throw error;
+    }
+    log.warn(`subgraph ${this.name} at ${this.url}: ${describeFetchError(error)}`);
+    throw subgraphUnavailable(this.name, "is not reachable");
   }
 }
 
-/** A subscription sent as a plain HTTP request gets a clear answer instead of the gateway's internal refusal. */
-const refuseSubscriptionsOverHttp: ApolloServerPlugin<GatewayContext> = {
+function subgraphUnavailable(service: string, detail: string): GraphQLError {
+  return new GraphQLError(`The ${service} service of the hub ${detail}; the answer is partial. Try again later.`, {
+    extensions: { code: "SUBGRAPH_UNAVAILABLE", service },
+  });
+}
+
+/**
+ * Checks, once the operation is known and before it is planned: that the request names an
+ * operation its document has (a client mistake, 400, where Apollo Gateway would fail with 500);
+ * that it is no subscription (those are served over WebSocket); and the input rules every argument
+ * obeys (input-rules.ts), for literals and variables alike.
+ */
+const checkOperation: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operation }) {
-        if (operation?.operation === "subscription") {
+      async didResolveOperation({ operation, document, request, schema }) {
+        if (!operation) {
+          const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
+          throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
+        }
+        if (operation.operation === "subscription") {
           throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
             extensions: { code: "BAD_REQUEST", http: { status: 400 } },
           });
         }
+        const refused = checkArguments(schema, document, operation, request.variables);
+        if (refused) throw refused;
       },
     };
   },
@@ -138,7 +184,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     live: (subgraph, live) => cache.setLive(subgraph, live),
     changed: (subgraph, parts) => cache.invalidate(subgraph, parts),
   });
-  const protection = armor(options.production);
+  const protection = armor();
+  const common = commonApolloOptions("gateway", options.introspection);
   const httpServer = http.createServer();
   const verify = await createAuthenticator(options.auth);
   const limiter = new RateLimiter(options.limits.ratePerMinute);
@@ -160,15 +207,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     authorize: (connection) => authenticate(tokenOf(connection.connectionParams)),
     context: (connection, identity) => withLiveToday(context(connection.request, identity)),
     subscribe: subscriptions.subscribe,
-    // Subscriptions are held to the same document limits as queries.
+    // Subscriptions are held to the same document limits and input rules as queries.
     validationRules: protection.validationRules,
     maxTokens: LIMITS.maxTokens,
+    checkOperation: (document, operation, variables) => checkArguments(subscriptions.apiGraphQLSchema, document, operation, variables),
+    hideSuggestions: options.production,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    ...commonApolloOptions("gateway", options.introspection),
-    validationRules: protection.validationRules,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    ...common,
+    validationRules: [...common.validationRules, ...protection.validationRules],
+    // graphql-js stops parsing at the token limit (a parse failure: GRAPHQL_PARSE_FAILED, 400).
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
+    hideSchemaDetailsFromClientErrors: options.production,
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {
@@ -181,7 +234,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
       return context(req, await authenticate(req.headers.authorization));
     },
-    health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls)), responseCache: cache.stats() } : { ready: false }),
+    health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();
   started = true;
@@ -199,14 +252,31 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   };
 }
 
-async function subgraphHealth(urls: Record<SubgraphName, string>): Promise<HealthReport> {
+/**
+ * Each subgraph's own /health, and then a question that needs the gateway's credential
+ * (`{ __typename }`, signed as every request is): a subgraph holding another HUB_INTERNAL_SECRET
+ * is up but refuses everything the gateway sends, and must not look ready.
+ */
+async function subgraphHealth(urls: Record<SubgraphName, string>, internalSecret: string, hubRegionCode: string): Promise<HealthReport> {
+  const identity = systemIdentity("hub:gateway", Role.PEER_REGION, hubRegionCode, { expiresAt: Math.floor(Date.now() / 1000) + 60 });
+  const signed = await signIdentity(identity, internalSecret);
   const entries = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       try {
         const response = await fetch(url.replace(/\/graphql$/, "/health"), { signal: AbortSignal.timeout(2000) });
-        return [name, response.ok ? "ready" : `unhealthy (${response.status})`] as const;
+        await response.body?.cancel();
+        if (!response.ok) return [name, `unhealthy (${response.status})`] as const;
+        const asked = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", [IDENTITY_HEADER]: signed },
+          body: JSON.stringify({ query: "{ __typename }" }),
+          signal: AbortSignal.timeout(2000),
+        });
+        await asked.body?.cancel();
+        if (asked.status === 401) return [name, "credential rejected (HUB_INTERNAL_SECRET differs)"] as const;
+        return [name, asked.ok ? "ready" : `unhealthy (${asked.status})`] as const;
       } catch (error) {
-        return [name, `unreachable (${(error as Error).message})`] as const;
+        return [name, `unreachable (${describeFetchError(error)})`] as const;
       }
     }),
   );

@@ -3,7 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import { Client } from "pg";
 import { DataSource } from "typeorm";
-import { HubConfig, loadConfig, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
+import { HubConfig, loadConfig, requireTrustedIssuers, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
 import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { REGIONS } from "../subgraphs/shared/domain/regions";
 import { connect, describeConnectError, migrate } from "../subgraphs/shared/db/data-source";
@@ -39,6 +39,7 @@ export interface Hub {
  * gateway over them. Stopping drains the gateway first, then the subgraphs, then closes the pools.
  */
 export async function startHub(config: HubConfig, databaseUrl: string): Promise<Hub> {
+  requireTrustedIssuers(config);
   const dataSources = {} as Record<SubgraphName, DataSource>;
   const subgraphs = {} as Record<SubgraphName, RunningServer>;
   let gateway: RunningServer | undefined;
@@ -102,7 +103,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
 }
 
 /** Creates the hub's database on a fresh embedded cluster. */
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -143,6 +144,7 @@ function main(): void {
   runMain("hub", async () => {
     const started = performance.now();
     const config = loadConfig();
+    requireTrustedIssuers(config);
     await assertPortsFree(config);
     let embedded: EmbeddedPostgres | undefined;
     let databaseUrl = config.databaseUrl;

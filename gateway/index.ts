@@ -1,4 +1,4 @@
-import { loadConfig } from "../subgraphs/shared/config";
+import { loadConfig, requireTrustedIssuers } from "../subgraphs/shared/config";
 import { logger } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
 import { requireInternalSecret } from "../subgraphs/shared/subgraph";
@@ -7,6 +7,7 @@ import { startGateway } from "./gateway";
 /** The gateway on its own (production): subgraphs run elsewhere, at <NAME>_URL. */
 runMain("gateway", async () => {
   const config = loadConfig();
+  requireTrustedIssuers(config);
   const gateway = await startGateway({
     host: config.host,
     port: config.gatewayPort,

@@ -5,6 +5,27 @@ import { seedCapacityDemo, seedCapacityReference } from "./capacity";
 import { seedPatientsDemo } from "./patients";
 import { seedReferralsDemo, seedReferralsDemoLimits, seedReferralsReference } from "./referrals";
 
+type Step = [name: string, run: (dataSource: DataSource) => Promise<boolean>];
+
+/**
+ * National reference data by the subgraph whose schema holds it: every deployment needs it, so
+ * each subgraph seeds its own part when it starts, however the hub is run.
+ */
+const REFERENCE: Partial<Record<SubgraphName, Step[]>> = {
+  capacity: [["capacity reference data", seedCapacityReference]],
+  referrals: [["care-guarantee limits", seedReferralsReference]],
+};
+
+/**
+ * Seeds one subgraph's reference data (idempotent: each step runs once per database, under the
+ * schema's advisory lock, so replicas starting together do not race). Returns the steps that ran.
+ */
+export async function seedReference(name: SubgraphName, dataSource: DataSource): Promise<string[]> {
+  const ran: string[] = [];
+  for (const [step, run] of REFERENCE[name] ?? []) if (await run(dataSource)) ran.push(step);
+  return ran;
+}
+
 /**
  * Seeds a hub's databases: `reference` = national reference data only (regions, healthcare
  * regions, KVÅ procedures, the care guarantee's national limits), what a production hub starts with; `demo` adds providers, offers,
@@ -17,8 +38,8 @@ export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mod
   const step = async (name: string, run: () => Promise<boolean>) => {
     if (await run()) ran.push(name);
   };
-  await step("capacity reference data", () => seedCapacityReference(dataSources.capacity));
-  await step("care-guarantee limits", () => seedReferralsReference(dataSources.referrals));
+  ran.push(...(await seedReference("capacity", dataSources.capacity)));
+  ran.push(...(await seedReference("referrals", dataSources.referrals)));
   if (mode === "demo") {
     await step("capacity demo data", () => seedCapacityDemo(dataSources.capacity, today));
     await step("agreements demo data", () => seedAgreementsDemo(dataSources.agreements, today));

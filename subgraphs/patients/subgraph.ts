@@ -18,6 +18,7 @@ import { AuditPurgeFunction1796169600000 } from "../shared/migrations/1796169600
  */
 export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> = {
   name: "patients",
+  usesSupergraph: true,
   entities: [Patient],
   migrations: [PatientsInit1795305600000, AuditLog1795564800000, AuditPurgeFunction1796169600000],
   buildSchema: () =>

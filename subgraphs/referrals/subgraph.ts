@@ -22,6 +22,7 @@ import { ReferralsRuntime, startReferralsRuntime } from "./runtime";
  */
 export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntime> = {
   name: "referrals",
+  usesSupergraph: true,
   entities: [Referral, ReferralTransition, GuaranteeEvent, GuaranteeLimit, PaymentCommitment],
   migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000],
   buildSchema: () =>

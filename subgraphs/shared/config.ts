@@ -166,9 +166,6 @@ function authConfig(env: Env, production: boolean): AuthConfig {
   if (production && env.HUB_DEV_KEY_FILE) {
     throw new StartupError("HUB_DEV_KEY_FILE is set, but the development signing key is refused when NODE_ENV=production; configure HUB_TRUSTED_ISSUERS");
   }
-  if (production && issuers.length === 0) {
-    throw new StartupError("NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts");
-  }
   const internalSecret = env.HUB_INTERNAL_SECRET || undefined;
   if (internalSecret !== undefined && internalSecret.length < 32) {
     throw new StartupError("HUB_INTERNAL_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)");
@@ -195,6 +192,16 @@ function databaseRoles(env: Env): HubConfig["databaseRoles"] {
   const secret = env.HUB_DATABASE_ROLE_SECRET || undefined;
   if (secret !== undefined && secret.length < 32) throw new StartupError("HUB_DATABASE_ROLE_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)");
   return { prefix, urls, secret };
+}
+
+/**
+ * Only the gateway verifies callers' tokens, so only it (and `npm start`, which runs it) needs to
+ * know the identity providers; a subgraph on its own trusts the gateway's signature instead.
+ */
+export function requireTrustedIssuers(config: HubConfig): void {
+  if (config.production && config.auth.issuers.length === 0) {
+    throw new StartupError("NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts");
+  }
 }
 
 /** Patientdatalagen and HSLF-FS 2016:40 keep access logs at least five years; a region may keep them longer. */

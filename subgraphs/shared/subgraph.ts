@@ -14,7 +14,8 @@ import { logger } from "./log";
 import { runMain, Stoppable } from "./main";
 import { drainSubscriptions, serveSubscriptions } from "./subscriptions";
 import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
-import { SupergraphClient } from "./supergraph-client";
+import { probeGateway, SupergraphClient } from "./supergraph-client";
+import { seedReference } from "../../seeds";
 import { APPENDED_EVENTS_EXTENSION, appendedEvents } from "./outbox";
 
 /**
@@ -25,6 +26,12 @@ export interface SubgraphModule<TContext extends BaseRequestContext = BaseReques
   name: SubgraphName;
   entities: Function[];
   migrations: Function[];
+  /**
+   * Whether its resolvers ask the supergraph through the gateway (`RuntimeEnvironment.supergraph`):
+   * such a subgraph must be told where the gateway is when it runs on its own, and its /health
+   * says whether it can reach it.
+   */
+  usesSupergraph?: boolean;
   buildSchema(): Promise<FederatedSchema>;
   /** Starts what lives as long as the process (event streams, background jobs), before serving. */
   startRuntime?(dataSource: DataSource, environment: RuntimeEnvironment): Promise<TRuntime>;
@@ -109,7 +116,11 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     },
     health: async () => {
       await options.dataSource.query("SELECT 1");
-      return { ready: true, subgraph: module.name, ...module.health?.(runtime) };
+      // Reported, not part of readiness: the gateway is ready only when every subgraph is, so a
+      // subgraph waiting for the gateway would keep both out of service forever. Queries that do
+      // not ask the supergraph still work without it, and those that do answer SUBGRAPH_UNAVAILABLE.
+      const gateway = module.usesSupergraph ? { gateway: await probeGateway(options.gatewayUrl(), options.internalSecret, module.name, options.hubRegionCode) } : {};
+      return { ready: true, subgraph: module.name, ...gateway, ...module.health?.(runtime) };
     },
   });
   await apollo.start();
@@ -145,12 +156,21 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
     const config: HubConfig = loadConfig();
     if (!config.databaseUrl) throw new StartupError("DATABASE_URL is required to run a subgraph on its own (npm start runs an embedded PostgreSQL)");
     const internalSecret = requireInternalSecret(config);
-    // Migrations as DATABASE_URL's role (the migrator); requests as the subgraph's runtime role.
+    // The default (this host, PORT) is right only inside `npm start`; on its own the subgraph
+    // would quietly ask whatever listens there.
+    if (module.usesSupergraph && !process.env.HUB_GATEWAY_URL) {
+      throw new StartupError(`HUB_GATEWAY_URL is required: the ${module.name} subgraph asks the hub's gateway on its callers' behalf (e.g. http://gateway.internal:4000/graphql)`);
+    }
+    // Migrations and reference data as DATABASE_URL's role (the migrator); requests as the
+    // subgraph's own runtime role, which owns nothing (see db/roles.ts).
     const migrator = await connect(subgraphDataSource(module, config.databaseUrl, 1));
     const log = logger(module.name);
     try {
       const applied = await migrate(migrator);
       if (applied.length) log.info(`applied migrations: ${applied.join(", ")}`);
+      // Reference data belongs in every deployment; each subgraph seeds its own schema's part.
+      const seeded = config.seedMode === "none" ? [] : await seedReference(module.name, migrator);
+      if (seeded.length) log.info(`seeded: ${seeded.join(", ")}`);
     } finally {
       await migrator.destroy();
     }
