@@ -14,6 +14,7 @@ import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { checkArguments } from "./input-rules";
+import { CostBudget, costRefusal, withoutHttp } from "./cost";
 import { StartupError } from "../subgraphs/shared/errors";
 import { logger } from "../subgraphs/shared/log";
 import { describeFetchError } from "../subgraphs/shared/supergraph-client";
@@ -131,10 +132,11 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
  * that it is no subscription (those are served over WebSocket); and the input rules every argument
  * obeys (input-rules.ts), for literals and variables alike.
  */
-const checkOperation: ApolloServerPlugin<GatewayContext> = {
+function checkOperation(budget: CostBudget): ApolloServerPlugin<GatewayContext> {
+  return {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operation, document, request, schema }) {
+      async didResolveOperation({ operation, document, request, schema, contextValue }) {
         if (!operation) {
           const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
           throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
@@ -146,10 +148,17 @@ const checkOperation: ApolloServerPlugin<GatewayContext> = {
         }
         const refused = checkArguments(schema, document, operation, request.variables);
         if (refused) throw refused;
+        // Cost with the variables, before planning; a hub service asking on a caller's behalf was
+        // charged with the caller's own request.
+        const { cost, error } = costRefusal(schema, document, operation, request.variables, LIMITS.maxCost);
+        if (error) throw error;
+        const internal = request.http?.headers.has(IDENTITY_HEADER) && !request.http.headers.has("authorization");
+        if (!internal) budget.charge(contextValue.identity, cost);
       },
     };
   },
-};
+  };
+}
 
 function tokenOf(params: Readonly<Record<string, unknown>> | undefined): unknown {
   return params?.authorization ?? params?.Authorization;
@@ -189,6 +198,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const httpServer = http.createServer();
   const verify = await createAuthenticator(options.auth);
   const limiter = new RateLimiter(options.limits.ratePerMinute);
+  const budget = new CostBudget(options.limits.costPerMinute);
   const authenticate = async (authorization: unknown) => {
     const identity = await verify(authorization);
     limiter.take(identity);
@@ -210,7 +220,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // Subscriptions are held to the same document limits and input rules as queries.
     validationRules: protection.validationRules,
     maxTokens: LIMITS.maxTokens,
-    checkOperation: (document, operation, variables) => checkArguments(subscriptions.apiGraphQLSchema, document, operation, variables),
+    checkOperation: (document, operation, variables, identity) => {
+      const refused = checkArguments(subscriptions.apiGraphQLSchema, document, operation, variables);
+      if (refused) return refused;
+      const { cost, error } = costRefusal(subscriptions.apiGraphQLSchema, document, operation, variables, LIMITS.maxCost);
+      if (error) return withoutHttp(error);
+      try {
+        budget.charge(identity, cost);
+      } catch (spent) {
+        return withoutHttp(spent as GraphQLError);
+      }
+      return undefined;
+    },
     hideSuggestions: options.production,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -221,7 +242,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: { maxTokens: LIMITS.maxTokens },
     // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
     hideSchemaDetailsFromClientErrors: options.production,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget), responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

@@ -58,7 +58,7 @@ export interface HubConfig {
   introspection: boolean;
   embeddedPostgres: { dataDir: string | undefined; port: number };
   auth: AuthConfig;
-  limits: { ratePerMinute: number; subgraphTimeoutMs: number };
+  limits: { ratePerMinute: number; costPerMinute: number; subgraphTimeoutMs: number };
   /** The gateway's response cache for capacity and agreements answers (maxBytes 0: off). */
   responseCache: { maxBytes: number; ttlMs: number };
 }
@@ -142,6 +142,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
     auth: authConfig(env, production),
     limits: {
       ratePerMinute: positive(env, "HUB_RATE_LIMIT_PER_MINUTE", 600),
+      // Fifteen maximum-cost requests (20 000) a minute, or some forty pages of 100 offers with coverage.
+      costPerMinute: costBudget(env),
       subgraphTimeoutMs: positive(env, "HUB_SUBGRAPH_TIMEOUT_MS", 10_000),
     },
     responseCache: {
@@ -202,6 +204,13 @@ export function requireTrustedIssuers(config: HubConfig): void {
   if (config.production && config.auth.issuers.length === 0) {
     throw new StartupError("NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts");
   }
+}
+
+/** The per-client cost budget must hold at least one request of the largest allowed cost. */
+function costBudget(env: Env): number {
+  const value = positive(env, "HUB_COST_PER_MINUTE", 300_000);
+  if (value < 20_000) throw new StartupError(`HUB_COST_PER_MINUTE must be at least 20000 (one request of the largest allowed cost), got ${value}`);
+  return value;
 }
 
 /** Patientdatalagen and HSLF-FS 2016:40 keep access logs at least five years; a region may keep them longer. */

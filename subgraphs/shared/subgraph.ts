@@ -163,7 +163,8 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
     }
     // Migrations and reference data as DATABASE_URL's role (the migrator); requests as the
     // subgraph's own runtime role, which owns nothing (see db/roles.ts).
-    const migrator = await connect(subgraphDataSource(module, config.databaseUrl, 1));
+    // Two connections: migrate() holds one for its advisory lock while the migrations run on another.
+    const migrator = await connect(subgraphDataSource(module, config.databaseUrl, 2));
     const log = logger(module.name);
     try {
       const applied = await migrate(migrator);

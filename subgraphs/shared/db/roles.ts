@@ -143,7 +143,7 @@ async function ensureLoginRole(client: Client, role: string, password: string): 
 async function grant(client: Client, subgraph: SubgraphName, role: string): Promise<void> {
   const r = quoteIdent(role);
   const s = quoteIdent(subgraph);
-  await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent((await client.query("SELECT current_database() AS d")).rows[0].d)} TO ${r}`);
+  // CONNECT is PUBLIC's by default; granting it again would lock the database against new sessions.
   await client.query(`GRANT USAGE ON SCHEMA ${s} TO ${r}`);
   await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${s} TO ${r}`);
   await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${s} TO ${r}`);
