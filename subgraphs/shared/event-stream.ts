@@ -112,20 +112,43 @@ export class EventStream {
     return this.starting;
   }
 
+  /**
+   * Reconnects until it works (PostgreSQL restarted, or still starting), backing off to 10 s: one
+   * failed attempt must not leave the process deaf to new events for good.
+   */
+  private reconnect(delayMs: number): void {
+    setTimeout(() => {
+      if (this.stopped) return;
+      void this.start().then(
+        () => this.pump(),
+        (error: Error) => {
+          this.log.warn(`listen connection failed again (${error.message}); retrying in ${Math.min(delayMs * 2, 10_000)} ms`);
+          this.reconnect(Math.min(delayMs * 2, 10_000));
+        },
+      );
+    }, delayMs).unref();
+  }
+
   private async connect(): Promise<void> {
     const { url } = this.#dataSource.options as { url?: string };
     const client = new Client({ connectionString: url, application_name: `care-hub-${this.schema}-listen` });
     client.on("notification", () => this.pump());
     client.on("error", (error) => this.log.warn(`listen connection failed: ${error.message}`));
     client.on("end", () => {
-      if (this.stopped) return;
+      // Only a connection that was listening reconnects here; a failed attempt is retried by reconnect().
+      if (this.stopped || this.client !== client) return;
       this.log.warn("listen connection closed; reconnecting");
       this.client = undefined;
       this.starting = undefined;
-      setTimeout(() => void this.start().then(() => this.pump(), () => undefined), 1000).unref();
+      this.reconnect(1000);
     });
-    await client.connect();
-    await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.client = client;
     // The position is taken after LISTEN, so nothing committed later is missed. Until it is known
     // the pump stays put: woken by a notification meanwhile, it would start from the beginning of
