@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Role } from "../../subgraphs/shared/identity";
 import { startTestHub, TestHub } from "../support/hub";
+import { subscribe } from "../support/subscriptions";
 import { token } from "../support/tokens";
 
 /**
@@ -78,5 +79,15 @@ describe("the cost budget per client", () => {
     // The office is not crowded out by the system client's spending.
     const office = await post(await client(Role.REGIONAL_OFFICE, "13"), PAGE, { n: 30 });
     expect(office.status).toBe(200);
+  });
+
+  it("charges subscriptions to the same budget, counting their page sizes from variables", async () => {
+    const office = await client(Role.REGIONAL_OFFICE, "13");
+    for (let i = 0; i < 3; i++) expect((await post(office, PAGE, { n: 30 })).status).toBe(200);
+    // Ten aliased matches(first: $m) with m = 50 cost about 11 500: more than is left this minute.
+    const matches = Array.from({ length: 10 }, (_, i) => `m${i}: matches(first: $m) { rank tier pricePerCaseSek earliestStart startsByDeadline marginDays explanation agreement { name } offer { id availableSlots provider { name region { code name } } } }`).join(" ");
+    const refused = subscribe(hub.url, `subscription($m: Int) { referralUpdated(regionCode: "13") { id ${matches} } }`, { m: 50 }, office);
+    const ended = await refused.ended;
+    expect(JSON.stringify(ended)).toMatch(/COST_PER_MINUTE/);
   });
 });
