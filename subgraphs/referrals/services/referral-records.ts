@@ -173,13 +173,35 @@ export class ReferralRecords {
   }
 }
 
-/** Patient content of a referral: who and what for. A redacted copy never holds it. */
-const PATIENT_CONTENT = new Set<string>(["patientId", "diagnosisCode"]);
+/**
+ * What a redacted copy keeps: the facts of the referral as a case between regions and providers
+ * (which care, which step, where it was sent), nothing about the patient. Kept by name, so a column
+ * added later is left out of redacted copies until someone decides it is not patient content.
+ */
+const SHOWN_WHEN_REDACTED = new Set<string>([
+  "id",
+  "homeRegionCode",
+  "specialty",
+  "procedureCode",
+  "visitType",
+  "decisionDate",
+  "careCategory",
+  "origin",
+  "status",
+  "registeredAt",
+  "providerId",
+  "providerRegionCode",
+  "offerId",
+  "reservationId",
+  "sentAt",
+  "revision",
+  "event",
+]);
 
 function redacted<T extends Referral>(referral: T): T {
   const copy = Object.create(Object.getPrototypeOf(referral)) as T;
   for (const [field, value] of Object.entries(referral)) {
-    if (!PATIENT_CONTENT.has(field)) (copy as Record<string, unknown>)[field] = value;
+    if (SHOWN_WHEN_REDACTED.has(field)) (copy as Record<string, unknown>)[field] = value;
   }
   return copy;
 }
