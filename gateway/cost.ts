@@ -165,3 +165,41 @@ export function withoutHttp(error: GraphQLError): GraphQLError {
   const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
   return new GraphQLError(error.message, { extensions });
 }
+
+/**
+ * Cost in flight per client: a client's requests run while their cost together stays within
+ * `limit` (one request always runs, however costly); the rest wait their turn, in order, without
+ * using the CPU. The budget a minute bounds how much work a client asks for; this bounds how much
+ * of it runs at once, so six maximum-cost requests sent together by one system client run one
+ * after another beside the other clients' searches instead of all at once in front of them.
+ */
+export class CostInFlight {
+  private readonly clients = new Map<string, { running: number; waiting: Array<{ cost: number; go: () => void }> }>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Waits for the client's turn; answers the release, to call once when the request is done. */
+  async acquire(identity: Identity, cost: number): Promise<() => void> {
+    const key = `${identity.issuer} ${identity.subject}`;
+    const client = this.clients.get(key) ?? { running: 0, waiting: [] };
+    this.clients.set(key, client);
+    if (client.waiting.length > 0 || (client.running > 0 && client.running + cost > this.limit)) {
+      await new Promise<void>((go) => client.waiting.push({ cost, go }));
+    } else {
+      client.running += cost;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      client.running -= cost;
+      // Wake those next in line that now fit (the first always, when nothing else runs).
+      while (client.waiting.length > 0 && (client.running === 0 || client.running + client.waiting[0].cost <= this.limit)) {
+        const next = client.waiting.shift()!;
+        client.running += next.cost;
+        next.go();
+      }
+      if (client.running === 0 && client.waiting.length === 0) this.clients.delete(key);
+    };
+  }
+}

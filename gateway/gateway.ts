@@ -14,7 +14,7 @@ import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { checkArguments } from "./input-rules";
-import { CostBudget, costRefusal, withoutHttp } from "./cost";
+import { CostBudget, CostInFlight, costRefusal, withoutHttp } from "./cost";
 import { StartupError } from "../subgraphs/shared/errors";
 import { logger } from "../subgraphs/shared/log";
 import { describeFetchError } from "../subgraphs/shared/supergraph-client";
@@ -132,9 +132,10 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
  * that it is no subscription (those are served over WebSocket); and the input rules every argument
  * obeys (input-rules.ts), for literals and variables alike.
  */
-function checkOperation(budget: CostBudget): ApolloServerPlugin<GatewayContext> {
+function checkOperation(budget: CostBudget, inFlight: CostInFlight): ApolloServerPlugin<GatewayContext> {
   return {
   async requestDidStart() {
+    let release: (() => void) | undefined;
     return {
       async didResolveOperation({ operation, document, request, schema, contextValue }) {
         if (!operation) {
@@ -153,7 +154,12 @@ function checkOperation(budget: CostBudget): ApolloServerPlugin<GatewayContext> 
         const { cost, error } = costRefusal(schema, document, operation, request.variables, LIMITS.maxCost);
         if (error) throw error;
         const internal = request.http?.headers.has(IDENTITY_HEADER) && !request.http.headers.has("authorization");
-        if (!internal) budget.charge(contextValue.identity, cost);
+        if (internal) return;
+        budget.charge(contextValue.identity, cost);
+        release = await inFlight.acquire(contextValue.identity, cost);
+      },
+      async willSendResponse() {
+        release?.();
       },
     };
   },
@@ -199,6 +205,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const verify = await createAuthenticator(options.auth);
   const limiter = new RateLimiter(options.limits.ratePerMinute);
   const budget = new CostBudget(options.limits.costPerMinute);
+  const inFlight = new CostInFlight(options.limits.costInFlight);
   const authenticate = async (authorization: unknown) => {
     const identity = await verify(authorization);
     limiter.take(identity);
@@ -242,7 +249,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: { maxTokens: LIMITS.maxTokens },
     // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
     hideSchemaDetailsFromClientErrors: options.production,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget), responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight), responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

@@ -79,7 +79,7 @@ export interface HubConfig {
   introspection: boolean;
   embeddedPostgres: { dataDir: string | undefined; port: number };
   auth: AuthConfig;
-  limits: { ratePerMinute: number; costPerMinute: number; subgraphTimeoutMs: number };
+  limits: { ratePerMinute: number; costPerMinute: number; costInFlight: number; subgraphTimeoutMs: number };
   /** The gateway's response cache for capacity and agreements answers (maxBytes 0: off). */
   responseCache: { maxBytes: number; ttlMs: number };
 }
@@ -174,6 +174,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
       ratePerMinute: positive(env, "HUB_RATE_LIMIT_PER_MINUTE", 600),
       // Fifteen maximum-cost requests (20 000) a minute, or some forty pages of 100 offers with coverage.
       costPerMinute: costBudget(env),
+      // One maximum-cost request of a client at a time; a client's searches (a few hundred to a few thousand each) run side by side.
+      costInFlight: positive(env, "HUB_COST_IN_FLIGHT", 20_000),
       subgraphTimeoutMs: positive(env, "HUB_SUBGRAPH_TIMEOUT_MS", 10_000),
     },
     responseCache: {

@@ -317,7 +317,7 @@ async function main(): Promise<void> {
       ),
     );
     // The load generator is one token subject: per-client limits would measure themselves.
-    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_COST_PER_MINUTE: "1000000000" };
+    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_COST_PER_MINUTE: "1000000000", HUB_COST_IN_FLIGHT: "1000000000" };
     const [ours, uncachedGateway] = await spawnAll(children, [
       spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`, profiled),
       // The same gateway with its response cache off: what the other levers give alone, and the
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
       spawnReady("hub gateway (cache off)", "gateway/index.js", { ...hubGateway, PORT: String(uncachedPort), HUB_RESPONSE_CACHE_MB: "0" }, `http://127.0.0.1:${uncachedPort}/health`, profiled),
       spawnReady("Apollo Gateway", "test/bench/gateways/apollo-gateway.js", { ...common, PORT: String(apolloPort) }),
       spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }),
-      // Fairness: the default cost budget per client, response cache off (every request costs its full work).
+      // Fairness: the default cost budget and cost in flight per client, response cache off (every request costs its full work).
       spawnReady("hub gateway (fairness)", "gateway/index.js", { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_RESPONSE_CACHE_MB: "0", PORT: String(fairPort) }, `http://127.0.0.1:${fairPort}/health`),
     ]);
 
@@ -855,7 +855,7 @@ async function scenarioFairness(url: string, sign: (role: Role, subject: string,
   log(`fairness: office p95 ${alone.p95} ms alone, ${crowded.p95} ms beside a system client's heavy requests (${ratio}×); heavy ${heavy.accepted} accepted, ${heavy.refused} refused (429)`);
   markdown.push(
     "",
-    `**Fairness** — an office's searches (the mix, 2 at a time, 100 employees' tokens), ${seconds} s alone, then ${seconds} s while one system client (a peer region's integration) sends 6 requests of cost 19 800 at a time without pause, through a gateway with the default cost budget per client (\`HUB_COST_PER_MINUTE\` 300 000) and its response cache off:`,
+    `**Fairness** — an office's searches (the mix, 2 at a time, 100 employees' tokens), ${seconds} s alone, then ${seconds} s while one system client (a peer region's integration) sends 6 requests of cost 19 800 at a time without pause, through a gateway with the default cost limits per client (\`HUB_COST_PER_MINUTE\` 300 000, \`HUB_COST_IN_FLIGHT\` 20 000) and its response cache off:`,
     "",
     "| office | req/s | p50 ms | p95 ms | p99 ms | errors |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",

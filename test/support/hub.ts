@@ -50,6 +50,7 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     // Tests send many requests as one client; the limit itself is tested with a low one.
     HUB_RATE_LIMIT_PER_MINUTE: "1000000",
     HUB_COST_PER_MINUTE: "1000000000",
+    HUB_COST_IN_FLIGHT: "1000000000",
     ...env,
   });
   const hub = await startHub(config, databaseUrl);

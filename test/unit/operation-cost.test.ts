@@ -1,5 +1,5 @@
 import { buildSchema, getOperationAST, parse } from "graphql";
-import { CostBudget, operationCost } from "../../gateway/cost";
+import { CostBudget, CostInFlight, operationCost } from "../../gateway/cost";
 import { Role, systemIdentity } from "../../subgraphs/shared/identity";
 
 /**
@@ -98,5 +98,33 @@ describe("the cost budget per client", () => {
     expect(() => budget.charge(office, 20_000, now)).not.toThrow();
     // …and the spent client may go on once its cost has been refilled.
     expect(() => budget.charge(peer, 20_000, now + 20_000)).not.toThrow();
+  });
+});
+
+describe("cost in flight per client", () => {
+  const system = systemIdentity("peer-system", Role.PEER_REGION, "12");
+  const office = systemIdentity("office", Role.REGIONAL_OFFICE, "13");
+
+  it("runs a client's costly requests one after another, in order, and never holds back another client", async () => {
+    const inFlight = new CostInFlight(20_000);
+    const order: string[] = [];
+    const first = await inFlight.acquire(system, 19_800);
+    const waiting = [1, 2].map((n) => inFlight.acquire(system, 19_800).then((release) => (order.push(`heavy ${n}`), release)));
+    // Another client runs at once, beside the first heavy request.
+    const other = await inFlight.acquire(office, 3_800);
+    order.push("office");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(["office"]);
+    first();
+    const second = await waiting[0];
+    expect(order).toEqual(["office", "heavy 1"]);
+    second();
+    second(); // releasing twice frees once
+    (await waiting[1])();
+    other();
+    expect(order).toEqual(["office", "heavy 1", "heavy 2"]);
+    // Small requests of one client run side by side within the limit.
+    const small = await Promise.all([1, 2, 3].map(() => inFlight.acquire(office, 3_800)));
+    small.forEach((release) => release());
   });
 });
