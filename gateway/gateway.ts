@@ -129,40 +129,41 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
 /**
  * Checks, once the operation is known and before it is planned: that the request names an
  * operation its document has (a client mistake, 400, where Apollo Gateway would fail with 500);
- * that it is no subscription (those are served over WebSocket); and the input rules every argument
- * obeys (input-rules.ts), for literals and variables alike.
+ * that it is no subscription (those are served over WebSocket); the input rules every argument
+ * obeys (input-rules.ts), for literals and variables alike; and the cost with the variables
+ * (cost.ts): the per-request limit, the client's budget a minute and its turn in the cost in flight.
  */
 function checkOperation(budget: CostBudget, inFlight: CostInFlight): ApolloServerPlugin<GatewayContext> {
   return {
-  async requestDidStart() {
-    let release: (() => void) | undefined;
-    return {
-      async didResolveOperation({ operation, document, request, schema, contextValue }) {
-        if (!operation) {
-          const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
-          throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
-        }
-        if (operation.operation === "subscription") {
-          throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-          });
-        }
-        const refused = checkArguments(schema, document, operation, request.variables);
-        if (refused) throw refused;
-        // Cost with the variables, before planning; a hub service asking on a caller's behalf was
-        // charged with the caller's own request.
-        const { cost, error } = costRefusal(schema, document, operation, request.variables, LIMITS.maxCost);
-        if (error) throw error;
-        const internal = request.http?.headers.has(IDENTITY_HEADER) && !request.http.headers.has("authorization");
-        if (internal) return;
-        budget.charge(contextValue.identity, cost);
-        release = await inFlight.acquire(contextValue.identity, cost);
-      },
-      async willSendResponse() {
-        release?.();
-      },
-    };
-  },
+    async requestDidStart() {
+      let release: (() => void) | undefined;
+      return {
+        async didResolveOperation({ operation, document, request, schema, contextValue }) {
+          if (!operation) {
+            const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
+            throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
+          }
+          if (operation.operation === "subscription") {
+            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
+              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            });
+          }
+          const refused = checkArguments(schema, document, operation, request.variables);
+          if (refused) throw refused;
+          // Cost with the variables, before planning; a hub service asking on a caller's behalf was
+          // charged with the caller's own request.
+          const { cost, error } = costRefusal(schema, document, operation, request.variables, LIMITS.maxCost);
+          if (error) throw error;
+          const internal = request.http?.headers.has(IDENTITY_HEADER) && !request.http.headers.has("authorization");
+          if (internal) return;
+          budget.charge(contextValue.identity, cost);
+          release = await inFlight.acquire(contextValue.identity, cost);
+        },
+        async willSendResponse() {
+          release?.();
+        },
+      };
+    },
   };
 }
 
