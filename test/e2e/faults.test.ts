@@ -99,7 +99,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const p of processes) p.child.kill("SIGTERM");
-  await Promise.all(processes.map((p) => Promise.race([p.exited, sleep(10_000)])));
+  await Promise.all(processes.map((p) => Promise.race([p.exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())])));
   for (const p of processes) p.child.kill("SIGKILL");
   await Promise.all(Object.values(proxies ?? {}).map((p) => p.close()));
   await postgres?.stop();
@@ -232,9 +232,22 @@ describe("faults", () => {
     const before = traffic.acknowledged.length;
     await sleep(1500);
     await traffic.stop();
-    // A subscription opened after the restart is served live, through the re-established LISTEN.
-    const fresh = subscribe(gatewayUrl, LIVE, {}, office);
-    await sleep(500);
+    // The capacity process listens again (its LISTEN connection is back), and a subscription
+    // opened after the restart is served.
+    const admin = new Client({ connectionString: postgres.adminUrl });
+    await admin.connect();
+    let listening = false;
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!listening && Date.now() < deadline) {
+        const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'care-hub-capacity-listen'`);
+        listening = rows[0].n > 0;
+        if (!listening) await sleep(200);
+      }
+    } finally {
+      await admin.end();
+    }
+    const fresh = subscribe(gatewayUrl, LIVE, { after: await cursor() }, office);
     const live = await postGraphQL(gatewayUrl, PUBLISH, { input: offerInput("after the restart") }, provider);
     const liveId = live.data.publishCapacity.offers[0].id;
     const deliveredLive = await fresh.waitFor(1, 15_000).then(
@@ -248,6 +261,7 @@ describe("faults", () => {
         `${lost} lost, ${duplicates} duplicates (${sessions} subscription sessions); searches and publications answered again ${recovery.toFixed(1)} s after PostgreSQL was back`,
     );
     expect(traffic.acknowledged.length - before).toBeGreaterThan(0);
+    expect(listening).toBe(true);
     expect(deliveredLive).toBe(true);
     expect({ lost, duplicates }).toEqual({ lost: 0, duplicates: 0 });
   }, 60_000);

@@ -87,8 +87,8 @@ describe("referral history, as the referrals runtime role", () => {
   beforeAll(async () => {
     // A step of a seeded referral, as the referrals subgraph would have recorded it.
     await clients.referrals.query(
-      `INSERT INTO ${HISTORY} (referral_id, action, from_status, to_status, actor_subject, actor_role, reason)
-       SELECT id, 'CANCEL', status, 'CANCELLED', 'roles-test', 'REGIONAL_OFFICE', 'history to keep' FROM referrals.referral LIMIT 1`,
+      `INSERT INTO ${HISTORY} (referral_id, action, from_status, to_status, actor_subject, actor_role, reason, happened_on)
+       SELECT id, 'CANCEL', status, 'CANCELLED', 'roles-test', 'REGIONAL_OFFICE', 'history to keep', current_date FROM referrals.referral LIMIT 1`,
     );
   });
   it.each([
