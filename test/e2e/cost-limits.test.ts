@@ -88,6 +88,7 @@ describe("the cost budget per client", () => {
     const matches = Array.from({ length: 10 }, (_, i) => `m${i}: matches(first: $m) { rank tier pricePerCaseSek earliestStart startsByDeadline marginDays explanation agreement { name } offer { id availableSlots provider { name region { code name } } } }`).join(" ");
     const refused = subscribe(hub.url, `subscription($m: Int) { referralUpdated(regionCode: "13") { id ${matches} } }`, { m: 50 }, office);
     const ended = await refused.ended;
+    await refused.close();
     expect(JSON.stringify(ended)).toMatch(/COST_PER_MINUTE/);
   });
 });
