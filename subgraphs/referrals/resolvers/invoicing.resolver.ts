@@ -1,6 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
-import { badUserInput, forbidden } from "../../shared/errors";
-import { Role } from "../../shared/identity";
+import { badUserInput } from "../../shared/errors";
 import { ProcedureRef, ProviderRef } from "../../shared/references";
 import { DateScalar } from "../../shared/scalars";
 import { stockholmDate } from "../../shared/domain/calendar";
@@ -123,21 +122,6 @@ export class InvoicingBasisLine {
   procedure: ProcedureRef | null;
 }
 
-interface BasisRow {
-  referral_id: string;
-  status: ReferralStatus;
-  provider_id: string;
-  procedure_code: string | null;
-  commitment_id: string;
-  agreement_type_code: string | null;
-  riksavtal_chapter: string | null;
-  reimbursement_type: string | null;
-  agreement_kind: string;
-  price_per_case_sek: number | null;
-  outpatient_only: boolean;
-  care_date: string;
-}
-
 @Resolver()
 export class InvoicingResolver {
   @Query(() => [InvoicingBasisLine], {
@@ -152,27 +136,9 @@ export class InvoicingResolver {
     requireRegionCode("payingRegion", payingRegion);
     const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
     if (!match) throw badUserInput("month", "MONTH_FORMAT", `must be a month written YYYY-MM, got "${month}"`);
-    const { identity } = ctx;
-    const mayRead = identity.role === Role.ADMINISTRATOR || (identity.role === Role.REGIONAL_OFFICE && identity.regionCode === payingRegion);
-    if (!mayRead) throw forbidden("Only the paying region's office and administrators may read its invoicing basis.");
     const first = `${month}-01`;
     const next = match[2] === "12" ? `${Number(match[1]) + 1}-01-01` : `${match[1]}-${String(Number(match[2]) + 1).padStart(2, "0")}-01`;
-    const rows: BasisRow[] = await ctx.records.dataSource.query(
-      `SELECT * FROM (
-         SELECT r.id AS referral_id, r.status, r.provider_id, COALESCE(pc.procedure_code, r.procedure_code) AS procedure_code,
-                pc.id AS commitment_id, pc.agreement_type_code, pc.riksavtal_chapter, pc.reimbursement_type, pc.agreement_kind,
-                pc.price_per_case_sek, pc.outpatient_only,
-                to_char(CASE WHEN r.status = 'COMPLETED'
-                             THEN (SELECT max(t.happened_on) FROM referrals.referral_transition t WHERE t.referral_id = r.id AND t.to_status = 'COMPLETED')
-                             ELSE r.booked_for END, 'YYYY-MM-DD') AS care_date
-           FROM referrals.referral r
-           JOIN referrals.payment_commitment pc ON pc.referral_id = r.id AND pc.revoked_at IS NULL
-          WHERE r.status IN ('BOOKED', 'COMPLETED') AND pc.paying_region_code = $1 AND pc.agreement_kind IS NOT NULL
-       ) basis
-       WHERE care_date >= $2 AND care_date < $3
-       ORDER BY care_date, referral_id`,
-      [payingRegion, first, next],
-    );
+    const rows = await ctx.records.invoicingBasis(payingRegion, first, next);
     const limit = sixMonthsBefore(ctx.today);
     return rows.map((row) => ({
       referralId: row.referral_id,
