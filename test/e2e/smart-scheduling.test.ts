@@ -222,6 +222,8 @@ describe("SMART Scheduling Links publishers", () => {
     current.failWith = undefined;
     current.manifestBody = "<html>not json</html>";
     expect((await poll(id)).problems[0].reason).toBe("the manifest is not JSON");
+    current.manifestBody = JSON.stringify({ transactionTime: new Date().toISOString(), output: [], padding: "x".repeat(1_100_000) });
+    expect((await poll(id)).problems[0].reason).toBe("the manifest is larger than 1000000 bytes");
     current.manifestBody = undefined;
     current.foreignFileUrl = true;
     const foreign = await poll(id);

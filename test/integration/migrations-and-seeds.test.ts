@@ -64,10 +64,13 @@ describe("migrations", () => {
       await migrate(capacity);
       expect(await definition("capacity_offer_open_by_specialty")).toMatch(/INCLUDE \(valid_until, total_slots, reserved_slots, provider_id\)/);
       expect(await definition("capacity_offer_open_by_provider")).toBeDefined();
+      // The SMART Scheduling Links tables came after the indexes: undone first, redone after.
+      await capacity.undoLastMigration({ transaction: "each" });
+      expect((await capacity.query("SELECT to_regclass('capacity.scheduling_publisher') AS t"))[0].t).toBeNull();
       await capacity.undoLastMigration({ transaction: "each" });
       expect(await definition("capacity_offer_open_by_specialty")).not.toMatch(/INCLUDE/);
       expect(await definition("capacity_offer_open_by_provider")).toBeUndefined();
-      expect(await migrate(capacity)).toEqual(["CapacitySearchCoveringIndexes1795996800000"]);
+      expect(await migrate(capacity)).toEqual(["CapacitySearchCoveringIndexes1795996800000", "SchedulingPublishers1796428800000"]);
       expect(await definition("capacity_offer_open_by_procedure")).toMatch(/INCLUDE/);
     } finally {
       await capacity.destroy();
