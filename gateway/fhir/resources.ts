@@ -268,7 +268,6 @@ export function taskResource(referral: ReferralData): FhirResource {
     focus: { reference: `ServiceRequest/${referral.id}` },
     for: patientReference(referral),
     authoredOn: referral.registeredAt,
-    ...(referral.sentAt ? { lastModified: referral.sentAt } : {}),
     requester: { identifier: { system: HUB_SYSTEM.region, value: referral.homeRegion.code }, display: referral.homeRegion.name },
     ...(referral.provider ? { owner: { identifier: { system: OID.hsaId, value: referral.provider.hsaId }, display: referral.provider.name } } : {}),
   };
