@@ -25,6 +25,8 @@ import { SUPERGRAPH_FILE } from "./compose";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
+import { NodeIdentity } from "../subgraphs/shared/network/node-key";
+import { PeerDirectory } from "../subgraphs/shared/network/directory";
 
 export interface GatewayOptions {
   host: string;
@@ -40,6 +42,14 @@ export interface GatewayOptions {
   production: boolean;
   limits: HubConfig["limits"];
   responseCache: HubConfig["responseCache"];
+  /** This node in the network: its keys (served as its JWKS) and the peers whose node tokens it accepts. */
+  network?: GatewayNetwork;
+}
+
+export interface GatewayNetwork {
+  identity: NodeIdentity;
+  directory: PeerDirectory;
+  peerTimeoutMs: number;
 }
 
 /** A request's context at the gateway: the caller, and its identity signed for the subgraphs. */
@@ -187,7 +197,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const protection = armor();
   const common = commonApolloOptions("gateway", options.introspection);
   const httpServer = http.createServer();
-  const verify = await createAuthenticator(options.auth);
+  const network = options.network;
+  const verify = await createAuthenticator(
+    options.auth,
+    network && { directory: network.directory, ownIssuer: network.identity.issuer, jwksTimeoutMs: network.peerTimeoutMs },
+  );
   const limiter = new RateLimiter(options.limits.ratePerMinute);
   const authenticate = async (authorization: unknown) => {
     const identity = await verify(authorization);
@@ -232,8 +246,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     context: async (req) => {
       const internal = req.headers[IDENTITY_HEADER];
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
-      return context(req, await authenticate(req.headers.authorization));
+      const requestContext = context(req, await authenticate(req.headers.authorization));
+      // A peer node's call is logged here as the calling node logs it, joined by the request id.
+      const peer = network?.directory.byIssuer(requestContext.identity.issuer);
+      if (peer) log.info(`peer call from region ${peer.regionCode} (${peer.name}) request ${requestContext.requestId}`);
+      return requestContext;
     },
+    // The node's public keys, for peers verifying its tokens: unauthenticated, like /health.
+    publicJson: network ? { "/.well-known/jwks.json": async () => network.identity.jwks() } : undefined,
     health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();

@@ -13,13 +13,14 @@ import { listen } from "../subgraphs/shared/http";
 import { logger } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
 import { projectRoot } from "../subgraphs/shared/paths";
-import { RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
+import { nationalNetwork, RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
 import { seedHub } from "../seeds";
 import { startGateway } from "./gateway";
 import { signDevToken } from "./dev-keys";
 import { ROLES } from "../subgraphs/shared/identity";
 import { newInternalSecret } from "../subgraphs/shared/internal-identity";
 import { SUBGRAPHS } from "./subgraphs";
+import { loadNodeKeys } from "../subgraphs/shared/network/node-key";
 
 const log = logger("hub");
 
@@ -39,6 +40,8 @@ export interface Hub {
  */
 export async function startHub(config: HubConfig, databaseUrl: string): Promise<Hub> {
   requireTrustedIssuers(config);
+  // A node with peers signs its calls: its key is made on first start in development, given in production.
+  if (config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
   const dataSources = {} as Record<SubgraphName, DataSource>;
   const subgraphs = {} as Record<SubgraphName, RunningServer>;
   let gateway: RunningServer | undefined;
@@ -58,6 +61,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
     const internalSecret = config.auth.internalSecret ?? newInternalSecret();
     // The gateway may listen on a port chosen at start (PORT=0); subgraphs read its URL when they first need it.
     let gatewayUrl = config.gatewayUrl;
+    const network = nationalNetwork(config, () => gatewayUrl);
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
         dataSource: dataSources[name],
@@ -69,6 +73,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
         gatewayUrl: () => gatewayUrl,
         atRiskMarginDays: config.atRiskMarginDays,
         auditRetentionYears: config.auditRetentionYears,
+        network,
       });
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
@@ -83,6 +88,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       production: config.production,
       limits: config.limits,
       responseCache: config.responseCache,
+      network: { identity: network.identity, directory: network.directory, peerTimeoutMs: network.peerTimeoutMs },
     });
     gatewayUrl = gateway.url;
     return { gateway, subgraphs, dataSources, seeded, stop };

@@ -12,6 +12,7 @@ import { CapacityPublishing1795478400000 } from "./migrations/1795478400000-capa
 import { CapacitySearchCoveringIndexes1795996800000 } from "./migrations/1795996800000-capacity-search-covering-indexes";
 import { capacityReferences } from "./references";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
+import { NationalCapacityResolver } from "./resolvers/national-capacity.resolver";
 import { PublishingResolver, ReservationResolver } from "./resolvers/publishing.resolver";
 import { CapacityRuntime, startCapacityRuntime } from "./runtime";
 import { CoverageQuestionResolver, ReferralCoverageResolver, ReferralRef } from "./resolvers/coverage-question.resolver";
@@ -37,6 +38,7 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
         ProviderResolver,
         CareUnitResolver,
         CapacityOfferResolver,
+        NationalCapacityResolver,
         PublishingResolver,
         ReservationResolver,
         CoverageQuestionResolver,

@@ -16,6 +16,27 @@ import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
 import { probeGateway, SupergraphClient } from "./supergraph-client";
 import { seedReference } from "../../seeds";
 import { APPENDED_EVENTS_EXTENSION, appendedEvents } from "./outbox";
+import { nodeIssuer } from "./config";
+import { PeerDirectory } from "./network/directory";
+import { NodeIdentity } from "./network/node-key";
+
+/** What a node knows of the network: its identity (keys, issuer) and the directory of its peers. */
+export interface NationalNetwork {
+  identity: NodeIdentity;
+  directory: PeerDirectory;
+  peerTimeoutMs: number;
+  peerMaxAnswerBytes: number;
+}
+
+/** The network settings of a configuration; the issuer is read when first needed (the gateway may pick its port at start). */
+export function nationalNetwork(config: HubConfig, gatewayUrl: () => string): NationalNetwork {
+  return {
+    identity: new NodeIdentity(config.network.nodeKeyFile, () => nodeIssuer(config.network, gatewayUrl()), config.regionCode),
+    directory: new PeerDirectory(config.network.peersFile, config.regionCode),
+    peerTimeoutMs: config.network.peerTimeoutMs,
+    peerMaxAnswerBytes: config.network.peerMaxAnswerBytes,
+  };
+}
 
 /**
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
@@ -47,6 +68,8 @@ export interface RuntimeEnvironment {
   supergraph: (service: string) => SupergraphClient;
   atRiskMarginDays: number;
   auditRetentionYears: number;
+  /** This node among its peers (its identity and directory), for the national search; none: a node on its own. */
+  network?: NationalNetwork;
 }
 
 export function subgraphDataSource(module: SubgraphModule<any, any>, url: string, poolSize?: number): DataSource {
@@ -71,6 +94,7 @@ export interface StartSubgraphOptions {
   gatewayUrl: () => string;
   atRiskMarginDays: number;
   auditRetentionYears: number;
+  network?: NationalNetwork;
 }
 
 /** Serves an initialised subgraph on its own port. Stopping drains requests; the data source stays the caller's. */
@@ -84,6 +108,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     supergraph: (service) => new SupergraphClient(options.gatewayUrl, options.internalSecret, service),
     atRiskMarginDays: options.atRiskMarginDays,
     auditRetentionYears: options.auditRetentionYears,
+    network: options.network,
   };
   const runtime = (module.startRuntime ? await module.startRuntime(options.dataSource, environment) : undefined) as TRuntime;
   const httpServer = http.createServer();
@@ -182,6 +207,7 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       gatewayUrl: () => config.gatewayUrl,
       atRiskMarginDays: config.atRiskMarginDays,
       auditRetentionYears: config.auditRetentionYears,
+      network: nationalNetwork(config, () => config.gatewayUrl),
     });
     log.info(`serving ${server.url}`);
     return {
