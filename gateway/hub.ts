@@ -56,7 +56,8 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       const applied = await migrate(dataSources[name]);
       if (applied.length) log.info(`${name}: applied migrations ${applied.join(", ")}`);
     }
-    const seeded = await seedHub(dataSources, config.seedMode, stockholmDate());
+    // A node of the national network holds its own region's providers; its peers hold theirs.
+    const seeded = await seedHub(dataSources, config.seedMode, stockholmDate(), config.network.peersFile ? config.regionCode : undefined);
     // In one process the gateway and subgraphs can share a secret made for this run.
     const internalSecret = config.auth.internalSecret ?? newInternalSecret();
     // The gateway may listen on a port chosen at start (PORT=0); subgraphs read its URL when they first need it.

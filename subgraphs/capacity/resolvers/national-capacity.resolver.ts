@@ -191,13 +191,13 @@ export class NationalCapacityResolver {
     if (ctx.identity.role === Role.PEER_REGION) throw forbidden("A peer node asks freeCapacity; nationalCapacity is for this node's own users.");
     const page = parsePage(first, after, CONNECTION, readOfferPosition);
     const result = await ctx.national.search(ctx.search, filter ?? {}, page, ctx.today, ctx.requestId, (id) => ctx.loaders.provider.load(id), async (id) => (await ctx.loaders.careUnit.load(id))?.name ?? "");
-    const edges = result.rows.slice(0, page.first).map(({ row, position }) => ({ cursor: encodeCursor(CONNECTION, [position.earliestStart, position.id]), node: Object.assign(new NationalOffer(), row) }));
+    const edges = result.rows.map(({ row, position }) => ({ cursor: encodeCursor(CONNECTION, [position.earliestStart, position.id]), node: Object.assign(new NationalOffer(), row) }));
     return {
       totalCount: result.total.count,
       totalCountIsExact: result.total.exact,
       edges,
       pageInfo: {
-        hasNextPage: result.rows.length > page.first,
+        hasNextPage: result.hasNextPage,
         hasPreviousPage: page.after !== undefined,
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges[edges.length - 1]?.cursor ?? null,

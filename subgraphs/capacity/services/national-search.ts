@@ -69,7 +69,7 @@ const log = logger("capacity/national");
 /** What this node asks a peer: its own free-capacity search, with the provider facts coverage needs. */
 export const PEER_QUERY = `query NationalSearchPart($filter: FreeCapacityFilter, $first: Int, $after: String) {
   freeCapacity(filter: $filter, first: $first, after: $after) {
-    totalCount totalCountIsExact
+    totalCount totalCountIsExact pageInfo { hasNextPage }
     edges { cursor node {
       id specialty visitType totalSlots availableSlots validFrom validUntil expectedWaitDays earliestStart reportedAt
       minPatientAge maxPatientAge conditions procedure { code }
@@ -183,7 +183,7 @@ export class NationalSearch {
   }
 
   /** Asks one peer for its part of the page; never throws, never takes longer than the peer timeout. */
-  private async askPeer(peer: Peer, filter: CapacitySearchFilter, page: Page<OfferPosition>, requestId: string): Promise<{ answer: PeerAnswer; rows: Array<{ row: NationalOfferRow; position: OfferPosition }>; total: TotalCount | null }> {
+  private async askPeer(peer: Peer, filter: CapacitySearchFilter, page: Page<OfferPosition>, requestId: string): Promise<{ answer: PeerAnswer; rows: Array<{ row: NationalOfferRow; position: OfferPosition }>; more?: boolean; total: TotalCount | null }> {
     const started = performance.now();
     const answer = (status: PeerStatus, detail: string | null, asOf: Date | null = null): PeerAnswer => ({
       regionCode: peer.regionCode,
@@ -205,7 +205,7 @@ export class NationalSearch {
           headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-request-id": requestId },
           body: JSON.stringify({
             query: PEER_QUERY,
-            variables: { filter, first: page.first + 1, after: page.after ? encodeCursor("freeCapacity", [page.after.earliestStart, page.after.id]) : null },
+            variables: { filter, first: page.first, after: page.after ? encodeCursor("freeCapacity", [page.after.earliestStart, page.after.id]) : null },
           }),
           signal,
         });
@@ -244,9 +244,10 @@ export class NationalSearch {
       if (!connection || !Array.isArray(connection.edges) || !int(connection.totalCount) || typeof connection.totalCountIsExact !== "boolean") {
         throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer is not a freeCapacity page");
       }
-      if (connection.edges.length > page.first + 1) throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer holds ${connection.edges.length} offers, more than the ${page.first + 1} asked for`);
+      if (connection.edges.length > page.first) throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer holds ${connection.edges.length} offers, more than the ${page.first} asked for`);
+      if (typeof connection.pageInfo?.hasNextPage !== "boolean") throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer has no pageInfo.hasNextPage");
       const rows = connection.edges.map((edge: unknown) => readPeerEdge(edge, peer, answeredAt));
-      return { answer: answer(PeerStatus.OK, null, answeredAt), rows, total: { count: connection.totalCount, exact: connection.totalCountIsExact } };
+      return { answer: answer(PeerStatus.OK, null, answeredAt), rows, more: connection.pageInfo.hasNextPage, total: { count: connection.totalCount, exact: connection.totalCountIsExact } };
     } catch (error) {
       const failure = error instanceof PeerFailure ? error : new PeerFailure(PeerStatus.UNREACHABLE, (error as Error).message);
       return { answer: answer(failure.status, failure.message), rows: [], total: null };
@@ -261,7 +262,7 @@ export class NationalSearch {
     requestId: string,
     providerOf: (id: string) => Promise<Provider | null>,
     careUnitName: (id: string) => Promise<string>,
-  ): Promise<{ rows: Array<{ row: NationalOfferRow; position: OfferPosition }>; total: TotalCount; peers: PeerAnswer[] }> {
+  ): Promise<{ rows: Array<{ row: NationalOfferRow; position: OfferPosition }>; hasNextPage: boolean; total: TotalCount; peers: PeerAnswer[] }> {
     validateFilter(filter);
     const peers = this.network.directory.all();
     // Every peer is asked at once; the local search runs meanwhile.
@@ -282,13 +283,15 @@ export class NationalSearch {
       merged.push(candidate);
     }
     merged.sort((a, b) => (a.position.earliestStart < b.position.earliestStart ? -1 : a.position.earliestStart > b.position.earliestStart ? 1 : a.position.id < b.position.id ? -1 : a.position.id > b.position.id ? 1 : 0));
-    const pageRows = merged.slice(0, page.first + 1);
-    for (const { answer } of answers) answer.offers = pageRows.slice(0, page.first).filter((r) => r.row.origin.regionCode === answer.regionCode).length;
+    // Each peer gave at most a page (the largest page a node serves); one that has more means a next page.
+    const pageRows = merged.slice(0, page.first);
+    const hasNextPage = merged.length > page.first || answers.some((a) => a.more === true);
+    for (const { answer } of answers) answer.offers = pageRows.filter((r) => r.row.origin.regionCode === answer.regionCode).length;
     // Exact only when every enabled peer answered with an exact count: a missing part is unknown.
     const totals = [own.total, ...answers.filter((a) => a.answer.status !== PeerStatus.DISABLED).map((a) => a.total)];
     const count = totals.reduce((sum, t) => sum + (t?.count ?? 0), 0);
     const exact = totals.every((t) => t?.exact === true) && count <= TOTAL_COUNT_CAP;
-    return { rows: pageRows, total: { count: Math.min(count, TOTAL_COUNT_CAP), exact }, peers: answers.map((a) => a.answer) };
+    return { rows: pageRows, hasNextPage, total: { count: Math.min(count, TOTAL_COUNT_CAP), exact }, peers: answers.map((a) => a.answer) };
   }
 
   private async localRow(offer: CapacityOffer, asOf: Date, providerOf: (id: string) => Promise<Provider | null>, careUnitName: (id: string) => Promise<string>): Promise<NationalOfferRow> {
