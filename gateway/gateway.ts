@@ -81,6 +81,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
     if (context.signedIdentity) request.http?.headers.set(IDENTITY_HEADER, await context.signedIdentity());
     context.fetchedFrom?.add(this.name);
+    // A national search depends on peers, whose changes no change feed here announces: "network"
+    // is no cacheable subgraph, so the response cache never keeps such an answer.
+    if (this.name === "capacity" && request.query?.includes("nationalCapacity")) context.fetchedFrom?.add("network");
   }
 
   /** Notes the events the subgraph appended (its changes), for the response cache. */

@@ -52,7 +52,7 @@ export async function startTestNetwork(regionCodes: string[], env: Record<string
       name: REGIONS.find((r) => r.code === regionCode)!.name,
       port,
       databaseUrl: databases?.[regionCode] ?? (await createEmptyDatabase()),
-      env: { HUB_REGION_CODE: regionCode, PORT: String(port), HUB_PEERS_FILE: peersFile, HUB_NODE_KEY_FILE: keyFile, HUB_SEED: "demo", HUB_RESPONSE_CACHE_MB: "0", ...env },
+      env: { HUB_REGION_CODE: regionCode, PORT: String(port), HUB_PEERS_FILE: peersFile, HUB_NODE_KEY_FILE: keyFile, HUB_SEED: "demo", ...env },
       hub: undefined,
       peersFile,
       keyFile,
