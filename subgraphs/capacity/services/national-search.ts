@@ -3,9 +3,9 @@ import { ProviderKind, VisitType } from "../../shared/domain/enums";
 import { isUuid } from "../../shared/domain/ids";
 import { isMunicipalityCode, isRegionCode, REGIONS } from "../../shared/domain/regions";
 import { Specialty } from "../../shared/domain/specialty";
-import { logger } from "../../shared/log";
 import { Peer } from "../../shared/network/directory";
 import type { NationalNetwork } from "../../shared/subgraph";
+import { callPeer, PeerFailure, PeerStatus } from "../../shared/network/peer-client";
 import { encodeCursor, Page, TotalCount, TOTAL_COUNT_CAP } from "../../shared/pagination";
 import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Provider } from "../entities/provider.entity";
@@ -19,14 +19,7 @@ import { CapacitySearch, CapacitySearchFilter, OfferPosition, readOfferPosition,
  * node a result came from. Nothing a peer answers is stored: it can never overwrite local data.
  * See the README ("National search") for why fan-out rather than a local copy.
  */
-export enum PeerStatus {
-  OK = "OK",
-  TIMEOUT = "TIMEOUT",
-  UNREACHABLE = "UNREACHABLE",
-  UNAUTHORIZED = "UNAUTHORIZED",
-  INVALID_ANSWER = "INVALID_ANSWER",
-  DISABLED = "DISABLED",
-}
+export { PeerStatus };
 
 export interface PeerAnswer {
   regionCode: string;
@@ -64,7 +57,6 @@ export interface NationalOfferRow {
 
 export type { NationalNetwork } from "../../shared/subgraph";
 
-const log = logger("capacity/national");
 
 /** What this node asks a peer: its own free-capacity search, with the provider facts coverage needs. */
 export const PEER_QUERY = `query NationalSearchPart($filter: FreeCapacityFilter, $first: Int, $after: String) {
@@ -77,15 +69,6 @@ export const PEER_QUERY = `query NationalSearchPart($filter: FreeCapacityFilter,
     } }
   }
 }`;
-
-class PeerFailure extends Error {
-  constructor(
-    readonly status: PeerStatus,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const SPECIALTIES = new Set<string>(Object.values(Specialty));
 const VISIT_TYPES = new Set<string>(Object.values(VisitType));
@@ -148,30 +131,6 @@ function readPeerEdge(edge: unknown, peer: Peer, answeredAt: Date): { row: Natio
   };
 }
 
-/** Reads at most `max` bytes of a body; more is refused without reading the rest. */
-async function readLimited(response: Response, max: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > max) {
-    await response.body?.cancel();
-    throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer is larger than ${max} bytes`);
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer is larger than ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 export class NationalSearch {
   constructor(
     private readonly network: NationalNetwork,
@@ -194,53 +153,16 @@ export class NationalSearch {
       offers: 0,
       detail,
     });
-    if (!peer.enabled) return { answer: answer(PeerStatus.DISABLED, "disabled in this node's directory"), rows: [], total: null };
-    const signal = AbortSignal.timeout(this.network.peerTimeoutMs);
     try {
-      const token = await this.network.identity.peerToken(peer.issuer);
-      let response: Response;
-      try {
-        response = await fetch(peer.gatewayUrl, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "x-request-id": requestId },
-          body: JSON.stringify({
-            query: PEER_QUERY,
-            variables: { filter, first: page.first, after: page.after ? encodeCursor("freeCapacity", [page.after.earliestStart, page.after.id]) : null },
-          }),
-          signal,
-        });
-      } catch (error) {
-        throw signal.aborted ? new PeerFailure(PeerStatus.TIMEOUT, `no answer within ${this.network.peerTimeoutMs} ms`) : new PeerFailure(PeerStatus.UNREACHABLE, (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
-      }
-      if (response.status === 401 || response.status === 403) {
-        const body = await readLimited(response, 10_000).catch(() => "");
-        let reason = `HTTP ${response.status}`;
-        try {
-          reason = JSON.parse(body).errors?.[0]?.message ?? reason;
-        } catch {
-          /* the status says enough */
-        }
-        throw new PeerFailure(PeerStatus.UNAUTHORIZED, String(reason).slice(0, 300));
-      }
-      let body: string;
-      try {
-        body = await readLimited(response, this.network.peerMaxAnswerBytes);
-      } catch (error) {
-        if (error instanceof PeerFailure) throw error;
-        throw signal.aborted ? new PeerFailure(PeerStatus.TIMEOUT, `no answer within ${this.network.peerTimeoutMs} ms`) : new PeerFailure(PeerStatus.UNREACHABLE, (error as Error).message);
-      }
-      const answeredAt = new Date();
-      let parsed: any;
-      try {
-        parsed = JSON.parse(body);
-      } catch {
-        throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer (HTTP ${response.status}) is not JSON`);
-      }
-      if (parsed?.errors?.length || !response.ok) {
-        const message = str(parsed?.errors?.[0]?.message, 100_000) ? parsed.errors[0].message.slice(0, 300) : `HTTP ${response.status}`;
-        throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the peer answered with an error: ${message}`);
-      }
-      const connection = parsed?.data?.freeCapacity;
+      const after = page.after ? encodeCursor("freeCapacity", [page.after.earliestStart, page.after.id]) : null;
+      const { data, answeredAt } = await callPeer(
+        { identity: this.network.identity, timeoutMs: this.network.peerTimeoutMs, maxAnswerBytes: this.network.peerMaxAnswerBytes },
+        peer,
+        PEER_QUERY,
+        { filter, first: page.first, after },
+        requestId,
+      );
+      const connection = data.freeCapacity as any;
       if (!connection || !Array.isArray(connection.edges) || !int(connection.totalCount) || typeof connection.totalCountIsExact !== "boolean") {
         throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer is not a freeCapacity page");
       }
@@ -249,7 +171,7 @@ export class NationalSearch {
       const rows = connection.edges.map((edge: unknown) => readPeerEdge(edge, peer, answeredAt));
       return { answer: answer(PeerStatus.OK, null, answeredAt), rows, more: connection.pageInfo.hasNextPage, total: { count: connection.totalCount, exact: connection.totalCountIsExact } };
     } catch (error) {
-      const failure = error instanceof PeerFailure ? error : new PeerFailure(PeerStatus.UNREACHABLE, (error as Error).message);
+      const failure = error instanceof PeerFailure ? error : new PeerFailure(PeerStatus.INVALID_ANSWER, (error as Error).message);
       return { answer: answer(failure.status, failure.message), rows: [], total: null };
     }
   }
@@ -271,9 +193,6 @@ export class NationalSearch {
     const localAsOf = new Date();
     const localRows = await Promise.all(own.rows.map(async (offer) => ({ row: await this.localRow(offer, localAsOf, providerOf, careUnitName), position: { earliestStart: offer.earliestStart, id: offer.id } })));
     const answers = await asked;
-    for (const { answer } of answers) {
-      log.info(`peer call to region ${answer.regionCode} request ${requestId}: ${answer.status}${answer.latencyMs === null ? "" : ` in ${answer.latencyMs} ms`}${answer.detail ? ` (${answer.detail})` : ""}`);
-    }
     // Local first: a peer's offer with an id already seen (here or at another peer) is dropped.
     const seen = new Set<string>();
     const merged: Array<{ row: NationalOfferRow; position: OfferPosition }> = [];

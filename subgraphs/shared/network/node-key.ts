@@ -105,9 +105,23 @@ export class NodeIdentity {
     return fs.existsSync(this.keyFile) ? publicJwks(this.keys()) : { keys: [] };
   }
 
-  /** A short-lived token for one call to a peer: PEER_REGION of this node's region, for that peer only. */
+  private readonly tokens = new Map<string, { token: string; kid: string; renewAt: number }>();
+
+  /**
+   * A short-lived token (a minute) for calls to one peer: PEER_REGION of this node's region, for that
+   * peer only. Reused for half its life, so a national search does not sign once per peer; a
+   * rotated key is used from the next token on.
+   */
   async peerToken(audience: string, lifetimeSeconds = 60): Promise<string> {
     const [current] = this.keys().keys;
+    const kept = this.tokens.get(audience);
+    if (kept && kept.kid === current.privateJwk.kid && Date.now() < kept.renewAt) return kept.token;
+    const token = await this.signPeerToken(current, audience, lifetimeSeconds);
+    this.tokens.set(audience, { token, kid: current.privateJwk.kid!, renewAt: Date.now() + (lifetimeSeconds * 1000) / 2 });
+    return token;
+  }
+
+  private async signPeerToken(current: NodeKeyPair, audience: string, lifetimeSeconds: number): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ role: Role.PEER_REGION, region: this.regionCode })
       .setProtectedHeader({ alg: NODE_KEY_ALG, kid: current.privateJwk.kid, typ: "JWT" })
