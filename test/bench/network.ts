@@ -43,7 +43,7 @@ const NATIONAL = `query National($filter: FreeCapacityFilter) { nationalCapacity
 async function ask(url: string, bearer: string, query: string, variables: Record<string, unknown>): Promise<{ ms: number; body: any }> {
   const started = performance.now();
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
-  const body = await response.json();
+  const body = (await response.json()) as any;
   const ms = performance.now() - started;
   if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors[0])}`);
   return { ms, body };

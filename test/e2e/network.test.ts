@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
+import { promisify } from "node:util";
 import { AddressInfo } from "node:net";
 import { generateKeyPair, SignJWT } from "jose";
 import { Role } from "../../subgraphs/shared/identity";
@@ -7,6 +10,7 @@ import { NodeIdentity, rotateNodeKey } from "../../subgraphs/shared/network/node
 import { postGraphQL } from "../support/hub";
 import { directoryReload, startTestNetwork, TestNetwork } from "../support/network";
 import { token } from "../support/tokens";
+import { projectRoot } from "../../subgraphs/shared/paths";
 
 /**
  * Three real nodes (Region Halland 13, Region Skåne 12, Västra Götaland 14), each with its own
@@ -73,7 +77,7 @@ describe("the national network", () => {
   it("publishes each node's keys unauthenticated, without their private parts", async () => {
     const response = await fetch(`${network.nodes["12"].issuer}/.well-known/jwks.json`);
     expect(response.status).toBe(200);
-    const jwks = await response.json();
+    const jwks = (await response.json()) as any;
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", use: "sig" });
     expect(jwks.keys[0].d).toBeUndefined();
@@ -121,6 +125,29 @@ describe("the national network", () => {
     const skånePrivate = byKind("12", "PRIVATE");
     expect(skånePrivate.length).toBeGreaterThan(0);
     for (const c of skånePrivate) expect(c.status).toBe("NOT_COVERED");
+  });
+
+  it("the README's first example, a national search from Halland's office, answers as the README says", async () => {
+    const readme = fs.readFileSync(path.join(projectRoot(), "README.md"), "utf8");
+    // The block with the search (the one before it starts the network).
+    const at = readme.indexOf("```sh\nTOKEN=", readme.indexOf("## A national network on one machine")) + 6;
+    const script = readme
+      .slice(at, readme.indexOf("\n```", at))
+      .replaceAll("http://127.0.0.1:4100/graphql", network.nodes["13"].url)
+      .replaceAll("npm run -s token --", `node ${path.join(projectRoot(), "dist", "gateway", "tools", "token.js")}`);
+    // Not execFileSync: the nodes answering curl run in this process.
+    const { stdout } = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], { encoding: "utf8", env: process.env });
+    const answer = JSON.parse(stdout);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.nationalCapacity.peers.map((p: any) => p.status)).toEqual(["OK", "OK"]);
+    const named = (name: RegExp) => answer.data.nationalCapacity.edges.find((e: any) => name.test(e.node.provider.name))?.node;
+    const all = (await national()).edges.map((e: any) => e.node);
+    const status = (name: RegExp) => all.find((n: any) => name.test(n.provider.name))?.coverage.status;
+    expect(answer.data.nationalCapacity.edges.length).toBe(5);
+    expect(named(/./).origin.nodeName).toBeTruthy();
+    expect(status(/Öresund Ortopedcenter/)).toBe("NOT_COVERED");
+    expect(status(/Trelleborg/)).toBe("COVERED");
+    expect(status(/Borås/)).toBe("COVERED");
   });
 
   it("pages across nodes stably: small pages give the one-page result in the same order", async () => {
@@ -236,7 +263,7 @@ describe("the national network", () => {
 
   it("keeps working through a key rotation: the old and the new key are both published", async () => {
     await rotateNodeKey(network.nodes["13"].keyFile);
-    const jwks = await (await fetch(`${network.nodes["13"].issuer}/.well-known/jwks.json`)).json();
+    const jwks = (await (await fetch(`${network.nodes["13"].issuer}/.well-known/jwks.json`)).json()) as any;
     expect(jwks.keys).toHaveLength(2);
     // Peers fetch the new key on first sight of its kid (at most every 5 s per peer).
     let connection: any;

@@ -1,10 +1,10 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import { laterDate } from "../../shared/domain/calendar";
 import { forbidden } from "../../shared/errors";
-import { ProviderKind, Specialty, VisitType } from "../../shared/graphql-enums";
+import { CareSetting, ProviderKind, Specialty, VisitType } from "../../shared/graphql-enums";
 import { Role } from "../../shared/identity";
 import { encodeCursor, PageInfo, parsePage } from "../../shared/pagination";
-import { requireRegionCode } from "../../shared/validation";
+import { requireMunicipalityCode, requireRegionCode } from "../../shared/validation";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { Procedure } from "../entities/procedure.entity";
 import { CapacityContext } from "../loaders";
@@ -225,10 +225,20 @@ export class NationalCapacityResolver {
     @Root() offer: NationalOffer,
     @Arg("homeRegionCode", { description: 'County code of the patient\'s home region, "01".."25".' }) homeRegionCode: string,
     @Ctx() ctx: CapacityContext,
+    @Arg("homeMunicipalityCode", () => String, {
+      nullable: true,
+      description: "The patient's home municipality (kommunkod), where it matters: Region Halland's pacts follow it. Without it, a pact limited to some municipalities is not excluded.",
+    })
+    homeMunicipalityCode?: string | null,
+    @Arg("careSetting", () => CareSetting, { nullable: true, description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed." })
+    careSetting?: CareSetting | null,
   ): Promise<CoverageQuestion | null> {
     requireRegionCode("homeRegionCode", homeRegionCode);
+    if (homeMunicipalityCode != null) requireMunicipalityCode("homeMunicipalityCode", homeMunicipalityCode, homeRegionCode);
     return {
       homeRegionCode,
+      homeMunicipalityCode: homeMunicipalityCode ?? null,
+      careSetting: careSetting ?? CareSetting.OUTPATIENT,
       providerId: offer.provider.id,
       providerKind: offer.provider.kind,
       providerRegionCode: offer.provider.regionCode,
