@@ -8,6 +8,7 @@ import { generateKeyPair, SignJWT } from "jose";
 import { Role } from "../../subgraphs/shared/identity";
 import { NodeIdentity, rotateNodeKey } from "../../subgraphs/shared/network/node-key";
 import { postGraphQL } from "../support/hub";
+import { PEER_QUERY } from "../../subgraphs/capacity/services/national-search";
 import { directoryReload, startTestNetwork, TestNetwork } from "../support/network";
 import { token } from "../support/tokens";
 import { projectRoot } from "../../subgraphs/shared/paths";
@@ -148,6 +149,33 @@ describe("the national network", () => {
     expect(status(/Öresund Ortopedcenter/)).toBe("NOT_COVERED");
     expect(status(/Trelleborg/)).toBe("COVERED");
     expect(status(/Borås/)).toBe("COVERED");
+  });
+
+  it("logs every cross-node call at both ends with the office's request id; peers are asked for capacity only", async () => {
+    const requestId = `network-test-${Date.now()}`;
+    const lines: string[] = [];
+    const level = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = "info";
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => (lines.push(String(chunk)), true));
+    try {
+      const response = await fetch(network.nodes["13"].url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${await hallandOffice()}`, "x-request-id": requestId },
+        body: JSON.stringify({ query: NATIONAL, variables: { filter: { procedureCode: "NFB49" } } }),
+      });
+      expect(((await response.json()) as any).errors).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+      process.env.LOG_LEVEL = level;
+    }
+    const mine = lines.filter((line) => line.includes(requestId));
+    for (const region of ["12", "14"]) {
+      expect(mine.some((line) => line.includes(`peer call to region ${region} request ${requestId}: OK`))).toBe(true);
+    }
+    expect(mine.filter((line) => line.includes(`peer call from region 13 (Region Halland) request ${requestId}`))).toHaveLength(2);
+    // What crosses: one freeCapacity page, no patient or referral field (and a PEER_REGION caller sees none).
+    expect(PEER_QUERY).toMatch(/^query NationalSearchPart\(/);
+    expect(PEER_QUERY).not.toMatch(/patient|referral|personalIdentity/i);
   });
 
   it("pages across nodes stably: small pages give the one-page result in the same order", async () => {
