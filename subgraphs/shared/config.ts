@@ -164,6 +164,9 @@ export function loadConfig(env: Env = process.env): HubConfig {
   }
   // A wildcard address is fine to listen on but not to connect to.
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  if (production && env.HUB_PEERS_FILE && !env.HUB_NODE_ISSUER) {
+    throw new StartupError("HUB_PEERS_FILE is set, so NODE_ENV=production needs HUB_NODE_ISSUER: the public URL this node's peers know it by (their directories name it)");
+  }
   const gatewayPort = port(env, "PORT", 4000);
   const defaults = defaultPorts(gatewayPort);
   const subgraphPorts = {} as Record<SubgraphName, number>;

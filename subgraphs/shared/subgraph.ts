@@ -18,7 +18,7 @@ import { seedReference } from "../../seeds";
 import { APPENDED_EVENTS_EXTENSION, appendedEvents } from "./outbox";
 import { nodeIssuer } from "./config";
 import { PeerDirectory } from "./network/directory";
-import { NodeIdentity } from "./network/node-key";
+import { loadNodeKeys, NodeIdentity } from "./network/node-key";
 
 /** What a node knows of the network: its identity (keys, issuer) and the directory of its peers. */
 export interface NationalNetwork {
@@ -185,6 +185,8 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
     if (module.usesSupergraph && !process.env.HUB_GATEWAY_URL) {
       throw new StartupError(`HUB_GATEWAY_URL is required: the ${module.name} subgraph asks the hub's gateway on its callers' behalf (e.g. http://gateway.internal:4000/graphql)`);
     }
+    // The capacity subgraph asks peers as this node: its key is checked (or made, in development) before serving.
+    if (module.name === "capacity" && config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
     const dataSource = await connect(subgraphDataSource(module, config.databaseUrl));
     const log = logger(module.name);
     try {

@@ -49,6 +49,10 @@ describe("the peer directory", () => {
     expect(loadConfig({ HUB_PEER_TIMEOUT_MS: "1500" }).network.peerTimeoutMs).toBe(1500);
     expect(() => loadConfig({ HUB_PEER_TIMEOUT_MS: "soon" })).toThrow(/HUB_PEER_TIMEOUT_MS must be a whole number/);
     expect(loadConfig({ HUB_REGION_CODE: "12" }).network.nodeKeyFile).toMatch(/node-key-12\.json$/);
+    // In production a node with peers must say which public URL its peers know it by.
+    const production = { NODE_ENV: "production", HUB_TRUSTED_ISSUERS: "[]", HUB_PEERS_FILE: "/etc/hub/peers.json" };
+    expect(() => loadConfig(production)).toThrow(/needs HUB_NODE_ISSUER/);
+    expect(loadConfig({ ...production, HUB_NODE_ISSUER: "https://hub.regionhalland.example" }).network.issuer).toBe("https://hub.regionhalland.example");
   });
 });
 
