@@ -5,10 +5,12 @@ import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
 import type { RuntimeEnvironment } from "../shared/subgraph";
 import { CapacityPublishing } from "./services/capacity-publishing";
+import { CareCatalogue } from "./services/care-catalogue";
 
 /** What lives as long as a capacity process: the offer event stream and the expiry sweep. */
 export interface CapacityRuntime extends Stoppable {
   publishing: CapacityPublishing;
+  catalogue: CareCatalogue;
   events: EventStream;
 }
 
@@ -31,6 +33,7 @@ export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCo
   const timer = setInterval(() => void sweep(), EXPIRY_SWEEP_MS).unref();
   return {
     publishing,
+    catalogue: new CareCatalogue(dataSource, hubRegionCode),
     events,
     stop: async () => {
       clearInterval(timer);

@@ -10,6 +10,8 @@ import { CapacityContext, createCapacityContext } from "./loaders";
 import { CapacityInit1795305600000 } from "./migrations/1795305600000-capacity-init";
 import { CapacityPublishing1795478400000 } from "./migrations/1795478400000-capacity-publishing";
 import { CapacitySearchCoveringIndexes1795996800000 } from "./migrations/1795996800000-capacity-search-covering-indexes";
+import { CapacityCareCatalogue1796169600000 } from "./migrations/1796169600000-capacity-care-catalogue";
+import { CatalogueResolver, ProviderCatalogueResolver } from "./resolvers/catalogue.resolver";
 import { capacityReferences } from "./references";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
 import { PublishingResolver, ReservationResolver } from "./resolvers/publishing.resolver";
@@ -27,7 +29,7 @@ import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.res
 export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> = {
   name: "capacity",
   entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer, OfferSlot, Reservation],
-  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, CapacitySearchCoveringIndexes1795996800000],
+  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, CapacitySearchCoveringIndexes1795996800000, CapacityCareCatalogue1796169600000],
   buildSchema: () =>
     buildFederatedSchema<CapacityContext>({
       resolvers: [
@@ -36,6 +38,8 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
         ProcedureResolver,
         ProviderResolver,
         CareUnitResolver,
+        CatalogueResolver,
+        ProviderCatalogueResolver,
         CapacityOfferResolver,
         PublishingResolver,
         ReservationResolver,

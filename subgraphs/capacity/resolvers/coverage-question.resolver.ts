@@ -114,7 +114,7 @@ export class CoverageQuestionResolver {
     requireRegionCode("homeRegionCode", homeRegionCode);
     requireKvaCode("procedureCode", procedureCode);
     const procedure = await ctx.loaders.procedure.load(procedureCode);
-    if (!procedure) throw badUserInput("procedureCode", "PROCEDURE_UNKNOWN", `"${procedureCode}" is not a procedure this hub brokers`);
+    if (!procedure || procedure.specialty == null) throw badUserInput("procedureCode", "PROCEDURE_UNKNOWN", `"${procedureCode}" is not a procedure this hub brokers`);
     return question(ctx, { homeRegionCode, providerId, specialty: procedure.specialty, procedureCode, date: date ?? ctx.today });
   }
 }
