@@ -13,6 +13,7 @@ import { IDENTITY_HEADER, identitySigner, signIdentity, verifyIdentity } from ".
 import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
+import { checkArguments } from "./input-rules";
 import { StartupError } from "../subgraphs/shared/errors";
 import { logger } from "../subgraphs/shared/log";
 import { describeFetchError } from "../subgraphs/shared/supergraph-client";
@@ -124,16 +125,27 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
   });
 }
 
-/** A subscription sent as a plain HTTP request gets a clear answer instead of the gateway's internal refusal. */
-const refuseSubscriptionsOverHttp: ApolloServerPlugin<GatewayContext> = {
+/**
+ * Checks, once the operation is known and before it is planned: that the request names an
+ * operation its document has (a client mistake, 400, where Apollo Gateway would fail with 500);
+ * that it is no subscription (those are served over WebSocket); and the input rules every argument
+ * obeys (input-rules.ts), for literals and variables alike.
+ */
+const checkOperation: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ operation }) {
-        if (operation?.operation === "subscription") {
+      async didResolveOperation({ operation, document, request, schema }) {
+        if (!operation) {
+          const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
+          throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
+        }
+        if (operation.operation === "subscription") {
           throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
             extensions: { code: "BAD_REQUEST", http: { status: 400 } },
           });
         }
+        const refused = checkArguments(schema, document, operation, request.variables);
+        if (refused) throw refused;
       },
     };
   },
@@ -172,7 +184,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     live: (subgraph, live) => cache.setLive(subgraph, live),
     changed: (subgraph, parts) => cache.invalidate(subgraph, parts),
   });
-  const protection = armor(options.production);
+  const protection = armor();
+  const common = commonApolloOptions("gateway", options.introspection);
   const httpServer = http.createServer();
   const verify = await createAuthenticator(options.auth);
   const limiter = new RateLimiter(options.limits.ratePerMinute);
@@ -194,15 +207,21 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     authorize: (connection) => authenticate(tokenOf(connection.connectionParams)),
     context: (connection, identity) => withLiveToday(context(connection.request, identity)),
     subscribe: subscriptions.subscribe,
-    // Subscriptions are held to the same document limits as queries.
+    // Subscriptions are held to the same document limits and input rules as queries.
     validationRules: protection.validationRules,
     maxTokens: LIMITS.maxTokens,
+    checkOperation: (document, operation, variables) => checkArguments(subscriptions.apiGraphQLSchema, document, operation, variables),
+    hideSuggestions: options.production,
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    ...commonApolloOptions("gateway", options.introspection),
-    validationRules: protection.validationRules,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), refuseSubscriptionsOverHttp, ...protection.plugins, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    ...common,
+    validationRules: [...common.validationRules, ...protection.validationRules],
+    // graphql-js stops parsing at the token limit (a parse failure: GRAPHQL_PARSE_FAILED, 400).
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
+    hideSchemaDetailsFromClientErrors: options.production,
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

@@ -1,6 +1,7 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { Fetcher } from "@apollo/utils.fetcher";
-import { GraphQLError, Kind, SelectionNode, ValidationRule } from "graphql";
+import { GraphQLError, Kind, SelectionNode, ValidationContext, ValidationRule } from "graphql";
+import { spaced } from "../subgraphs/shared/apollo";
 import { Identity } from "../subgraphs/shared/identity";
 
 /**
@@ -17,20 +18,41 @@ import { Identity } from "../subgraphs/shared/identity";
  *   100 offers with every field, provider, region, procedure and coverage costs ~7 600, so one
  *   request may ask for about two such pages, not for thousands of offers at once.
  *
- * Field suggestions ("did you mean …") are off in production: they reveal the schema.
+ * The token limit is graphql-js's own (the parser stops counting there), so a document over it is
+ * a parse failure (GRAPHQL_PARSE_FAILED, HTTP 400) like any other unreadable document; the others
+ * are validation rules (GRAPHQL_VALIDATION_FAILED, HTTP 400). Each refusal says which limit, in
+ * words, with the number found.
  */
 export const LIMITS = { maxDepth: 12, maxAliases: 15, maxRootFields: 10, maxTokens: 1000, maxDirectives: 50, maxCost: 20_000 } as const;
 
-export function armor(production: boolean) {
+/** Reports graphql-armor's refusal with the hub's message (armor's start "Syntax Error:"), from the number armor found. */
+function refusal(describe: (found: string) => string) {
+  return (context: ValidationContext | null, error: GraphQLError) => {
+    const found = /found (\d+)/.exec(error.message)?.[1];
+    context?.reportError(new GraphQLError(describe(found === undefined ? "more" : spaced(Number(found)))));
+  };
+}
+
+export function armor() {
+  const reject = (describe: (found: string) => string) => ({ propagateOnRejection: false, onReject: [refusal(describe)] });
   const protection = new ApolloArmor({
-    maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: true },
-    maxAliases: { n: LIMITS.maxAliases },
-    maxTokens: { n: LIMITS.maxTokens },
-    maxDirectives: { n: LIMITS.maxDirectives },
-    costLimit: { maxCost: LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1, ignoreIntrospection: true },
-    blockFieldSuggestion: { enabled: production },
+    maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: true, ...reject((found) => `The query is nested ${found} levels deep, more than the limit of ${LIMITS.maxDepth}.`) },
+    maxAliases: { n: LIMITS.maxAliases, ...reject((found) => `The query uses ${found} aliases, more than the limit of ${LIMITS.maxAliases}.`) },
+    maxDirectives: { n: LIMITS.maxDirectives, ...reject((found) => `The query uses ${found} directives, more than the limit of ${LIMITS.maxDirectives}.`) },
+    costLimit: {
+      maxCost: LIMITS.maxCost,
+      objectCost: 2,
+      scalarCost: 1,
+      depthCostFactor: 1,
+      ignoreIntrospection: true,
+      ...reject((found) => `The query costs ${found}, more than the limit of ${spaced(LIMITS.maxCost)} (objects count 2, fields 1, times the page size); ask for fewer fields or smaller pages.`),
+    },
+    // graphql-js's parser counts tokens (Apollo Server's parseOptions), and Apollo Server hides
+    // field suggestions in production (hideSchemaDetailsFromClientErrors).
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: false },
   }).protect();
-  return { ...protection, validationRules: [...protection.validationRules, maxRootFields(LIMITS.maxRootFields)] };
+  return { validationRules: [...protection.validationRules, maxRootFields(LIMITS.maxRootFields)] };
 }
 
 /** Refuses operations with more than `limit` root fields (fragments at the root counted by their fields). */
@@ -51,7 +73,7 @@ export function maxRootFields(limit: number): ValidationRule {
       OperationDefinition(operation) {
         const fields = count(operation.selectionSet.selections, new Set());
         if (fields > limit) {
-          context.reportError(new GraphQLError(`Root field limit of ${limit} exceeded, found ${fields}; send separate requests.`, { nodes: [operation] }));
+          context.reportError(new GraphQLError(`The operation asks for ${fields} root fields, more than the limit of ${limit}; send separate requests.`, { nodes: [operation] }));
         }
       },
     };

@@ -11,12 +11,17 @@ import type { PatientsRuntime } from "./runtime";
  */
 export function createPatientsContext(dataSource: DataSource, base: BaseRequestContext, runtime: PatientsRuntime) {
   const records = new PatientRecords(dataSource, base, async (patientIds) => {
-    const { referralCareRelations } = await runtime.supergraph.request<{ referralCareRelations: string[] }>(
-      base,
-      "query CareRelations($ids: [ID!]!) { referralCareRelations(patientIds: $ids) }",
-      { ids: patientIds },
-    );
-    return new Set(referralCareRelations);
+    // referralCareRelations takes at most 100 patients a call; a request may load more.
+    const related = new Set<string>();
+    for (let start = 0; start < patientIds.length; start += 100) {
+      const { referralCareRelations } = await runtime.supergraph.request<{ referralCareRelations: string[] }>(
+        base,
+        "query CareRelations($ids: [ID!]!) { referralCareRelations(patientIds: $ids) }",
+        { ids: patientIds.slice(start, start + 100) },
+      );
+      for (const id of referralCareRelations) related.add(id);
+    }
+    return related;
   });
   return {
     ...base,

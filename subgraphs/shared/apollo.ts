@@ -3,10 +3,11 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
-import { GraphQLFormattedError } from "graphql";
+import { GraphQLError, GraphQLFormattedError, ValidationRule } from "graphql";
 import { logger, Logger } from "./log";
 
 /** Codes a client can act on; anything else is a fault of ours and is masked. */
@@ -29,14 +30,49 @@ const CLIENT_CODES = new Set([
   "SUBGRAPH_UNAVAILABLE",
 ]);
 
+/** 20000 → "20 000", as the hub writes numbers to people. */
+export function spaced(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, " ");
+}
+
+/** What a client is told when its document is over the token limit (graphql-js says "Syntax Error: …"). */
+export function tokenLimitMessage(limit: number): string {
+  return `The document has more than ${spaced(limit)} tokens (names, values and punctuation), the hub's limit; send a smaller document.`;
+}
+
+// graphql-js 16 writes "more that"; either spelling.
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/;
+
+/** Apollo Server's own words for some client mistakes, said so that a client knows what to change. */
+const REWORDED: Record<string, string> = {
+  "provided sha does not match query": "The persisted query's sha256Hash does not match its query; send the SHA-256 of the query text, hex-encoded.",
+};
+
+/** The HTTP status an error was raised with (Apollo Server marks its request errors so). */
+function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as GraphQLError | undefined)?.extensions?.http as { status?: unknown } | undefined;
+  return typeof status?.status === "number" ? status.status : undefined;
+}
+
 /**
  * Shared error policy: errors with a client code pass through unchanged; unexpected errors are
  * logged (message only, never variables: they may hold identity numbers) under an error id that
- * the client gets instead of internals.
+ * the client gets instead of internals. A request Apollo Server refused as the client's mistake
+ * (HTTP 4xx) without a code of its own (e.g. a persisted query whose hash does not match) is
+ * BAD_REQUEST, not a fault of ours.
  */
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
+    let code = formatted.extensions?.code;
+    const status = httpStatusOf(error);
+    if ((code === undefined || code === "INTERNAL_SERVER_ERROR") && status !== undefined && status >= 400 && status < 500 && formatted.extensions?.errorId === undefined) {
+      code = "BAD_REQUEST";
+      formatted = { ...formatted, message: REWORDED[formatted.message] ?? formatted.message, extensions: { ...formatted.extensions, code } };
+    }
+    if (code === "GRAPHQL_PARSE_FAILED") {
+      const tokens = TOKEN_LIMIT.exec(formatted.message);
+      if (tokens) formatted = { ...formatted, message: tokenLimitMessage(Number(tokens[1])), locations: undefined };
+    }
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
@@ -57,10 +93,28 @@ export function formatError(log: Logger) {
   };
 }
 
-/** Options every Apollo Server of the hub shares. */
+/**
+ * Refuses introspection where it is off, saying which setting turns it on (Apollo Server's own
+ * rule tells the reader to change its source code).
+ */
+export const noIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === "__schema" || node.name.value === "__type") {
+      context.reportError(
+        new GraphQLError("Introspection is off on this hub (GRAPHQL_INTROSPECTION=false, the default in production); its operator can turn it on with GRAPHQL_INTROSPECTION=true.", {
+          nodes: [node],
+        }),
+      );
+    }
+  },
+});
+
+/** Options every Apollo Server of the hub shares; `validationRules` are to be extended, not replaced. */
 export function commonApolloOptions(component: string, introspection: boolean) {
   return {
-    introspection,
+    // Apollo Server's introspection switch only adds its rule; ours says which setting it is.
+    introspection: true,
+    validationRules: introspection ? [] : [noIntrospection],
     // The process entry point (runMain) stops the whole process in order on SIGINT/SIGTERM. Apollo
     // Server's own handler would stop this server on its own and then re-raise the signal.
     stopOnTerminationSignals: false,
@@ -76,9 +130,11 @@ export function commonApolloOptions(component: string, introspection: boolean) {
  * reporting to Apollo's service switch themselves on when the environment holds an `APOLLO_KEY`
  * (an operator's shell may have one from other work): the node must not send its operations or
  * schema to a third party, so they are off whatever the environment says. Inline traces too, and
- * cache-control hints, whose hook runs for every field of every answer (a page of 100 offers
- * is about a thousand calls) to compute a Cache-Control header no one reads. The response cache
- * at the gateway decides what may be kept, from the subgraphs' change events.
+ * cache-control hints, whose hook runs for every field of every answer (a page of 100 offers is
+ * about a thousand calls) to compute a Cache-Control header no one reads (the response cache at
+ * the gateway decides what may be kept, from the subgraphs' change events); and the landing page,
+ * which Apollo Server serves to any browser without a token, naming its exact version. Without
+ * it, a GET without a token is refused like any other request; only /health answers.
  */
 export function commonPlugins() {
   return [
@@ -86,5 +142,6 @@ export function commonPlugins() {
     ApolloServerPluginSchemaReportingDisabled(),
     ApolloServerPluginInlineTraceDisabled(),
     ApolloServerPluginCacheControlDisabled(),
+    ApolloServerPluginLandingPageDisabled(),
   ];
 }

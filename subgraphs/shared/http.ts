@@ -1,6 +1,7 @@
 import http, { IncomingMessage, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
 import { ApolloServer, BaseContext, HeaderMap } from "@apollo/server";
+import { GraphQLError } from "graphql";
 import { StartupError } from "./errors";
 import { appendedEvents } from "./outbox";
 
@@ -63,6 +64,24 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
         return;
       }
     }
+    // Deeply nested JSON would overflow the stack of the recursive code that reads it later
+    // (variables, hashing); what a GraphQL request needs is nested a few levels.
+    const json = [parsedBody, ...["variables", "extensions"].map((name) => parseOrUndefined(url.searchParams.get(name)))];
+    if (json.some((value) => nestingDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)) {
+      sendJson(res, 400, { errors: [{ message: `Request JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: "BAD_REQUEST" } }] });
+      return;
+    }
+    // The caller is known before anything else is said: an unauthenticated (or rate-limited)
+    // request gets that refusal, not Apollo Server's landing page or its remarks on the request's shape.
+    let contextValue: Promise<TContext>;
+    try {
+      contextValue = Promise.resolve(await options.context(req));
+    } catch (error) {
+      if (sendRefusal(res, error)) return;
+      // Not a refusal: Apollo Server reports it (masked, with an error id in the log).
+      contextValue = Promise.reject(error);
+      contextValue.catch(() => undefined);
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
@@ -70,7 +89,7 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
     const response = await appendedEvents.run([], () =>
       options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body: parsedBody },
-        context: () => options.context(req),
+        context: () => contextValue,
       }),
     );
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -86,6 +105,33 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
 
 const TOO_LARGE = Symbol("too large");
 
+/** Deepest nesting of arrays and objects accepted in a request's JSON; inputs here nest about five deep. */
+export const MAX_JSON_DEPTH = 64;
+
+function parseOrUndefined(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Apollo Server answers malformed query-string JSON itself.
+    return undefined;
+  }
+}
+
+/** How deep arrays and objects nest in `value`, counted without recursion and up to `limit + 1`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<string | typeof TOO_LARGE> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -99,6 +145,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | typeof 
     req.on("end", () => resolve(tooLarge ? TOO_LARGE : Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+/** Answers a client-error refusal (a GraphQLError with an HTTP 4xx status) as Apollo Server would; false for anything else. */
+function sendRefusal(res: ServerResponse, error: unknown): boolean {
+  if (!(error instanceof GraphQLError)) return false;
+  const { http: head, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> | Record<string, string> } };
+  const status = head?.status;
+  if (typeof status !== "number" || status < 400 || status >= 500) return false;
+  const headers = head?.headers instanceof Map ? [...head.headers] : Object.entries(head?.headers ?? {});
+  for (const [key, value] of headers) res.setHeader(key, value);
+  sendJson(res, status, { errors: [{ message: error.message, extensions }] });
+  return true;
 }
 
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {

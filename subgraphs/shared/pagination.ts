@@ -58,12 +58,15 @@ export interface Page<TPosition> {
 }
 
 /**
- * Checks `first`/`after`. Cursors are opaque to clients (base64url JSON) but are checked strictly
- * here: a cursor from another list, or a tampered one, is BAD_USER_INPUT, never a server error.
+ * Checks `first`/`after`. Cursors are opaque to clients (base64url JSON of the connection's name
+ * and the position) but are checked strictly here: a cursor from another connection (whose
+ * position may look alike, e.g. a date and an id), or a tampered one, is BAD_USER_INPUT, never a
+ * server error or a silently empty page.
  */
 export function parsePage<TPosition>(
   first: number | null | undefined,
   after: string | null | undefined,
+  connection: string,
   readPosition: (payload: unknown) => TPosition | undefined,
 ): Page<TPosition> {
   const size = first ?? DEFAULT_PAGE_SIZE;
@@ -76,18 +79,19 @@ export function parsePage<TPosition>(
   if (after === null || after === undefined) return { first: size, after: undefined };
   let position: TPosition | undefined;
   try {
-    position = readPosition(JSON.parse(Buffer.from(after, "base64url").toString("utf8")));
+    const payload: unknown = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+    position = Array.isArray(payload) && payload.length === 2 && payload[0] === connection ? readPosition(payload[1]) : undefined;
   } catch {
     position = undefined;
   }
   if (position === undefined) {
-    throw badUserInput("after", "CURSOR_INVALID", "is not a cursor of this list; use a cursor returned by this query");
+    throw badUserInput("after", "CURSOR_INVALID", `is not a cursor of ${connection}; use a cursor that ${connection} returned`);
   }
   return { first: size, after: position };
 }
 
-export function encodeCursor(payload: unknown): string {
-  return Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+export function encodeCursor(connection: string, position: unknown): string {
+  return Buffer.from(JSON.stringify([connection, position]), "utf8").toString("base64url");
 }
 
 /** A page of rows → edges and page info. `rows` holds up to `first + 1` rows: the extra one says a next page exists. */
@@ -95,10 +99,11 @@ export function toConnection<TRow, TPosition>(
   rows: TRow[],
   page: Page<TPosition>,
   total: TotalCount,
+  connection: string,
   cursorOf: (row: TRow) => unknown,
 ): { totalCount: number; totalCountIsExact: boolean; edges: Array<{ cursor: string; node: TRow }>; pageInfo: PageInfo } {
   const hasNextPage = rows.length > page.first;
-  const edges = rows.slice(0, page.first).map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  const edges = rows.slice(0, page.first).map((node) => ({ cursor: encodeCursor(connection, cursorOf(node)), node }));
   return {
     totalCount: total.count,
     totalCountIsExact: total.exact,

@@ -1,8 +1,8 @@
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
-import { isIsoDate } from "./domain/calendar";
+import { isIsoDate, isIsoInstant } from "./domain/calendar";
 
-function invalid(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", rule: "DATE_FORMAT" } });
+function invalid(message: string, rule = "DATE_FORMAT"): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT", rule } });
 }
 
 function parseDate(value: unknown): string {
@@ -33,12 +33,13 @@ function serializeDateTime(value: unknown): string {
   return date.toISOString();
 }
 
+export const DATE_TIME_RULE = "an ISO 8601 instant with a time zone that exists, e.g. 2027-02-01T09:30:00+01:00";
+
 function parseDateTime(value: unknown): Date {
-  const date = typeof value === "string" ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || !/T.*(Z|[+-]\d{2}:\d{2})$/.test(value as string)) {
-    throw invalid(`DateTime must be an ISO 8601 instant with a time zone, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || !isIsoInstant(value)) {
+    throw invalid(`DateTime must be ${DATE_TIME_RULE}, got ${JSON.stringify(value)}`, "DATE_TIME_FORMAT");
   }
-  return date;
+  return new Date(value);
 }
 
 /** An instant in time, serialised as ISO 8601 in UTC. */
@@ -48,7 +49,7 @@ export const DateTimeScalar = new GraphQLScalarType({
   serialize: serializeDateTime,
   parseValue: parseDateTime,
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw invalid("DateTime must be a string");
+    if (ast.kind !== Kind.STRING) throw invalid("DateTime must be a string", "DATE_TIME_FORMAT");
     return parseDateTime(ast.value);
   },
 });

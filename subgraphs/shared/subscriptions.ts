@@ -1,6 +1,21 @@
 import http, { IncomingMessage } from "node:http";
 import { ApolloServerPlugin } from "@apollo/server";
-import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, parse, specifiedRules, subscribe, validate, ValidationRule } from "graphql";
+import {
+  DocumentNode,
+  ExecutionArgs,
+  ExecutionResult,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  parse,
+  specifiedRules,
+  subscribe,
+  validate,
+  ValidationRule,
+} from "graphql";
 import { Disposable } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import WebSocket, { WebSocketServer } from "ws";
@@ -45,6 +60,10 @@ export interface SubscriptionServerOptions {
   validationRules?: readonly ValidationRule[];
   /** Largest document, in tokens. */
   maxTokens?: number;
+  /** Further checks of an operation's arguments (the gateway's input rules); an error refuses the subscription. */
+  checkOperation?: (document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined) => GraphQLError | undefined;
+  /** Leaves "Did you mean …?" out of validation errors (production: suggestions reveal the schema). */
+  hideSuggestions?: boolean;
   /** For the gateway: runs a subscription operation its own way. */
   subscribe?: (args: ExecutionArgs) => Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
   /** Bytes allowed to wait in one client's socket buffer before it is disconnected. */
@@ -104,18 +123,31 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
           return false;
         }
       },
-      // The document is parsed and checked here, by the same limits as over HTTP, and the
-      // execution arguments built with the caller's context.
+      // The document is parsed and checked here, by the same limits and with the same codes as
+      // over HTTP (Apollo Server's), and the execution arguments built with the caller's context.
       onSubscribe: async (ctx, id, payload) => {
         try {
           const identity = await options.authorize(connection(ctx, payload));
           let document = validated.get(payload.query);
           if (!document) {
-            document = parse(payload.query, { maxTokens: options.maxTokens });
+            try {
+              document = parse(payload.query, { maxTokens: options.maxTokens });
+            } catch (error) {
+              return [withCode(error as GraphQLError, "GRAPHQL_PARSE_FAILED", { replace: true })];
+            }
             const errors = validate(schema, document, rules);
-            if (errors.length > 0) return errors;
+            if (errors.length > 0) return errors.map((error) => withCode(error, "GRAPHQL_VALIDATION_FAILED", { replace: true, hideSuggestions: options.hideSuggestions }));
             remember(payload.query, document);
           }
+          const operation = getOperationAST(document, payload.operationName);
+          if (!operation) {
+            const message = payload.operationName ? `Unknown operation named "${payload.operationName}".` : "Must provide operation name if query contains multiple operations.";
+            return [new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } })];
+          }
+          const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 20 });
+          if (variables.errors) return variables.errors.map((error) => withCode(error, "BAD_USER_INPUT"));
+          const refused = options.checkOperation?.(document, operation, payload.variables ?? undefined);
+          if (refused) return [refused];
           const args: ExecutionArgs = {
             schema,
             document,
@@ -167,6 +199,22 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
       }
     },
   } as Disposable;
+}
+
+/**
+ * The error with the client code Apollo Server gives the same mistake over HTTP: parse and
+ * validation failures always theirs, others (a variable's) unless the error has a code of its own.
+ */
+function withCode(error: GraphQLError, code: string, { replace = false, hideSuggestions = false } = {}): GraphQLError {
+  const message = hideSuggestions ? error.message.replace(/ ?Did you mean(.+?)\?$/, "") : error.message;
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    // No originalError: the error reported (onError reports an iterator's original error) is this one.
+    extensions: { ...error.extensions, code: replace ? code : ((error.extensions?.code as string | undefined) ?? code) },
+  });
 }
 
 function cutOff(socket: WebSocket): void {

@@ -40,20 +40,20 @@ describe("document limits", () => {
     const deep = await hub.query(nested(LIMITS.maxDepth + 1));
     expect(deep.data).toBeUndefined();
     expect(deep.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
-    expect(deep.errors?.[0].message).toMatch(/depth limit of 12/);
+    expect(deep.errors?.[0].message).toBe("The query is nested 13 levels deep, more than the limit of 12.");
   });
 
   it("holds subscriptions to the same limits", async () => {
     const deep = subscribe(hub.url, `subscription { offerPublished { provider { region { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { code } } } } } } } } } } } } }`);
     const ended = (await deep.ended) as Array<{ message: string }>;
-    expect(ended[0].message).toMatch(/depth limit of 12/);
+    expect(ended[0].message).toBe("The query is nested 13 levels deep, more than the limit of 12.");
   });
 
   it(`accepts ${LIMITS.maxAliases} aliases and refuses ${LIMITS.maxAliases + 1}`, async () => {
     expect((await hub.query(aliases(LIMITS.maxAliases))).errors).toBeUndefined();
     const many = await hub.query(aliases(LIMITS.maxAliases + 1));
     expect(many.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
-    expect(many.errors?.[0].message).toMatch(/aliases limit of 15/i);
+    expect(many.errors?.[0].message).toBe("The query uses 16 aliases, more than the limit of 15.");
   });
 
   it(`accepts ${LIMITS.maxRootFields} root fields and refuses ${LIMITS.maxRootFields + 1}, also through fragments`, async () => {
@@ -61,26 +61,28 @@ describe("document limits", () => {
     const many = await hub.query(rootFields(LIMITS.maxRootFields + 1));
     expect(many.data).toBeUndefined();
     expect(many.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
-    expect(many.errors?.[0].message).toMatch(/root field limit of 10 exceeded, found 11/i);
+    expect(many.errors?.[0].message).toBe("The operation asks for 11 root fields, more than the limit of 10; send separate requests.");
     const viaFragment = await hub.query(`query { ...six ...six } fragment six on Query { ${Array.from({ length: 6 }, (_, i) => `f${i}: hubRegion { code }`).join(" ")} }`);
-    expect(viaFragment.errors?.[0].message).toMatch(/found 12/);
+    expect(viaFragment.errors?.[0].message).toMatch(/asks for 12 root fields/);
   });
 
   it(`accepts ${LIMITS.maxTokens} tokens and refuses ${LIMITS.maxTokens + 1}`, async () => {
-    // 19 tokens around a list of region codes, one token each.
-    const document = (tokens: number) =>
-      `{ freeCapacity(filter: { regionCodes: [${Array(tokens - 19).fill('"13"').join(", ")}] }, first: 1) { totalCount } }`;
+    // 5 tokens around a selection of three fields over and over, one token each (three, because
+    // graphql-js gives up comparing a thousand fields of one name).
+    const fields = ["code", "name", "__typename"];
+    const document = (tokens: number) => `{ hubRegion { ${Array.from({ length: tokens - 5 }, (_, i) => fields[i % 3]).join(" ")} } }`;
     expect((await hub.query(document(LIMITS.maxTokens))).errors).toBeUndefined();
     const long = await hub.query(document(LIMITS.maxTokens + 1));
     expect(long.data).toBeUndefined();
-    expect(long.errors?.[0].message).toMatch(/token limit of 1000/i);
+    expect(long.errors?.[0].extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
+    expect(long.errors?.[0].message).toMatch(/more than 1 000 tokens/);
   });
 
   it(`refuses more than ${LIMITS.maxDirectives} directives`, async () => {
     const directives = (n: number) => `{ hubRegion { ${Array.from({ length: n }, () => "code @include(if: true)").join(" ")} } }`;
     expect((await hub.query(directives(LIMITS.maxDirectives))).errors).toBeUndefined();
     const many = await hub.query(directives(LIMITS.maxDirectives + 1));
-    expect(many.errors?.[0].message).toMatch(/directives limit of 50/i);
+    expect(many.errors?.[0].message).toBe("The query uses 51 directives, more than the limit of 50.");
   });
 
   it("accepts a rich page of 100 offers and refuses asking for 1 000 at once", async () => {
@@ -90,7 +92,7 @@ describe("document limits", () => {
     const costly = await hub.query(pages(LIMITS.maxRootFields));
     expect(costly.data).toBeUndefined();
     expect(costly.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
-    expect(costly.errors?.[0].message).toMatch(/cost limit of 20000/i);
+    expect(costly.errors?.[0].message).toMatch(/^The query costs [\d ]+, more than the limit of 20 000/);
   });
 
   it("refuses a request body over 1 MB with 413", async () => {

@@ -135,7 +135,7 @@ describe("publishCapacity", () => {
     expect(empty.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.offers", rule: "BATCH_SIZE" });
     const before = await freeIdsOfKattegatt();
     const huge = await publish(Array.from({ length: 101 }, () => hip()));
-    expect(huge.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.offers", rule: "BATCH_SIZE" });
+    expect(huge.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.offers", rule: "LIST_TOO_LONG" });
     expect(await freeIdsOfKattegatt()).toEqual(before);
   });
 

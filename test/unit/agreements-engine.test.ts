@@ -449,7 +449,7 @@ describe("the most specific rule first", () => {
       coverage: { coversAllPlannedCare: true },
       terms: TERMS,
     }).map((x) => x.rule);
-    expect(rules).toEqual(["DUPLICATE", "RIKSAVTALET_ALL_REGIONS"]);
+    expect(rules).toEqual(["DUPLICATE_VALUE", "RIKSAVTALET_ALL_REGIONS"]);
   });
 });
 

@@ -83,10 +83,10 @@ export class CoverageInputType implements rules.CoverageInput {
   @Field({ description: "All planned specialised care (Riksavtalet, pacts)." })
   coversAllPlannedCare: boolean;
 
-  @Field(() => [Specialty], { nullable: true, description: "Specialties covered in full." })
+  @Field(() => [Specialty], { nullable: true, description: "Specialties covered in full (at most 100, each once)." })
   specialties?: Specialty[] | null;
 
-  @Field(() => [String], { nullable: true, description: "KVÅ procedures covered individually." })
+  @Field(() => [String], { nullable: true, description: "KVÅ procedures covered individually (at most 500, each once)." })
   procedureCodes?: string[] | null;
 }
 
@@ -125,7 +125,7 @@ export class PriceListInputType implements rules.PriceListInput {
   @Field(() => DateScalar, { nullable: true, description: "Last day the prices apply; omitted = until further notice." })
   validUntil?: string | null;
 
-  @Field(() => [PriceEntryInputType], { description: "The prices." })
+  @Field(() => [PriceEntryInputType], { description: "The prices (at most 500)." })
   entries: PriceEntryInputType[];
 }
 
@@ -140,7 +140,7 @@ export class CeilingInputType implements rules.CeilingInput {
   @Field(() => Int, { description: "Cases allowed in the period." })
   maxCases: number;
 
-  @Field(() => [String], { nullable: true, description: "KVÅ procedures counted; omitted = all care under the agreement." })
+  @Field(() => [String], { nullable: true, description: "KVÅ procedures counted (at most 500, each once); omitted = all care under the agreement." })
   procedureCodes?: string[] | null;
 }
 
@@ -152,7 +152,7 @@ export class CreateAgreementInputType implements rules.CreateAgreementInput {
   @Field({ description: "Name of the agreement." })
   name: string;
 
-  @Field(() => [String], { description: "County codes of the regions party to it: all 21 for Riksavtalet, the pact's regions, or the one region of a private agreement." })
+  @Field(() => [String], { description: "County codes of the regions party to it (at most 21, each once): all 21 for Riksavtalet, the pact's regions, or the one region of a private agreement." })
   partyRegionCodes: string[];
 
   @Field(() => String, { nullable: true, description: "For a pact: its healthcare region." })
@@ -173,7 +173,7 @@ export class CreateAgreementInputType implements rules.CreateAgreementInput {
   @Field(() => TermsInputType, { description: "Its terms." })
   terms: TermsInputType;
 
-  @Field(() => [CeilingInputType], { nullable: true, description: "Volume ceilings (private agreements only)." })
+  @Field(() => [CeilingInputType], { nullable: true, description: "Volume ceilings (private agreements only; at most 100)." })
   ceilings?: CeilingInputType[] | null;
 
   @Field(() => PriceListInputType, { nullable: true, description: "Its first price list." })

@@ -97,9 +97,9 @@ export class CommitmentLedgerResolver {
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts." }) after?: string | null,
   ): Promise<AgreementCommitmentConnection> {
-    const page = parsePage(first, after, readCommitmentPosition);
+    const page = parsePage(first, after, "agreementCommitments", readCommitmentPosition);
     const { rows, total } = await ctx.ledger.commitments(agreementId, filter ?? {}, page);
-    return toConnection(rows, page, total, commitmentPosition);
+    return toConnection(rows, page, total, "agreementCommitments", commitmentPosition);
   }
 
   @Query(() => [CeilingUse], {

@@ -83,7 +83,7 @@ interface Period {
  *    agreement's validity, the party list of a kind of agreement, nothing changes): true, but
  *    often a consequence of a mistake a tier-1 or tier-2 rule names more precisely.
  */
-const SIBLING_CLASH = new Set(["OVERLAPPING_PRICE_LIST", "OVERLAPPING_VERSION", "DUPLICATE_PRICE", "DUPLICATE"]);
+const SIBLING_CLASH = new Set(["OVERLAPPING_PRICE_LIST", "OVERLAPPING_VERSION", "DUPLICATE_PRICE", "DUPLICATE_VALUE"]);
 const WHOLE_INPUT = new Set([
   "OUTSIDE_AGREEMENT",
   "RIKSAVTALET_ALL_REGIONS",
@@ -252,7 +252,7 @@ function createProblems(input: CreateAgreementInput): Problem[] {
   const parties = input.partyRegionCodes;
   parties.forEach((code, i) => {
     if (!isRegionCode(code)) problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "REGION_CODE_UNKNOWN", message: `"${code}" is not one of the 21 county codes` });
-    else if (parties.indexOf(code) !== i) problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "DUPLICATE", message: `names region ${code} twice` });
+    else if (parties.indexOf(code) !== i) problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "DUPLICATE_VALUE", message: `names region ${code} twice` });
   });
   switch (input.kind) {
     case AgreementKind.RIKSAVTALET:

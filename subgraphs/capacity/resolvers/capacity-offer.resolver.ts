@@ -22,7 +22,7 @@ export class FreeCapacityFilter implements CapacitySearchFilter {
   @Field(() => VisitType, { nullable: true, description: "Only first visits (nybesök) or only treatments (operation/åtgärd)." })
   visitType?: VisitType | null;
 
-  @Field(() => [String], { nullable: true, description: 'Only providers located in these regions (county codes, e.g. ["12", "14"]).' })
+  @Field(() => [String], { nullable: true, description: 'Only providers located in these regions (county codes, e.g. ["12", "14"]; at most 21, each once).' })
   regionCodes?: string[] | null;
 
   @Field(() => String, {
@@ -31,7 +31,7 @@ export class FreeCapacityFilter implements CapacitySearchFilter {
   })
   healthcareRegionCode?: string | null;
 
-  @Field(() => [ID], { nullable: true, description: "Only these providers." })
+  @Field(() => [ID], { nullable: true, description: "Only these providers (at most 100, each once)." })
   providerIds?: string[] | null;
 
   @Field(() => ProviderKind, { nullable: true, description: "Only regional (PUBLIC) or only private providers." })
@@ -63,9 +63,9 @@ export class CapacityOfferResolver {
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts (`pageInfo.endCursor`)." })
     after?: string | null,
   ): Promise<CapacityOfferConnection> {
-    const page = parsePage(first, after, readOfferPosition);
+    const page = parsePage(first, after, "freeCapacity", readOfferPosition);
     const { rows, total } = await ctx.search.search(filter ?? {}, page, ctx.today);
-    return toConnection(rows, page, total, offerPosition);
+    return toConnection(rows, page, total, "freeCapacity", offerPosition);
   }
 
   @Query(() => CapacityOffer, { nullable: true, description: "One offer by id, whatever its status (history is kept); null when there is none." })

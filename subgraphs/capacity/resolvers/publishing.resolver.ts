@@ -26,7 +26,7 @@ export class OfferInputType {
   @Field(() => Int, { nullable: true, description: "Number of free slots (1 to 10 000); give this or slotTimes." })
   slots?: number | null;
 
-  @Field(() => [DateTimeScalar], { nullable: true, description: "Concrete slot start times (up to 500), each within the window; give this or slots." })
+  @Field(() => [DateTimeScalar], { nullable: true, description: "Concrete slot start times (at most 500, and 20 000 in a whole batch), each within the window and each once; give this or slots." })
   slotTimes?: Date[] | null;
 
   @Field(() => DateScalar, { description: "First day the offer is valid." })
@@ -53,7 +53,7 @@ export class OfferInputType {
 
 @InputType({ description: "A batch of offers from one provider, published all or nothing." })
 export class PublishCapacityInput {
-  @Field(() => [OfferInputType], { description: "The offers (1 to 100), all at care units of one provider." })
+  @Field(() => [OfferInputType], { description: "The offers (at least 1, at most 100), all at care units of one provider." })
   offers: OfferInputType[];
 
   @Field({ description: "Who reports the capacity: a role or a system's name at the provider (no personal names needed)." })
@@ -68,7 +68,7 @@ export class UpdateCapacityInput {
   @Field(() => Int, { nullable: true, description: "New number of slots (not below the slots reserved); for offers published as a number." })
   slots?: number | null;
 
-  @Field(() => [DateTimeScalar], { nullable: true, description: "New slot start times, replacing the old ones; for offers published as times." })
+  @Field(() => [DateTimeScalar], { nullable: true, description: "New slot start times (at most 500, each once), replacing the old ones; for offers published as times." })
   slotTimes?: Date[] | null;
 
   @Field(() => DateScalar, { nullable: true, description: "New first day of the window." })

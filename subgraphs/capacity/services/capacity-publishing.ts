@@ -109,7 +109,7 @@ export class CapacityPublishing {
       if (change.slotTimes != null) {
         const times = distinctInstants(change.slotTimes);
         await db.delete(OfferSlot, { offerId });
-        await db.insert(OfferSlot, times.map((startsAt) => ({ offerId, startsAt })));
+        await insertSlots(db, times.map((startsAt) => Object.assign(new OfferSlot(), { offerId, startsAt })));
         offer.totalSlots = times.length;
       }
       // A change is a fresh report: the offer's freshness counts from now.
@@ -292,7 +292,7 @@ export class CapacityPublishing {
       slots.push(...times.map((startsAt) => Object.assign(new OfferSlot(), { offerId: offer.id, startsAt })));
     }
     await db.insert(CapacityOffer, offers);
-    if (slots.length > 0) await db.insert(OfferSlot, slots);
+    await insertSlots(db, slots);
     const providers = await this.providersOf(db, offers);
     for (const offer of offers) await this.announce(db, OfferEventKind.PUBLISHED, offer, providers.get(offer.providerId)!);
     return offers;
@@ -327,6 +327,16 @@ export class CapacityPublishing {
 
 interface CatalogueWithProcedures extends Catalogue {
   procedures: Map<string, Procedure>;
+}
+
+/**
+ * Slot rows in statements of at most SLOTS_PER_INSERT rows: one INSERT's parameters are limited
+ * (PostgreSQL's protocol allows 65 535), and a batch may hold tens of thousands of slot times.
+ */
+const SLOTS_PER_INSERT = 5_000;
+
+async function insertSlots(db: EntityManager, slots: OfferSlot[]): Promise<void> {
+  for (let start = 0; start < slots.length; start += SLOTS_PER_INSERT) await db.insert(OfferSlot, slots.slice(start, start + SLOTS_PER_INSERT));
 }
 
 function distinctInstants(times: readonly string[]): Date[] {

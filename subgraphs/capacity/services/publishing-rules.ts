@@ -1,4 +1,4 @@
-import { addDays, isIsoDate, stockholmDate } from "../../shared/domain/calendar";
+import { addDays, isIsoDate, isIsoInstant, stockholmDate } from "../../shared/domain/calendar";
 import { VisitType } from "../../shared/domain/enums";
 import { isUuid } from "../../shared/domain/ids";
 import { isKvaCode } from "../../shared/domain/kva";
@@ -12,6 +12,12 @@ import { Specialty } from "../../shared/domain/specialty";
 export const MAX_BATCH = 100;
 export const MAX_SLOTS = 10_000;
 export const MAX_SLOT_TIMES = 500;
+/**
+ * Slot times in one batch, all offers together: the largest batch then stays well inside the
+ * gateway's 1 MB request body (a slot time is about 25 bytes of JSON), so the documented maximum
+ * can actually be sent.
+ */
+export const MAX_BATCH_SLOT_TIMES = 20_000;
 export const MAX_WINDOW_DAYS = 366;
 export const MAX_WAIT_DAYS = 730;
 export const MAX_AGE = 130;
@@ -87,11 +93,11 @@ function slotTimeProblems(at: string, times: readonly string[], from: string, un
   }
   const seen = new Set<string>();
   times.forEach((time, i) => {
-    const instant = new Date(time);
-    if (Number.isNaN(instant.getTime())) {
+    if (!isIsoInstant(time)) {
       problems.push({ field: `${at}[${i}]`, rule: "DATE_TIME_FORMAT", message: "must be an ISO 8601 instant" });
       return;
     }
+    const instant = new Date(time);
     const day = stockholmDate(instant);
     if (day < from || day > until) {
       problems.push({ field: `${at}[${i}]`, rule: "SLOT_OUTSIDE_WINDOW", message: `${day} is outside the window (${from} to ${until})` });
@@ -153,6 +159,10 @@ export function batchProblems(offers: readonly OfferInput[], catalogue: Catalogu
   if (offers.length === 0) return [{ field: "input.offers", rule: "BATCH_SIZE", message: "must hold at least one offer" }];
   if (offers.length > MAX_BATCH) return [{ field: "input.offers", rule: "BATCH_SIZE", message: `must hold at most ${MAX_BATCH} offers, got ${offers.length}` }];
   const problems = offers.flatMap((offer, i) => offerProblems(`input.offers[${i}]`, offer, catalogue, today));
+  const slotTimes = offers.reduce((sum, offer) => sum + (offer.slotTimes?.length ?? 0), 0);
+  if (slotTimes > MAX_BATCH_SLOT_TIMES) {
+    problems.unshift({ field: "input.offers", rule: "SLOT_TIMES_PER_BATCH", message: `may hold at most ${MAX_BATCH_SLOT_TIMES} slot times in all, got ${slotTimes}; send several batches` });
+  }
   // A batch is one provider's: idempotency keys and reports are the provider's own.
   const first = catalogue.unit(offers[0].careUnitId)?.providerId;
   offers.forEach((offer, i) => {

@@ -122,9 +122,9 @@ export class ReferralResolver {
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts." }) after?: string | null,
   ): Promise<ReferralConnection> {
-    const page = parsePage(first, after, readReferralPosition);
+    const page = parsePage(first, after, "referrals", readReferralPosition);
     const { rows, total } = await ctx.records.list(filter ?? {}, page);
-    return toConnection(rows, page, total, referralPosition);
+    return toConnection(rows, page, total, "referrals", referralPosition);
   }
 
   @Query(() => AtRiskReferralConnection, {
@@ -142,18 +142,18 @@ export class ReferralResolver {
     if (!scope || !("homeRegionCode" in scope) || scope.homeRegionCode !== regionCode) {
       throw forbidden(`Only region ${regionCode}'s care-guarantee office and clinics see its waiting patients.`);
     }
-    const page = parsePage(first, after, readDeadlinePosition);
+    const page = parsePage(first, after, "atRiskReferrals", readDeadlinePosition);
     const { rows, total } = await searchAtRisk(ctx.records.dataSource, regionCode, addDays(ctx.today, ctx.atRiskMarginDays), page);
     await ctx.records.disclosed(rows.slice(0, page.first), "HOME_REGION_AT_RISK_LIST");
-    return toConnection(rows, page, total, deadlinePosition);
+    return toConnection(rows, page, total, "atRiskReferrals", deadlinePosition);
   }
 
   @Query(() => [ID], {
     description:
       "Of the given patients (at most 100), those with a referral sent to you, a provider, that is with you now: the care relation that lets you see them. Empty for other callers. The patients subgraph asks it.",
   })
-  referralCareRelations(@Arg("patientIds", () => [ID]) patientIds: string[], @Ctx() ctx: ReferralsContext): Promise<string[]> {
-    if (patientIds.length > 100) throw badUserInput("patientIds", "LIST_SIZE", `at most 100, got ${patientIds.length}`);
+  referralCareRelations(@Arg("patientIds", () => [ID], { description: "The patients (at most 100, each once)." }) patientIds: string[], @Ctx() ctx: ReferralsContext): Promise<string[]> {
+    if (patientIds.length > 100) throw badUserInput("patientIds", "LIST_TOO_LONG", `at most 100 items, got ${patientIds.length}`);
     return ctx.records.patientsReferredToCaller(patientIds.filter(isUuid));
   }
 

@@ -37,6 +37,19 @@ export function isIsoDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Whether `value` is an ISO 8601 instant with a time zone that names a real moment. JavaScript's
+ * Date rolls impossible dates over (30 February becomes 2 March), so each part is checked first.
+ */
+export function isIsoInstant(value: string): boolean {
+  const match = INSTANT.exec(value);
+  if (!match) return false;
+  const [, date, hours, minutes, seconds = "00", zoneHours = "00", zoneMinutes = "00"] = match;
+  return isIsoDate(date) && +hours <= 23 && +minutes <= 59 && +seconds <= 59 && +zoneHours <= 23 && +zoneMinutes <= 59;
+}
+
 /** Adds whole days to a YYYY-MM-DD date (calendar arithmetic, no time zones involved). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split("-").map(Number);
