@@ -26,6 +26,7 @@ export function createPatientsContext(dataSource: DataSource, base: BaseRequestC
   return {
     ...base,
     records,
+    populationRegister: runtime.populationRegister,
     dataSource,
     loaders: {
       patient: new DataLoader<string, Patient | null>((ids) => records.byIds(ids)),

@@ -3,13 +3,15 @@ import "../shared/graphql-enums";
 import { isUuid } from "../shared/domain/ids";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
-import { Patient } from "./entities/patient.entity";
+import { Patient, PatientResidence } from "./entities/patient.entity";
 import { createPatientsContext, PatientsContext } from "./loaders";
 import { PatientsRuntime, startPatientsRuntime } from "./runtime";
 import { PatientsInit1795305600000 } from "./migrations/1795305600000-patients-init";
 import { PatientResolver } from "./resolvers/patient.resolver";
 import { AuditLogResolver } from "./resolvers/audit-log.resolver";
 import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
+import { PatientsRegistration1796256000000 } from "./migrations/1796256000000-patients-registration";
+import { PatientRegistrationResolver, PatientResidenceResolver } from "./resolvers/patient-registration.resolver";
 
 /**
  * Patients: who is waiting for care, identified by personnummer or samordningsnummer; disclosed
@@ -18,11 +20,11 @@ import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-
 export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> = {
   name: "patients",
   usesSupergraph: true,
-  entities: [Patient],
-  migrations: [PatientsInit1795305600000, AuditLog1795564800000],
+  entities: [Patient, PatientResidence],
+  migrations: [PatientsInit1795305600000, AuditLog1795564800000, PatientsRegistration1796256000000],
   buildSchema: () =>
     buildFederatedSchema<PatientsContext>({
-      resolvers: [PatientResolver, AuditLogResolver],
+      resolvers: [PatientResolver, PatientRegistrationResolver, PatientResidenceResolver, AuditLogResolver],
       referenceResolvers: {
         Patient: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.patient.load(ref.id) : null),
       },
