@@ -55,6 +55,10 @@ export const LIST_LIMITS: Readonly<Record<string, number>> = {
   "CoverageInputType.procedureCodes": 500,
   "CeilingInputType.procedureCodes": 500,
   "PriceListInputType.entries": 500,
+  // A what-if reading of the guarantee clock: a referral's history never holds this many facts.
+  "GuaranteeFactsInput.pauses": 50,
+  "GuaranteeFactsInput.declines": 50,
+  "GuaranteeFactsInput.regrets": 50,
 };
 
 /** Lists of plain values where a repeat is checked by the subgraph with a rule of its own (the same instant written two ways is DUPLICATE_SLOT). */

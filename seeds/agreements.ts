@@ -7,7 +7,9 @@ import {
   PriceList,
   PriceListEntry,
 } from "../subgraphs/agreements/entities/agreement.entity";
-import { AGREEMENTS, agreementId, AgreementSeed } from "./data/agreements";
+import { CareAccessRule } from "../subgraphs/agreements/entities/care-access-rule.entity";
+import { HEALTHCARE_REGIONS } from "../subgraphs/shared/domain/regions";
+import { AGREEMENTS, agreementId, AgreementSeed, CARE_ACCESS_RULES } from "./data/agreements";
 import { providerId } from "./data/providers";
 import { seedId } from "./ids";
 import { insertMissing, runSeedStep } from "./run";
@@ -96,6 +98,32 @@ export function seedAgreementsDemo(dataSource: DataSource, today: string): Promi
           priceSek: Math.round(p.priceSek * 1.03 ** offset),
         })),
       ),
+    );
+  });
+}
+
+/**
+ * Agreements that follow the patient's municipality: a pact's party that belongs to its healthcare
+ * region with part of its municipalities (Region Halland: the south in Södra, the north in Västra)
+ * takes part for those residents only, as the healthcare regions' reference data says; and the
+ * Halland node's own care-access rules. Its own step, so databases seeded before get it too.
+ */
+export function seedAgreementsMunicipalityRules(dataSource: DataSource): Promise<boolean> {
+  return runSeedStep(dataSource, "demo-municipality-rules-v1", async (manager) => {
+    for (const pact of AGREEMENTS.filter((a) => a.healthcareRegionCode)) {
+      const members = HEALTHCARE_REGIONS.find((h) => h.code === pact.healthcareRegionCode)?.members ?? [];
+      for (const member of members.filter((m) => m.municipalityCodes)) {
+        await manager.query(`UPDATE agreements.agreement_party SET municipality_codes = $3 WHERE agreement_id = $1 AND region_code = $2`, [
+          agreementId(pact.key),
+          member.regionCode,
+          [...member.municipalityCodes!],
+        ]);
+      }
+    }
+    await insertMissing(
+      manager,
+      CareAccessRule,
+      CARE_ACCESS_RULES.map((r) => Object.assign(new CareAccessRule(), { ...r, homeMunicipalityCodes: r.homeMunicipalityCodes && [...r.homeMunicipalityCodes], providingRegionCodes: r.providingRegionCodes && [...r.providingRegionCodes] })),
     );
   });
 }

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { SeedMode, SubgraphName } from "../subgraphs/shared/config";
-import { seedAgreementsDemo } from "./agreements";
+import { seedAgreementsDemo, seedAgreementsMunicipalityRules } from "./agreements";
 import { seedCapacityDemo, seedCapacityReference } from "./capacity";
 import { seedPatientsDemo } from "./patients";
 import { seedReferralsDemo, seedReferralsDemoLimits, seedReferralsReference } from "./referrals";
@@ -46,6 +46,7 @@ export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mod
     await step("patients demo data", () => seedPatientsDemo(dataSources.patients, today));
     await step("referrals demo data", () => seedReferralsDemo(dataSources.referrals, today));
     await step("regional care-guarantee limits", () => seedReferralsDemoLimits(dataSources.referrals));
+    await step("agreements following the municipality", () => seedAgreementsMunicipalityRules(dataSources.agreements));
   }
   return ran;
 }

@@ -51,7 +51,7 @@ export function seedReferralsDemoLimits(dataSource: DataSource): Promise<boolean
 
 /** Registered referrals of the synthetic patients, decided some days before `today`. */
 export function seedReferralsDemo(dataSource: DataSource, today: string, now: Date = new Date()): Promise<boolean> {
-  const homeRegion = new Map(PATIENTS.map((p) => [p.identityNumber, p.homeMunicipalityCode.slice(0, 2)]));
+  const homeMunicipality = new Map(PATIENTS.map((p) => [p.identityNumber, p.homeMunicipalityCode]));
   return runSeedStep(dataSource, "demo-v1", async (manager) => {
     await insertMissing(
       manager,
@@ -60,7 +60,8 @@ export function seedReferralsDemo(dataSource: DataSource, today: string, now: Da
         Object.assign(new Referral(), {
           id: referralId(r.key),
           patientId: patientId(r.identityNumber),
-          homeRegionCode: homeRegion.get(r.identityNumber)!,
+          homeRegionCode: homeMunicipality.get(r.identityNumber)!.slice(0, 2),
+          homeMunicipalityCode: homeMunicipality.get(r.identityNumber)!,
           specialty: r.specialty,
           procedureCode: r.procedure ?? null,
           visitType: r.visitType,

@@ -1,6 +1,8 @@
 import { REGIONS } from "../../subgraphs/shared/domain/regions";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
 import { AgreementKind } from "../../subgraphs/agreements/services/coverage";
+import { CareAccessEffect, CareAccessRuleFacts } from "../../subgraphs/agreements/services/care-access";
+import { CareSetting, ProviderKind } from "../../subgraphs/shared/domain/enums";
 import { seedId } from "../ids";
 
 /**
@@ -39,6 +41,9 @@ export interface AgreementSeed {
 }
 
 export const agreementId = (key: string) => seedId("agreement", key);
+
+/** Skåne, Västra Götaland, Blekinge, Kronoberg, Jönköping: where Halland's residents get care on the residents' terms. */
+const SAME_TERMS_REGIONS = ["12", "14", "10", "07", "06"];
 
 /** Regional price per case for the public hospitals' regions (the providing region's own prices). */
 function regionalPrices(regionCodes: string[], base: Record<string, number>): PriceSeed[] {
@@ -195,3 +200,78 @@ export const AGREEMENTS: readonly AgreementSeed[] = [
   },
 ];
 
+
+/**
+ * Region Halland's own rules for where its residents may seek care (the Halland node's data; another
+ * region's node seeds its own): the same terms as the residents of Skåne, Västra Götaland, Blekinge,
+ * Kronoberg and Jönköping (one way), so no payment commitment for outpatient care at their public
+ * providers; inpatient care elsewhere needs a payment commitment, except public inpatient care in
+ * Västra Götaland; a private provider always needs one (the lowest priority number decides).
+ */
+export const CARE_ACCESS_RULES: readonly CareAccessRuleFacts[] = [
+  {
+    id: "private-provider-commitment",
+    name: "Privata vårdgivare: remiss med betalningsförbindelse krävs alltid",
+    homeRegionCode: null,
+    homeMunicipalityCodes: null,
+    providingRegionCodes: null,
+    providerKind: ProviderKind.PRIVATE,
+    careSetting: null,
+    effect: CareAccessEffect.PAYMENT_COMMITMENT_REQUIRED,
+    priority: 0,
+    validFrom: null,
+    validUntil: null,
+  },
+  {
+    id: "halland-vgr-public-inpatient",
+    name: "Region Halland: offentlig slutenvård i Västra Götalandsregionen utan förhandsbesked",
+    homeRegionCode: "13",
+    homeMunicipalityCodes: null,
+    providingRegionCodes: ["14"],
+    providerKind: ProviderKind.PUBLIC,
+    careSetting: CareSetting.INPATIENT,
+    effect: CareAccessEffect.NO_PAYMENT_COMMITMENT_REQUIRED,
+    priority: 10,
+    validFrom: null,
+    validUntil: null,
+  },
+  {
+    id: "halland-inpatient-approval",
+    name: "Region Halland: slutenvård utanför regionen kräver förhandsbesked (betalningsförbindelse)",
+    homeRegionCode: "13",
+    homeMunicipalityCodes: null,
+    providingRegionCodes: REGIONS.map((r) => r.code).filter((code) => code !== "13"),
+    providerKind: null,
+    careSetting: CareSetting.INPATIENT,
+    effect: CareAccessEffect.PAYMENT_COMMITMENT_REQUIRED,
+    priority: 20,
+    validFrom: null,
+    validUntil: null,
+  },
+  {
+    id: "halland-same-terms-outpatient",
+    name: "Region Halland: öppen vård i Skåne, Västra Götaland, Blekinge, Kronoberg och Jönköping på samma villkor som länets invånare, utan betalningsförbindelse",
+    homeRegionCode: "13",
+    homeMunicipalityCodes: null,
+    providingRegionCodes: SAME_TERMS_REGIONS,
+    providerKind: ProviderKind.PUBLIC,
+    careSetting: CareSetting.OUTPATIENT,
+    effect: CareAccessEffect.NO_PAYMENT_COMMITMENT_REQUIRED,
+    priority: 30,
+    validFrom: null,
+    validUntil: null,
+  },
+  {
+    id: "halland-same-terms",
+    name: "Region Halland: vård i Skåne, Västra Götaland, Blekinge, Kronoberg och Jönköping på samma villkor som länets invånare",
+    homeRegionCode: "13",
+    homeMunicipalityCodes: null,
+    providingRegionCodes: SAME_TERMS_REGIONS,
+    providerKind: ProviderKind.PUBLIC,
+    careSetting: null,
+    effect: CareAccessEffect.SAME_TERMS_AS_RESIDENTS,
+    priority: 100,
+    validFrom: null,
+    validUntil: null,
+  },
+];

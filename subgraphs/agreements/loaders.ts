@@ -10,6 +10,7 @@ import {
   PriceList,
   PriceListEntry,
 } from "./entities/agreement.entity";
+import { CareAccessRule } from "./entities/care-access-rule.entity";
 import { AgreementsRuntime } from "./runtime";
 import { AgreementAdministration } from "./services/agreement-administration";
 import { loadAgreementFacts } from "./services/agreement-facts";
@@ -42,8 +43,12 @@ export function createAgreementsContext(dataSource: DataSource, base: BaseReques
   /** The engine's view of single agreements (for ceilings and their use). */
   const agreementFacts = byKey((ids: readonly string[]) => loadAgreementFacts(dataSource.manager, { agreementIds: ids }), (f) => f.id);
 
+  // A home region's care-access rules: a handful of rows per node, read once per request.
+  let careAccessRules: Promise<CareAccessRule[]> | undefined;
+
   return {
     ...base,
+    careAccessRules: () => (careAccessRules ??= repo(CareAccessRule).find({ order: { priority: "ASC", id: "ASC" } })),
     administration: new AgreementAdministration(dataSource, base.identity, base.hubRegionCode, () => base.today),
     ledger: new CommitmentLedger(dataSource, base.identity),
     events: runtime.events,

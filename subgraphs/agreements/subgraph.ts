@@ -11,17 +11,19 @@ import {
   PriceList,
   PriceListEntry,
 } from "./entities/agreement.entity";
+import { CareAccessRule } from "./entities/care-access-rule.entity";
 import { CapacityOfferRef } from "./entities/references.entity";
 import { AgreementsContext, createAgreementsContext } from "./loaders";
 import { AgreementsInit1795305600000 } from "./migrations/1795305600000-agreements-init";
 import { AgreementsVersionsCeilings1795392000000 } from "./migrations/1795392000000-agreements-versions-ceilings";
 import { AgreementsEventOutbox1795824000000 } from "./migrations/1795824000000-agreements-event-outbox";
 import { AgreementsCommitmentLedger1796083200000 } from "./migrations/1796083200000-agreements-commitment-ledger";
+import { AgreementsFollowTheMunicipality1796256000000 } from "./migrations/1796256000000-agreements-follow-the-municipality";
 import { agreementsReferences } from "./references";
 import { AgreementCommitmentResolver, AgreementResolver, AgreementVersionResolver, PriceListResolver } from "./resolvers/agreement.resolver";
 import { AgreementEventsResolver } from "./resolvers/agreement-events.resolver";
 import { CommitmentLedgerResolver } from "./resolvers/commitment-ledger.resolver";
-import { Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
+import { CareAccessRuleResolver, Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
 import { AgreementsRuntime, startAgreementsRuntime } from "./runtime";
 
 /**
@@ -31,8 +33,14 @@ import { AgreementsRuntime, startAgreementsRuntime } from "./runtime";
  */
 export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRuntime> = {
   name: "agreements",
-  entities: [Agreement, AgreementVersion, AgreementParty, PriceList, PriceListEntry, AgreementCeiling, AgreementCommitment],
-  migrations: [AgreementsInit1795305600000, AgreementsVersionsCeilings1795392000000, AgreementsEventOutbox1795824000000, AgreementsCommitmentLedger1796083200000],
+  entities: [Agreement, AgreementVersion, AgreementParty, PriceList, PriceListEntry, AgreementCeiling, AgreementCommitment, CareAccessRule],
+  migrations: [
+    AgreementsInit1795305600000,
+    AgreementsVersionsCeilings1795392000000,
+    AgreementsEventOutbox1795824000000,
+    AgreementsCommitmentLedger1796083200000,
+    AgreementsFollowTheMunicipality1796256000000,
+  ],
   buildSchema: () =>
     buildFederatedSchema<AgreementsContext>({
       resolvers: [
@@ -44,6 +52,7 @@ export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRun
         PriceListResolver,
         CoverageResolver,
         OfferCoverageResolver,
+        CareAccessRuleResolver,
       ],
       orphanedTypes: [CapacityOfferRef, Coverage],
       referenceResolvers: agreementsReferences,

@@ -10,7 +10,10 @@ import { createReferralsContext, ReferralsContext } from "./loaders";
 import { ReferralsInit1795305600000 } from "./migrations/1795305600000-referrals-init";
 import { ReferralLifecycle1795651200000 } from "./migrations/1795651200000-referral-lifecycle";
 import { PaymentCommitmentAgreementVersion1795737600000 } from "./migrations/1795737600000-payment-commitment-agreement-version";
+import { StepsDatedWhenTheyHappened1796169600000 } from "./migrations/1796169600000-steps-dated-when-they-happened";
+import { ReferralHomeMunicipality1796342400000 } from "./migrations/1796342400000-referral-home-municipality";
 import { BrokeringResolver } from "./resolvers/brokering.resolver";
+import { GuaranteeReadingResolver } from "./resolvers/guarantee-reading.resolver";
 import { PatientReferralsResolver, ReferralResolver } from "./resolvers/referral.resolver";
 import { ReferralSubscriptionResolver } from "./resolvers/referral-subscription.resolver";
 import { ReferralWorkflowResolver } from "./resolvers/referral-workflow.resolver";
@@ -24,10 +27,10 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
   name: "referrals",
   usesSupergraph: true,
   entities: [Referral, ReferralTransition, GuaranteeEvent, GuaranteeLimit, PaymentCommitment],
-  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000],
+  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000, StepsDatedWhenTheyHappened1796169600000, ReferralHomeMunicipality1796342400000],
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
-      resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver],
+      resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver, GuaranteeReadingResolver],
       orphanedTypes: [PatientRef, ProviderRef, CapacityOfferRef, AgreementRef],
       referenceResolvers: {
         Referral: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.referral.load(ref.id) : null),

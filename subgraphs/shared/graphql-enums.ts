@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { ProviderKind, VisitType } from "./domain/enums";
+import { CareSetting, ProviderKind, VisitType } from "./domain/enums";
 import { Specialty, SPECIALTY_SWEDISH_NAMES } from "./domain/specialty";
 
 /**
@@ -32,4 +32,13 @@ registerEnumType(VisitType, {
   },
 });
 
-export { ProviderKind, Specialty, VisitType };
+registerEnumType(CareSetting, {
+  name: "CareSetting",
+  description: "Outpatient or inpatient care; agreements and a home region's own rules may differ between them (e.g. whether a payment commitment is needed).",
+  valuesConfig: {
+    OUTPATIENT: { description: "Outpatient care (öppen vård), including day surgery." },
+    INPATIENT: { description: "Inpatient care (sluten vård): the patient is admitted." },
+  },
+});
+
+export { CareSetting, ProviderKind, Specialty, VisitType };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { providerId } from "../../seeds/data/providers";
+import { referralId } from "../../seeds/data/patients";
 import { Role } from "../../subgraphs/shared/identity";
 import { privateAgreement } from "../support/agreements";
 import { token } from "../support/tokens";
@@ -176,6 +177,124 @@ describe("coverage on a referral", () => {
   it("answers null for an unknown provider", async () => {
     const { data } = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), `{ referrals(first: 1) { edges { node { coverage(providerId: "${randomUUID()}") { status } } } } }`);
     expect(data.referrals.edges[0].node.coverage).toBeNull();
+  });
+});
+
+describe("agreements that follow the patient's municipality (Region Halland in two healthcare regions)", () => {
+  const BY_MUNICIPALITY = /* GraphQL */ `
+    query($home: String!, $municipality: String, $provider: ID!, $procedure: String!, $setting: CareSetting) {
+      coverage(homeRegionCode: $home, homeMunicipalityCode: $municipality, providerId: $provider, procedureCode: $procedure, careSetting: $setting) {
+        status careSetting decidedBy sameTermsAsResidents paymentCommitmentRequired pricePerCaseSek
+        agreement { kind name } applicable { agreement { name } } rejected { agreement { name } reasonCode reason } rules { code explanation }
+      }
+    }`;
+  async function ask(municipality: string | null, providerKey: string, setting?: string, home = "13") {
+    const { data, errors } = await hub.query(BY_MUNICIPALITY, { home, municipality, provider: providerId(providerKey), procedure: "NFB49", setting });
+    expect(errors).toBeUndefined();
+    return data.coverage;
+  }
+  const SODRA = "Samverkansavtal om hälso- och sjukvård i Södra sjukvårdsregionen";
+  const VASTRA = "Samverkansavtal om hälso- och sjukvård i Västra sjukvårdsregionen";
+
+  it.each([
+    // municipality, provider, agreement that applies, pact refused for the municipality
+    ["1380 Halmstad (south)", "skane-trelleborg", SODRA, null],
+    ["1315 Hylte (south)", "skane-trelleborg", SODRA, null],
+    ["1381 Laholm (south)", "vgr-sahlgrenska", "Riksavtal för utomlänsvård", VASTRA],
+    ["1384 Kungsbacka (north)", "vgr-sahlgrenska", VASTRA, null],
+    ["1383 Varberg (north)", "skane-trelleborg", "Riksavtal för utomlänsvård", SODRA],
+    ["1382 Falkenberg (north)", "vgr-sahlgrenska", VASTRA, null],
+  ])("a patient from %s at %s: the municipality decides the pact", async (municipality, provider, agreement, refused) => {
+    const c = await ask(municipality.slice(0, 4), provider);
+    expect(c).toMatchObject({ status: "COVERED", decidedBy: "HOME_MUNICIPALITY", agreement: { name: agreement } });
+    expect(c.applicable.map((a: any) => a.agreement.name)).not.toContain(refused ?? "none");
+    if (refused) {
+      expect(c.rejected).toContainEqual(expect.objectContaining({ agreement: { name: refused }, reasonCode: "HOME_MUNICIPALITY_NOT_PARTY" }));
+      expect(c.rejected.find((r: any) => r.reasonCode === "HOME_MUNICIPALITY_NOT_PARTY").reason).toContain(`the patient lives in ${municipality.slice(0, 4)}`);
+    }
+    expect(c.rules.filter((r: any) => r.code === "HOME_MUNICIPALITY").length).toBeGreaterThan(0);
+  });
+
+  it("takes the price list of the pact the municipality decides: the south pays Södra's price, the north Riksavtalet's", async () => {
+    const south = await ask("1380", "skane-trelleborg");
+    const north = await ask("1384", "skane-trelleborg");
+    const plain = await coverage("13", "skane-trelleborg", "NFB49");
+    expect(south.pricePerCaseSek).toBe(plain.applicable.find((a: any) => a.agreement.kind === "HEALTHCARE_REGION_PACT").pricePerCaseSek);
+    expect(north.pricePerCaseSek).toBe(plain.applicable.find((a: any) => a.agreement.kind === "RIKSAVTALET").pricePerCaseSek);
+    expect(south.pricePerCaseSek).not.toBe(north.pricePerCaseSek);
+  });
+
+  it("without a municipality keeps both pacts and says the answer depends on it", async () => {
+    const c = await ask(null, "skane-trelleborg");
+    expect(c).toMatchObject({ decidedBy: "AGREEMENT_PRECEDENCE", agreement: { name: SODRA } });
+    expect(c.rules.find((r: any) => r.code === "HOME_MUNICIPALITY").explanation).toContain("give the patient's home municipality");
+  });
+
+  it("gives a northern Halland patient in Skåne the same terms as Skåne's residents (Halland's one-way arrangement), with no payment commitment for outpatient care", async () => {
+    const outpatient = await ask("1384", "skane-trelleborg", "OUTPATIENT");
+    expect(outpatient).toMatchObject({ careSetting: "OUTPATIENT", agreement: { kind: "RIKSAVTALET" }, sameTermsAsResidents: true, paymentCommitmentRequired: false });
+    expect(outpatient.rules.map((r: any) => r.code)).toEqual(["AGREEMENT_PRECEDENCE", "HOME_MUNICIPALITY", "SAME_TERMS_ARRANGEMENT", "PAYMENT_COMMITMENT"]);
+    // One way: a Skåne patient in Halland gets no such arrangement from Halland's rules.
+    const skane = await ask(null, "halland-halmstad", "OUTPATIENT", "12");
+    expect(skane.rules.map((r: any) => r.code)).not.toContain("SAME_TERMS_ARRANGEMENT");
+  });
+
+  it.each([
+    // provider, setting, payment commitment required, the rule that says so
+    ["skane-trelleborg", "INPATIENT", true, "slutenvård utanför regionen kräver förhandsbesked"],
+    ["vgr-sahlgrenska", "INPATIENT", false, "offentlig slutenvård i Västra Götalandsregionen"],
+    ["vgr-sahlgrenska", "OUTPATIENT", false, "öppen vård i Skåne, Västra Götaland"],
+    ["sthlm-karolinska", "INPATIENT", true, "slutenvård utanför regionen"],
+    ["sthlm-karolinska", "OUTPATIENT", true, "Riksavtal för utomlänsvård, version 1"],
+    ["private-kattegatt-ortopedi", "OUTPATIENT", true, "Privata vårdgivare"],
+  ])("a Halland patient at %s, %s care: payment commitment required %s", async (provider, setting, required, rule) => {
+    const c = await ask("1380", provider, setting);
+    expect(c).toMatchObject({ status: "COVERED", careSetting: setting, paymentCommitmentRequired: required });
+    expect(c.rules.find((r: any) => r.code === "PAYMENT_COMMITMENT").explanation).toContain(rule);
+  });
+
+  it("answers the same on a capacity offer, and refuses a municipality outside the home region", async () => {
+    const offers = await hub.query(`query($p: [ID!]) { freeCapacity(filter: { providerIds: $p, procedureCode: "NFB49" }, first: 1) { edges { node {
+        north: coverage(homeRegionCode: "13", homeMunicipalityCode: "1384") { decidedBy agreement { kind } }
+        south: coverage(homeRegionCode: "13", homeMunicipalityCode: "1380", careSetting: INPATIENT) { decidedBy agreement { kind } paymentCommitmentRequired } } } } }`, {
+      p: [providerId("skane-trelleborg")],
+    });
+    expect(offers.errors).toBeUndefined();
+    expect(offers.data.freeCapacity.edges[0].node).toEqual({
+      north: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "RIKSAVTALET" } },
+      south: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "HEALTHCARE_REGION_PACT" }, paymentCommitmentRequired: true },
+    });
+    for (const [municipality, rule] of [["1280", "MUNICIPALITY_NOT_IN_REGION"], ["Kungsbacka", "MUNICIPALITY_CODE_FORMAT"]]) {
+      const { errors } = await hub.query(BY_MUNICIPALITY, { home: "13", municipality, provider: providerId("skane-trelleborg"), procedure: "NFB49" });
+      expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "homeMunicipalityCode", rule });
+    }
+  });
+
+  it("follows the referral's patient: Greta (Varberg, north) and Tolvan (Halmstad, south) at a Skåne hospital", async () => {
+    const { data, errors } = await hub.queryAs(
+      await token(Role.REGIONAL_OFFICE, "13"),
+      `query($a: ID!, $b: ID!, $p: ID!) { a: referral(id: $a) { homeMunicipalityCode coverage(providerId: $p) { decidedBy agreement { kind } } }
+         b: referral(id: $b) { homeMunicipalityCode coverage(providerId: $p) { decidedBy agreement { kind } } } }`,
+      { a: referralId("greta-knee"), b: referralId("tolvan-hip"), p: providerId("skane-trelleborg") },
+    );
+    expect(errors).toBeUndefined();
+    expect(data.a).toEqual({ homeMunicipalityCode: "1383", coverage: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "RIKSAVTALET" } } });
+    expect(data.b).toEqual({ homeMunicipalityCode: "1380", coverage: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "HEALTHCARE_REGION_PACT" } } });
+  });
+
+  it("lists the home region's rules as data", async () => {
+    const { data, errors } = await hub.queryAs(await token(Role.PEER_REGION, "12"), `{ careAccessRules(homeRegionCode: "13") { id effect careSetting providingRegionCodes priority } }`);
+    expect(errors).toBeUndefined();
+    expect(data.careAccessRules.map((r: any) => r.id)).toEqual([
+      "private-provider-commitment",
+      "halland-vgr-public-inpatient",
+      "halland-inpatient-approval",
+      "halland-same-terms-outpatient",
+      "halland-same-terms",
+    ]);
+    expect(data.careAccessRules.at(-1)).toMatchObject({ effect: "SAME_TERMS_AS_RESIDENTS", providingRegionCodes: ["12", "14", "10", "07", "06"] });
+    // Another region has only the national rule here: its node loads its own.
+    expect((await hub.query(`{ careAccessRules(homeRegionCode: "01") { id } }`)).data.careAccessRules).toEqual([{ id: "private-provider-commitment" }]);
   });
 });
 

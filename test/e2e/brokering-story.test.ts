@@ -12,8 +12,10 @@ import { token } from "../support/tokens";
  * patient (Tolvan, hip replacement NFB49, treatment decided 48 days ago) is at risk of breaching
  * Region Halland's 60-day target; the office finds care tier by tier, sends the referral to a
  * private provider under Halland's care-guarantee agreement, the provider accepts, the patient
- * declines the offered time (forfeiting the guarantee), regrets two weeks later (a new clock from
- * that day), is offered again, accepts and is booked. The office's live subscriptions see every step.
+ * declines the offered time by phone the next day (the office records it two days after that, on
+ * the day it happened: the guarantee is forfeited from then), gets in touch again ten days after
+ * the offer (recorded four days later: a new clock from the day of the contact), is offered again,
+ * accepts and is booked. The office's live subscriptions see every step.
  */
 let hub: TestHub;
 let db: Client;
@@ -151,39 +153,48 @@ describe("a Halland patient at risk is brokered to a private provider and booked
     expect((await ok(kattegatt(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id: HIP })).acceptReferral.status).toBe("ACCEPTED");
   });
 
-  it("records the patient declining the offered time: the guarantee is forfeited", async () => {
+  it("records the patient's decline, heard of by phone, on the day it was given: the guarantee is forfeited from then", async () => {
     const offered = await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { offerCareToPatient(referralId: $id, careDate: $d) { status patientOfferDate patientAnswerDue } }`, {
       id: HIP,
       d: addDays(today, 8),
     });
     expect(offered.offerCareToPatient).toMatchObject({ status: "OFFERED_TO_PATIENT", patientOfferDate: addDays(today, 8), patientAnswerDue: addDays(today, 7) });
+    // The patient phoned the next day; the office records it two days after that.
+    shiftTodayForTests(3);
     const declined = await ok(
       office(),
-      `mutation($id: ID!) { recordPatientAnswer(referralId: $id, accepted: false, reason: "Vill hellre vänta på operation i Halmstad") { ${REFERRAL_FIELDS} } }`,
-      { id: HIP },
+      `mutation($id: ID!, $on: Date!) { recordPatientAnswer(referralId: $id, accepted: false, reason: "Vill hellre vänta på operation i Halmstad", answeredOn: $on) { ${REFERRAL_FIELDS} } }`,
+      { id: HIP, on: addDays(today, 1) },
     );
     expect(declined.recordPatientAnswer).toMatchObject({ status: "PATIENT_DECLINED", guarantee: { status: "FORFEITED" } });
-    // The forfeit is documented: who, when, why.
+    // The forfeit is documented: who, when it happened, why.
     const events = await ok(office(), `query($id: ID!) { referral(id: $id) { guaranteeEvents { kind effectiveDate actorRole reason } } }`, { id: HIP });
-    expect(events.referral.guaranteeEvents).toEqual([{ kind: "FORFEITED", effectiveDate: today, actorRole: "REGIONAL_OFFICE", reason: "Vill hellre vänta på operation i Halmstad" }]);
+    expect(events.referral.guaranteeEvents).toEqual([{ kind: "FORFEITED", effectiveDate: addDays(today, 1), actorRole: "REGIONAL_OFFICE", reason: "Vill hellre vänta på operation i Halmstad" }]);
   });
 
-  it("restarts the clock from the day the patient regrets, two weeks later, with no credit for time waited", async () => {
+  it("restarts the clock from the day the patient got in touch again (recorded four days later), with no credit for time waited", async () => {
     shiftTodayForTests(14);
     const later = addDays(today, 14);
+    const contact = addDays(today, 10);
     const early = await as(office(), `mutation($id: ID!, $d: Date!) { registerPatientRegret(referralId: $id, contactDate: $d, reason: "Patienten ångrar sig") { status } }`, {
       id: HIP,
       d: addDays(later, 1),
     });
-    expect(early.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT" });
+    expect(early.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "contactDate", rule: "DATE_IN_FUTURE" });
+    // Not before the decline it answers (the day after the offer).
+    const beforeDecline = await as(office(), `mutation($id: ID!, $d: Date!) { registerPatientRegret(referralId: $id, contactDate: $d, reason: "Patienten ångrar sig") { status } }`, {
+      id: HIP,
+      d: today,
+    });
+    expect(beforeDecline.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "contactDate", rule: "BEFORE_PREVIOUS_STEP" });
     const data = await ok(
       office(),
       `mutation($id: ID!, $d: Date!) { registerPatientRegret(referralId: $id, contactDate: $d, reason: "Patienten hörde av sig och vill ta erbjudandet") { ${REFERRAL_FIELDS} } }`,
-      { id: HIP, d: later },
+      { id: HIP, d: contact },
     );
     expect(data.registerPatientRegret).toMatchObject({
       status: "ACCEPTED",
-      guarantee: { status: "WITHIN_LIMIT", startDate: later, startedBy: "NEW_CONTACT", restarted: true, deadline: addDays(later, 60), daysLeft: 60 },
+      guarantee: { status: "WITHIN_LIMIT", startDate: contact, startedBy: "NEW_CONTACT", restarted: true, deadline: addDays(contact, 60), daysLeft: 56 },
     });
   });
 
@@ -200,7 +211,7 @@ describe("a Halland patient at risk is brokered to a private provider and booked
   });
 
   it("kept every step with who, role, organisation and why", async () => {
-    const data = await ok(office(), `query($id: ID!) { referral(id: $id) { history { action fromStatus toStatus actorRole actorOrganisation reason } } }`, { id: HIP });
+    const data = await ok(office(), `query($id: ID!) { referral(id: $id) { history { action fromStatus toStatus actorRole actorOrganisation reason happenedOn occurredAt } } }`, { id: HIP });
     expect(data.referral.history.map((h: any) => h.action)).toEqual([
       "SEND",
       "RECEIVE",
@@ -214,6 +225,11 @@ describe("a Halland patient at risk is brokered to a private provider and booked
     ]);
     expect(data.referral.history[0]).toMatchObject({ fromStatus: "REGISTERED", toStatus: "SENT", actorRole: "REGIONAL_OFFICE", actorOrganisation: "13" });
     expect(data.referral.history[2]).toMatchObject({ actorRole: "PROVIDER", actorOrganisation: KATTEGATT });
+    // The decline and the new contact keep the days they happened; when they were recorded is kept beside them.
+    expect(data.referral.history[4]).toMatchObject({ action: "PATIENT_DECLINE", happenedOn: addDays(today, 1) });
+    expect(data.referral.history[5]).toMatchObject({ action: "PATIENT_REGRET", happenedOn: addDays(today, 10) });
+    expect(data.referral.history[8]).toMatchObject({ action: "BOOK", happenedOn: addDays(today, 14) });
+    for (const step of data.referral.history) expect(typeof step.occurredAt).toBe("string");
   });
 
   it("showed the Halland office each step live, with the patient resolved across subgraphs", async () => {

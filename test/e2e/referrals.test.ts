@@ -264,7 +264,7 @@ describe("the clock", () => {
     const twice = await as(clinic(), PAUSE, { id, kind: "MEDICAL_PAUSE_ENDED", date: today, reason: null });
     expect(twice.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "CLOCK_RULE" });
     const future = await as(clinic(), PAUSE, { id, kind: "PATIENT_CHOSEN_WAIT_STARTED", date: addDays(today, 1), reason: "Semester" });
-    expect(future.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "CLOCK_RULE" });
+    expect(future.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "date", rule: "DATE_IN_FUTURE" });
   });
 
   it("expires an offer the patient did not answer within 7 days; the provider may offer again", async () => {
@@ -285,6 +285,213 @@ describe("the clock", () => {
     const state = await ok(office(), `query($id: ID!) { referral(id: $id) { status patientAnswerDue history { action actorRole reason } } }`, { id });
     expect(state.referral).toMatchObject({ status: "ACCEPTED", patientAnswerDue: null });
     expect(state.referral.history.at(-1)).toEqual({ action: "OFFER_EXPIRE", actorRole: "SYSTEM", reason: "Not answered within 7 days" });
+  });
+});
+
+describe("steps dated when they happened", () => {
+  const OFFER = `mutation($id: ID!, $d: Date!, $on: Date) { offerCareToPatient(referralId: $id, careDate: $d, offeredOn: $on) { status patientAnswerDue } }`;
+  const ANSWER = `mutation($id: ID!, $accepted: Boolean!, $reason: String, $on: Date) {
+    recordPatientAnswer(referralId: $id, accepted: $accepted, reason: $reason, answeredOn: $on) { status guarantee { status } } }`;
+  const HISTORY = `query($id: ID!) { referral(id: $id) { status history { action happenedOn occurredAt actorRole } guaranteeEvents { kind effectiveDate occurredAt actorRole } } }`;
+  const stockholmDay = (iso: string) => stockholmDate(new Date(iso));
+
+  /** A referral the provider accepted today. */
+  async function accepted(): Promise<string> {
+    const id = await register();
+    await ok(office(), SEND, { id, offer: await kattegattOffer(1) });
+    await ok(kattegatt(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
+    await ok(kattegatt(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id });
+    return id;
+  }
+
+  afterEach(() => shiftTodayForTests(0));
+
+  it("refuses a step dated in the future or before the step it answers, naming the field and rule, and writes nothing", async () => {
+    const id = await accepted();
+    const refused = async (bearer: Promise<string>, query: string, variables: Record<string, unknown>, field: string, rule: string) => {
+      const before = (await ok(office(), HISTORY, { id })).referral;
+      const { errors } = await as(bearer, query, variables);
+      expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field, rule });
+      expect((await ok(office(), HISTORY, { id })).referral).toEqual(before);
+    };
+    await refused(kattegatt(), OFFER, { id, d: addDays(today, 9), on: addDays(today, 1) }, "offeredOn", "DATE_IN_FUTURE");
+    // The provider accepted today: its offer cannot have been sent yesterday.
+    await refused(kattegatt(), OFFER, { id, d: addDays(today, 9), on: addDays(today, -1) }, "offeredOn", "BEFORE_PREVIOUS_STEP");
+    await ok(kattegatt(), OFFER, { id, d: addDays(today, 9) });
+    shiftTodayForTests(3);
+    await refused(office(), ANSWER, { id, accepted: false, reason: "Vill vänta", on: addDays(today, 4) }, "answeredOn", "DATE_IN_FUTURE");
+    await refused(office(), ANSWER, { id, accepted: false, reason: "Vill vänta", on: addDays(today, -1) }, "answeredOn", "BEFORE_PREVIOUS_STEP");
+  });
+
+  it("records an answer heard of later on the day it was given: the forfeit counts from then, and the history keeps both dates and who recorded it", async () => {
+    const id = await accepted();
+    await ok(kattegatt(), OFFER, { id, d: addDays(today, 9) });
+    shiftTodayForTests(4);
+    const declined = await ok(office(), ANSWER, { id, accepted: false, reason: "Patienten ringde: vill vänta", on: addDays(today, 2) });
+    expect(declined.recordPatientAnswer).toEqual({ status: "PATIENT_DECLINED", guarantee: { status: "FORFEITED" } });
+    const state = (await ok(office(), HISTORY, { id })).referral;
+    const answer = state.history.at(-1);
+    expect(answer).toMatchObject({ action: "PATIENT_DECLINE", happenedOn: addDays(today, 2), actorRole: "REGIONAL_OFFICE" });
+    // Recorded now (real time; the test's "today" is four days ahead), not on the day it happened.
+    expect(stockholmDay(answer.occurredAt)).toBe(today);
+    expect(state.guaranteeEvents.at(-1)).toMatchObject({ kind: "FORFEITED", effectiveDate: addDays(today, 2), actorRole: "REGIONAL_OFFICE" });
+    // A regret cannot precede the decline it answers.
+    const early = await as(office(), `mutation($id: ID!, $d: Date!) { registerPatientRegret(referralId: $id, contactDate: $d, reason: "Ångrar sig") { status } }`, { id, d: addDays(today, 1) });
+    expect(early.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "contactDate", rule: "BEFORE_PREVIOUS_STEP" });
+  });
+
+  it("an answer given in time but recorded after the sweep expired the offer still counts: the expiry is corrected by a new event, its record kept", async () => {
+    const id = await accepted();
+    const offered = await ok(kattegatt(), OFFER, { id, d: addDays(today, 20) });
+    expect(offered.offerCareToPatient.patientAnswerDue).toBe(addDays(today, 7));
+    const dataSource: DataSource = await subgraphDataSource(referralsSubgraph, hub.databaseUrl).initialize();
+    try {
+      const workflow = new ReferralWorkflow(dataSource, "13", new SupergraphClient(() => hub.url, "unused", "referrals"), 14);
+      expect(await workflow.expireUnansweredOffers(addDays(today, 8))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await dataSource.destroy();
+    }
+    shiftTodayForTests(9);
+    // Answered on the eighth day: too late, the offer had expired.
+    const late = await as(office(), ANSWER, { id, accepted: true, on: addDays(today, 8) });
+    expect(late.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", status: "ACCEPTED" });
+    const answered = await ok(office(), ANSWER, { id, accepted: true, on: addDays(today, 6) });
+    expect(answered.recordPatientAnswer.status).toBe("PATIENT_ACCEPTED");
+    const history = (await ok(office(), HISTORY, { id })).referral.history;
+    expect(history.slice(-3).map((h: any) => [h.action, h.happenedOn])).toEqual([
+      ["OFFER_TO_PATIENT", today],
+      ["OFFER_EXPIRE", addDays(today, 8)],
+      ["PATIENT_ACCEPT", addDays(today, 6)],
+    ]);
+    const events = await db.query(`SELECT type, payload->>'reason' AS reason FROM referrals.event_outbox WHERE aggregate_id = $1 ORDER BY id`, [id]);
+    expect(events.rows.slice(-2).map((r) => r.type)).toEqual(["REFERRAL_OFFER_EXPIRY_CORRECTED", "REFERRAL_PATIENT_ACCEPT"]);
+    expect(events.rows.at(-2).reason).toBe(`The patient answered on ${addDays(today, 6)}, within the 7 days; recorded ${addDays(today, 9)}`);
+  });
+
+  it("reports care given on the day it was given, not before the booking, not in the future", async () => {
+    const id = await accepted();
+    await ok(kattegatt(), OFFER, { id, d: addDays(today, 2) });
+    await ok(office(), ANSWER, { id, accepted: true });
+    await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { bookReferral(referralId: $id, careDate: $d) { status } }`, { id, d: addDays(today, 2) });
+    shiftTodayForTests(5);
+    const COMPLETE = `mutation($id: ID!, $on: Date) { completeReferral(referralId: $id, completedOn: $on) { status } }`;
+    for (const [on, rule] of [[addDays(today, 6), "DATE_IN_FUTURE"], [addDays(today, -1), "BEFORE_PREVIOUS_STEP"]]) {
+      const { errors } = await as(kattegatt(), COMPLETE, { id, on });
+      expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "completedOn", rule });
+    }
+    expect((await ok(kattegatt(), COMPLETE, { id, on: addDays(today, 2) })).completeReferral.status).toBe("COMPLETED");
+    expect((await ok(office(), HISTORY, { id })).referral.history.at(-1)).toMatchObject({ action: "COMPLETE", happenedOn: addDays(today, 2), actorRole: "PROVIDER" });
+  });
+
+  it("a wait recorded late re-reads the clock from its real dates; the change is announced as a new event", async () => {
+    // Halland's 60 days, decided 70 days ago: breached as registered.
+    const id = await register({ decisionDate: addDays(today, -70) });
+    const PAUSE = `mutation($id: ID!, $kind: GuaranteeClockEventKind!, $date: Date!, $reason: String) {
+      registerGuaranteeClockEvent(referralId: $id, kind: $kind, date: $date, reason: $reason) { guarantee { status deadline pausedDays daysLeft } } }`;
+    expect((await ok(office(), `query($id: ID!) { referral(id: $id) { guarantee { status daysLeft } } }`, { id })).referral.guarantee).toEqual({ status: "BREACHED", daysLeft: -10 });
+    await ok(clinic(), PAUSE, { id, kind: "MEDICAL_PAUSE_STARTED", date: addDays(today, -30), reason: "Infektion, fick inte opereras" });
+    const endsEarly = await as(clinic(), PAUSE, { id, kind: "MEDICAL_PAUSE_ENDED", date: addDays(today, -31), reason: null });
+    expect(endsEarly.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "date", rule: "BEFORE_PREVIOUS_STEP" });
+    const ended = await ok(clinic(), PAUSE, { id, kind: "MEDICAL_PAUSE_ENDED", date: addDays(today, -10), reason: null });
+    expect(ended.registerGuaranteeClockEvent.guarantee).toEqual({ status: "AT_RISK", pausedDays: 20, deadline: addDays(today, 10), daysLeft: 10 });
+    const events = await db.query(`SELECT type, payload->>'reason' AS reason FROM referrals.event_outbox WHERE aggregate_id = $1 ORDER BY id`, [id]);
+    const corrections = events.rows.filter((r) => r.type.endsWith("GUARANTEE_AT_RISK"));
+    expect(corrections).toHaveLength(1);
+    expect(corrections[0].reason).toBe(`Clock re-read from MEDICAL_PAUSE_ENDED dated ${addDays(today, -10)}, recorded ${today}; it was PAUSED_MEDICAL`);
+  });
+});
+
+describe("the payment commitment follows the patient's municipality and the care setting", () => {
+  const SEND_AS = `mutation($id: ID!, $offer: ID!, $outpatient: Boolean) { sendReferral(referralId: $id, input: { offerId: $offer, outpatientOnly: $outpatient }) {
+    homeMunicipalityCode paymentCommitment { agreementKind agreementTypeCode careSetting outpatientOnly requiredByRules decidedBy rulesApplied } } }`;
+  async function trelleborgOffer(): Promise<string> {
+    const data = await ok(office(), `query($p: [ID!]) { freeCapacity(filter: { providerIds: $p, procedureCode: "NFB49" }, first: 1) { edges { node { id } } } }`, {
+      p: [providerId("skane-trelleborg")],
+    });
+    return data.freeCapacity.edges[0].node.id;
+  }
+
+  it("a northern Halland patient's outpatient care in Skåne: Riksavtalet on Skåne residents' terms, no commitment required by the rules", async () => {
+    const id = await register({ patientId: patientId("193008077723") });
+    const sent = (await ok(office(), SEND_AS, { id, offer: await trelleborgOffer(), outpatient: true })).sendReferral;
+    expect(sent.homeMunicipalityCode).toBe("1383");
+    expect(sent.paymentCommitment).toMatchObject({
+      agreementKind: "RIKSAVTALET",
+      agreementTypeCode: "1",
+      careSetting: "OUTPATIENT",
+      outpatientOnly: true,
+      requiredByRules: false,
+      decidedBy: "HOME_MUNICIPALITY",
+    });
+    expect(sent.paymentCommitment.rulesApplied.map((r: string) => r.split(":")[0])).toEqual(["AGREEMENT_PRECEDENCE", "HOME_MUNICIPALITY", "SAME_TERMS_ARRANGEMENT", "PAYMENT_COMMITMENT"]);
+  });
+
+  it("a southern Halland patient's care that may be inpatient, in Skåne: the Södra pact, a commitment required by Halland's inpatient rule", async () => {
+    const id = await register();
+    const sent = (await ok(office(), SEND_AS, { id, offer: await trelleborgOffer() })).sendReferral;
+    expect(sent.homeMunicipalityCode).toBe("1380");
+    expect(sent.paymentCommitment).toMatchObject({ agreementKind: "HEALTHCARE_REGION_PACT", careSetting: "INPATIENT", outpatientOnly: false, requiredByRules: true, decidedBy: "HOME_MUNICIPALITY" });
+    expect(sent.paymentCommitment.rulesApplied.at(-1)).toContain("slutenvård utanför regionen kräver förhandsbesked");
+  });
+});
+
+describe("the clock that answers \"what if\"", () => {
+  const READING = `query($facts: GuaranteeFactsInput!, $on: Date) { guaranteeReading(facts: $facts, on: $on) {
+    applies status startDate startedBy restarted limitDays limitName deadline daysWaited daysLeft pausedDays readOn rulesApplied { rule date explanation } } }`;
+  const hip = { homeRegionCode: "13", specialty: "ORTHOPAEDICS", visitType: "TREATMENT" };
+
+  it.each([
+    // Counted by hand: the start is day 0; Halland's 60 days; the national 90; BUP's 30.
+    ["Halland, decided 31 December before a leap year: 60 days end on 29 February", { ...hip, decisionDate: "2027-12-31" }, "2028-01-31", "2028-02-29", 29],
+    ["Stockholm, decided on a leap day: 90 days end on 29 May", { ...hip, homeRegionCode: "01", decisionDate: "2028-02-29" }, "2028-02-29", "2028-05-29", 90],
+    ["Halland, decided 31 January in a common year: 60 days end on 1 April", { ...hip, decisionDate: "2026-01-31" }, "2026-02-28", "2026-04-01", 32],
+    ["Skåne, decided 30 November: 90 days end on 28 February", { ...hip, homeRegionCode: "12", decisionDate: "2026-11-30" }, "2026-12-31", "2027-02-28", 59],
+    ["BUP, decided 31 January of a leap year: 30 days end on 1 March", { homeRegionCode: "01", specialty: "CHILD_AND_ADOLESCENT_PSYCHIATRY", visitType: "FIRST_VISIT", decisionDate: "2028-01-31" }, "2028-02-29", "2028-03-01", 1],
+  ])("%s", async (_case, facts, on, deadline, daysLeft) => {
+    const reading = (await ok(token(Role.PEER_REGION, "12"), READING, { facts, on })).guaranteeReading;
+    expect(reading).toMatchObject({ applies: true, deadline, daysLeft, readOn: on });
+  });
+
+  it("answers what a 14-day medical pause and a decline with a regret do, with every rule that applied", async () => {
+    const facts = {
+      ...hip,
+      decisionDate: "2028-01-15",
+      pauses: [{ kind: "MEDICAL", from: "2028-01-20", until: "2028-02-03" }],
+      declines: ["2028-02-10"],
+      regrets: ["2028-02-29"],
+    };
+    const reading = (await ok(kattegatt(), READING, { facts, on: "2028-03-01" })).guaranteeReading;
+    // A new clock from 29 February; the pause before it no longer counts: 29 Feb + 60 = 29 April.
+    expect(reading).toMatchObject({ status: "WITHIN_LIMIT", startDate: "2028-02-29", startedBy: "NEW_CONTACT", restarted: true, pausedDays: 0, deadline: "2028-04-29", daysWaited: 1, daysLeft: 59 });
+    expect(reading.rulesApplied.map((r: any) => r.rule)).toEqual(["COVERED_CARE", "STRICTEST_LIMIT", "RESTART", "DEADLINE", "STATUS"]);
+    expect(reading.rulesApplied[1]).toEqual({ rule: "STRICTEST_LIMIT", date: "2028-02-29", explanation: expect.stringContaining("Region Hallands vårdgaranti, behandling: 60 days") });
+    const paused = (await ok(clinic(), READING, { facts: { ...hip, decisionDate: "2028-01-15", pauses: [{ kind: "MEDICAL", from: "2028-01-20", until: "2028-02-03" }] }, on: "2028-03-01" }))
+      .guaranteeReading;
+    // 15 Jan + 60 + 14 = 29 March.
+    expect(paused).toMatchObject({ pausedDays: 14, deadline: "2028-03-29", daysLeft: 28 });
+    expect(paused.rulesApplied.filter((r: any) => r.rule === "MEDICAL_PAUSE").map((r: any) => r.date)).toEqual(["2028-01-20", "2028-02-03"]);
+  });
+
+  it("reads today when no day is given, stores nothing, and is open to every authenticated role (it holds no patient data)", async () => {
+    const { count: before } = (await db.query(`SELECT count(*)::int AS count FROM referrals.referral`)).rows[0];
+    for (const bearer of [office(), clinic(), kattegatt(), token(Role.PEER_REGION, "14"), token(Role.ADMINISTRATOR)]) {
+      const reading = (await ok(bearer, READING, { facts: { ...hip, decisionDate: today } })).guaranteeReading;
+      expect(reading).toMatchObject({ readOn: today, deadline: addDays(today, 60), daysLeft: 60 });
+    }
+    expect((await db.query(`SELECT count(*)::int AS count FROM referrals.referral`)).rows[0].count).toBe(before);
+    const anonymous = await hub.queryAs(undefined, READING, { facts: { ...hip, decisionDate: today } });
+    expect(anonymous.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it.each([
+    ["a regret before the decline", { declines: ["2026-02-10"], regrets: ["2026-02-09"] }, "facts.regrets[0]", "BEFORE_PREVIOUS_STEP"],
+    ["a wait ending before it began", { pauses: [{ kind: "PATIENT_CHOSEN", from: "2026-02-10", until: "2026-02-01" }] }, "facts.pauses[0].until", "BEFORE_PREVIOUS_STEP"],
+    ["a wait after the reading day", { pauses: [{ kind: "MEDICAL", from: "2026-03-02" }] }, "facts.pauses[0].from", "AFTER_READING_DAY"],
+    ["a wait before the decision", { pauses: [{ kind: "MEDICAL", from: "2026-01-01" }] }, "facts.pauses[0].from", "BEFORE_CLOCK_START"],
+    ["an unknown region", { homeRegionCode: "99" }, "facts.homeRegionCode", "REGION_CODE_UNKNOWN"],
+  ])("refuses %s, naming the field and rule", async (_case, overrides, field, rule) => {
+    const { errors } = await as(office(), READING, { facts: { ...hip, decisionDate: "2026-01-31", ...overrides }, on: "2026-03-01" });
+    expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field, rule });
   });
 });
 

@@ -103,7 +103,7 @@ describe("seeding", () => {
 
   it("adds the demo data once, and a second run changes nothing", async () => {
     const first = await seedHub(dataSources, "demo", stockholmDate());
-    expect(first).toEqual(["capacity demo data", "agreements demo data", "patients demo data", "referrals demo data", "regional care-guarantee limits"]);
+    expect(first).toEqual(["capacity demo data", "agreements demo data", "patients demo data", "referrals demo data", "regional care-guarantee limits", "agreements following the municipality"]);
     const before = {
       providers: await count("capacity", "provider"),
       offers: await count("capacity", "capacity_offer"),

@@ -398,6 +398,7 @@ describe("the headline reason: the rejection closest to covering the case", () =
       RejectionReason.CARE_NOT_COVERED,
       RejectionReason.PROVIDER_REGION_NOT_PARTY,
       RejectionReason.PRIVATE_PROVIDER,
+      RejectionReason.HOME_MUNICIPALITY_NOT_PARTY,
       RejectionReason.HOME_REGION_NOT_PARTY,
     ]);
     expect(new Set(CLOSENESS)).toEqual(new Set(Object.values(RejectionReason)));

@@ -8,6 +8,7 @@ import {
   clockEventProblem,
   ClockInput,
   ClockReading,
+  ClockRule,
   ClockStart,
   clockStart,
   ClockStatus,
@@ -276,6 +277,7 @@ describe("exclusions (categories the guarantee does not cover)", () => {
       daysLeft: null,
       pausedDays: 0,
       bookedFor: null,
+      applied: [{ rule: ClockRule.EXCLUDED_CARE, date: null, explanation: expect.stringContaining("does not cover") }],
     });
   });
 

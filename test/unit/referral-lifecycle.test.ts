@@ -1,9 +1,12 @@
 import {
+  answersExpiredOffer,
   availableActions,
+  beforePreviousStep,
   checkTransition,
   OFFER_ANSWER_DAYS,
   Party,
   ReferralAction,
+  RecordedStep,
   ReferralStatus,
   STEPS,
   WAITING,
@@ -297,5 +300,29 @@ describe("status sets", () => {
     for (const action of [A.RECEIVE, A.ACCEPT, A.OFFER_TO_PATIENT, A.PATIENT_ACCEPT, A.PATIENT_DECLINE, A.OFFER_EXPIRE, A.PATIENT_REGRET, A.BOOK, A.COMPLETE] as const) {
       expect(WITH_RECEIVER.has(STEPS[action].to)).toBe(true);
     }
+  });
+});
+
+describe("dated steps", () => {
+  const offer = (answerDue: string): RecordedStep => ({ action: ReferralAction.OFFER_TO_PATIENT, happenedOn: "2028-02-22", details: { answerDue } });
+  const expiry: RecordedStep = { action: ReferralAction.OFFER_EXPIRE, happenedOn: "2028-03-01", details: {} };
+
+  it("an answer within the offer's days answers an offer the hub has since expired", () => {
+    expect(answersExpiredOffer(ReferralStatus.ACCEPTED, [expiry, offer("2028-02-29")], "2028-02-29")).toBe(true);
+    expect(answersExpiredOffer(ReferralStatus.ACCEPTED, [expiry, offer("2028-02-29")], "2028-02-22")).toBe(true);
+  });
+
+  it("not after its last day, not without an expiry, not without an answer date, not in another state", () => {
+    expect(answersExpiredOffer(ReferralStatus.ACCEPTED, [expiry, offer("2028-02-29")], "2028-03-01")).toBe(false);
+    expect(answersExpiredOffer(ReferralStatus.ACCEPTED, [offer("2028-02-29")], "2028-02-25")).toBe(false);
+    expect(answersExpiredOffer(ReferralStatus.ACCEPTED, [expiry, offer("2028-02-29")], undefined)).toBe(false);
+    expect(answersExpiredOffer(ReferralStatus.OFFERED_TO_PATIENT, [expiry, offer("2028-02-29")], "2028-02-25")).toBe(false);
+    expect(answersExpiredOffer(ReferralStatus.ACCEPTED, [expiry, { ...offer("2028-02-29"), details: {} }], "2028-02-25")).toBe(false);
+  });
+
+  it("a step cannot have happened before the step it follows; the same day is fine", () => {
+    expect(beforePreviousStep("2028-02-21", offer("2028-02-29"))).toBe("the step it follows (OFFER_TO_PATIENT) happened on 2028-02-22");
+    expect(beforePreviousStep("2028-02-22", offer("2028-02-29"))).toBeNull();
+    expect(beforePreviousStep("2028-02-21", undefined)).toBeNull();
   });
 });

@@ -246,6 +246,10 @@ export class AgreementParty {
 
   @PrimaryColumn({ type: "text", name: "region_code" })
   regionCode: string;
+
+  /** The party takes part for residents of these municipalities only (Halland in two pacts); null = the whole region. */
+  @Column({ type: "text", array: true, name: "municipality_codes", nullable: true })
+  municipalityCodes?: string[] | null;
 }
 
 @ObjectType({ description: "A price list (prislista) of an agreement; prices change yearly, so each list has its own validity." })

@@ -1,11 +1,13 @@
-import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, registerEnumType, Resolver, Root } from "type-graphql";
-import { ProviderKind, Specialty } from "../../shared/graphql-enums";
+import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
+import { CareSetting, ProviderKind, Specialty } from "../../shared/graphql-enums";
 import { ProcedureRef, RegionRef } from "../../shared/references";
 import { DateScalar } from "../../shared/scalars";
-import { requireRegionCode } from "../../shared/validation";
+import { requireMunicipalityCode, requireRegionCode } from "../../shared/validation";
+import { CareAccessRule } from "../entities/care-access-rule.entity";
 import { Agreement, AgreementVersion } from "../entities/agreement.entity";
 import { CapacityOfferRef, ProviderRef } from "../entities/references.entity";
 import { AgreementsContext } from "../loaders";
+import { AccessDecision, CoverageRuleApplied, CoverageRuleCode, decideAccess } from "../services/care-access";
 import { CareCase, CoverageDecision, CoverageStatus, decideCoverage, RejectionReason } from "../services/coverage";
 import { AgreementTerms } from "./agreement.resolver";
 
@@ -30,8 +32,31 @@ registerEnumType(RejectionReason, {
     EXPIRED: { description: "The agreement ended before the date." },
     CARE_NOT_COVERED: { description: "The version in force does not cover the specialty or procedure." },
     CEILING_REACHED: { description: "The agreement's volume ceiling (volymtak) for the period is used up." },
+    HOME_MUNICIPALITY_NOT_PARTY: { description: "The home region takes part for residents of some municipalities only (Region Halland in two pacts), not the patient's." },
   },
 });
+
+registerEnumType(CoverageRuleCode, {
+  name: "CoverageRule",
+  description: "A rule that decided a coverage answer.",
+  valuesConfig: {
+    INTERNAL_CARE: { description: "Care at a public provider of the home region: no agreement needed." },
+    AGREEMENT_PRECEDENCE: { description: "The most specific agreement that applies: the home region's own agreement with the provider, then a pact, then Riksavtalet." },
+    HOME_MUNICIPALITY: { description: "The patient's home municipality decided which pact and price list apply (Region Halland: the south with Södra, the north with Västra)." },
+    SAME_TERMS_ARRANGEMENT: { description: "The home region lets its residents seek care in the providing region on the same terms as that region's residents." },
+    PAYMENT_COMMITMENT: { description: "Whether a payment commitment is needed for the care setting, and by which rule." },
+    NOT_COVERED: { description: "No agreement covers the care." },
+  },
+});
+
+@ObjectType({ description: "A rule that applied to a coverage answer, and what it did." })
+export class CoverageRuleApplication implements CoverageRuleApplied {
+  @Field(() => CoverageRuleCode, { description: "The rule." })
+  code: CoverageRuleCode;
+
+  @Field({ description: "What it did for this case, in words an office can pass on." })
+  explanation: string;
+}
 
 @ObjectType({ description: "An agreement that allows the care, with the version, terms and price that would apply." })
 export class CoverageOption {
@@ -75,11 +100,15 @@ export class RejectedAgreement {
   description:
     "Under which agreements a patient from a home region could be sent to a provider for some care on a date, in precedence order, at what price, and why the others do not apply.",
 })
-@Directive('@key(fields: "homeRegionCode providerId providerKind providerRegionCode specialty procedureCode date")')
+@Directive('@key(fields: "homeRegionCode homeMunicipalityCode providerId providerKind providerRegionCode specialty procedureCode date careSetting")')
 export class Coverage {
   @Directive("@inaccessible")
   @Field()
   homeRegionCode: string;
+
+  @Directive("@inaccessible")
+  @Field(() => String, { nullable: true })
+  homeMunicipalityCode: string | null;
 
   @Directive("@inaccessible")
   @Field(() => ID)
@@ -103,14 +132,20 @@ export class Coverage {
   @Field(() => DateScalar, { description: "The date of care the answer is for." })
   date: string;
 
+  @Field(() => CareSetting, { description: "The care setting the answer is for (outpatient unless asked otherwise)." })
+  careSetting: CareSetting;
+
   decision: CoverageDecision;
+  access: AccessDecision;
 }
 
-type CoverageKey = Omit<Coverage, "decision">;
+type CoverageKey = Omit<Coverage, "decision" | "access">;
 
 export function isCoverageKey(value: Record<string, unknown>): value is CoverageKey & Record<string, unknown> {
   return (
     typeof value.homeRegionCode === "string" &&
+    (value.homeMunicipalityCode == null || typeof value.homeMunicipalityCode === "string") &&
+    (value.careSetting == null || Object.values(CareSetting).includes(value.careSetting as CareSetting)) &&
     typeof value.providerId === "string" &&
     typeof value.providerKind === "string" &&
     typeof value.providerRegionCode === "string" &&
@@ -131,8 +166,13 @@ export async function answerCoverage(key: CoverageKey, ctx: AgreementsContext): 
     specialty: key.specialty,
     procedureCode: key.procedureCode,
     date: key.date,
+    // Only a municipality of the home region counts (the key may come from anywhere in the supergraph).
+    homeMunicipalityCode: key.homeMunicipalityCode && key.homeMunicipalityCode.slice(0, 2) === key.homeRegionCode ? key.homeMunicipalityCode : null,
   };
-  return Object.assign(new Coverage(), { ...careCase, decision: decideCoverage(careCase, agreements) });
+  const careSetting = key.careSetting ?? CareSetting.OUTPATIENT;
+  const decision = decideCoverage(careCase, agreements);
+  const access = decideAccess(careCase, decision, await ctx.careAccessRules(), careSetting);
+  return Object.assign(new Coverage(), { ...careCase, careSetting, decision, access });
 }
 
 @Resolver(() => Coverage)
@@ -176,6 +216,31 @@ export class CoverageResolver {
     return coverage.decision.reason;
   }
 
+  @FieldResolver(() => CoverageRuleCode, { description: "The rule that decided which agreement applies (or that none does); `rules` says how." })
+  decidedBy(@Root() coverage: Coverage): CoverageRuleCode {
+    return coverage.access.decidedBy;
+  }
+
+  @FieldResolver(() => [CoverageRuleApplication], {
+    description: "Every rule that applied, with what it did: agreement precedence, the patient's home municipality, the home region's same-terms arrangements, and the payment-commitment rule for the care setting.",
+  })
+  rules(@Root() coverage: Coverage): CoverageRuleApplied[] {
+    return coverage.access.rules;
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true, description: "Whether the patient gets care on the same terms as the providing region's residents; null when not covered." })
+  sameTermsAsResidents(@Root() coverage: Coverage): boolean | null {
+    return coverage.access.sameTermsAsResidents;
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: "Whether the home region must approve the care with a payment commitment, for this care setting (agreements and the home region's rules may differ for outpatient and inpatient care); null when not covered.",
+  })
+  paymentCommitmentRequired(@Root() coverage: Coverage): boolean | null {
+    return coverage.access.paymentCommitmentRequired;
+  }
+
   @FieldResolver(() => [CoverageOption], { description: "Every agreement that allows the care, in precedence order." })
   async applicable(@Root() coverage: Coverage, @Ctx() ctx: AgreementsContext): Promise<CoverageOption[]> {
     return Promise.all(
@@ -217,10 +282,21 @@ export class OfferCoverageResolver {
     @Root() offer: CapacityOfferRef,
     @Arg("homeRegionCode", { description: 'County code of the patient\'s home region, "01".."25".' }) homeRegionCode: string,
     @Ctx() ctx: AgreementsContext,
+    @Arg("homeMunicipalityCode", () => String, {
+      nullable: true,
+      description: "The patient's home municipality (kommunkod), where it matters: Region Halland's pacts follow it. Without it, a pact limited to some municipalities is not excluded.",
+    })
+    homeMunicipalityCode?: string | null,
+    @Arg("careSetting", () => CareSetting, { nullable: true, description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed." })
+    careSetting?: CareSetting | null,
   ): Promise<Coverage> {
+    requireRegionCode("homeRegionCode", homeRegionCode);
+    if (homeMunicipalityCode != null) requireMunicipalityCode("homeMunicipalityCode", homeMunicipalityCode, homeRegionCode);
     return answerCoverage(
       {
-        homeRegionCode: requireRegionCode("homeRegionCode", homeRegionCode),
+        homeRegionCode,
+        homeMunicipalityCode: homeMunicipalityCode ?? null,
+        careSetting: careSetting ?? CareSetting.OUTPATIENT,
         providerId: offer.provider.id,
         providerKind: offer.provider.kind,
         providerRegionCode: offer.provider.region.code,
@@ -230,5 +306,17 @@ export class OfferCoverageResolver {
       },
       ctx,
     );
+  }
+}
+
+@Resolver(() => CareAccessRule)
+export class CareAccessRuleResolver {
+  @Query(() => [CareAccessRule], {
+    description:
+      "A home region's own rules for where its residents may seek care and on which terms (one-way same-terms arrangements, payment commitments for outpatient and inpatient care), as this node loads them; coverage answers apply them.",
+  })
+  async careAccessRules(@Ctx() ctx: AgreementsContext, @Arg("homeRegionCode", { description: "County code of the home region." }) homeRegionCode: string): Promise<CareAccessRule[]> {
+    requireRegionCode("homeRegionCode", homeRegionCode);
+    return (await ctx.careAccessRules()).filter((r) => r.homeRegionCode === null || r.homeRegionCode === homeRegionCode);
   }
 }

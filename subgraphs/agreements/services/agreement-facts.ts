@@ -72,6 +72,7 @@ export async function loadAgreementFacts(manager: EntityManager, selection: Fact
     validFrom: a.validFrom,
     validUntil: a.validUntil,
     partyRegionCodes: parties.get(a.id)!.map((p) => p.regionCode),
+    partyMunicipalityCodes: Object.fromEntries(parties.get(a.id)!.flatMap((p) => (p.municipalityCodes ? [[p.regionCode, p.municipalityCodes]] : []))),
     providerId: a.providerId,
     versions: versions.get(a.id)!.map((v) => ({
       id: v.id,

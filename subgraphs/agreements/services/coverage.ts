@@ -34,6 +34,8 @@ export enum RejectionReason {
   EXPIRED = "EXPIRED",
   CARE_NOT_COVERED = "CARE_NOT_COVERED",
   CEILING_REACHED = "CEILING_REACHED",
+  /** The home region is a party for residents of some of its municipalities only (Halland in two pacts), not the patient's. */
+  HOME_MUNICIPALITY_NOT_PARTY = "HOME_MUNICIPALITY_NOT_PARTY",
 }
 
 /**
@@ -58,6 +60,8 @@ export const CLOSENESS: readonly RejectionReason[] = [
   RejectionReason.CARE_NOT_COVERED,
   RejectionReason.PROVIDER_REGION_NOT_PARTY,
   RejectionReason.PRIVATE_PROVIDER,
+  // The home region is a party, but not for the patient's municipality: nearer than a region that is no party at all.
+  RejectionReason.HOME_MUNICIPALITY_NOT_PARTY,
   RejectionReason.HOME_REGION_NOT_PARTY,
 ];
 
@@ -108,6 +112,11 @@ export interface AgreementFacts {
   validFrom: string;
   validUntil: string | null;
   partyRegionCodes: readonly string[];
+  /**
+   * Parties that take part for residents of some municipalities only, by region (Region Halland:
+   * the south in Södra's pact, the north in Västra's). Data, loaded with the parties.
+   */
+  partyMunicipalityCodes?: Readonly<Record<string, readonly string[]>>;
   /** The private provider of a care-guarantee agreement. */
   providerId: string | null;
   versions: readonly VersionFacts[];
@@ -125,6 +134,8 @@ export interface CareCase {
   /** KVÅ code; null for a first visit in a specialty. */
   procedureCode: string | null;
   date: string;
+  /** The patient's home municipality, where it matters (a party limited to some municipalities); null when unknown. */
+  homeMunicipalityCode?: string | null;
 }
 
 export interface ApplicableAgreement {
@@ -203,6 +214,14 @@ function rejection(agreement: AgreementFacts, c: CareCase): Availability {
   const home = regionName(c.homeRegionCode);
   if (!agreement.partyRegionCodes.includes(c.homeRegionCode)) {
     return { code: RejectionReason.HOME_REGION_NOT_PARTY, reason: `${home} is not a party to this agreement.` };
+  }
+  const municipalities = agreement.partyMunicipalityCodes?.[c.homeRegionCode];
+  // Unknown municipality: the agreement is not excluded (the coverage answer says it depends on it).
+  if (municipalities && c.homeMunicipalityCode && !municipalities.includes(c.homeMunicipalityCode)) {
+    return {
+      code: RejectionReason.HOME_MUNICIPALITY_NOT_PARTY,
+      reason: `${home} takes part for residents of municipalities ${municipalities.join(", ")} only; the patient lives in ${c.homeMunicipalityCode}.`,
+    };
   }
   if (agreement.kind !== AgreementKind.CARE_GUARANTEE_AGREEMENT) {
     if (c.providerKind === ProviderKind.PRIVATE) {

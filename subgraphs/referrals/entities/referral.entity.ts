@@ -1,6 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
-import { Specialty, VisitType } from "../../shared/graphql-enums";
+import { CareSetting, Specialty, VisitType } from "../../shared/graphql-enums";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { CareCategory, ClockEventKind, ClockStart, ClockStatus, ReferralOrigin } from "../services/guarantee-clock";
 import { ReferralAction, ReferralStatus } from "../services/referral-lifecycle";
@@ -79,6 +79,10 @@ export class Referral {
 
   @Column({ type: "text", name: "home_region_code" })
   homeRegionCode: string;
+
+  /** The patient's home municipality when registered (Region Halland's pacts follow it); null for referrals registered before it was kept. */
+  @Column({ type: "text", name: "home_municipality_code", nullable: true })
+  homeMunicipalityCode: string | null;
 
   @Field(() => Specialty, { description: "The specialty the patient is referred to." })
   @Column({ type: "text" })
@@ -210,7 +214,14 @@ export class ReferralTransition {
   @Column({ type: "jsonb" })
   details: Record<string, unknown>;
 
-  @Field(() => DateTimeScalar, { description: "When." })
+  @Field(() => DateScalar, {
+    description:
+      "The day it happened: for steps outside the hub (an offer sent, the patient's answer, the patient's new contact, care given) the day given when recording it; otherwise the day it was recorded.",
+  })
+  @Column({ type: "date", name: "happened_on" })
+  happenedOn: string;
+
+  @Field(() => DateTimeScalar, { description: "When it was recorded in the hub (by `actorSubject`); later than `happenedOn` for a step recorded after the fact." })
   @Column({ type: "timestamptz", name: "occurred_at" })
   occurredAt: Date;
 }
@@ -249,7 +260,7 @@ export class GuaranteeEvent {
   @Column({ type: "text", nullable: true })
   reason: string | null;
 
-  @Field(() => DateTimeScalar, { description: "When it was registered." })
+  @Field(() => DateTimeScalar, { description: "When it was recorded in the hub (by `actorSubject`); `effectiveDate` is when it happened." })
   @Column({ type: "timestamptz", name: "occurred_at" })
   occurredAt: Date;
 }
@@ -350,6 +361,25 @@ export class PaymentCommitment {
   @Field({ description: "Whether the commitment covers outpatient care only (inpatient care needs another approval)." })
   @Column({ type: "boolean", name: "outpatient_only" })
   outpatientOnly: boolean;
+
+  @Field(() => CareSetting, { nullable: true, description: "The care setting whose rules applied: OUTPATIENT for an outpatient-only commitment, INPATIENT otherwise; null for commitments issued before it was kept." })
+  @Column({ type: "text", name: "care_setting", nullable: true })
+  careSetting: CareSetting | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Whether the agreement or the home region's rules required a payment commitment for this care (e.g. Region Halland: inpatient care outside the region, except public inpatient care in Västra Götaland); false when the office issued it without being required to.",
+  })
+  @Column({ type: "boolean", name: "required_by_rules", nullable: true })
+  requiredByRules: boolean | null;
+
+  @Field(() => String, { nullable: true, description: "The rule that decided the agreement (a CoverageRule: AGREEMENT_PRECEDENCE, HOME_MUNICIPALITY, SAME_TERMS_ARRANGEMENT, INTERNAL_CARE)." })
+  @Column({ type: "text", name: "decided_by", nullable: true })
+  decidedBy: string | null;
+
+  @Field(() => [String], { nullable: true, description: "Every coverage rule that applied when it was issued, in words (agreement, municipality, same terms, payment commitment)." })
+  @Column({ type: "text", array: true, name: "rules_applied", nullable: true })
+  rulesApplied: string[] | null;
 
   @Field(() => String, { nullable: true, description: "The desired activity, KVÅ code." })
   @Column({ type: "text", name: "procedure_code", nullable: true })

@@ -44,9 +44,9 @@ export class BrokeringMatch {
 const MAX_CANDIDATES = 500;
 
 const CANDIDATES = `
-  query BrokeringCandidates($filter: FreeCapacityFilter!, $after: String, $home: String!) {
+  query BrokeringCandidates($filter: FreeCapacityFilter!, $after: String, $home: String!, $municipality: String) {
     freeCapacity(filter: $filter, first: 100, after: $after) {
-      edges { node { id earliestStart provider { name } coverage(homeRegionCode: $home) { status pricePerCaseSek agreement { id kind name } } } }
+      edges { node { id earliestStart provider { name } coverage(homeRegionCode: $home, homeMunicipalityCode: $municipality) { status pricePerCaseSek agreement { id kind name } } } }
       pageInfo { hasNextPage endCursor }
     }
   }`;
@@ -72,7 +72,7 @@ async function candidates(ctx: ReferralsContext, referral: Referral): Promise<Ag
   const found: AgreementCandidate[] = [];
   let after: string | null = null;
   do {
-    const page: CandidatePage = await ctx.supergraph.request<CandidatePage>(ctx, CANDIDATES, { filter, after, home: referral.homeRegionCode });
+    const page: CandidatePage = await ctx.supergraph.request<CandidatePage>(ctx, CANDIDATES, { filter, after, home: referral.homeRegionCode, municipality: referral.homeMunicipalityCode });
     for (const { node } of page.freeCapacity.edges) {
       found.push({
         offerId: node.id,

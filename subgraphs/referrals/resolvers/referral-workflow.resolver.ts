@@ -101,30 +101,45 @@ export class ReferralWorkflowResolver {
     return ctx.workflow.reject(ctx, id, reason);
   }
 
-  @Mutation(() => Referral, { description: "Offers the patient a date of care (through 1177); the patient has 7 days to answer, after which the offer expires." })
+  @Mutation(() => Referral, {
+    description:
+      "Offers the patient a date of care (through 1177 or by letter); the patient has 7 days from the day it was sent to answer, after which the offer expires. An offer sent earlier is recorded with `offeredOn`.",
+  })
   offerCareToPatient(
     @Arg("referralId", () => ID, REFERRAL_ID) id: string,
-    @Arg("careDate", () => DateScalar, { description: "The date of care offered." }) careDate: string,
+    @Arg("careDate", () => DateScalar, { description: "The date of care offered (today or later)." }) careDate: string,
     @Ctx() ctx: ReferralsContext,
+    @Arg("offeredOn", () => DateScalar, {
+      nullable: true,
+      description: "The day the offer was sent; today when omitted. Not in the future (DATE_IN_FUTURE), not before the referral's previous step (BEFORE_PREVIOUS_STEP).",
+    })
+    offeredOn?: string | null,
   ): Promise<Referral> {
-    return ctx.workflow.offerToPatient(ctx, id, careDate);
+    return ctx.workflow.offerToPatient(ctx, id, careDate, offeredOn);
   }
 
   @Mutation(() => Referral, {
     description:
-      "Records the patient's answer to the offer. Declining care elsewhere and choosing to wait forfeits the care guarantee (documented as a clock event) until the patient regrets.",
+      "Records the patient's answer to the offer, on the day it was given (`answeredOn`; an office often hears of it later by phone, letter or 1177). Declining care elsewhere and choosing to wait forfeits the care guarantee from that day (documented as a clock event) until the patient regrets. An answer given within the offer's 7 days still counts when the hub has since expired the offer: the expiry is corrected by a new event (OFFER_EXPIRY_CORRECTED), its record kept.",
   })
   recordPatientAnswer(
     @Arg("referralId", () => ID, REFERRAL_ID) id: string,
     @Arg("accepted", { description: "True when the patient accepted the offered care." }) accepted: boolean,
     @Arg("reason", () => String, { nullable: true, description: "Why the patient declined (required when declining)." }) reason: string | null,
     @Ctx() ctx: ReferralsContext,
+    @Arg("answeredOn", () => DateScalar, {
+      nullable: true,
+      description:
+        "The day the patient answered; today when omitted. Not in the future (DATE_IN_FUTURE), not before the offer was sent (BEFORE_PREVIOUS_STEP), not after its last day to answer (AFTER_ANSWER_DUE).",
+    })
+    answeredOn?: string | null,
   ): Promise<Referral> {
-    return ctx.workflow.patientAnswer(ctx, id, accepted, reason);
+    return ctx.workflow.patientAnswer(ctx, id, accepted, reason, answeredOn);
   }
 
   @Mutation(() => Referral, {
-    description: "The patient who declined regrets: the guarantee starts again from the date the patient got in touch again (no credit for time waited); the referral is back with the provider to offer again.",
+    description:
+      "The patient who declined regrets: the guarantee starts again from the date the patient got in touch again (no credit for time waited); the referral is back with the provider to offer again. The contact date is not in the future (DATE_IN_FUTURE) nor before the decline (BEFORE_PREVIOUS_STEP).",
   })
   registerPatientRegret(
     @Arg("referralId", () => ID, REFERRAL_ID) id: string,
@@ -144,9 +159,17 @@ export class ReferralWorkflowResolver {
     return ctx.workflow.book(ctx, id, careDate);
   }
 
-  @Mutation(() => Referral, { description: "The receiving provider reports the care given." })
-  completeReferral(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
-    return ctx.workflow.complete(ctx, id);
+  @Mutation(() => Referral, { description: "The receiving provider reports the care given, on the day it was given." })
+  completeReferral(
+    @Arg("referralId", () => ID, REFERRAL_ID) id: string,
+    @Ctx() ctx: ReferralsContext,
+    @Arg("completedOn", () => DateScalar, {
+      nullable: true,
+      description: "The day care was given; today when omitted. Not in the future (DATE_IN_FUTURE), not before the booking was recorded (BEFORE_PREVIOUS_STEP).",
+    })
+    completedOn?: string | null,
+  ): Promise<Referral> {
+    return ctx.workflow.complete(ctx, id, completedOn);
   }
 
   @Mutation(() => Referral, { description: "The home region cancels the referral (makulering) with a reason; a held slot is released and the payment commitment revoked." })
@@ -161,7 +184,11 @@ export class ReferralWorkflowResolver {
   registerGuaranteeClockEvent(
     @Arg("referralId", () => ID, REFERRAL_ID) id: string,
     @Arg("kind", () => ClockEventKind, { description: "MEDICAL_PAUSE_STARTED/ENDED or PATIENT_CHOSEN_WAIT_STARTED/ENDED." }) kind: ClockEventKind,
-    @Arg("date", () => DateScalar, { description: "The day it takes effect (today or earlier)." }) date: string,
+    @Arg("date", () => DateScalar, {
+      description:
+        "The day it took effect (a wait's first day, or the day it ended); may be earlier than today, when recorded late. Not in the future (DATE_IN_FUTURE), not before the clock's start (BEFORE_CLOCK_START), an end not before its start (BEFORE_PREVIOUS_STEP).",
+    })
+    date: string,
     @Arg("reason", () => String, { nullable: true, description: "Why (3 to 500 characters; required for a start)." }) reason: string | null,
     @Ctx() ctx: ReferralsContext,
   ): Promise<Referral> {

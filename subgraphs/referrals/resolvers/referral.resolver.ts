@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import { addDays } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden } from "../../shared/errors";
@@ -9,7 +9,7 @@ import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { requireRegionCode } from "../../shared/validation";
 import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral, ReferralStatus, ReferralTransition } from "../entities/referral.entity";
 import { ReferralsContext } from "../loaders";
-import { CareCategory, ClockStart, ClockStatus } from "../services/guarantee-clock";
+import { AppliedRule, CareCategory, ClockRule, ClockStart, ClockStatus } from "../services/guarantee-clock";
 import { GuaranteeReading, read } from "../services/guarantee-clocks";
 import { partiesOf } from "../services/referral-access";
 import { availableActions, ReferralAction } from "../services/referral-lifecycle";
@@ -33,7 +33,39 @@ export class ReferralConnection extends Connection(Referral, "Referral", "referr
 @ObjectType({ description: "A page of referrals at risk of breaching the care guarantee, soonest deadline first." })
 export class AtRiskReferralConnection extends Connection(Referral, "AtRiskReferral", "referral at risk") {}
 
-@ObjectType({ description: "The care-guarantee clock (vårdgarantin) of a referral, read today in Swedish time." })
+registerEnumType(ClockRule, {
+  name: "GuaranteeRule",
+  description: "A rule of the care-guarantee clock, as named in a reading's explanation (`rulesApplied`).",
+  valuesConfig: {
+    COVERED_CARE: { description: "The kind of care is covered by the national guarantee." },
+    EXCLUDED_CARE: { description: "The kind of care is excluded (investigations, follow-ups, emergency care …) and no regional rule covers it." },
+    REGIONAL_EXTENSION: { description: "Excluded nationally, but a regional rule covers it (e.g. Region Halland's investigations)." },
+    STRICTEST_LIMIT: { description: "The limit: the strictest rule in force on the clock's start date for this region, specialty and step." },
+    CLOCK_START: { description: "What started the clock: the referral or treatment decision, or a self-referral's arrival (day 0)." },
+    MEDICAL_PAUSE: { description: "Medically caused wait: its days are not counted." },
+    PATIENT_CHOSEN_WAIT: { description: "Patient-chosen wait: its days are not counted." },
+    FORFEIT: { description: "The patient declined an offer and chose to wait: the limits no longer apply." },
+    RESTART: { description: "The patient regretted: a new clock from the day of the new contact, no credit for time waited." },
+    BOOKING: { description: "Care booked for a date." },
+    BOOKING_CANCELLED: { description: "A booking was undone." },
+    DEADLINE: { description: "How the deadline was computed: start + limit + days not counted." },
+    STATUS: { description: "How the status was decided on the reading day." },
+  },
+});
+
+@ObjectType({ description: "A rule of the care-guarantee clock that applied to a reading, and why." })
+export class GuaranteeRuleApplied implements AppliedRule {
+  @Field(() => ClockRule, { description: "The rule." })
+  rule: ClockRule;
+
+  @Field(() => DateScalar, { nullable: true, description: "The day it took effect on, when it has one (a pause's start, the deadline, the reading day)." })
+  date: string | null;
+
+  @Field({ description: "What it did to this reading, in words an office can check by hand." })
+  explanation: string;
+}
+
+@ObjectType({ description: "The care-guarantee clock (vårdgarantin) of a referral, read today in Swedish time; or, from `guaranteeReading`, of given facts on a given day." })
 export class CareGuarantee {
   @Field({ description: "Whether the guarantee applies to this care at all." })
   applies: boolean;
@@ -74,12 +106,15 @@ export class CareGuarantee {
   @Field(() => Int, { description: "Fewer days left than this is AT_RISK (the hub's setting)." })
   atRiskMarginDays: number;
 
-  @Field(() => DateScalar, { description: "The day the clock was read (today in Sweden)." })
+  @Field(() => DateScalar, { description: "The day the clock was read (today in Sweden, or the day asked for)." })
   readOn: string;
+
+  @Field(() => [GuaranteeRuleApplied], { description: "Every rule that applied to this reading, in the order the clock applied them, with why." })
+  rulesApplied: GuaranteeRuleApplied[];
 }
 
-function toGuarantee(reading: GuaranteeReading): CareGuarantee {
-  return { ...reading, limitName: reading.limitRule?.name ?? null };
+export function toGuarantee(reading: GuaranteeReading): CareGuarantee {
+  return { ...reading, limitName: reading.limitRule?.name ?? null, rulesApplied: reading.applied };
 }
 
 @ObjectType({ description: "The event a subscription delivered a referral for: which, what and why." })
@@ -87,7 +122,7 @@ export class ReferralEventInfo {
   @Field(() => ID, { description: "Increasing event id; resume a subscription with `after` set to the last one received." })
   id: string;
 
-  @Field({ description: "What happened: a lifecycle step (e.g. SEND, ACCEPT), a clock fact (CLOCK_MEDICAL_PAUSE_STARTED …) or a clock status change (GUARANTEE_AT_RISK, GUARANTEE_BREACHED …)." })
+  @Field({ description: "What happened: a lifecycle step (e.g. SEND, ACCEPT), a clock fact (CLOCK_MEDICAL_PAUSE_STARTED …), a clock status change (GUARANTEE_AT_RISK, GUARANTEE_BREACHED …; also when a fact recorded late changes it), or OFFER_EXPIRY_CORRECTED (an answer given in time was recorded after the offer had expired)." })
   kind: string;
 
   @Field(() => DateTimeScalar, { description: "When it happened." })
@@ -167,6 +202,14 @@ export class ReferralResolver {
   @FieldResolver(() => String, { nullable: true, description: 'Diagnosis, ICD-10-SE code (e.g. "M16.1").' })
   diagnosisCode(@Root() referral: DeliveredReferral): string | null {
     return isRedacted(referral) ? null : referral.diagnosisCode;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The patient's home municipality (kommunkod) when the referral was registered: Region Halland's pacts and price lists follow it. Null when you may not see patient data, or for referrals registered before it was kept.",
+  })
+  homeMunicipalityCode(@Root() referral: DeliveredReferral): string | null {
+    return isRedacted(referral) ? null : referral.homeMunicipalityCode;
   }
 
   @FieldResolver(() => PatientRef, { nullable: true, description: "The patient referred (resolved by the patients subgraph); null when you may not see patient data." })

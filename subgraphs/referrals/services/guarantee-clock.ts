@@ -164,6 +164,45 @@ export interface ClockReading {
   pausedDays: number;
   /** The booked date of care, if any. */
   bookedFor: string | null;
+  /** Every rule that applied to this reading, in the order the clock applied them, with why. */
+  applied: AppliedRule[];
+}
+
+/** The rules of the clock, as named in a reading's explanation. */
+export enum ClockRule {
+  /** The kind of care is covered by the national guarantee. */
+  COVERED_CARE = "COVERED_CARE",
+  /** The kind of care is excluded, and no regional rule covers it. */
+  EXCLUDED_CARE = "EXCLUDED_CARE",
+  /** The kind of care is excluded nationally but a regional rule covers it (Halland's investigations). */
+  REGIONAL_EXTENSION = "REGIONAL_EXTENSION",
+  /** Which limit applies: the strictest rule in force on the clock's start date. */
+  STRICTEST_LIMIT = "STRICTEST_LIMIT",
+  /** What started the first clock (referral or treatment decision, self-referral's arrival). */
+  CLOCK_START = "CLOCK_START",
+  /** Days of medically caused wait are not counted. */
+  MEDICAL_PAUSE = "MEDICAL_PAUSE",
+  /** Days of patient-chosen wait are not counted. */
+  PATIENT_CHOSEN_WAIT = "PATIENT_CHOSEN_WAIT",
+  /** A declined offer: the limits no longer apply. */
+  FORFEIT = "FORFEIT",
+  /** A regret: a new clock from the new contact, no credit for time waited. */
+  RESTART = "RESTART",
+  /** Care booked for a date (met if on or before the deadline). */
+  BOOKING = "BOOKING",
+  /** A booking undone. */
+  BOOKING_CANCELLED = "BOOKING_CANCELLED",
+  /** The deadline: start + limit + paused days; the start is day 0. */
+  DEADLINE = "DEADLINE",
+  /** How the status was decided on the reading day. */
+  STATUS = "STATUS",
+}
+
+export interface AppliedRule {
+  rule: ClockRule;
+  /** The date the rule took effect on, when it has one. */
+  date: string | null;
+  explanation: string;
 }
 
 /** The rules that apply to a case on a date; the strictest (fewest days) wins. */
@@ -196,6 +235,15 @@ export function clockStart(c: Pick<ClockInput, "visitType" | "origin" | "decisio
 
 const EMPTY = { startDate: null, startedBy: null, restarted: false, limitDays: null, limitRule: null, deadline: null, daysWaited: null, daysLeft: null, pausedDays: 0, bookedFor: null };
 
+const START_WORDS: Record<ClockStart, string> = {
+  [ClockStart.REFERRAL_DECISION]: "the referral decision (remissbeslut); a referral sent back for completion keeps it",
+  [ClockStart.SELF_REFERRAL_ARRIVAL]: "the arrival of the self-referral (egen vårdbegäran)",
+  [ClockStart.TREATMENT_DECISION]: "the treatment decision taken with the patient",
+  [ClockStart.NEW_CONTACT]: "the day the patient got in touch again",
+};
+
+const category = (c: CareCategory) => c.toLowerCase().replace(/_/g, " ");
+
 /**
  * Reads the clock on `today`. `marginDays`: fewer days left than this (but not yet breached) is
  * AT_RISK. Events are applied in the order given; events dated before the clock's (re)start only
@@ -213,26 +261,34 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
   let medicalSince: string | null = null;
   let choiceSince: string | null = null;
   let closed: Array<[string, string]> = [];
+  // The explanation, built as the clock goes: cheap strings, read only by those who ask for them.
+  let events: AppliedRule[] = [];
+  const note = (rule: ClockRule, date: string | null, explanation: string) => events.push({ rule, date, explanation });
 
   for (const event of input.events) {
     switch (event.kind) {
       case ClockEventKind.MEDICAL_PAUSE_STARTED:
         medicalSince ??= event.date;
+        note(ClockRule.MEDICAL_PAUSE, event.date, `A medically caused wait began on ${event.date}: its days are not counted.`);
         break;
       case ClockEventKind.MEDICAL_PAUSE_ENDED:
         if (medicalSince !== null) closed.push([medicalSince, event.date]);
+        if (medicalSince !== null) note(ClockRule.MEDICAL_PAUSE, event.date, `The medically caused wait from ${medicalSince} ended on ${event.date}: ${daysBetween(medicalSince, event.date)} days not counted.`);
         medicalSince = null;
         break;
       case ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED:
         choiceSince ??= event.date;
+        note(ClockRule.PATIENT_CHOSEN_WAIT, event.date, `A patient-chosen wait began on ${event.date}: its days are not counted.`);
         break;
       case ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED:
         if (choiceSince !== null) closed.push([choiceSince, event.date]);
+        if (choiceSince !== null) note(ClockRule.PATIENT_CHOSEN_WAIT, event.date, `The patient-chosen wait from ${choiceSince} ended on ${event.date}: ${daysBetween(choiceSince, event.date)} days not counted.`);
         choiceSince = null;
         break;
       case ClockEventKind.FORFEITED:
         forfeited = true;
         bookedFor = null;
+        note(ClockRule.FORFEIT, event.date, `The patient declined an offer of care on ${event.date} and chose to wait: the limits no longer apply unless the patient regrets.`);
         break;
       case ClockEventKind.RESTARTED:
         // A new clock from the new contact: nothing waited or paused before it counts.
@@ -244,18 +300,43 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
         choiceSince = null;
         closed = [];
         bookedFor = null;
+        // What came before no longer counts, so neither does its explanation.
+        events = [];
+        note(ClockRule.RESTART, event.date, `The patient regretted and got in touch again on ${event.date}: a new clock from that day (day 0); time waited and paused before it is not credited.`);
         break;
       case ClockEventKind.CARE_BOOKED:
         bookedFor = event.date;
+        note(ClockRule.BOOKING, event.date, `Care booked for ${event.date}.`);
         break;
       case ClockEventKind.BOOKING_CANCELLED:
+        if (bookedFor !== null) note(ClockRule.BOOKING_CANCELLED, event.date, `The booking for ${bookedFor} was undone on ${event.date}.`);
         bookedFor = null;
         break;
     }
   }
+  const applied: AppliedRule[] = [];
+  const covered = nationallyCovered(input.category);
   // The limit in force when the running clock started (a restarted clock starts under today's rules).
   const rule = applicableLimit(rules, input, start);
-  if (!rule) return { ...EMPTY, applies: false, exclusion: nationallyCovered(input.category) ? null : input.category, status: ClockStatus.NOT_APPLICABLE };
+  if (!rule) {
+    const why = covered
+      ? `No limit rule for ${input.visitType.toLowerCase().replace(/_/g, " ")} in region ${input.homeRegionCode} is in force on ${start}.`
+      : `The care guarantee does not cover ${category(input.category)}, and no rule of region ${input.homeRegionCode} extends it to it.`;
+    applied.push({ rule: covered ? ClockRule.STRICTEST_LIMIT : ClockRule.EXCLUDED_CARE, date: null, explanation: why });
+    return { ...EMPTY, applies: false, exclusion: covered ? null : input.category, status: ClockStatus.NOT_APPLICABLE, applied };
+  }
+  applied.push(
+    covered
+      ? { rule: ClockRule.COVERED_CARE, date: null, explanation: `The care guarantee covers ${category(input.category)}.` }
+      : { rule: ClockRule.REGIONAL_EXTENSION, date: null, explanation: `${category(input.category)} is outside the national guarantee, but ${rule.name} covers it.` },
+  );
+  if (!restarted) applied.push({ rule: ClockRule.CLOCK_START, date: first.date, explanation: `The clock started on ${first.date} (day 0): ${START_WORDS[first.by]}.` });
+  applied.push({
+    rule: ClockRule.STRICTEST_LIMIT,
+    date: start,
+    explanation: `${rule.name}: ${rule.days} days, the strictest limit in force on ${start} for this care (regions may set shorter limits, never longer).`,
+  });
+  applied.push(...events);
 
   const open: Array<[string, string]> = [medicalSince, choiceSince].flatMap((since) => (since === null ? [] : [[since, today] as [string, string]]));
   const pausedDays = coveredDays([...closed, ...open], start);
@@ -263,16 +344,24 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
   const deadline = addDays(start, limitDays + pausedDays);
   const daysWaited = Math.max(0, daysBetween(start, today) - pausedDays);
   const daysLeft = limitDays - daysWaited;
-  const base = { applies: true, exclusion: null, startDate: start, startedBy, restarted, limitDays, limitRule: rule, deadline, daysWaited, daysLeft, pausedDays, bookedFor };
+  const base = { applies: true, exclusion: null, startDate: start, startedBy, restarted, limitDays, limitRule: rule, deadline, daysWaited, daysLeft, pausedDays, bookedFor, applied };
+  const openWaits = [medicalSince, choiceSince].filter((d) => d !== null);
+  applied.push({
+    rule: ClockRule.DEADLINE,
+    date: deadline,
+    explanation: `Deadline ${deadline}: ${start} + ${limitDays} days${pausedDays ? ` + ${pausedDays} days not counted` : ""}${openWaits.length ? ` (a wait still open on ${today} counts up to that day)` : ""}; care on the deadline itself is in time.`,
+  });
 
   let status: ClockStatus;
-  if (forfeited) status = ClockStatus.FORFEITED;
-  else if (medicalSince !== null) status = ClockStatus.PAUSED_MEDICAL;
-  else if (choiceSince !== null) status = ClockStatus.PATIENT_CHOSEN_WAIT;
-  else if (bookedFor !== null) status = bookedFor <= deadline ? ClockStatus.MET : ClockStatus.BREACHED;
-  else if (daysLeft < 0) status = ClockStatus.BREACHED;
-  else if (daysLeft < marginDays) status = ClockStatus.AT_RISK;
-  else status = ClockStatus.WITHIN_LIMIT;
+  let why: string;
+  if (forfeited) [status, why] = [ClockStatus.FORFEITED, "the patient declined and has not regretted"];
+  else if (medicalSince !== null) [status, why] = [ClockStatus.PAUSED_MEDICAL, `a medically caused wait is open since ${medicalSince}`];
+  else if (choiceSince !== null) [status, why] = [ClockStatus.PATIENT_CHOSEN_WAIT, `a patient-chosen wait is open since ${choiceSince}`];
+  else if (bookedFor !== null) [status, why] = bookedFor <= deadline ? [ClockStatus.MET, `care is booked for ${bookedFor}, on or before the deadline`] : [ClockStatus.BREACHED, `care is booked for ${bookedFor}, after the deadline`];
+  else if (daysLeft < 0) [status, why] = [ClockStatus.BREACHED, `${-daysLeft} days past the limit`];
+  else if (daysLeft < marginDays) [status, why] = [ClockStatus.AT_RISK, `${daysLeft} days left, fewer than the ${marginDays}-day margin`];
+  else [status, why] = [ClockStatus.WITHIN_LIMIT, `${daysLeft} days left`];
+  applied.push({ rule: ClockRule.STATUS, date: today, explanation: `On ${today}: ${status}, ${why} (${daysWaited} days counted).` });
   return { ...base, status };
 }
 
@@ -298,9 +387,41 @@ function laterOf(a: string, b: string): string {
 
 /** Why a clock event cannot be registered now, or null when it can (checked before it is stored). */
 export function clockEventProblem(reading: ClockReading, events: readonly ClockEvent[], event: ClockEvent, today: string): string | null {
-  if (event.date > today) return "a clock event cannot be dated in the future";
-  if (!reading.applies) return "the care guarantee does not apply to this referral";
-  if (reading.startDate && event.date < reading.startDate) return `the clock started on ${reading.startDate}; the date cannot be earlier`;
+  return clockEventRule(reading, events, event, today)?.message ?? null;
+}
+
+/**
+ * The rule a clock event breaks, as a stable code and in words: DATE_IN_FUTURE, BEFORE_CLOCK_START,
+ * BEFORE_PREVIOUS_STEP (a pause's end before its start, a regret before the decline), or
+ * CLOCK_RULE for a fact that does not fit the clock's state (a second open pause, a pause on a
+ * forfeited guarantee…).
+ */
+export function clockEventRule(reading: ClockReading, events: readonly ClockEvent[], event: ClockEvent, today: string): { rule: string; message: string } | null {
+  const problem = (rule: string, message: string) => ({ rule, message });
+  if (event.date > today) return problem("DATE_IN_FUTURE", "a clock event cannot be dated in the future");
+  if (!reading.applies) return problem("CLOCK_RULE", "the care guarantee does not apply to this referral");
+  if (reading.startDate && event.date < reading.startDate) return problem("BEFORE_CLOCK_START", `the clock started on ${reading.startDate}; the date cannot be earlier`);
+  const openSince = (started: ClockEventKind, ended: ClockEventKind) => {
+    let since: string | null = null;
+    for (const e of events) {
+      if (e.kind === started) since ??= e.date;
+      if (e.kind === ended || e.kind === ClockEventKind.RESTARTED) since = null;
+    }
+    return since;
+  };
+  const endedBefore = (started: ClockEventKind, ended: ClockEventKind, what: string) => {
+    const since = event.kind === ended ? openSince(started, ended) : null;
+    return since !== null && event.date < since ? problem("BEFORE_PREVIOUS_STEP", `the ${what} began on ${since}; it cannot end earlier`) : null;
+  };
+  const early = endedBefore(ClockEventKind.MEDICAL_PAUSE_STARTED, ClockEventKind.MEDICAL_PAUSE_ENDED, "medically caused wait") ??
+    endedBefore(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, "patient-chosen wait");
+  if (early) return early;
+  const message = stateProblem(reading, events, event);
+  if (message === null) return null;
+  return problem(event.kind === ClockEventKind.RESTARTED && message.startsWith("the patient declined on") ? "BEFORE_PREVIOUS_STEP" : "CLOCK_RULE", message);
+}
+
+function stateProblem(reading: ClockReading, events: readonly ClockEvent[], event: ClockEvent): string | null {
   const open = (started: ClockEventKind, ended: ClockEventKind) => {
     let isOpen = false;
     for (const e of events) {

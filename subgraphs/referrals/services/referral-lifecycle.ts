@@ -133,6 +133,31 @@ export function checkTransition(current: ReferralStatus, action: Exclude<Referra
   return { ok: true, to: step.to };
 }
 
+/** A recorded step, as the rules on dated steps see it. */
+export interface RecordedStep {
+  action: ReferralAction;
+  happenedOn: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Whether an answer given on `answeredOn` answers an offer the hub has since expired: the referral
+ * is back with the receiver (ACCEPTED) by the expiry alone, and the answer came within the offer's
+ * days. `previous` are the last steps, newest first. The expiry is then corrected, not undone.
+ */
+export function answersExpiredOffer(status: ReferralStatus, previous: readonly RecordedStep[], answeredOn: string | undefined): boolean {
+  if (!answeredOn || status !== ReferralStatus.ACCEPTED) return false;
+  const [expiry, offer] = previous;
+  if (expiry?.action !== ReferralAction.OFFER_EXPIRE || offer?.action !== ReferralAction.OFFER_TO_PATIENT) return false;
+  const due = offer.details.answerDue;
+  return typeof due === "string" && answeredOn <= due;
+}
+
+/** Why a step dated `on` cannot follow `previous` (the step it answers), or null: it cannot have happened earlier. */
+export function beforePreviousStep(on: string, previous: RecordedStep | undefined): string | null {
+  return previous && on < previous.happenedOn ? `the step it follows (${previous.action}) happened on ${previous.happenedOn}` : null;
+}
+
 /** The actions a party could take now (for clients that show buttons). */
 export function availableActions(current: ReferralStatus, parties: readonly Party[]): ReferralAction[] {
   return (Object.keys(STEPS) as Array<keyof typeof STEPS>).filter((action) => STEPS[action].from.includes(current) && parties.some((p) => STEPS[action].by.includes(p)));

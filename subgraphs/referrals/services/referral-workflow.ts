@@ -11,13 +11,13 @@ import { logger } from "../../shared/log";
 import { appendEvent } from "../../shared/outbox";
 import { SupergraphClient } from "../../shared/supergraph-client";
 import { requireDate, requireText, requireUuid } from "../../shared/validation";
-import { Specialty, VisitType } from "../../shared/graphql-enums";
+import { CareSetting, Specialty, VisitType } from "../../shared/graphql-enums";
 import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
-import { CareCategory, ClockEventKind, clockEventProblem, ReferralOrigin } from "./guarantee-clock";
+import { CareCategory, ClockEventKind, clockEventRule, ReferralOrigin } from "./guarantee-clock";
 import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeReading } from "./guarantee-clocks";
 import { partiesOf } from "./referral-access";
 import { referralEvent } from "./referral-events";
-import { checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING } from "./referral-lifecycle";
+import { answersExpiredOffer, beforePreviousStep, checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING } from "./referral-lifecycle";
 
 const SCHEMA = "referrals";
 /** How long a payment commitment is valid by default: invoices later than 6 months after care may be refused. */
@@ -59,6 +59,8 @@ export interface SendReferralInput {
 interface StepEffects {
   details?: Record<string, unknown>;
   clock?: Array<{ kind: ClockEventKind; date: string }>;
+  /** The day the step happened outside the hub, when it was recorded after the fact; today otherwise. */
+  happenedOn?: string;
 }
 
 interface StepOptions {
@@ -66,16 +68,27 @@ interface StepOptions {
   input?: Record<string, unknown>;
   /** The hub's own steps (expiring offers) are taken without a caller. */
   system?: boolean;
+  /**
+   * The day the patient answered, for an answer recorded late: an offer the sweep expired in the
+   * meantime is answered all the same when the answer came in time (the expiry is corrected by
+   * a new event; the expiry's own record stays).
+   */
+  answeredOn?: string;
 }
+
+/** The referral's last two steps, newest first: what a dated step must not precede. */
+type Previous = readonly ReferralTransition[];
 
 /** The facts about an offer and its coverage that sending needs, asked of the supergraph. */
 const OFFER_FACTS = `
-  query SendFacts($offerId: ID!, $home: String!) {
+  query SendFacts($offerId: ID!, $home: String!, $municipality: String, $setting: CareSetting) {
     capacityOffer(id: $offerId) {
       id status availableSlots earliestStart validUntil specialty visitType
       procedure { code }
       provider { id name kind region { code } }
-      coverage(homeRegionCode: $home) { status reason pricePerCaseSek agreement { id kind name invoicingAgreementType } }
+      coverage(homeRegionCode: $home, homeMunicipalityCode: $municipality, careSetting: $setting) {
+        status reason pricePerCaseSek decidedBy paymentCommitmentRequired rules { code explanation } agreement { id kind name invoicingAgreementType }
+      }
     }
   }`;
 
@@ -90,7 +103,15 @@ interface OfferFacts {
     visitType: VisitType;
     procedure: { code: string } | null;
     provider: { id: string; name: string; kind: string; region: { code: string } };
-    coverage: { status: string; reason: string; pricePerCaseSek: number | null; agreement: { id: string; kind: string; name: string; invoicingAgreementType: number } | null } | null;
+    coverage: {
+      status: string;
+      reason: string;
+      pricePerCaseSek: number | null;
+      decidedBy: string;
+      paymentCommitmentRequired: boolean | null;
+      rules: Array<{ code: string; explanation: string }>;
+      agreement: { id: string; kind: string; name: string; invoicingAgreementType: number } | null;
+    } | null;
   } | null;
 }
 
@@ -160,9 +181,9 @@ export class ReferralWorkflow {
       if (input.selfReferralArrivalDate > ctx.today) throw badUserInput("input.selfReferralArrivalDate", "DATE_IN_FUTURE", "the arrival cannot be dated after today");
     }
     // The patient must exist and be one the caller may see (same answer for both: no hint).
-    const { patient } = await this.supergraph.request<{ patient: { id: string; homeRegion: { code: string } } | null }>(
+    const { patient } = await this.supergraph.request<{ patient: { id: string; homeRegion: { code: string }; homeMunicipalityCode: string } | null }>(
       ctx,
-      "query PatientForReferral($id: ID!) { patient(id: $id) { id homeRegion { code } } }",
+      "query PatientForReferral($id: ID!) { patient(id: $id) { id homeRegion { code } homeMunicipalityCode } }",
       { id: input.patientId },
     );
     if (!patient) throw badUserInput("input.patientId", "PATIENT_UNKNOWN", "no patient with this id that you may register referrals for");
@@ -180,6 +201,8 @@ export class ReferralWorkflow {
             id: randomUUID(),
             patientId: patient.id,
             homeRegionCode: patient.homeRegion.code,
+            // Kept with the referral: which pact and price list apply to a Halland patient follows it.
+            homeMunicipalityCode: patient.homeMunicipalityCode,
             specialty: input.specialty,
             procedureCode: input.procedureCode ?? null,
             visitType: input.visitType,
@@ -224,7 +247,14 @@ export class ReferralWorkflow {
       if (input.commitmentValidUntil < ctx.today) throw badUserInput("input.commitmentValidUntil", "DATE_IN_PAST", "the payment commitment must be valid today");
     }
     const before = await this.visible(ctx, id);
-    const { capacityOffer: offer } = await this.supergraph.request<OfferFacts>(ctx, OFFER_FACTS, { offerId: input.offerId, home: before.homeRegionCode });
+    // An outpatient-only commitment is decided by the outpatient rules; any other covers inpatient care too, so the inpatient rules decide.
+    const careSetting = input.outpatientOnly ? CareSetting.OUTPATIENT : CareSetting.INPATIENT;
+    const { capacityOffer: offer } = await this.supergraph.request<OfferFacts>(ctx, OFFER_FACTS, {
+      offerId: input.offerId,
+      home: before.homeRegionCode,
+      municipality: before.homeMunicipalityCode,
+      setting: careSetting,
+    });
     if (!offer) throw badUserInput("input.offerId", "OFFER_UNKNOWN", `no capacity offer ${input.offerId}`);
     if (offer.status !== "OPEN" || offer.validUntil < ctx.today) throw conflict(`Offer ${offer.id} is ${offer.status} and takes no referrals; search again.`, { field: "input.offerId", rule: "OFFER_NOT_OPEN" });
     if (offer.specialty !== before.specialty) throw badUserInput("input.offerId", "SPECIALTY_MISMATCH", `the offer is for ${offer.specialty}; the referral asks for ${before.specialty}`);
@@ -284,6 +314,10 @@ export class ReferralWorkflow {
           agreementTypeCode: coverage.agreement?.invoicingAgreementType ? String(coverage.agreement.invoicingAgreementType) : null,
           riksavtalChapter: coverage.agreement?.kind === "RIKSAVTALET" ? "2" : null,
           outpatientOnly: input.outpatientOnly ?? false,
+          careSetting,
+          requiredByRules: coverage.paymentCommitmentRequired ?? false,
+          decidedBy: coverage.decidedBy,
+          rulesApplied: coverage.rules.map((r) => `${r.code}: ${r.explanation}`),
           procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
           diagnosisCode: referral.diagnosisCode,
           pricePerCaseSek: agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek,
@@ -333,28 +367,48 @@ export class ReferralWorkflow {
     return this.step(ctx, id, ReferralAction.CANCEL, reason, (db, referral) => this.letGo(ctx, db, referral, reason));
   }
 
-  offerToPatient(ctx: BaseRequestContext, id: string, careDate: string): Promise<Referral> {
+  /** The offer was sent (through 1177, by letter) on `offeredOn`, today when omitted; the 7 days to answer count from it. */
+  offerToPatient(ctx: BaseRequestContext, id: string, careDate: string, offeredOn?: string | null): Promise<Referral> {
     requireDate("careDate", careDate);
+    const on = happenedOn(ctx, "offeredOn", offeredOn);
     if (careDate < ctx.today) throw badUserInput("careDate", "DATE_IN_PAST", "the offered date of care cannot be in the past");
-    return this.step(ctx, id, ReferralAction.OFFER_TO_PATIENT, null, async (_db, referral) => {
+    return this.step(ctx, id, ReferralAction.OFFER_TO_PATIENT, null, async (_db, referral, previous) => {
+      notBefore("offeredOn", on, previous[0], "the offer");
       referral.patientOfferDate = careDate;
-      referral.patientAnswerDue = addDays(ctx.today, OFFER_ANSWER_DAYS);
-      return { details: { careDate, answerDue: referral.patientAnswerDue } };
+      referral.patientAnswerDue = addDays(on, OFFER_ANSWER_DAYS);
+      return { details: { careDate, answerDue: referral.patientAnswerDue }, happenedOn: on };
     });
   }
 
-  patientAnswer(ctx: BaseRequestContext, id: string, accepted: boolean, reason: string | null): Promise<Referral> {
-    if (accepted) {
-      return this.step(ctx, id, ReferralAction.PATIENT_ACCEPT, reason, async (_db, referral) => {
-        referral.patientAnswerDue = null;
-        return { details: { careDate: referral.patientOfferDate } };
-      });
-    }
-    return this.step(ctx, id, ReferralAction.PATIENT_DECLINE, reason, async (_db, referral) => {
+  /**
+   * The patient's answer, given on `answeredOn` (today when omitted): not before the offer, not
+   * after its 7 days. A decline forfeits the guarantee from the day it was given. An answer given
+   * in time but recorded after the sweep expired the offer still counts (see StepOptions).
+   */
+  patientAnswer(ctx: BaseRequestContext, id: string, accepted: boolean, reason: string | null, answeredOn?: string | null): Promise<Referral> {
+    const on = happenedOn(ctx, "answeredOn", answeredOn);
+    const answered = (referral: Referral, previous: Previous) => {
+      const offer = previous.find((t) => t.action === ReferralAction.OFFER_TO_PATIENT);
+      notBefore("answeredOn", on, offer, "the answer");
+      const due = offer?.details.answerDue as string | undefined;
+      if (due && on > due) throw badUserInput("answeredOn", "AFTER_ANSWER_DUE", `the offer had to be answered by ${due}; it has expired and the provider may offer again`);
       referral.patientAnswerDue = null;
-      // Declining care elsewhere and choosing to wait forfeits the guarantee (documented here).
-      return { details: { careDate: referral.patientOfferDate }, clock: [{ kind: ClockEventKind.FORFEITED, date: ctx.today }] };
-    });
+      const corrects = previous[0]?.action === ReferralAction.OFFER_EXPIRE ? { correctsExpiryOf: previous[0].id } : {};
+      return { careDate: referral.patientOfferDate, ...corrects };
+    };
+    if (accepted) {
+      return this.step(ctx, id, ReferralAction.PATIENT_ACCEPT, reason, async (_db, referral, previous) => ({ details: answered(referral, previous), happenedOn: on }), { answeredOn: on });
+    }
+    return this.step(
+      ctx,
+      id,
+      ReferralAction.PATIENT_DECLINE,
+      reason,
+      async (_db, referral, previous) =>
+        // Declining care elsewhere and choosing to wait forfeits the guarantee (documented here), from the day of the answer.
+        ({ details: answered(referral, previous), clock: [{ kind: ClockEventKind.FORFEITED, date: on }], happenedOn: on }),
+      { answeredOn: on },
+    );
   }
 
   regret(ctx: BaseRequestContext, id: string, contactDate: string, reason: string): Promise<Referral> {
@@ -362,7 +416,8 @@ export class ReferralWorkflow {
     return this.step(ctx, id, ReferralAction.PATIENT_REGRET, reason, async (_db, referral) => {
       referral.patientOfferDate = null;
       // A new clock from the day the patient got in touch again; no credit for time waited.
-      return { details: { contactDate }, clock: [{ kind: ClockEventKind.RESTARTED, date: contactDate }] };
+      // Not in the future, not before the decline: the clock's own rules (checked when it is registered).
+      return { details: { contactDate }, clock: [{ kind: ClockEventKind.RESTARTED, date: contactDate }], happenedOn: contactDate };
     });
   }
 
@@ -375,8 +430,13 @@ export class ReferralWorkflow {
     });
   }
 
-  complete(ctx: BaseRequestContext, id: string): Promise<Referral> {
-    return this.step(ctx, id, ReferralAction.COMPLETE, null);
+  /** Care was given on `completedOn` (today when omitted), not before the booking was recorded. */
+  complete(ctx: BaseRequestContext, id: string, completedOn?: string | null): Promise<Referral> {
+    const on = happenedOn(ctx, "completedOn", completedOn);
+    return this.step(ctx, id, ReferralAction.COMPLETE, null, async (_db, _referral, previous) => {
+      notBefore("completedOn", on, previous[0], "care");
+      return { happenedOn: on };
+    });
   }
 
   /** Registers a pause (medically caused or patient-chosen wait) or its end. */
@@ -390,7 +450,7 @@ export class ReferralWorkflow {
       const parties = partiesOf(ctx.identity, referral);
       if (parties.length === 0) throw notFound("referralId", `no referral ${id}`);
       if (!WAITING.has(referral.status)) throw conflict(`The referral is ${referral.status}; the clock only pauses while the patient waits.`, { field: "referralId", rule: "NOT_WAITING", status: referral.status });
-      await this.advanceClock(db, ctx, referral, [{ kind, date }], actorOf(ctx.identity), why, "kind");
+      await this.advanceClock(db, ctx, referral, [{ kind, date }], actorOf(ctx.identity), why, "date", "kind");
       referral.revision += 1;
       await db.save(Referral, referral);
       await this.announce(db, referral, `CLOCK_${kind}`, actorOf(ctx.identity), why);
@@ -404,8 +464,10 @@ export class ReferralWorkflow {
     const due = await this.dataSource.getRepository(Referral).find({ where: { status: ReferralStatus.OFFERED_TO_PATIENT, patientAnswerDue: LessThan(today) }, select: { id: true } });
     for (const { id } of due) {
       await this.step(systemContext(this.hubRegionCode, today), id, ReferralAction.OFFER_EXPIRE, `Not answered within ${OFFER_ANSWER_DAYS} days`, async (_db, referral) => {
+        // It expired the day after its last day to answer, whenever the sweep notices.
+        const expired = referral.patientAnswerDue ? addDays(referral.patientAnswerDue, 1) : today;
         referral.patientAnswerDue = null;
-        return {};
+        return { happenedOn: expired };
       }, { system: true }).catch((error: Error) => this.log.warn(`expiring the offer of referral ${id}: ${error.message}`));
     }
     return due.length;
@@ -475,7 +537,7 @@ export class ReferralWorkflow {
     id: string,
     action: Exclude<ReferralAction, ReferralAction.REGISTER>,
     reason: string | null,
-    apply?: (db: EntityManager, referral: Referral) => Promise<StepEffects | void>,
+    apply?: (db: EntityManager, referral: Referral, previous: Previous) => Promise<StepEffects | void>,
     options: StepOptions = {},
   ): Promise<Referral> {
     const why = reason?.trim() ? requireText("reason", reason, 3, 500) : null;
@@ -487,20 +549,28 @@ export class ReferralWorkflow {
         throw notFound("referralId", `no referral ${id}`);
       }
       const run = async () => {
-        const check = checkTransition(referral.status, action, parties, why);
+        const previous = await db.getRepository(ReferralTransition).find({ where: { referralId: referral.id }, order: { id: "DESC" }, take: 2 });
+        const correcting = answersExpiredOffer(referral.status, previous, options.answeredOn);
+        // An answer given in time to an offer the sweep has since expired answers that offer.
+        const check = checkTransition(correcting ? ReferralStatus.OFFERED_TO_PATIENT : referral.status, action, parties, why);
         if (!check.ok) {
           if (check.code === "FORBIDDEN") throw forbidden(`${check.message}.`);
           if (check.code === "REASON_REQUIRED") throw badUserInput("reason", "REQUIRED", check.message);
           throw conflict(`${check.message.charAt(0).toUpperCase()}${check.message.slice(1)}.`, { field: "referralId", rule: "ILLEGAL_TRANSITION", status: referral.status });
         }
         const from = referral.status;
-        const effects = (await apply?.(db, referral)) ?? {};
+        const effects = (await apply?.(db, referral, previous)) ?? {};
         referral.status = check.to;
         const actor = options.system ? HUB : actorOf(ctx.identity);
-        await this.advanceClock(db, ctx, referral, effects.clock ?? [], actor, why, action === ReferralAction.PATIENT_REGRET ? "contactDate" : "referralId");
+        const dateField = action === ReferralAction.PATIENT_REGRET ? "contactDate" : action === ReferralAction.PATIENT_DECLINE ? "answeredOn" : "referralId";
+        await this.advanceClock(db, ctx, referral, effects.clock ?? [], actor, why, dateField, dateField);
         referral.revision += 1;
         await db.save(Referral, referral);
-        await this.record(db, ctx, referral, action, from, actor, why, effects.details ?? {}, options.system ? "HUB" : basisOf(parties));
+        if (correcting) {
+          // The expiry stays in the history as it was announced; this new event says it no longer stands.
+          await this.announce(db, referral, "OFFER_EXPIRY_CORRECTED", actor, `The patient answered on ${options.answeredOn}, within the ${OFFER_ANSWER_DAYS} days; recorded ${ctx.today}`);
+        }
+        await this.record(db, ctx, referral, action, from, actor, why, effects.details ?? {}, options.system ? "HUB" : basisOf(parties), effects.happenedOn ?? ctx.today);
         return { answer: referral, stored: referral.id };
       };
       if (!options.idempotencyKey) return (await run()).answer;
@@ -528,6 +598,7 @@ export class ReferralWorkflow {
     reason: string | null,
     details: Record<string, unknown>,
     basis: string,
+    happenedOn: string = ctx.today,
   ): Promise<void> {
     await db.insert(ReferralTransition, {
       referralId: referral.id,
@@ -539,6 +610,7 @@ export class ReferralWorkflow {
       actorOrganisation: actor.organisation,
       reason,
       details: details as never,
+      happenedOn,
       occurredAt: new Date(),
     });
     if (actor !== HUB) {
@@ -562,17 +634,26 @@ export class ReferralWorkflow {
     facts: ReadonlyArray<{ kind: ClockEventKind; date: string }>,
     actor: Actor,
     reason: string | null,
-    field: string,
+    dateField: string,
+    stateField: string,
   ): Promise<void> {
     const events = (await loadClockEvents(db, [referral.id])).get(referral.id)!;
     const rules = await loadLimitRules(db);
     for (const fact of facts) {
-      const problem = fact.kind === ClockEventKind.CARE_BOOKED ? null : clockEventProblem(read(referral, events, rules, ctx.today, this.marginDays), events, fact, ctx.today);
-      if (problem) throw badUserInput(field, "CLOCK_RULE", problem);
+      const problem = fact.kind === ClockEventKind.CARE_BOOKED ? null : clockEventRule(read(referral, events, rules, ctx.today, this.marginDays), events, fact, ctx.today);
+      if (problem) throw badUserInput(problem.rule === "CLOCK_RULE" ? stateField : dateField, problem.rule, problem.message);
       events.push(fact);
     }
     await this.saveClockEvents(db, referral.id, facts, actor, reason);
+    const before = referral.guaranteeStatus;
     storeReading(referral, read(referral, events, rules, ctx.today, this.marginDays));
+    // A fact recorded after the fact re-reads the clock from its real date. When that changes what
+    // was stored (and perhaps announced by the sweep: AT_RISK, BREACHED), a new event says so.
+    const late = facts.filter((f) => f.kind !== ClockEventKind.CARE_BOOKED && f.date < ctx.today);
+    if (late.length > 0 && before !== null && before !== referral.guaranteeStatus) {
+      const what = late.map((f) => `${f.kind} dated ${f.date}`).join(", ");
+      await this.announce(db, referral, `GUARANTEE_${referral.guaranteeStatus}`, actor, `Clock re-read from ${what}, recorded ${ctx.today}; it was ${before}`);
+    }
   }
 
   private async saveClockEvents(db: EntityManager, referralId: string, events: ReadonlyArray<{ kind: ClockEventKind; date: string }>, actor: Actor, reason: string | null): Promise<void> {
@@ -620,6 +701,20 @@ export class ReferralWorkflow {
       if ((error as { extensions?: { rule?: string } }).extensions?.rule !== "ALREADY_RELEASED") throw error;
     }
   }
+}
+
+/** The day a step happened outside the hub: given, or today; never in the future. */
+function happenedOn(ctx: BaseRequestContext, field: string, value: string | null | undefined): string {
+  if (value == null) return ctx.today;
+  requireDate(field, value);
+  if (value > ctx.today) throw badUserInput(field, "DATE_IN_FUTURE", `${value} is after today (${ctx.today}); record what has happened`);
+  return value;
+}
+
+/** A step cannot have happened before the step it answers. */
+function notBefore(field: string, on: string, previous: ReferralTransition | undefined, what: string): void {
+  const problem = beforePreviousStep(on, previous);
+  if (problem) throw badUserInput(field, "BEFORE_PREVIOUS_STEP", `${what} cannot be dated ${on}: ${problem}`);
 }
 
 function basisOf(parties: readonly Party[]): string {

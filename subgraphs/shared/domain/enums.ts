@@ -9,3 +9,12 @@ export enum VisitType {
   FIRST_VISIT = "FIRST_VISIT",
   TREATMENT = "TREATMENT",
 }
+
+/**
+ * Outpatient or inpatient care (öppen/sluten vård): agreements and a home region's own rules may
+ * treat them differently (e.g. inpatient care elsewhere needs a payment commitment).
+ */
+export enum CareSetting {
+  OUTPATIENT = "OUTPATIENT",
+  INPATIENT = "INPATIENT",
+}
