@@ -193,6 +193,12 @@ describe("the administrator's catalogue mutations", () => {
     expect(received.map((r) => r.data?.careCatalogueChanged.event.kind)).toEqual(["CARE_UNIT_CREATED", "CARE_UNIT_DEACTIVATED"]);
     expect(received[1].data?.careCatalogueChanged).toMatchObject({ id: unitId, provider: { hsaId: hsaIdOf("556111222", "1") }, careUnit: { hsaId: unitHsa, active: false } });
 
+    // A unit does not move to another provider (offers and referrals name its provider).
+    const moved = await hub.query(`mutation($input: CareUnitInput!) { upsertCareUnit(input: $input) { id } }`, {
+      input: { hsaId: UNIT_A, providerHsaId: hsaIdOf("556111222", "1"), name: "Ortopedi", specialty: "ORTHOPAEDICS" },
+    });
+    expect(moved.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.hsaId", rule: "CARE_UNIT_OF_ANOTHER_PROVIDER" });
+
     const unknown = await hub.query(`mutation { deactivateCareUnit(careUnitId: "00000000-0000-4000-8000-000000000000", reason: "Closing") { offersWithdrawn } }`);
     expect(unknown.errors?.[0].extensions?.code).toBe("NOT_FOUND");
   });

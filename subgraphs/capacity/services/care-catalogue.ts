@@ -55,9 +55,12 @@ export interface CheckedProvider {
   regionCode: string;
   municipalityCode: string;
   units: CheckedUnit[];
+  /** Where the record starts in its file, for problems found when writing. */
+  line?: number | null;
 }
 
 export interface CheckedUnit {
+  line?: number | null;
   hsaId: string;
   name: string;
   specialty: Specialty;
@@ -143,10 +146,10 @@ export function checkCatalogue(records: readonly ProviderRecord[]): { providers:
       if (!SPECIALTIES.has(specialty)) {
         problems.push({ line: unitLine, field: "units.specialty", rule: "SPECIALTY_UNKNOWN", message: `"${specialty}" is not one of ${[...SPECIALTIES].join(", ")}` });
       }
-      if (unitHsa.ok) units.push({ hsaId: unitHsa.value, name: unitName, specialty: specialty as Specialty });
+      if (unitHsa.ok) units.push({ line: unitLine, hsaId: unitHsa.value, name: unitName, specialty: specialty as Specialty });
     }
     if (problems.length === before && hsa.ok && org.ok) {
-      providers.push({ hsaId: hsa.value, organisationNumber: org.value, name: providerName, kind: kind as ProviderKind, regionCode, municipalityCode, units });
+      providers.push({ line, hsaId: hsa.value, organisationNumber: org.value, name: providerName, kind: kind as ProviderKind, regionCode, municipalityCode, units });
     }
   }
   return { providers: problems.length ? [] : providers, problems };
@@ -232,7 +235,7 @@ export class CareCatalogue {
         changedProviders.push(provider);
         event(CatalogueEventKind.PROVIDER_UPDATED, provider.id, { provider: providerSnapshot(provider) });
       }
-      for (const unitRecord of record.units) {
+      for (const { line, ...unitRecord } of record.units) {
         let unit = unitByHsa.get(unitRecord.hsaId);
         if (!unit) {
           unit = Object.assign(new CareUnit(), { id: randomUUID(), ...unitRecord, providerId: provider.id, active: true, deactivatedAt: null, deactivationReason: null });
@@ -240,7 +243,7 @@ export class CareCatalogue {
           event(CatalogueEventKind.CARE_UNIT_CREATED, unit.id, { careUnit: unitSnapshot(unit) });
         } else if (unit.providerId !== provider.id) {
           // Offers and referrals name the unit's provider: a unit does not change provider.
-          problems.push({ line: null, field: "units.hsaId", rule: "CARE_UNIT_OF_ANOTHER_PROVIDER", message: `${unit.hsaId} belongs to another provider in this hub` });
+          problems.push({ line: line ?? null, field: "units.hsaId", rule: "CARE_UNIT_OF_ANOTHER_PROVIDER", message: `${unit.hsaId} belongs to another provider in this hub` });
         } else if (differs(unit, unitRecord, ["name", "specialty"]) || !unit.active) {
           Object.assign(unit, unitRecord, { active: true, deactivatedAt: null, deactivationReason: null });
           changedUnits.push(unit);
