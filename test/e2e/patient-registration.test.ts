@@ -142,6 +142,25 @@ describe("a move", () => {
   });
 });
 
+describe("the guarantee's home rules follow a move", () => {
+  it("registers referrals after a move with the new home municipality (Halland's pacts follow it)", async () => {
+    const { data } = await as(clinic13(), REGISTER, { input: person({ personalIdentityNumber: "202402292383", givenName: "Flytt", homeMunicipalityCode: "1384", address: null }) });
+    const patientId = data.registerPatient.patient.id;
+    const REFERRAL = `mutation($input: RegisterReferralInput!) { registerReferral(input: $input) { homeMunicipalityCode homeRegion { code } } }`;
+    const input = { patientId, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: addDays(today, -5), diagnosisCode: "M16.1" };
+    const before = await as(clinic13(), REFERRAL, { input });
+    expect(before.errors).toBeUndefined();
+    expect(before.data.registerReferral).toEqual({ homeMunicipalityCode: "1384", homeRegion: { code: "13" } });
+    const moved = await as(clinic13(), `mutation($id: ID!, $input: ChangePatientAddressInput!) { changePatientAddress(patientId: $id, input: $input) { homeMunicipalityCode } }`, {
+      id: patientId,
+      input: { homeMunicipalityCode: "1380", validFrom: addDays(today, -3) },
+    });
+    expect(moved.data.changePatientAddress.homeMunicipalityCode).toBe("1380");
+    const after = await as(clinic13(), REFERRAL, { input });
+    expect(after.data.registerReferral).toEqual({ homeMunicipalityCode: "1380", homeRegion: { code: "13" } });
+  });
+});
+
 describe("protected identity", () => {
   const READ = `query($id: ID!) { patient(id: $id) { id givenName familyName address { streetAddress } protectedIdentity personalIdentityNumber } }`;
 
