@@ -10,6 +10,7 @@ import { CapacityContext, createCapacityContext } from "./loaders";
 import { CapacityInit1795305600000 } from "./migrations/1795305600000-capacity-init";
 import { CapacityPublishing1795478400000 } from "./migrations/1795478400000-capacity-publishing";
 import { CapacitySearchCoveringIndexes1795996800000 } from "./migrations/1795996800000-capacity-search-covering-indexes";
+import { ReservationReservingRegion1795910400000 } from "./migrations/1795910400000-reservation-reserving-region";
 import { CapacityCareCatalogue1796169600000 } from "./migrations/1796169600000-capacity-care-catalogue";
 import { CatalogueResolver, ProviderCatalogueResolver } from "./resolvers/catalogue.resolver";
 import { capacityReferences } from "./references";
@@ -29,7 +30,7 @@ import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.res
 export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> = {
   name: "capacity",
   entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer, OfferSlot, Reservation],
-  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, CapacitySearchCoveringIndexes1795996800000, CapacityCareCatalogue1796169600000],
+  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, ReservationReservingRegion1795910400000, CapacitySearchCoveringIndexes1795996800000, CapacityCareCatalogue1796169600000],
   buildSchema: () =>
     buildFederatedSchema<CapacityContext>({
       resolvers: [

@@ -10,6 +10,7 @@ import { PatientsInit1795305600000 } from "./migrations/1795305600000-patients-i
 import { PatientResolver } from "./resolvers/patient.resolver";
 import { AuditLogResolver } from "./resolvers/audit-log.resolver";
 import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
+import { AuditPurgeFunction1796169600000 } from "../shared/migrations/1796169600000-audit-purge-function";
 import { PatientsRegistration1796256000000 } from "./migrations/1796256000000-patients-registration";
 import { PatientRegistrationResolver, PatientResidenceResolver } from "./resolvers/patient-registration.resolver";
 
@@ -21,7 +22,7 @@ export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> 
   name: "patients",
   usesSupergraph: true,
   entities: [Patient, PatientResidence],
-  migrations: [PatientsInit1795305600000, AuditLog1795564800000, PatientsRegistration1796256000000],
+  migrations: [PatientsInit1795305600000, AuditLog1795564800000, AuditPurgeFunction1796169600000, PatientsRegistration1796256000000],
   buildSchema: () =>
     buildFederatedSchema<PatientsContext>({
       resolvers: [PatientResolver, PatientRegistrationResolver, PatientResidenceResolver, AuditLogResolver],

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, In } from "typeorm";
-import { audit } from "../../shared/audit";
+import { audit, AuditQuery, AuditRecordRow, readAudit } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
 import { ParsedIdentityNumber } from "../../shared/domain/personal-identity-number";
 import { regionOfMunicipality } from "../../shared/domain/municipalities";
@@ -17,34 +17,61 @@ export interface AddressChange {
 }
 
 /**
- * The only way the patients subgraph reads patients: scoped to the caller. Each patient found is
- * either disclosed (the caller takes part in the patient's care) or withheld as if it did not
- * exist, and either way the audit log gets a record before anything is returned. Resolvers,
- * reference resolvers (`_entities`) and DataLoaders all go through here.
+ * The only way the patients subgraph reads patients and their audit log: a request's data-access
+ * object, bound to its caller, holding the only handle on the database a request gets (private:
+ * the context has no data source and no repository). Each patient found is either disclosed (the
+ * caller takes part in the patient's care) or withheld as if it did not exist, and either way the
+ * audit log gets a record before anything is returned. Resolvers, reference resolvers
+ * (`_entities`) and DataLoaders all go through here.
  */
 export class PatientRecords {
+  readonly #db: DataSource;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly ctx: BaseRequestContext,
     /** Of these patients, those with a referral sent to the calling provider (asked of the referrals subgraph). */
     private readonly referredToCaller: (patientIds: string[]) => Promise<Set<string>> = async () => new Set(),
-  ) {}
+  ) {
+    this.#db = dataSource;
+  }
 
   /** Patients by id, in key order; null where there is none or the caller may not see it. */
   async byIds(ids: readonly string[]): Promise<Array<Patient | null>> {
-    const found = await this.dataSource.getRepository(Patient).findBy({ id: In([...ids]) });
+    const found = await this.#db.getRepository(Patient).findBy({ id: In([...ids]) });
     const visible = await this.disclose(found);
     return ids.map((id) => visible.get(id) ?? null);
   }
 
   async byIdentityNumber(normalized: string): Promise<Patient | null> {
-    const found = await this.dataSource.getRepository(Patient).findBy({ personalIdentityNumber: normalized });
+    const found = await this.#db.getRepository(Patient).findBy({ personalIdentityNumber: normalized });
     return [...(await this.disclose(found)).values()][0] ?? null;
   }
 
   /** Whether the caller may see this patient (for reads of data about the patient, e.g. its audit log). */
   async visible(patientId: string): Promise<Patient | null> {
     return (await this.byIds([patientId]))[0];
+  }
+
+  /**
+   * Who accessed a patient's data, for the home region's office reviewing it: null unless the
+   * caller may see the patient; the review itself is recorded.
+   */
+  async auditLogOf(patientId: string, query: Omit<AuditQuery, "patientId" | "subject">): Promise<AuditRecordRow[] | null> {
+    if (this.ctx.identity.role !== Role.REGIONAL_OFFICE) return null;
+    const patient = await this.visible(patientId);
+    if (!patient) return null;
+    const records = await readAudit(this.#db, { patientId, ...query });
+    await audit(this.#db, "patients", this.ctx, [
+      { action: "READ", recordKind: "AUDIT_LOG", recordId: patient.id, patientId: patient.id, outcome: "ALLOWED", basis: "HOME_REGION_OFFICE_REVIEW" },
+    ]);
+    return records;
+  }
+
+  /** What one user accessed, for administrators' spot checks; null for anyone else. */
+  async auditLogOfUser(subject: string, query: Omit<AuditQuery, "patientId" | "subject">): Promise<AuditRecordRow[] | null> {
+    if (this.ctx.identity.role !== Role.ADMINISTRATOR) return null;
+    return readAudit(this.#db, { subject, ...query });
   }
 
   private async disclose(found: Patient[]): Promise<Map<string, Patient>> {
@@ -56,7 +83,7 @@ export class PatientRecords {
       for (const d of askReferrals) if (referred.has(d.patient.id)) d.decision = { allowed: true, basis: "REFERRAL_SENT_TO_PROVIDER" };
     }
     await audit(
-      this.dataSource,
+      this.#db,
       "patients",
       this.ctx,
       decisions.map(({ patient, decision }) => ({
@@ -100,7 +127,7 @@ export class PatientRecords {
     this.requireRegistrar(homeRegionCode);
     const record = await register.lookUp(identity, stated);
     const recordHome = regionOfMunicipality(record.homeMunicipalityCode);
-    const outcome = await this.dataSource.transaction(async (db) => {
+    const outcome = await this.#db.transaction(async (db) => {
       const id = randomUUID();
       const inserted: Array<{ id: string }> = await db.query(
         `INSERT INTO patients.patient (id, personal_identity_number, identity_kind, given_name, family_name, birth_date, home_region_code, home_municipality_code,
@@ -150,7 +177,7 @@ export class PatientRecords {
    */
   async changeAddress(patientId: string, change: AddressChange): Promise<Patient | null> {
     await this.requireChanger(patientId);
-    await this.dataSource.transaction(async (db) => {
+    await this.#db.transaction(async (db) => {
       // Two moves recorded at once are serialised on the patient's row.
       await db.getRepository(Patient).findOne({ where: { id: patientId }, lock: { mode: "pessimistic_write" } });
       const [latest]: Array<{ valid_from: string | null }> = await db.query(
@@ -174,7 +201,7 @@ export class PatientRecords {
   /** Marks or unmarks protected identity; the home region's clinics and office only, audited. */
   async setProtectedIdentity(patientId: string, protectedIdentity: boolean): Promise<Patient | null> {
     await this.requireChanger(patientId);
-    await this.dataSource.transaction(async (db) => {
+    await this.#db.transaction(async (db) => {
       await db.query(`UPDATE patients.patient SET protected_identity = $2, updated_at = now() WHERE id = $1`, [patientId, protectedIdentity]);
       await this.auditChange(db, patientId, "ALLOWED", `${this.basis()}_${protectedIdentity ? "PROTECTED_IDENTITY_MARKED" : "PROTECTED_IDENTITY_UNMARKED"}`);
     });
@@ -183,7 +210,7 @@ export class PatientRecords {
 
   /** The residence history of a patient the caller may see (callers reach this through a disclosed patient). */
   async residencesOf(patientId: string): Promise<PatientResidence[]> {
-    return this.dataSource.getRepository(PatientResidence).find({ where: { patientId }, order: { validFrom: { direction: "ASC", nulls: "FIRST" } } });
+    return this.#db.getRepository(PatientResidence).find({ where: { patientId }, order: { validFrom: { direction: "ASC", nulls: "FIRST" } } });
   }
 
   /**
@@ -192,11 +219,11 @@ export class PatientRecords {
    * provider with a referral); a refusal of a patient that exists is audited.
    */
   private async requireChanger(patientId: string): Promise<void> {
-    const current = await this.dataSource.getRepository(Patient).findOneBy({ id: patientId });
+    const current = await this.#db.getRepository(Patient).findOneBy({ id: patientId });
     if (current && this.mayChange(current)) return;
     if (!current) throw notFound("patientId", "no patient with this id that you may change");
     const seen = (await this.byIds([patientId]))[0];
-    await this.auditChange(this.dataSource.manager, current.id, "DENIED", this.refusalBasis(current));
+    await this.auditChange(this.#db.manager, current.id, "DENIED", this.refusalBasis(current));
     if (!seen) throw notFound("patientId", "no patient with this id that you may change");
     throw forbidden(`Only the patient's home region's clinics and office change a patient (you are ${describeCaller(this.ctx.identity)}).`, { rule: "NOT_A_REGISTRAR" });
   }
