@@ -26,6 +26,8 @@ import { SUPERGRAPH_FILE } from "./compose";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
+import { NodeIdentity } from "../subgraphs/shared/network/node-key";
+import { PeerDirectory } from "../subgraphs/shared/network/directory";
 import { ExecuteAs, fhirRoutes, GraphQLAnswer } from "./fhir/routes";
 import { invoicingCsvRoute } from "./invoicing-csv";
 
@@ -52,6 +54,14 @@ export interface GatewayOptions {
   production: boolean;
   limits: HubConfig["limits"];
   responseCache: HubConfig["responseCache"];
+  /** This node in the network: its keys (served as its JWKS) and the peers whose node tokens it accepts. */
+  network?: GatewayNetwork;
+}
+
+export interface GatewayNetwork {
+  identity: NodeIdentity;
+  directory: PeerDirectory;
+  peerTimeoutMs: number;
 }
 
 /** A request's context at the gateway: the caller, and its identity signed for the subgraphs. */
@@ -83,6 +93,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
     if (context.signedIdentity) request.http?.headers.set(IDENTITY_HEADER, await context.signedIdentity());
     context.fetchedFrom?.add(this.name);
+    // A national search depends on peers, whose changes no change feed here announces: "network"
+    // is no cacheable subgraph, so the response cache never keeps such an answer.
+    if (this.name === "capacity" && request.query?.includes("nationalCapacity")) context.fetchedFrom?.add("network");
   }
 
   /** Notes the events the subgraph appended (its changes), for the response cache. */
@@ -214,7 +227,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const protection = armor();
   const common = commonApolloOptions("gateway", options.introspection);
   const httpServer = http.createServer();
-  const verify = await createAuthenticator(options.auth);
+  const network = options.network;
+  const verify = await createAuthenticator(
+    options.auth,
+    network && { directory: network.directory, ownIssuer: network.identity.issuer, jwksTimeoutMs: network.peerTimeoutMs },
+  );
   const limiter = new RateLimiter(options.limits.ratePerMinute);
   const budget = new CostBudget(options.limits.costPerMinute);
   const inFlight = new CostInFlight(options.limits.costInFlight);
@@ -272,7 +289,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     context: async (req) => {
       const internal = req.headers[IDENTITY_HEADER];
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
-      return context(req, await authenticate(req.headers.authorization));
+      const requestContext = context(req, await authenticate(req.headers.authorization));
+      // A peer node's call is logged here as the calling node logs it, joined by the request id.
+      const peer = network?.directory.byIssuer(requestContext.identity.issuer);
+      if (peer) log.info(`peer call from region ${peer.regionCode} (${peer.name}) request ${requestContext.requestId}`);
+      return requestContext;
     },
     // The FHIR API and the invoicing CSV execute GraphQL here, as the caller: same token, roles,
     // limits and audit as /graphql.
@@ -282,6 +303,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (response.body.kind !== "single") throw new Error("an incremental answer where a single one was asked for");
       return response.body.singleResult as GraphQLAnswer;
     }),
+    // The node's public keys, for peers verifying its tokens: unauthenticated, like /health.
+    publicJson: network ? { "/.well-known/jwks.json": async () => network.identity.jwks() } : undefined,
     health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();
