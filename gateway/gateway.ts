@@ -25,6 +25,7 @@ import { SUPERGRAPH_FILE } from "./compose";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
+import { webRoutes } from "./web/serve";
 
 export interface GatewayOptions {
   host: string;
@@ -234,6 +235,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
       return context(req, await authenticate(req.headers.authorization));
     },
+    routes: webRoutes({ auth: options.auth, production: options.production }),
     health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();

@@ -22,6 +22,8 @@ export interface HttpFrontOptions<TContext extends BaseContext> {
   health: () => Promise<HealthReport>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Other routes (the gateway's web app); true when the request was answered. */
+  routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const GRAPHQL_PATH = "/graphql";
@@ -47,6 +49,7 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
       return;
     }
     if (url.pathname !== GRAPHQL_PATH) {
+      if (options.routes && (await options.routes(req, res, url))) return;
       sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }] });
       return;
     }
