@@ -71,6 +71,8 @@ export async function finishOidcSignIn(config: AppConfig): Promise<string | null
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ grant_type: "authorization_code", code: code!, redirect_uri: redirectUri(), client_id: idp.clientId, code_verifier: pending.verifier }),
+  }).catch(() => {
+    throw new Error("Identitetsutfärdaren kunde inte nås. Försök igen.");
   });
   if (!response.ok) throw new Error(`Identitetsutfärdaren svarade ${response.status}.`);
   const tokens = (await response.json()) as { access_token?: string; id_token?: string };
