@@ -187,7 +187,13 @@ describe("the brokering day in a browser", () => {
 
     // The office's open page changes without a reload.
     await page.locator('.referral-status[data-status="ACCEPTED"]').waitFor({ timeout: 15_000 });
-    await page.goto(`${base}/#/`).catch(() => undefined);
+
+    // The office's own review: who read the patient's data, when (this office's reads included).
+    await page.getByRole("link", { name: "Loggutdrag för patienten" }).click();
+    await page.getByRole("heading", { level: 1, name: /Loggutdrag/ }).waitFor();
+    await page.locator("table tbody tr").first().waitFor();
+    expect(await page.locator("table").innerText()).toMatch(/REGIONAL_OFFICE[\s\S]*PROVIDER|PROVIDER[\s\S]*REGIONAL_OFFICE/);
+    await expectAccessible(page, "audit log");
   });
 
   it("a provider's publication is refused next to the field when invalid, and a valid one appears live on the office's capacity search", async () => {

@@ -12,8 +12,8 @@ import { projectRoot } from "../../subgraphs/shared/paths";
  */
 export const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean) as string[];
 
-export function chromiumPath(): string {
-  const found = CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p));
+export function chromiumPath(candidates = CHROMIUM_CANDIDATES): string {
+  const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
     throw new Error("Chromium is not installed: run `apt-get update && apt-get install -y --no-install-recommends chromium` (or set CHROMIUM_PATH) — the web app's browser tests need it");
   }
