@@ -231,7 +231,8 @@ describe("the brokering day in a browser", () => {
     await fresh.waitFor({ timeout: 15_000 });
     expect(await fresh.innerText()).toMatch(/Ny/);
     await expectAccessible(page, "capacity search with a new offer");
-    await page.screenshot({ path: screenshotPath("capacity-map"), fullPage: true });
+    await page.screenshot({ path: screenshotPath("capacity-search") });
+    await page.locator("figure.map").screenshot({ path: screenshotPath("capacity-map") });
   });
 
   it("a dropped WebSocket resumes from the last event: offers published while it was down arrive once each", async () => {

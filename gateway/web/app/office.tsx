@@ -341,7 +341,7 @@ function RegionMap({ offers, regions }: { offers: Offer[]; regions: Array<{ code
           const level = s ? Math.ceil((s.slots / max) * 3) : 0;
           return (
             <li key={r.code} class={`tile level-${level}`} style={{ gridColumn: col, gridRow: row }}>
-              <span class="tile-name">{r.name.replace(/^Region /, "")}</span>
+              <span class="tile-name">{r.name.replace(/^Region /, "").replace("Västra Götalandsregionen", "Västra Götaland")}</span>
               <span class="tile-slots">{s ? `${s.slots} platser` : "Inga platser"}</span>
               {s && <span class="tile-wait">väntan {median(s.waits)} d</span>}
             </li>
