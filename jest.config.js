@@ -2,6 +2,8 @@
 module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // The benchmark's peer gateways have an install of their own there; nothing in it is the hub's.
+  modulePathIgnorePatterns: ["<rootDir>/test/bench/peers/"],
   // Transpile only (isolatedModules): `npm test` type-checks everything with tsc before jest runs.
   transform: {
     "^.+\\.ts$": [

@@ -6,7 +6,7 @@ import { CareSetting, ProviderKind } from "../../subgraphs/shared/domain/enums";
 import { seedId } from "../ids";
 
 /**
- * Demo agreements. The kinds, parties and terms follow DOMAIN.md; the prices are invented but of a
+ * Demo agreements. The kinds, parties and terms follow subgraphs/README.md ("Agreements"); the prices are invented but of a
  * plausible size (SEK per case). Dates are relative to the seed year so that the data stays
  * current: price lists exist for the seed year and the next one.
  */

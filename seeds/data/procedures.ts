@@ -4,8 +4,9 @@ import { Specialty } from "../../subgraphs/shared/domain/specialty";
 /**
  * KVÅ procedures the demo data brokers.
  *
- * The codes are real KVÅ codes for the care areas of the source documents (DOMAIN.md names
- * NFB29/NFB39/NFB49/NFB99, the NGB family, CJE20 and NGD01). Only the three gynaecology titles were
+ * The codes are real KVÅ codes for the care areas the hub is built around (subgraphs/README.md,
+ * "Capacity"): primary hip replacement NFB29/NFB39/NFB49/NFB99, the NGB family of knee
+ * replacements, cataract CJE20, knee arthroscopy NGD01 and others. Only the three gynaecology titles were
  * found quoted in public sources (below); for the other codes the Swedish `name` is a descriptive
  * name written for this data set, not checked against Socialstyrelsen's KVÅ file, and says so in
  * `titleSource`. A production hub loads KVÅ from Socialstyrelsen's published file instead.

@@ -2,7 +2,7 @@
  * The only identity numbers that committed seeds and tests may use.
  *
  * A Luhn-valid number made up on the spot may belong to a real person, and patient data is
- * sensitive, so never invent one (see DOMAIN.md, "Identity and data protection"). Every entry
+ * sensitive, so never invent one (see subgraphs/README.md, "Identity numbers"). Every entry
  * below is either the well-known test patient Tolvan Tolvansson or taken from one of
  * Skatteverket's published test series, and says where it came from. To add a number, copy it from
  * one of those series and give its source.
@@ -13,7 +13,7 @@
  */
 
 const TOLVAN =
-  'The well-known test patient "Tolvan Tolvansson" used across Swedish healthcare IT (DOMAIN.md, "Identity and data protection")';
+  'The well-known test patient "Tolvan Tolvansson" used across Swedish healthcare IT (see subgraphs/README.md, "Identity numbers")';
 
 /**
  * Skatteverket, "Testpersonnummer", open data (CC0):

@@ -7,12 +7,33 @@ import { isRegionCode } from "./domain/regions";
 export const SUBGRAPH_NAMES = ["patients", "capacity", "agreements", "referrals"] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
-const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
-  patients: 4001,
-  capacity: 4002,
-  agreements: 4003,
-  referrals: 4004,
+/**
+ * Each subgraph's default port is the gateway's plus this (4001-4004 beside 4000), so a second hub
+ * on one machine needs only another PORT.
+ */
+const SUBGRAPH_PORT_OFFSETS: Record<SubgraphName, number> = {
+  patients: 1,
+  capacity: 2,
+  agreements: 3,
+  referrals: 4,
 };
+
+/** The embedded PostgreSQL's default port beside the default gateway port 4000 (kept from before ports followed PORT). */
+const DEFAULT_PG_PORT = 54329;
+
+/**
+ * Default ports that follow the gateway's PORT: PORT+1..PORT+4 for the subgraphs, and for the
+ * embedded PostgreSQL PORT+50329 (54329 for 4000, 55329 for 5000), or PORT+5 where that would pass
+ * 65535. PORT=0 (a free port chosen at start) gives each subgraph a free port too, and PostgreSQL
+ * 54329. Explicit <NAME>_PORT and HUB_PG_PORT always win.
+ */
+export function defaultPorts(gatewayPort: number): { subgraphs: Record<SubgraphName, number>; postgres: number } {
+  const subgraphs = {} as Record<SubgraphName, number>;
+  for (const name of SUBGRAPH_NAMES) subgraphs[name] = gatewayPort === 0 ? 0 : gatewayPort + SUBGRAPH_PORT_OFFSETS[name];
+  if (gatewayPort === 0) return { subgraphs, postgres: DEFAULT_PG_PORT };
+  const beside = gatewayPort + (DEFAULT_PG_PORT - 4000);
+  return { subgraphs, postgres: beside <= 65535 ? beside : gatewayPort + 5 };
+}
 
 export type SeedMode = "demo" | "reference" | "none";
 
@@ -85,6 +106,14 @@ function port(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** A port whose default follows PORT: when that default is out of range, say which variable to set. */
+function derivedPort(env: Env, name: string, fallback: number, gatewayPort: number): number {
+  if ((env[name] === undefined || env[name] === "") && fallback > 65535) {
+    throw new StartupError(`PORT=${gatewayPort} leaves no room for ${name}'s default (${fallback} is past 65535); set ${name}, or a lower PORT`);
+  }
+  return port(env, name, fallback);
+}
+
 function positive(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -126,14 +155,15 @@ export function loadConfig(env: Env = process.env): HubConfig {
   }
   // A wildcard address is fine to listen on but not to connect to.
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  const gatewayPort = port(env, "PORT", 4000);
+  const defaults = defaultPorts(gatewayPort);
   const subgraphPorts = {} as Record<SubgraphName, number>;
   const subgraphUrls = {} as Record<SubgraphName, string>;
   for (const name of SUBGRAPH_NAMES) {
     const key = name.toUpperCase();
-    subgraphPorts[name] = port(env, `${key}_PORT`, DEFAULT_SUBGRAPH_PORTS[name]);
+    subgraphPorts[name] = derivedPort(env, `${key}_PORT`, defaults.subgraphs[name], gatewayPort);
     subgraphUrls[name] = env[`${key}_URL`] || `http://${reachable}:${subgraphPorts[name]}/graphql`;
   }
-  const gatewayPort = port(env, "PORT", 4000);
   return {
     host,
     gatewayPort,
@@ -147,7 +177,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     production,
     seedMode,
     introspection: flag(env, "GRAPHQL_INTROSPECTION", !production),
-    embeddedPostgres: { dataDir: env.HUB_PG_DATA || undefined, port: port(env, "HUB_PG_PORT", 54329) },
+    embeddedPostgres: { dataDir: env.HUB_PG_DATA || undefined, port: derivedPort(env, "HUB_PG_PORT", defaults.postgres, gatewayPort) },
     auth: authConfig(env, production),
     limits: {
       ratePerMinute: positive(env, "HUB_RATE_LIMIT_PER_MINUTE", 600),

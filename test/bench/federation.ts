@@ -22,6 +22,7 @@ import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
 import { freePorts } from "../support/ports";
 import { Worker } from "node:worker_threads";
 import type { FromSubscribers, SubscriberShare } from "./fanout-subscribers";
+import { ensurePeerPackages } from "./gateways/peer-packages";
 import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./dataset";
 
 /**
@@ -252,6 +253,7 @@ async function main(): Promise<void> {
   };
   const markdown: string[] = [`Command: \`${command}\` — ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), Node ${process.version}. Figures are this machine's.`, ""];
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  ensurePeerPackages(log);
 
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
   fs.chmodSync(baseDir, 0o755);

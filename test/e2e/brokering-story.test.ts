@@ -8,7 +8,7 @@ import { subscribe, TestSubscription } from "../support/subscriptions";
 import { token } from "../support/tokens";
 
 /**
- * The brokering story of the source documents, through the gateway: a Halland orthopaedics
+ * The brokering story of the README ("Referrals and the care guarantee"), through the gateway: a Halland orthopaedics
  * patient (Tolvan, hip replacement NFB49, treatment decided 48 days ago) is at risk of breaching
  * Region Halland's 60-day target; the office finds care tier by tier, sends the referral to a
  * private provider under Halland's care-guarantee agreement, the provider accepts, the patient

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { hubProcessPorts } from "../support/ports";
+import { hubProcessPorts, portWithFreeNeighbours } from "../support/ports";
 import { ready, run } from "../support/hub-process";
 import { createEmptyDatabase, createTestDatabase } from "../support/database";
 import { subscribe } from "../support/subscriptions";
@@ -45,6 +45,25 @@ describe("the hub as a process (npm start)", () => {
       expect(hub.stderr().trim()).toBe(`hub: gateway: port ${env.PORT} on 127.0.0.1 is already in use; set PORT to a free port`);
     } finally {
       blocker.close();
+    }
+  });
+
+  it("explains an embedded PostgreSQL's port in use in one line, naming HUB_PG_PORT, and exits", async () => {
+    const env = await ports();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-pgport-"));
+    fs.chmodSync(dataDir, 0o755);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(Number(env.HUB_PG_PORT), "127.0.0.1", resolve));
+    try {
+      const hub = run({ ...env, HUB_PG_DATA: dataDir });
+      expect(await hub.exited).toBe(1);
+      // PostgreSQL's own words were "could not create any TCP/IP sockets", naming neither.
+      expect(hub.stderr().trim()).toBe(
+        `hub: embedded PostgreSQL: port ${env.HUB_PG_PORT} on 127.0.0.1 is already in use; set HUB_PG_PORT to a free port (its default follows PORT)`,
+      );
+    } finally {
+      blocker.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
@@ -98,12 +117,18 @@ describe("the hub as a process (npm start)", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-start-"));
     fs.chmodSync(dataDir, 0o755);
     try {
-      const env: Record<string, string> = { ...(await ports()), HUB_PG_DATA: dataDir };
+      // PORT and HUB_PG_DATA alone, as for a second hub on one machine: every other port follows PORT.
+      const port = await portWithFreeNeighbours();
+      const env: Record<string, string> = { PORT: String(port), HUB_PG_DATA: dataDir };
       const gateway = `http://127.0.0.1:${env.PORT}`;
 
       const first = run(env);
       await ready(first);
       expect(first.stdout()).toContain(`GraphQL:    ${gateway}/graphql`);
+      expect(first.stdout()).toContain(`patients:   http://127.0.0.1:${port + 1}/graphql`);
+      expect(first.stdout()).toContain(`referrals:  http://127.0.0.1:${port + 4}/graphql`);
+      // postmaster.pid's fourth line is the server's port.
+      expect(fs.readFileSync(path.join(dataDir, "pgdata", "postmaster.pid"), "utf8").split("\n")[3]).toBe(String(port + 50_329));
       expect(first.stdout()).toContain("seeded: capacity reference data");
       expect((await fetch(`${gateway}/health`)).status).toBe(200);
       const answer = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`, undefined, await adminToken());

@@ -58,3 +58,24 @@ export async function hubProcessPorts(): Promise<Record<string, string>> {
     HUB_PG_PORT: String(postgres),
   };
 }
+
+/**
+ * A gateway port whose derived defaults are free too (the subgraphs on PORT+1..PORT+4, the
+ * embedded PostgreSQL on PORT+50329), for a hub started with PORT alone. Drawn so that the
+ * PostgreSQL port lies above the kernel's ephemeral range, where no outgoing connection takes it.
+ */
+export async function portWithFreeNeighbours(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const gateway = 10_700 + Math.floor(Math.random() * 4_500);
+    const wanted = [0, 1, 2, 3, 4, 50_329].map((offset) => gateway + offset);
+    const held: net.Server[] = [];
+    for (const port of wanted) {
+      const server = await listen(port);
+      if (!server) break;
+      held.push(server);
+    }
+    await Promise.all(held.map((s) => new Promise((resolve) => s.close(resolve))));
+    if (held.length === wanted.length) return gateway;
+  }
+  throw new Error("no gateway port with five free neighbours and a free PORT+50329 found");
+}

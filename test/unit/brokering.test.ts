@@ -1,7 +1,7 @@
 import { Candidate, MatchTier, rankMatches, tierOf } from "../../subgraphs/referrals/services/brokering";
 
 /**
- * Brokering (DOMAIN.md "Finding care when the own region cannot"): own region first, then the own
+ * Brokering (subgraphs/README.md, "Finding care elsewhere"): own region first, then the own
  * region's private care-guarantee agreements, then pact regions, then Riksavtalet; within a tier an
  * offer that starts by the deadline, then the earliest start, then the lowest price.
  */

@@ -19,7 +19,7 @@ import {
 } from "../../subgraphs/referrals/services/guarantee-clock";
 
 /**
- * The care-guarantee clock (vårdgarantin, DOMAIN.md "The care guarantee (0-3-90-90)"), directly.
+ * The care-guarantee clock (vårdgarantin, subgraphs/README.md, "The care guarantee"), directly.
  * Every expected date below was counted by hand on a calendar (start date = day 0, the deadline
  * itself is still in time); none is recomputed with the module's own date helpers.
  */

@@ -10,7 +10,7 @@ import { TEST_IDENTITY_NUMBERS } from "../../seeds/data/test-identity-numbers";
 
 // Every number that parses successfully below is Tolvan Tolvansson, an entry of
 // seeds/data/test-identity-numbers.ts (Skatteverket's test series), the samordningsnummer example of
-// DOMAIN.md, or a birth date so early that no personnummer was ever issued for it. Rejected inputs
+// subgraphs/README.md, or a birth date so early that no personnummer was ever issued for it. Rejected inputs
 // are invalid by construction (impossible date, wrong check digit, wrong shape). Never add a
 // Luhn-valid number that is not from one of those sources: it may belong to a real person.
 
@@ -56,7 +56,7 @@ describe("parseIdentityNumber", () => {
   });
 
   describe("samordningsnummer", () => {
-    it("accepts the example from DOMAIN.md, 701063-2391", () => {
+    it("accepts the worked example of subgraphs/README.md, 701063-2391", () => {
       expect(parseIdentityNumber("701063-2391", TODAY)).toEqual({
         ok: true,
         value: {
@@ -68,7 +68,7 @@ describe("parseIdentityNumber", () => {
       });
     });
 
-    it.each(["7010632391", "19701063-2391", "197010632391"])("accepts the DOMAIN.md example written as %s", (input) => {
+    it.each(["7010632391", "19701063-2391", "197010632391"])("accepts the worked example written as %s", (input) => {
       expect(parsed(input).normalized).toBe("197010632391");
     });
 
@@ -394,7 +394,7 @@ describe("parseIdentityNumber", () => {
 describe("luhnCheckDigit", () => {
   it.each([
     ["121212121", 2], // Tolvan
-    ["701063239", 1], // DOMAIN.md's samordningsnummer
+    ["701063239", 1], // the worked samordningsnummer example
     ["900101980", 2], // 189001019802
     ["900103980", 0], // 189001039800: a digit sum ending in 0 gives check digit 0
     ["000229239", 9], // 200002292399

@@ -14,7 +14,7 @@ import {
 } from "../../subgraphs/referrals/services/referral-lifecycle";
 
 /**
- * The referral's lifecycle (DOMAIN.md "Referral"): registered → sent → received → accepted/rejected
+ * The referral's lifecycle (subgraphs/README.md, "Referrals and payment commitments"): registered → sent → received → accepted/rejected
  * → offered to the patient → accepted/declined → booked → completed; cancelled from any open state
  * with a reason. The expected table below is written out by hand, not read from STEPS.
  */

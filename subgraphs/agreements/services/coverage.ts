@@ -7,7 +7,7 @@ import { Specialty } from "../../shared/domain/specialty";
  * provider for some care on a date, in which order, at what price, and why the others do not.
  * Plain rules, no GraphQL and no database.
  *
- * DOMAIN.md, Agreements: the most specific agreement wins — the home region's own agreement with
+ * subgraphs/README.md, "Agreements": the most specific agreement wins — the home region's own agreement with
  * the provider, then a pact both regions are party to, then Riksavtalet, which applies only where no
  * regional agreement covers the care. Riksavtalet and pacts cover care at the regions' own (public)
  * providers; a private provider is reached only through the home region's own care-guarantee

@@ -60,7 +60,7 @@ registerEnumType(ClockEventKind, { name: "GuaranteeClockEventKind", description:
 
 registerEnumType(MatchTier, {
   name: "MatchTier",
-  description: "Where an offer stands in the search order for finding care when the own region cannot (DOMAIN: own region, own private agreements, pact regions, Riksavtalet).",
+  description: "Where an offer stands in the search order for finding care when the own region cannot (own region, own private agreements, pact regions, Riksavtalet).",
 });
 
 @ObjectType({

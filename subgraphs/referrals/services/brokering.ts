@@ -2,7 +2,7 @@ import { daysBetween } from "../../shared/domain/calendar";
 
 /**
  * Brokering: ranking free capacity for one referral by the search order of the care guarantee
- * (DOMAIN.md, "Finding care when the own region cannot"): the own region's providers, then the own
+ * (subgraphs/README.md, "Finding care elsewhere"): the own region's providers, then the own
  * region's private care-guarantee agreements, then regions of a cooperation pact, then any region
  * under Riksavtalet. Within a tier: an offer that starts by the deadline before one that does not,
  * then the earliest start, then the lowest price. Plain data and functions.

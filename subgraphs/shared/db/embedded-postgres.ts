@@ -1,6 +1,7 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
@@ -33,6 +34,8 @@ export class EmbeddedPostgres {
   private child: ChildProcess | undefined;
   private readonly dataDir: string;
   private readonly onExit = () => this.child?.kill("SIGINT");
+  /** Where this start's lines begin in postgres.log. */
+  private logStart = 0;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
     this.dataDir = path.join(options.baseDir, "pgdata");
@@ -54,10 +57,14 @@ export class EmbeddedPostgres {
     const bin = binaries(owner);
     fs.mkdirSync(this.options.baseDir, { recursive: true, mode: 0o755 });
     this.claimOwnership();
-    if (!fs.existsSync(path.join(this.dataDir, "PG_VERSION"))) this.initdb(bin, owner);
     this.stopOrphan();
+    await this.assertPortFree();
+    if (!fs.existsSync(path.join(this.dataDir, "PG_VERSION"))) this.initdb(bin, owner);
 
-    const log = fs.openSync(path.join(this.options.baseDir, "postgres.log"), "a");
+    const logFile = path.join(this.options.baseDir, "postgres.log");
+    // The log is kept across starts: only what this start wrote explains its failure.
+    this.logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+    const log = fs.openSync(logFile, "a");
     const flags = ["-D", this.dataDir, "-p", String(this.options.port)];
     // TCP on loopback only and no Unix socket: the socket directory is often not writable by the
     // server's user, and nothing here needs it.
@@ -92,6 +99,21 @@ export class EmbeddedPostgres {
       clearTimeout(timer);
     }
     fs.rmSync(this.hubPidFile(), { force: true });
+  }
+
+  /**
+   * PostgreSQL itself reports a taken port as "could not create any TCP/IP sockets", naming neither
+   * the port nor the setting; checking first lets the start say both in one line.
+   */
+  private async assertPortFree(): Promise<void> {
+    const { port } = this.options;
+    const probe = net.createServer();
+    const problem = await new Promise<string | undefined>((resolve) => {
+      probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(undefined)));
+    });
+    if (problem === "EADDRINUSE") throw new StartupError(portInUse(port));
+    if (problem) throw new StartupError(`embedded PostgreSQL cannot listen on port ${port} on 127.0.0.1 (${problem}); set HUB_PG_PORT to another port`);
   }
 
   private password(): string {
@@ -169,7 +191,8 @@ export class EmbeddedPostgres {
     while (Date.now() < deadline) {
       if (exited) {
         this.child = undefined;
-        throw new StartupError(`embedded PostgreSQL did not start: ${this.lastLogProblem()}`);
+        const problem = this.lastLogProblem();
+        throw new StartupError(problem.startsWith("embedded PostgreSQL") ? problem : `embedded PostgreSQL did not start: ${problem}`);
       }
       const client = new Client({ connectionString: this.adminUrl, connectionTimeoutMillis: 1000 });
       try {
@@ -186,14 +209,17 @@ export class EmbeddedPostgres {
   }
 
   private lastLogProblem(): string {
-    const log = fs.readFileSync(path.join(this.options.baseDir, "postgres.log"), "utf8");
+    const log = fs.readFileSync(path.join(this.options.baseDir, "postgres.log")).subarray(this.logStart).toString("utf8");
     const problems = log.split("\n").filter((line) => /FATAL|ERROR|could not/.test(line));
-    const last = problems.pop() ?? "see postgres.log";
-    if (/Address already in use|could not bind/.test(last)) {
-      return `port ${this.options.port} is already in use; set HUB_PG_PORT to a free port`;
-    }
+    // Taken between the check and the server's bind: the bind failure is logged before the FATAL.
+    if (problems.some((line) => /Address already in use|could not bind/.test(line))) return portInUse(this.options.port);
+    const last = problems.pop() ?? `see ${this.options.baseDir}/postgres.log`;
     return last.replace(/^.*?(FATAL|ERROR|LOG):\s*/, "");
   }
+}
+
+function portInUse(port: number): string {
+  return `embedded PostgreSQL: port ${port} on 127.0.0.1 is already in use; set HUB_PG_PORT to a free port (its default follows PORT)`;
 }
 
 interface Binaries {

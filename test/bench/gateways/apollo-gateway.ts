@@ -1,12 +1,14 @@
-import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
+import { offlineApolloGateway } from "../../../gateway/offline-gateway";
 import { benchSupergraph, IDENTITY_HEADER } from "./supergraph";
 
 /**
  * A plain Apollo Gateway on Apollo Server with default settings, for side-by-side runs. The only
- * addition is forwarding the caller's signed identity header, without which the hub's subgraphs
- * answer nothing.
+ * additions are forwarding the caller's signed identity header, without which the hub's subgraphs
+ * answer nothing, and Apollo's telemetry off (`offlineApolloGateway`): a benchmark on a care node
+ * contacts nothing but the hub's own processes.
  */
 interface Context {
   identity: string | undefined;
@@ -19,7 +21,7 @@ class Forwarding extends RemoteGraphQLDataSource<Context> {
 }
 
 async function main(): Promise<void> {
-  const gateway = new ApolloGateway({ supergraphSdl: benchSupergraph(), buildService: ({ url }) => new Forwarding({ url }) });
+  const gateway = offlineApolloGateway({ supergraphSdl: benchSupergraph(), buildService: ({ url }) => new Forwarding({ url }) });
   const server = new ApolloServer<Context>({ gateway });
   const { url } = await startStandaloneServer(server, {
     listen: { port: Number(process.env.PORT), host: "127.0.0.1" },

@@ -1,6 +1,19 @@
 import http from "node:http";
-import { createGatewayRuntime } from "@graphql-hive/gateway";
+import { peerRequire } from "./peer-packages";
 import { benchSupergraph, IDENTITY_HEADER } from "./supergraph";
+
+/**
+ * The little of Hive Gateway's API used here. The package lives in the peers' own install
+ * (test/bench/peers), which the hub's type-check cannot rely on being present, so it is loaded
+ * untyped from there.
+ */
+interface HiveGateway {
+  createGatewayRuntime(options: {
+    supergraph: string;
+    logging: string;
+    propagateHeaders: { fromClientToSubgraphs: (payload: { request: Request }) => Record<string, string | undefined> };
+  }): http.RequestListener;
+}
 
 /**
  * Hive Gateway (the npm package's runtime) serving the committed supergraph with default settings,
@@ -8,6 +21,7 @@ import { benchSupergraph, IDENTITY_HEADER } from "./supergraph";
  * without which the hub's subgraphs answer nothing.
  */
 async function main(): Promise<void> {
+  const { createGatewayRuntime } = peerRequire("@graphql-hive/gateway") as HiveGateway;
   const gateway = createGatewayRuntime({
     supergraph: benchSupergraph(),
     logging: "error",
