@@ -78,7 +78,7 @@ describe("the gateway serves the web app", () => {
     expect(config).toMatchObject({ devSignIn: true, roles: expect.arrayContaining(["REGIONAL_OFFICE", "PROVIDER", "CLINIC"]) });
     const refused = await fetch(`${base}/dev/token`, { method: "POST", body: JSON.stringify({ role: "KING" }) });
     expect(refused.status).toBe(400);
-    const { token: minted } = await (await fetch(`${base}/dev/token`, { method: "POST", body: JSON.stringify({ role: "REGIONAL_OFFICE" }) })).json();
+    const { token: minted } = (await (await fetch(`${base}/dev/token`, { method: "POST", body: JSON.stringify({ role: "REGIONAL_OFFICE" }) })).json()) as { token: string };
     const answer = await hub.queryAs(minted, `{ atRiskReferrals(regionCode: "13", first: 1) { totalCount } }`);
     expect(answer.errors).toBeUndefined();
     expect(answer.data.atRiskReferrals.totalCount).toBeGreaterThan(0);

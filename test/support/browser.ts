@@ -1,3 +1,7 @@
+// Functions handed to page.evaluate run in the page: the tests are type-checked with the DOM's
+// types too (only the tests; the hub's own code is compiled without them).
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
