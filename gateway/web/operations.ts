@@ -94,6 +94,11 @@ export const PUBLISH = /* GraphQL */ `
     publishCapacity(input: $input, idempotencyKey: $key) { offers { ${OFFER_FIELDS} } }
   }`;
 
+export const UPDATE_OFFER = /* GraphQL */ `
+  mutation UpdateOffer($id: ID!, $input: UpdateCapacityInput!, $key: String) {
+    updateCapacity(offerId: $id, input: $input, idempotencyKey: $key) { id availableSlots totalSlots validUntil expectedWaitDays }
+  }`;
+
 export const WITHDRAW = /* GraphQL */ `
   mutation Withdraw($id: ID!, $reason: String!) { withdrawCapacity(offerId: $id, reason: $reason) { id status } }`;
 
@@ -129,6 +134,6 @@ export const AUDIT_LOG = /* GraphQL */ `
 /** Every operation, by name, for the build's check. */
 export const OPERATIONS: Record<string, string> = {
   WORKLIST, REFERRAL_UPDATED, REFERRAL_RECEIVED, REFERRAL, MATCHES, SEND_REFERRAL, PROVIDER_REFERRALS, PROVIDER_REFERRAL_UPDATED,
-  RECEIVE, ACCEPT, REJECT, OFFER_CARE, BOOK, PROVIDER_HOME, PUBLISH, WITHDRAW, CAPACITY_SEARCH, OFFER_PUBLISHED, REGIONS,
+  RECEIVE, ACCEPT, REJECT, OFFER_CARE, BOOK, PROVIDER_HOME, PUBLISH, UPDATE_OFFER, WITHDRAW, CAPACITY_SEARCH, OFFER_PUBLISHED, REGIONS,
   CLINIC_REFERRALS, HAND_TO_OFFICE, AUDIT_LOG,
 };

@@ -233,6 +233,16 @@ describe("the brokering day in a browser", () => {
     await expectAccessible(page, "capacity search with a new offer");
     await page.screenshot({ path: screenshotPath("capacity-search") });
     await page.locator("figure.map").screenshot({ path: screenshotPath("capacity-map") });
+
+    // The provider changes its offer, then withdraws it.
+    const mine = p.locator("tr[data-offer]", { hasText: "Webbtest" });
+    await mine.getByRole("button", { name: /^Ändra/ }).click();
+    await mine.getByLabel("Antal platser").fill("5");
+    await expectAccessible(p, "provider editing an offer");
+    await mine.getByRole("button", { name: "Spara" }).click();
+    await p.locator("tr[data-offer]", { hasText: "Webbtest" }).getByText("5 av 5").waitFor();
+    await p.locator("tr[data-offer]", { hasText: "Webbtest" }).getByRole("button", { name: /^Återkalla/ }).click();
+    await p.locator("tr[data-offer]", { hasText: "Webbtest" }).waitFor({ state: "detached" });
   });
 
   it("a dropped WebSocket resumes from the last event: offers published while it was down arrive once each", async () => {

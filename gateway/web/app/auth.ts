@@ -4,6 +4,8 @@
  * region's identity provider. Only the PKCE verifier and state wait in sessionStorage during the
  * redirect (they are useless without the provider's code); the token itself is kept in memory.
  */
+import { claimsOf } from "./api";
+
 export interface IdentityProvider {
   issuer: string;
   name: string;
@@ -18,8 +20,6 @@ export interface AppConfig {
   roles: string[];
   identityProviders: IdentityProvider[];
 }
-
-import { claimsOf } from "./api";
 
 const PENDING = "oidc-pending";
 

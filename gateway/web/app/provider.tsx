@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { gql, HubError, live, newKey } from "./api";
 import type { Session } from "./main";
-import { ACCEPT, BOOK, OFFER_CARE, PROVIDER_HOME, PROVIDER_REFERRAL_UPDATED, PROVIDER_REFERRALS, PUBLISH, RECEIVE, REJECT, WITHDRAW } from "../operations";
+import { ACCEPT, BOOK, OFFER_CARE, PROVIDER_HOME, PROVIDER_REFERRAL_UPDATED, PROVIDER_REFERRALS, PUBLISH, RECEIVE, REJECT, UPDATE_OFFER, WITHDRAW } from "../operations";
 import { ErrorText, GuaranteeBadge, ScreenHeading, useQuery } from "./ui";
 import { ACTION, FIELD, REFERRAL_STATUS, SPECIALTY } from "./sv";
 
@@ -110,6 +110,43 @@ function fieldErrors(error: unknown): FieldErrors {
   return out;
 }
 
+/** Changing an open offer's slots, wait or last day; the hub's refusal shown next to the field. */
+function EditOffer({ offer, onDone }: { offer: any; onDone: () => void }) {
+  const [form, setForm] = useState({ slots: String(offer.totalSlots), expectedWaitDays: String(offer.expectedWaitDays), validUntil: offer.validUntil });
+  const [error, setError] = useState<unknown>(null);
+  const errors = fieldErrors(error);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await gql(UPDATE_OFFER, { id: offer.id, key: newKey(), input: { slots: Number(form.slots), expectedWaitDays: Number(form.expectedWaitDays), validUntil: form.validUntil } });
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const field = (name: keyof typeof form, type: string) => {
+    const id = `edit-${offer.id}-${name}`;
+    return (
+      <p class="field">
+        <label for={id}>{FIELD[name]}</label>
+        <input id={id} type={type} value={form[name]} aria-invalid={errors[name] ? "true" : undefined} aria-describedby={errors[name] ? `${id}-error` : undefined}
+          onInput={(ev) => setForm({ ...form, [name]: (ev.target as HTMLInputElement).value })} />
+        {errors[name] && <span id={`${id}-error`} class="field-error">{errors[name]}</span>}
+      </p>
+    );
+  };
+  return (
+    <form class="inline" onSubmit={save} aria-label={`Ändra erbjudandet ${offer.careUnit.name}`}>
+      {field("slots", "number")}
+      {field("expectedWaitDays", "number")}
+      {field("validUntil", "date")}
+      <button type="submit">Spara</button>
+      {error && Object.keys(errors).length === 0 ? <ErrorText error={error} /> : null}
+    </form>
+  );
+}
+
 export function ProviderOffersScreen({ session }: { session: Session }) {
   const home = useQuery<{ provider: { name: string; careUnits: Array<{ id: string; name: string; specialty: string }> } | null; freeCapacity: { edges: Array<{ node: any }> } }>(
     PROVIDER_HOME,
@@ -119,6 +156,7 @@ export function ProviderOffersScreen({ session }: { session: Session }) {
   const [form, setForm] = useState({ careUnitId: "", procedureCode: "", slots: "1", validFrom: today(), validUntil: "", expectedWaitDays: "14", conditions: "" });
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const errors = fieldErrors(error);
   const units = home.data?.provider?.careUnits ?? [];
   useEffect(() => {
@@ -192,7 +230,11 @@ export function ProviderOffersScreen({ session }: { session: Session }) {
                   <td>{o.validFrom} – {o.validUntil}</td>
                   <td class="num">{o.expectedWaitDays} d</td>
                   <td>{o.conditions ?? ""}</td>
-                  <td><button type="button" onClick={() => withdraw(o.id)} aria-label={`Återkalla erbjudandet ${o.careUnit.name} ${o.validFrom}`}>Återkalla</button></td>
+                  <td class="actions">
+                    <button type="button" onClick={() => setEditing(editing === o.id ? null : o.id)} aria-expanded={editing === o.id} aria-label={`Ändra erbjudandet ${o.careUnit.name} ${o.validFrom}`}>Ändra</button>
+                    <button type="button" onClick={() => withdraw(o.id)} aria-label={`Återkalla erbjudandet ${o.careUnit.name} ${o.validFrom}`}>Återkalla</button>
+                    {editing === o.id && <EditOffer offer={o} onDone={() => { setEditing(null); home.reload(); }} />}
+                  </td>
                 </tr>
               ))}
             </tbody>
