@@ -22,6 +22,8 @@ import { token } from "../support/tokens";
 let hub: TestHub;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let base: string;
+/** Requests the app made off the hub's origin: none may be (fonts, CDNs, telemetry would leak). */
+const offOrigin: string[] = [];
 
 const HIP = referralId("tolvan-hip");
 const KATTEGATT = providerId("private-kattegatt-ortopedi");
@@ -33,6 +35,7 @@ beforeAll(async () => {
   base = hub.url.replace(/\/graphql$/, "");
 }, 120_000);
 afterAll(async () => {
+  expect(offOrigin).toEqual([]);
   await browser?.cleanup();
   await hub?.stop();
 });
@@ -41,7 +44,8 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: "sv-SE", timezoneId: "Europe/Stockholm" });
   // Only the hub's own origin: a request anywhere else would be a leak (fonts, CDNs, telemetry).
   await context.route(/^(?!http:\/\/127\.0\.0\.1:)/, (route) => {
-    throw new Error(`the app asked for ${route.request().url()}, off the hub's origin`);
+    offOrigin.push(route.request().url());
+    return route.abort();
   });
   const page = await context.newPage();
   return { context, page };

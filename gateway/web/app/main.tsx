@@ -173,7 +173,7 @@ function App() {
         <p class="who">
           {ROLE[session.claims.role] ?? session.claims.role} {organisationOf(session.claims)}
         </p>
-        <LiveIndicator />
+        {session.claims.role !== "CLINIC" && <LiveIndicator />}
         <button type="button" onClick={() => signOut("Du har loggat ut.")}>Logga ut</button>
       </header>
       <main id="innehall" tabIndex={-1}>
