@@ -14,6 +14,7 @@ import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { checkArguments } from "./input-rules";
+import { CostBudget, CostInFlight, costRefusal, withoutHttp } from "./cost";
 import { StartupError } from "../subgraphs/shared/errors";
 import { logger } from "../subgraphs/shared/log";
 import { describeFetchError } from "../subgraphs/shared/supergraph-client";
@@ -26,6 +27,8 @@ import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
 import { webRoutes } from "./web/serve";
+import { NodeIdentity } from "../subgraphs/shared/network/node-key";
+import { PeerDirectory } from "../subgraphs/shared/network/directory";
 
 export interface GatewayOptions {
   host: string;
@@ -41,6 +44,14 @@ export interface GatewayOptions {
   production: boolean;
   limits: HubConfig["limits"];
   responseCache: HubConfig["responseCache"];
+  /** This node in the network: its keys (served as its JWKS) and the peers whose node tokens it accepts. */
+  network?: GatewayNetwork;
+}
+
+export interface GatewayNetwork {
+  identity: NodeIdentity;
+  directory: PeerDirectory;
+  peerTimeoutMs: number;
 }
 
 /** A request's context at the gateway: the caller, and its identity signed for the subgraphs. */
@@ -72,6 +83,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
     if (context.signedIdentity) request.http?.headers.set(IDENTITY_HEADER, await context.signedIdentity());
     context.fetchedFrom?.add(this.name);
+    // A national search depends on peers, whose changes no change feed here announces: "network"
+    // is no cacheable subgraph, so the response cache never keeps such an answer.
+    if (this.name === "capacity" && request.query?.includes("nationalCapacity")) context.fetchedFrom?.add("network");
   }
 
   /** Notes the events the subgraph appended (its changes), for the response cache. */
@@ -129,28 +143,43 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
 /**
  * Checks, once the operation is known and before it is planned: that the request names an
  * operation its document has (a client mistake, 400, where Apollo Gateway would fail with 500);
- * that it is no subscription (those are served over WebSocket); and the input rules every argument
- * obeys (input-rules.ts), for literals and variables alike.
+ * that it is no subscription (those are served over WebSocket); the input rules every argument
+ * obeys (input-rules.ts), for literals and variables alike; and the cost with the variables
+ * (cost.ts): the per-request limit, the client's budget a minute and its turn in the cost in flight.
  */
-const checkOperation: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, document, request, schema }) {
-        if (!operation) {
-          const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
-          throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
-        }
-        if (operation.operation === "subscription") {
-          throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-          });
-        }
-        const refused = checkArguments(schema, document, operation, request.variables);
-        if (refused) throw refused;
-      },
-    };
-  },
-};
+function checkOperation(budget: CostBudget, inFlight: CostInFlight): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      let release: (() => void) | undefined;
+      return {
+        async didResolveOperation({ operation, document, request, schema, contextValue }) {
+          if (!operation) {
+            const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
+            throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
+          }
+          if (operation.operation === "subscription") {
+            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
+              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            });
+          }
+          const refused = checkArguments(schema, document, operation, request.variables);
+          if (refused) throw refused;
+          // Cost with the variables, before planning; a hub service asking on a caller's behalf was
+          // charged with the caller's own request.
+          const { cost, error } = costRefusal(schema, document, operation, request.variables, LIMITS.maxCost);
+          if (error) throw error;
+          const internal = request.http?.headers.has(IDENTITY_HEADER) && !request.http.headers.has("authorization");
+          if (internal) return;
+          budget.charge(contextValue.identity, cost);
+          release = await inFlight.acquire(contextValue.identity, cost);
+        },
+        async willSendResponse() {
+          release?.();
+        },
+      };
+    },
+  };
+}
 
 function tokenOf(params: Readonly<Record<string, unknown>> | undefined): unknown {
   return params?.authorization ?? params?.Authorization;
@@ -188,8 +217,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const protection = armor();
   const common = commonApolloOptions("gateway", options.introspection);
   const httpServer = http.createServer();
-  const verify = await createAuthenticator(options.auth);
+  const network = options.network;
+  const verify = await createAuthenticator(
+    options.auth,
+    network && { directory: network.directory, ownIssuer: network.identity.issuer, jwksTimeoutMs: network.peerTimeoutMs },
+  );
   const limiter = new RateLimiter(options.limits.ratePerMinute);
+  const budget = new CostBudget(options.limits.costPerMinute);
+  const inFlight = new CostInFlight(options.limits.costInFlight);
   const authenticate = async (authorization: unknown) => {
     const identity = await verify(authorization);
     limiter.take(identity);
@@ -211,7 +246,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // Subscriptions are held to the same document limits and input rules as queries.
     validationRules: protection.validationRules,
     maxTokens: LIMITS.maxTokens,
-    checkOperation: (document, operation, variables) => checkArguments(subscriptions.apiGraphQLSchema, document, operation, variables),
+    checkOperation: (document, operation, variables, identity) => {
+      const refused = checkArguments(subscriptions.apiGraphQLSchema, document, operation, variables);
+      if (refused) return refused;
+      const { cost, error } = costRefusal(subscriptions.apiGraphQLSchema, document, operation, variables, LIMITS.maxCost);
+      if (error) return withoutHttp(error);
+      try {
+        budget.charge(identity, cost);
+      } catch (spent) {
+        return withoutHttp(spent as GraphQLError);
+      }
+      return undefined;
+    },
     hideSuggestions: options.production,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -222,7 +268,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: { maxTokens: LIMITS.maxTokens },
     // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
     hideSchemaDetailsFromClientErrors: options.production,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight), responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {
@@ -233,9 +279,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     context: async (req) => {
       const internal = req.headers[IDENTITY_HEADER];
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
-      return context(req, await authenticate(req.headers.authorization));
+      const requestContext = context(req, await authenticate(req.headers.authorization));
+      // A peer node's call is logged here as the calling node logs it, joined by the request id.
+      const peer = network?.directory.byIssuer(requestContext.identity.issuer);
+      if (peer) log.info(`peer call from region ${peer.regionCode} (${peer.name}) request ${requestContext.requestId}`);
+      return requestContext;
     },
     routes: webRoutes({ auth: options.auth, production: options.production }),
+    // The node's public keys, for peers verifying its tokens: unauthenticated, like /health.
+    publicJson: network ? { "/.well-known/jwks.json": async () => network.identity.jwks() } : undefined,
     health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();

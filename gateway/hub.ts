@@ -7,19 +7,21 @@ import { HubConfig, loadConfig, requireTrustedIssuers, SUBGRAPH_NAMES, SubgraphN
 import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { REGIONS } from "../subgraphs/shared/domain/regions";
 import { connect, describeConnectError, migrate } from "../subgraphs/shared/db/data-source";
+import { provisionRuntimeRoles } from "../subgraphs/shared/db/roles";
 import { EmbeddedPostgres, reachableByServerUser, SHARED_BINARY_DIR } from "../subgraphs/shared/db/embedded-postgres";
 import { StartupError } from "../subgraphs/shared/errors";
 import { listen } from "../subgraphs/shared/http";
 import { logger } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
 import { projectRoot } from "../subgraphs/shared/paths";
-import { RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
+import { nationalNetwork, RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
 import { seedHub } from "../seeds";
 import { startGateway } from "./gateway";
 import { signDevToken } from "./dev-keys";
 import { ROLES } from "../subgraphs/shared/identity";
 import { newInternalSecret } from "../subgraphs/shared/internal-identity";
 import { SUBGRAPHS } from "./subgraphs";
+import { loadNodeKeys } from "../subgraphs/shared/network/node-key";
 
 const log = logger("hub");
 
@@ -39,6 +41,8 @@ export interface Hub {
  */
 export async function startHub(config: HubConfig, databaseUrl: string): Promise<Hub> {
   requireTrustedIssuers(config);
+  // A node with peers signs its calls: its key is made on first start in development, given in production.
+  if (config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
   const dataSources = {} as Record<SubgraphName, DataSource>;
   const subgraphs = {} as Record<SubgraphName, RunningServer>;
   let gateway: RunningServer | undefined;
@@ -47,17 +51,27 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
     await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
     await Promise.all(Object.values(dataSources).map((d) => (d.isInitialized ? d.destroy() : undefined)));
   };
+  const migrators = {} as Record<SubgraphName, DataSource>;
   try {
+    // Migrations and seeds as the migrator (DATABASE_URL's role, owner of the schemas) …
     for (const name of SUBGRAPH_NAMES) {
-      dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], databaseUrl));
-      const applied = await migrate(dataSources[name]);
+      migrators[name] = await connect(subgraphDataSource(SUBGRAPHS[name], databaseUrl, 2));
+      const applied = await migrate(migrators[name]);
       if (applied.length) log.info(`${name}: applied migrations ${applied.join(", ")}`);
     }
-    const seeded = await seedHub(dataSources, config.seedMode, stockholmDate());
+    // A node of the national network holds its own region's providers; its peers hold theirs.
+    const seeded = await seedHub(migrators, config.seedMode, stockholmDate(), config.network.peersFile ? config.regionCode : undefined);
+    await Promise.all(Object.values(migrators).map((d) => d.destroy()));
+    // … and requests as each subgraph's own runtime role, which owns nothing.
+    const runtimeUrls = await provisionRuntimeRoles(databaseUrl, SUBGRAPH_NAMES, config.databaseRoles);
+    for (const name of SUBGRAPH_NAMES) {
+      dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], runtimeUrls[name]));
+    }
     // In one process the gateway and subgraphs can share a secret made for this run.
     const internalSecret = config.auth.internalSecret ?? newInternalSecret();
     // The gateway may listen on a port chosen at start (PORT=0); subgraphs read its URL when they first need it.
     let gatewayUrl = config.gatewayUrl;
+    const network = nationalNetwork(config, () => gatewayUrl);
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
         dataSource: dataSources[name],
@@ -69,6 +83,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
         gatewayUrl: () => gatewayUrl,
         atRiskMarginDays: config.atRiskMarginDays,
         auditRetentionYears: config.auditRetentionYears,
+        network,
       });
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
@@ -83,10 +98,12 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       production: config.production,
       limits: config.limits,
       responseCache: config.responseCache,
+      network: { identity: network.identity, directory: network.directory, peerTimeoutMs: network.peerTimeoutMs },
     });
     gatewayUrl = gateway.url;
     return { gateway, subgraphs, dataSources, seeded, stop };
   } catch (error) {
+    await Promise.all(Object.values(migrators).map((d) => (d.isInitialized ? d.destroy() : undefined))).catch(() => undefined);
     await stop().catch(() => undefined);
     throw error;
   }

@@ -16,6 +16,7 @@ export function createCapacityContext(dataSource: DataSource, base: BaseRequestC
     search: new CapacitySearch(dataSource),
     publishing: runtime.publishing,
     events: runtime.events,
+    national: runtime.national,
     /** Healthcare-region memberships, which subscription filters by healthcare region need. */
     memberships: () => repo(HealthcareRegionMember).find(),
     repositories: { provider: repo(Provider), procedure: repo(Procedure) },

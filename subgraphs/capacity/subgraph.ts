@@ -10,8 +10,10 @@ import { CapacityContext, createCapacityContext } from "./loaders";
 import { CapacityInit1795305600000 } from "./migrations/1795305600000-capacity-init";
 import { CapacityPublishing1795478400000 } from "./migrations/1795478400000-capacity-publishing";
 import { CapacitySearchCoveringIndexes1795996800000 } from "./migrations/1795996800000-capacity-search-covering-indexes";
+import { ReservationReservingRegion1795910400000 } from "./migrations/1795910400000-reservation-reserving-region";
 import { capacityReferences } from "./references";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
+import { NationalCapacityResolver } from "./resolvers/national-capacity.resolver";
 import { PublishingResolver, ReservationResolver } from "./resolvers/publishing.resolver";
 import { CapacityRuntime, startCapacityRuntime } from "./runtime";
 import { CoverageQuestionResolver, ReferralCoverageResolver, ReferralRef } from "./resolvers/coverage-question.resolver";
@@ -27,7 +29,7 @@ import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.res
 export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> = {
   name: "capacity",
   entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer, OfferSlot, Reservation],
-  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, CapacitySearchCoveringIndexes1795996800000],
+  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, ReservationReservingRegion1795910400000, CapacitySearchCoveringIndexes1795996800000],
   buildSchema: () =>
     buildFederatedSchema<CapacityContext>({
       resolvers: [
@@ -37,6 +39,7 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
         ProviderResolver,
         CareUnitResolver,
         CapacityOfferResolver,
+        NationalCapacityResolver,
         PublishingResolver,
         ReservationResolver,
         CoverageQuestionResolver,

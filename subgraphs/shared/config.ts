@@ -79,8 +79,10 @@ export interface HubConfig {
   atRiskMarginDays: number;
   /** Years the patient-data audit log is kept before it is purged (at least the legal five). */
   auditRetentionYears: number;
-  /** An external PostgreSQL; when absent, `npm start` runs an embedded one. */
+  /** An external PostgreSQL; when absent, `npm start` runs an embedded one. Its role is the migrator (owner of the schemas). */
   databaseUrl: string | undefined;
+  /** The subgraphs' runtime roles (see shared/db/roles.ts). */
+  databaseRoles: { prefix: string; urls: Partial<Record<SubgraphName, string>>; secret: string | undefined };
   /** County code of the region this node belongs to ("13" = Region Halland). */
   regionCode: string;
   production: boolean;
@@ -89,9 +91,30 @@ export interface HubConfig {
   introspection: boolean;
   embeddedPostgres: { dataDir: string | undefined; port: number };
   auth: AuthConfig;
-  limits: { ratePerMinute: number; subgraphTimeoutMs: number };
+  limits: { ratePerMinute: number; costPerMinute: number; costInFlight: number; subgraphTimeoutMs: number };
   /** The gateway's response cache for capacity and agreements answers (maxBytes 0: off). */
   responseCache: { maxBytes: number; ttlMs: number };
+  /** This node in the national network: its identity and its peers. */
+  network: NetworkConfig;
+}
+
+/** This node's identity among its peers and where it finds them (see subgraphs/shared/network). */
+export interface NetworkConfig {
+  /** The node's signing keys (HUB_NODE_KEY_FILE); created on first start outside production. */
+  nodeKeyFile: string;
+  /** The node's issuer URL (HUB_NODE_ISSUER); derived from the gateway's URL when unset. */
+  issuer: string | undefined;
+  /** The peer directory (HUB_PEERS_FILE); no file: a node on its own. */
+  peersFile: string | null;
+  /** No peer holds a national search longer than this (HUB_PEER_TIMEOUT_MS). */
+  peerTimeoutMs: number;
+  /** Largest peer answer accepted, in bytes (HUB_PEER_MAX_ANSWER_BYTES). */
+  peerMaxAnswerBytes: number;
+}
+
+/** The issuer a node's tokens carry: configured, or the origin of its gateway (http://host:port). */
+export function nodeIssuer(network: NetworkConfig, gatewayUrl: string): string {
+  return network.issuer ?? new URL(gatewayUrl).origin;
 }
 
 type Env = Record<string, string | undefined>;
@@ -155,6 +178,9 @@ export function loadConfig(env: Env = process.env): HubConfig {
   }
   // A wildcard address is fine to listen on but not to connect to.
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  if (production && env.HUB_PEERS_FILE && !env.HUB_NODE_ISSUER) {
+    throw new StartupError("HUB_PEERS_FILE is set, so NODE_ENV=production needs HUB_NODE_ISSUER: the public URL this node's peers know it by (their directories name it)");
+  }
   const gatewayPort = port(env, "PORT", 4000);
   const defaults = defaultPorts(gatewayPort);
   const subgraphPorts = {} as Record<SubgraphName, number>;
@@ -173,6 +199,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     subgraphPorts,
     subgraphUrls,
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseRoles: databaseRoles(env),
     regionCode,
     production,
     seedMode,
@@ -181,11 +208,22 @@ export function loadConfig(env: Env = process.env): HubConfig {
     auth: authConfig(env, production),
     limits: {
       ratePerMinute: positive(env, "HUB_RATE_LIMIT_PER_MINUTE", 600),
+      // Fifteen maximum-cost requests (20 000) a minute, or some forty pages of 100 offers with coverage.
+      costPerMinute: costBudget(env),
+      // One maximum-cost request of a client at a time; a client's searches (a few hundred to a few thousand each) run side by side.
+      costInFlight: positive(env, "HUB_COST_IN_FLIGHT", 20_000),
       subgraphTimeoutMs: positive(env, "HUB_SUBGRAPH_TIMEOUT_MS", 10_000),
     },
     responseCache: {
       maxBytes: wholeNumber(env, "HUB_RESPONSE_CACHE_MB", 64) * 1024 * 1024,
       ttlMs: positive(env, "HUB_RESPONSE_CACHE_TTL_SECONDS", 60) * 1000,
+    },
+    network: {
+      nodeKeyFile: env.HUB_NODE_KEY_FILE || path.join(projectRoot(), ".data", `node-key-${regionCode}.json`),
+      issuer: env.HUB_NODE_ISSUER || undefined,
+      peersFile: env.HUB_PEERS_FILE || null,
+      peerTimeoutMs: positive(env, "HUB_PEER_TIMEOUT_MS", 2000),
+      peerMaxAnswerBytes: positive(env, "HUB_PEER_MAX_ANSWER_BYTES", 1_000_000),
     },
   };
 }
@@ -228,6 +266,22 @@ function authConfig(env: Env, production: boolean): AuthConfig {
   };
 }
 
+/** Runtime roles: made by the migrator (prefix, password from a secret), or given as URLs by the operator. */
+function databaseRoles(env: Env): HubConfig["databaseRoles"] {
+  const prefix = env.HUB_DATABASE_ROLE_PREFIX || "care_hub";
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
+    throw new StartupError(`HUB_DATABASE_ROLE_PREFIX must be lower-case letters, digits and underscores (at most 41), got "${prefix}"`);
+  }
+  const urls: Partial<Record<SubgraphName, string>> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const url = env[`${name.toUpperCase()}_DATABASE_URL`];
+    if (url) urls[name] = url;
+  }
+  const secret = env.HUB_DATABASE_ROLE_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) throw new StartupError("HUB_DATABASE_ROLE_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)");
+  return { prefix, urls, secret };
+}
+
 /**
  * Only the gateway verifies callers' tokens, so only it (and `npm start`, which runs it) needs to
  * know the identity providers; a subgraph on its own trusts the gateway's signature instead.
@@ -236,6 +290,13 @@ export function requireTrustedIssuers(config: HubConfig): void {
   if (config.production && config.auth.issuers.length === 0) {
     throw new StartupError("NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts");
   }
+}
+
+/** The per-client cost budget must hold at least one request of the largest allowed cost. */
+function costBudget(env: Env): number {
+  const value = positive(env, "HUB_COST_PER_MINUTE", 300_000);
+  if (value < 20_000) throw new StartupError(`HUB_COST_PER_MINUTE must be at least 20000 (one request of the largest allowed cost), got ${value}`);
+  return value;
 }
 
 /** Patientdatalagen and HSLF-FS 2016:40 keep access logs at least five years; a region may keep them longer. */

@@ -6,6 +6,7 @@ import { commonApolloOptions, commonPlugins } from "./apollo";
 import { HubConfig, loadConfig, SubgraphName } from "./config";
 import { baseContext, BaseRequestContext, withLiveToday } from "./context";
 import { connect, createDataSource, migrate } from "./db/data-source";
+import { provisionRuntimeRoles } from "./db/roles";
 import { StartupError } from "./errors";
 import { FederatedSchema } from "./federation";
 import { listen, serveGraphQL } from "./http";
@@ -16,6 +17,27 @@ import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
 import { probeGateway, SupergraphClient } from "./supergraph-client";
 import { seedReference } from "../../seeds";
 import { APPENDED_EVENTS_EXTENSION, appendedEvents } from "./outbox";
+import { nodeIssuer } from "./config";
+import { PeerDirectory } from "./network/directory";
+import { loadNodeKeys, NodeIdentity } from "./network/node-key";
+
+/** What a node knows of the network: its identity (keys, issuer) and the directory of its peers. */
+export interface NationalNetwork {
+  identity: NodeIdentity;
+  directory: PeerDirectory;
+  peerTimeoutMs: number;
+  peerMaxAnswerBytes: number;
+}
+
+/** The network settings of a configuration; the issuer is read when first needed (the gateway may pick its port at start). */
+export function nationalNetwork(config: HubConfig, gatewayUrl: () => string): NationalNetwork {
+  return {
+    identity: new NodeIdentity(config.network.nodeKeyFile, () => nodeIssuer(config.network, gatewayUrl()), config.regionCode),
+    directory: new PeerDirectory(config.network.peersFile, config.regionCode),
+    peerTimeoutMs: config.network.peerTimeoutMs,
+    peerMaxAnswerBytes: config.network.peerMaxAnswerBytes,
+  };
+}
 
 /**
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
@@ -47,6 +69,8 @@ export interface RuntimeEnvironment {
   supergraph: (service: string) => SupergraphClient;
   atRiskMarginDays: number;
   auditRetentionYears: number;
+  /** This node among its peers (its identity and directory), for the national search; none: a node on its own. */
+  network?: NationalNetwork;
 }
 
 export function subgraphDataSource(module: SubgraphModule<any, any>, url: string, poolSize?: number): DataSource {
@@ -71,6 +95,7 @@ export interface StartSubgraphOptions {
   gatewayUrl: () => string;
   atRiskMarginDays: number;
   auditRetentionYears: number;
+  network?: NationalNetwork;
 }
 
 /** Serves an initialised subgraph on its own port. Stopping drains requests; the data source stays the caller's. */
@@ -84,6 +109,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     supergraph: (service) => new SupergraphClient(options.gatewayUrl, options.internalSecret, service),
     atRiskMarginDays: options.atRiskMarginDays,
     auditRetentionYears: options.auditRetentionYears,
+    network: options.network,
   };
   const runtime = (module.startRuntime ? await module.startRuntime(options.dataSource, environment) : undefined) as TRuntime;
   const httpServer = http.createServer();
@@ -160,18 +186,24 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
     if (module.usesSupergraph && !process.env.HUB_GATEWAY_URL) {
       throw new StartupError(`HUB_GATEWAY_URL is required: the ${module.name} subgraph asks the hub's gateway on its callers' behalf (e.g. http://gateway.internal:4000/graphql)`);
     }
-    const dataSource = await connect(subgraphDataSource(module, config.databaseUrl));
+    // The capacity subgraph asks peers as this node: its key is checked (or made, in development) before serving.
+    if (module.name === "capacity" && config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
+    // Migrations and reference data as DATABASE_URL's role (the migrator); requests as the
+    // subgraph's own runtime role, which owns nothing (see db/roles.ts).
+    // Two connections: migrate() holds one for its advisory lock while the migrations run on another.
+    const migrator = await connect(subgraphDataSource(module, config.databaseUrl, 2));
     const log = logger(module.name);
     try {
-      const applied = await migrate(dataSource);
+      const applied = await migrate(migrator);
       if (applied.length) log.info(`applied migrations: ${applied.join(", ")}`);
       // Reference data belongs in every deployment; each subgraph seeds its own schema's part.
-      const seeded = config.seedMode === "none" ? [] : await seedReference(module.name, dataSource);
+      const seeded = config.seedMode === "none" ? [] : await seedReference(module.name, migrator);
       if (seeded.length) log.info(`seeded: ${seeded.join(", ")}`);
-    } catch (error) {
-      await dataSource.destroy();
-      throw error;
+    } finally {
+      await migrator.destroy();
     }
+    const runtimeUrls = await provisionRuntimeRoles(config.databaseUrl, [module.name], config.databaseRoles);
+    const dataSource = await connect(subgraphDataSource(module, runtimeUrls[module.name]));
     const server = await startSubgraph(module, {
       dataSource,
       host: config.host,
@@ -182,6 +214,7 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       gatewayUrl: () => config.gatewayUrl,
       atRiskMarginDays: config.atRiskMarginDays,
       auditRetentionYears: config.auditRetentionYears,
+      network: nationalNetwork(config, () => config.gatewayUrl),
     });
     log.info(`serving ${server.url}`);
     return {
