@@ -120,7 +120,12 @@ export const REGIONS = /* GraphQL */ `query Regions { regions { code name } }`;
 
 export const CLINIC_REFERRALS = /* GraphQL */ `
   query ClinicReferrals {
-    referrals(first: 100) { edges { node { id status specialty procedure { code name } patient { givenName familyName } availableActions ${GUARANTEE} } } }
+    referrals(first: 100) { edges { node { id status specialty procedure { code name } patient { id givenName familyName } availableActions ${GUARANTEE} } } }
+  }`;
+
+export const REGISTER_REFERRAL = /* GraphQL */ `
+  mutation RegisterReferral($input: RegisterReferralInput!, $key: String) {
+    registerReferral(input: $input, idempotencyKey: $key) { id status }
   }`;
 
 export const HAND_TO_OFFICE = /* GraphQL */ `
@@ -135,5 +140,5 @@ export const AUDIT_LOG = /* GraphQL */ `
 export const OPERATIONS: Record<string, string> = {
   WORKLIST, REFERRAL_UPDATED, REFERRAL_RECEIVED, REFERRAL, MATCHES, SEND_REFERRAL, PROVIDER_REFERRALS, PROVIDER_REFERRAL_UPDATED,
   RECEIVE, ACCEPT, REJECT, OFFER_CARE, BOOK, PROVIDER_HOME, PUBLISH, UPDATE_OFFER, WITHDRAW, CAPACITY_SEARCH, OFFER_PUBLISHED, REGIONS,
-  CLINIC_REFERRALS, HAND_TO_OFFICE, AUDIT_LOG,
+  CLINIC_REFERRALS, REGISTER_REFERRAL, HAND_TO_OFFICE, AUDIT_LOG,
 };

@@ -299,6 +299,21 @@ describe("the brokering day in a browser", () => {
       const nav = await page.getByRole("navigation", { name: "Huvudmeny" }).innerText();
       expect(nav).not.toMatch(/Arbetslista|Loggutdrag|Ledig kapacitet/);
       await expectAccessible(page, "clinic referrals");
+      // The clinic registers a referral for one of its patients and hands it to the office.
+      await page.locator("tr[data-referral]").first().waitFor();
+      const before = await page.locator("tr[data-referral]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-referral")));
+      await page.getByLabel("KVÅ-kod").fill("NFB49");
+      await page.getByRole("button", { name: "Registrera" }).click();
+      await page.getByText("Remissen är registrerad.").waitFor();
+      await page.waitForFunction((n) => document.querySelectorAll("tr[data-referral]").length > n, before.length);
+      const after = await page.locator("tr[data-referral]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-referral")));
+      const created = after.find((id) => !before.includes(id))!;
+      const row = page.locator(`tr[data-referral="${created}"]`);
+      expect(await row.locator("td.status").innerText()).toBe("Registrerad");
+      await row.getByRole("button", { name: "Lämna till Vårdgarantiservice" }).click();
+      await page.getByRole("button", { name: "Lämna över" }).click();
+      await row.locator("td.status", { hasText: "Överlämnad till Vårdgarantiservice" }).waitFor();
+      await expectAccessible(page, "clinic after handing a referral over");
       await page.evaluate(() => (location.hash = "#/kapacitet"));
       await page.getByRole("heading", { name: "Sidan finns inte" }).waitFor();
       await page.evaluate(() => (location.hash = "#/"));
