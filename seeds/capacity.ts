@@ -30,7 +30,7 @@ export function seedCapacityReference(dataSource: DataSource): Promise<boolean> 
     await insertMissing(
       manager,
       Procedure,
-      PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType })),
+      PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType, validFrom: null, validTo: null })),
     );
   });
 }
@@ -48,6 +48,9 @@ export function seedCapacityDemo(dataSource: DataSource, today: string, now: Dat
       providers.map((p) => ({
         id: providerId(p.key),
         hsaId: hsaId(p.key),
+        organisationNumber: hsaId(p.key).slice(2, 12),
+        active: true,
+        deactivatedAt: null,
         name: p.name,
         kind: p.kind,
         regionCode: p.regionCode,
@@ -58,7 +61,7 @@ export function seedCapacityDemo(dataSource: DataSource, today: string, now: Dat
       manager,
       CareUnit,
       providers.flatMap((p) =>
-        p.units.map((u) => ({ id: careUnitId(u.key), hsaId: hsaId(u.key), name: u.name, specialty: u.specialty, providerId: providerId(p.key) })),
+        p.units.map((u) => ({ id: careUnitId(u.key), hsaId: hsaId(u.key), name: u.name, specialty: u.specialty, providerId: providerId(p.key), active: true, deactivatedAt: null, deactivationReason: null })),
       ),
     );
     await insertMissing(

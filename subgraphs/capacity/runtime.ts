@@ -5,6 +5,7 @@ import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
 import type { RuntimeEnvironment } from "../shared/subgraph";
 import { CapacityPublishing } from "./services/capacity-publishing";
+import { CareCatalogue } from "./services/care-catalogue";
 import { NationalSearch } from "./services/national-search";
 import { PeerDirectory } from "../shared/network/directory";
 import { NodeIdentity } from "../shared/network/node-key";
@@ -22,6 +23,7 @@ function nodeOnItsOwn(regionCode: string) {
 /** What lives as long as a capacity process: the offer event stream and the expiry sweep. */
 export interface CapacityRuntime extends Stoppable {
   publishing: CapacityPublishing;
+  catalogue: CareCatalogue;
   events: EventStream;
   national: NationalSearch;
 }
@@ -45,6 +47,7 @@ export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCo
   const timer = setInterval(() => void sweep(), EXPIRY_SWEEP_MS).unref();
   return {
     publishing,
+    catalogue: new CareCatalogue(dataSource, hubRegionCode),
     events,
     national: new NationalSearch(network ?? nodeOnItsOwn(hubRegionCode), hubRegionCode),
     stop: async () => {
