@@ -26,14 +26,20 @@ import { SUPERGRAPH_FILE } from "./compose";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
+import { webRoutes } from "./web/serve";
 import { NodeIdentity } from "../subgraphs/shared/network/node-key";
 import { PeerDirectory } from "../subgraphs/shared/network/directory";
 import { ExecuteAs, fhirRoutes, GraphQLAnswer } from "./fhir/routes";
 import { invoicingCsvRoute } from "./invoicing-csv";
 
-/** The gateway's routes besides /graphql and /health, each built on GraphQL executed as the caller. */
-function extraRoutes(execute: ExecuteAs) {
-  const routes = [fhirRoutes(execute), invoicingCsvRoute(execute)];
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+
+/**
+ * The gateway's routes besides /graphql and /health: the web app's static files (no data), then
+ * the FHIR API and the invoicing CSV, each built on GraphQL executed as the caller.
+ */
+function extraRoutes(web: Route, execute: ExecuteAs): Route {
+  const routes = [web, fhirRoutes(execute), invoicingCsvRoute(execute)];
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     for (const route of routes) if (await route(req, res, url)) return true;
     return false;
@@ -295,9 +301,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (peer) log.info(`peer call from region ${peer.regionCode} (${peer.name}) request ${requestContext.requestId}`);
       return requestContext;
     },
-    // The FHIR API and the invoicing CSV execute GraphQL here, as the caller: same token, roles,
-    // limits and audit as /graphql.
-    routes: extraRoutes(async (req, query, variables) => {
+    // The web app is static; the FHIR API and the invoicing CSV execute GraphQL here, as the
+    // caller: same token, roles, limits and audit as /graphql.
+    routes: extraRoutes(webRoutes({ auth: options.auth, production: options.production }), async (req, query, variables) => {
       const contextValue = context(req, await authenticate(req.headers.authorization));
       const response = await apollo.executeOperation({ query, variables }, { contextValue });
       if (response.body.kind !== "single") throw new Error("an incremental answer where a single one was asked for");

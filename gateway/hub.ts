@@ -176,6 +176,7 @@ function main(): void {
     const region = REGIONS.find((r) => r.code === config.regionCode)!;
     const lines = [
       `Care brokering hub for ${region.name} (${region.code}) ready in ${seconds} s`,
+      `  Web app:    ${hub.gateway.url.replace(/\/graphql$/, "/")}`,
       `  GraphQL:    ${hub.gateway.url}`,
       `  Health:     ${hub.gateway.url.replace(/\/graphql$/, "/health")}`,
       ...SUBGRAPH_NAMES.map((name) => `  ${`${name}:`.padEnd(12)}${hub.subgraphs[name].url}`),

@@ -42,6 +42,18 @@ export interface TrustedIssuer {
   issuer: string;
   /** A JWKS URL (https://…) or a file holding a JWKS. */
   jwks: string;
+  /**
+   * For the web app's sign-in (OpenID Connect authorisation code with PKCE): the app's client id
+   * at this identity provider and its endpoints. An issuer without them is trusted for tokens but
+   * not offered as a sign-in.
+   */
+  clientId?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  /** Shown on the sign-in button (the issuer when absent). */
+  name?: string;
+  /** Scopes asked for ("openid" when absent). */
+  scope?: string;
 }
 
 export interface AuthConfig {
@@ -226,6 +238,17 @@ function authConfig(env: Env, production: boolean): AuthConfig {
     }
     if (!Array.isArray(issuers) || !issuers.every((i) => typeof i?.issuer === "string" && i.issuer && typeof i.jwks === "string" && i.jwks)) {
       throw new StartupError("HUB_TRUSTED_ISSUERS must be a list of { issuer, jwks } with both set");
+    }
+    for (const i of issuers) {
+      for (const key of ["clientId", "authorizationEndpoint", "tokenEndpoint", "name", "scope"] as const) {
+        if (i[key] !== undefined && (typeof i[key] !== "string" || !i[key])) throw new StartupError(`HUB_TRUSTED_ISSUERS: ${key} of ${i.issuer} must be text`);
+      }
+      for (const key of ["authorizationEndpoint", "tokenEndpoint"] as const) {
+        if (i[key] !== undefined && !/^https?:\/\//.test(i[key]!)) throw new StartupError(`HUB_TRUSTED_ISSUERS: ${key} of ${i.issuer} must be an http(s) URL`);
+      }
+      if (i.clientId && !(i.authorizationEndpoint && i.tokenEndpoint)) {
+        throw new StartupError(`HUB_TRUSTED_ISSUERS: ${i.issuer} has a clientId for the web app's sign-in, so it needs authorizationEndpoint and tokenEndpoint too`);
+      }
     }
   }
   if (production && env.HUB_DEV_KEY_FILE) {

@@ -24,7 +24,10 @@ export interface HttpFrontOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Further unauthenticated GET routes answered with JSON (the gateway's `/.well-known/jwks.json`). */
   publicJson?: Record<string, () => Promise<unknown>>;
-  /** Further routes (the gateway's FHIR API): answers and returns true when the path is theirs. */
+  /**
+   * Further routes (the gateway's web app, FHIR API and invoicing CSV): answers and returns true
+   * when the path is theirs.
+   */
   routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
@@ -55,8 +58,8 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
       sendJson(res, 200, await publicRoute());
       return;
     }
-    if (url.pathname !== GRAPHQL_PATH && options.routes && (await options.routes(req, res, url))) return;
     if (url.pathname !== GRAPHQL_PATH) {
+      if (options.routes && (await options.routes(req, res, url))) return;
       sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }] });
       return;
     }

@@ -168,6 +168,10 @@ describe("the production runbook", () => {
     expect((await health(ports.patients)).body.gateway).toBe("reachable");
     const data = await ok(office(), `{ regions { code } }`);
     expect(data.regions).toHaveLength(21);
+    // The standalone gateway serves the web app too, from the same build.
+    const page = await fetch(`http://127.0.0.1:${ports.gateway}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html lang="sv">[\s\S]*\/assets\/app-\w+\.js/);
   });
 
   let offer: string;
