@@ -9,6 +9,7 @@ import { logger } from "../../shared/log";
 import { OfferSource, OfferStatus } from "../entities/capacity-offer.entity";
 import { CapacityPublishing } from "./capacity-publishing";
 import { MAX_SLOT_TIMES, MAX_WINDOW_DAYS } from "./publishing-rules";
+import { readLimitedBody } from "../../shared/limited-body";
 
 /**
  * SMART Scheduling Links in: the hub polls each registered publisher's `$bulk-publish` manifest
@@ -117,27 +118,8 @@ function referenceId(reference: unknown, type: string): string | null {
   return match ? match[1] : null;
 }
 
-async function readLimited(response: Response, limit: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel();
-    throw new FeedError(`larger than ${limit} bytes`);
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      throw new FeedError(`larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+function readLimited(response: Response, limit: number): Promise<string> {
+  return readLimitedBody(response, limit, () => new FeedError(`larger than ${limit} bytes`));
 }
 
 export class SmartScheduling {

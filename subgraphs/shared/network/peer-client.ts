@@ -1,6 +1,7 @@
 import { logger } from "../log";
 import type { Peer } from "./directory";
 import type { NodeIdentity } from "./node-key";
+import { readLimitedBody } from "../limited-body";
 
 /**
  * One call from this node to a peer's gateway, as itself: a GraphQL operation with a token this
@@ -42,28 +43,8 @@ export interface PeerAnswered {
 
 const log = logger("network/peer");
 
-/** Reads at most `max` bytes of a body; more is refused without reading the rest. */
-async function readLimited(response: Response, max: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > max) {
-    await response.body?.cancel();
-    throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer is larger than ${max} bytes`);
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer is larger than ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+function readLimited(response: Response, max: number): Promise<string> {
+  return readLimitedBody(response, max, () => new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer is larger than ${max} bytes`));
 }
 
 export async function callPeer(options: PeerCallOptions, peer: Peer, query: string, variables: Record<string, unknown>, requestId: string): Promise<PeerAnswered> {
