@@ -9,7 +9,8 @@ import { connect, createDataSource, migrate } from "./db/data-source";
 import { StartupError } from "./errors";
 import { FederatedSchema } from "./federation";
 import { listen, serveGraphQL } from "./http";
-import { logger } from "./log";
+import { logger, setLogService } from "./log";
+import { serveMetrics, watchPool } from "./metrics";
 import { runMain, Stoppable } from "./main";
 import { drainSubscriptions, serveSubscriptions } from "./subscriptions";
 import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
@@ -90,6 +91,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   // Subscriptions (graphql-ws) on the same URL as queries; the gateway is their client.
   const subscriptions = schema.getSubscriptionType()
     ? serveSubscriptions(httpServer, schema, {
+        service: module.name,
         // Every subscription carries the caller's identity, signed by the gateway.
         authorize: (connection) => verifyIdentity(connection.extensions?.[IDENTITY_HEADER], options.internalSecret),
         context: (connection, identity) =>
@@ -107,6 +109,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     ],
   });
   serveGraphQL<TContext>(httpServer, {
+    service: module.name,
     apollo,
     // Nothing, not even `_entities` or `_service`, without the gateway's signed identity.
     context: async (req: IncomingMessage) => {
@@ -123,12 +126,14 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     },
   });
   await apollo.start();
+  const stopWatchingPool = watchPool(module.name, () => (options.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master);
   const port = await listen(httpServer, options.port, options.host, `subgraph ${module.name}`, `${module.name.toUpperCase()}_PORT`);
   return {
     name: module.name,
     port,
     url: `http://${options.host}:${port}/graphql`,
     stop: async () => {
+      stopWatchingPool();
       await apollo.stop();
       await runtime?.stop();
     },
@@ -152,6 +157,7 @@ const reportAppendedEvents: ApolloServerPlugin<BaseRequestContext> = {
 /** Entry point for running one subgraph as its own process (production): DATABASE_URL is required. */
 export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
   runMain(`subgraph ${module.name}`, async () => {
+    setLogService(module.name);
     const config: HubConfig = loadConfig();
     if (!config.databaseUrl) throw new StartupError("DATABASE_URL is required to run a subgraph on its own (npm start runs an embedded PostgreSQL)");
     const internalSecret = requireInternalSecret(config);
@@ -184,8 +190,10 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       auditRetentionYears: config.auditRetentionYears,
     });
     log.info(`serving ${server.url}`);
+    const metrics = await serveMetrics(`subgraph ${module.name}`);
     return {
       stop: async () => {
+        await metrics?.stop();
         await server.stop();
         await dataSource.destroy();
       },
