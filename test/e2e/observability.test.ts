@@ -79,12 +79,14 @@ const service = (span: ReadableSpan) => span.resource.attributes["service.name"]
 
 describe("the brokering story, observed", () => {
   let offer: string;
+  let patientId: string;
   let sendTrace: string;
 
   it("the office finds the patient and the capacity (the story's reads)", async () => {
     const office = await bearer(Role.REGIONAL_OFFICE, "13");
     const found = await send(office, `query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id givenName } }`, { pnr: IDENTITY_NUMBERS[0] });
     expect(found.errors).toBeUndefined();
+    patientId = found.data.patientByPersonalIdentityNumber.id;
     // A mistake with an identity number in it: the refusal is logged, the number is not.
     const wrong = await send(office, `query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id } }`, { pnr: "19121212-121X" });
     expect(wrong.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
@@ -106,9 +108,8 @@ describe("the brokering story, observed", () => {
     const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
 
     // The gateway's server span continues the client's trace (its parent is the client's span).
-    const root = spans.find((span) => service(span) === "gateway" && span.name === "POST /graphql")!;
+    const root = spans.find((span) => service(span) === "gateway" && span.name === "POST /graphql" && span.parentSpanContext?.spanId === "ab".repeat(8))!;
     expect(root).toBeDefined();
-    expect(root.parentSpanContext?.spanId).toBe("ab".repeat(8));
     expect(root.attributes).toMatchObject({ "graphql.operation.name": "Send", "graphql.operation.type": "mutation", "http.response.status_code": 200 });
     // Apollo Gateway's own spans join it.
     const names = new Set(descendantsOf(spans, root).map((span) => span.name));
@@ -135,8 +136,6 @@ describe("the brokering story, observed", () => {
     expect(spans.length).toBe(new Set(spans.map((s) => s.spanContext().spanId)).size);
 
     // No patient identifier in any attribute of the trace.
-    const patient = await send(await bearer(Role.ADMINISTRATOR), `query($id: ID!) { referral(id: $id) { patient { id } } }`, { id: HIP });
-    const patientId = patient.data.referral.patient.id as string;
     const attributes = JSON.stringify(spans.map((span) => [span.name, span.attributes]));
     for (const secret of [...IDENTITY_NUMBERS, patientId, ...usedTokens]) expect(attributes).not.toContain(secret);
   });
