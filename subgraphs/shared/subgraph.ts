@@ -92,8 +92,11 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   const subscriptions = schema.getSubscriptionType()
     ? serveSubscriptions(httpServer, schema, {
         service: module.name,
-        // Every subscription carries the caller's identity, signed by the gateway.
-        authorize: (connection) => verifyIdentity(connection.extensions?.[IDENTITY_HEADER], options.internalSecret),
+        // Every subscription carries the caller's identity, signed by the gateway: this hub's gateway
+        // sends it with each subscription (its extensions, one socket for many callers); another
+        // engine (Hive Gateway) sends it in the connection's parameters, one socket per caller.
+        // Either way it is checked, signature and expiry, for every subscription.
+        authorize: (connection) => verifyIdentity(connection.extensions?.[IDENTITY_HEADER] ?? connection.connectionParams?.[IDENTITY_HEADER], options.internalSecret),
         context: (connection, identity) =>
           withLiveToday(module.createContext(options.dataSource, baseContext(connection.request, options.hubRegionCode, identity), runtime)),
       })
