@@ -36,6 +36,7 @@ import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./da
  *   npm run bench -- --quick        # under two minutes: 10k → 50k offers, 100 subscribers
  *   npm run bench -- --sizes=10k,200k --search-size=200k --subscribers=100,1000 --seconds=10 --rounds=3
  *   npm run bench -- --subscriber-threads=2   # spread the fan-out subscribers over two worker threads
+ *   npm run bench -- --quick --gateway-workers=2   # this hub's gateways as two worker processes each (HUB_GATEWAY_WORKERS)
  *   npm run bench -- --quick --profile=/tmp/prof  # CPU profiles (.cpuprofile) of this hub's gateways and subgraphs
  */
 interface Options {
@@ -49,6 +50,8 @@ interface Options {
   offersPerRun: number;
   /** Worker threads the fan-out's subscribers are spread over. */
   subscriberThreads: number;
+  /** Worker processes of each of this hub's gateways (HUB_GATEWAY_WORKERS). */
+  gatewayWorkers: number;
   /** Where this hub's processes write CPU profiles, if anywhere. */
   profileDir?: string;
 }
@@ -68,6 +71,7 @@ function options(argv: string[]): Options {
     concurrency: Number(flags.get("concurrency") ?? 16),
     offersPerRun: Number(flags.get("offers-per-run") ?? (quick ? 8 : 25)),
     subscriberThreads: Number(flags.get("subscriber-threads") ?? 1),
+    gatewayWorkers: Number(flags.get("gateway-workers") ?? 1),
     profileDir: flags.get("profile") === undefined ? undefined : path.resolve(flags.get("profile")!),
   };
 }
@@ -309,7 +313,7 @@ async function main(): Promise<void> {
         spawnReady(`subgraph ${name}`, `subgraphs/${name}/index.js`, { ...common, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) }, `http://127.0.0.1:${subgraphPorts[name]}/health`, profiled),
       ),
     );
-    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000" };
+    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_GATEWAY_WORKERS: String(opts.gatewayWorkers) };
     const [ours, uncachedGateway] = await spawnAll(children, [
       spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`, profiled),
       // The same gateway with its response cache off: what the other levers give alone, and the

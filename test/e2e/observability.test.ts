@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { Role } from "../../subgraphs/shared/identity";
 import { addSpanProcessor } from "../../subgraphs/shared/tracing";
@@ -75,6 +76,19 @@ function descendantsOf(spans: ReadableSpan[], parent: ReadableSpan): ReadableSpa
   return found;
 }
 
+/** The span tree as text: service, name, duration, and the attributes that say what it was. */
+function tree(spans: ReadableSpan[], root: ReadableSpan): string {
+  const out: string[] = [];
+  const ms = (span: ReadableSpan) => (span.duration[0] * 1000 + span.duration[1] / 1e6).toFixed(1);
+  const walk = (span: ReadableSpan, depth: number) => {
+    const detail = span.attributes["db.query.text"] ?? span.attributes["peer.service"] ?? span.attributes["graphql.operation.name"] ?? "";
+    out.push(`${"  ".repeat(depth)}${service(span)}: ${span.name} ${ms(span)} ms${detail ? `  ${String(detail).slice(0, 90)}` : ""}`);
+    for (const child of childrenOf(spans, span).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1])) walk(child, depth + 1);
+  };
+  walk(root, 0);
+  return `${out.join("\n")}\n`;
+}
+
 const service = (span: ReadableSpan) => span.resource.attributes["service.name"];
 
 describe("the brokering story, observed", () => {
@@ -134,6 +148,9 @@ describe("the brokering story, observed", () => {
     expect(nested.some((span) => service(span) === "capacity" && span.attributes["db.system.name"] === "postgresql")).toBe(true);
     // Every span of the request is in this one trace.
     expect(spans.length).toBe(new Set(spans.map((s) => s.spanContext().spanId)).size);
+
+    // TRACE_TREE_FILE=<file> writes the tree as the README shows it.
+    if (process.env.TRACE_TREE_FILE) fs.writeFileSync(process.env.TRACE_TREE_FILE, tree(spans, root));
 
     // No patient identifier in any attribute of the trace.
     const attributes = JSON.stringify(spans.map((span) => [span.name, span.attributes]));
