@@ -173,7 +173,7 @@ export function tracedFetch<F extends AnyFetch>(service: string, peer: string, f
 export function sanitizeSql(text: string): string {
   return text
     .replace(/'(?:[^']|'')*'/g, "?")
-    .replace(/\b\d+(?:\.\d+)?\b/g, "?")
+    .replace(/(?<![$\w])\d+(?:\.\d+)?\b/g, "?")
     .replace(/\s+/g, " ")
     .trim()
     .slice(0, 2000);
