@@ -98,6 +98,9 @@ describe("two gateway workers on one port", () => {
   });
 
   it("gathers every process's metrics on the metrics port, to the scrape credential only", async () => {
+    // A request with an identity number in its variables: it must not reach the scrape.
+    const bearer = await adminToken();
+    await post(`query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id } }`, { pnr: "191212121212" }, bearer);
     expect((await fetch(metricsUrl)).status).toBe(401);
     expect((await fetch(url.replace(/graphql$/, "metrics"), { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
     const response = await fetch(metricsUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
@@ -124,6 +127,9 @@ describe("two gateway workers on one port", () => {
     expect(text).toMatch(/http_server_request_duration_seconds_count\{service="gateway",graphql_operation_name="Search",graphql_operation_type="query",outcome="ok"\} (\d+)/);
     const hits = Number(/hub_response_cache_hits_total (\d+)/.exec(text)?.[1]);
     expect(hits).toBeGreaterThanOrEqual(2);
+    expect(text).toContain('graphql_operation_name="Lookup"');
+    expect(text).not.toContain("191212121212");
+    expect(text).not.toContain(bearer);
     expect(text).not.toContain(METRICS_TOKEN);
     expect(text).not.toContain("Bearer");
     expect(text).not.toContain("kattegatt");
