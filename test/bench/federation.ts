@@ -237,8 +237,32 @@ async function stopChild(child: ChildProcess): Promise<void> {
   }
 }
 
-/** Resident memory (MiB) and CPU seconds used so far by a process, from /proc. */
+/**
+ * Resident memory (MiB) and CPU seconds used so far by a process and its child processes (a
+ * gateway's workers, with --gateway-workers), from /proc.
+ */
 function processUsage(pid: number): { rssMiB: number; cpuSeconds: number } {
+  const children = (() => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  })();
+  const own = ownUsage(pid);
+  for (const child of children) {
+    try {
+      const usage = ownUsage(child);
+      own.rssMiB = round1(own.rssMiB + usage.rssMiB);
+      own.cpuSeconds += usage.cpuSeconds;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return own;
+}
+
+function ownUsage(pid: number): { rssMiB: number; cpuSeconds: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
