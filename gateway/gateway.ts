@@ -15,6 +15,7 @@ import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
 import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { checkArguments } from "./input-rules";
+import { CostBudget, CostInFlight, costRefusal, withoutHttp } from "./cost";
 import { StartupError } from "../subgraphs/shared/errors";
 import { logger } from "../subgraphs/shared/log";
 import { describeFetchError } from "../subgraphs/shared/supergraph-client";
@@ -135,28 +136,43 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
 /**
  * Checks, once the operation is known and before it is planned: that the request names an
  * operation its document has (a client mistake, 400, where Apollo Gateway would fail with 500);
- * that it is no subscription (those are served over WebSocket); and the input rules every argument
- * obeys (input-rules.ts), for literals and variables alike.
+ * that it is no subscription (those are served over WebSocket); the input rules every argument
+ * obeys (input-rules.ts), for literals and variables alike; and the cost with the variables
+ * (cost.ts): the per-request limit, the client's budget a minute and its turn in the cost in flight.
  */
-const checkOperation: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, document, request, schema }) {
-        if (!operation) {
-          const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
-          throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
-        }
-        if (operation.operation === "subscription") {
-          throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-          });
-        }
-        const refused = checkArguments(schema, document, operation, request.variables);
-        if (refused) throw refused;
-      },
-    };
-  },
-};
+function checkOperation(budget: CostBudget, inFlight: CostInFlight): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      let release: (() => void) | undefined;
+      return {
+        async didResolveOperation({ operation, document, request, schema, contextValue }) {
+          if (!operation) {
+            const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
+            throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
+          }
+          if (operation.operation === "subscription") {
+            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
+              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            });
+          }
+          const refused = checkArguments(schema, document, operation, request.variables);
+          if (refused) throw refused;
+          // Cost with the variables, before planning; a hub service asking on a caller's behalf was
+          // charged with the caller's own request.
+          const { cost, error } = costRefusal(schema, document, operation, request.variables, LIMITS.maxCost);
+          if (error) throw error;
+          const internal = request.http?.headers.has(IDENTITY_HEADER) && !request.http.headers.has("authorization");
+          if (internal) return;
+          budget.charge(contextValue.identity, cost);
+          release = await inFlight.acquire(contextValue.identity, cost);
+        },
+        async willSendResponse() {
+          release?.();
+        },
+      };
+    },
+  };
+}
 
 function tokenOf(params: Readonly<Record<string, unknown>> | undefined): unknown {
   return params?.authorization ?? params?.Authorization;
@@ -200,6 +216,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   if (isGatewayWorker()) httpServer.on("request", (_req, res: http.ServerResponse) => res.setHeader(WORKER_HEADER, String(cluster.worker?.id ?? "")));
   const verify = await createAuthenticator(options.auth);
   const limiter = new RateLimiter(options.limits.ratePerMinute);
+  const budget = new CostBudget(options.limits.costPerMinute);
+  const inFlight = new CostInFlight(options.limits.costInFlight);
   const authenticate = async (authorization: unknown) => {
     const identity = await verify(authorization);
     limiter.take(identity);
@@ -222,7 +240,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // Subscriptions are held to the same document limits and input rules as queries.
     validationRules: protection.validationRules,
     maxTokens: LIMITS.maxTokens,
-    checkOperation: (document, operation, variables) => checkArguments(subscriptions.apiGraphQLSchema, document, operation, variables),
+    checkOperation: (document, operation, variables, identity) => {
+      const refused = checkArguments(subscriptions.apiGraphQLSchema, document, operation, variables);
+      if (refused) return refused;
+      const { cost, error } = costRefusal(subscriptions.apiGraphQLSchema, document, operation, variables, LIMITS.maxCost);
+      if (error) return withoutHttp(error);
+      try {
+        budget.charge(identity, cost);
+      } catch (spent) {
+        return withoutHttp(spent as GraphQLError);
+      }
+      return undefined;
+    },
     hideSuggestions: options.production,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -233,7 +262,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: { maxTokens: LIMITS.maxTokens },
     // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
     hideSchemaDetailsFromClientErrors: options.production,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation, responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight), responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

@@ -7,6 +7,7 @@ import { HubConfig, loadConfig, requireTrustedIssuers, SUBGRAPH_NAMES, SubgraphN
 import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { REGIONS } from "../subgraphs/shared/domain/regions";
 import { connect, describeConnectError, migrate } from "../subgraphs/shared/db/data-source";
+import { provisionRuntimeRoles } from "../subgraphs/shared/db/roles";
 import { EmbeddedPostgres, reachableByServerUser, SHARED_BINARY_DIR } from "../subgraphs/shared/db/embedded-postgres";
 import { StartupError } from "../subgraphs/shared/errors";
 import { listen } from "../subgraphs/shared/http";
@@ -53,13 +54,21 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
     await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
     await Promise.all(Object.values(dataSources).map((d) => (d.isInitialized ? d.destroy() : undefined)));
   };
+  const migrators = {} as Record<SubgraphName, DataSource>;
   try {
+    // Migrations and seeds as the migrator (DATABASE_URL's role, owner of the schemas) …
     for (const name of SUBGRAPH_NAMES) {
-      dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], databaseUrl));
-      const applied = await migrate(dataSources[name]);
+      migrators[name] = await connect(subgraphDataSource(SUBGRAPHS[name], databaseUrl, 2));
+      const applied = await migrate(migrators[name]);
       if (applied.length) log.info(`${name}: applied migrations ${applied.join(", ")}`);
     }
-    const seeded = await seedHub(dataSources, config.seedMode, stockholmDate());
+    const seeded = await seedHub(migrators, config.seedMode, stockholmDate());
+    await Promise.all(Object.values(migrators).map((d) => d.destroy()));
+    // … and requests as each subgraph's own runtime role, which owns nothing.
+    const runtimeUrls = await provisionRuntimeRoles(databaseUrl, SUBGRAPH_NAMES, config.databaseRoles);
+    for (const name of SUBGRAPH_NAMES) {
+      dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], runtimeUrls[name]));
+    }
     // In one process the gateway and subgraphs can share a secret made for this run.
     const internalSecret = config.auth.internalSecret ?? newInternalSecret();
     // The gateway may listen on a port chosen at start (PORT=0); subgraphs read its URL when they first need it.
@@ -107,6 +116,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
     gatewayUrl = gateway.url;
     return { gateway, subgraphs, dataSources, seeded, stop };
   } catch (error) {
+    await Promise.all(Object.values(migrators).map((d) => (d.isInitialized ? d.destroy() : undefined))).catch(() => undefined);
     await stop().catch(() => undefined);
     throw error;
   }

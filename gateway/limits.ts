@@ -14,13 +14,15 @@ import { Identity } from "../subgraphs/shared/identity";
  * - 10 root fields per operation: a dashboard asks for two or three things at once; more is one
  *   request doing the work of many past the rate limit;
  * - 1 000 tokens and 50 directives per document: the largest query here has about 150 tokens;
- * - cost 20 000, counting objects 2 and scalars 1, multiplied by page sizes (`first`): a page of
- *   100 offers with every field, provider, region, procedure and coverage costs ~7 600, so one
- *   request may ask for about two such pages, not for thousands of offers at once.
+ * - cost 20 000, counting objects 2 and scalars 1, multiplied by page sizes (`first`, from literals,
+ *   variables or defaults: cost.ts): a page of 100 offers with every field, provider, region,
+ *   procedure and coverage costs ~7 600, so one request may ask for about two such pages, not for
+ *   thousands of offers at once; and each client may ask for `HUB_COST_PER_MINUTE` a minute.
  *
  * The token limit is graphql-js's own (the parser stops counting there), so a document over it is
  * a parse failure (GRAPHQL_PARSE_FAILED, HTTP 400) like any other unreadable document; the others
- * are validation rules (GRAPHQL_VALIDATION_FAILED, HTTP 400). Each refusal says which limit, in
+ * are validation rules (GRAPHQL_VALIDATION_FAILED, HTTP 400; the cost, computed after validation with
+ * the variables, is refused with the same code and status). Each refusal says which limit, in
  * words, with the number found.
  */
 export const LIMITS = { maxDepth: 12, maxAliases: 15, maxRootFields: 10, maxTokens: 1000, maxDirectives: 50, maxCost: 20_000 } as const;
@@ -39,14 +41,9 @@ export function armor() {
     maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: true, ...reject((found) => `The query is nested ${found} levels deep, more than the limit of ${LIMITS.maxDepth}.`) },
     maxAliases: { n: LIMITS.maxAliases, ...reject((found) => `The query uses ${found} aliases, more than the limit of ${LIMITS.maxAliases}.`) },
     maxDirectives: { n: LIMITS.maxDirectives, ...reject((found) => `The query uses ${found} directives, more than the limit of ${LIMITS.maxDirectives}.`) },
-    costLimit: {
-      maxCost: LIMITS.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1,
-      ignoreIntrospection: true,
-      ...reject((found) => `The query costs ${found}, more than the limit of ${spaced(LIMITS.maxCost)} (objects count 2, fields 1, times the page size); ask for fewer fields or smaller pages.`),
-    },
+    // Cost needs the variables, which validation rules never see: gateway/cost.ts computes it
+    // once the operation and its variables are known, before planning.
+    costLimit: { enabled: false },
     // graphql-js's parser counts tokens (Apollo Server's parseOptions), and Apollo Server hides
     // field suggestions in production (hideSchemaDetailsFromClientErrors).
     maxTokens: { enabled: false },

@@ -10,6 +10,7 @@ import { CapacityContext, createCapacityContext } from "./loaders";
 import { CapacityInit1795305600000 } from "./migrations/1795305600000-capacity-init";
 import { CapacityPublishing1795478400000 } from "./migrations/1795478400000-capacity-publishing";
 import { CapacitySearchCoveringIndexes1795996800000 } from "./migrations/1795996800000-capacity-search-covering-indexes";
+import { ReservationReservingRegion1795910400000 } from "./migrations/1795910400000-reservation-reserving-region";
 import { capacityReferences } from "./references";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
 import { PublishingResolver, ReservationResolver } from "./resolvers/publishing.resolver";
@@ -27,7 +28,7 @@ import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.res
 export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> = {
   name: "capacity",
   entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer, OfferSlot, Reservation],
-  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, CapacitySearchCoveringIndexes1795996800000],
+  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, ReservationReservingRegion1795910400000, CapacitySearchCoveringIndexes1795996800000],
   buildSchema: () =>
     buildFederatedSchema<CapacityContext>({
       resolvers: [

@@ -6,8 +6,9 @@ import { PatientRecords } from "./services/patient-records";
 import type { PatientsRuntime } from "./runtime";
 
 /**
- * The patients subgraph's per-request context. Patients are reached only through the caller-scoped
- * records (no repository is handed out), batched by a DataLoader.
+ * The patients subgraph's per-request context. Patients and their audit log are reached only
+ * through the caller-bound records (no data source or repository is handed out: see
+ * test/unit/data-access-boundary.test.ts), batched by a DataLoader.
  */
 export function createPatientsContext(dataSource: DataSource, base: BaseRequestContext, runtime: PatientsRuntime) {
   const records = new PatientRecords(dataSource, base, async (patientIds) => {
@@ -26,7 +27,6 @@ export function createPatientsContext(dataSource: DataSource, base: BaseRequestC
   return {
     ...base,
     records,
-    dataSource,
     loaders: {
       patient: new DataLoader<string, Patient | null>((ids) => records.byIds(ids)),
     },

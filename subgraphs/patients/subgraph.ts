@@ -10,6 +10,7 @@ import { PatientsInit1795305600000 } from "./migrations/1795305600000-patients-i
 import { PatientResolver } from "./resolvers/patient.resolver";
 import { AuditLogResolver } from "./resolvers/audit-log.resolver";
 import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
+import { AuditPurgeFunction1796169600000 } from "../shared/migrations/1796169600000-audit-purge-function";
 
 /**
  * Patients: who is waiting for care, identified by personnummer or samordningsnummer; disclosed
@@ -19,7 +20,7 @@ export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> 
   name: "patients",
   usesSupergraph: true,
   entities: [Patient],
-  migrations: [PatientsInit1795305600000, AuditLog1795564800000],
+  migrations: [PatientsInit1795305600000, AuditLog1795564800000, AuditPurgeFunction1796169600000],
   buildSchema: () =>
     buildFederatedSchema<PatientsContext>({
       resolvers: [PatientResolver, AuditLogResolver],

@@ -112,13 +112,11 @@ export async function readAudit(db: Pick<EntityManager, "query">, query: AuditQu
 }
 
 /**
- * Deletes records older than the retention period. The database refuses to delete anything younger
+ * Deletes records older than the retention period, through `audit.purge_expired` (the runtime role
+ * may execute it but not delete from the table). The database refuses to delete anything younger
  * than five years whatever is asked, so a wrong setting cannot shorten the legal minimum.
  */
 export async function purgeExpiredAudit(db: { query(sql: string, parameters?: unknown[]): Promise<any> }, retentionYears: number): Promise<number> {
-  const [row] = await db.query(
-    `WITH purged AS (DELETE FROM audit.patient_data_access WHERE occurred_at < now() - make_interval(years => $1) RETURNING 1) SELECT count(*)::int AS n FROM purged`,
-    [retentionYears],
-  );
+  const [row] = await db.query(`SELECT audit.purge_expired($1) AS n`, [retentionYears]);
   return Number(row.n);
 }

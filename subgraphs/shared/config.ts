@@ -68,8 +68,10 @@ export interface HubConfig {
   atRiskMarginDays: number;
   /** Years the patient-data audit log is kept before it is purged (at least the legal five). */
   auditRetentionYears: number;
-  /** An external PostgreSQL; when absent, `npm start` runs an embedded one. */
+  /** An external PostgreSQL; when absent, `npm start` runs an embedded one. Its role is the migrator (owner of the schemas). */
   databaseUrl: string | undefined;
+  /** The subgraphs' runtime roles (see shared/db/roles.ts). */
+  databaseRoles: { prefix: string; urls: Partial<Record<SubgraphName, string>>; secret: string | undefined };
   /** County code of the region this node belongs to ("13" = Region Halland). */
   regionCode: string;
   production: boolean;
@@ -78,7 +80,7 @@ export interface HubConfig {
   introspection: boolean;
   embeddedPostgres: { dataDir: string | undefined; port: number };
   auth: AuthConfig;
-  limits: { ratePerMinute: number; subgraphTimeoutMs: number };
+  limits: { ratePerMinute: number; costPerMinute: number; costInFlight: number; subgraphTimeoutMs: number };
   /** The gateway's response cache for capacity and agreements answers (maxBytes 0: off). */
   responseCache: { maxBytes: number; ttlMs: number };
   /** Gateway worker processes sharing its port (HUB_GATEWAY_WORKERS; see gateway/workers.ts). */
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     subgraphPorts,
     subgraphUrls,
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseRoles: databaseRoles(env),
     regionCode,
     production,
     seedMode,
@@ -188,6 +191,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
     gatewayWorkers: gatewayWorkerCount(env, production),
     limits: {
       ratePerMinute: positive(env, "HUB_RATE_LIMIT_PER_MINUTE", 600),
+      // Fifteen maximum-cost requests (20 000) a minute, or some forty pages of 100 offers with coverage.
+      costPerMinute: costBudget(env),
+      // One maximum-cost request of a client at a time; a client's searches (a few hundred to a few thousand each) run side by side.
+      costInFlight: positive(env, "HUB_COST_IN_FLIGHT", 20_000),
       subgraphTimeoutMs: positive(env, "HUB_SUBGRAPH_TIMEOUT_MS", 10_000),
     },
     responseCache: {
@@ -224,6 +231,22 @@ function authConfig(env: Env, production: boolean): AuthConfig {
   };
 }
 
+/** Runtime roles: made by the migrator (prefix, password from a secret), or given as URLs by the operator. */
+function databaseRoles(env: Env): HubConfig["databaseRoles"] {
+  const prefix = env.HUB_DATABASE_ROLE_PREFIX || "care_hub";
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
+    throw new StartupError(`HUB_DATABASE_ROLE_PREFIX must be lower-case letters, digits and underscores (at most 41), got "${prefix}"`);
+  }
+  const urls: Partial<Record<SubgraphName, string>> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const url = env[`${name.toUpperCase()}_DATABASE_URL`];
+    if (url) urls[name] = url;
+  }
+  const secret = env.HUB_DATABASE_ROLE_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) throw new StartupError("HUB_DATABASE_ROLE_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)");
+  return { prefix, urls, secret };
+}
+
 /**
  * Only the gateway verifies callers' tokens, so only it (and `npm start`, which runs it) needs to
  * know the identity providers; a subgraph on its own trusts the gateway's signature instead.
@@ -232,6 +255,13 @@ export function requireTrustedIssuers(config: HubConfig): void {
   if (config.production && config.auth.issuers.length === 0) {
     throw new StartupError("NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts");
   }
+}
+
+/** The per-client cost budget must hold at least one request of the largest allowed cost. */
+function costBudget(env: Env): number {
+  const value = positive(env, "HUB_COST_PER_MINUTE", 300_000);
+  if (value < 20_000) throw new StartupError(`HUB_COST_PER_MINUTE must be at least 20000 (one request of the largest allowed cost), got ${value}`);
+  return value;
 }
 
 /** Patientdatalagen and HSLF-FS 2016:40 keep access logs at least five years; a region may keep them longer. */

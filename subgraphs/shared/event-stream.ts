@@ -37,16 +37,20 @@ export class EventStream {
   private sweep?: NodeJS.Timeout;
   private stopped = false;
 
+  /** Private at run time too: a request context holding this object gets no database handle from it. */
+  readonly #dataSource: DataSource;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly schema: string,
     private readonly options: EventStreamOptions = {},
   ) {
+    this.#dataSource = dataSource;
     this.log = logger(`${schema}/events`);
     // Outbox lag for the metrics: how far the newest committed event is ahead of the last one read.
     this.unwatch = watchOutbox(async () => {
-      if (!this.positioned || this.stopped || !this.dataSource.isInitialized) return [];
-      const newest = await lastEventId(this.dataSource, this.schema).catch(() => this.lastId);
+      if (!this.positioned || this.stopped || !this.#dataSource.isInitialized) return [];
+      const newest = await lastEventId(this.#dataSource, this.schema).catch(() => this.lastId);
       return [[{ stream: this.schema }, Math.max(0, newest - this.lastId)]];
     });
   }
@@ -55,7 +59,7 @@ export class EventStream {
 
   /** The newest committed event's id: a position to subscribe `after` so that nothing later is missed. */
   latestId(): Promise<number> {
-    return lastEventId(this.dataSource, this.schema);
+    return lastEventId(this.#dataSource, this.schema);
   }
 
   /** Number of open subscriptions (for health and tests). */
@@ -91,7 +95,7 @@ export class EventStream {
     return {
       next: async () => {
         while (replayed.length === 0 && cursor < until && !subscriber.closed) {
-          const page = await readEvents(this.dataSource, this.schema, cursor, PAGE);
+          const page = await readEvents(this.#dataSource, this.schema, cursor, PAGE);
           const upTo = page.filter((event) => event.id <= until);
           replayed = upTo.filter((event) => subscriber.match(event));
           cursor = upTo.length === PAGE ? upTo[upTo.length - 1].id : until;
@@ -117,27 +121,50 @@ export class EventStream {
     return this.starting;
   }
 
+  /**
+   * Reconnects until it works (PostgreSQL restarted, or still starting), backing off to 10 s: one
+   * failed attempt must not leave the process deaf to new events for good.
+   */
+  private reconnect(delayMs: number): void {
+    setTimeout(() => {
+      if (this.stopped) return;
+      void this.start().then(
+        () => this.pump(),
+        (error: Error) => {
+          this.log.warn(`listen connection failed again (${error.message}); retrying in ${Math.min(delayMs * 2, 10_000)} ms`);
+          this.reconnect(Math.min(delayMs * 2, 10_000));
+        },
+      );
+    }, delayMs).unref();
+  }
+
   private async connect(): Promise<void> {
-    const { url } = this.dataSource.options as { url?: string };
+    const { url } = this.#dataSource.options as { url?: string };
     const client = new Client({ connectionString: url, application_name: `care-hub-${this.schema}-listen` });
     client.on("notification", () => this.pump());
     client.on("error", (error) => this.log.warn(`listen connection failed: ${error.message}`));
     client.on("end", () => {
-      if (this.stopped) return;
+      // Only a connection that was listening reconnects here; a failed attempt is retried by reconnect().
+      if (this.stopped || this.client !== client) return;
       this.log.warn("listen connection closed; reconnecting");
       this.client = undefined;
       this.starting = undefined;
-      setTimeout(() => void this.start().then(() => this.pump(), () => undefined), 1000).unref();
+      this.reconnect(1000);
     });
-    await client.connect();
-    await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.client = client;
     // The position is taken after LISTEN, so nothing committed later is missed. Until it is known
     // the pump stays put: woken by a notification meanwhile, it would start from the beginning of
     // the log and hand old events to subscribers. On a reconnect the position is kept, and the
     // pump catches up on what was committed meanwhile.
     if (!this.positioned) {
-      this.lastId = await lastEventId(this.dataSource, this.schema);
+      this.lastId = await lastEventId(this.#dataSource, this.schema);
       this.positioned = true;
       // An event committed while the position was read may have notified before it was known.
       this.pump();
@@ -161,7 +188,7 @@ export class EventStream {
         this.pumpAgain = false;
         let page: StoredEvent[];
         do {
-          page = await readEvents(this.dataSource, this.schema, this.lastId, PAGE);
+          page = await readEvents(this.#dataSource, this.schema, this.lastId, PAGE);
           for (const event of page) {
             // Each event once, in order, whatever else moved the position meanwhile.
             if (event.id <= this.lastId) continue;

@@ -6,6 +6,7 @@ import { commonApolloOptions, commonPlugins } from "./apollo";
 import { HubConfig, loadConfig, SubgraphName } from "./config";
 import { baseContext, BaseRequestContext, withLiveToday } from "./context";
 import { connect, createDataSource, migrate } from "./db/data-source";
+import { provisionRuntimeRoles } from "./db/roles";
 import { StartupError } from "./errors";
 import { FederatedSchema } from "./federation";
 import { listen, serveGraphQL } from "./http";
@@ -169,18 +170,22 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
     if (module.usesSupergraph && !process.env.HUB_GATEWAY_URL) {
       throw new StartupError(`HUB_GATEWAY_URL is required: the ${module.name} subgraph asks the hub's gateway on its callers' behalf (e.g. http://gateway.internal:4000/graphql)`);
     }
-    const dataSource = await connect(subgraphDataSource(module, config.databaseUrl));
+    // Migrations and reference data as DATABASE_URL's role (the migrator); requests as the
+    // subgraph's own runtime role, which owns nothing (see db/roles.ts).
+    // Two connections: migrate() holds one for its advisory lock while the migrations run on another.
+    const migrator = await connect(subgraphDataSource(module, config.databaseUrl, 2));
     const log = logger(module.name);
     try {
-      const applied = await migrate(dataSource);
+      const applied = await migrate(migrator);
       if (applied.length) log.info(`applied migrations: ${applied.join(", ")}`);
       // Reference data belongs in every deployment; each subgraph seeds its own schema's part.
-      const seeded = config.seedMode === "none" ? [] : await seedReference(module.name, dataSource);
+      const seeded = config.seedMode === "none" ? [] : await seedReference(module.name, migrator);
       if (seeded.length) log.info(`seeded: ${seeded.join(", ")}`);
-    } catch (error) {
-      await dataSource.destroy();
-      throw error;
+    } finally {
+      await migrator.destroy();
     }
+    const runtimeUrls = await provisionRuntimeRoles(config.databaseUrl, [module.name], config.databaseRoles);
+    const dataSource = await connect(subgraphDataSource(module, runtimeUrls[module.name]));
     const server = await startSubgraph(module, {
       dataSource,
       host: config.host,

@@ -63,8 +63,8 @@ export interface SubscriptionServerOptions {
   validationRules?: readonly ValidationRule[];
   /** Largest document, in tokens. */
   maxTokens?: number;
-  /** Further checks of an operation's arguments (the gateway's input rules); an error refuses the subscription. */
-  checkOperation?: (document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined) => GraphQLError | undefined;
+  /** Further checks of an operation for its caller (the gateway's input rules, cost and cost budget); an error refuses the subscription. */
+  checkOperation?: (document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined, identity: Identity) => GraphQLError | undefined;
   /** Leaves "Did you mean …?" out of validation errors (production: suggestions reveal the schema). */
   hideSuggestions?: boolean;
   /** For the gateway: runs a subscription operation its own way. */
@@ -159,7 +159,7 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
           }
           const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 20 });
           if (variables.errors) return variables.errors.map((error) => withCode(error, "BAD_USER_INPUT"));
-          const refused = options.checkOperation?.(document, operation, payload.variables ?? undefined);
+          const refused = options.checkOperation?.(document, operation, payload.variables ?? undefined, identity);
           if (refused) return [refused];
           const args: ExecutionArgs = {
             schema,

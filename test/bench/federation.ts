@@ -90,6 +90,13 @@ const QUERY = /* GraphQL */ `
     }
   }`;
 
+/**
+ * A heavy request just under the per-request cost limit (10 × 90 offers with provider and
+ * coverage: 19 800), as a system client crowding the hub would send it, with its page size as a
+ * variable.
+ */
+const HEAVY = /* GraphQL */ `query Heavy($n: Int) { ${Array.from({ length: 10 }, (_, i) => `c${i}: freeCapacity(first: $n) { edges { node { id availableSlots earliestStart provider { name region { code } } coverage(homeRegionCode: "13") { status pricePerCaseSek agreement { name } } } } }`).join(" ")} }`;
+
 /** The same page, but only what the capacity subgraph answers alone: for the gateway's overhead. */
 const CAPACITY_ONLY = /* GraphQL */ `
   query CapacityOnly($filter: FreeCapacityFilter, $first: Int) {
@@ -285,7 +292,7 @@ async function main(): Promise<void> {
 
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
   fs.chmodSync(baseDir, 0o755);
-  const [pgPort, gatewayPort, uncachedPort, apolloPort, hivePort, ...subgraphPortList] = await freePorts(5 + SUBGRAPH_NAMES.length);
+  const [pgPort, gatewayPort, uncachedPort, apolloPort, hivePort, fairPort, ...subgraphPortList] = await freePorts(6 + SUBGRAPH_NAMES.length);
   const postgres = new EmbeddedPostgres({ baseDir, port: pgPort });
   const children: ChildProcess[] = [];
   const dataSources = {} as Record<SubgraphName, DataSource>;
@@ -337,7 +344,8 @@ async function main(): Promise<void> {
         spawnReady(`subgraph ${name}`, `subgraphs/${name}/index.js`, { ...common, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) }, `http://127.0.0.1:${subgraphPorts[name]}/health`, profiled),
       ),
     );
-    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_GATEWAY_WORKERS: String(opts.gatewayWorkers) };
+    // The load generator is one token subject: per-client limits would measure themselves.
+    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_COST_PER_MINUTE: "1000000000", HUB_COST_IN_FLIGHT: "1000000000", HUB_GATEWAY_WORKERS: String(opts.gatewayWorkers) };
     const [ours, uncachedGateway] = await spawnAll(children, [
       spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`, profiled),
       // The same gateway with its response cache off: what the other levers give alone, and the
@@ -345,6 +353,8 @@ async function main(): Promise<void> {
       spawnReady("hub gateway (cache off)", "gateway/index.js", { ...hubGateway, PORT: String(uncachedPort), HUB_RESPONSE_CACHE_MB: "0" }, `http://127.0.0.1:${uncachedPort}/health`, profiled),
       spawnReady("Apollo Gateway", "test/bench/gateways/apollo-gateway.js", { ...common, PORT: String(apolloPort) }),
       spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }),
+      // Fairness: the default cost budget and cost in flight per client, response cache off (every request costs its full work).
+      spawnReady("hub gateway (fairness)", "gateway/index.js", { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_RESPONSE_CACHE_MB: "0", PORT: String(fairPort) }, `http://127.0.0.1:${fairPort}/health`),
     ]);
 
     // Callers: this hub's gateway verifies a JWT per request; every request carries a token of its
@@ -428,6 +438,16 @@ async function main(): Promise<void> {
           "",
         );
         results.fanOut = await scenarioFanOut(gatewayUrl, pool[0], ours.pid!, opts, log, markdown);
+        const sign = (role: Role, subject: string, region: string) =>
+          new SignJWT({ role, region, hsa_id: subject, assignment_purpose: "Vård och behandling", loa: 3 })
+            .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
+            .setIssuer(DEV_ISSUER)
+            .setAudience(audience)
+            .setSubject(subject)
+            .setIssuedAt(now)
+            .setExpirationTime(now + 6 * 3600)
+            .sign(signingKey);
+        results.fairness = await scenarioFairness(`http://127.0.0.1:${fairPort}/graphql`, sign, opts, log, markdown);
       }
     }
     const first = growth[0];
@@ -819,3 +839,58 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+/**
+ * Fairness: an office's searches (the mix, two at a time, each request by one of 100 employees of
+ * the office, as a busy office is) alone, then while one system client (a peer region's
+ * integration, one token subject) sends six maximum-cost requests at a time without pause, through
+ * a gateway with the default cost budget per client and its response cache off. The figure is how
+ * much the system client raises the office's p95 (target ≤ 2×), and how many of its requests the
+ * budget let through.
+ */
+async function scenarioFairness(url: string, sign: (role: Role, subject: string, region: string) => Promise<string>, opts: Options, log: (line: string) => void, markdown: string[]) {
+  const officeTokens = await Promise.all(Array.from({ length: 100 }, (_, i) => sign(Role.REGIONAL_OFFICE, `SE2321000032-E0000000${String(1000 + i)}`, "13")));
+  const systemToken = await sign(Role.PEER_REGION, "system:peer-region:12:integration", "12");
+  let next = 0;
+  const office: Target = { name: "office", url, headers: async () => ({ authorization: `Bearer ${officeTokens[next++ % officeTokens.length]}` }) };
+  const expected = await Promise.all(
+    VARIANTS.map(async (variables) => {
+      const body = (await (await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(await office.headers()) }, body: JSON.stringify({ query: QUERY, variables }) })).json()) as any;
+      if (body.errors) throw new Error(`fairness: ${JSON.stringify(body.errors)}`);
+      return body.data.freeCapacity.edges.map((e: any) => e.node.id) as string[];
+    }),
+  );
+  const seconds = Math.max(opts.seconds, 6);
+  await load(office, QUERY, expected, 1, 2);
+  const alone = await load(office, QUERY, expected, seconds, 2);
+  const heavy = { accepted: 0, refused: 0, failed: 0 };
+  const until = performance.now() + seconds * 1000;
+  const system = async () => {
+    while (performance.now() < until) {
+      try {
+        const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${systemToken}` }, body: JSON.stringify({ query: HEAVY, variables: { n: 90 } }) });
+        await response.arrayBuffer();
+        if (response.status === 200) heavy.accepted++;
+        else if (response.status === 429) heavy.refused++;
+        else heavy.failed++;
+      } catch {
+        heavy.failed++;
+      }
+    }
+  };
+  const [crowded] = await Promise.all([load(office, QUERY, expected, seconds, 2), ...Array.from({ length: 6 }, system)]);
+  const ratio = round1(crowded.p95 / alone.p95);
+  log(`fairness: office p95 ${alone.p95} ms alone, ${crowded.p95} ms beside a system client's heavy requests (${ratio}×); heavy ${heavy.accepted} accepted, ${heavy.refused} refused (429)`);
+  markdown.push(
+    "",
+    `**Fairness** — an office's searches (the mix, 2 at a time, 100 employees' tokens), ${seconds} s alone, then ${seconds} s while one system client (a peer region's integration) sends 6 requests of cost 19 800 at a time without pause, through a gateway with the default cost limits per client (\`HUB_COST_PER_MINUTE\` 300 000, \`HUB_COST_IN_FLIGHT\` 20 000) and its response cache off:`,
+    "",
+    "| office | req/s | p50 ms | p95 ms | p99 ms | errors |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    `| alone | ${alone.rps} | ${alone.p50} | ${alone.p95} | ${alone.p99} | ${alone.errors + alone.mismatches} |`,
+    `| beside the system client | ${crowded.rps} | ${crowded.p50} | ${crowded.p95} | ${crowded.p99} | ${crowded.errors + crowded.mismatches} |`,
+    "",
+    `The system client raised the office's p95 **${ratio}×** (target ≤ 2×); of its heavy requests ${heavy.accepted} were served and ${heavy.refused} refused with 429 once its cost a minute was spent.`,
+  );
+  return { alone, crowded, ratioP95: ratio, heavy };
+}

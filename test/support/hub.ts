@@ -49,6 +49,8 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     HUB_DEV_KEY_FILE: process.env.HUB_DEV_KEY_FILE ?? "",
     // Tests send many requests as one client; the limit itself is tested with a low one.
     HUB_RATE_LIMIT_PER_MINUTE: "1000000",
+    HUB_COST_PER_MINUTE: "1000000000",
+    HUB_COST_IN_FLIGHT: "1000000000",
     ...env,
   });
   const hub = await startHub(config, databaseUrl);

@@ -214,4 +214,8 @@ export class Reservation {
   @Field(() => String, { nullable: true, description: "Why it was released." })
   @Column({ type: "text", name: "release_reason", nullable: true })
   releaseReason: string | null;
+
+  /** The region of whoever reserved (an office reserving for its referral); null for a provider's own. Decides who sees the reservation. */
+  @Column({ type: "text", name: "reserved_by_region_code", nullable: true })
+  reservedByRegionCode: string | null;
 }

@@ -7,7 +7,7 @@ import { CapacityOffer, OfferEventInfo, OfferSource, Reservation } from "../enti
 import { CapacityContext } from "../loaders";
 import { validateFilter } from "../services/capacity-search";
 import { eventMatches, offerOfEvent } from "../services/offer-events";
-import { OfferChangeInput, OfferInput } from "../services/publishing-rules";
+import { mayReadReservation, OfferChangeInput, OfferInput } from "../services/publishing-rules";
 import { FreeCapacityFilter } from "./capacity-offer.resolver";
 
 const isoTimes = (times: Date[] | null | undefined) => times?.map((t) => t.toISOString()) ?? null;
@@ -214,9 +214,13 @@ export class PublishingResolver {
     return (await ctx.loaders.slotsOfOffer.load(offer.id)).map((slot) => slot.startsAt);
   }
 
-  @FieldResolver(() => [Reservation], { description: "Standing (unreleased) reservations of the offer, oldest first." })
-  reservations(@Root() offer: CapacityOffer, @Ctx() ctx: CapacityContext): Promise<Reservation[]> {
-    return ctx.loaders.openReservationsOfOffer.load(offer.id);
+  @FieldResolver(() => [Reservation], {
+    description:
+      "Standing (unreleased) reservations of the offer you may see, oldest first: all of them for the offer's provider (and administrators), a region's own for that region, none for others (`availableSlots` still counts them all).",
+  })
+  async reservations(@Root() offer: CapacityOffer, @Ctx() ctx: CapacityContext): Promise<Reservation[]> {
+    const all = await ctx.loaders.openReservationsOfOffer.load(offer.id);
+    return all.filter((reservation) => mayReadReservation(ctx.identity, offer, reservation));
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, In, IsNull } from "typeorm";
 import { badUserInput, conflict, forbidden, notFound, refuseInput } from "../../shared/errors";
-import { describeCaller, Identity, mayHoldCapacityForReferral, mayManageCapacityOf } from "../../shared/identity";
+import { describeCaller, Identity, mayHoldCapacityForReferral, mayManageCapacityOf, Role } from "../../shared/identity";
 import { isUuid } from "../../shared/domain/ids";
 import { requireText } from "../../shared/validation";
 import { idempotent } from "../../shared/idempotency";
@@ -158,6 +158,8 @@ export class CapacityPublishing {
         reservedAt: new Date(),
         releasedAt: null,
         releaseReason: null,
+        // A provider or administrator reserving on the offer is no region's reservation.
+        reservedByRegionCode: caller.role === Role.PROVIDER || caller.role === Role.ADMINISTRATOR ? null : caller.regionCode,
       });
       await db.insert(Reservation, reservation);
       offer.reservedSlots += slots;

@@ -4,6 +4,7 @@ import { isUuid } from "../../shared/domain/ids";
 import { isKvaCode } from "../../shared/domain/kva";
 import type { Problem } from "../../shared/domain/problem";
 import { Specialty } from "../../shared/domain/specialty";
+import { Identity, Role } from "../../shared/identity";
 
 /**
  * What a provider may publish: plain rules, no GraphQL and no database. Each returns the problems
@@ -223,4 +224,16 @@ export function changeProblems(
 /** The start the offer gets when none is given: its first day, or today if the window has begun. */
 export function defaultEarliestStart(validFrom: string, today: string): string {
   return validFrom > today ? validFrom : today;
+}
+
+/**
+ * Whether a caller sees a reservation (its reference is a referral id: which region holds which
+ * slot for which referral is not for competing providers or other regions). The offer's provider
+ * sees every reservation on it, administrators too (they manage any offer); a region sees the
+ * reservations its own office made.
+ */
+export function mayReadReservation(identity: Identity, offer: { providerId: string }, reservation: { reservedByRegionCode: string | null }): boolean {
+  if (identity.role === Role.ADMINISTRATOR) return true;
+  if (identity.role === Role.PROVIDER) return identity.providerId === offer.providerId;
+  return reservation.reservedByRegionCode !== null && identity.regionCode === reservation.reservedByRegionCode;
 }

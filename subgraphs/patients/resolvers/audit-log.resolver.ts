@@ -1,5 +1,4 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
-import { audit, readAudit } from "../../shared/audit";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { Role } from "../../shared/identity";
@@ -88,13 +87,7 @@ export class AuditLogResolver {
     if (ctx.identity.role !== Role.REGIONAL_OFFICE) throw forbidden("Only the patient's home region's office reviews a patient's audit log.");
     const query = period(from, to, first);
     if (!isUuid(patientId)) return null;
-    const patient = await ctx.records.visible(patientId);
-    if (!patient) return null;
-    const records = await readAudit(ctx.dataSource, { patientId, ...query });
-    await audit(ctx.dataSource, "patients", ctx, [
-      { action: "READ", recordKind: "AUDIT_LOG", recordId: patient.id, patientId: patient.id, outcome: "ALLOWED", basis: "HOME_REGION_OFFICE_REVIEW" },
-    ]);
-    return records;
+    return ctx.records.auditLogOf(patientId, query);
   }
 
   @Query(() => [AuditRecord], { description: "What one user (token subject) accessed, newest first: for the required spot checks (administrators)." })
@@ -107,6 +100,8 @@ export class AuditLogResolver {
   ): Promise<AuditRecord[]> {
     if (ctx.identity.role !== Role.ADMINISTRATOR) throw forbidden("Only administrators run spot checks of a user's accesses.");
     if (subject.length < 1 || subject.length > 200) throw badUserInput("subject", "TEXT_LENGTH", "must be 1 to 200 characters");
-    return readAudit(ctx.dataSource, { subject, ...period(from, to, first) });
+    const records = await ctx.records.auditLogOfUser(subject, period(from, to, first));
+    if (!records) throw forbidden("Only administrators run spot checks of a user's accesses.");
+    return records;
   }
 }

@@ -104,10 +104,10 @@ export class BrokeringResolver {
     const count = first ?? 10;
     if (!Number.isInteger(count) || count < 1 || count > 50) throw badUserInput("first", "PAGE_SIZE", `must be 1 to 50, got ${count}`);
     const parties = partiesOf(ctx.identity, referral);
-    if (referral.redacted || !(parties.includes(Party.HOME_OFFICE) || parties.includes(Party.HOME_CLINIC))) {
+    const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral), ctx.limitRules()]);
+    if (!events || !(parties.includes(Party.HOME_OFFICE) || parties.includes(Party.HOME_CLINIC))) {
       throw forbidden("Matches are for the home region's care-guarantee office and clinics.");
     }
-    const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral.id), ctx.limitRules()]);
     const reading = read(referral, events, rules, ctx.today, ctx.atRiskMarginDays);
     const deadline = reading.applies && reading.status !== "FORFEITED" ? reading.deadline : null;
     return rankMatches(await candidates(ctx, referral), deadline)

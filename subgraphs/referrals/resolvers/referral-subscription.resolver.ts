@@ -1,6 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from "type-graphql";
 import { subscriptionStream } from "../../shared/event-stream";
-import { audit } from "../../shared/audit";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden, notFound } from "../../shared/errors";
 import { Identity, Role } from "../../shared/identity";
@@ -8,20 +7,19 @@ import { StoredEvent } from "../../shared/outbox";
 import { requireRegionCode } from "../../shared/validation";
 import { Referral } from "../entities/referral.entity";
 import { ReferralsContext } from "../loaders";
-import { Delivery, deliveryFor, isReceivedEvent, isUpdateEvent, snapshotOf } from "../services/referral-events";
+import { deliveryFor, isReceivedEvent, isUpdateEvent, snapshotOf } from "../services/referral-events";
 import type { DeliveredReferral } from "./referral.resolver";
 
 const INSTANTS = new Set(["registeredAt", "sentAt"]);
 
-/** The referral as the event left it, marked with the event and how much the subscriber may see. */
-function referralOfEvent(event: StoredEvent, delivery: Delivery): DeliveredReferral {
+/** The referral as the event left it, marked with the event. */
+function referralOfEvent(event: StoredEvent): DeliveredReferral {
   const { referral, action, actor, reason } = snapshotOf(event);
   const restored = new Referral() as DeliveredReferral;
   for (const [field, value] of Object.entries(referral)) {
     (restored as unknown as Record<string, unknown>)[field] = INSTANTS.has(field) && typeof value === "string" ? new Date(value) : value;
   }
   restored.event = { id: String(event.id), kind: action, occurredAt: event.occurredAt, actorRole: actor.role, reason };
-  restored.redacted = delivery === "REDACTED";
   return restored;
 }
 
@@ -38,14 +36,8 @@ function referralStream(ctx: ReferralsContext, wanted: (event: StoredEvent) => b
   const visible = (event: StoredEvent) => wanted(event) && deliveryFor(identity, event, regionCode) !== "NONE";
   return subscriptionStream(ctx.events, ctx.loaders, visible, after, async (event) => {
     const delivery = deliveryFor(identity, event, regionCode);
-    const referral = referralOfEvent(event, delivery);
-    // Delivering a referral's content is a disclosure of patient data: one audit record per event.
-    if (delivery === "FULL") {
-      await audit(ctx.records.dataSource, "referrals", ctx, [
-        { action: "DISCLOSE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: `SUBSCRIPTION_EVENT_${event.id}` },
-      ]);
-    }
-    return referral;
+    // The records decide what the subscriber gets, and record a full delivery as a disclosure.
+    return ctx.records.delivered(referralOfEvent(event), delivery === "FULL" ? "FULL" : "REDACTED", String(event.id));
   });
 }
 

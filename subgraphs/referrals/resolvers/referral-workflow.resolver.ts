@@ -65,12 +65,12 @@ export class ReferralWorkflowResolver {
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: ReferralsContext,
   ): Promise<Referral> {
-    return ctx.workflow.register(ctx, input, idempotencyKey);
+    return ctx.records.afterStep(ctx.workflow.register(ctx, input, idempotencyKey));
   }
 
   @Mutation(() => Referral, { description: "A clinic hands a referral to its region's care-guarantee office to find care elsewhere (it cannot treat in time)." })
   handReferralToOffice(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Arg("reason", REASON) reason: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
-    return ctx.workflow.handToOffice(ctx, id, reason);
+    return ctx.records.afterStep(ctx.workflow.handToOffice(ctx, id, reason));
   }
 
   @Mutation(() => Referral, {
@@ -83,22 +83,22 @@ export class ReferralWorkflowResolver {
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: ReferralsContext,
   ): Promise<Referral> {
-    return ctx.workflow.send(ctx, id, input, idempotencyKey);
+    return ctx.records.afterStep(ctx.workflow.send(ctx, id, input, idempotencyKey));
   }
 
   @Mutation(() => Referral, { description: "The receiving provider confirms receipt (mottagningskvittens)." })
   receiveReferral(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
-    return ctx.workflow.receive(ctx, id);
+    return ctx.records.afterStep(ctx.workflow.receive(ctx, id));
   }
 
   @Mutation(() => Referral, { description: "The receiving provider accepts the referral." })
   acceptReferral(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
-    return ctx.workflow.accept(ctx, id);
+    return ctx.records.afterStep(ctx.workflow.accept(ctx, id));
   }
 
   @Mutation(() => Referral, { description: "The receiving provider rejects the referral with a reason; the held slot is released and the payment commitment revoked." })
   rejectReferral(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Arg("reason", REASON) reason: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
-    return ctx.workflow.reject(ctx, id, reason);
+    return ctx.records.afterStep(ctx.workflow.reject(ctx, id, reason));
   }
 
   @Mutation(() => Referral, {
@@ -115,7 +115,7 @@ export class ReferralWorkflowResolver {
     })
     offeredOn?: string | null,
   ): Promise<Referral> {
-    return ctx.workflow.offerToPatient(ctx, id, careDate, offeredOn);
+    return ctx.records.afterStep(ctx.workflow.offerToPatient(ctx, id, careDate, offeredOn));
   }
 
   @Mutation(() => Referral, {
@@ -134,7 +134,7 @@ export class ReferralWorkflowResolver {
     })
     answeredOn?: string | null,
   ): Promise<Referral> {
-    return ctx.workflow.patientAnswer(ctx, id, accepted, reason, answeredOn);
+    return ctx.records.afterStep(ctx.workflow.patientAnswer(ctx, id, accepted, reason, answeredOn));
   }
 
   @Mutation(() => Referral, {
@@ -147,7 +147,7 @@ export class ReferralWorkflowResolver {
     @Arg("reason", REASON) reason: string,
     @Ctx() ctx: ReferralsContext,
   ): Promise<Referral> {
-    return ctx.workflow.regret(ctx, id, contactDate, reason);
+    return ctx.records.afterStep(ctx.workflow.regret(ctx, id, contactDate, reason));
   }
 
   @Mutation(() => Referral, { description: "The receiving provider books the care the patient accepted." })
@@ -156,7 +156,7 @@ export class ReferralWorkflowResolver {
     @Arg("careDate", () => DateScalar, { description: "The booked date of care." }) careDate: string,
     @Ctx() ctx: ReferralsContext,
   ): Promise<Referral> {
-    return ctx.workflow.book(ctx, id, careDate);
+    return ctx.records.afterStep(ctx.workflow.book(ctx, id, careDate));
   }
 
   @Mutation(() => Referral, { description: "The receiving provider reports the care given, on the day it was given." })
@@ -169,12 +169,12 @@ export class ReferralWorkflowResolver {
     })
     completedOn?: string | null,
   ): Promise<Referral> {
-    return ctx.workflow.complete(ctx, id, completedOn);
+    return ctx.records.afterStep(ctx.workflow.complete(ctx, id, completedOn));
   }
 
   @Mutation(() => Referral, { description: "The home region cancels the referral (makulering) with a reason; a held slot is released and the payment commitment revoked." })
   cancelReferral(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Arg("reason", REASON) reason: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
-    return ctx.workflow.cancel(ctx, id, reason);
+    return ctx.records.afterStep(ctx.workflow.cancel(ctx, id, reason));
   }
 
   @Mutation(() => Referral, {
@@ -192,6 +192,6 @@ export class ReferralWorkflowResolver {
     @Arg("reason", () => String, { nullable: true, description: "Why (3 to 500 characters; required for a start)." }) reason: string | null,
     @Ctx() ctx: ReferralsContext,
   ): Promise<Referral> {
-    return ctx.workflow.registerClockEvent(ctx, id, kind, date, reason);
+    return ctx.records.afterStep(ctx.workflow.registerClockEvent(ctx, id, kind, date, reason));
   }
 }

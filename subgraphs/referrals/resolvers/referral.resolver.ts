@@ -13,7 +13,7 @@ import { AppliedRule, CareCategory, ClockRule, ClockStart, ClockStatus } from ".
 import { GuaranteeReading, read } from "../services/guarantee-clocks";
 import { partiesOf } from "../services/referral-access";
 import { availableActions, ReferralAction } from "../services/referral-lifecycle";
-import { deadlinePosition, readDeadlinePosition, readReferralPosition, ReferralFilter, referralPosition, searchAtRisk } from "../services/referral-search";
+import { deadlinePosition, readDeadlinePosition, readReferralPosition, ReferralFilter, referralPosition } from "../services/referral-search";
 
 @InputType({ description: "Narrows the referral list. All fields are optional and combine with AND." })
 export class ReferralListFilter implements ReferralFilter {
@@ -135,10 +135,8 @@ export class ReferralEventInfo {
   reason: string | null;
 }
 
-/** A referral as an event left it; `redacted` when the subscriber may see that it happened but not the patient content. */
-export type DeliveredReferral = Referral & { event?: ReferralEventInfo; redacted?: boolean };
-
-const isRedacted = (referral: DeliveredReferral) => referral.redacted === true;
+/** A referral as an event left it (see ReferralRecords.delivered: a subscriber outside the patient's care gets a copy without patient content). */
+export type DeliveredReferral = Referral & { event?: ReferralEventInfo };
 
 @Resolver(() => Referral)
 export class ReferralResolver {
@@ -178,9 +176,9 @@ export class ReferralResolver {
       throw forbidden(`Only region ${regionCode}'s care-guarantee office and clinics see its waiting patients.`);
     }
     const page = parsePage(first, after, "atRiskReferrals", readDeadlinePosition);
-    const { rows, total } = await searchAtRisk(ctx.records.dataSource, regionCode, addDays(ctx.today, ctx.atRiskMarginDays), page);
-    await ctx.records.disclosed(rows.slice(0, page.first), "HOME_REGION_AT_RISK_LIST");
-    return toConnection(rows, page, total, "atRiskReferrals", deadlinePosition);
+    const found = await ctx.records.atRisk(regionCode, addDays(ctx.today, ctx.atRiskMarginDays), page);
+    if (!found) throw forbidden(`Only region ${regionCode}'s care-guarantee office and clinics see its waiting patients.`);
+    return toConnection(found.rows, page, found.total, "atRiskReferrals", deadlinePosition);
   }
 
   @Query(() => [ID], {
@@ -201,7 +199,7 @@ export class ReferralResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'Diagnosis, ICD-10-SE code (e.g. "M16.1").' })
   diagnosisCode(@Root() referral: DeliveredReferral): string | null {
-    return isRedacted(referral) ? null : referral.diagnosisCode;
+    return referral.diagnosisCode ?? null;
   }
 
   @FieldResolver(() => String, {
@@ -209,12 +207,12 @@ export class ReferralResolver {
     description: "The patient's home municipality (kommunkod) when the referral was registered: Region Halland's pacts and price lists follow it. Null when you may not see patient data, or for referrals registered before it was kept.",
   })
   homeMunicipalityCode(@Root() referral: DeliveredReferral): string | null {
-    return isRedacted(referral) ? null : referral.homeMunicipalityCode;
+    return referral.homeMunicipalityCode ?? null;
   }
 
   @FieldResolver(() => PatientRef, { nullable: true, description: "The patient referred (resolved by the patients subgraph); null when you may not see patient data." })
   patient(@Root() referral: DeliveredReferral): PatientRef | null {
-    return isRedacted(referral) ? null : { id: referral.patientId };
+    return referral.patientId ? { id: referral.patientId } : null;
   }
 
   @FieldResolver(() => RegionRef, { description: "The patient's home region, which issues the referral and pays." })
@@ -239,36 +237,35 @@ export class ReferralResolver {
 
   @FieldResolver(() => CareGuarantee, { nullable: true, description: "The care-guarantee clock, read today; null when you may not see patient data." })
   async guarantee(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<CareGuarantee | null> {
-    if (isRedacted(referral)) return null;
-    const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral.id), ctx.limitRules()]);
+    const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral), ctx.limitRules()]);
+    if (!events) return null;
     return toGuarantee(read(referral, events, rules, ctx.today, ctx.atRiskMarginDays));
   }
 
   @FieldResolver(() => [ReferralTransition], { description: "Every step taken, oldest first, with who, role, organisation, when and why." })
-  history(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<ReferralTransition[]> | ReferralTransition[] {
-    return isRedacted(referral) ? [] : ctx.loaders.transitions.load(referral.id);
+  history(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<ReferralTransition[]> {
+    return ctx.loaders.transitions.load(referral);
   }
 
   @FieldResolver(() => [GuaranteeEvent], { description: "Registered facts about the clock (pauses, forfeit, restart, booking), oldest first." })
-  guaranteeEvents(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<GuaranteeEvent[]> | GuaranteeEvent[] {
-    return isRedacted(referral) ? [] : ctx.loaders.guaranteeEvents.load(referral.id);
+  guaranteeEvents(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<GuaranteeEvent[]> {
+    return ctx.loaders.guaranteeEvents.load(referral);
   }
 
   @FieldResolver(() => [PaymentCommitment], { description: "Payment commitments issued for it (betalningsförbindelser), oldest first; revoked ones say when and why." })
-  paymentCommitments(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<PaymentCommitment[]> | PaymentCommitment[] {
-    return isRedacted(referral) ? [] : ctx.loaders.paymentCommitments.load(referral.id);
+  paymentCommitments(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<PaymentCommitment[]> {
+    return ctx.loaders.paymentCommitments.load(referral);
   }
 
   @FieldResolver(() => PaymentCommitment, { nullable: true, description: "The payment commitment in force (not revoked), if any." })
   async paymentCommitment(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<PaymentCommitment | null> {
-    if (isRedacted(referral)) return null;
-    const all = await ctx.loaders.paymentCommitments.load(referral.id);
+    const all = await ctx.loaders.paymentCommitments.load(referral);
     return [...all].reverse().find((c) => c.revokedAt === null) ?? null;
   }
 
   @FieldResolver(() => [ReferralAction], { description: "The steps you could take now (for showing the right buttons)." })
   availableActions(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): ReferralAction[] {
-    return isRedacted(referral) ? [] : availableActions(referral.status, partiesOf(ctx.identity, referral));
+    return referral.patientId ? availableActions(referral.status, partiesOf(ctx.identity, referral)) : [];
   }
 
   @FieldResolver(() => ReferralEventInfo, { nullable: true, description: "In a subscription: the event that delivered this referral. Null in queries." })

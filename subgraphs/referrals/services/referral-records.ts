@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
 import { audit, AuditEntry } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
@@ -5,23 +6,73 @@ import { assignmentRefusal, patientDataAccess, Role } from "../../shared/identit
 import { referralAccess } from "./referral-access";
 import { WITH_RECEIVER } from "./referral-lifecycle";
 import { Page, TotalCount } from "../../shared/pagination";
-import { Referral } from "../entities/referral.entity";
+import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
+import { ClockEvent } from "./guarantee-clock";
+import { loadClockEvents } from "./guarantee-clocks";
+import { Delivery } from "./referral-events";
+import { DeadlinePosition, searchAtRisk } from "./referral-search";
 import { ReferralFilter, ReferralPosition, ReferralScope, ReferralSearch } from "./referral-search";
 
 /**
  * The only way the referrals subgraph reads referrals (patient data: who is referred, for what,
- * with which diagnosis): scoped to the caller, like the patients subgraph's records. Lists hold
- * only what the caller may see; a referral asked for by id that the caller may not see is "not
- * found". Every referral disclosed, and every one refused by id, gets an audit record first.
+ * with which diagnosis): a request's data-access object, bound to its caller, holding the only
+ * handle on the database a request gets (private: resolvers see no data source and no
+ * repository). Lists hold only what the caller may see; a referral asked for by id that the caller
+ * may not see is "not found". Every referral disclosed, and every one refused by id, gets an audit
+ * record first.
+ *
+ * Redaction is by construction: the referrals this object hands out are either shown (remembered
+ * here, by object) or a redacted copy that never held the patient or the diagnosis; what hangs off
+ * a referral (history, clock facts, payment commitments) is loaded only for shown ones, so a field
+ * added later cannot leak what was never loaded.
  */
 export class ReferralRecords {
-  private readonly search: ReferralSearch;
+  readonly #db: DataSource;
+  readonly #search: ReferralSearch;
+  /** The referral objects this request may show in full. */
+  readonly #shown = new WeakSet<Referral>();
+  /** Per-request batching of what hangs off shown referrals; emptied between a subscription's events. */
+  readonly loaders;
 
   constructor(
-    readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly ctx: BaseRequestContext,
   ) {
-    this.search = new ReferralSearch(dataSource);
+    this.#db = dataSource;
+    this.#search = new ReferralSearch(dataSource);
+    const children = <T extends { referralId: string }>(entity: new () => T, order: Record<string, "ASC">) =>
+      this.#ofShown<T[]>(async (ids) => {
+        const rows = await this.#db.getRepository(entity).find({ where: { referralId: In([...ids]) } as never, order: order as never });
+        const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
+        for (const row of rows) groups.get(row.referralId)?.push(row);
+        return groups;
+      }, []);
+    this.loaders = {
+      referral: new DataLoader<string, Referral | null>((ids) => this.byIds(ids)),
+      referralsOfPatient: new DataLoader<string, Referral[]>((ids) => this.ofPatients(ids)),
+      /** Null for a referral not shown: its clock is not the caller's to read. */
+      clockEvents: this.#ofShown<ClockEvent[] | null>((ids) => loadClockEvents(this.#db, ids), null),
+      transitions: children(ReferralTransition, { id: "ASC" }),
+      guaranteeEvents: children(GuaranteeEvent, { id: "ASC" }),
+      paymentCommitments: children(PaymentCommitment, { issuedAt: "ASC" }),
+    };
+  }
+
+  /** A loader keyed by referral object that reads only for shown ones and answers `hidden` for the rest. */
+  #ofShown<V>(fetch: (ids: string[]) => Promise<Map<string, V>>, hidden: V): DataLoader<Referral, V, string> {
+    return new DataLoader<Referral, V, string>(
+      async (referrals) => {
+        const ids = [...new Set(referrals.filter((r) => this.#shown.has(r)).map((r) => r.id))];
+        const found = ids.length > 0 ? await fetch(ids) : new Map<string, V>();
+        return referrals.map((r) => (this.#shown.has(r) ? (found.get(r.id) as V) : hidden));
+      },
+      { cacheKeyFn: (r) => `${r.id}:${this.#shown.has(r)}` },
+    );
+  }
+
+  #show<T extends Referral>(referral: T): T {
+    this.#shown.add(referral);
+    return referral;
   }
 
   /** Whose referrals the caller may list: its home region's (office, clinic), or those sent to it (provider). */
@@ -34,8 +85,17 @@ export class ReferralRecords {
 
   async list(filter: ReferralFilter, page: Page<ReferralPosition>): Promise<{ rows: Referral[]; total: TotalCount }> {
     const scope = this.scope();
-    const result = await this.search.search(filter, page, scope);
-    await this.disclosed(result.rows.slice(0, page.first), scope && "providerId" in scope ? "REFERRAL_SENT_TO_PROVIDER_LIST" : "HOME_REGION_LIST");
+    const result = await this.#search.search(filter, page, scope);
+    await this.#disclosed(result.rows.slice(0, page.first), scope && "providerId" in scope ? "REFERRAL_SENT_TO_PROVIDER_LIST" : "HOME_REGION_LIST");
+    return result;
+  }
+
+  /** The region's waiting referrals that will breach unless care is found: for its own office and clinics only. */
+  async atRisk(regionCode: string, dueBefore: string, page: Page<DeadlinePosition>): Promise<{ rows: Referral[]; total: TotalCount } | null> {
+    const scope = this.scope();
+    if (!scope || !("homeRegionCode" in scope) || scope.homeRegionCode !== regionCode) return null;
+    const result = await searchAtRisk(this.#db, regionCode, dueBefore, page);
+    await this.#disclosed(result.rows.slice(0, page.first), "HOME_REGION_AT_RISK_LIST");
     return result;
   }
 
@@ -43,43 +103,64 @@ export class ReferralRecords {
   async patientsReferredToCaller(patientIds: readonly string[]): Promise<string[]> {
     const scope = this.scope();
     if (!scope || !("providerId" in scope) || patientIds.length === 0) return [];
-    const rows: Array<{ patient_id: string }> = await this.dataSource.query(
+    const rows: Array<{ patient_id: string }> = await this.#db.query(
       `SELECT DISTINCT patient_id FROM referrals.referral WHERE provider_id = $1 AND status = ANY($2) AND patient_id = ANY($3::uuid[])`,
       [scope.providerId, [...WITH_RECEIVER], patientIds],
     );
     return rows.map((r) => r.patient_id);
   }
 
-  /** Records rows read by a list the caller's scope already allowed. */
-  disclosed(rows: readonly Referral[], basis: string): Promise<void> {
-    return this.record(rows.map((referral) => [referral, true, basis]));
-  }
-
   async byIds(ids: readonly string[]): Promise<Array<Referral | null>> {
-    const found = await this.dataSource.getRepository(Referral).findBy({ id: In([...ids]) });
-    const visible = await this.disclose(found);
+    const found = await this.#db.getRepository(Referral).findBy({ id: In([...ids]) });
+    const visible = await this.#disclose(found);
     const byId = new Map(visible.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
   async ofPatients(patientIds: readonly string[]): Promise<Referral[][]> {
-    const found = await this.dataSource
+    const found = await this.#db
       .getRepository(Referral)
       .find({ where: { patientId: In([...patientIds]) }, order: { decisionDate: "ASC", id: "ASC" } });
-    const visible = await this.disclose(found);
+    const visible = await this.#disclose(found);
     return patientIds.map((id) => visible.filter((r) => r.patientId === id));
   }
 
-  private async disclose(found: Referral[]): Promise<Referral[]> {
+  /**
+   * The referral a lifecycle step left, for the caller who took the step: the workflow let it act
+   * as a party to the referral and recorded the change, so it sees what it changed.
+   */
+  async afterStep<T extends Referral>(step: Promise<T>): Promise<T> {
+    return this.#show(await step);
+  }
+
+  /**
+   * A referral as a subscription event left it. In full (and recorded as a disclosure) for a
+   * subscriber in the patient's care; otherwise a copy without the patient and the diagnosis.
+   */
+  async delivered<T extends Referral>(referral: T, delivery: Exclude<Delivery, "NONE">, eventId: string): Promise<T> {
+    if (delivery === "REDACTED") return redacted(referral);
+    await audit(this.#db, "referrals", this.ctx, [
+      { action: "DISCLOSE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: `SUBSCRIPTION_EVENT_${eventId}` },
+    ]);
+    return this.#show(referral);
+  }
+
+  /** Records rows read by a list the caller's scope already allowed. */
+  #disclosed(rows: readonly Referral[], basis: string): Promise<void> {
+    for (const row of rows) this.#show(row);
+    return this.#record(rows.map((referral) => [referral, true, basis]));
+  }
+
+  async #disclose(found: Referral[]): Promise<Referral[]> {
     const decided = found.map((referral) => {
       const decision = referralAccess(this.ctx.identity, referral);
       return [referral, decision.allowed, decision.basis] as const;
     });
-    await this.record(decided);
-    return decided.filter(([, allowed]) => allowed).map(([referral]) => referral);
+    await this.#record(decided);
+    return decided.filter(([, allowed]) => allowed).map(([referral]) => this.#show(referral));
   }
 
-  private record(decided: ReadonlyArray<readonly [Referral, boolean, string]>): Promise<void> {
+  #record(decided: ReadonlyArray<readonly [Referral, boolean, string]>): Promise<void> {
     const entries: AuditEntry[] = decided.map(([referral, allowed, basis]) => ({
       action: "READ",
       recordKind: "REFERRAL",
@@ -88,6 +169,39 @@ export class ReferralRecords {
       outcome: allowed ? "ALLOWED" : "DENIED",
       basis,
     }));
-    return audit(this.dataSource, "referrals", this.ctx, entries);
+    return audit(this.#db, "referrals", this.ctx, entries);
   }
+}
+
+/**
+ * What a redacted copy keeps: the facts of the referral as a case between regions and providers
+ * (which care, which step, where it was sent), nothing about the patient. Kept by name, so a column
+ * added later is left out of redacted copies until someone decides it is not patient content.
+ */
+const SHOWN_WHEN_REDACTED = new Set<string>([
+  "id",
+  "homeRegionCode",
+  "specialty",
+  "procedureCode",
+  "visitType",
+  "decisionDate",
+  "careCategory",
+  "origin",
+  "status",
+  "registeredAt",
+  "providerId",
+  "providerRegionCode",
+  "offerId",
+  "reservationId",
+  "sentAt",
+  "revision",
+  "event",
+]);
+
+function redacted<T extends Referral>(referral: T): T {
+  const copy = Object.create(Object.getPrototypeOf(referral)) as T;
+  for (const [field, value] of Object.entries(referral)) {
+    if (SHOWN_WHEN_REDACTED.has(field)) (copy as Record<string, unknown>)[field] = value;
+  }
+  return copy;
 }

@@ -152,12 +152,17 @@ const RELEASE = `
 export class ReferralWorkflow {
   private readonly log = logger("referrals/workflow");
 
+  /** Private at run time too: a request context holding this object gets no database handle from it. */
+  readonly #dataSource: DataSource;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly hubRegionCode: string,
     private readonly supergraph: SupergraphClient,
     private readonly marginDays: number,
-  ) {}
+  ) {
+    this.#dataSource = dataSource;
+  }
 
   async register(ctx: BaseRequestContext, input: RegisterReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
     const { identity } = ctx;
@@ -188,7 +193,7 @@ export class ReferralWorkflow {
     );
     if (!patient) throw badUserInput("input.patientId", "PATIENT_UNKNOWN", "no patient with this id that you may register referrals for");
     if (!patientDataAccess(identity, patient.homeRegion.code).allowed) throw forbidden("Only the patient's home region registers the patient's referrals.");
-    return this.dataSource.transaction(async (db) => {
+    return this.#dataSource.transaction(async (db) => {
       const id = await idempotent({
         db,
         schema: SCHEMA,
@@ -445,7 +450,7 @@ export class ReferralWorkflow {
     if (!pauses.includes(kind)) throw badUserInput("kind", "NOT_A_PAUSE", "register pauses and their ends here; forfeits, restarts and bookings follow from the referral's steps");
     requireDate("date", date);
     const why = kind.endsWith("_STARTED") ? requireText("reason", reason ?? "", 3, 500) : reason?.trim() || null;
-    return this.dataSource.transaction(async (db) => {
+    return this.#dataSource.transaction(async (db) => {
       const referral = await this.locked(db, id);
       const parties = partiesOf(ctx.identity, referral);
       if (parties.length === 0) throw notFound("referralId", `no referral ${id}`);
@@ -461,7 +466,7 @@ export class ReferralWorkflow {
 
   /** Offers the patient did not answer in time expire; the receiver may offer again. */
   async expireUnansweredOffers(today: string): Promise<number> {
-    const due = await this.dataSource.getRepository(Referral).find({ where: { status: ReferralStatus.OFFERED_TO_PATIENT, patientAnswerDue: LessThan(today) }, select: { id: true } });
+    const due = await this.#dataSource.getRepository(Referral).find({ where: { status: ReferralStatus.OFFERED_TO_PATIENT, patientAnswerDue: LessThan(today) }, select: { id: true } });
     for (const { id } of due) {
       await this.step(systemContext(this.hubRegionCode, today), id, ReferralAction.OFFER_EXPIRE, `Not answered within ${OFFER_ANSWER_DAYS} days`, async (_db, referral) => {
         // It expired the day after its last day to answer, whenever the sweep notices.
@@ -481,7 +486,7 @@ export class ReferralWorkflow {
     let changed = 0;
     let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
-      const count = await this.dataSource.transaction(async (db) => {
+      const count = await this.#dataSource.transaction(async (db) => {
         const page = await db
           .getRepository(Referral)
           .createQueryBuilder("r")
@@ -520,7 +525,7 @@ export class ReferralWorkflow {
   /** The referral as the caller may see it, or "not found". */
   private async visible(ctx: BaseRequestContext, id: string): Promise<Referral> {
     requireUuid("referralId", id, "a referral");
-    const referral = await this.dataSource.getRepository(Referral).findOneBy({ id });
+    const referral = await this.#dataSource.getRepository(Referral).findOneBy({ id });
     if (!referral || partiesOf(ctx.identity, referral).length === 0) throw notFound("referralId", `no referral ${id}`);
     return referral;
   }
@@ -541,7 +546,7 @@ export class ReferralWorkflow {
     options: StepOptions = {},
   ): Promise<Referral> {
     const why = reason?.trim() ? requireText("reason", reason, 3, 500) : null;
-    return this.dataSource.transaction(async (db) => {
+    return this.#dataSource.transaction(async (db) => {
       const referral = await this.locked(db, id);
       const parties = options.system ? [Party.SYSTEM] : partiesOf(ctx.identity, referral);
       if (parties.length === 0) {
