@@ -48,8 +48,10 @@ export async function startGatewayWorkers(count: number, env: Record<string, str
   const workers = new Set<Worker>();
   let port = 0;
   const fork = (): Promise<number> => {
-    // PORT: every worker listens on the port the first one got (PORT=0 picks it once).
-    const worker = cluster.fork({ ...env, ...(port ? { PORT: String(port) } : {}), HUB_GATEWAY_WORKER: "1" });
+    // Every worker asks for the same PORT: the primary binds it once and shares that handle, so
+    // with PORT=0 they all get the one free port it picked (asking for that port by number would
+    // make the primary bind it a second time).
+    const worker = cluster.fork({ ...env, HUB_GATEWAY_WORKER: "1" });
     workers.add(worker);
     return new Promise((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {

@@ -18,11 +18,12 @@ let metricsUrl: string;
 const METRICS_TOKEN = "scrape-credential-for-tests-0123456789";
 
 beforeAll(async () => {
-  const env = await hubProcessPorts();
+  // PORT=0: the workers share the one free port the primary picks.
+  const env = { ...(await hubProcessPorts()), PORT: "0" };
   const metricsPort = await freePort();
   hub = run({ ...env, DATABASE_URL: await createTestDatabase(), HUB_SEED: "none", HUB_GATEWAY_WORKERS: "2", HUB_METRICS_PORT: String(metricsPort), HUB_METRICS_TOKEN: METRICS_TOKEN, HUB_RATE_LIMIT_PER_MINUTE: "100000" });
   await ready(hub, 90_000);
-  url = `http://127.0.0.1:${env.PORT}/graphql`;
+  url = /GraphQL: +(http:\S+\/graphql) \(2 gateway workers\)/.exec(hub.stdout())![1];
   metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
 });
 afterAll(async () => {
