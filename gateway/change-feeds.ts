@@ -17,16 +17,26 @@ export interface ChangeFeed {
   /** Subscription fields that take `after` and together deliver every change of the subgraph. */
   subscriptionFields: string[];
   /** What to read of each event, and which parts of the subgraph it changed (all when absent). */
-  event?: { selection: string; parts: (data: Record<string, any>) => string[] };
+  event?: FeedEvent;
+  /** A subscription field whose events are read otherwise than `event` says (parts absent: all). */
+  eventOf?: Record<string, FeedEvent>;
   /** Answers that depend on a part only (see Partitioning in response-cache.ts). */
   partitioning?: Omit<Partitioning, "subgraph">;
+}
+
+export interface FeedEvent {
+  selection: string;
+  parts?: (data: Record<string, any>) => string[];
 }
 
 export const CHANGE_FEEDS: ChangeFeed[] = [
   {
     subgraph: "capacity",
     cursorField: "offerEventCursor",
-    subscriptionFields: ["offerPublished", "offerChanged"],
+    // A change to the catalogue (a provider's name, a unit deactivated, a KVÅ title) can show in
+    // any capacity answer, so it touches all of them.
+    subscriptionFields: ["offerPublished", "offerChanged", "careCatalogueChanged"],
+    eventOf: { careCatalogueChanged: { selection: "" } },
     // An offer keeps its specialty and procedure for life, so a change to it touches only searches
     // of that specialty or procedure (and answers that depend on all of capacity).
     event: {
@@ -184,9 +194,10 @@ export class ChangeFeeds {
       retry(describe(error));
     };
     for (const field of feed.subscriptionFields) {
+      const event = feed.eventOf?.[field] ?? feed.event;
       client.subscribe(
         {
-          query: `subscription ChangeFeed($after: ID) { ${field}(after: $after) { id event { id } ${feed.event?.selection ?? ""} } }`,
+          query: `subscription ChangeFeed($after: ID) { ${field}(after: $after) { id event { id } ${event?.selection ?? ""} } }`,
           variables: { after: cursor },
           extensions: { [IDENTITY_HEADER]: identity },
         },
@@ -195,7 +206,7 @@ export class ChangeFeeds {
             const data = result.data?.[field] as Record<string, any> | undefined;
             if (result.errors?.length || !data) broken(result.errors?.[0] ?? "an event without data");
             else {
-              this.listener.changed(feed.subgraph, feed.event?.parts(data));
+              this.listener.changed(feed.subgraph, event?.parts?.(data));
               this.events.delivered(feed.subgraph, Number(data.event?.id));
             }
           },

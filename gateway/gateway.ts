@@ -30,6 +30,8 @@ import { offlineApolloGateway } from "./offline-gateway";
 import { tracedFetch } from "../subgraphs/shared/tracing";
 import { isGatewayWorker, WORKER_HEADER } from "./workers";
 import { subgraphErrors, watchCache } from "../subgraphs/shared/metrics";
+import { NodeIdentity } from "../subgraphs/shared/network/node-key";
+import { PeerDirectory } from "../subgraphs/shared/network/directory";
 
 export interface GatewayOptions {
   host: string;
@@ -45,6 +47,14 @@ export interface GatewayOptions {
   production: boolean;
   limits: HubConfig["limits"];
   responseCache: HubConfig["responseCache"];
+  /** This node in the network: its keys (served as its JWKS) and the peers whose node tokens it accepts. */
+  network?: GatewayNetwork;
+}
+
+export interface GatewayNetwork {
+  identity: NodeIdentity;
+  directory: PeerDirectory;
+  peerTimeoutMs: number;
 }
 
 /** A request's context at the gateway: the caller, and its identity signed for the subgraphs. */
@@ -76,6 +86,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
     if (context.signedIdentity) request.http?.headers.set(IDENTITY_HEADER, await context.signedIdentity());
     context.fetchedFrom?.add(this.name);
+    // A national search depends on peers, whose changes no change feed here announces: "network"
+    // is no cacheable subgraph, so the response cache never keeps such an answer.
+    if (this.name === "capacity" && request.query?.includes("nationalCapacity")) context.fetchedFrom?.add("network");
   }
 
   /** Notes the events the subgraph appended (its changes), for the response cache. */
@@ -214,7 +227,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const httpServer = http.createServer();
   // Which worker answered, when the gateway runs as several (see workers.ts).
   if (isGatewayWorker()) httpServer.on("request", (_req, res: http.ServerResponse) => res.setHeader(WORKER_HEADER, String(cluster.worker?.id ?? "")));
-  const verify = await createAuthenticator(options.auth);
+  const network = options.network;
+  const verify = await createAuthenticator(
+    options.auth,
+    network && { directory: network.directory, ownIssuer: network.identity.issuer, jwksTimeoutMs: network.peerTimeoutMs },
+  );
   const limiter = new RateLimiter(options.limits.ratePerMinute);
   const budget = new CostBudget(options.limits.costPerMinute);
   const inFlight = new CostInFlight(options.limits.costInFlight);
@@ -274,8 +291,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     context: async (req) => {
       const internal = req.headers[IDENTITY_HEADER];
       if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
-      return context(req, await authenticate(req.headers.authorization));
+      const requestContext = context(req, await authenticate(req.headers.authorization));
+      // A peer node's call is logged here as the calling node logs it, joined by the request id.
+      const peer = network?.directory.byIssuer(requestContext.identity.issuer);
+      if (peer) log.info(`peer call from region ${peer.regionCode} (${peer.name}) request ${requestContext.requestId}`);
+      return requestContext;
     },
+    // The node's public keys, for peers verifying its tokens: unauthenticated, like /health.
+    publicJson: network ? { "/.well-known/jwks.json": async () => network.identity.jwks() } : undefined,
     health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
   });
   await apollo.start();

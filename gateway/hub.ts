@@ -14,7 +14,7 @@ import { listen } from "../subgraphs/shared/http";
 import { logger } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
 import { projectRoot } from "../subgraphs/shared/paths";
-import { RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
+import { nationalNetwork, RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
 import { seedHub } from "../seeds";
 import { startGateway } from "./gateway";
 import { signDevToken } from "./dev-keys";
@@ -24,6 +24,7 @@ import { SUBGRAPHS } from "./subgraphs";
 import { startGatewayWorkers, Workers } from "./workers";
 import { metricsSettings, serveMetrics } from "../subgraphs/shared/metrics";
 import { setLogService } from "../subgraphs/shared/log";
+import { loadNodeKeys } from "../subgraphs/shared/network/node-key";
 
 const log = logger("hub");
 
@@ -45,6 +46,8 @@ export interface Hub {
  */
 export async function startHub(config: HubConfig, databaseUrl: string): Promise<Hub> {
   requireTrustedIssuers(config);
+  // A node with peers signs its calls: its key is made on first start in development, given in production.
+  if (config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
   const dataSources = {} as Record<SubgraphName, DataSource>;
   const subgraphs = {} as Record<SubgraphName, RunningServer>;
   let gateway: RunningServer | undefined;
@@ -62,7 +65,8 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       const applied = await migrate(migrators[name]);
       if (applied.length) log.info(`${name}: applied migrations ${applied.join(", ")}`);
     }
-    const seeded = await seedHub(migrators, config.seedMode, stockholmDate());
+    // A node of the national network holds its own region's providers; its peers hold theirs.
+    const seeded = await seedHub(migrators, config.seedMode, stockholmDate(), config.network.peersFile ? config.regionCode : undefined);
     await Promise.all(Object.values(migrators).map((d) => d.destroy()));
     // … and requests as each subgraph's own runtime role, which owns nothing.
     const runtimeUrls = await provisionRuntimeRoles(databaseUrl, SUBGRAPH_NAMES, config.databaseRoles);
@@ -73,6 +77,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
     const internalSecret = config.auth.internalSecret ?? newInternalSecret();
     // The gateway may listen on a port chosen at start (PORT=0); subgraphs read its URL when they first need it.
     let gatewayUrl = config.gatewayUrl;
+    const network = nationalNetwork(config, () => gatewayUrl);
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
         dataSource: dataSources[name],
@@ -84,6 +89,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
         gatewayUrl: () => gatewayUrl,
         atRiskMarginDays: config.atRiskMarginDays,
         auditRetentionYears: config.auditRetentionYears,
+        network,
       });
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
@@ -112,6 +118,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       production: config.production,
       limits: config.limits,
       responseCache: config.responseCache,
+      network: { identity: network.identity, directory: network.directory, peerTimeoutMs: network.peerTimeoutMs },
     });
     gatewayUrl = gateway.url;
     return { gateway, subgraphs, dataSources, seeded, stop };

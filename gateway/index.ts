@@ -3,9 +3,10 @@ import { loadConfig, requireTrustedIssuers } from "../subgraphs/shared/config";
 import { logger, setLogService } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
 import { serveMetrics } from "../subgraphs/shared/metrics";
-import { requireInternalSecret } from "../subgraphs/shared/subgraph";
 import { startGateway } from "./gateway";
 import { answerMetricsRequests, isGatewayWorker, reportToPrimary, startGatewayWorkers } from "./workers";
+import { nationalNetwork, requireInternalSecret } from "../subgraphs/shared/subgraph";
+import { loadNodeKeys } from "../subgraphs/shared/network/node-key";
 
 /**
  * The gateway on its own (production): subgraphs run elsewhere, at <NAME>_URL. With
@@ -17,6 +18,7 @@ runMain("gateway", async () => {
   const config = loadConfig();
   requireTrustedIssuers(config);
   const internalSecret = requireInternalSecret(config);
+  if (config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
   const count = config.gatewayWorkers;
   if (cluster.isPrimary && count > 1) {
     const workers = await startGatewayWorkers(count, { PORT: String(config.gatewayPort) });
@@ -40,6 +42,7 @@ runMain("gateway", async () => {
     production: config.production,
     limits: config.limits,
     responseCache: config.responseCache,
+    network: nationalNetwork(config, () => config.gatewayUrl),
   });
   // A worker's metrics are gathered by its primary; it serves no metrics port of its own.
   if (isGatewayWorker()) {

@@ -30,20 +30,27 @@ export function seedCapacityReference(dataSource: DataSource): Promise<boolean> 
     await insertMissing(
       manager,
       Procedure,
-      PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType })),
+      PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType, validFrom: null, validTo: null })),
     );
   });
 }
 
-/** Demo providers, care units and their offers, with dates relative to `today`. */
-export function seedCapacityDemo(dataSource: DataSource, today: string, now: Date = new Date()): Promise<boolean> {
+/**
+ * Demo providers, care units and their offers, with dates relative to `today`. `ownRegion`: only the
+ * providers located in that region (a node of the national network holds its own region's).
+ */
+export function seedCapacityDemo(dataSource: DataSource, today: string, now: Date = new Date(), ownRegion?: string): Promise<boolean> {
+  const providers = ownRegion ? PROVIDERS.filter((p) => p.regionCode === ownRegion) : PROVIDERS;
   return runSeedStep(dataSource, "demo-v1", async (manager) => {
     await insertMissing(
       manager,
       Provider,
-      PROVIDERS.map((p) => ({
+      providers.map((p) => ({
         id: providerId(p.key),
         hsaId: hsaId(p.key),
+        organisationNumber: hsaId(p.key).slice(2, 12),
+        active: true,
+        deactivatedAt: null,
         name: p.name,
         kind: p.kind,
         regionCode: p.regionCode,
@@ -53,14 +60,14 @@ export function seedCapacityDemo(dataSource: DataSource, today: string, now: Dat
     await insertMissing(
       manager,
       CareUnit,
-      PROVIDERS.flatMap((p) =>
-        p.units.map((u) => ({ id: careUnitId(u.key), hsaId: hsaId(u.key), name: u.name, specialty: u.specialty, providerId: providerId(p.key) })),
+      providers.flatMap((p) =>
+        p.units.map((u) => ({ id: careUnitId(u.key), hsaId: hsaId(u.key), name: u.name, specialty: u.specialty, providerId: providerId(p.key), active: true, deactivatedAt: null, deactivationReason: null })),
       ),
     );
     await insertMissing(
       manager,
       CapacityOffer,
-      PROVIDERS.flatMap((p) => p.units.flatMap((u) => u.offers.map((o, i) => offerRow(p.key, u, o, i, today, now)))),
+      providers.flatMap((p) => p.units.flatMap((u) => u.offers.map((o, i) => offerRow(p.key, u, o, i, today, now)))),
     );
   });
 }

@@ -30,9 +30,10 @@ export async function seedReference(name: SubgraphName, dataSource: DataSource):
  * Seeds a hub's databases: `reference` = national reference data only (regions, healthcare
  * regions, KVÅ procedures, the care guarantee's national limits), what a production hub starts with; `demo` adds providers, offers,
  * agreements, synthetic patients and referrals. Returns the steps that ran (none on a database
- * seeded before).
+ * seeded before). `ownRegion` (a node of the national network): demo providers of that region only,
+ * and patients only on Region Halland's node.
  */
-export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mode: SeedMode, today: string): Promise<string[]> {
+export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mode: SeedMode, today: string, ownRegion?: string): Promise<string[]> {
   if (mode === "none") return [];
   const ran: string[] = [];
   const step = async (name: string, run: () => Promise<boolean>) => {
@@ -41,8 +42,10 @@ export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mod
   ran.push(...(await seedReference("capacity", dataSources.capacity)));
   ran.push(...(await seedReference("referrals", dataSources.referrals)));
   if (mode === "demo") {
-    await step("capacity demo data", () => seedCapacityDemo(dataSources.capacity, today));
+    await step("capacity demo data", () => seedCapacityDemo(dataSources.capacity, today, new Date(), ownRegion));
     await step("agreements demo data", () => seedAgreementsDemo(dataSources.agreements, today));
+    // The synthetic patients and their referrals are Region Halland's: another region's node has none.
+    if (ownRegion && ownRegion !== "13") return ran;
     await step("patients demo data", () => seedPatientsDemo(dataSources.patients, today));
     await step("referrals demo data", () => seedReferralsDemo(dataSources.referrals, today));
     await step("regional care-guarantee limits", () => seedReferralsDemoLimits(dataSources.referrals));

@@ -25,5 +25,10 @@ export function seedPatientsDemo(dataSource: DataSource, today: string): Promise
         });
       }),
     );
+    // Each patient's home as first registered (no date: since before the hub knew).
+    await manager.query(`
+      INSERT INTO patients.patient_residence (patient_id, valid_from, municipality_code, region_code, recorded_by)
+      SELECT p.id, NULL, p.home_municipality_code, p.home_region_code, 'seed' FROM patients.patient p
+       WHERE NOT EXISTS (SELECT 1 FROM patients.patient_residence r WHERE r.patient_id = p.id)`);
   });
 }

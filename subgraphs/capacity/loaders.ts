@@ -15,10 +15,12 @@ export function createCapacityContext(dataSource: DataSource, base: BaseRequestC
     ...base,
     search: new CapacitySearch(dataSource),
     publishing: runtime.publishing,
+    catalogue: runtime.catalogue,
     events: runtime.events,
+    national: runtime.national,
     /** Healthcare-region memberships, which subscription filters by healthcare region need. */
     memberships: () => repo(HealthcareRegionMember).find(),
-    repositories: { provider: repo(Provider), procedure: repo(Procedure) },
+    repositories: { provider: repo(Provider), careUnit: repo(CareUnit), procedure: repo(Procedure) },
     loaders: {
       region: byKey((codes: readonly string[]) => repo(Region).findBy({ code: In([...codes]) }), (r) => r.code),
       healthcareRegion: byKey(

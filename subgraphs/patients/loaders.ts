@@ -27,6 +27,7 @@ export function createPatientsContext(dataSource: DataSource, base: BaseRequestC
   return {
     ...base,
     records,
+    populationRegister: runtime.populationRegister,
     loaders: {
       patient: new DataLoader<string, Patient | null>((ids) => records.byIds(ids)),
     },

@@ -4,10 +4,13 @@ import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
 import type { RuntimeEnvironment } from "../shared/subgraph";
 import { SupergraphClient } from "../shared/supergraph-client";
+import { ClinicInputRegister, PopulationRegister } from "./services/population-register";
 
 /** What lives as long as a patients process: the way to ask the referrals subgraph about care relations, and the audit purge. */
 export interface PatientsRuntime extends Stoppable {
   supergraph: SupergraphClient;
+  /** Who a personal identity number belongs to: the one place a population-register integration goes. */
+  populationRegister: PopulationRegister;
 }
 
 /** The audit log's retention is enforced from here, the subgraph that owns patient identity; twice a day is plenty. */
@@ -25,5 +28,5 @@ export async function startPatientsRuntime(dataSource: DataSource, environment: 
   };
   await purge();
   const timer = setInterval(() => void purge(), PURGE_MS).unref();
-  return { supergraph: environment.supergraph("patients"), stop: async () => clearInterval(timer) };
+  return { supergraph: environment.supergraph("patients"), populationRegister: new ClinicInputRegister(), stop: async () => clearInterval(timer) };
 }

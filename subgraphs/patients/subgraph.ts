@@ -3,7 +3,7 @@ import "../shared/graphql-enums";
 import { isUuid } from "../shared/domain/ids";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
-import { Patient } from "./entities/patient.entity";
+import { Patient, PatientResidence } from "./entities/patient.entity";
 import { createPatientsContext, PatientsContext } from "./loaders";
 import { PatientsRuntime, startPatientsRuntime } from "./runtime";
 import { PatientsInit1795305600000 } from "./migrations/1795305600000-patients-init";
@@ -11,6 +11,8 @@ import { PatientResolver } from "./resolvers/patient.resolver";
 import { AuditLogResolver } from "./resolvers/audit-log.resolver";
 import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
 import { AuditPurgeFunction1796169600000 } from "../shared/migrations/1796169600000-audit-purge-function";
+import { PatientsRegistration1796256000000 } from "./migrations/1796256000000-patients-registration";
+import { PatientRegistrationResolver, PatientResidenceResolver } from "./resolvers/patient-registration.resolver";
 
 /**
  * Patients: who is waiting for care, identified by personnummer or samordningsnummer; disclosed
@@ -19,11 +21,11 @@ import { AuditPurgeFunction1796169600000 } from "../shared/migrations/1796169600
 export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> = {
   name: "patients",
   usesSupergraph: true,
-  entities: [Patient],
-  migrations: [PatientsInit1795305600000, AuditLog1795564800000, AuditPurgeFunction1796169600000],
+  entities: [Patient, PatientResidence],
+  migrations: [PatientsInit1795305600000, AuditLog1795564800000, AuditPurgeFunction1796169600000, PatientsRegistration1796256000000],
   buildSchema: () =>
     buildFederatedSchema<PatientsContext>({
-      resolvers: [PatientResolver, AuditLogResolver],
+      resolvers: [PatientResolver, PatientRegistrationResolver, PatientResidenceResolver, AuditLogResolver],
       referenceResolvers: {
         Patient: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.patient.load(ref.id) : null),
       },

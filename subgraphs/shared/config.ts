@@ -85,6 +85,8 @@ export interface HubConfig {
   responseCache: { maxBytes: number; ttlMs: number };
   /** Gateway worker processes sharing its port (HUB_GATEWAY_WORKERS; see gateway/workers.ts). */
   gatewayWorkers: number;
+  /** This node in the national network: its identity and its peers. */
+  network: NetworkConfig;
 }
 
 /**
@@ -100,6 +102,25 @@ export function gatewayWorkerCount(env: Env, production: boolean): number {
     throw new StartupError(`HUB_GATEWAY_WORKERS must be a whole number from 1 to 256 or "auto" (one per core), got "${setting}"`);
   }
   return count;
+}
+
+/** This node's identity among its peers and where it finds them (see subgraphs/shared/network). */
+export interface NetworkConfig {
+  /** The node's signing keys (HUB_NODE_KEY_FILE); created on first start outside production. */
+  nodeKeyFile: string;
+  /** The node's issuer URL (HUB_NODE_ISSUER); derived from the gateway's URL when unset. */
+  issuer: string | undefined;
+  /** The peer directory (HUB_PEERS_FILE); no file: a node on its own. */
+  peersFile: string | null;
+  /** No peer holds a national search longer than this (HUB_PEER_TIMEOUT_MS). */
+  peerTimeoutMs: number;
+  /** Largest peer answer accepted, in bytes (HUB_PEER_MAX_ANSWER_BYTES). */
+  peerMaxAnswerBytes: number;
+}
+
+/** The issuer a node's tokens carry: configured, or the origin of its gateway (http://host:port). */
+export function nodeIssuer(network: NetworkConfig, gatewayUrl: string): string {
+  return network.issuer ?? new URL(gatewayUrl).origin;
 }
 
 type Env = Record<string, string | undefined>;
@@ -163,6 +184,9 @@ export function loadConfig(env: Env = process.env): HubConfig {
   }
   // A wildcard address is fine to listen on but not to connect to.
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  if (production && env.HUB_PEERS_FILE && !env.HUB_NODE_ISSUER) {
+    throw new StartupError("HUB_PEERS_FILE is set, so NODE_ENV=production needs HUB_NODE_ISSUER: the public URL this node's peers know it by (their directories name it)");
+  }
   const gatewayPort = port(env, "PORT", 4000);
   const defaults = defaultPorts(gatewayPort);
   const subgraphPorts = {} as Record<SubgraphName, number>;
@@ -200,6 +224,13 @@ export function loadConfig(env: Env = process.env): HubConfig {
     responseCache: {
       maxBytes: wholeNumber(env, "HUB_RESPONSE_CACHE_MB", 64) * 1024 * 1024,
       ttlMs: positive(env, "HUB_RESPONSE_CACHE_TTL_SECONDS", 60) * 1000,
+    },
+    network: {
+      nodeKeyFile: env.HUB_NODE_KEY_FILE || path.join(projectRoot(), ".data", `node-key-${regionCode}.json`),
+      issuer: env.HUB_NODE_ISSUER || undefined,
+      peersFile: env.HUB_PEERS_FILE || null,
+      peerTimeoutMs: positive(env, "HUB_PEER_TIMEOUT_MS", 2000),
+      peerMaxAnswerBytes: positive(env, "HUB_PEER_MAX_ANSWER_BYTES", 1_000_000),
     },
   };
 }

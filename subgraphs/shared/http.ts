@@ -29,6 +29,8 @@ export interface HttpFrontOptions<TContext extends BaseContext> {
   health: () => Promise<HealthReport>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Further unauthenticated GET routes answered with JSON (the gateway's `/.well-known/jwks.json`). */
+  publicJson?: Record<string, () => Promise<unknown>>;
 }
 
 const GRAPHQL_PATH = "/graphql";
@@ -103,6 +105,11 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
     if (url.pathname === "/health") {
       const report = await options.health().catch((error: Error) => ({ ready: false, error: error.message }));
       sendJson(res, report.ready ? 200 : 503, { status: report.ready ? "ready" : "starting", ...report });
+      return;
+    }
+    const publicRoute = options.publicJson?.[url.pathname];
+    if (publicRoute && (req.method === "GET" || req.method === "HEAD")) {
+      sendJson(res, 200, await publicRoute());
       return;
     }
     if (url.pathname !== GRAPHQL_PATH) {

@@ -75,3 +75,27 @@ export async function lastEventId(db: Pick<EntityManager, "query">, schema: stri
   const [row] = await db.query(`SELECT coalesce(max(id), 0) AS id FROM "${schema}".event_outbox`);
   return Number(row.id);
 }
+
+/**
+ * Appends many events in few statements (an import's thousands of changes), in order, under the
+ * same lock as appendEvent, with one notification: listeners read every event after the last they
+ * saw, so one wake-up is enough.
+ */
+export async function appendEvents(db: EntityManager, schema: string, events: readonly OutboxEvent[]): Promise<number[]> {
+  if (events.length === 0) return [];
+  await db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [outboxChannel(schema)]);
+  const ids: number[] = [];
+  for (let start = 0; start < events.length; start += 1_000) {
+    const chunk = events.slice(start, start + 1_000);
+    const rows: Array<{ id: string }> = await db.query(
+      `INSERT INTO "${schema}".event_outbox (type, aggregate_id, origin_region_code, payload)
+         SELECT type, aggregate_id::uuid, origin, payload::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(type, aggregate_id, origin, payload, n)
+         ORDER BY n RETURNING id`,
+      [chunk.map((e) => e.type), chunk.map((e) => e.aggregateId), chunk.map((e) => e.originRegionCode), chunk.map((e) => JSON.stringify(e.payload))],
+    );
+    ids.push(...rows.map((row) => Number(row.id)).sort((a, b) => a - b));
+  }
+  await db.query("SELECT pg_notify($1, $2)", [outboxChannel(schema), String(ids[ids.length - 1])]);
+  appendedEvents.getStore()?.push(...ids);
+  return ids;
+}

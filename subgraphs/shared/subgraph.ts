@@ -18,6 +18,27 @@ import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
 import { probeGateway, SupergraphClient } from "./supergraph-client";
 import { seedReference } from "../../seeds";
 import { APPENDED_EVENTS_EXTENSION, appendedEvents } from "./outbox";
+import { nodeIssuer } from "./config";
+import { PeerDirectory } from "./network/directory";
+import { loadNodeKeys, NodeIdentity } from "./network/node-key";
+
+/** What a node knows of the network: its identity (keys, issuer) and the directory of its peers. */
+export interface NationalNetwork {
+  identity: NodeIdentity;
+  directory: PeerDirectory;
+  peerTimeoutMs: number;
+  peerMaxAnswerBytes: number;
+}
+
+/** The network settings of a configuration; the issuer is read when first needed (the gateway may pick its port at start). */
+export function nationalNetwork(config: HubConfig, gatewayUrl: () => string): NationalNetwork {
+  return {
+    identity: new NodeIdentity(config.network.nodeKeyFile, () => nodeIssuer(config.network, gatewayUrl()), config.regionCode),
+    directory: new PeerDirectory(config.network.peersFile, config.regionCode),
+    peerTimeoutMs: config.network.peerTimeoutMs,
+    peerMaxAnswerBytes: config.network.peerMaxAnswerBytes,
+  };
+}
 
 /**
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
@@ -49,6 +70,8 @@ export interface RuntimeEnvironment {
   supergraph: (service: string) => SupergraphClient;
   atRiskMarginDays: number;
   auditRetentionYears: number;
+  /** This node among its peers (its identity and directory), for the national search; none: a node on its own. */
+  network?: NationalNetwork;
 }
 
 export function subgraphDataSource(module: SubgraphModule<any, any>, url: string, poolSize?: number): DataSource {
@@ -73,6 +96,7 @@ export interface StartSubgraphOptions {
   gatewayUrl: () => string;
   atRiskMarginDays: number;
   auditRetentionYears: number;
+  network?: NationalNetwork;
 }
 
 /** Serves an initialised subgraph on its own port. Stopping drains requests; the data source stays the caller's. */
@@ -86,6 +110,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     supergraph: (service) => new SupergraphClient(options.gatewayUrl, options.internalSecret, service),
     atRiskMarginDays: options.atRiskMarginDays,
     auditRetentionYears: options.auditRetentionYears,
+    network: options.network,
   };
   const runtime = (module.startRuntime ? await module.startRuntime(options.dataSource, environment) : undefined) as TRuntime;
   const httpServer = http.createServer();
@@ -170,6 +195,8 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
     if (module.usesSupergraph && !process.env.HUB_GATEWAY_URL) {
       throw new StartupError(`HUB_GATEWAY_URL is required: the ${module.name} subgraph asks the hub's gateway on its callers' behalf (e.g. http://gateway.internal:4000/graphql)`);
     }
+    // The capacity subgraph asks peers as this node: its key is checked (or made, in development) before serving.
+    if (module.name === "capacity" && config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
     // Migrations and reference data as DATABASE_URL's role (the migrator); requests as the
     // subgraph's own runtime role, which owns nothing (see db/roles.ts).
     // Two connections: migrate() holds one for its advisory lock while the migrations run on another.
@@ -196,6 +223,7 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       gatewayUrl: () => config.gatewayUrl,
       atRiskMarginDays: config.atRiskMarginDays,
       auditRetentionYears: config.auditRetentionYears,
+      network: nationalNetwork(config, () => config.gatewayUrl),
     });
     log.info(`serving ${server.url}`);
     const metrics = await serveMetrics(`subgraph ${module.name}`);

@@ -1,6 +1,7 @@
 import { isIsoDate } from "./domain/calendar";
 import { isUuid } from "./domain/ids";
 import { isKvaCode } from "./domain/kva";
+import { municipalityExists } from "./domain/municipalities";
 import { HEALTHCARE_REGIONS, isHealthcareRegionCode, isMunicipalityCode, isRegionCode } from "./domain/regions";
 import { badUserInput } from "./errors";
 
@@ -54,6 +55,7 @@ export function requireDate(field: string, value: string): string {
 /** A home municipality code (kommunkod): four digits, the first two the home region's county code. */
 export function requireMunicipalityCode(field: string, code: string, regionCode: string): string {
   if (!isMunicipalityCode(code)) throw badUserInput(field, "MUNICIPALITY_CODE_FORMAT", `"${code}" is not a municipality code (kommunkod, four digits such as "1384")`);
+  if (!municipalityExists(code)) throw badUserInput(field, "MUNICIPALITY_UNKNOWN", `"${code}" is not one of Sweden's 290 municipalities`);
   if (code.slice(0, 2) !== regionCode) throw badUserInput(field, "MUNICIPALITY_NOT_IN_REGION", `municipality ${code} is not in region ${regionCode}`);
   return code;
 }

@@ -835,7 +835,9 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
   return rows;
 }
 
-main().catch((error) => {
+// `npm run bench -- network …`: the national network's figures (network.ts) instead.
+const bench = process.argv[2] === "network" ? Promise.resolve().then(() => (require("./network") as { networkBench(argv: string[]): Promise<void> }).networkBench(process.argv.slice(3))) : main();
+bench.catch((error) => {
   console.error(error);
   process.exit(1);
 });

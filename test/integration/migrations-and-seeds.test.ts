@@ -64,10 +64,17 @@ describe("migrations", () => {
       await migrate(capacity);
       expect(await definition("capacity_offer_open_by_specialty")).toMatch(/INCLUDE \(valid_until, total_slots, reserved_slots, provider_id\)/);
       expect(await definition("capacity_offer_open_by_provider")).toBeDefined();
+      // The care-catalogue migration came after; it undoes (and redoes) too.
+      await capacity.undoLastMigration({ transaction: "each" });
+      const column = async (table: string, name: string) =>
+        (await capacity.query("SELECT 1 FROM information_schema.columns WHERE table_schema = 'capacity' AND table_name = $1 AND column_name = $2", [table, name])).length > 0;
+      expect(await column("care_unit", "active")).toBe(false);
+      expect(await column("procedure", "valid_to")).toBe(false);
       await capacity.undoLastMigration({ transaction: "each" });
       expect(await definition("capacity_offer_open_by_specialty")).not.toMatch(/INCLUDE/);
       expect(await definition("capacity_offer_open_by_provider")).toBeUndefined();
-      expect(await migrate(capacity)).toEqual(["CapacitySearchCoveringIndexes1795996800000"]);
+      expect(await migrate(capacity)).toEqual(["CapacitySearchCoveringIndexes1795996800000", "CapacityCareCatalogue1796169600000"]);
+      expect(await column("provider", "organisation_number")).toBe(true);
       expect(await definition("capacity_offer_open_by_procedure")).toMatch(/INCLUDE/);
     } finally {
       await capacity.destroy();

@@ -7,6 +7,7 @@ import { systemIdentity, Role } from "../../subgraphs/shared/identity";
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { SupergraphClient } from "../../subgraphs/shared/supergraph-client";
 import { createPatientsContext } from "../../subgraphs/patients/loaders";
+import { ClinicInputRegister } from "../../subgraphs/patients/services/population-register";
 import { createReferralsContext } from "../../subgraphs/referrals/loaders";
 import { ReferralWorkflow } from "../../subgraphs/referrals/services/referral-workflow";
 
@@ -96,7 +97,7 @@ describe("a request's context", () => {
   const supergraph = new SupergraphClient(() => "http://127.0.0.1:9/graphql", "x".repeat(32), "test");
 
   it.each([
-    ["patients", () => createPatientsContext(dataSource, base(), { supergraph, stop: async () => undefined })],
+    ["patients", () => createPatientsContext(dataSource, base(), { supergraph, populationRegister: new ClinicInputRegister(), stop: async () => undefined })],
     [
       "referrals",
       () =>

@@ -30,6 +30,20 @@ export class Provider {
   @Field({ description: "Municipality code (kommunkod, four digits) where the provider is located." })
   @Column({ type: "text", name: "municipality_code" })
   municipalityCode: string;
+
+  /** Ten digits; shown as NNNNNN-NNNN. */
+  @Column({ type: "text", name: "organisation_number" })
+  organisationNumber: string;
+
+  @Field({ description: "False once the provider left the HSA catalogue (a full import without it): its units are inactive too, and its history is kept." })
+  @Column({ type: "boolean", default: true })
+  active: boolean;
+
+  @Column({ type: "timestamptz", name: "deactivated_at", nullable: true })
+  deactivatedAt: Date | null;
+
+  @Column({ type: "timestamptz", name: "updated_at", default: () => "now()", select: false, insert: false })
+  updatedAt?: Date;
 }
 
 @ObjectType({ description: "A care unit (vårdenhet) of a provider, e.g. an orthopaedic clinic; offers are published per unit." })
@@ -54,4 +68,18 @@ export class CareUnit {
 
   @Column({ type: "uuid", name: "provider_id" })
   providerId: string;
+
+  @Field({ description: "False once the unit was deactivated (gone from the HSA catalogue, or by an administrator): no capacity can be published at it; its history is kept." })
+  @Column({ type: "boolean", default: true })
+  active: boolean;
+
+  @Column({ type: "timestamptz", name: "deactivated_at", nullable: true })
+  deactivatedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: "Why the unit was deactivated; null while it is active." })
+  @Column({ type: "text", name: "deactivation_reason", nullable: true })
+  deactivationReason: string | null;
+
+  @Column({ type: "timestamptz", name: "updated_at", default: () => "now()", select: false, insert: false })
+  updatedAt?: Date;
 }

@@ -141,7 +141,7 @@ export class CoverageQuestionResolver {
     if (homeMunicipalityCode != null) requireMunicipalityCode("homeMunicipalityCode", homeMunicipalityCode, homeRegionCode);
     requireKvaCode("procedureCode", procedureCode);
     const procedure = await ctx.loaders.procedure.load(procedureCode);
-    if (!procedure) throw badUserInput("procedureCode", "PROCEDURE_UNKNOWN", `"${procedureCode}" is not a procedure this hub brokers`);
+    if (!procedure || procedure.specialty == null) throw badUserInput("procedureCode", "PROCEDURE_UNKNOWN", `"${procedureCode}" is not a procedure this hub brokers`);
     return question(ctx, {
       homeRegionCode,
       homeMunicipalityCode: homeMunicipalityCode ?? null,

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { IsNull, Not } from "typeorm";
 import { requireKvaCode } from "../../shared/validation";
 import { Specialty } from "../../shared/graphql-enums";
 import { Procedure } from "../entities/procedure.entity";
@@ -7,15 +8,22 @@ import { CapacityContext } from "../loaders";
 @Resolver(() => Procedure)
 export class ProcedureResolver {
   @Query(() => Procedure, { nullable: true, description: "A procedure by KVÅ code; null when the hub does not know it." })
-  procedure(@Arg("code", { description: 'KVÅ code, e.g. "NFB49".' }) code: string, @Ctx() ctx: CapacityContext): Promise<Procedure | null> {
+  procedure(@Arg("code", { description: 'KVÅ code, e.g. "NFB49"; a retired code is found too (see `retired`).' }) code: string, @Ctx() ctx: CapacityContext): Promise<Procedure | null> {
     return ctx.loaders.procedure.load(requireKvaCode("code", code));
   }
 
-  @Query(() => [Procedure], { description: "Procedures the hub brokers, by code; optionally of one specialty." })
+  @Query(() => [Procedure], {
+    description: "Procedures the hub brokers (KVÅ codes with a specialty), by code; optionally of one specialty. The rest of KVÅ is found by code with `procedure`.",
+  })
   procedures(
     @Ctx() ctx: CapacityContext,
     @Arg("specialty", () => Specialty, { nullable: true }) specialty?: Specialty | null,
   ): Promise<Procedure[]> {
-    return ctx.repositories.procedure.find({ where: specialty ? { specialty } : {}, order: { code: "ASC" } });
+    return ctx.repositories.procedure.find({ where: { specialty: specialty ?? Not(IsNull()) }, order: { code: "ASC" } });
+  }
+
+  @FieldResolver(() => Boolean, { description: "True when the code's last valid day (validTo) has passed: it still resolves, but nothing can be offered or searched under it." })
+  retired(@Root() procedure: Procedure, @Ctx() ctx: CapacityContext): boolean {
+    return procedure.validTo != null && procedure.validTo < ctx.today;
   }
 }

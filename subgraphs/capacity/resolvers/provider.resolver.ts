@@ -19,7 +19,7 @@ export class ProviderResolver {
     @Arg("regionCode", () => String, { nullable: true, description: "County code of the providers' region." }) regionCode?: string | null,
     @Arg("kind", () => ProviderKind, { nullable: true }) kind?: ProviderKind | null,
   ): Promise<Provider[]> {
-    const where: Partial<Provider> = {};
+    const where: { regionCode?: string; kind?: ProviderKind } = {};
     if (regionCode != null) where.regionCode = requireRegionCode("regionCode", regionCode);
     if (kind != null) where.kind = kind;
     return ctx.repositories.provider.find({ where, order: { name: "ASC" } });

@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import { DataSource, SelectQueryBuilder } from "typeorm";
 import { isIsoDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
@@ -65,12 +66,26 @@ export function validateFilter(filter: CapacitySearchFilter): void {
 export class CapacitySearch {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * A search by a retired KVÅ code says so rather than answering "no capacity": nothing can be
+   * offered under it any more, and the caller should search by its successor.
+   */
+  private async refuseRetired(code: string, today: string): Promise<void> {
+    const [row]: Array<{ valid_to: string | null }> = await this.dataSource.query(`SELECT to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM capacity.procedure WHERE code = $1`, [code]);
+    if (row?.valid_to != null && row.valid_to < today) {
+      throw new GraphQLError(`filter.procedureCode: ${code} was retired from KVÅ after ${row.valid_to}; search by the code that replaced it`, {
+        extensions: { code: "BAD_USER_INPUT", field: "filter.procedureCode", rule: "PROCEDURE_RETIRED", validTo: row.valid_to },
+      });
+    }
+  }
+
   async search(
     filter: CapacitySearchFilter,
     page: Page<OfferPosition>,
     today: string,
   ): Promise<{ rows: CapacityOffer[]; total: TotalCount }> {
     validateFilter(filter);
+    if (filter.procedureCode != null) await this.refuseRetired(filter.procedureCode, today);
     const matching = this.matching(filter, today);
     const pageQuery = matching.clone().orderBy("o.earliest_start", "ASC").addOrderBy("o.id", "ASC").limit(page.first + 1);
     if (page.after) {

@@ -56,8 +56,9 @@ export interface OfferChangeInput {
 
 /** What the service knows about the unit and procedure an offer names. */
 export interface Catalogue {
-  unit(careUnitId: string): { specialty: Specialty; providerId: string } | undefined;
-  procedure(code: string): { specialty: Specialty; visitType: VisitType } | undefined;
+  unit(careUnitId: string): { specialty: Specialty; providerId: string; active?: boolean } | undefined;
+  /** A procedure without specialty is a KVÅ code the hub does not broker; one with a past validTo is retired. */
+  procedure(code: string): { specialty: Specialty | null; visitType: VisitType | null; validTo?: string | null } | undefined;
 }
 
 function windowProblems(at: string, from: string, until: string, earliest: string | null | undefined, today: string): Problem[] {
@@ -110,14 +111,20 @@ function slotTimeProblems(at: string, times: readonly string[], from: string, un
 
 export function offerProblems(at: string, offer: OfferInput, catalogue: Catalogue, today: string): Problem[] {
   const problems: Problem[] = [];
-  const specialty = isUuid(offer.careUnitId) ? catalogue.unit(offer.careUnitId)?.specialty : undefined;
+  const unit = isUuid(offer.careUnitId) ? catalogue.unit(offer.careUnitId) : undefined;
+  const specialty = unit?.specialty;
   if (!specialty) problems.push({ field: `${at}.careUnitId`, rule: "UNKNOWN_CARE_UNIT", message: `"${offer.careUnitId}" is not a care unit known to this hub` });
+  else if (unit.active === false) problems.push({ field: `${at}.careUnitId`, rule: "CARE_UNIT_INACTIVE", message: "the care unit is deactivated; capacity cannot be published at it" });
   if (offer.procedureCode != null) {
     const procedure = isKvaCode(offer.procedureCode) ? catalogue.procedure(offer.procedureCode) : undefined;
     if (!isKvaCode(offer.procedureCode)) {
       problems.push({ field: `${at}.procedureCode`, rule: "KVA_CODE_FORMAT", message: `"${offer.procedureCode}" is not a KVÅ code` });
     } else if (!procedure) {
       problems.push({ field: `${at}.procedureCode`, rule: "UNKNOWN_PROCEDURE", message: `"${offer.procedureCode}" is not a procedure this hub brokers` });
+    } else if (procedure.validTo != null && procedure.validTo < today) {
+      problems.push({ field: `${at}.procedureCode`, rule: "PROCEDURE_RETIRED", message: `${offer.procedureCode} was retired from KVÅ after ${procedure.validTo}` });
+    } else if (procedure.specialty == null) {
+      problems.push({ field: `${at}.procedureCode`, rule: "PROCEDURE_NOT_BROKERED", message: `${offer.procedureCode} is a KVÅ code the hub has no specialty for; it cannot be offered` });
     } else {
       if (specialty && procedure.specialty !== specialty) {
         problems.push({ field: `${at}.procedureCode`, rule: "PROCEDURE_NOT_IN_UNIT_SPECIALTY", message: `${offer.procedureCode} is ${procedure.specialty}, the unit is ${specialty}` });
