@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import cluster from "node:cluster";
-import http, { IncomingMessage } from "node:http";
+import http, { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { RemoteGraphQLDataSource } from "@apollo/gateway";
@@ -32,6 +32,17 @@ import { isGatewayWorker, WORKER_HEADER } from "./workers";
 import { subgraphErrors, watchCache } from "../subgraphs/shared/metrics";
 import { NodeIdentity } from "../subgraphs/shared/network/node-key";
 import { PeerDirectory } from "../subgraphs/shared/network/directory";
+import { ExecuteAs, fhirRoutes, GraphQLAnswer } from "./fhir/routes";
+import { invoicingCsvRoute } from "./invoicing-csv";
+
+/** The gateway's routes besides /graphql and /health, each built on GraphQL executed as the caller. */
+function extraRoutes(execute: ExecuteAs) {
+  const routes = [fhirRoutes(execute), invoicingCsvRoute(execute)];
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    for (const route of routes) if (await route(req, res, url)) return true;
+    return false;
+  };
+}
 
 export interface GatewayOptions {
   host: string;
@@ -297,6 +308,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
       if (peer) log.info(`peer call from region ${peer.regionCode} (${peer.name}) request ${requestContext.requestId}`);
       return requestContext;
     },
+    // The FHIR API and the invoicing CSV execute GraphQL here, as the caller: same token, roles,
+    // limits and audit as /graphql.
+    routes: extraRoutes(async (req, query, variables) => {
+      const contextValue = context(req, await authenticate(req.headers.authorization));
+      const response = await apollo.executeOperation({ query, variables }, { contextValue });
+      if (response.body.kind !== "single") throw new Error("an incremental answer where a single one was asked for");
+      return response.body.singleResult as GraphQLAnswer;
+    }),
     // The node's public keys, for peers verifying its tokens: unauthenticated, like /health.
     publicJson: network ? { "/.well-known/jwks.json": async () => network.identity.jwks() } : undefined,
     health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),

@@ -15,6 +15,7 @@ export function createCapacityContext(dataSource: DataSource, base: BaseRequestC
     ...base,
     search: new CapacitySearch(dataSource),
     publishing: runtime.publishing,
+    scheduling: runtime.scheduling,
     catalogue: runtime.catalogue,
     events: runtime.events,
     national: runtime.national,

@@ -5,6 +5,7 @@ import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
 import type { RuntimeEnvironment } from "../shared/subgraph";
 import { CapacityPublishing } from "./services/capacity-publishing";
+import { SmartScheduling } from "./services/smart-scheduling";
 import { CareCatalogue } from "./services/care-catalogue";
 import { NationalSearch } from "./services/national-search";
 import { PeerDirectory } from "../shared/network/directory";
@@ -23,10 +24,14 @@ function nodeOnItsOwn(regionCode: string) {
 /** What lives as long as a capacity process: the offer event stream and the expiry sweep. */
 export interface CapacityRuntime extends Stoppable {
   publishing: CapacityPublishing;
+  scheduling: SmartScheduling;
   catalogue: CareCatalogue;
   events: EventStream;
   national: NationalSearch;
 }
+
+/** How often the hub looks for SMART Scheduling Links publishers due for a poll (each is polled at most once a minute). */
+const PUBLISHER_CHECK_MS = 15_000;
 
 /** Offers expire when their window ends; the sweep announces it within a minute of midnight. */
 const EXPIRY_SWEEP_MS = 60_000;
@@ -45,13 +50,25 @@ export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCo
   };
   await sweep();
   const timer = setInterval(() => void sweep(), EXPIRY_SWEEP_MS).unref();
+  const scheduling = new SmartScheduling(dataSource, publishing, hubRegionCode);
+  let polling = false;
+  const pollTimer = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    scheduling
+      .pollDue()
+      .catch((error: Error) => logger("capacity/smart-scheduling").warn(`polling publishers failed: ${error.message}`))
+      .finally(() => (polling = false));
+  }, PUBLISHER_CHECK_MS).unref();
   return {
     publishing,
+    scheduling,
     catalogue: new CareCatalogue(dataSource, hubRegionCode),
     events,
     national: new NationalSearch(network ?? nodeOnItsOwn(hubRegionCode), hubRegionCode),
     stop: async () => {
       clearInterval(timer);
+      clearInterval(pollTimer);
       await events.stop();
     },
   };

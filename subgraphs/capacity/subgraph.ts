@@ -13,6 +13,8 @@ import { CapacitySearchCoveringIndexes1795996800000 } from "./migrations/1795996
 import { ReservationReservingRegion1795910400000 } from "./migrations/1795910400000-reservation-reserving-region";
 import { CapacityCareCatalogue1796169600000 } from "./migrations/1796169600000-capacity-care-catalogue";
 import { CatalogueResolver, ProviderCatalogueResolver } from "./resolvers/catalogue.resolver";
+import { SchedulingPublishers1796428800000 } from "./migrations/1796428800000-scheduling-publishers";
+import { OfferProvenanceResolver, SchedulingPublisherResolver } from "./resolvers/smart-scheduling.resolver";
 import { capacityReferences } from "./references";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
 import { NationalCapacityResolver } from "./resolvers/national-capacity.resolver";
@@ -31,7 +33,7 @@ import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.res
 export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> = {
   name: "capacity",
   entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer, OfferSlot, Reservation],
-  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, ReservationReservingRegion1795910400000, CapacitySearchCoveringIndexes1795996800000, CapacityCareCatalogue1796169600000],
+  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, ReservationReservingRegion1795910400000, CapacitySearchCoveringIndexes1795996800000, CapacityCareCatalogue1796169600000, SchedulingPublishers1796428800000],
   buildSchema: () =>
     buildFederatedSchema<CapacityContext>({
       resolvers: [
@@ -48,6 +50,8 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
         ReservationResolver,
         CoverageQuestionResolver,
         ReferralCoverageResolver,
+        SchedulingPublisherResolver,
+        OfferProvenanceResolver,
       ],
       orphanedTypes: [ReferralRef],
       referenceResolvers: capacityReferences,

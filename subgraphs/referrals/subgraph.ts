@@ -12,6 +12,8 @@ import { ReferralLifecycle1795651200000 } from "./migrations/1795651200000-refer
 import { PaymentCommitmentAgreementVersion1795737600000 } from "./migrations/1795737600000-payment-commitment-agreement-version";
 import { StepsDatedWhenTheyHappened1796169600000 } from "./migrations/1796169600000-steps-dated-when-they-happened";
 import { ReferralHomeMunicipality1796342400000 } from "./migrations/1796342400000-referral-home-municipality";
+import { PaymentCommitmentNationalShape1796428800000 } from "./migrations/1796428800000-payment-commitment-national-shape";
+import { InvoicingResolver, PaymentCommitmentResolver } from "./resolvers/invoicing.resolver";
 import { BrokeringResolver } from "./resolvers/brokering.resolver";
 import { GuaranteeReadingResolver } from "./resolvers/guarantee-reading.resolver";
 import { PatientReferralsResolver, ReferralResolver } from "./resolvers/referral.resolver";
@@ -27,10 +29,10 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
   name: "referrals",
   usesSupergraph: true,
   entities: [Referral, ReferralTransition, GuaranteeEvent, GuaranteeLimit, PaymentCommitment],
-  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000, StepsDatedWhenTheyHappened1796169600000, ReferralHomeMunicipality1796342400000],
+  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000, StepsDatedWhenTheyHappened1796169600000, ReferralHomeMunicipality1796342400000, PaymentCommitmentNationalShape1796428800000],
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
-      resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver, GuaranteeReadingResolver],
+      resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver, GuaranteeReadingResolver, PaymentCommitmentResolver, InvoicingResolver],
       orphanedTypes: [PatientRef, ProviderRef, CapacityOfferRef, AgreementRef],
       referenceResolvers: {
         Referral: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.referral.load(ref.id) : null),

@@ -31,6 +31,8 @@ export interface HttpFrontOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Further unauthenticated GET routes answered with JSON (the gateway's `/.well-known/jwks.json`). */
   publicJson?: Record<string, () => Promise<unknown>>;
+  /** Further routes (the gateway's FHIR API): answers and returns true when the path is theirs. */
+  routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 const GRAPHQL_PATH = "/graphql";
@@ -112,6 +114,7 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
       sendJson(res, 200, await publicRoute());
       return;
     }
+    if (url.pathname !== GRAPHQL_PATH && options.routes && (await options.routes(req, res, url))) return;
     if (url.pathname !== GRAPHQL_PATH) {
       sendJson(res, 404, { errors: [{ message: `Not found: the GraphQL endpoint is ${GRAPHQL_PATH}` }] });
       return;

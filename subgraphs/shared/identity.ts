@@ -39,6 +39,8 @@ export interface Identity {
   /** The caller's care unit in this hub (clinics). */
   careUnitId: string | null;
   employeeHsaId: string | null;
+  /** The employee's name (the token's `name` claim), where the identity provider gives it: a payment commitment names its approver. */
+  employeeName?: string | null;
   /** The active care assignment's purpose, e.g. "Vård och behandling". */
   assignmentPurpose: string | null;
   careUnitHsaId: string | null;
@@ -84,6 +86,7 @@ export interface Claims {
   provider?: unknown;
   unit?: unknown;
   hsa_id?: unknown;
+  name?: unknown;
   assignment_purpose?: unknown;
   care_unit_hsa_id?: unknown;
   care_provider_hsa_id?: unknown;
@@ -126,6 +129,7 @@ export function identityFromClaims(claims: Claims): Identity | { refused: string
     providerId,
     careUnitId,
     employeeHsaId: text(claims.hsa_id),
+    employeeName: text(claims.name),
     assignmentPurpose: text(claims.assignment_purpose),
     careUnitHsaId: text(claims.care_unit_hsa_id),
     careProviderHsaId: text(claims.care_provider_hsa_id),

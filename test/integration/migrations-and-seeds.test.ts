@@ -64,6 +64,9 @@ describe("migrations", () => {
       await migrate(capacity);
       expect(await definition("capacity_offer_open_by_specialty")).toMatch(/INCLUDE \(valid_until, total_slots, reserved_slots, provider_id\)/);
       expect(await definition("capacity_offer_open_by_provider")).toBeDefined();
+      // The SMART Scheduling Links tables came last: undone first.
+      await capacity.undoLastMigration({ transaction: "each" });
+      expect((await capacity.query("SELECT to_regclass('capacity.scheduling_publisher') AS t"))[0].t).toBeNull();
       // The care-catalogue migration came after; it undoes (and redoes) too.
       await capacity.undoLastMigration({ transaction: "each" });
       const column = async (table: string, name: string) =>
@@ -73,7 +76,7 @@ describe("migrations", () => {
       await capacity.undoLastMigration({ transaction: "each" });
       expect(await definition("capacity_offer_open_by_specialty")).not.toMatch(/INCLUDE/);
       expect(await definition("capacity_offer_open_by_provider")).toBeUndefined();
-      expect(await migrate(capacity)).toEqual(["CapacitySearchCoveringIndexes1795996800000", "CapacityCareCatalogue1796169600000"]);
+      expect(await migrate(capacity)).toEqual(["CapacitySearchCoveringIndexes1795996800000", "CapacityCareCatalogue1796169600000", "SchedulingPublishers1796428800000"]);
       expect(await column("provider", "organisation_number")).toBe(true);
       expect(await definition("capacity_offer_open_by_procedure")).toMatch(/INCLUDE/);
     } finally {

@@ -405,6 +405,18 @@ export class PaymentCommitment {
   @Column({ type: "text", name: "approved_by" })
   approvedBy: string;
 
+  /** The approver's HSA-id (employee), when the token carried one. */
+  @Column({ type: "text", name: "approver_hsa_id", nullable: true })
+  approverHsaId: string | null;
+
+  /** The approver's name, when the identity provider gave it. */
+  @Column({ type: "text", name: "approver_name", nullable: true })
+  approverName: string | null;
+
+  /** How a private provider is reimbursed (PER_CASE_PRICE, AGREEMENT_PRICE_LIST); null for regions' own providers. */
+  @Column({ type: "text", name: "reimbursement_type", nullable: true })
+  reimbursementType: string | null;
+
   @Field(() => DateTimeScalar, { description: "When it was issued." })
   @Column({ type: "timestamptz", name: "issued_at" })
   issuedAt: Date;

@@ -2,9 +2,10 @@ import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
 import { audit, AuditEntry } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
+import { forbidden } from "../../shared/errors";
 import { assignmentRefusal, patientDataAccess, Role } from "../../shared/identity";
 import { referralAccess } from "./referral-access";
-import { WITH_RECEIVER } from "./referral-lifecycle";
+import { ReferralStatus, WITH_RECEIVER } from "./referral-lifecycle";
 import { Page, TotalCount } from "../../shared/pagination";
 import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
 import { ClockEvent } from "./guarantee-clock";
@@ -160,6 +161,34 @@ export class ReferralRecords {
     return decided.filter(([, allowed]) => allowed).map(([referral]) => this.#show(referral));
   }
 
+  /**
+   * The invoicing basis of a paying region for the days [from, to): referrals booked or completed
+   * then under an agreement, with their payment commitment in force. No patient data is read (no
+   * patient, no diagnosis), so no audit record; only the paying region's office and administrators
+   * may read it.
+   */
+  async invoicingBasis(payingRegion: string, from: string, to: string): Promise<InvoicingBasisRow[]> {
+    const { identity } = this.ctx;
+    const mayRead = identity.role === Role.ADMINISTRATOR || (identity.role === Role.REGIONAL_OFFICE && identity.regionCode === payingRegion);
+    if (!mayRead) throw forbidden("Only the paying region's office and administrators may read its invoicing basis.");
+    return this.#db.query(
+      `SELECT * FROM (
+         SELECT r.id AS referral_id, r.status, r.provider_id, COALESCE(pc.procedure_code, r.procedure_code) AS procedure_code,
+                pc.id AS commitment_id, pc.agreement_type_code, pc.riksavtal_chapter, pc.reimbursement_type, pc.agreement_kind,
+                pc.price_per_case_sek, pc.outpatient_only,
+                to_char(CASE WHEN r.status = 'COMPLETED'
+                             THEN (SELECT max(t.happened_on) FROM referrals.referral_transition t WHERE t.referral_id = r.id AND t.to_status = 'COMPLETED')
+                             ELSE r.booked_for END, 'YYYY-MM-DD') AS care_date
+           FROM referrals.referral r
+           JOIN referrals.payment_commitment pc ON pc.referral_id = r.id AND pc.revoked_at IS NULL
+          WHERE r.status IN ('BOOKED', 'COMPLETED') AND pc.paying_region_code = $1 AND pc.agreement_kind IS NOT NULL
+       ) basis
+       WHERE care_date >= $2 AND care_date < $3
+       ORDER BY care_date, referral_id`,
+      [payingRegion, from, to],
+    );
+  }
+
   #record(decided: ReadonlyArray<readonly [Referral, boolean, string]>): Promise<void> {
     const entries: AuditEntry[] = decided.map(([referral, allowed, basis]) => ({
       action: "READ",
@@ -204,4 +233,20 @@ function redacted<T extends Referral>(referral: T): T {
     if (SHOWN_WHEN_REDACTED.has(field)) (copy as Record<string, unknown>)[field] = value;
   }
   return copy;
+}
+
+/** One row of the invoicing basis, as read (see ReferralRecords.invoicingBasis). */
+export interface InvoicingBasisRow {
+  referral_id: string;
+  status: ReferralStatus;
+  provider_id: string;
+  procedure_code: string | null;
+  commitment_id: string;
+  agreement_type_code: string | null;
+  riksavtal_chapter: string | null;
+  reimbursement_type: string | null;
+  agreement_kind: string;
+  price_per_case_sek: number | null;
+  outpatient_only: boolean;
+  care_date: string;
 }

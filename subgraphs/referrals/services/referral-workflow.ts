@@ -329,6 +329,11 @@ export class ReferralWorkflow {
           validFrom: ctx.today,
           validUntil: input.commitmentValidUntil ?? addDays(ctx.today, COMMITMENT_DAYS),
           approvedBy: ctx.identity.subject,
+          approverHsaId: ctx.identity.employeeHsaId,
+          approverName: ctx.identity.employeeName ?? null,
+          // A private provider invoices the home region directly at its agreement's price: per case
+          // when the agreement lists one for the care, otherwise from the agreement's price list.
+          reimbursementType: offer.provider.kind === "PRIVATE" ? ((agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek) != null ? "PER_CASE_PRICE" : "AGREEMENT_PRICE_LIST") : null,
           issuedAt: new Date(),
           revokedAt: null,
           revocationReason: null,
