@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import cluster from "node:cluster";
 import http, { IncomingMessage, ServerResponse } from "node:http";
 import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -27,6 +28,9 @@ import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
 import { webRoutes } from "./web/serve";
+import { tracedFetch } from "../subgraphs/shared/tracing";
+import { isGatewayWorker, WORKER_HEADER } from "./workers";
+import { subgraphErrors, watchCache } from "../subgraphs/shared/metrics";
 import { NodeIdentity } from "../subgraphs/shared/network/node-key";
 import { PeerDirectory } from "../subgraphs/shared/network/directory";
 import { ExecuteAs, fhirRoutes, GraphQLAnswer } from "./fhir/routes";
@@ -125,6 +129,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (response.status === 400 && typeof first?.message === "string" && typeof first.extensions?.code === "string") {
       return new GraphQLError(first.message, { extensions: first.extensions });
     }
+    subgraphErrors.inc({ subgraph: this.name, reason: `http_${response.status}` });
     if (response.status === 401) {
       log.error(`subgraph ${this.name} at ${this.url} refused the gateway's credential: HUB_INTERNAL_SECRET differs between the gateway and this subgraph`);
       return subgraphUnavailable(this.name, "refused the gateway's credential (a configuration fault of the hub)");
@@ -141,10 +146,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override didEncounterError(error: Error): void {
     if (error instanceof GraphQLError) {
       if (error.extensions?.code === "SUBGRAPH_TIMEOUT") {
+        subgraphErrors.inc({ subgraph: this.name, reason: "timeout" });
         throw new GraphQLError(`The ${this.name} service did not answer in time; the answer is partial.`, { extensions: { ...error.extensions, service: this.name } });
       }
       throw error;
     }
+    subgraphErrors.inc({ subgraph: this.name, reason: "unreachable" });
     log.warn(`subgraph ${this.name} at ${this.url}: ${describeFetchError(error)}`);
     throw subgraphUnavailable(this.name, "is not reachable");
   }
@@ -215,7 +222,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const supergraphSdl = options.supergraphSdl ?? readSupergraph();
   // One data source per subgraph, shared by queries and by the entity fetches of subscriptions.
   const fetcher = fetchWithTimeout(options.limits.subgraphTimeoutMs);
-  const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, { url, fetcher })]));
+  // Each subgraph fetch is a span of the request's trace (under Apollo Gateway's gateway.fetch) and carries it on.
+  const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, { url, fetcher: tracedFetch("gateway", name, fetcher) })]));
   const gateway = offlineApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
@@ -226,6 +234,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   const subscriptions = new FederatedSubscriptions({ supergraphSdl, services, subgraphUrls: options.subgraphUrls });
   const cache = new ResponseCache({ cacheable: CHANGE_FEEDS.map((feed) => feed.subgraph), ...options.responseCache });
+  const unwatchCache = watchCache(() => [[{}, cache.stats().entries]]);
   const feeds = new ChangeFeeds(options.subgraphUrls, options.internalSecret, options.hubRegionCode, {
     live: (subgraph, live) => cache.setLive(subgraph, live),
     changed: (subgraph, parts) => cache.invalidate(subgraph, parts),
@@ -233,6 +242,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const protection = armor();
   const common = commonApolloOptions("gateway", options.introspection);
   const httpServer = http.createServer();
+  // Which worker answered, when the gateway runs as several (see workers.ts).
+  if (isGatewayWorker()) httpServer.on("request", (_req, res: http.ServerResponse) => res.setHeader(WORKER_HEADER, String(cluster.worker?.id ?? "")));
   const network = options.network;
   const verify = await createAuthenticator(
     options.auth,
@@ -253,6 +264,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     appendedEvents: new Map(),
   });
   const wsServer = serveSubscriptions(httpServer, subscriptions.apiGraphQLSchema, {
+    service: "gateway",
     // The token travels in the connection's parameters (browsers cannot set WebSocket headers).
     onConnect: async (connection) => ({ expiresAt: (await authenticate(tokenOf(connection.connectionParams))).expiresAt }),
     // …and is checked again, by the same rules, for every subscription.
@@ -288,6 +300,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {
+    service: "gateway",
     apollo,
     // Unauthenticated requests get nothing but /health. A hub service asking on a caller's behalf
     // (brokering) carries that caller's identity signed with the internal secret; the caller's own
@@ -322,6 +335,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     port,
     url: `http://${options.host}:${port}/graphql`,
     stop: async () => {
+      unwatchCache();
       await feeds.stop();
       await apollo.stop();
       await subscriptions.stop();

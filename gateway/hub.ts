@@ -21,6 +21,9 @@ import { signDevToken } from "./dev-keys";
 import { ROLES } from "../subgraphs/shared/identity";
 import { newInternalSecret } from "../subgraphs/shared/internal-identity";
 import { SUBGRAPHS } from "./subgraphs";
+import { startGatewayWorkers, Workers } from "./workers";
+import { metricsSettings, serveMetrics } from "../subgraphs/shared/metrics";
+import { setLogService } from "../subgraphs/shared/log";
 import { loadNodeKeys } from "../subgraphs/shared/network/node-key";
 
 const log = logger("hub");
@@ -29,6 +32,8 @@ export interface Hub {
   gateway: RunningServer;
   subgraphs: Record<SubgraphName, RunningServer>;
   dataSources: Record<SubgraphName, DataSource>;
+  /** The gateway's worker processes, when it runs as several (HUB_GATEWAY_WORKERS). */
+  gatewayWorkers?: Workers;
   /** Seed steps that ran at this start (none when the database was seeded before). */
   seeded: string[];
   stop(): Promise<void>;
@@ -46,6 +51,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
   const dataSources = {} as Record<SubgraphName, DataSource>;
   const subgraphs = {} as Record<SubgraphName, RunningServer>;
   let gateway: RunningServer | undefined;
+  let gatewayWorkers: Workers | undefined;
   const stop = async () => {
     await gateway?.stop();
     await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
@@ -87,6 +93,20 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       });
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
+    if (config.gatewayWorkers > 1) {
+      // Workers are processes of their own: they reach the subgraphs over HTTP like a separate
+      // gateway, with this run's internal secret.
+      const workers = await startGatewayWorkers(config.gatewayWorkers, {
+        PORT: String(config.gatewayPort),
+        HOST: config.host,
+        HUB_INTERNAL_SECRET: internalSecret,
+        ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]])),
+      });
+      gateway = { name: "gateway", port: workers.port, url: `http://${config.host}:${workers.port}/graphql`, stop: () => workers.stop() };
+      gatewayWorkers = workers;
+      gatewayUrl = gateway.url;
+      return { gateway, subgraphs, dataSources, seeded, stop, gatewayWorkers };
+    }
     gateway = await startGateway({
       host: config.host,
       port: config.gatewayPort,
@@ -149,6 +169,7 @@ async function assertPortsFree(config: HubConfig): Promise<void> {
 
 function main(): void {
   runMain("hub", async () => {
+    setLogService("hub");
     const started = performance.now();
     const config = loadConfig();
     requireTrustedIssuers(config);
@@ -172,12 +193,20 @@ function main(): void {
       await embedded?.stop();
       throw error;
     }
+    // One scrape for the whole process (and its gateway workers').
+    const workers = hub.gatewayWorkers;
+    const metrics = await serveMetrics("hub", workers ? () => workers.metrics() : undefined).catch(async (error) => {
+      await hub.stop();
+      await embedded?.stop();
+      throw error;
+    });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const region = REGIONS.find((r) => r.code === config.regionCode)!;
     const lines = [
       `Care brokering hub for ${region.name} (${region.code}) ready in ${seconds} s`,
       `  Web app:    ${hub.gateway.url.replace(/\/graphql$/, "/")}`,
-      `  GraphQL:    ${hub.gateway.url}`,
+      `  GraphQL:    ${hub.gateway.url}${workers ? ` (${workers.count} gateway workers)` : ""}`,
+      ...(metrics ? [`  Metrics:    http://${metricsSettings().host}:${metrics.port}/metrics`] : []),
       `  Health:     ${hub.gateway.url.replace(/\/graphql$/, "/health")}`,
       ...SUBGRAPH_NAMES.map((name) => `  ${`${name}:`.padEnd(12)}${hub.subgraphs[name].url}`),
       `  Database:   ${embedded ? "embedded PostgreSQL" : "DATABASE_URL"}${hub.seeded.length ? `, seeded: ${hub.seeded.join(", ")}` : ""}`,
@@ -187,6 +216,7 @@ function main(): void {
     process.stdout.write(`${lines.join("\n")}\n`);
     return {
       stop: async () => {
+        await metrics?.stop();
         await hub.stop();
         await embedded?.stop();
         process.stderr.write("hub: stopped\n");

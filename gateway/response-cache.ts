@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { DocumentNode, FormattedExecutionResult, Kind, OperationDefinitionNode, valueFromASTUntyped } from "graphql";
+import { cacheEvictions, cacheHits, cacheMisses } from "../subgraphs/shared/metrics";
 import type { Identity } from "../subgraphs/shared/identity";
 
 /**
@@ -125,12 +126,14 @@ export class ResponseCache {
     if (!entry || entry.expiresAt <= this.now()) {
       if (entry) this.remove(key);
       this.counters.misses += 1;
+      cacheMisses.inc();
       return undefined;
     }
     // Map order is the eviction order: a hit moves the entry to the young end.
     this.entries.delete(key);
     this.entries.set(key, entry);
     this.counters.hits += 1;
+    cacheHits.inc();
     return entry.result;
   }
 
@@ -155,6 +158,7 @@ export class ResponseCache {
     for (const oldest of this.entries.keys()) {
       if (this.bytes <= this.options.maxBytes) break;
       this.remove(oldest);
+      cacheEvictions.inc({ reason: "full" });
     }
     this.counters.stored += 1;
     return true;
@@ -181,6 +185,7 @@ export class ResponseCache {
       for (const [dependency, keys] of this.keysByDependency) if (subgraphOf(dependency) === subgraph) for (const key of keys) doomed.add(key);
     }
     for (const key of doomed) this.remove(key);
+    if (doomed.size) cacheEvictions.inc({ reason: "changed" }, doomed.size);
   }
 
   /** Whether the subgraph's change feed is live; while it is not, nothing that uses it is cached. */

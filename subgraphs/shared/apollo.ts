@@ -8,7 +8,8 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import { GraphQLError, GraphQLFormattedError, ValidationRule } from "graphql";
-import { logger, Logger } from "./log";
+import { logger, Logger, requestScope } from "./log";
+import type { ApolloServerPlugin } from "@apollo/server";
 
 /** Codes a client can act on; anything else is a fault of ours and is masked. */
 const CLIENT_CODES = new Set([
@@ -143,5 +144,31 @@ export function commonPlugins() {
     ApolloServerPluginInlineTraceDisabled(),
     ApolloServerPluginCacheControlDisabled(),
     ApolloServerPluginLandingPageDisabled(),
+    recordOutcome,
   ];
 }
+
+/**
+ * Tells the HTTP front (its one log line and measurement per request) what the request was: its
+ * operation's name and type, whether the answer holds errors, and their codes.
+ */
+const recordOutcome: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operationName, operation }) {
+        const scope = requestScope.getStore();
+        if (!scope) return;
+        scope.operationName = operationName ?? undefined;
+        scope.operationType = operation?.operation;
+      },
+      async willSendResponse({ response, errors }) {
+        const scope = requestScope.getStore();
+        if (!scope) return;
+        const sent = response.body.kind === "single" ? response.body.singleResult.errors : errors;
+        scope.outcome = sent?.length ? "error" : "ok";
+        const codes = (sent ?? []).map((error) => error.extensions?.code).filter((code): code is string => typeof code === "string");
+        if (codes.length) scope.errorCodes = [...(scope.errorCodes ?? []), ...codes];
+      },
+    };
+  },
+};

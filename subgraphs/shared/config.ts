@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { StartupError } from "./errors";
 import { projectRoot } from "./paths";
@@ -94,8 +95,25 @@ export interface HubConfig {
   limits: { ratePerMinute: number; costPerMinute: number; costInFlight: number; subgraphTimeoutMs: number };
   /** The gateway's response cache for capacity and agreements answers (maxBytes 0: off). */
   responseCache: { maxBytes: number; ttlMs: number };
+  /** Gateway worker processes sharing its port (HUB_GATEWAY_WORKERS; see gateway/workers.ts). */
+  gatewayWorkers: number;
   /** This node in the national network: its identity and its peers. */
   network: NetworkConfig;
+}
+
+/**
+ * HUB_GATEWAY_WORKERS: a whole number from 1, or "auto" (one per core). Default: one per core in
+ * production, one in development (a developer's `npm start` stays one process to debug).
+ */
+export function gatewayWorkerCount(env: Env, production: boolean): number {
+  const setting = env.HUB_GATEWAY_WORKERS;
+  if (setting === undefined || setting === "") return production ? os.availableParallelism() : 1;
+  if (setting === "auto") return os.availableParallelism();
+  const count = Number(setting);
+  if (!Number.isInteger(count) || count < 1 || count > 256) {
+    throw new StartupError(`HUB_GATEWAY_WORKERS must be a whole number from 1 to 256 or "auto" (one per core), got "${setting}"`);
+  }
+  return count;
 }
 
 /** This node's identity among its peers and where it finds them (see subgraphs/shared/network). */
@@ -206,6 +224,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     introspection: flag(env, "GRAPHQL_INTROSPECTION", !production),
     embeddedPostgres: { dataDir: env.HUB_PG_DATA || undefined, port: derivedPort(env, "HUB_PG_PORT", defaults.postgres, gatewayPort) },
     auth: authConfig(env, production),
+    gatewayWorkers: gatewayWorkerCount(env, production),
     limits: {
       ratePerMinute: positive(env, "HUB_RATE_LIMIT_PER_MINUTE", 600),
       // Fifteen maximum-cost requests (20 000) a minute, or some forty pages of 100 offers with coverage.

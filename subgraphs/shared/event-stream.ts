@@ -5,6 +5,7 @@ import { BoundedQueue, mapStream } from "./bounded-queue";
 import { badUserInput } from "./errors";
 import { clearLoaders } from "./loaders";
 import { logger } from "./log";
+import { watchOutbox } from "./metrics";
 import { lastEventId, outboxChannel, readEvents, StoredEvent } from "./outbox";
 
 /**
@@ -46,7 +47,15 @@ export class EventStream {
   ) {
     this.#dataSource = dataSource;
     this.log = logger(`${schema}/events`);
+    // Outbox lag for the metrics: how far the newest committed event is ahead of the last one read.
+    this.unwatch = watchOutbox(async () => {
+      if (!this.positioned || this.stopped || !this.#dataSource.isInitialized) return [];
+      const newest = await lastEventId(this.#dataSource, this.schema).catch(() => this.lastId);
+      return [[{ stream: this.schema }, Math.max(0, newest - this.lastId)]];
+    });
   }
+
+  private readonly unwatch: () => void;
 
   /** The newest committed event's id: a position to subscribe `after` so that nothing later is missed. */
   latestId(): Promise<number> {
@@ -198,6 +207,7 @@ export class EventStream {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unwatch();
     if (this.sweep) clearInterval(this.sweep);
     for (const subscriber of this.subscribers) subscriber.close();
     await this.pumping;

@@ -1,9 +1,14 @@
+import { randomUUID } from "node:crypto";
 import http, { IncomingMessage, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
 import { ApolloServer, BaseContext, HeaderMap } from "@apollo/server";
 import { GraphQLError } from "graphql";
+import { SpanKind } from "@opentelemetry/api";
 import { StartupError } from "./errors";
+import { logger, RequestScope, requestScope } from "./log";
+import { answerScrape, metricsSettings, operationLabel, refusals, requestDuration } from "./metrics";
 import { appendedEvents } from "./outbox";
+import { extractContext, inSpan } from "./tracing";
 
 /**
  * A plain Node HTTP front for Apollo Server, shared by the subgraphs and the gateway: `/graphql`
@@ -17,6 +22,8 @@ export interface HealthReport {
 }
 
 export interface HttpFrontOptions<TContext extends BaseContext> {
+  /** The service's name in logs, traces and metrics ("gateway", "referrals" …). */
+  service: string;
   apollo: ApolloServer<TContext>;
   context: (req: IncomingMessage) => Promise<TContext>;
   health: () => Promise<HealthReport>;
@@ -39,15 +46,67 @@ const GRAPHQL_PATH = "/graphql";
  */
 export function serveGraphQL<TContext extends BaseContext>(server: http.Server, options: HttpFrontOptions<TContext>): void {
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  const log = logger(options.service);
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: Error) => {
+    const fail = (error: Error) => {
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error" }] });
       else res.destroy(error);
-    });
+    };
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (pathname !== GRAPHQL_PATH) {
+      handle(req, res).catch(fail);
+      return;
+    }
+    // One request: its id (the caller's x-request-id, or a new one) and trace (the caller's
+    // traceparent, or a new one) on every log line and span it causes, and one line and one
+    // measurement of its outcome when it is answered.
+    const forwarded = req.headers["x-request-id"];
+    const requestId = typeof forwarded === "string" && /^[\w-]{1,64}$/.test(forwarded) ? forwarded : randomUUID();
+    req.headers["x-request-id"] = requestId;
+    const scope: RequestScope = { requestId, service: options.service };
+    const started = performance.now();
+    requestScope.run(scope, () =>
+      inSpan(
+        options.service,
+        `${req.method ?? "GET"} ${GRAPHQL_PATH}`,
+        SpanKind.SERVER,
+        { "http.request.method": req.method ?? "GET", "url.path": GRAPHQL_PATH, "url.scheme": "http" },
+        async (span) => {
+          await handle(req, res).catch(fail);
+          const seconds = (performance.now() - started) / 1000;
+          const status = res.statusCode;
+          const outcome = status >= 500 ? "error" : status >= 400 ? "refused" : (scope.outcome ?? "ok");
+          const operation = operationLabel(scope.operationName);
+          span.setAttribute("http.response.status_code", status);
+          if (operation) span.setAttribute("graphql.operation.name", operation);
+          if (scope.operationType) span.setAttribute("graphql.operation.type", scope.operationType);
+          span.setAttribute("hub.outcome", outcome);
+          requestDuration.observe({ service: options.service, graphql_operation_name: operation, graphql_operation_type: scope.operationType ?? "", outcome }, seconds);
+          for (const code of new Set(scope.errorCodes ?? [])) if (code !== "INTERNAL_SERVER_ERROR") refusals.inc({ service: options.service, code });
+          log.info("request", {
+            operation: operation || undefined,
+            type: scope.operationType,
+            outcome,
+            status,
+            durationMs: Math.round(seconds * 10000) / 10,
+            errorCodes: scope.errorCodes?.length ? [...new Set(scope.errorCodes)].join(",") : undefined,
+          });
+        },
+        extractContext(req.headers),
+      ),
+    ).catch(fail);
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/metrics") {
+      // Only to the scrape credential; without one configured, /metrics is served on its own port
+      // (HUB_METRICS_PORT) or not at all, never to the clients of this port.
+      const { token } = metricsSettings();
+      if (!token) sendJson(res, 404, { errors: [{ message: "Not found: metrics are served on HUB_METRICS_PORT, or here with HUB_METRICS_TOKEN" }] });
+      else await answerScrape(req, res, token);
+      return;
+    }
     if (url.pathname === "/health") {
       const report = await options.health().catch((error: Error) => ({ ready: false, error: error.message }));
       sendJson(res, report.ready ? 200 : 503, { status: report.ready ? "ready" : "starting", ...report });
@@ -166,6 +225,9 @@ function sendRefusal(res: ServerResponse, error: unknown): boolean {
   const { http: head, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> | Record<string, string> } };
   const status = head?.status;
   if (typeof status !== "number" || status < 400 || status >= 500) return false;
+  const scope = requestScope.getStore();
+  const code = (extensions as { code?: unknown }).code;
+  if (scope && typeof code === "string") scope.errorCodes = [...(scope.errorCodes ?? []), code];
   const headers = head?.headers instanceof Map ? [...head.headers] : Object.entries(head?.headers ?? {});
   for (const [key, value] of headers) res.setHeader(key, value);
   sendJson(res, status, { errors: [{ message: error.message, extensions }] });

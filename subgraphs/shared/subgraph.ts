@@ -10,7 +10,8 @@ import { provisionRuntimeRoles } from "./db/roles";
 import { StartupError } from "./errors";
 import { FederatedSchema } from "./federation";
 import { listen, serveGraphQL } from "./http";
-import { logger } from "./log";
+import { logger, setLogService } from "./log";
+import { serveMetrics, watchPool } from "./metrics";
 import { runMain, Stoppable } from "./main";
 import { drainSubscriptions, serveSubscriptions } from "./subscriptions";
 import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
@@ -116,8 +117,12 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   // Subscriptions (graphql-ws) on the same URL as queries; the gateway is their client.
   const subscriptions = schema.getSubscriptionType()
     ? serveSubscriptions(httpServer, schema, {
-        // Every subscription carries the caller's identity, signed by the gateway.
-        authorize: (connection) => verifyIdentity(connection.extensions?.[IDENTITY_HEADER], options.internalSecret),
+        service: module.name,
+        // Every subscription carries the caller's identity, signed by the gateway: this hub's gateway
+        // sends it with each subscription (its extensions, one socket for many callers); another
+        // engine (Hive Gateway) sends it in the connection's parameters, one socket per caller.
+        // Either way it is checked, signature and expiry, for every subscription.
+        authorize: (connection) => verifyIdentity(connection.extensions?.[IDENTITY_HEADER] ?? connection.connectionParams?.[IDENTITY_HEADER], options.internalSecret),
         context: (connection, identity) =>
           withLiveToday(module.createContext(options.dataSource, baseContext(connection.request, options.hubRegionCode, identity), runtime)),
       })
@@ -133,6 +138,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     ],
   });
   serveGraphQL<TContext>(httpServer, {
+    service: module.name,
     apollo,
     // Nothing, not even `_entities` or `_service`, without the gateway's signed identity.
     context: async (req: IncomingMessage) => {
@@ -149,12 +155,14 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     },
   });
   await apollo.start();
+  const stopWatchingPool = watchPool(module.name, () => (options.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master);
   const port = await listen(httpServer, options.port, options.host, `subgraph ${module.name}`, `${module.name.toUpperCase()}_PORT`);
   return {
     name: module.name,
     port,
     url: `http://${options.host}:${port}/graphql`,
     stop: async () => {
+      stopWatchingPool();
       await apollo.stop();
       await runtime?.stop();
     },
@@ -178,6 +186,7 @@ const reportAppendedEvents: ApolloServerPlugin<BaseRequestContext> = {
 /** Entry point for running one subgraph as its own process (production): DATABASE_URL is required. */
 export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
   runMain(`subgraph ${module.name}`, async () => {
+    setLogService(module.name);
     const config: HubConfig = loadConfig();
     if (!config.databaseUrl) throw new StartupError("DATABASE_URL is required to run a subgraph on its own (npm start runs an embedded PostgreSQL)");
     const internalSecret = requireInternalSecret(config);
@@ -217,8 +226,10 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       network: nationalNetwork(config, () => config.gatewayUrl),
     });
     log.info(`serving ${server.url}`);
+    const metrics = await serveMetrics(`subgraph ${module.name}`);
     return {
       stop: async () => {
+        await metrics?.stop();
         await server.stop();
         await dataSource.destroy();
       },

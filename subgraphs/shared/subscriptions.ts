@@ -22,6 +22,7 @@ import WebSocket, { WebSocketServer } from "ws";
 import { formatError } from "./apollo";
 import { Outlet, SharedEvent, SharedMember } from "./broadcast";
 import { Identity } from "./identity";
+import { eventsDelivered, subscribersCutOff, watchSubscriptions } from "./metrics";
 import { logger } from "./log";
 
 /**
@@ -50,6 +51,8 @@ export interface SubscriptionConnection {
 }
 
 export interface SubscriptionServerOptions {
+  /** The service's name in metrics. */
+  service?: string;
   /** Checked when a client connects; throwing (an UNAUTHENTICATED error) closes the connection with 4401. */
   onConnect?: (connection: SubscriptionConnection) => Promise<{ expiresAt?: number } | void>;
   /** Checked for every subscription; throwing refuses that subscription with the error. */
@@ -104,12 +107,22 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
     connectionParams: ctx.connectionParams,
     extensions: payload?.extensions as Record<string, unknown> | undefined,
   });
+  // For the metrics: the connections' subscriptions, and which service each socket belongs to.
+  const connections = new Set<{ subscriptions: Record<string, unknown> }>();
+  const service = options.service ?? "hub";
+  const stopWatching = watchSubscriptions(service, () => ({
+    sockets: wss.clients.size,
+    subscriptions: [...connections].reduce((sum, ctx) => sum + Object.keys(ctx.subscriptions).length, 0),
+  }));
+  wss.on("connection", (socket: WebSocket) => serviceOf.set(socket, service));
   const server = useServer(
     {
       schema,
       onConnect: async (ctx) => {
-        if (!options.onConnect) return true;
         const socket = ctx.extra.socket;
+        connections.add(ctx);
+        socket.once("close", () => connections.delete(ctx));
+        if (!options.onConnect) return true;
         try {
           const { expiresAt } = (await options.onConnect(connection(ctx))) ?? {};
           if (expiresAt) {
@@ -169,6 +182,7 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
       },
       onNext: (ctx, _id, _payload, _args, result) => {
         const socket = ctx.extra.socket;
+        eventsDelivered.inc({ service });
         if (socket.bufferedAmount > maxBufferedBytes) cutOff(socket);
         return result.errors?.length ? formatResult(result) : undefined;
       },
@@ -184,6 +198,7 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
   );
   return {
     dispose: async () => {
+      stopWatching();
       // graphql-ws closes every socket with 1001 ("going away") and waits until each client has
       // answered the close; one that no longer reads would hold the shutdown for ws's 30 s close
       // timeout (longer than an orchestrator waits before it kills the process). Clients that have
@@ -217,7 +232,10 @@ function withCode(error: GraphQLError, code: string, { replace = false, hideSugg
   });
 }
 
+const serviceOf = new WeakMap<WebSocket, string>();
+
 function cutOff(socket: WebSocket): void {
+  if (socket.readyState === WebSocket.OPEN) subscribersCutOff.inc({ service: serviceOf.get(socket) ?? "hub" });
   socket.close(CLOSE_TOO_SLOW, "Client reads too slowly; reconnect and resume with after");
 }
 
@@ -258,6 +276,7 @@ export class SocketOutlet implements Outlet {
     // A closing socket ends its subscriptions itself (graphql-ws returns them).
     if (socket.readyState !== WebSocket.OPEN) return;
     socket.send(this.prefix + event.encode(this.encode) + "}", TEXT_FRAME);
+    eventsDelivered.inc({ service: serviceOf.get(socket) ?? "hub" });
     if (socket.bufferedAmount > this.maxBufferedBytes) cutOff(socket);
   }
 }

@@ -3,6 +3,7 @@ import { BaseRequestContext } from "./context";
 import { Role, systemIdentity } from "./identity";
 import { IDENTITY_HEADER, signIdentity } from "./internal-identity";
 import { logger } from "./log";
+import { tracedFetch } from "./tracing";
 
 /**
  * How a subgraph asks the rest of the supergraph a question on its caller's behalf: through the
@@ -21,14 +22,18 @@ export class SupergraphClient {
     private readonly timeoutMs = 10_000,
   ) {
     this.log = logger(service);
+    this.fetch = tracedFetch(service, "gateway", fetch);
   }
+
+  /** A traced fetch: the call is a span of this service's trace, and carries the trace to the gateway. */
+  private readonly fetch: typeof fetch;
 
   async request<T>(ctx: BaseRequestContext, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const signed = await signIdentity({ ...ctx.identity, viaService: this.service }, this.internalSecret);
     const url = this.url();
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await this.fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", [IDENTITY_HEADER]: signed, "x-request-id": ctx.requestId },
         body: JSON.stringify({ query, variables }),

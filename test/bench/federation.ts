@@ -36,6 +36,7 @@ import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./da
  *   npm run bench -- --quick        # under two minutes: 10k → 50k offers, 100 subscribers
  *   npm run bench -- --sizes=10k,200k --search-size=200k --subscribers=100,1000 --seconds=10 --rounds=3
  *   npm run bench -- --subscriber-threads=2   # spread the fan-out subscribers over two worker threads
+ *   npm run bench -- --quick --gateway-workers=2   # this hub's gateways as two worker processes each (HUB_GATEWAY_WORKERS)
  *   npm run bench -- --quick --profile=/tmp/prof  # CPU profiles (.cpuprofile) of this hub's gateways and subgraphs
  */
 interface Options {
@@ -49,6 +50,8 @@ interface Options {
   offersPerRun: number;
   /** Worker threads the fan-out's subscribers are spread over. */
   subscriberThreads: number;
+  /** Worker processes of each of this hub's gateways (HUB_GATEWAY_WORKERS). */
+  gatewayWorkers: number;
   /** Where this hub's processes write CPU profiles, if anywhere. */
   profileDir?: string;
 }
@@ -68,6 +71,7 @@ function options(argv: string[]): Options {
     concurrency: Number(flags.get("concurrency") ?? 16),
     offersPerRun: Number(flags.get("offers-per-run") ?? (quick ? 8 : 25)),
     subscriberThreads: Number(flags.get("subscriber-threads") ?? 1),
+    gatewayWorkers: Number(flags.get("gateway-workers") ?? 1),
     profileDir: flags.get("profile") === undefined ? undefined : path.resolve(flags.get("profile")!),
   };
 }
@@ -240,8 +244,32 @@ async function stopChild(child: ChildProcess): Promise<void> {
   }
 }
 
-/** Resident memory (MiB) and CPU seconds used so far by a process, from /proc. */
+/**
+ * Resident memory (MiB) and CPU seconds used so far by a process and its child processes (a
+ * gateway's workers, with --gateway-workers), from /proc.
+ */
 function processUsage(pid: number): { rssMiB: number; cpuSeconds: number } {
+  const children = (() => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  })();
+  const own = ownUsage(pid);
+  for (const child of children) {
+    try {
+      const usage = ownUsage(child);
+      own.rssMiB = round1(own.rssMiB + usage.rssMiB);
+      own.cpuSeconds += usage.cpuSeconds;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return own;
+}
+
+function ownUsage(pid: number): { rssMiB: number; cpuSeconds: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -317,7 +345,7 @@ async function main(): Promise<void> {
       ),
     );
     // The load generator is one token subject: per-client limits would measure themselves.
-    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_COST_PER_MINUTE: "1000000000", HUB_COST_IN_FLIGHT: "1000000000" };
+    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_COST_PER_MINUTE: "1000000000", HUB_COST_IN_FLIGHT: "1000000000", HUB_GATEWAY_WORKERS: String(opts.gatewayWorkers) };
     const [ours, uncachedGateway] = await spawnAll(children, [
       spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`, profiled),
       // The same gateway with its response cache off: what the other levers give alone, and the

@@ -4,6 +4,7 @@ import path from "node:path";
 import { EmbeddedPostgres } from "../../subgraphs/shared/db/embedded-postgres";
 import { ensureDevKey } from "../../gateway/dev-keys";
 import { freePort } from "./ports";
+import { ensurePeerPackages } from "../bench/gateways/peer-packages";
 
 /**
  * One real PostgreSQL server for the whole test run, in a throwaway folder under the system temp
@@ -11,6 +12,9 @@ import { freePort } from "./ports";
  * get their own databases on it (see database.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  // Hive Gateway, which one test runs the committed supergraph on, is a package of its own (kept out
+  // of the hub's npm ci): installed here on the first run, so `npm ci && npm test` is all it takes.
+  ensurePeerPackages((line) => process.stderr.write(`${line}\n`));
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-test-pg-"));
   fs.chmodSync(baseDir, 0o755);
   const server = new EmbeddedPostgres({ baseDir, port: await freePort(), fast: true });

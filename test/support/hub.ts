@@ -51,6 +51,9 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     HUB_RATE_LIMIT_PER_MINUTE: "1000000",
     HUB_COST_PER_MINUTE: "1000000000",
     HUB_COST_IN_FLIGHT: "1000000000",
+    // One gateway in this process, also for NODE_ENV=production (whose default is one worker
+    // process per core); test/e2e/gateway-workers.test.ts runs several.
+    HUB_GATEWAY_WORKERS: "1",
     ...env,
   });
   const hub = await startHub(config, databaseUrl);
