@@ -34,8 +34,8 @@ export async function growCapacity(capacity: DataSource, size: DatasetSize): Pro
   const regions = REGIONS.map((r) => r.code);
   const specialties = [...new Set(PROCEDURES.map((p) => p.specialty))];
   await capacity.query(
-    `INSERT INTO capacity.provider (id, hsa_id, name, kind, region_code, municipality_code)
-     SELECT md5('bench-provider-' || n)::uuid, 'SE2321000000-B' || lpad(n::text, 6, '0'), 'Benchmark provider ' || n,
+    `INSERT INTO capacity.provider (id, hsa_id, organisation_number, name, kind, region_code, municipality_code)
+     SELECT md5('bench-provider-' || n)::uuid, 'SE2321000000-B' || lpad(n::text, 6, '0'), '2321000000', 'Benchmark provider ' || n,
             CASE WHEN n % 5 = 0 THEN 'PRIVATE' ELSE 'PUBLIC' END, ($1::text[])[1 + n % 21], ($1::text[])[1 + n % 21] || '80'
        FROM generate_series(1, $2) AS n
      ON CONFLICT DO NOTHING`,
