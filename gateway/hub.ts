@@ -1,19 +1,14 @@
-import { createHash } from "node:crypto";
 import http from "node:http";
-import path from "node:path";
-import { Client } from "pg";
 import { DataSource } from "typeorm";
 import { HubConfig, loadConfig, requireTrustedIssuers, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
 import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { REGIONS } from "../subgraphs/shared/domain/regions";
-import { connect, describeConnectError, migrate } from "../subgraphs/shared/db/data-source";
+import { connect, migrate } from "../subgraphs/shared/db/data-source";
 import { provisionRuntimeRoles } from "../subgraphs/shared/db/roles";
-import { EmbeddedPostgres, reachableByServerUser, SHARED_BINARY_DIR } from "../subgraphs/shared/db/embedded-postgres";
-import { StartupError } from "../subgraphs/shared/errors";
+import { openHubDatabase } from "../subgraphs/shared/db/hub-database";
 import { listen } from "../subgraphs/shared/http";
 import { logger } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
-import { projectRoot } from "../subgraphs/shared/paths";
 import { nationalNetwork, RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
 import { seedHub } from "../seeds";
 import { startGateway } from "./gateway";
@@ -129,30 +124,6 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
   }
 }
 
-/** Creates the hub's database on a fresh embedded cluster. */
-export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-}
-
-/**
- * Where the embedded cluster keeps its data: `.data/postgres` in the project (git-ignored), unless
- * the project sits where the server's user cannot reach it (a root-only home folder when running as
- * root), then a folder per project under /var/lib.
- */
-export function defaultEmbeddedDataDir(): string {
-  const local = path.join(projectRoot(), ".data", "postgres");
-  if (reachableByServerUser(local)) return local;
-  const id = createHash("sha1").update(projectRoot()).digest("hex").slice(0, 12);
-  return path.join(SHARED_BINARY_DIR, id);
-}
-
 /** Fails fast, before anything starts, when a configured port is taken. */
 async function assertPortsFree(config: HubConfig): Promise<void> {
   const ports: Array<[number, string, string]> = [
@@ -174,18 +145,7 @@ function main(): void {
     const config = loadConfig();
     requireTrustedIssuers(config);
     await assertPortsFree(config);
-    let embedded: EmbeddedPostgres | undefined;
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
-      const baseDir = config.embeddedPostgres.dataDir ?? defaultEmbeddedDataDir();
-      embedded = new EmbeddedPostgres({ baseDir, port: config.embeddedPostgres.port });
-      log.info(`starting embedded PostgreSQL (data in ${baseDir}, port ${config.embeddedPostgres.port})`);
-      await embedded.start();
-      await ensureDatabase(embedded.adminUrl, "care_hub").catch((error) => {
-        throw new StartupError(`embedded PostgreSQL: ${describeConnectError(error)}`);
-      });
-      databaseUrl = embedded.urlFor("care_hub");
-    }
+    const { url: databaseUrl, embedded } = await openHubDatabase(config, log);
     let hub: Hub;
     try {
       hub = await startHub(config, databaseUrl);

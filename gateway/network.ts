@@ -9,7 +9,8 @@ import { runMain } from "../subgraphs/shared/main";
 import { Peer } from "../subgraphs/shared/network/directory";
 import { projectRoot } from "../subgraphs/shared/paths";
 import { signDevToken } from "./dev-keys";
-import { defaultEmbeddedDataDir, ensureDatabase, Hub, startHub } from "./hub";
+import { Hub, startHub } from "./hub";
+import { defaultEmbeddedDataDir, ensureDatabase } from "../subgraphs/shared/db/hub-database";
 
 /**
  * `npm run network`: a national network of three nodes on this machine, each a whole hub in this

@@ -1,13 +1,12 @@
 import { DataSource } from "typeorm";
 import { loadConfig, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
-import { connect, describeConnectError, migrate } from "../subgraphs/shared/db/data-source";
-import { EmbeddedPostgres } from "../subgraphs/shared/db/embedded-postgres";
+import { connect, migrate } from "../subgraphs/shared/db/data-source";
 import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { StartupError } from "../subgraphs/shared/errors";
 import { runMain } from "../subgraphs/shared/main";
 import { subgraphDataSource } from "../subgraphs/shared/subgraph";
 import { SUBGRAPHS } from "../gateway/subgraphs";
-import { defaultEmbeddedDataDir, ensureDatabase } from "../gateway/hub";
+import { openHubDatabase } from "../subgraphs/shared/db/hub-database";
 import { seedHub } from "./index";
 
 /**
@@ -21,16 +20,7 @@ runMain("seed", async () => {
   const mode = process.argv[2];
   if (mode !== "reference" && mode !== "demo") throw new StartupError(`usage: npm run seed -- <reference|demo> (got ${mode === undefined ? "nothing" : `"${mode}"`})`);
   const config = loadConfig({ ...process.env, HUB_SEED: mode });
-  let embedded: EmbeddedPostgres | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = new EmbeddedPostgres({ baseDir: config.embeddedPostgres.dataDir ?? defaultEmbeddedDataDir(), port: config.embeddedPostgres.port });
-    await embedded.start();
-    await ensureDatabase(embedded.adminUrl, "care_hub").catch((error) => {
-      throw new StartupError(`embedded PostgreSQL: ${describeConnectError(error)}`);
-    });
-    databaseUrl = embedded.urlFor("care_hub");
-  }
+  const { url: databaseUrl, embedded } = await openHubDatabase(config);
   const dataSources = {} as Record<SubgraphName, DataSource>;
   try {
     const applied: string[] = [];

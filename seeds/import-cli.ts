@@ -2,14 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { DataSource } from "typeorm";
 import { loadConfig } from "../subgraphs/shared/config";
-import { connect, describeConnectError, migrate } from "../subgraphs/shared/db/data-source";
-import { EmbeddedPostgres } from "../subgraphs/shared/db/embedded-postgres";
+import { connect, migrate } from "../subgraphs/shared/db/data-source";
 import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { StartupError } from "../subgraphs/shared/errors";
 import { runMain } from "../subgraphs/shared/main";
 import { subgraphDataSource } from "../subgraphs/shared/subgraph";
 import { SUBGRAPHS } from "../gateway/subgraphs";
-import { defaultEmbeddedDataDir, ensureDatabase } from "../gateway/hub";
+import { openHubDatabase } from "../subgraphs/shared/db/hub-database";
 import { CareCatalogue, checkCatalogue, RowProblem } from "../subgraphs/capacity/services/care-catalogue";
 import { describeProblem, FileProblem, readKvaFile, readProviderFile } from "../subgraphs/capacity/services/catalogue-files";
 import { applyKva, checkKva } from "../subgraphs/capacity/services/kva-catalogue";
@@ -87,18 +86,10 @@ runMain("import", async () => {
   const checkedIn = Number(process.hrtime.bigint() - started) / 1e9;
 
   const config = loadConfig({ ...process.env, HUB_SEED: "none" });
-  let embedded: EmbeddedPostgres | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = new EmbeddedPostgres({ baseDir: config.embeddedPostgres.dataDir ?? defaultEmbeddedDataDir(), port: config.embeddedPostgres.port });
-    await embedded.start();
-    await ensureDatabase(embedded.adminUrl, "care_hub").catch((error) => {
-      throw new StartupError(`embedded PostgreSQL: ${describeConnectError(error)}`);
-    });
-    databaseUrl = embedded.urlFor("care_hub");
-  }
-  const dataSource = await connect(subgraphDataSource(SUBGRAPHS.capacity, databaseUrl, 2));
+  const { url: databaseUrl, embedded } = await openHubDatabase(config);
+  let dataSource: DataSource | undefined;
   try {
+    dataSource = await connect(subgraphDataSource(SUBGRAPHS.capacity, databaseUrl, 2));
     await migrate(dataSource);
     // Providers name their region: the national reference data every node has (a no-op when there).
     await seedReference("capacity", dataSource);
@@ -111,7 +102,7 @@ runMain("import", async () => {
       `${path.basename(file)}: ${rows} row(s) read and checked in ${checkedIn.toFixed(2)} s, written in ${writtenIn.toFixed(2)} s (${Math.round(rows / seconds)} rows/s)\n${summary}\n`,
     );
   } finally {
-    await dataSource.destroy();
+    await dataSource?.destroy();
     await embedded?.stop();
   }
   return { stop: async () => undefined };
