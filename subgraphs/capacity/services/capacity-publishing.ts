@@ -56,7 +56,18 @@ export class CapacityPublishing {
     private readonly hubRegionCode: string,
   ) {}
 
-  async publish(input: PublishInput, idempotencyKey: string | null | undefined, today: string, caller: Identity): Promise<Published> {
+  /**
+   * Publishes a batch. `alsoRecord`, when given, runs in the same transaction with the new offers,
+   * for a caller that keeps its own record of them (a scheduling feed's link from a Schedule to
+   * its offer), so that the offers and that record are written together or not at all.
+   */
+  async publish(
+    input: PublishInput,
+    idempotencyKey: string | null | undefined,
+    today: string,
+    caller: Identity,
+    alsoRecord?: (db: EntityManager, offers: CapacityOffer[]) => Promise<void>,
+  ): Promise<Published> {
     const reportedBy = requireText("input.reportedBy", input.reportedBy, 1, 200);
     const catalogue = await this.catalogue(input.offers);
     refuseInput(batchProblems(input.offers, catalogue, today));
@@ -74,6 +85,7 @@ export class CapacityPublishing {
         run: async () => {
           replayed = false;
           const created = await this.insertOffers(db, input, reportedBy, catalogue, today);
+          await alsoRecord?.(db, created);
           return { answer: created, stored: created.map((o) => o.id) };
         },
         replay: async (ids: string[]) => {

@@ -539,7 +539,9 @@ export class SmartScheduling {
     }
     if (!mapped || times.length === 0) return;
     const first = stockholmDate(times[0]);
-    const { offers } = await this.publishing.publish(
+    // The offer and the Schedule's link to it are written in one transaction: a crash between the
+    // two would leave an offer that later polls neither update nor withdraw.
+    await this.publishing.publish(
       {
         reportedBy,
         source: OfferSource.SCHEDULING_FEED,
@@ -559,11 +561,12 @@ export class SmartScheduling {
       null,
       today,
       caller,
-    );
-    await this.dataSource.query(
-      `INSERT INTO capacity.scheduling_feed_schedule (publisher_id, schedule_id, care_unit_id, specialty, procedure_code, offer_id) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (publisher_id, schedule_id) DO UPDATE SET care_unit_id = EXCLUDED.care_unit_id, specialty = EXCLUDED.specialty, procedure_code = EXCLUDED.procedure_code, offer_id = EXCLUDED.offer_id`,
-      [publisher.id, scheduleId, mapped.careUnitId, mapped.specialty, mapped.procedureCode, offers[0].id],
+      (db, offers) =>
+        db.query(
+          `INSERT INTO capacity.scheduling_feed_schedule (publisher_id, schedule_id, care_unit_id, specialty, procedure_code, offer_id) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (publisher_id, schedule_id) DO UPDATE SET care_unit_id = EXCLUDED.care_unit_id, specialty = EXCLUDED.specialty, procedure_code = EXCLUDED.procedure_code, offer_id = EXCLUDED.offer_id`,
+          [publisher.id, scheduleId, mapped.careUnitId, mapped.specialty, mapped.procedureCode, offers[0].id],
+        ),
     );
   }
 }
