@@ -1,17 +1,13 @@
-import { ChildProcess, spawn } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
-import { projectRoot } from "../../subgraphs/shared/paths";
 import { careUnitId, providerId } from "../../seeds/data/providers";
 import { signDevToken } from "../../gateway/dev-keys";
 import { loadConfig } from "../../subgraphs/shared/config";
 import { Role } from "../../subgraphs/shared/identity";
 import { postGraphQL } from "../support/hub";
-import { hubProcessPorts } from "../support/ports";
+import { startBenchHub } from "./hub-process";
 
 /**
  * Delivery latency of live offers through the gateway: publish commit → subscriber receipt, with 1
@@ -56,7 +52,7 @@ async function main(): Promise<void> {
   // Signed with the development key the hub trusts (npm start's, or HUB_DEV_KEY_FILE's).
   const { auth } = loadConfig();
   bearer = await signDevToken(auth.devKeyFile!, { role: Role.ADMINISTRATOR, audience: auth.audience });
-  const hub = process.env.BENCH_GATEWAY_URL ? { url: process.env.BENCH_GATEWAY_URL, stop: async () => undefined } : await startHub();
+  const hub = process.env.BENCH_GATEWAY_URL ? { url: process.env.BENCH_GATEWAY_URL, stop: async () => undefined } : await startBenchHub();
   try {
     console.log(`subscription delivery latency, ${ROUNDS} offers per run, node ${process.version}, ${os.cpus().length} cores`);
     for (const spec of RUNS) await run(hub.url, Number.parseInt(spec, 10), spec.endsWith("d"));
@@ -154,40 +150,6 @@ function summary(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
   return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (n=${values.length})`;
-}
-
-/** The hub as `npm start` runs it, on a throw-away embedded PostgreSQL. */
-async function startHub(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
-  fs.chmodSync(dataDir, 0o755);
-  const ports = await hubProcessPorts();
-  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot(), "dist", "gateway", "hub.js")], {
-    env: {
-      ...process.env,
-      LOG_LEVEL: "warn",
-      HUB_PG_DATA: dataDir,
-      // The benchmark is one client sending far more than a real one would.
-      HUB_RATE_LIMIT_PER_MINUTE: "1000000",
-      ...ports,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout!.on("data", (chunk) => (out += chunk));
-  const deadline = Date.now() + 120_000;
-  while (!out.includes("Press Ctrl-C to stop.")) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the hub did not start:\n${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url: `http://127.0.0.1:${ports.PORT}/graphql`,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGINT");
-      await exited;
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 main().catch((error) => {

@@ -1,17 +1,15 @@
-import { ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
-import { projectRoot } from "../../subgraphs/shared/paths";
 import { careUnitId, providerId } from "../../seeds/data/providers";
 import { signDevToken } from "../../gateway/dev-keys";
 import { loadConfig } from "../../subgraphs/shared/config";
 import { Role } from "../../subgraphs/shared/identity";
 import { WEB_DIR } from "../../gateway/web/serve";
 import { postGraphQL } from "../support/hub";
-import { hubProcessPorts } from "../support/ports";
+import { startBenchHub } from "./hub-process";
 import { launchChromium } from "../support/browser";
 
 /**
@@ -37,7 +35,7 @@ async function main(): Promise<void> {
   const raw = assets.reduce((sum, f) => sum + fs.statSync(path.join(WEB_DIR, "assets", f)).size, 0);
   const { auth } = loadConfig();
   const provider = await signDevToken(auth.devKeyFile!, { role: Role.PROVIDER, organisation: PROVIDER, audience: auth.audience });
-  const hub = await startHub();
+  const hub = await startBenchHub();
   const browser = await launchChromium();
   try {
     const base = hub.url.replace(/\/graphql$/, "");
@@ -96,33 +94,6 @@ async function main(): Promise<void> {
     await browser.cleanup();
     await hub.stop();
   }
-}
-
-/** The hub as `npm start` runs it, on a throw-away embedded PostgreSQL with the demo seeds. */
-async function startHub(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
-  fs.chmodSync(dataDir, 0o755);
-  const ports = await hubProcessPorts();
-  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot(), "dist", "gateway", "hub.js")], {
-    env: { ...process.env, LOG_LEVEL: "warn", HUB_PG_DATA: dataDir, HUB_RATE_LIMIT_PER_MINUTE: "1000000", ...ports },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout!.on("data", (chunk) => (out += chunk));
-  const deadline = Date.now() + 120_000;
-  while (!out.includes("Press Ctrl-C to stop.")) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the hub did not start:\n${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url: `http://127.0.0.1:${ports.PORT}/graphql`,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGINT");
-      await exited;
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 main().catch((error) => {
