@@ -8,11 +8,19 @@ import { Identity } from "./identity";
  * audit records) of one request together, and the calendar date the request is answered for, so
  * that every resolver of one request agrees on what "today" is.
  */
-export interface BaseRequestContext {
-  requestId: string;
-  today: string;
+export interface BaseRequestContext extends RequestScope {
   /** County code of the region this hub node belongs to. */
   hubRegionCode: string;
+}
+
+/**
+ * What a service method needs to act for a caller: who asks, the day the request is answered for,
+ * and the id that ties the request's log lines and audit records together. Every request context is
+ * one, so a resolver passes its `ctx`.
+ */
+export interface RequestScope {
+  requestId: string;
+  today: string;
   /** The caller, as the gateway verified it. */
   identity: Identity;
 }
