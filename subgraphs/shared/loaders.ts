@@ -1,4 +1,5 @@
 import DataLoader from "dataloader";
+import { FindOptionsOrder, FindOptionsWhere, In, Repository } from "typeorm";
 
 /**
  * DataLoader helpers. Every entity reference and list-of-children field goes through one of these,
@@ -20,6 +21,34 @@ export function childrenByKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>,
   return new DataLoader<K, V[]>(async (keys) => {
     const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
     for (const value of await fetch(keys)) groups.get(parentOf(value))?.push(value);
+    return keys.map((key) => groups.get(key)!);
+  });
+}
+
+/**
+ * The rows of `repository` whose `column` holds one of the keys, grouped by it and ordered by
+ * `order`: the common child list (an agreement's versions, a referral's steps) in one statement.
+ */
+export async function rowsByColumn<T extends object, C extends keyof T & string>(
+  repository: Repository<T>,
+  column: C,
+  keys: readonly T[C][],
+  order: FindOptionsOrder<T>,
+): Promise<Map<T[C], T[]>> {
+  const where = { [column]: In([...keys]) } as FindOptionsWhere<T>;
+  const groups = new Map<T[C], T[]>(keys.map((key) => [key, []]));
+  for (const row of await repository.find({ where, order })) groups.get(row[column])?.push(row);
+  return groups;
+}
+
+/** A loader of child lists by a foreign-key column (see `rowsByColumn`). */
+export function childrenByColumn<T extends object, C extends keyof T & string>(
+  repository: Repository<T>,
+  column: C,
+  order: FindOptionsOrder<T>,
+): DataLoader<T[C], T[]> {
+  return new DataLoader<T[C], T[]>(async (keys) => {
+    const groups = await rowsByColumn(repository, column, keys, order);
     return keys.map((key) => groups.get(key)!);
   });
 }
