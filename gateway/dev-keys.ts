@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { exportJWK, generateKeyPair, importJWK, JWK, SignJWT } from "jose";
-import { careUnitId, providerId } from "../seeds/data/providers";
+import { careUnitId, providerId } from "../subgraphs/shared/db/seed-ids";
 import { CARE_AND_TREATMENT, Role } from "../subgraphs/shared/identity";
 
 /**

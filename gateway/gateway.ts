@@ -23,7 +23,7 @@ import { HealthReport, listen, serveGraphQL } from "../subgraphs/shared/http";
 import { RunningServer } from "../subgraphs/shared/subgraph";
 import { drainSubscriptions, serveSubscriptions } from "../subgraphs/shared/subscriptions";
 import { FederatedSubscriptions } from "./subscriptions";
-import { SUPERGRAPH_FILE } from "./compose";
+import { SUPERGRAPH_FILE } from "../subgraphs/shared/paths";
 import { ResponseCache, responseCachePlugin } from "./response-cache";
 import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";

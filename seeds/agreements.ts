@@ -11,8 +11,8 @@ import { CareAccessRule } from "../subgraphs/agreements/entities/care-access-rul
 import { HEALTHCARE_REGIONS } from "../subgraphs/shared/domain/regions";
 import { AGREEMENTS, agreementId, AgreementSeed, CARE_ACCESS_RULES } from "./data/agreements";
 import { providerId } from "./data/providers";
-import { seedId } from "./ids";
-import { insertMissing, runSeedStep } from "./run";
+import { seedId } from "../subgraphs/shared/db/seed-ids";
+import { insertMissing, runSeedStep } from "../subgraphs/shared/db/seed-step";
 
 /** Demo agreements (first versions, price lists per year, ceilings), relative to the year of `today`. */
 export function seedAgreementsDemo(dataSource: DataSource, today: string): Promise<boolean> {

@@ -1,39 +1,11 @@
 import { DataSource } from "typeorm";
 import { addDays } from "../subgraphs/shared/domain/calendar";
 import { VisitType } from "../subgraphs/shared/domain/enums";
-import { HEALTHCARE_REGIONS, REGIONS } from "../subgraphs/shared/domain/regions";
 import { CapacityOffer, OfferSource, OfferStatus } from "../subgraphs/capacity/entities/capacity-offer.entity";
-import { Procedure } from "../subgraphs/capacity/entities/procedure.entity";
 import { CareUnit, Provider } from "../subgraphs/capacity/entities/provider.entity";
-import { HealthcareRegion, HealthcareRegionMember, Region } from "../subgraphs/capacity/entities/region.entity";
-import { PROCEDURES } from "./data/procedures";
 import { careUnitId, hsaId, OfferSeed, PROVIDERS, providerId, UnitSeed } from "./data/providers";
-import { seedId } from "./ids";
-import { insertMissing, runSeedStep } from "./run";
-
-/** Regions, healthcare regions and KVÅ procedures: national reference data every hub needs. */
-export function seedCapacityReference(dataSource: DataSource): Promise<boolean> {
-  return runSeedStep(dataSource, "reference-v1", async (manager) => {
-    await insertMissing(manager, Region, REGIONS.map((r) => ({ code: r.code, name: r.name })));
-    await insertMissing(
-      manager,
-      HealthcareRegion,
-      HEALTHCARE_REGIONS.map((h) => ({ code: h.code, name: h.name, englishName: h.englishName })),
-    );
-    await insertMissing(
-      manager,
-      HealthcareRegionMember,
-      HEALTHCARE_REGIONS.flatMap((h) =>
-        h.members.map((m) => ({ healthcareRegionCode: h.code, regionCode: m.regionCode, municipalityCodes: m.municipalityCodes ? [...m.municipalityCodes] : null })),
-      ),
-    );
-    await insertMissing(
-      manager,
-      Procedure,
-      PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType, validFrom: null, validTo: null })),
-    );
-  });
-}
+import { seedId } from "../subgraphs/shared/db/seed-ids";
+import { insertMissing, runSeedStep } from "../subgraphs/shared/db/seed-step";
 
 /**
  * Demo providers, care units and their offers, with dates relative to `today`. `ownRegion`: only the

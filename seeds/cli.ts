@@ -5,7 +5,7 @@ import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { StartupError } from "../subgraphs/shared/errors";
 import { runMain } from "../subgraphs/shared/main";
 import { subgraphDataSource } from "../subgraphs/shared/subgraph";
-import { SUBGRAPHS } from "../gateway/subgraphs";
+import { SUBGRAPHS } from "./subgraphs";
 import { openHubDatabase } from "../subgraphs/shared/db/hub-database";
 import { seedHub } from "./index";
 

@@ -6,13 +6,12 @@ import { connect, migrate } from "../subgraphs/shared/db/data-source";
 import { stockholmDate } from "../subgraphs/shared/domain/calendar";
 import { StartupError } from "../subgraphs/shared/errors";
 import { runMain } from "../subgraphs/shared/main";
-import { subgraphDataSource } from "../subgraphs/shared/subgraph";
-import { SUBGRAPHS } from "../gateway/subgraphs";
+import { SUBGRAPHS } from "./subgraphs";
 import { openHubDatabase } from "../subgraphs/shared/db/hub-database";
 import { CareCatalogue, checkCatalogue, RowProblem } from "../subgraphs/capacity/services/care-catalogue";
 import { describeProblem, FileProblem, readKvaFile, readProviderFile } from "../subgraphs/capacity/services/catalogue-files";
 import { applyKva, checkKva } from "../subgraphs/capacity/services/kva-catalogue";
-import { seedReference } from "./index";
+import { seedReference, subgraphDataSource } from "../subgraphs/shared/subgraph";
 
 const USAGE = "usage: npm run import -- providers FILE [--full] | npm run import -- kva FILE";
 
@@ -92,7 +91,7 @@ runMain("import", async () => {
     dataSource = await connect(subgraphDataSource(SUBGRAPHS.capacity, databaseUrl, 2));
     await migrate(dataSource);
     // Providers name their region: the national reference data every node has (a no-op when there).
-    await seedReference("capacity", dataSource);
+    await seedReference(SUBGRAPHS.capacity, dataSource);
     const writing = process.hrtime.bigint();
     const summary = await write(dataSource, config.regionCode);
     const writtenIn = Number(process.hrtime.bigint() - writing) / 1e9;

@@ -1,30 +1,11 @@
 import { DataSource } from "typeorm";
-import { SeedMode, SubgraphName } from "../subgraphs/shared/config";
+import { SeedMode, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
 import { seedAgreementsDemo, seedAgreementsMunicipalityRules } from "./agreements";
-import { seedCapacityDemo, seedCapacityReference } from "./capacity";
+import { seedReference } from "../subgraphs/shared/subgraph";
+import { seedCapacityDemo } from "./capacity";
 import { seedPatientsDemo } from "./patients";
-import { seedReferralsDemo, seedReferralsDemoLimits, seedReferralsReference } from "./referrals";
-
-type Step = [name: string, run: (dataSource: DataSource) => Promise<boolean>];
-
-/**
- * National reference data by the subgraph whose schema holds it: every deployment needs it, so
- * each subgraph seeds its own part when it starts, however the hub is run.
- */
-const REFERENCE: Partial<Record<SubgraphName, Step[]>> = {
-  capacity: [["capacity reference data", seedCapacityReference]],
-  referrals: [["care-guarantee limits", seedReferralsReference]],
-};
-
-/**
- * Seeds one subgraph's reference data (idempotent: each step runs once per database, under the
- * schema's advisory lock, so replicas starting together do not race). Returns the steps that ran.
- */
-export async function seedReference(name: SubgraphName, dataSource: DataSource): Promise<string[]> {
-  const ran: string[] = [];
-  for (const [step, run] of REFERENCE[name] ?? []) if (await run(dataSource)) ran.push(step);
-  return ran;
-}
+import { seedReferralsDemo, seedReferralsDemoLimits } from "./referrals";
+import { SUBGRAPHS } from "./subgraphs";
 
 /**
  * Seeds a hub's databases: `reference` = national reference data only (regions, healthcare
@@ -39,8 +20,8 @@ export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mod
   const step = async (name: string, run: () => Promise<boolean>) => {
     if (await run()) ran.push(name);
   };
-  ran.push(...(await seedReference("capacity", dataSources.capacity)));
-  ran.push(...(await seedReference("referrals", dataSources.referrals)));
+  // National reference data: each subgraph's own (what it also seeds when it starts on its own).
+  for (const name of SUBGRAPH_NAMES) ran.push(...(await seedReference(SUBGRAPHS[name], dataSources[name])));
   if (mode === "demo") {
     await step("capacity demo data", () => seedCapacityDemo(dataSources.capacity, today, new Date(), ownRegion));
     await step("agreements demo data", () => seedAgreementsDemo(dataSources.agreements, today));

@@ -2,7 +2,7 @@ import { DataSource } from "typeorm";
 import { parseIdentityNumber } from "../subgraphs/shared/domain/personal-identity-number";
 import { IdentityKind, Patient } from "../subgraphs/patients/entities/patient.entity";
 import { patientId, PATIENTS } from "./data/patients";
-import { insertMissing, runSeedStep } from "./run";
+import { insertMissing, runSeedStep } from "../subgraphs/shared/db/seed-step";
 
 /** Synthetic patients (test identity numbers only). */
 export function seedPatientsDemo(dataSource: DataSource, today: string): Promise<boolean> {

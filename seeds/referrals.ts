@@ -1,26 +1,11 @@
 import { DataSource } from "typeorm";
 import { addDays } from "../subgraphs/shared/domain/calendar";
 import { VisitType } from "../subgraphs/shared/domain/enums";
-import { Specialty } from "../subgraphs/shared/domain/specialty";
 import { GuaranteeLimit, Referral, ReferralStatus } from "../subgraphs/referrals/entities/referral.entity";
 import { CareCategory, ReferralOrigin } from "../subgraphs/referrals/services/guarantee-clock";
 import { patientId, PATIENTS, referralId, REFERRALS } from "./data/patients";
-import { insertMissing, runSeedStep } from "./run";
-
-const limit = (row: Omit<GuaranteeLimit, "extendsTo" | "validFrom" | "validUntil"> & Partial<GuaranteeLimit>): GuaranteeLimit =>
-  Object.assign(new GuaranteeLimit(), { extendsTo: [], validFrom: null, validUntil: null, ...row });
-
-/**
- * The care guarantee's national limits (HSF 2017:80 6 kap.: 90 days to a first visit and to
- * treatment) and the strengthened guarantee for child and adolescent psychiatry (BUP: 30 days to
- * first assessment, 30 more to in-depth investigation or treatment). National reference data.
- */
-export const NATIONAL_LIMITS: readonly GuaranteeLimit[] = [
-  limit({ id: "national-first-visit", name: "Vårdgarantin (nationell), nybesök", regionCode: null, specialty: null, step: VisitType.FIRST_VISIT, days: 90 }),
-  limit({ id: "national-treatment", name: "Vårdgarantin (nationell), operation/åtgärd", regionCode: null, specialty: null, step: VisitType.TREATMENT, days: 90 }),
-  limit({ id: "bup-first-visit", name: "Förstärkt vårdgaranti BUP, första bedömning", regionCode: null, specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY, step: VisitType.FIRST_VISIT, days: 30 }),
-  limit({ id: "bup-treatment", name: "Förstärkt vårdgaranti BUP, fördjupad utredning/behandling", regionCode: null, specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY, step: VisitType.TREATMENT, days: 30 }),
-];
+import { insertMissing, runSeedStep } from "../subgraphs/shared/db/seed-step";
+import { guaranteeLimit } from "../subgraphs/referrals/reference-data";
 
 /**
  * Region Halland's own promise: a specialist visit within 60 days of the referral decision and
@@ -28,7 +13,7 @@ export const NATIONAL_LIMITS: readonly GuaranteeLimit[] = [
  * investigations (X-ray, tests, sampling). Regional data: demo seed of the Halland node.
  */
 export const HALLAND_LIMITS: readonly GuaranteeLimit[] = [
-  limit({
+  guaranteeLimit({
     id: "halland-visit",
     name: "Region Hallands vårdgaranti, besök och utredning",
     regionCode: "13",
@@ -37,12 +22,8 @@ export const HALLAND_LIMITS: readonly GuaranteeLimit[] = [
     days: 60,
     extendsTo: [CareCategory.INVESTIGATION, CareCategory.MEDICAL_SERVICE, CareCategory.SAMPLING_AND_TESTS],
   }),
-  limit({ id: "halland-treatment", name: "Region Hallands vårdgaranti, behandling", regionCode: "13", specialty: null, step: VisitType.TREATMENT, days: 60 }),
+  guaranteeLimit({ id: "halland-treatment", name: "Region Hallands vårdgaranti, behandling", regionCode: "13", specialty: null, step: VisitType.TREATMENT, days: 60 }),
 ];
-
-export function seedReferralsReference(dataSource: DataSource): Promise<boolean> {
-  return runSeedStep(dataSource, "reference-v1", (manager) => insertMissing(manager, GuaranteeLimit, [...NATIONAL_LIMITS]));
-}
 
 /** Region Halland's own limits, for the demo node (its own step, so databases seeded before get it too). */
 export function seedReferralsDemoLimits(dataSource: DataSource): Promise<boolean> {

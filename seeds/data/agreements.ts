@@ -3,7 +3,7 @@ import { Specialty } from "../../subgraphs/shared/domain/specialty";
 import { AgreementKind } from "../../subgraphs/agreements/services/coverage";
 import { CareAccessEffect, CareAccessRuleFacts } from "../../subgraphs/agreements/services/care-access";
 import { CareSetting, ProviderKind } from "../../subgraphs/shared/domain/enums";
-import { seedId } from "../ids";
+import { seedId } from "../../subgraphs/shared/db/seed-ids";
 
 /**
  * Demo agreements. The kinds, parties and terms follow subgraphs/README.md ("Agreements"); the prices are invented but of a

@@ -1,6 +1,8 @@
 import { ProviderKind } from "../../subgraphs/shared/domain/enums";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
-import { seedId } from "../ids";
+import { careUnitId, providerId } from "../../subgraphs/shared/db/seed-ids";
+
+export { careUnitId, providerId };
 
 /**
  * Demo providers. Public hospitals are real hospitals of their regions (names are public facts);
@@ -44,8 +46,6 @@ export interface ProviderSeed {
   units: UnitSeed[];
 }
 
-export const providerId = (key: string) => seedId("provider", key);
-export const careUnitId = (key: string) => seedId("care-unit", key);
 export const hsaId = (key: string) => `SE9999999999-${key.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 14)}`;
 
 const hip = (startsInDays: number, slots: number, expectedWaitDays: number, extra: Partial<OfferSeed> = {}): OfferSeed => ({

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import "../shared/graphql-enums";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
+import { seedCapacityReference } from "./reference-data";
 import { CapacityOffer, OfferSlot, Reservation } from "./entities/capacity-offer.entity";
 import { Procedure } from "./entities/procedure.entity";
 import { CareUnit, Provider } from "./entities/provider.entity";
@@ -56,6 +57,7 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
       orphanedTypes: [ReferralRef],
       referenceResolvers: capacityReferences,
     }),
+  seedReference: seedCapacityReference,
   startRuntime: startCapacityRuntime,
   health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),
   createContext: createCapacityContext,

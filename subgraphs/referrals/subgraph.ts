@@ -4,6 +4,7 @@ import { isUuid } from "../shared/domain/ids";
 import { buildFederatedSchema } from "../shared/federation";
 import { AgreementRef, CapacityOfferRef, ProviderRef } from "../shared/references";
 import { SubgraphModule } from "../shared/subgraph";
+import { seedReferralsReference } from "./reference-data";
 import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
 import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral, ReferralTransition } from "./entities/referral.entity";
 import { createReferralsContext, ReferralsContext } from "./loaders";
@@ -40,6 +41,7 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
         Patient: (ref) => (typeof ref.id === "string" && isUuid(ref.id) ? { id: ref.id } : null),
       },
     }),
+  seedReference: seedReferralsReference,
   startRuntime: startReferralsRuntime,
   health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),
   createContext: createReferralsContext,

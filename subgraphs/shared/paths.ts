@@ -15,3 +15,7 @@ export function projectRoot(): string {
   root = dir;
   return dir;
 }
+
+/** Where `npm run compose` (schema/compose.ts) writes the subgraphs' SDL and the supergraph, and the gateway reads the latter. */
+export const SCHEMA_DIR = path.join(projectRoot(), "schema");
+export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, "supergraph.graphql");

@@ -16,7 +16,6 @@ import { runMain, Stoppable } from "./main";
 import { drainSubscriptions, serveSubscriptions } from "./subscriptions";
 import { IDENTITY_HEADER, verifyIdentity } from "./internal-identity";
 import { probeGateway, SupergraphClient } from "./supergraph-client";
-import { seedReference } from "../../seeds";
 import { APPENDED_EVENTS_EXTENSION, appendedEvents } from "./outbox";
 import { nodeIssuer } from "./config";
 import { PeerDirectory } from "./network/directory";
@@ -55,6 +54,12 @@ export interface SubgraphModule<TContext extends BaseRequestContext = BaseReques
    */
   usesSupergraph?: boolean;
   buildSchema(): Promise<FederatedSchema>;
+  /**
+   * Seeds the national reference data its schema holds, which every deployment needs (idempotent:
+   * once per database, under the schema's advisory lock, so replicas starting together do not
+   * race). Returns the names of the steps that ran. Run after the migrations, as the migrator.
+   */
+  seedReference?(dataSource: DataSource): Promise<string[]>;
   /** Starts what lives as long as the process (event streams, background jobs), before serving. */
   startRuntime?(dataSource: DataSource, environment: RuntimeEnvironment): Promise<TRuntime>;
   /** What the subgraph's /health adds about its runtime (e.g. open subscriptions). */
@@ -183,6 +188,11 @@ const reportAppendedEvents: ApolloServerPlugin<BaseRequestContext> = {
   },
 };
 
+/** Seeds a subgraph's reference data, if it has any; returns the steps that ran. */
+export async function seedReference(module: SubgraphModule<any, any>, migrator: DataSource): Promise<string[]> {
+  return module.seedReference ? module.seedReference(migrator) : [];
+}
+
 /** Entry point for running one subgraph as its own process (production): DATABASE_URL is required. */
 export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
   runMain(`subgraph ${module.name}`, async () => {
@@ -206,7 +216,7 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
       const applied = await migrate(migrator);
       if (applied.length) log.info(`applied migrations: ${applied.join(", ")}`);
       // Reference data belongs in every deployment; each subgraph seeds its own schema's part.
-      const seeded = config.seedMode === "none" ? [] : await seedReference(module.name, migrator);
+      const seeded = config.seedMode === "none" ? [] : await seedReference(module, migrator);
       if (seeded.length) log.info(`seeded: ${seeded.join(", ")}`);
     } finally {
       await migrator.destroy();

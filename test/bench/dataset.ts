@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { DataSource } from "typeorm";
 import { REGIONS } from "../../subgraphs/shared/domain/regions";
-import { PROCEDURES } from "../../seeds/data/procedures";
+import { PROCEDURES } from "../../subgraphs/capacity/reference-data";
 
 /**
  * A national-scale data set for benchmarks, written into a throw-away database that already went

@@ -15,7 +15,7 @@ export async function startBenchHub(): Promise<BenchHub> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
   fs.chmodSync(dataDir, 0o755);
   const ports = await hubProcessPorts();
-  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot(), "dist", "gateway", "hub.js")], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(projectRoot(), "dist", "seeds", "hub.js")], {
     env: {
       ...process.env,
       LOG_LEVEL: "warn",

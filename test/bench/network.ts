@@ -4,7 +4,7 @@ import path from "node:path";
 import { Client } from "pg";
 import { DataSource } from "typeorm";
 import { signDevToken } from "../../gateway/dev-keys";
-import { SUBGRAPHS } from "../../gateway/subgraphs";
+import { SUBGRAPHS } from "../../seeds/subgraphs";
 import { seedHub } from "../../seeds";
 import { SUBGRAPH_NAMES, SubgraphName } from "../../subgraphs/shared/config";
 import { stockholmDate } from "../../subgraphs/shared/domain/calendar";

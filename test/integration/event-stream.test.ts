@@ -5,7 +5,7 @@ import { connect } from "../../subgraphs/shared/db/data-source";
 import { EventStream } from "../../subgraphs/shared/event-stream";
 import { appendEvent, outboxChannel, StoredEvent } from "../../subgraphs/shared/outbox";
 import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
-import { SUBGRAPHS } from "../../gateway/subgraphs";
+import { SUBGRAPHS } from "../../seeds/subgraphs";
 import { createTestDatabase } from "../support/database";
 
 /**

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { GraphQLInputObjectType, GraphQLObjectType, GraphQLScalarType, isSpecifiedScalarType } from "graphql";
 import { SUBGRAPH_NAMES } from "../../subgraphs/shared/config";
-import { composeSupergraph, SCHEMA_DIR, SUPERGRAPH_FILE } from "../../gateway/compose";
+import { composeSupergraph } from "../../schema/compose";
+import { SCHEMA_DIR, SUPERGRAPH_FILE } from "../../subgraphs/shared/paths";
 
 /**
  * Like a schema registry's check: the subgraphs' SDL as the code builds it must compose, and must

@@ -1,5 +1,5 @@
 import { getNullableType, isInputObjectType, isInterfaceType, isListType, isObjectType } from "graphql";
-import { composeSupergraph } from "../../gateway/compose";
+import { composeSupergraph } from "../../schema/compose";
 import { LIST_LIMITS, listLimit } from "../../gateway/input-rules";
 import { spaced } from "../../subgraphs/shared/apollo";
 

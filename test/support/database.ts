@@ -4,7 +4,7 @@ import { SUBGRAPH_NAMES, SubgraphName } from "../../subgraphs/shared/config";
 import { stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { connect, migrate } from "../../subgraphs/shared/db/data-source";
 import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
-import { SUBGRAPHS } from "../../gateway/subgraphs";
+import { SUBGRAPHS } from "../../seeds/subgraphs";
 import { seedHub } from "../../seeds";
 import { DataSource } from "typeorm";
 

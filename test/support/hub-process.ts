@@ -4,7 +4,7 @@ import path from "node:path";
 import { projectRoot } from "../../subgraphs/shared/paths";
 
 /** The compiled hub as its own process, as `npm start` runs it (npm test builds it first). */
-export const HUB = path.join(projectRoot(), "dist", "gateway", "hub.js");
+export const HUB = path.join(projectRoot(), "dist", "seeds", "hub.js");
 
 export interface Run {
   child: ChildProcess;

@@ -1,5 +1,5 @@
 import { loadConfig } from "../../subgraphs/shared/config";
-import { Hub, startHub } from "../../gateway/hub";
+import { Hub, startHub } from "../../seeds/hub";
 import { createTestDatabase } from "./database";
 import { Role } from "../../subgraphs/shared/identity";
 import { token } from "./tokens";

@@ -2,7 +2,8 @@ import { VisitType } from "../../subgraphs/shared/domain/enums";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
 import { CareCategory, ClockRule, ClockStatus, clockEventRule, ClockEventKind, GuaranteeLimitRule, readClock } from "../../subgraphs/referrals/services/guarantee-clock";
 import { WaitKind, whatIfInput, WhatIfFacts } from "../../subgraphs/referrals/services/guarantee-what-if";
-import { HALLAND_LIMITS, NATIONAL_LIMITS } from "../../seeds/referrals";
+import { HALLAND_LIMITS } from "../../seeds/referrals";
+import { NATIONAL_LIMITS } from "../../subgraphs/referrals/reference-data";
 
 /**
  * The "what if" clock: facts given by the caller, read with the seeded limits (the same data a

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { SUPERGRAPH_FILE } from "../../gateway/compose";
+import { SUPERGRAPH_FILE } from "../../subgraphs/shared/paths";
 import { loadConfig } from "../../subgraphs/shared/config";
 import { checkOperations } from "../../gateway/web/build";
 import { OPERATIONS } from "../../gateway/web/operations";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import http from "node:http";
-import { SUPERGRAPH_FILE } from "../../../gateway/compose";
+import { SUPERGRAPH_FILE } from "../../../subgraphs/shared/paths";
 import { peerRequire } from "./peer-packages";
 import { IDENTITY_HEADER } from "./supergraph";
 

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { SUPERGRAPH_FILE } from "../../../gateway/compose";
+import { SUPERGRAPH_FILE } from "../../../subgraphs/shared/paths";
 
 /**
  * The committed supergraph with each subgraph's URL taken from the environment (<NAME>_URL), so the

@@ -1,13 +1,16 @@
+/**
+ * `npm run compose`: composes the supergraph from the subgraphs' SDL as the code builds it (no
+ * running servers, like a schema registry's check) and writes schema/*.graphql. It imports every
+ * subgraph, so it sits beside the schema it writes, above the gateway (which only reads the file).
+ */
+
 import fs from "node:fs";
 import path from "node:path";
 import { composeServices } from "@apollo/composition";
 import { GraphQLSchema, parse } from "graphql";
 import { loadConfig, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
-import { projectRoot } from "../subgraphs/shared/paths";
-import { SUBGRAPHS } from "./subgraphs";
-
-export const SCHEMA_DIR = path.join(projectRoot(), "schema");
-export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, "supergraph.graphql");
+import { projectRoot, SCHEMA_DIR, SUPERGRAPH_FILE } from "../subgraphs/shared/paths";
+import { SUBGRAPHS } from "../seeds/subgraphs";
 
 export interface Composition {
   subgraphSdl: Record<SubgraphName, string>;

@@ -1,3 +1,9 @@
+/**
+ * The ids of seeded rows: deterministic, so that seeding is idempotent and every part of the hub
+ * that names a seeded record (the demo data, the development identity provider's demo users) gets
+ * the same id without asking the database.
+ */
+
 import { createHash } from "node:crypto";
 
 /** Namespace of the hub's seed ids (a random UUID, fixed once). */
@@ -17,3 +23,8 @@ export function seedId(kind: string, key: string): string {
   const hex = hash.subarray(0, 16).toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** A seeded provider's id, by its key in the demo data. */
+export const providerId = (key: string) => seedId("provider", key);
+/** A seeded care unit's id, by its key in the demo data. */
+export const careUnitId = (key: string) => seedId("care-unit", key);

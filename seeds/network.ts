@@ -8,7 +8,7 @@ import { Role } from "../subgraphs/shared/identity";
 import { runMain } from "../subgraphs/shared/main";
 import { Peer } from "../subgraphs/shared/network/directory";
 import { projectRoot } from "../subgraphs/shared/paths";
-import { signDevToken } from "./dev-keys";
+import { signDevToken } from "../gateway/dev-keys";
 import { Hub, startHub } from "./hub";
 import { defaultEmbeddedDataDir, ensureDatabase } from "../subgraphs/shared/db/hub-database";
 

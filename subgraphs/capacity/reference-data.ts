@@ -1,8 +1,20 @@
-import { VisitType } from "../../subgraphs/shared/domain/enums";
-import { Specialty } from "../../subgraphs/shared/domain/specialty";
+/**
+ * The national reference data the capacity subgraph's schema holds and every deployment needs,
+ * demo or production: Sweden's regions, the six healthcare regions (with their members), and the
+ * KVÅ procedures. The subgraph seeds it when it starts (`capacitySubgraph.seedReference`), however
+ * the hub is run; the demo node's providers and offers are in seeds/.
+ */
+
+import { DataSource } from "typeorm";
+import { insertMissing, runSeedStep } from "../shared/db/seed-step";
+import { VisitType } from "../shared/domain/enums";
+import { HEALTHCARE_REGIONS, REGIONS } from "../shared/domain/regions";
+import { Specialty } from "../shared/domain/specialty";
+import { Procedure } from "./entities/procedure.entity";
+import { HealthcareRegion, HealthcareRegionMember, Region } from "./entities/region.entity";
 
 /**
- * KVÅ procedures the demo data brokers.
+ * KVÅ procedures the hub brokers (and the demo data uses).
  *
  * The codes are real KVÅ codes for the care areas the hub is built around (subgraphs/README.md,
  * "Capacity"): primary hip replacement NFB29/NFB39/NFB49/NFB99, the NGB family of knee
@@ -43,3 +55,28 @@ export const PROCEDURES: readonly ProcedureSeed[] = [
   { code: "LCC05", name: "Hysteroskopisk resektion", englishName: "Hysteroscopic resection", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SFOG },
   { code: "LCG21", name: "Laparoskopisk uteropexi", englishName: "Laparoscopic uteropexy (prolapse repair)", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SLL },
 ];
+
+/** Regions, healthcare regions and KVÅ procedures, once per database. Returns the steps that ran. */
+export async function seedCapacityReference(dataSource: DataSource): Promise<string[]> {
+  const ran = await runSeedStep(dataSource, "reference-v1", async (manager) => {
+    await insertMissing(manager, Region, REGIONS.map((r) => ({ code: r.code, name: r.name })));
+    await insertMissing(
+      manager,
+      HealthcareRegion,
+      HEALTHCARE_REGIONS.map((h) => ({ code: h.code, name: h.name, englishName: h.englishName })),
+    );
+    await insertMissing(
+      manager,
+      HealthcareRegionMember,
+      HEALTHCARE_REGIONS.flatMap((h) =>
+        h.members.map((m) => ({ healthcareRegionCode: h.code, regionCode: m.regionCode, municipalityCodes: m.municipalityCodes ? [...m.municipalityCodes] : null })),
+      ),
+    );
+    await insertMissing(
+      manager,
+      Procedure,
+      PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType, validFrom: null, validTo: null })),
+    );
+  });
+  return ran ? ["capacity reference data"] : [];
+}
