@@ -1,59 +1,21 @@
+/**
+ * The change events the gateway listens to for its response cache. Each subgraph describes its own
+ * feed (subgraphs/shared/change-feed.ts: the query that tells where its event log stands, the
+ * subscriptions that together carry every change, which part of it each event touches) and serves
+ * the description at /change-feed; a subgraph without one is never cached. The subscriptions are
+ * the same public ones clients use, asked of the subgraph directly.
+ */
+
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { IDENTITY_HEADER, identitySigner } from "../subgraphs/shared/internal-identity";
 import { Role, systemIdentity } from "../subgraphs/shared/identity";
 import { logger } from "../subgraphs/shared/log";
-import type { Partitioning } from "./response-cache";
-
-/**
- * The change events the gateway listens to for its response cache: per cacheable subgraph, the
- * query that tells where its event log stands and the subscriptions that together carry every
- * change. They are the same public subscriptions clients use, asked of the subgraph directly.
- */
-export interface ChangeFeed {
-  subgraph: string;
-  /** A query field answering the newest event id. */
-  cursorField: string;
-  /** Subscription fields that take `after` and together deliver every change of the subgraph. */
-  subscriptionFields: string[];
-  /** What to read of each event, and which parts of the subgraph it changed (all when absent). */
-  event?: FeedEvent;
-  /** A subscription field whose events are read otherwise than `event` says (parts absent: all). */
-  eventOf?: Record<string, FeedEvent>;
-  /** Answers that depend on a part only (see Partitioning in response-cache.ts). */
-  partitioning?: Omit<Partitioning, "subgraph">;
-}
-
-export interface FeedEvent {
-  selection: string;
-  parts?: (data: Record<string, any>) => string[];
-}
-
-export const CHANGE_FEEDS: ChangeFeed[] = [
-  {
-    subgraph: "capacity",
-    cursorField: "offerEventCursor",
-    // A change to the catalogue (a provider's name, a unit deactivated, a KVÅ title) can show in
-    // any capacity answer, so it touches all of them.
-    subscriptionFields: ["offerPublished", "offerChanged", "careCatalogueChanged"],
-    eventOf: { careCatalogueChanged: { selection: "" } },
-    // An offer keeps its specialty and procedure for life, so a change to it touches only searches
-    // of that specialty or procedure (and answers that depend on all of capacity).
-    event: {
-      selection: "specialty procedure { code }",
-      parts: (offer) => [`specialty/${offer.specialty}`, ...(offer.procedure ? [`procedureCode/${offer.procedure.code}`] : [])],
-    },
-    partitioning: { rootField: "freeCapacity", argument: "filter", by: ["specialty", "procedureCode"] },
-  },
-  { subgraph: "agreements", cursorField: "agreementEventCursor", subscriptionFields: ["agreementChanged"] },
-];
-
-/** The feeds' partitionings, for the cache. */
-export function partitionings(feeds: readonly ChangeFeed[]): Partitioning[] {
-  return feeds.flatMap((feed) => (feed.partitioning ? [{ subgraph: feed.subgraph, ...feed.partitioning }] : []));
-}
+import { CHANGE_FEED_PATH, ChangeFeedDescription, partsTouched } from "../subgraphs/shared/change-feed";
 
 export interface ChangeListener {
+  /** A subgraph's feed as it describes it, learnt before the feed is first live. */
+  described(subgraph: string, feed: ChangeFeedDescription): void;
   /** The feed is live (after it: every change arrives) or not (changes may be missed). */
   live(subgraph: string, live: boolean): void;
   /** Something of the subgraph changed: the named parts, or anything when `parts` is absent. */
@@ -145,31 +107,36 @@ export class ChangeFeeds {
     this.signedIdentity = identitySigner(identity, internalSecret);
   }
 
-  start(feeds: readonly ChangeFeed[]): void {
-    for (const feed of feeds) {
-      if (this.subgraphUrls[feed.subgraph]) void this.connect(feed, 0);
+  /** Follows the feed of each subgraph that describes one. */
+  start(subgraphs: readonly string[]): void {
+    for (const subgraph of subgraphs) {
+      if (this.subgraphUrls[subgraph]) void this.connect(subgraph, 0);
     }
   }
 
-  private async connect(feed: ChangeFeed, attempt: number): Promise<void> {
+  private async connect(subgraph: string, attempt: number): Promise<void> {
     if (this.stopped) return;
     let wasLive = false;
     const retry = (reason: string) => {
       if (this.stopped) return;
-      this.setLive(feed.subgraph, false);
+      this.setLive(subgraph, false);
       // A feed that was live starts its waits from the shortest again.
       if (wasLive) attempt = 0;
       const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)];
-      this.log.warn(`${feed.subgraph} change feed down (${reason}); the response cache skips ${feed.subgraph} until it is back, retrying in ${wait} ms`);
+      this.log.warn(`${subgraph} change feed down (${reason}); the response cache skips ${subgraph} until it is back, retrying in ${wait} ms`);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        void this.connect(feed, attempt + 1);
+        void this.connect(subgraph, attempt + 1);
       }, wait);
       this.timers.add(timer);
     };
+    let feed: ChangeFeedDescription | null;
     let cursor: string;
     try {
-      cursor = await this.readCursor(feed);
+      feed = await this.readDescription(subgraph);
+      // No feed: the subgraph's answers are never cached, and there is nothing to follow.
+      if (!feed) return;
+      cursor = await this.readCursor(subgraph, feed);
     } catch (error) {
       retry((error as Error).message);
       return;
@@ -177,7 +144,7 @@ export class ChangeFeeds {
     if (this.stopped) return;
     const identity = await this.signedIdentity();
     const client = createClient({
-      url: this.subgraphUrls[feed.subgraph].replace(/^http/, "ws"),
+      url: this.subgraphUrls[subgraph].replace(/^http/, "ws"),
       webSocketImpl: WebSocket,
       lazy: false,
       retryAttempts: 0,
@@ -193,6 +160,7 @@ export class ChangeFeeds {
       void client.dispose();
       retry(describe(error));
     };
+    this.listener.described(subgraph, feed);
     for (const field of feed.subscriptionFields) {
       const event = feed.eventOf?.[field] ?? feed.event;
       client.subscribe(
@@ -206,8 +174,8 @@ export class ChangeFeeds {
             const data = result.data?.[field] as Record<string, any> | undefined;
             if (result.errors?.length || !data) broken(result.errors?.[0] ?? "an event without data");
             else {
-              this.listener.changed(feed.subgraph, event?.parts?.(data));
-              this.events.delivered(feed.subgraph, Number(data.event?.id));
+              this.listener.changed(subgraph, partsTouched(event, data));
+              this.events.delivered(subgraph, Number(data.event?.id));
             }
           },
           error: broken,
@@ -217,7 +185,7 @@ export class ChangeFeeds {
     }
     if (!down) {
       wasLive = true;
-      this.setLive(feed.subgraph, true);
+      this.setLive(subgraph, true);
     }
   }
 
@@ -239,8 +207,16 @@ export class ChangeFeeds {
     this.listener.live(subgraph, live);
   }
 
-  private async readCursor(feed: ChangeFeed): Promise<string> {
-    const response = await fetch(this.subgraphUrls[feed.subgraph], {
+  /** The subgraph's description of its feed; null when it has none (it answers 404). */
+  private async readDescription(subgraph: string): Promise<ChangeFeedDescription | null> {
+    const response = await fetch(new URL(CHANGE_FEED_PATH, this.subgraphUrls[subgraph]), { signal: AbortSignal.timeout(5_000) });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`no change feed description (HTTP ${response.status})`);
+    return (await response.json()) as ChangeFeedDescription;
+  }
+
+  private async readCursor(subgraph: string, feed: ChangeFeedDescription): Promise<string> {
+    const response = await fetch(this.subgraphUrls[subgraph], {
       method: "POST",
       headers: { "content-type": "application/json", [IDENTITY_HEADER]: await this.signedIdentity() },
       body: JSON.stringify({ query: `{ ${feed.cursorField} }` }),

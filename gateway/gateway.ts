@@ -24,8 +24,8 @@ import { RunningServer } from "../subgraphs/shared/subgraph";
 import { drainSubscriptions, serveSubscriptions } from "../subgraphs/shared/subscriptions";
 import { FederatedSubscriptions } from "./subscriptions";
 import { SUPERGRAPH_FILE } from "../subgraphs/shared/paths";
-import { ResponseCache, responseCachePlugin } from "./response-cache";
-import { CHANGE_FEEDS, ChangeFeeds, partitionings } from "./change-feeds";
+import { Partitioning, ResponseCache, responseCachePlugin } from "./response-cache";
+import { ChangeFeeds } from "./change-feeds";
 import { offlineApolloGateway } from "./offline-gateway";
 import { webRoutes } from "./web/serve";
 import { tracedFetch } from "../subgraphs/shared/tracing";
@@ -233,9 +233,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     },
   });
   const subscriptions = new FederatedSubscriptions({ supergraphSdl, services, subgraphUrls: options.subgraphUrls });
-  const cache = new ResponseCache({ cacheable: CHANGE_FEEDS.map((feed) => feed.subgraph), ...options.responseCache });
+  // Any subgraph may be cached once its change feed is live; only those that describe a feed ever are.
+  const cache = new ResponseCache({ cacheable: Object.keys(options.subgraphUrls), ...options.responseCache });
+  const partitionings = new Map<string, Partitioning>();
   const unwatchCache = watchCache(() => [[{}, cache.stats().entries]]);
   const feeds = new ChangeFeeds(options.subgraphUrls, options.internalSecret, options.hubRegionCode, {
+    described: (subgraph, feed) => {
+      if (feed.partitioning) partitionings.set(subgraph, { subgraph, ...feed.partitioning });
+    },
     live: (subgraph, live) => cache.setLive(subgraph, live),
     changed: (subgraph, parts) => cache.invalidate(subgraph, parts),
   });
@@ -296,7 +301,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: { maxTokens: LIMITS.maxTokens },
     // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
     hideSchemaDetailsFromClientErrors: options.production,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight), responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight), responseCachePlugin(cache, { partitionings: () => [...partitionings.values()], heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {
@@ -328,7 +333,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   });
   await apollo.start();
   started = true;
-  if (options.responseCache.maxBytes > 0) feeds.start(CHANGE_FEEDS);
+  if (options.responseCache.maxBytes > 0) feeds.start(Object.keys(options.subgraphUrls));
   const port = await listen(httpServer, options.port, options.host, "gateway", "PORT");
   return {
     name: "gateway",

@@ -33,7 +33,7 @@ import type { Identity } from "../subgraphs/shared/identity";
  * Time-derived fields (an offer's freshness grade) may lag by at most the entry lifetime.
  */
 export interface ResponseCacheOptions {
-  /** Subgraphs whose answers may be cached (each must have a change feed). */
+  /** Subgraphs whose answers may be cached, each while its change feed is live (see setLive). */
   cacheable: readonly string[];
   /** Bytes of serialised answers held at most; least recently used answers go first. */
   maxBytes: number;
@@ -260,7 +260,8 @@ export interface CacheableContext {
 }
 
 export interface ResponseCachePluginOptions {
-  partitionings?: readonly Partitioning[];
+  /** The partitionings known now (the gateway learns them from the subgraphs' change feeds as they come up). */
+  partitionings?: () => readonly Partitioning[];
   /**
    * Resolves true once this gateway's change feed of `subgraph` has delivered (and so applied)
    * every one of `ids`; false when it cannot say so soon.
@@ -288,7 +289,7 @@ export const CACHE_HEADER = "x-hub-cache";
  * be cacheable wait: a patient read never queues behind another.
  */
 export function responseCachePlugin<TContext extends CacheableContext>(cache: ResponseCache, options: ResponseCachePluginOptions = {}): ApolloServerPlugin<TContext> {
-  const { partitionings = [], heard = async () => false, maxWaitMs = 10_000 } = options;
+  const { partitionings = () => [], heard = async () => false, maxWaitMs = 10_000 } = options;
   const inFlight = new Map<string, { since: number; answer: Promise<FormattedExecutionResult | undefined> }>();
   // Whether a document's last answer could be kept (bounded: forgotten oldest first).
   const cacheableDocuments = new Map<string, boolean>();
@@ -319,7 +320,7 @@ export function responseCachePlugin<TContext extends CacheableContext>(cache: Re
             identity: request.contextValue.identity,
           });
           parts = new Map(
-            partitionings.flatMap((p) => {
+            partitionings().flatMap((p) => {
               const named = partsOf(request.document!, request.operationName, request.request.variables, p);
               return named ? [[p.subgraph, named] as const] : [];
             }),

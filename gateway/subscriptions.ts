@@ -1,15 +1,3 @@
-import { buildOperationContext, executeQueryPlan, GraphQLDataSource, ServiceMap } from "@apollo/gateway";
-import { operationFromDocument, Schema, Supergraph } from "@apollo/federation-internals";
-import { FetchNode, PlanNode, QueryPlan, QueryPlanner } from "@apollo/query-planner";
-import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, print, valueFromASTUntyped } from "graphql";
-import { Client, createClient } from "graphql-ws";
-import WebSocket from "ws";
-import { BoundedQueue, END, mapStream } from "../subgraphs/shared/bounded-queue";
-import { Broadcast, SharedMember } from "../subgraphs/shared/broadcast";
-import { IDENTITY_HEADER } from "../subgraphs/shared/internal-identity";
-import type { GatewayContext } from "./gateway";
-import { logger } from "../subgraphs/shared/log";
-
 /**
  * Federated subscriptions, executed the way Apollo Router does: the query planner splits a
  * subscription into a `primary` fetch (the root field, sent as a subscription to the subgraph that
@@ -17,8 +5,28 @@ import { logger } from "../subgraphs/shared/log";
  * event the primary delivers, the gateway runs the whole plan with the event standing in for the
  * primary fetch's answer, so a subscriber's fields from other subgraphs (e.g. `coverage` from
  * agreements) are resolved exactly as in a query. `@apollo/gateway` plans but refuses to execute
- * subscriptions, so this is the part that executes them.
+ * subscriptions, so this is the part that executes them (through apollo-internals.ts).
  */
+
+import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, print, valueFromASTUntyped } from "graphql";
+import { Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { BoundedQueue, END, mapStream } from "../subgraphs/shared/bounded-queue";
+import { Broadcast, SharedMember } from "./shared-delivery";
+import { IDENTITY_HEADER } from "../subgraphs/shared/internal-identity";
+import { logger } from "../subgraphs/shared/log";
+import { FetchNode, GraphQLDataSource, OperationContext, PlanNode, QueryPlan, ServiceMap, SupergraphPlanner } from "./apollo-internals";
+
+/**
+ * What a subscription needs of the request it runs for: the caller (answers may differ between
+ * callers, so it is part of the key identical subscriptions share a stream by) and the caller's
+ * identity signed for the subgraphs. The whole context also reaches the entity fetches' data sources.
+ */
+export interface SubscriberContext {
+  identity: unknown;
+  signedIdentity(): Promise<string>;
+}
+
 export interface FederatedSubscriptionsOptions {
   supergraphSdl: string;
   /** The same data sources the gateway uses for queries (entity fetches go through them). */
@@ -32,26 +40,21 @@ type Upstream = { client: Client; subscriptions: number };
 
 export class FederatedSubscriptions {
   readonly apiGraphQLSchema: GraphQLSchema;
-  private readonly apiSchema: Schema;
-  private readonly supergraphSchema: GraphQLSchema;
-  private readonly planner: QueryPlanner;
+  private readonly planner: SupergraphPlanner;
   private readonly upstreams = new Map<string, Upstream>();
   private readonly groups = new Map<string, Broadcast>();
   private readonly log = logger("gateway/subscriptions");
 
   constructor(private readonly options: FederatedSubscriptionsOptions) {
-    const supergraph = Supergraph.build(options.supergraphSdl);
-    this.apiSchema = supergraph.apiSchema();
-    this.apiGraphQLSchema = this.apiSchema.toGraphQLJSSchema();
-    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
-    this.planner = new QueryPlanner(supergraph);
+    this.planner = new SupergraphPlanner(options.supergraphSdl);
+    this.apiGraphQLSchema = this.planner.apiGraphQLSchema;
   }
 
   /** graphql-ws's `subscribe`: the stream of results for one client subscription. */
   subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
     const operationName = args.operationName ?? undefined;
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const context = args.contextValue as GatewayContext;
+    const context = args.contextValue as SubscriberContext;
     // A subscription that replays (`after`) has a history of its own; live ones with the same
     // operation and variables share one upstream subscription and one plan execution per event.
     // The caller is part of the key: answers may differ between callers.
@@ -62,8 +65,7 @@ export class FederatedSubscriptions {
     if (running) return running.join();
     let plan: QueryPlan;
     try {
-      const operation = operationFromDocument(this.apiSchema, args.document, { operationName });
-      plan = this.planner.buildQueryPlan(operation);
+      plan = this.planner.plan(args.document, operationName);
     } catch (error) {
       return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)] };
     }
@@ -119,7 +121,7 @@ export class FederatedSubscriptions {
     args: ExecutionArgs,
     variables: Record<string, unknown>,
   ): AsyncIterableIterator<ExecutionResult> {
-    const operationContext = buildOperationContext({ schema: this.apiGraphQLSchema, operationDocument: args.document, operationName: args.operationName ?? undefined });
+    const operationContext = this.planner.operationContext(args.document, args.operationName ?? undefined);
     const plan: QueryPlan = { kind: "QueryPlan", node: rest ? { kind: "Sequence", nodes: [primary, rest] } : primary };
     return mapStream(events, async (event): Promise<ExecutionResult | [ExecutionResult, typeof END]> => {
       // The subgraph refused the subscription (e.g. a bad filter): pass its errors on and end.
@@ -133,7 +135,7 @@ export class FederatedSubscriptions {
     plan: QueryPlan,
     primary: FetchNode,
     event: ExecutionResult,
-    operationContext: ReturnType<typeof buildOperationContext>,
+    operationContext: OperationContext,
     args: ExecutionArgs,
     variables: Record<string, unknown>,
   ): Promise<ExecutionResult> {
@@ -144,29 +146,13 @@ export class FederatedSubscriptions {
           ? Promise.resolve({ data: event.data as Record<string, unknown>, errors: event.errors as GraphQLFormattedError[] | undefined })
           : real.process(request),
     };
-    const context = args.contextValue as GatewayContext;
-    const result = await executeQueryPlan(
+    return this.planner.execute(
       plan,
       { ...this.options.services, [primary.serviceName]: answered },
-      {
-        request: { query: undefined, variables, operationName: args.operationName ?? undefined },
-        context,
-        cache: undefined as never,
-        logger: this.log as never,
-        metrics: {},
-        overallCachePolicy: undefined as never,
-        schema: this.apiGraphQLSchema,
-        queryHash: "",
-        document: args.document,
-        source: "",
-        operationName: args.operationName ?? null,
-        operation: operationContext.operation,
-      } as never,
       operationContext,
-      this.supergraphSchema,
-      this.apiSchema,
+      { document: args.document, operationName: args.operationName ?? undefined, variables, context: args.contextValue },
+      this.log,
     );
-    return result as ExecutionResult;
   }
 
   /** One graphql-ws connection per subgraph, shared by all subscriptions to it (opened on first use). */

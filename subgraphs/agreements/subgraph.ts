@@ -2,6 +2,7 @@ import "reflect-metadata";
 import "../shared/graphql-enums";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
+import { AGREEMENTS_CHANGE_FEED } from "./services/agreement-events";
 import {
   Agreement,
   AgreementCeiling,
@@ -57,6 +58,7 @@ export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRun
       orphanedTypes: [CapacityOfferRef, Coverage],
       referenceResolvers: agreementsReferences,
     }),
+  changeFeed: AGREEMENTS_CHANGE_FEED,
   startRuntime: startAgreementsRuntime,
   health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),
   createContext: createAgreementsContext,

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import "../shared/graphql-enums";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
+import { CAPACITY_CHANGE_FEED } from "./services/offer-events";
 import { seedCapacityReference } from "./reference-data";
 import { CapacityOffer, OfferSlot, Reservation } from "./entities/capacity-offer.entity";
 import { Procedure } from "./entities/procedure.entity";
@@ -58,6 +59,7 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
       referenceResolvers: capacityReferences,
     }),
   seedReference: seedCapacityReference,
+  changeFeed: CAPACITY_CHANGE_FEED,
   startRuntime: startCapacityRuntime,
   health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),
   createContext: createCapacityContext,

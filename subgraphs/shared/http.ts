@@ -1,3 +1,10 @@
+/**
+ * A plain Node HTTP front for Apollo Server, shared by the subgraphs and the gateway: `/graphql`
+ * for operations and `/health` for readiness. Written out rather than using a web framework because
+ * it is small, it keeps the hot path short, and the same server later carries the graphql-ws
+ * upgrade on the same URL.
+ */
+
 import { randomUUID } from "node:crypto";
 import http, { IncomingMessage, ServerResponse } from "node:http";
 import { AddressInfo } from "node:net";
@@ -7,15 +14,8 @@ import { SpanKind } from "@opentelemetry/api";
 import { StartupError } from "./errors";
 import { logger, RequestScope, requestScope } from "./log";
 import { answerScrape, metricsSettings, operationLabel, refusals, requestDuration } from "./metrics";
-import { appendedEvents } from "./outbox";
 import { extractContext, inSpan } from "./tracing";
 
-/**
- * A plain Node HTTP front for Apollo Server, shared by the subgraphs and the gateway: `/graphql`
- * for operations and `/health` for readiness. Written out rather than using a web framework because
- * it is small, it keeps the hot path short, and the same server later carries the graphql-ws
- * upgrade on the same URL.
- */
 export interface HealthReport {
   ready: boolean;
   [detail: string]: unknown;
@@ -36,6 +36,8 @@ export interface HttpFrontOptions<TContext extends BaseContext> {
    * when the path is theirs.
    */
   routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  /** Runs each GraphQL operation inside what the service keeps per request (a subgraph: the events it appends, see outbox.ts). */
+  aroundOperation?: <T>(operation: () => Promise<T>) => Promise<T>;
 }
 
 const GRAPHQL_PATH = "/graphql";
@@ -158,12 +160,12 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
-    const response = await appendedEvents.run([], () =>
+    const operation = () =>
       options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: (req.method ?? "GET").toUpperCase(), headers, search: url.search, body: parsedBody },
         context: () => contextValue,
-      }),
-    );
+      });
+    const response = await (options.aroundOperation ? options.aroundOperation(operation) : operation());
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {

@@ -16,7 +16,8 @@ export interface OutboxEvent {
 }
 
 /**
- * The ids of the events a request appended (set up per request by the HTTP front). A subgraph
+ * The ids of the events a request appended (set up per operation by the subgraph's HTTP front,
+ * subgraph.ts). A subgraph
  * reports them to the gateway with its answer, so the gateway can wait for its change feed to
  * deliver them before it answers the mutation: its response cache then drops exactly what the
  * mutation changed, before the caller can read again.

@@ -3,6 +3,7 @@ import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { DataSource } from "typeorm";
 import { commonApolloOptions, commonPlugins } from "./apollo";
+import { CHANGE_FEED_PATH, ChangeFeedDescription } from "./change-feed";
 import { HubConfig, loadConfig, SubgraphName } from "./config";
 import { baseContext, BaseRequestContext, withLiveToday } from "./context";
 import { connect, createDataSource, migrate } from "./db/data-source";
@@ -60,6 +61,8 @@ export interface SubgraphModule<TContext extends BaseRequestContext = BaseReques
    * race). Returns the names of the steps that ran. Run after the migrations, as the migrator.
    */
   seedReference?(dataSource: DataSource): Promise<string[]>;
+  /** Its change feed, for the gateway's response cache (served at GET /change-feed; see change-feed.ts). */
+  changeFeed?: ChangeFeedDescription;
   /** Starts what lives as long as the process (event streams, background jobs), before serving. */
   startRuntime?(dataSource: DataSource, environment: RuntimeEnvironment): Promise<TRuntime>;
   /** What the subgraph's /health adds about its runtime (e.g. open subscriptions). */
@@ -145,11 +148,14 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   serveGraphQL<TContext>(httpServer, {
     service: module.name,
     apollo,
+    // Records the events each operation appends, for reportAppendedEvents to tell the gateway.
+    aroundOperation: (operation) => appendedEvents.run([], operation),
     // Nothing, not even `_entities` or `_service`, without the gateway's signed identity.
     context: async (req: IncomingMessage) => {
       const identity = await verifyIdentity(req.headers[IDENTITY_HEADER], options.internalSecret);
       return module.createContext(options.dataSource, baseContext(req, options.hubRegionCode, identity), runtime);
     },
+    publicJson: module.changeFeed ? { [CHANGE_FEED_PATH]: async () => module.changeFeed } : undefined,
     health: async () => {
       await options.dataSource.query("SELECT 1");
       // Reported, not part of readiness: the gateway is ready only when every subgraph is, so a

@@ -1,3 +1,21 @@
+/**
+ * graphql-ws on the same HTTP server and path as queries, for the subgraphs and the gateway alike.
+ * Clients whose connection is gone are found by the protocol's ping/pong and their subscriptions
+ * closed (graphql-ws ends every iterator of a closed socket); a client that does not read what it
+ * is sent is disconnected once too much waits in its socket buffer, so it cannot hold memory or
+ * slow anyone else down. It can resume with `after`.
+ *
+ * graphql-ws runs the protocol for every subscription. A subscription's `next` messages are written
+ * one of two ways, with the same payload (`formatResult`) and bytes either way:
+ * - a stream of the subscription's own (every subgraph subscription, and the gateway's replays with
+ *   `after`) is read by graphql-ws's loop, which awaits each send, so a client that does not read
+ *   holds back that stream's bounded queue until it overflows (SUBSCRIBER_TOO_SLOW);
+ * - a stream that delivers directly (`DeliversDirectly`: the gateway's shared delivery of identical
+ *   live subscriptions, up to thousands on one stream, gateway/shared-delivery.ts) is handed its
+ *   client (`SubscriptionClient`) and writes each event's once-encoded result to it itself. Its
+ *   unsent bytes count against the same limits.
+ */
+
 import http, { IncomingMessage } from "node:http";
 import { ApolloServerPlugin } from "@apollo/server";
 import {
@@ -20,28 +38,10 @@ import { Disposable } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import WebSocket, { WebSocketServer } from "ws";
 import { formatError } from "./apollo";
-import { Outlet, SharedEvent, SharedMember } from "./broadcast";
 import { Identity } from "./identity";
 import { eventsDelivered, subscribersCutOff, watchSubscriptions } from "./metrics";
 import { logger } from "./log";
 
-/**
- * graphql-ws on the same HTTP server and path as queries, for the subgraphs and the gateway alike.
- * Clients whose connection is gone are found by the protocol's ping/pong and their subscriptions
- * closed (graphql-ws ends every iterator of a closed socket); a client that does not read what it
- * is sent is disconnected once too much waits in its socket buffer, so it cannot hold memory or
- * slow anyone else down. It can resume with `after`.
- *
- * graphql-ws runs the protocol for every subscription. A subscription's `next` messages are written
- * one of two ways, with the same payload (`formatResult`) and bytes either way:
- * - a stream of the subscription's own (every subgraph subscription, and the gateway's replays with
- *   `after`) is read by graphql-ws's loop, which awaits each send, so a client that does not read
- *   holds back that stream's bounded queue until it overflows (SUBSCRIBER_TOO_SLOW);
- * - a member of a shared stream (`SharedMember`: the gateway's identical live subscriptions, up to
- *   thousands on one stream) is given an outlet to its client socket, and the stream writes each
- *   event's once-encoded result to every member in one loop (see broadcast.ts). Its unsent bytes
- *   count against the same limits.
- */
 /** What a subscription's authentication and context may look at. */
 export interface SubscriptionConnection {
   request: IncomingMessage;
@@ -74,6 +74,30 @@ export interface SubscriptionServerOptions {
   keepAliveMs?: number;
   /** How long a stopping server waits for clients to answer its close before cutting them off. */
   shutdownGraceMs?: number;
+}
+
+/**
+ * What a stream that writes to its client itself is handed: one subscription on one client socket.
+ * `encode` is the same function for every client of a server, so a result encoded once for one
+ * client serves all of them.
+ */
+export interface SubscriptionClient {
+  readonly socket: WebSocket;
+  /** The `next` message's payload for a result, as JSON, formatted as every other message is. */
+  readonly encode: (result: ExecutionResult) => string;
+  /** Sends a `next` message with the payload `encode` made; a client that reads too slowly is cut off. */
+  send(payload: string): void;
+}
+
+/** Marks a subscription's stream that delivers its results to the client itself (see SubscriptionClient). */
+export const DELIVERS_DIRECTLY = Symbol("delivers directly");
+
+export interface DeliversDirectly {
+  [DELIVERS_DIRECTLY](client: SubscriptionClient): void;
+}
+
+function deliversDirectly(result: unknown): result is DeliversDirectly {
+  return typeof (result as Partial<DeliversDirectly> | undefined)?.[DELIVERS_DIRECTLY] === "function";
 }
 
 export const GRAPHQL_WS_PATH = "/graphql";
@@ -177,7 +201,7 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
       subscribe: async (args) => {
         const result = await execute(args);
         const target = targets.get(args);
-        if (result instanceof SharedMember && target) result.attach(new SocketOutlet(target.socket, target.id, encode, maxBufferedBytes));
+        if (target && deliversDirectly(result)) result[DELIVERS_DIRECTLY](directClient(target.socket, target.id, encode, maxBufferedBytes));
         return result;
       },
       onNext: (ctx, _id, _payload, _args, result) => {
@@ -258,27 +282,20 @@ export function nextMessagePrefix(id: string): string {
 
 const TEXT_FRAME = { binary: false, compress: false } as const;
 
-/** One subscription's client socket, written to directly by a shared stream. */
-export class SocketOutlet implements Outlet {
-  private readonly prefix: string;
-
-  constructor(
-    readonly socket: WebSocket,
-    id: string,
-    private readonly encode: (result: ExecutionResult) => string,
-    private readonly maxBufferedBytes: number,
-  ) {
-    this.prefix = nextMessagePrefix(id);
-  }
-
-  write(event: SharedEvent): void {
-    const socket = this.socket;
-    // A closing socket ends its subscriptions itself (graphql-ws returns them).
-    if (socket.readyState !== WebSocket.OPEN) return;
-    socket.send(this.prefix + event.encode(this.encode) + "}", TEXT_FRAME);
-    eventsDelivered.inc({ service: serviceOf.get(socket) ?? "hub" });
-    if (socket.bufferedAmount > this.maxBufferedBytes) cutOff(socket);
-  }
+/** One subscription's client socket, for a stream that writes to it itself. */
+function directClient(socket: WebSocket, id: string, encode: (result: ExecutionResult) => string, maxBufferedBytes: number): SubscriptionClient {
+  const prefix = nextMessagePrefix(id);
+  return {
+    socket,
+    encode,
+    send(payload) {
+      // A closing socket ends its subscriptions itself (graphql-ws returns them).
+      if (socket.readyState !== WebSocket.OPEN) return;
+      socket.send(prefix + payload + "}", TEXT_FRAME);
+      eventsDelivered.inc({ service: serviceOf.get(socket) ?? "hub" });
+      if (socket.bufferedAmount > maxBufferedBytes) cutOff(socket);
+    },
+  };
 }
 
 /** Closes the subscription sockets when Apollo Server drains, before the HTTP server closes. */

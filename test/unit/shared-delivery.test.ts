@@ -5,7 +5,7 @@ import { buildSchema, ExecutionArgs, ExecutionResult, GraphQLError } from "graph
 import { Disposable, MessageType, stringifyMessage } from "graphql-ws";
 import WebSocket from "ws";
 import { BoundedQueue } from "../../subgraphs/shared/bounded-queue";
-import { Broadcast, SharedMember } from "../../subgraphs/shared/broadcast";
+import { Broadcast, SharedMember } from "../../gateway/shared-delivery";
 import { Identity } from "../../subgraphs/shared/identity";
 import { CLOSE_TOO_SLOW, serveSubscriptions } from "../../subgraphs/shared/subscriptions";
 

@@ -1,3 +1,4 @@
+import type { ChangeFeedDescription } from "../../shared/change-feed";
 import type { OutboxEvent, StoredEvent } from "../../shared/outbox";
 
 /**
@@ -25,6 +26,9 @@ export interface AgreementEventPayload {
   commitmentId?: string;
   referralId?: string;
 }
+
+/** Agreements' change feed, for the gateway's response cache: each event may touch any agreements answer. */
+export const AGREEMENTS_CHANGE_FEED: ChangeFeedDescription = { cursorField: "agreementEventCursor", subscriptionFields: ["agreementChanged"] };
 
 const PREFIX = "AGREEMENT_";
 

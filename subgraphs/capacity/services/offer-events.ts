@@ -1,3 +1,4 @@
+import type { ChangeFeedDescription } from "../../shared/change-feed";
 import type { OutboxEvent, StoredEvent } from "../../shared/outbox";
 import { CapacityOffer, OfferEventKind, OfferStatus } from "../entities/capacity-offer.entity";
 import type { Provider } from "../entities/provider.entity";
@@ -13,6 +14,26 @@ export interface OfferSnapshot {
   offer: Record<string, unknown>;
   provider: { regionCode: string; municipalityCode: string; kind: string };
 }
+
+/**
+ * Capacity's change feed, for the gateway's response cache. A change to the catalogue (a provider's
+ * name, a unit deactivated, a KVÅ title) can show in any capacity answer, so it touches all of them.
+ * An offer keeps its specialty and procedure for life, so a change to it touches only searches of
+ * that specialty or procedure (and answers that depend on all of capacity).
+ */
+export const CAPACITY_CHANGE_FEED: ChangeFeedDescription = {
+  cursorField: "offerEventCursor",
+  subscriptionFields: ["offerPublished", "offerChanged", "careCatalogueChanged"],
+  eventOf: { careCatalogueChanged: { selection: "" } },
+  event: {
+    selection: "specialty procedure { code }",
+    parts: [
+      { name: "specialty", path: ["specialty"] },
+      { name: "procedureCode", path: ["procedure", "code"] },
+    ],
+  },
+  partitioning: { rootField: "freeCapacity", argument: "filter", by: ["specialty", "procedureCode"] },
+};
 
 export interface HealthcareRegionMembership {
   healthcareRegionCode: string;

@@ -1,15 +1,19 @@
-import type { Duplex } from "node:stream";
-import { ExecutionResult } from "graphql";
-import type WebSocket from "ws";
-import { BoundedQueue, tooSlow } from "./bounded-queue";
-
 /**
  * One stream of results delivered to many subscriptions at once (the gateway's identical live
  * subscriptions). With thousands of members, the cost per event is in what is done per member, so
  * a result is encoded once per event and written to every member's socket in one synchronous loop,
  * instead of each member's own queue, promise chain and `JSON.stringify` through graphql-ws.
- * graphql-ws still owns everything else about the subscription (its protocol, errors, completion).
+ * graphql-ws still owns everything else about the subscription (its protocol, errors, completion):
+ * the subscription server (subgraphs/shared/subscriptions.ts) hands each member its client, as it
+ * does any stream that `DeliversDirectly`.
  */
+
+import type { Duplex } from "node:stream";
+import { ExecutionResult } from "graphql";
+import WebSocket from "ws";
+import { BoundedQueue, tooSlow } from "../subgraphs/shared/bounded-queue";
+import { DELIVERS_DIRECTLY, DeliversDirectly, SubscriptionClient } from "../subgraphs/shared/subscriptions";
+
 
 /** One event of a shared stream: its result, and that result's JSON, made at most once per encoder. */
 export class SharedEvent {
@@ -40,12 +44,27 @@ function raw(socket: WebSocket): Duplex | undefined {
   return (socket as unknown as { _socket?: Duplex })._socket;
 }
 
+/** A member's outlet: its subscription's client socket, written the moment an event arrives. */
+class SocketOutlet implements Outlet {
+  constructor(private readonly client: SubscriptionClient) {}
+
+  get socket(): WebSocket {
+    return this.client.socket;
+  }
+
+  write(event: SharedEvent): void {
+    // Not even encoded for a closing socket (graphql-ws ends its subscriptions itself).
+    if (this.client.socket.readyState !== WebSocket.OPEN) return;
+    this.client.send(event.encode(this.client.encode));
+  }
+}
+
 /**
  * One subscription's membership. Once the server attaches its outlet, events go straight to the
  * client socket, and reading the member as an iterator only waits for its end (or its error, such as
  * SUBSCRIBER_TOO_SLOW). Without an outlet it is an ordinary bounded queue of results.
  */
-export class SharedMember extends BoundedQueue<ExecutionResult> {
+export class SharedMember extends BoundedQueue<ExecutionResult> implements DeliversDirectly {
   outlet?: Outlet;
   /** Events written since the client's socket was last found with nothing unsent. */
   private unsent = 0;
@@ -56,6 +75,10 @@ export class SharedMember extends BoundedQueue<ExecutionResult> {
     private readonly onAttach: (member: SharedMember) => void,
   ) {
     super(limit, onClose);
+  }
+
+  [DELIVERS_DIRECTLY](client: SubscriptionClient): void {
+    this.attach(new SocketOutlet(client));
   }
 
   attach(outlet: Outlet): void {
