@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
+import { eventOutboxTable } from "../../shared/migrations/event-tables";
 
 /**
  * The agreements event outbox, written in the same transaction as every change to an agreement
@@ -11,15 +12,7 @@ export class AgreementsEventOutbox1795824000000 implements MigrationInterface {
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
-      CREATE TABLE agreements.event_outbox (
-        id bigserial PRIMARY KEY,
-        type text NOT NULL,
-        aggregate_id uuid NOT NULL,
-        origin_region_code text NOT NULL,
-        payload jsonb NOT NULL,
-        occurred_at timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE INDEX event_outbox_aggregate ON agreements.event_outbox (aggregate_id, id);
+      ${eventOutboxTable("agreements")}
     `);
   }
 

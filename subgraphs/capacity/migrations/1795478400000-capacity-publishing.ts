@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
+import { eventOutboxTable, idempotencyKeyTable } from "../../shared/migrations/event-tables";
 
 /**
  * Publishing: concrete slot times, reservations, withdrawal with a reason, idempotency keys for
@@ -46,25 +47,9 @@ export class CapacityPublishing1795478400000 implements MigrationInterface {
       -- One standing reservation per offer and reference (e.g. a referral).
       CREATE UNIQUE INDEX reservation_open_reference ON capacity.reservation (offer_id, reference_id) WHERE released_at IS NULL;
 
-      CREATE TABLE capacity.idempotency_key (
-        scope text NOT NULL,
-        key text NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
-        operation text NOT NULL,
-        request_hash text NOT NULL,
-        result jsonb,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (scope, key)
-      );
+      ${idempotencyKeyTable("capacity")}
 
-      CREATE TABLE capacity.event_outbox (
-        id bigserial PRIMARY KEY,
-        type text NOT NULL,
-        aggregate_id uuid NOT NULL,
-        origin_region_code text NOT NULL,
-        payload jsonb NOT NULL,
-        occurred_at timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE INDEX event_outbox_aggregate ON capacity.event_outbox (aggregate_id, id);
+      ${eventOutboxTable("capacity")}
       CREATE INDEX reservation_offer ON capacity.reservation (offer_id);
     `);
   }

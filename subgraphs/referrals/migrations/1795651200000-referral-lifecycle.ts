@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
+import { eventOutboxTable, idempotencyKeyTable } from "../../shared/migrations/event-tables";
 
 /**
  * The referral lifecycle, the guarantee clock and brokering: every transition and every clock
@@ -113,25 +114,9 @@ export class ReferralLifecycle1795651200000 implements MigrationInterface {
       );
       CREATE INDEX payment_commitment_referral ON referrals.payment_commitment (referral_id, issued_at);
 
-      CREATE TABLE referrals.event_outbox (
-        id bigserial PRIMARY KEY,
-        type text NOT NULL,
-        aggregate_id uuid NOT NULL,
-        origin_region_code text NOT NULL,
-        payload jsonb NOT NULL,
-        occurred_at timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE INDEX event_outbox_aggregate ON referrals.event_outbox (aggregate_id, id);
+      ${eventOutboxTable("referrals")}
 
-      CREATE TABLE referrals.idempotency_key (
-        scope text NOT NULL,
-        key text NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
-        operation text NOT NULL,
-        request_hash text NOT NULL,
-        result jsonb,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (scope, key)
-      );
+      ${idempotencyKeyTable("referrals")}
     `);
   }
 
