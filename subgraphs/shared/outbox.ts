@@ -1,12 +1,13 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import { EntityManager } from "typeorm";
-
 /**
  * The event outbox. Every change that others may want to hear about appends an event in the same
  * transaction as the change, so an event exists exactly when its change was committed; NOTIFY
  * (delivered by PostgreSQL at commit) wakes listeners in every process on the database, and the
  * increasing id lets a subscriber that reconnects ask for what it missed.
  */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import { EntityManager } from "typeorm";
+
 export interface OutboxEvent {
   type: string;
   aggregateId: string;
@@ -35,6 +36,40 @@ export function outboxChannel(schema: string): string {
 export interface StoredEvent extends OutboxEvent {
   id: number;
   occurredAt: Date;
+}
+
+/**
+ * One kind of a subgraph's events, by the prefix of their type: `OFFER_` makes OFFER_PUBLISHED of
+ * the kind PUBLISHED. A subgraph's log may hold several kinds (capacity: offers and the catalogue).
+ */
+export class EventTypes<TKind extends string> {
+  constructor(readonly prefix: string) {}
+
+  /** The stored type of an event of this kind. */
+  type(kind: TKind): string {
+    return `${this.prefix}${kind}`;
+  }
+
+  is(event: Pick<OutboxEvent, "type">): boolean {
+    return event.type.startsWith(this.prefix);
+  }
+
+  /** What happened, read from the type of an event of this kind. */
+  kindOf(event: Pick<OutboxEvent, "type">): TKind {
+    return event.type.slice(this.prefix.length) as TKind;
+  }
+}
+
+/**
+ * An entity as an event's snapshot left it: `fields` of the snapshot copied onto `into`, the
+ * instants among them (JSON keeps them as ISO strings) made Dates again.
+ */
+export function restoreSnapshot<T extends object>(into: T, snapshot: Record<string, unknown>, fields: readonly string[], instants: ReadonlySet<string>): T {
+  for (const field of fields) {
+    const value = snapshot[field];
+    (into as Record<string, unknown>)[field] = instants.has(field) && typeof value === "string" ? new Date(value) : value;
+  }
+  return into;
 }
 
 /**

@@ -57,6 +57,32 @@ export interface Page<TPosition> {
   after: TPosition | undefined;
 }
 
+/** What a list's `first` may be, and the codes of a `first` out of bounds (part of the list's contract). */
+export interface PageSizeRule {
+  defaultSize: number;
+  min: number;
+  max: number;
+  /** Codes for a `first` below `min` (or not whole) and above `max`; PAGE_SIZE for both when absent. */
+  codes?: { below: string; above: string };
+}
+
+/** Every connection's `first`: 0 to 100, 20 when absent. */
+const CONNECTION_PAGE_SIZE: PageSizeRule = {
+  defaultSize: DEFAULT_PAGE_SIZE,
+  min: 0,
+  max: MAX_PAGE_SIZE,
+  codes: { below: "PAGE_SIZE_NOT_NEGATIVE", above: "PAGE_SIZE_MAXIMUM" },
+};
+
+/** `first` checked against the list's rule (BAD_USER_INPUT with the rule's code), or its default when absent. */
+export function pageSize(first: number | null | undefined, rule: PageSizeRule): number {
+  const size = first ?? rule.defaultSize;
+  const { below, above } = rule.codes ?? { below: "PAGE_SIZE", above: "PAGE_SIZE" };
+  if (!Number.isInteger(size) || size < rule.min) throw badUserInput("first", below, `must be a whole number from ${rule.min} to ${rule.max}, got ${size}`);
+  if (size > rule.max) throw badUserInput("first", above, `must be at most ${rule.max}, got ${size}`);
+  return size;
+}
+
 /**
  * Checks `first`/`after`. Cursors are opaque to clients (base64url JSON of the connection's name
  * and the position) but are checked strictly here: a cursor from another connection (whose
@@ -69,13 +95,7 @@ export function parsePage<TPosition>(
   connection: string,
   readPosition: (payload: unknown) => TPosition | undefined,
 ): Page<TPosition> {
-  const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 0) {
-    throw badUserInput("first", "PAGE_SIZE_NOT_NEGATIVE", `must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${size}`);
-  }
-  if (size > MAX_PAGE_SIZE) {
-    throw badUserInput("first", "PAGE_SIZE_MAXIMUM", `must be at most ${MAX_PAGE_SIZE}, got ${size}`);
-  }
+  const size = pageSize(first, CONNECTION_PAGE_SIZE);
   if (after === null || after === undefined) return { first: size, after: undefined };
   let position: TPosition | undefined;
   try {

@@ -1,5 +1,5 @@
 import type { ChangeFeedDescription } from "../../shared/change-feed";
-import type { OutboxEvent, StoredEvent } from "../../shared/outbox";
+import { EventTypes, OutboxEvent, StoredEvent } from "../../shared/outbox";
 
 /**
  * Agreement events: one per change to an agreement, written to the outbox in the change's
@@ -30,7 +30,7 @@ export interface AgreementEventPayload {
 /** Agreements' change feed, for the gateway's response cache: each event may touch any agreements answer. */
 export const AGREEMENTS_CHANGE_FEED: ChangeFeedDescription = { cursorField: "agreementEventCursor", subscriptionFields: ["agreementChanged"] };
 
-const PREFIX = "AGREEMENT_";
+const AGREEMENT_EVENTS = new EventTypes<AgreementEventKind>("AGREEMENT_");
 
 export function agreementEvent(
   kind: AgreementEventKind,
@@ -39,13 +39,13 @@ export function agreementEvent(
   ids: Pick<AgreementEventPayload, "versionId" | "priceListId" | "commitmentId" | "referralId"> = {},
 ): OutboxEvent {
   const payload: AgreementEventPayload = { agreementId, kind, ...ids };
-  return { type: `${PREFIX}${kind}`, aggregateId: agreementId, originRegionCode, payload: payload as unknown as Record<string, unknown> };
+  return { type: AGREEMENT_EVENTS.type(kind), aggregateId: agreementId, originRegionCode, payload: payload as unknown as Record<string, unknown> };
 }
 
 export function isAgreementEvent(event: StoredEvent): boolean {
-  return event.type.startsWith(PREFIX);
+  return AGREEMENT_EVENTS.is(event);
 }
 
 export function agreementEventKind(event: StoredEvent): AgreementEventKind {
-  return event.type.slice(PREFIX.length) as AgreementEventKind;
+  return AGREEMENT_EVENTS.kindOf(event);
 }

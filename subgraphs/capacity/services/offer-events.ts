@@ -1,5 +1,5 @@
 import type { ChangeFeedDescription } from "../../shared/change-feed";
-import type { OutboxEvent, StoredEvent } from "../../shared/outbox";
+import { EventTypes, OutboxEvent, restoreSnapshot, StoredEvent } from "../../shared/outbox";
 import { CapacityOffer, OfferEventKind, OfferStatus } from "../entities/capacity-offer.entity";
 import type { Provider } from "../entities/provider.entity";
 import type { CapacitySearchFilter } from "./capacity-search";
@@ -69,30 +69,28 @@ const SNAPSHOT_FIELDS = [
 
 const INSTANT_FIELDS = new Set(["reportedAt", "withdrawnAt", "expiredAt"]);
 
+const OFFER_EVENTS = new EventTypes<OfferEventKind>("OFFER_");
+
 export function offerEvent(kind: OfferEventKind, offer: CapacityOffer, provider: Provider, originRegionCode: string): OutboxEvent {
   const snapshot: OfferSnapshot = {
     offer: Object.fromEntries(SNAPSHOT_FIELDS.map((field) => [field, offer[field]])),
     provider: { regionCode: provider.regionCode, municipalityCode: provider.municipalityCode, kind: provider.kind },
   };
-  return { type: `OFFER_${kind}`, aggregateId: offer.id, originRegionCode, payload: snapshot as unknown as Record<string, unknown> };
+  return { type: OFFER_EVENTS.type(kind), aggregateId: offer.id, originRegionCode, payload: snapshot as unknown as Record<string, unknown> };
 }
 
 export function isOfferEvent(event: StoredEvent): boolean {
-  return event.type.startsWith("OFFER_");
+  return OFFER_EVENTS.is(event);
 }
 
 export function eventKind(event: StoredEvent): OfferEventKind {
-  return event.type.slice("OFFER_".length) as OfferEventKind;
+  return OFFER_EVENTS.kindOf(event);
 }
 
 /** The offer as the event left it, carrying the event's id, kind and time. */
 export function offerOfEvent(event: StoredEvent): CapacityOffer {
   const { offer } = event.payload as unknown as OfferSnapshot;
-  const restored = new CapacityOffer();
-  for (const field of SNAPSHOT_FIELDS) {
-    const value = offer[field];
-    (restored as unknown as Record<string, unknown>)[field] = INSTANT_FIELDS.has(field) && typeof value === "string" ? new Date(value) : value;
-  }
+  const restored = restoreSnapshot(new CapacityOffer(), offer, SNAPSHOT_FIELDS, INSTANT_FIELDS);
   restored.event = { id: String(event.id), kind: eventKind(event), occurredAt: event.occurredAt };
   return restored;
 }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden } from "../../shared/errors";
+import { pageSize } from "../../shared/pagination";
 import { Role } from "../../shared/identity";
 import { DateTimeScalar } from "../../shared/scalars";
 import { PatientsContext } from "../loaders";
@@ -65,8 +66,7 @@ function period(from: Date | null | undefined, to: Date | null | undefined, firs
   const end = to ?? new Date();
   const start = from ?? new Date(end.getTime() - 30 * DAY);
   if (start > end) throw badUserInput("from", "PERIOD_ORDER", "must not be after to");
-  const limit = first ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badUserInput("first", "PAGE_SIZE", `must be 1 to 500, got ${limit}`);
+  const limit = pageSize(first, { defaultSize: 100, min: 1, max: 500 });
   return { from: start, to: end, limit };
 }
 

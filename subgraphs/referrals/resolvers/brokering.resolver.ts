@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from "type-graphql";
-import { badUserInput, forbidden } from "../../shared/errors";
+import { forbidden } from "../../shared/errors";
+import { pageSize } from "../../shared/pagination";
 import { AgreementRef, CapacityOfferRef } from "../../shared/references";
 import { DateScalar } from "../../shared/scalars";
 import { Referral } from "../entities/referral.entity";
@@ -101,8 +102,7 @@ export class BrokeringResolver {
     @Ctx() ctx: ReferralsContext,
     @Arg("first", () => Int, { nullable: true, description: "How many, 1 to 50 (default 10)." }) first?: number | null,
   ): Promise<BrokeringMatch[]> {
-    const count = first ?? 10;
-    if (!Number.isInteger(count) || count < 1 || count > 50) throw badUserInput("first", "PAGE_SIZE", `must be 1 to 50, got ${count}`);
+    const count = pageSize(first, { defaultSize: 10, min: 1, max: 50 });
     const parties = partiesOf(ctx.identity, referral);
     const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral), ctx.limitRules()]);
     if (!events || !(parties.includes(Party.HOME_OFFICE) || parties.includes(Party.HOME_CLINIC))) {

@@ -3,7 +3,7 @@ import { subscriptionStream } from "../../shared/event-stream";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden, notFound } from "../../shared/errors";
 import { Identity, Role } from "../../shared/identity";
-import { StoredEvent } from "../../shared/outbox";
+import { restoreSnapshot, StoredEvent } from "../../shared/outbox";
 import { requireRegionCode } from "../../shared/validation";
 import { Referral } from "../entities/referral.entity";
 import { ReferralsContext } from "../loaders";
@@ -15,10 +15,7 @@ const INSTANTS = new Set(["registeredAt", "sentAt"]);
 /** The referral as the event left it, marked with the event. */
 function referralOfEvent(event: StoredEvent): DeliveredReferral {
   const { referral, action, actor, reason } = snapshotOf(event);
-  const restored = new Referral() as DeliveredReferral;
-  for (const [field, value] of Object.entries(referral)) {
-    (restored as unknown as Record<string, unknown>)[field] = INSTANTS.has(field) && typeof value === "string" ? new Date(value) : value;
-  }
+  const restored = restoreSnapshot(new Referral() as DeliveredReferral, referral, Object.keys(referral), INSTANTS);
   restored.event = { id: String(event.id), kind: action, occurredAt: event.occurredAt, actorRole: actor.role, reason };
   return restored;
 }

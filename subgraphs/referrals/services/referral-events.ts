@@ -1,5 +1,5 @@
 import { Identity, Role } from "../../shared/identity";
-import type { OutboxEvent, StoredEvent } from "../../shared/outbox";
+import { EventTypes, OutboxEvent, StoredEvent } from "../../shared/outbox";
 import { referralAccess } from "./referral-access";
 import { ReferralAction, ReferralStatus } from "./referral-lifecycle";
 
@@ -16,7 +16,7 @@ export interface ReferralSnapshot {
   reason: string | null;
 }
 
-export const REFERRAL_EVENT_PREFIX = "REFERRAL_";
+const REFERRAL_EVENTS = new EventTypes<string>("REFERRAL_");
 
 export function referralEvent(
   action: string,
@@ -26,7 +26,7 @@ export function referralEvent(
   reason: string | null,
 ): OutboxEvent {
   const snapshot: ReferralSnapshot = { referral: { ...referral }, action, actor, reason };
-  return { type: `${REFERRAL_EVENT_PREFIX}${action}`, aggregateId: referral.id, originRegionCode, payload: snapshot as unknown as Record<string, unknown> };
+  return { type: REFERRAL_EVENTS.type(action), aggregateId: referral.id, originRegionCode, payload: snapshot as unknown as Record<string, unknown> };
 }
 
 export function snapshotOf(event: StoredEvent): ReferralSnapshot {
@@ -74,7 +74,7 @@ export function deliveryFor(identity: Identity, event: StoredEvent, regionCode: 
 
 /** `referralReceived(regionCode)`: referrals sent to a provider in the region, and referrals a clinic hands to the region's office. */
 export function isReceivedEvent(event: StoredEvent, regionCode: string): boolean {
-  if (!event.type.startsWith(REFERRAL_EVENT_PREFIX)) return false;
+  if (!REFERRAL_EVENTS.is(event)) return false;
   const { action } = snapshotOf(event);
   const facts = factsOf(event);
   if (action === ReferralAction.SEND) return facts.providerRegionCode === regionCode;
@@ -84,7 +84,7 @@ export function isReceivedEvent(event: StoredEvent, regionCode: string): boolean
 
 /** `referralUpdated(id, regionCode)`: every change to one referral, or to the referrals of a region's patients or sent into it. */
 export function isUpdateEvent(event: StoredEvent, id: string | null, regionCode: string | null): boolean {
-  if (!event.type.startsWith(REFERRAL_EVENT_PREFIX)) return false;
+  if (!REFERRAL_EVENTS.is(event)) return false;
   const facts = factsOf(event);
   if (id !== null && facts.id !== id) return false;
   if (regionCode !== null && facts.homeRegionCode !== regionCode && facts.providerRegionCode !== regionCode) return false;
