@@ -74,6 +74,21 @@ export interface GatewayNetwork {
   peerTimeoutMs: number;
 }
 
+/** The gateway's options from the configuration, with what the runner decides: where the subgraphs are, the secret, the network. */
+export function gatewayOptions(config: HubConfig, run: Pick<GatewayOptions, "subgraphUrls" | "internalSecret" | "network">): GatewayOptions {
+  return {
+    host: config.host,
+    port: config.gatewayPort,
+    hubRegionCode: config.regionCode,
+    introspection: config.introspection,
+    auth: config.auth,
+    production: config.production,
+    limits: config.limits,
+    responseCache: config.responseCache,
+    ...run,
+  };
+}
+
 /** A request's context at the gateway: the caller, and its identity signed for the subgraphs. */
 export interface GatewayContext extends BaseRequestContext {
   signedIdentity: () => Promise<string>;

@@ -3,7 +3,7 @@ import { loadConfig, requireTrustedIssuers } from "../subgraphs/shared/config";
 import { logger, setLogService } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
 import { serveMetrics } from "../subgraphs/shared/metrics";
-import { startGateway } from "./gateway";
+import { gatewayOptions, startGateway } from "./gateway";
 import { answerMetricsRequests, isGatewayWorker, reportToPrimary, startGatewayWorkers } from "./workers";
 import { nationalNetwork, requireInternalSecret } from "../subgraphs/shared/subgraph";
 import { loadNodeKeys } from "../subgraphs/shared/network/node-key";
@@ -31,19 +31,7 @@ runMain("gateway", async () => {
       },
     };
   }
-  const gateway = await startGateway({
-    host: config.host,
-    port: config.gatewayPort,
-    subgraphUrls: config.subgraphUrls,
-    hubRegionCode: config.regionCode,
-    introspection: config.introspection,
-    auth: config.auth,
-    internalSecret,
-    production: config.production,
-    limits: config.limits,
-    responseCache: config.responseCache,
-    network: nationalNetwork(config, () => config.gatewayUrl),
-  });
+  const gateway = await startGateway(gatewayOptions(config, { subgraphUrls: config.subgraphUrls, internalSecret, network: nationalNetwork(config, () => config.gatewayUrl) }));
   // A worker's metrics are gathered by its primary; it serves no metrics port of its own.
   if (isGatewayWorker()) {
     answerMetricsRequests();

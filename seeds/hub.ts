@@ -9,9 +9,9 @@ import { openHubDatabase } from "../subgraphs/shared/db/hub-database";
 import { listen } from "../subgraphs/shared/http";
 import { logger } from "../subgraphs/shared/log";
 import { runMain } from "../subgraphs/shared/main";
-import { nationalNetwork, RunningServer, startSubgraph, subgraphDataSource } from "../subgraphs/shared/subgraph";
+import { nationalNetwork, RunningServer, startSubgraph, subgraphDataSource, subgraphOptions } from "../subgraphs/shared/subgraph";
 import { seedHub } from "./index";
-import { startGateway } from "../gateway/gateway";
+import { gatewayOptions, startGateway } from "../gateway/gateway";
 import { signDevToken } from "../gateway/dev-keys";
 import { ROLES } from "../subgraphs/shared/identity";
 import { newInternalSecret } from "../subgraphs/shared/internal-identity";
@@ -74,18 +74,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
     let gatewayUrl = config.gatewayUrl;
     const network = nationalNetwork(config, () => gatewayUrl);
     for (const name of SUBGRAPH_NAMES) {
-      subgraphs[name] = await startSubgraph(SUBGRAPHS[name], {
-        dataSource: dataSources[name],
-        host: config.host,
-        port: config.subgraphPorts[name],
-        hubRegionCode: config.regionCode,
-        introspection: config.introspection,
-        internalSecret,
-        gatewayUrl: () => gatewayUrl,
-        atRiskMarginDays: config.atRiskMarginDays,
-        auditRetentionYears: config.auditRetentionYears,
-        network,
-      });
+      subgraphs[name] = await startSubgraph(SUBGRAPHS[name], subgraphOptions(config, name, { dataSource: dataSources[name], internalSecret, gatewayUrl: () => gatewayUrl, network }));
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
     if (config.gatewayWorkers > 1) {
@@ -102,19 +91,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       gatewayUrl = gateway.url;
       return { gateway, subgraphs, dataSources, seeded, stop, gatewayWorkers };
     }
-    gateway = await startGateway({
-      host: config.host,
-      port: config.gatewayPort,
-      subgraphUrls,
-      hubRegionCode: config.regionCode,
-      introspection: config.introspection,
-      auth: config.auth,
-      internalSecret,
-      production: config.production,
-      limits: config.limits,
-      responseCache: config.responseCache,
-      network: { identity: network.identity, directory: network.directory, peerTimeoutMs: network.peerTimeoutMs },
-    });
+    gateway = await startGateway(gatewayOptions(config, { subgraphUrls, internalSecret, network }));
     gatewayUrl = gateway.url;
     return { gateway, subgraphs, dataSources, seeded, stop };
   } catch (error) {

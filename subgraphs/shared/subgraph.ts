@@ -107,6 +107,19 @@ export interface StartSubgraphOptions {
   network?: NationalNetwork;
 }
 
+/** A subgraph's start options from the configuration, with what the runner decides: its data source, the secret, the gateway's URL, the network. */
+export function subgraphOptions(config: HubConfig, name: SubgraphName, run: Pick<StartSubgraphOptions, "dataSource" | "internalSecret" | "gatewayUrl" | "network">): StartSubgraphOptions {
+  return {
+    host: config.host,
+    port: config.subgraphPorts[name],
+    hubRegionCode: config.regionCode,
+    introspection: config.introspection,
+    atRiskMarginDays: config.atRiskMarginDays,
+    auditRetentionYears: config.auditRetentionYears,
+    ...run,
+  };
+}
+
 /** Serves an initialised subgraph on its own port. Stopping drains requests; the data source stays the caller's. */
 export async function startSubgraph<TContext extends BaseRequestContext, TRuntime extends Stoppable | undefined>(
   module: SubgraphModule<TContext, TRuntime>,
@@ -229,18 +242,10 @@ export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
     }
     const runtimeUrls = await provisionRuntimeRoles(config.databaseUrl, [module.name], config.databaseRoles);
     const dataSource = await connect(subgraphDataSource(module, runtimeUrls[module.name]));
-    const server = await startSubgraph(module, {
-      dataSource,
-      host: config.host,
-      port: config.subgraphPorts[module.name],
-      hubRegionCode: config.regionCode,
-      introspection: config.introspection,
-      internalSecret,
-      gatewayUrl: () => config.gatewayUrl,
-      atRiskMarginDays: config.atRiskMarginDays,
-      auditRetentionYears: config.auditRetentionYears,
-      network: nationalNetwork(config, () => config.gatewayUrl),
-    });
+    const server = await startSubgraph(
+      module,
+      subgraphOptions(config, module.name, { dataSource, internalSecret, gatewayUrl: () => config.gatewayUrl, network: nationalNetwork(config, () => config.gatewayUrl) }),
+    );
     log.info(`serving ${server.url}`);
     const metrics = await serveMetrics(`subgraph ${module.name}`);
     return {
