@@ -2,7 +2,7 @@ import "reflect-metadata";
 import "../shared/graphql-enums";
 import { isUuid } from "../shared/domain/ids";
 import { buildFederatedSchema } from "../shared/federation";
-import { AgreementRef, CapacityOfferRef, ProviderRef } from "../shared/references";
+import { AgreementStub, CapacityOfferStub, ProviderStub } from "../shared/stubs";
 import { SubgraphModule } from "../shared/subgraph";
 import { seedReferralsReference } from "./reference-data";
 import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
@@ -34,7 +34,7 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
       resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver, GuaranteeReadingResolver, PaymentCommitmentResolver, InvoicingResolver],
-      orphanedTypes: [PatientRef, ProviderRef, CapacityOfferRef, AgreementRef],
+      orphanedTypes: [PatientRef, ProviderStub, CapacityOfferStub, AgreementStub],
       referenceResolvers: {
         Referral: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.referral.load(ref.id) : null),
         // Any patient id can carry a (possibly empty) list of referrals.

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { ProviderKind, Specialty } from "../../shared/graphql-enums";
 import { DateScalar } from "../../shared/scalars";
-import { ProcedureRef, RegionRef } from "../../shared/references";
+import { ProcedureStub, RegionStub } from "../../shared/stubs";
 
 /**
  * Entities owned by the capacity subgraph with the @external fields that `CapacityOffer.coverage`
@@ -18,8 +18,8 @@ export class ProviderRef {
   kind: ProviderKind;
 
   @Directive("@external")
-  @Field(() => RegionRef)
-  region: RegionRef;
+  @Field(() => RegionStub)
+  region: RegionStub;
 }
 
 /** The representation the gateway sends for `coverage`: the offer's key plus the required fields. */
@@ -34,8 +34,8 @@ export class CapacityOfferRef {
   provider: ProviderRef;
 
   @Directive("@external")
-  @Field(() => ProcedureRef, { nullable: true })
-  procedure: ProcedureRef | null;
+  @Field(() => ProcedureStub, { nullable: true })
+  procedure: ProcedureStub | null;
 
   @Directive("@external")
   @Field(() => Specialty)

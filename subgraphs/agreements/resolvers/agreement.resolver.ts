@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectTyp
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput } from "../../shared/errors";
 import { Specialty } from "../../shared/graphql-enums";
-import { HealthcareRegionRef, ProcedureRef, RegionRef } from "../../shared/references";
+import { HealthcareRegionStub, ProcedureStub, RegionStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { requireRegionCode } from "../../shared/validation";
 import { Agreement, AgreementCommitment, AgreementVersion, PriceList } from "../entities/agreement.entity";
@@ -26,11 +26,11 @@ export class AgreementTerms {
 
 @ObjectType({ description: "One price in a price list." })
 export class PriceListEntryView {
-  @Field(() => ProcedureRef, { description: "The KVÅ procedure priced." })
-  procedure: ProcedureRef;
+  @Field(() => ProcedureStub, { description: "The KVÅ procedure priced." })
+  procedure: ProcedureStub;
 
-  @Field(() => RegionRef, { nullable: true, description: "The region where the care is given, for per-region prices; null = wherever the agreement applies." })
-  providingRegion: RegionRef | null;
+  @Field(() => RegionStub, { nullable: true, description: "The region where the care is given, for per-region prices; null = wherever the agreement applies." })
+  providingRegion: RegionStub | null;
 
   @Field(() => Int, { description: "Price per case in Swedish kronor." })
   priceSek: number;
@@ -50,8 +50,8 @@ export class VolumeCeiling {
   @Field(() => Int, { description: "Cases the agreement allows in the period." })
   maxCases: number;
 
-  @Field(() => [ProcedureRef], { description: "Procedures the ceiling counts; empty = all care under the agreement." })
-  procedures: ProcedureRef[];
+  @Field(() => [ProcedureStub], { description: "Procedures the ceiling counts; empty = all care under the agreement." })
+  procedures: ProcedureStub[];
 
   @Field(() => Int, { description: "Cases committed in the period (standing commitments of referrals)." })
   usedCases: number;
@@ -270,13 +270,13 @@ export class AgreementResolver {
       .getMany();
   }
 
-  @FieldResolver(() => [RegionRef], { description: "The regions party to the agreement (all 21 for Riksavtalet)." })
-  async parties(@Root() agreement: Agreement, @Ctx() ctx: AgreementsContext): Promise<RegionRef[]> {
+  @FieldResolver(() => [RegionStub], { description: "The regions party to the agreement (all 21 for Riksavtalet)." })
+  async parties(@Root() agreement: Agreement, @Ctx() ctx: AgreementsContext): Promise<RegionStub[]> {
     return (await ctx.loaders.partiesOf.load(agreement.id)).map((p) => ({ code: p.regionCode }));
   }
 
-  @FieldResolver(() => HealthcareRegionRef, { nullable: true, description: "For a pact: the healthcare region whose pact it is." })
-  healthcareRegion(@Root() agreement: Agreement): HealthcareRegionRef | null {
+  @FieldResolver(() => HealthcareRegionStub, { nullable: true, description: "For a pact: the healthcare region whose pact it is." })
+  healthcareRegion(@Root() agreement: Agreement): HealthcareRegionStub | null {
     return agreement.healthcareRegionCode ? { code: agreement.healthcareRegionCode } : null;
   }
 
@@ -395,8 +395,8 @@ export class AgreementResolver {
 
 @Resolver(() => AgreementVersion)
 export class AgreementVersionResolver {
-  @FieldResolver(() => [ProcedureRef], { description: "KVÅ procedures covered individually, beyond the covered specialties." })
-  coveredProcedures(@Root() version: AgreementVersion): ProcedureRef[] {
+  @FieldResolver(() => [ProcedureStub], { description: "KVÅ procedures covered individually, beyond the covered specialties." })
+  coveredProcedures(@Root() version: AgreementVersion): ProcedureStub[] {
     return version.coveredProcedureCodes.map((code) => ({ code }));
   }
 
@@ -418,8 +418,8 @@ export class AgreementCommitmentResolver {
     return (await ctx.loaders.version.load(commitment.agreementVersionId))!;
   }
 
-  @FieldResolver(() => ProcedureRef, { nullable: true, description: "The KVÅ procedure committed; null for a first visit." })
-  procedure(@Root() commitment: AgreementCommitment): ProcedureRef | null {
+  @FieldResolver(() => ProcedureStub, { nullable: true, description: "The KVÅ procedure committed; null for a first visit." })
+  procedure(@Root() commitment: AgreementCommitment): ProcedureStub | null {
     return commitment.procedureCode ? { code: commitment.procedureCode } : null;
   }
 }

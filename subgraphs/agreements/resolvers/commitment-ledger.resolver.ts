@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import { Connection, parsePage, toConnection } from "../../shared/pagination";
-import { RegionRef } from "../../shared/references";
+import { RegionStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { ActorRecord, AgreementCommitment } from "../entities/agreement.entity";
 import { AgreementsContext } from "../loaders";
@@ -132,8 +132,8 @@ export class CommitmentLedgerResolver {
     return commitment.releasedAt !== null;
   }
 
-  @FieldResolver(() => RegionRef, { nullable: true, description: "The region that pays: the patient's home region. Null for commitments under a several-party agreement made before it was recorded." })
-  payingRegion(@Root() commitment: AgreementCommitment): RegionRef | null {
+  @FieldResolver(() => RegionStub, { nullable: true, description: "The region that pays: the patient's home region. Null for commitments under a several-party agreement made before it was recorded." })
+  payingRegion(@Root() commitment: AgreementCommitment): RegionStub | null {
     return commitment.payingRegionCode ? { code: commitment.payingRegionCode } : null;
   }
 

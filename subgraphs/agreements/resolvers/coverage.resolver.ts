@@ -1,6 +1,6 @@
 import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import { CareSetting, ProviderKind, Specialty } from "../../shared/graphql-enums";
-import { ProcedureRef, RegionRef } from "../../shared/references";
+import { ProcedureStub, RegionStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { requireMunicipalityCode, requireRegionCode } from "../../shared/validation";
 import { CareAccessRule } from "../entities/care-access-rule.entity";
@@ -177,8 +177,8 @@ export async function answerCoverage(key: CoverageKey, ctx: AgreementsContext): 
 
 @Resolver(() => Coverage)
 export class CoverageResolver {
-  @FieldResolver(() => RegionRef, { description: "The patient's home region the answer is for." })
-  homeRegion(@Root() coverage: Coverage): RegionRef {
+  @FieldResolver(() => RegionStub, { description: "The patient's home region the answer is for." })
+  homeRegion(@Root() coverage: Coverage): RegionStub {
     return { code: coverage.homeRegionCode };
   }
 
@@ -187,8 +187,8 @@ export class CoverageResolver {
     return { id: coverage.providerId };
   }
 
-  @FieldResolver(() => ProcedureRef, { nullable: true, description: "The KVÅ procedure asked about; null for a first visit in the specialty." })
-  procedure(@Root() coverage: Coverage): ProcedureRef | null {
+  @FieldResolver(() => ProcedureStub, { nullable: true, description: "The KVÅ procedure asked about; null for a first visit in the specialty." })
+  procedure(@Root() coverage: Coverage): ProcedureStub | null {
     return coverage.procedureCode ? { code: coverage.procedureCode } : null;
   }
 

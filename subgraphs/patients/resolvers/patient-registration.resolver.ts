@@ -3,7 +3,7 @@ import { isUuid } from "../../shared/domain/ids";
 import { municipalityExists } from "../../shared/domain/municipalities";
 import { parseIdentityNumber } from "../../shared/domain/personal-identity-number";
 import { badUserInput, notFound } from "../../shared/errors";
-import { RegionRef } from "../../shared/references";
+import { RegionStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { requireText } from "../../shared/validation";
 import { Patient, PatientResidence } from "../entities/patient.entity";
@@ -172,8 +172,8 @@ export class PatientRegistrationResolver {
 
 @Resolver(() => PatientResidence)
 export class PatientResidenceResolver {
-  @FieldResolver(() => RegionRef, { description: "The region of the municipality." })
-  region(@Root() residence: PatientResidence): RegionRef {
+  @FieldResolver(() => RegionStub, { description: "The region of the municipality." })
+  region(@Root() residence: PatientResidence): RegionStub {
     return { code: residence.regionCode };
   }
 }

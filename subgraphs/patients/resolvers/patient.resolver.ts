@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql
 import { isUuid } from "../../shared/domain/ids";
 import { formatIdentityNumber, parseIdentityNumber } from "../../shared/domain/personal-identity-number";
 import { badUserInput } from "../../shared/errors";
-import { RegionRef } from "../../shared/references";
+import { RegionStub } from "../../shared/stubs";
 import { Patient } from "../entities/patient.entity";
 import { PatientsContext } from "../loaders";
 
@@ -34,8 +34,8 @@ export class PatientResolver {
     return formatIdentityNumber(patient.personalIdentityNumber);
   }
 
-  @FieldResolver(() => RegionRef, { description: "The patient's home region, which pays for care elsewhere." })
-  homeRegion(@Root() patient: Patient): RegionRef {
+  @FieldResolver(() => RegionStub, { description: "The patient's home region, which pays for care elsewhere." })
+  homeRegion(@Root() patient: Patient): RegionStub {
     return { code: patient.homeRegionCode };
   }
 }

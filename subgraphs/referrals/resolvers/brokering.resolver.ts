@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from "type-graphql";
 import { forbidden } from "../../shared/errors";
 import { pageSize } from "../../shared/pagination";
-import { AgreementRef, CapacityOfferRef } from "../../shared/references";
+import { AgreementStub, CapacityOfferStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { Referral } from "../entities/referral.entity";
 import { ReferralsContext } from "../loaders";
@@ -19,11 +19,11 @@ export class BrokeringMatch {
   @Field(() => MatchTier, { description: "The search-order tier: own region, own private agreement, pact region, Riksavtalet." })
   tier: MatchTier;
 
-  @Field(() => CapacityOfferRef, { description: "The offer (resolved by the capacity subgraph)." })
-  offer: CapacityOfferRef;
+  @Field(() => CapacityOfferStub, { description: "The offer (resolved by the capacity subgraph)." })
+  offer: CapacityOfferStub;
 
-  @Field(() => AgreementRef, { nullable: true, description: "The agreement the patient would be sent under; null for internal care in the own region." })
-  agreement: AgreementRef | null;
+  @Field(() => AgreementStub, { nullable: true, description: "The agreement the patient would be sent under; null for internal care in the own region." })
+  agreement: AgreementStub | null;
 
   @Field(() => Int, { nullable: true, description: "Price per case in SEK under that agreement; null when none is listed or for internal care." })
   pricePerCaseSek: number | null;

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { badUserInput } from "../../shared/errors";
-import { ProcedureRef, ProviderRef } from "../../shared/references";
+import { ProcedureStub, ProviderStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { stockholmDate } from "../../shared/domain/calendar";
 import { requireRegionCode } from "../../shared/validation";
@@ -115,11 +115,11 @@ export class InvoicingBasisLine {
   @Field(() => Int, { nullable: true, description: "Price per case in SEK under the agreement when the commitment was issued; null when none is listed." })
   pricePerCaseSek: number | null;
 
-  @Field(() => ProviderRef, { description: "The provider that gives the care (and invoices, or whose region does)." })
-  provider: ProviderRef;
+  @Field(() => ProviderStub, { description: "The provider that gives the care (and invoices, or whose region does)." })
+  provider: ProviderStub;
 
-  @Field(() => ProcedureRef, { nullable: true, description: "The KVÅ procedure; null for a first visit in a specialty." })
-  procedure: ProcedureRef | null;
+  @Field(() => ProcedureStub, { nullable: true, description: "The KVÅ procedure; null for a first visit in a specialty." })
+  procedure: ProcedureStub | null;
 }
 
 @Resolver()

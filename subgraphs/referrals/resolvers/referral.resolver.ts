@@ -4,7 +4,7 @@ import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { Specialty } from "../../shared/graphql-enums";
 import { Connection, parsePage, toConnection } from "../../shared/pagination";
-import { CapacityOfferRef, ProcedureRef, ProviderRef, RegionRef } from "../../shared/references";
+import { CapacityOfferStub, ProcedureStub, ProviderStub, RegionStub } from "../../shared/stubs";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { requireRegionCode } from "../../shared/validation";
 import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral, ReferralStatus, ReferralTransition } from "../entities/referral.entity";
@@ -215,23 +215,23 @@ export class ReferralResolver {
     return referral.patientId ? { id: referral.patientId } : null;
   }
 
-  @FieldResolver(() => RegionRef, { description: "The patient's home region, which issues the referral and pays." })
-  homeRegion(@Root() referral: Referral): RegionRef {
+  @FieldResolver(() => RegionStub, { description: "The patient's home region, which issues the referral and pays." })
+  homeRegion(@Root() referral: Referral): RegionStub {
     return { code: referral.homeRegionCode };
   }
 
-  @FieldResolver(() => ProcedureRef, { nullable: true, description: "The KVÅ procedure asked for; null for a first visit in a specialty." })
-  procedure(@Root() referral: Referral): ProcedureRef | null {
+  @FieldResolver(() => ProcedureStub, { nullable: true, description: "The KVÅ procedure asked for; null for a first visit in a specialty." })
+  procedure(@Root() referral: Referral): ProcedureStub | null {
     return referral.procedureCode ? { code: referral.procedureCode } : null;
   }
 
-  @FieldResolver(() => ProviderRef, { nullable: true, description: "The provider it was last sent to; null before it was sent." })
-  provider(@Root() referral: Referral): ProviderRef | null {
+  @FieldResolver(() => ProviderStub, { nullable: true, description: "The provider it was last sent to; null before it was sent." })
+  provider(@Root() referral: Referral): ProviderStub | null {
     return referral.providerId ? { id: referral.providerId } : null;
   }
 
-  @FieldResolver(() => CapacityOfferRef, { nullable: true, description: "The capacity offer a slot is held on for it; null when none is held." })
-  offer(@Root() referral: Referral): CapacityOfferRef | null {
+  @FieldResolver(() => CapacityOfferStub, { nullable: true, description: "The capacity offer a slot is held on for it; null when none is held." })
+  offer(@Root() referral: Referral): CapacityOfferStub | null {
     return referral.offerId && referral.reservationId ? { id: referral.offerId } : null;
   }
 
