@@ -1,3 +1,9 @@
+/**
+ * Verifies callers' tokens at the gateway: signature against the keys of a trusted issuer (one per
+ * region's identity provider), issuer, audience and expiry; then the claims make an Identity.
+ * Anything else is UNAUTHENTICATED (HTTP 401) with the reason, and nothing is answered.
+ */
+
 import fs from "node:fs";
 import { GraphQLError } from "graphql";
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, JWTVerifyGetKey, jwtVerify } from "jose";
@@ -8,11 +14,6 @@ import { Role } from "../subgraphs/shared/identity";
 import { PeerDirectory } from "../subgraphs/shared/network/directory";
 import { DEV_ISSUER, ensureDevKey } from "./dev-keys";
 
-/**
- * Verifies callers' tokens at the gateway: signature against the keys of a trusted issuer (one per
- * region's identity provider), issuer, audience and expiry; then the claims make an Identity.
- * Anything else is UNAUTHENTICATED (HTTP 401) with the reason, and nothing is answered.
- */
 export type Authenticate = (authorization: unknown) => Promise<Identity>;
 
 const ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"];

@@ -1,3 +1,18 @@
+/**
+ * What an operation will really cost, computed from the operation *with its variables* and every
+ * field's default page size, before planning. (graphql-armor's cost rule, used before, is a
+ * validation rule: it never sees variables, so `first: $n` or a left-out `first` counted as one,
+ * and ten aliased `referrals(first: $n) { matches(first: $m) }` passed at 63× the limit.)
+ *
+ * Objects count 2, scalar fields 1, and a field with a page size multiplies its own cost and
+ * everything under it by the page size: the literal, else the variable's value, else the
+ * variable's default, else the argument's default (in the schema, or the "(default N)" its
+ * description documents), else the largest page a connection serves. Every selection counts on
+ * its own, so aliases (of aliases) and each spread of a fragment count each time; nested
+ * connections multiply. The arithmetic is graphql-armor's with `depthCostFactor: 1`, so literal
+ * queries cost what they always did.
+ */
+
 import {
   DocumentNode,
   FieldNode,
@@ -15,20 +30,6 @@ import {
 import { spaced } from "../subgraphs/shared/apollo";
 import { Identity } from "../subgraphs/shared/identity";
 
-/**
- * What an operation will really cost, computed from the operation *with its variables* and every
- * field's default page size, before planning. (graphql-armor's cost rule, used before, is a
- * validation rule: it never sees variables, so `first: $n` or a left-out `first` counted as one,
- * and ten aliased `referrals(first: $n) { matches(first: $m) }` passed at 63× the limit.)
- *
- * Objects count 2, scalar fields 1, and a field with a page size multiplies its own cost and
- * everything under it by the page size: the literal, else the variable's value, else the
- * variable's default, else the argument's default (in the schema, or the "(default N)" its
- * description documents), else the largest page a connection serves. Every selection counts on
- * its own, so aliases (of aliases) and each spread of a fragment count each time; nested
- * connections multiply. The arithmetic is graphql-armor's with `depthCostFactor: 1`, so literal
- * queries cost what they always did.
- */
 const OBJECT_COST = 2;
 const SCALAR_COST = 1;
 const PAGE_ARGUMENTS = ["first", "last"];

@@ -1,14 +1,15 @@
+/**
+ * The development identity provider: a signing key kept in a local file (created on first use) and
+ * tokens for one demo user of each role. Only outside production: the configuration refuses it
+ * there. It stands in for a region's real identity provider, with the same claims.
+ */
+
 import fs from "node:fs";
 import path from "node:path";
 import { exportJWK, generateKeyPair, importJWK, JWK, SignJWT } from "jose";
 import { careUnitId, providerId } from "../subgraphs/shared/db/seed-ids";
 import { CARE_AND_TREATMENT, Role } from "../subgraphs/shared/identity";
 
-/**
- * The development identity provider: a signing key kept in a local file (created on first use) and
- * tokens for one demo user of each role. Only outside production: the configuration refuses it
- * there. It stands in for a region's real identity provider, with the same claims.
- */
 export const DEV_ISSUER = "urn:care-brokering-hub:development";
 const ALG = "ES256";
 

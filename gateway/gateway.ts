@@ -1,3 +1,11 @@
+/**
+ * The gateway: the hub's one way in. It authenticates callers, applies the limits and input rules,
+ * answers from the response cache, plans and executes queries and mutations over the subgraphs
+ * (Apollo Gateway) and subscriptions itself (subscriptions.ts), and serves the web app, FHIR and
+ * CSV routes. It knows the subgraphs only by their URLs and the composed supergraph; each of its
+ * parts takes a narrow view of the request context (CacheableContext, SubscriberContext).
+ */
+
 import fs from "node:fs";
 import cluster from "node:cluster";
 import http, { IncomingMessage, ServerResponse } from "node:http";

@@ -1,3 +1,9 @@
+/**
+ * The gateway on its own (production): subgraphs run elsewhere, at <NAME>_URL. With
+ * HUB_GATEWAY_WORKERS above one, this process forks that many gateway workers sharing its port and
+ * serves their metrics together; each worker runs this same file as a whole gateway.
+ */
+
 import cluster from "node:cluster";
 import { loadConfig, requireTrustedIssuers } from "../subgraphs/shared/config";
 import { logger, setLogService } from "../subgraphs/shared/log";
@@ -8,11 +14,6 @@ import { answerMetricsRequests, isGatewayWorker, reportToPrimary, startGatewayWo
 import { nationalNetwork, requireInternalSecret } from "../subgraphs/shared/subgraph";
 import { loadNodeKeys } from "../subgraphs/shared/network/node-key";
 
-/**
- * The gateway on its own (production): subgraphs run elsewhere, at <NAME>_URL. With
- * HUB_GATEWAY_WORKERS above one, this process forks that many gateway workers sharing its port and
- * serves their metrics together; each worker runs this same file as a whole gateway.
- */
 runMain("gateway", async () => {
   setLogService("gateway");
   const config = loadConfig();

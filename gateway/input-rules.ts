@@ -1,3 +1,21 @@
+/**
+ * Rules every argument of every operation obeys, checked at the gateway, in one place, before the
+ * operation is planned: over HTTP (a plugin) and over graphql-ws (the subscription server) alike,
+ * whether a value is written in the document or sent as a variable. The gateway is the only way
+ * in (subgraphs answer only requests it signed), so a rule here holds for every subgraph without
+ * each resolver remembering it, and a refused request never reaches a subgraph: nothing is written.
+ *
+ * - Text is text: no NUL character (PostgreSQL cannot store it) and no unpaired UTF-16 surrogate
+ *   (it is no character at all; encoded as UTF-8 it would silently become U+FFFD).
+ * - Dates and instants exist: 30 February is refused, not rolled over to 2 March (the subgraphs'
+ *   scalars check the same; here the error also names the argument).
+ * - Every list has a maximum (LIST_LIMITS, else DEFAULT_LIST_LIMIT), stated in its description.
+ * - A list of plain values (codes, ids, enum values) never names the same value twice.
+ *
+ * Each refusal is BAD_USER_INPUT with the argument's path in `field` (e.g.
+ * "input.offers[1].conditions") and the rule in `rule`, as the subgraphs' own checks are.
+ */
+
 import {
   DocumentNode,
   FragmentDefinitionNode,
@@ -24,23 +42,6 @@ import { isIsoDate, isIsoInstant } from "../subgraphs/shared/domain/calendar";
 import type { Problem } from "../subgraphs/shared/domain/problem";
 import { DATE_TIME_RULE } from "../subgraphs/shared/scalars";
 
-/**
- * Rules every argument of every operation obeys, checked at the gateway, in one place, before the
- * operation is planned: over HTTP (a plugin) and over graphql-ws (the subscription server) alike,
- * whether a value is written in the document or sent as a variable. The gateway is the only way
- * in (subgraphs answer only requests it signed), so a rule here holds for every subgraph without
- * each resolver remembering it, and a refused request never reaches a subgraph: nothing is written.
- *
- * - Text is text: no NUL character (PostgreSQL cannot store it) and no unpaired UTF-16 surrogate
- *   (it is no character at all; encoded as UTF-8 it would silently become U+FFFD).
- * - Dates and instants exist: 30 February is refused, not rolled over to 2 March (the subgraphs'
- *   scalars check the same; here the error also names the argument).
- * - Every list has a maximum (LIST_LIMITS, else DEFAULT_LIST_LIMIT), stated in its description.
- * - A list of plain values (codes, ids, enum values) never names the same value twice.
- *
- * Each refusal is BAD_USER_INPUT with the argument's path in `field` (e.g.
- * "input.offers[1].conditions") and the rule in `rule`, as the subgraphs' own checks are.
- */
 export const DEFAULT_LIST_LIMIT = 100;
 
 /** Lists with another maximum than DEFAULT_LIST_LIMIT, by schema coordinate (`Type.field` or `Type.field(argument:)`). */

@@ -1,6 +1,3 @@
-import { IncomingMessage, ServerResponse } from "node:http";
-import type { ExecuteAs } from "./fhir/routes";
-
 /**
  * The invoicing basis as a CSV download for a region's finance department:
  * `GET /invoicing-basis.csv?payingRegion=13&month=2026-11`, with the same token and rules as the
@@ -8,6 +5,10 @@ import type { ExecuteAs } from "./fhir/routes";
  * comma-separated, double-quoted where needed, CRLF, UTF-8 with a byte-order mark so spreadsheet
  * programs read å, ä and ö right.
  */
+
+import { IncomingMessage, ServerResponse } from "node:http";
+import type { ExecuteAs } from "./fhir/routes";
+
 export const INVOICING_CSV_PATH = "/invoicing-basis.csv";
 
 const QUERY = /* GraphQL */ `

@@ -1,13 +1,7 @@
-import { createHash } from "node:crypto";
-import type { ApolloServerPlugin } from "@apollo/server";
-import { DocumentNode, FormattedExecutionResult, Kind, OperationDefinitionNode, valueFromASTUntyped } from "graphql";
-import { cacheEvictions, cacheHits, cacheMisses } from "../subgraphs/shared/metrics";
-import type { Identity } from "../subgraphs/shared/identity";
-
 /**
- * The gateway's response cache: whole answers to queries that only the listed subgraphs answer
- * (capacity and agreements: free capacity, providers, regions, coverage), invalidated by those
- * subgraphs' change events. It is what lets one gateway serve the national search load without
+ * The gateway's response cache: whole answers to queries that only subgraphs with a change feed
+ * answer (capacity and agreements: free capacity, providers, regions, coverage), invalidated by
+ * those subgraphs' change events (change-feeds.ts). It is what lets one gateway serve the national search load without
  * sending every identical search to the subgraphs and PostgreSQL again.
  *
  * What it never does:
@@ -32,6 +26,13 @@ import type { Identity } from "../subgraphs/shared/identity";
  * national identity provider's model says: access follows the active assignment).
  * Time-derived fields (an offer's freshness grade) may lag by at most the entry lifetime.
  */
+
+import { createHash } from "node:crypto";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { DocumentNode, FormattedExecutionResult, Kind, OperationDefinitionNode, valueFromASTUntyped } from "graphql";
+import { cacheEvictions, cacheHits, cacheMisses } from "../subgraphs/shared/metrics";
+import type { Identity } from "../subgraphs/shared/identity";
+
 export interface ResponseCacheOptions {
   /** Subgraphs whose answers may be cached, each while its change feed is live (see setLive). */
   cacheable: readonly string[];

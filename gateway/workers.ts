@@ -1,11 +1,3 @@
-import cluster, { Worker } from "node:cluster";
-import path from "node:path";
-import { AggregatorRegistry } from "prom-client";
-import { StartupError } from "../subgraphs/shared/errors";
-import { logger } from "../subgraphs/shared/log";
-import { projectRoot } from "../subgraphs/shared/paths";
-import { registry } from "../subgraphs/shared/metrics";
-
 /**
  * The gateway as several worker processes sharing one port (node:cluster: the primary accepts
  * connections and hands them to the workers in turn). Each worker is a whole gateway — its own
@@ -14,6 +6,14 @@ import { registry } from "../subgraphs/shared/metrics";
  * One Node process uses one core; the gateway's work (planning, merging answers, serializing,
  * fanning out subscription events) is what grows with clients, so it is what is spread.
  */
+
+import cluster, { Worker } from "node:cluster";
+import path from "node:path";
+import { AggregatorRegistry } from "prom-client";
+import { StartupError } from "../subgraphs/shared/errors";
+import { logger } from "../subgraphs/shared/log";
+import { projectRoot } from "../subgraphs/shared/paths";
+import { registry } from "../subgraphs/shared/metrics";
 
 const log = logger("gateway-workers");
 

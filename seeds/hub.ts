@@ -1,3 +1,10 @@
+/**
+ * `npm start`: the whole hub in one process, the demo node. An embedded PostgreSQL (or
+ * DATABASE_URL), every subgraph on its own port, the gateway over them, the demo data seeded. It
+ * imports every subgraph and the seeds, so it sits above the gateway, with the seeds; a production
+ * deployment runs gateway/index.ts and each subgraph's index.ts instead.
+ */
+
 import http from "node:http";
 import { DataSource } from "typeorm";
 import { HubConfig, loadConfig, requireTrustedIssuers, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";

@@ -1,3 +1,12 @@
+/**
+ * `npm run network`: a national network of three nodes on this machine, each a whole hub in this
+ * process with its own embedded PostgreSQL, ports, node key and demo data for its own region, and a
+ * generated directory naming the other two. Ports: node i (0, 1, 2) uses NETWORK_BASE_PORT + 10·i
+ * for its gateway and the next four for its subgraphs (4100, 4110, 4120 by default), and
+ * NETWORK_PG_BASE_PORT + i for its database (54340…). Data, keys and directories stay in
+ * .data/network between runs. Ctrl-C stops all three.
+ */
+
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig, SUBGRAPH_NAMES } from "../subgraphs/shared/config";
@@ -12,14 +21,6 @@ import { signDevToken } from "../gateway/dev-keys";
 import { Hub, startHub } from "./hub";
 import { defaultEmbeddedDataDir, ensureDatabase } from "../subgraphs/shared/db/hub-database";
 
-/**
- * `npm run network`: a national network of three nodes on this machine, each a whole hub in this
- * process with its own embedded PostgreSQL, ports, node key and demo data for its own region, and a
- * generated directory naming the other two. Ports: node i (0, 1, 2) uses NETWORK_BASE_PORT + 10·i
- * for its gateway and the next four for its subgraphs (4100, 4110, 4120 by default), and
- * NETWORK_PG_BASE_PORT + i for its database (54340…). Data, keys and directories stay in
- * .data/network between runs. Ctrl-C stops all three.
- */
 const NODES = ["13", "12", "14"];
 
 function basePort(name: string, fallback: number): number {

@@ -1,3 +1,9 @@
+/**
+ * The hub's subgraph modules by name, for what runs or composes them all: the all-in-one runners
+ * (hub.ts, network.ts), the seeds, composition (schema/compose.ts) and the tests. The gateway
+ * never imports them; it knows the subgraphs by their URLs.
+ */
+
 import { SubgraphName } from "../subgraphs/shared/config";
 import { SubgraphModule } from "../subgraphs/shared/subgraph";
 import { agreementsSubgraph } from "../subgraphs/agreements/subgraph";
@@ -5,7 +11,6 @@ import { capacitySubgraph } from "../subgraphs/capacity/subgraph";
 import { patientsSubgraph } from "../subgraphs/patients/subgraph";
 import { referralsSubgraph } from "../subgraphs/referrals/subgraph";
 
-/** The hub's subgraphs by name: what `npm start` runs and `npm run compose` composes. */
 export const SUBGRAPHS: Record<SubgraphName, SubgraphModule<any, any>> = {
   patients: patientsSubgraph,
   capacity: capacitySubgraph,

@@ -1,3 +1,11 @@
+/**
+ * The FHIR R4 API at /fhir on the gateway. It is built on the hub's public GraphQL API, executed
+ * by the gateway itself with the caller's own identity: the same token, the same roles and rules,
+ * the same audit of patient data (the referrals and patients subgraphs' access layer decides, not
+ * this module), and no second way into any table. Capacity is never public: every path here needs
+ * a token, as /graphql does.
+ */
+
 import { IncomingMessage, ServerResponse } from "node:http";
 import { GraphQLError } from "graphql";
 import { isIsoDate, isIsoInstant } from "../../subgraphs/shared/domain/calendar";
@@ -18,13 +26,6 @@ import {
   taskResource,
 } from "./resources";
 
-/**
- * The FHIR R4 API at /fhir on the gateway. It is built on the hub's public GraphQL API, executed
- * by the gateway itself with the caller's own identity: the same token, the same roles and rules,
- * the same audit of patient data (the referrals and patients subgraphs' access layer decides, not
- * this module), and no second way into any table. Capacity is never public: every path here needs
- * a token, as /graphql does.
- */
 export interface GraphQLAnswer {
   data?: Record<string, any> | null;
   errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;

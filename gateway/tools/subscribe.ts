@@ -1,10 +1,3 @@
-import { createClient } from "graphql-ws";
-import WebSocket from "ws";
-import { loadConfig } from "../../subgraphs/shared/config";
-import { StartupError } from "../../subgraphs/shared/errors";
-import { Role } from "../../subgraphs/shared/identity";
-import { signDevToken } from "../dev-keys";
-
 /**
  * A minimal graphql-ws subscriber for the terminal, for offices and providers trying the hub
  * without a browser: prints every result as one JSON line on stdout, and nothing else there, so the
@@ -18,6 +11,14 @@ import { signDevToken } from "../dev-keys";
  * http://127.0.0.1:4000/graphql by default. The token is HUB_TOKEN's; without one, a development
  * token of a regional office (outside production).
  */
+
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { loadConfig } from "../../subgraphs/shared/config";
+import { StartupError } from "../../subgraphs/shared/errors";
+import { Role } from "../../subgraphs/shared/identity";
+import { signDevToken } from "../dev-keys";
+
 async function main(): Promise<void> {
   const [query, variablesJson] = process.argv.slice(2);
   if (!query) fail("usage: npm run -s subscribe -- '<subscription>' ['<variables as JSON>']", 2);

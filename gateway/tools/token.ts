@@ -1,7 +1,3 @@
-import { loadConfig } from "../../subgraphs/shared/config";
-import { Role, ROLES } from "../../subgraphs/shared/identity";
-import { signDevToken } from "../dev-keys";
-
 /**
  * Prints a development token for a role (and organisation), signed with the development key the
  * hub trusts outside production:
@@ -11,6 +7,11 @@ import { signDevToken } from "../dev-keys";
  *   npm run token -- REGIONAL_OFFICE 14           # Västra Götaland's office
  *   npm run token -- CLINIC <care unit id>
  */
+
+import { loadConfig } from "../../subgraphs/shared/config";
+import { Role, ROLES } from "../../subgraphs/shared/identity";
+import { signDevToken } from "../dev-keys";
+
 async function main(): Promise<void> {
   const [role, organisation] = process.argv.slice(2);
   if (!role || !ROLES.includes(role as Role)) {

@@ -1,7 +1,3 @@
-import { EntityManager } from "typeorm";
-import { BaseRequestContext } from "./context";
-import { organisationOf } from "./identity";
-
 /**
  * Writes and reads the patient-data audit log (schema `audit`, see the AuditLog migration). Every
  * read of patient data records one row per record disclosed or refused: who (subject, HSA-id, role,
@@ -9,6 +5,11 @@ import { organisationOf } from "./identity";
  * and its basis. The data-access layers of the patients and referrals subgraphs call it, so no
  * resolver can read patient data without leaving a record.
  */
+
+import { EntityManager } from "typeorm";
+import { BaseRequestContext } from "./context";
+import { organisationOf } from "./identity";
+
 export type AuditAction = "READ" | "CHANGE" | "DISCLOSE";
 export type AuditOutcome = "ALLOWED" | "DENIED";
 

@@ -1,3 +1,11 @@
+/**
+ * Streams a subgraph's outbox to its subscriptions. One LISTEN connection per process hears
+ * PostgreSQL's NOTIFY for every committed event, whichever process committed it; the stream then
+ * reads the new rows once, in id order, and hands each to every subscriber whose filter matches.
+ * Subscribers have their own bounded queue: a slow one is cut off (it can resume with its last
+ * event id) instead of holding up the others or growing without limit.
+ */
+
 import DataLoader from "dataloader";
 import { Client } from "pg";
 import { DataSource } from "typeorm";
@@ -8,13 +16,6 @@ import { logger } from "./log";
 import { watchOutbox } from "./metrics";
 import { lastEventId, outboxChannel, readEvents, StoredEvent } from "./outbox";
 
-/**
- * Streams a subgraph's outbox to its subscriptions. One LISTEN connection per process hears
- * PostgreSQL's NOTIFY for every committed event, whichever process committed it; the stream then
- * reads the new rows once, in id order, and hands each to every subscriber whose filter matches.
- * Subscribers have their own bounded queue: a slow one is cut off (it can resume with its last
- * event id) instead of holding up the others or growing without limit.
- */
 export interface EventStreamOptions {
   /** Events a subscriber may have waiting before it is cut off. */
   maxQueue?: number;

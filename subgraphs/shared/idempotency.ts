@@ -1,13 +1,14 @@
-import { createHash } from "node:crypto";
-import { EntityManager } from "typeorm";
-import { badUserInput, conflict } from "./errors";
-
 /**
  * Idempotency keys for mutations that integrations retry after a timeout: the same key with the
  * same input returns the first result and changes nothing; the same key with other input is a
  * CONFLICT. The key row is inserted in the mutation's own transaction, so a concurrent retry waits
  * on it and then sees the committed result, and a failed first attempt leaves no key behind.
  */
+
+import { createHash } from "node:crypto";
+import { EntityManager } from "typeorm";
+import { badUserInput, conflict } from "./errors";
+
 export interface IdempotentCall<T, R> {
   db: EntityManager;
   schema: string;

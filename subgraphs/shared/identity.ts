@@ -1,6 +1,3 @@
-import { isRegionCode } from "./domain/regions";
-import { isUuid } from "./domain/ids";
-
 /**
  * Who is calling, as the gateway verified it from the caller's token. Modelled on what Sweden's
  * national identity provider asserts for SITHS users (employee HSA-id, the active care assignment,
@@ -8,6 +5,10 @@ import { isUuid } from "./domain/ids";
  * plus the organisation of a system client. Access is decided on the role and the assignment, not
  * on the person. Plain data and functions: no GraphQL, no database.
  */
+
+import { isRegionCode } from "./domain/regions";
+import { isUuid } from "./domain/ids";
+
 export enum Role {
   /** A region's care-guarantee office (Vårdgarantiservice): its region's referrals and patients. */
   REGIONAL_OFFICE = "REGIONAL_OFFICE",

@@ -1,11 +1,11 @@
-import DataLoader from "dataloader";
-import { FindOptionsOrder, FindOptionsWhere, In, Repository } from "typeorm";
-
 /**
  * DataLoader helpers. Every entity reference and list-of-children field goes through one of these,
  * so a page of N results costs a fixed number of SQL statements, not N. Loaders live for one
  * request (they are built in the request context), so nothing is cached across callers.
  */
+
+import DataLoader from "dataloader";
+import { FindOptionsOrder, FindOptionsWhere, In, Repository } from "typeorm";
 
 /** One entity per key; null where none exists (reference resolvers answer null for unknown ids). */
 export function byKey<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (value: V) => K): DataLoader<K, V | null> {

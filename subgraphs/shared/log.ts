@@ -1,7 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import { trace } from "@opentelemetry/api";
-import pino from "pino";
-
 /**
  * The hub's log: one JSON line per event on stderr (pino), each with time, level, service,
  * component, and — inside a request — its request id and trace id, so an operator's log store can
@@ -12,6 +8,11 @@ import pino from "pino";
  * parameters or tokens, so patient identity numbers cannot reach the log through it (a test runs
  * the brokering story and searches every line for the numbers and tokens it used).
  */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import { trace } from "@opentelemetry/api";
+import pino from "pino";
+
 export type Level = "debug" | "info" | "warn" | "error";
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -1,8 +1,3 @@
-import http, { IncomingMessage, ServerResponse } from "node:http";
-import { timingSafeEqual } from "node:crypto";
-import client from "prom-client";
-import { StartupError } from "./errors";
-
 /**
  * The process's metrics in the Prometheus text format (prom-client), named after the OpenTelemetry
  * semantic conventions where one exists (`http_server_request_duration_seconds`,
@@ -10,6 +5,12 @@ import { StartupError } from "./errors";
  * the hub's own. Labels are bounded names (service, operation name, outcome, error code), never a
  * value a client sent: no identity number, token or variable can reach a scrape.
  */
+
+import http, { IncomingMessage, ServerResponse } from "node:http";
+import { timingSafeEqual } from "node:crypto";
+import client from "prom-client";
+import { StartupError } from "./errors";
+
 export const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry });
 

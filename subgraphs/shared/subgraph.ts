@@ -1,3 +1,11 @@
+/**
+ * What a subgraph is to the rest of the hub (`SubgraphModule`: its entities, migrations, schema,
+ * reference data, change feed, runtime and request context) and the one way every subgraph is
+ * started and served, alone (`runSubgraphStandalone`, its index.ts) or with the others
+ * (seeds/hub.ts): migrations and reference data as the migrator, requests as its runtime role,
+ * GraphQL and graphql-ws on one port, each request's caller verified from the gateway's signature.
+ */
+
 import http, { IncomingMessage } from "node:http";
 import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";

@@ -1,10 +1,3 @@
-import { GraphQLError } from "graphql";
-import { BaseRequestContext } from "./context";
-import { Role, systemIdentity } from "./identity";
-import { IDENTITY_HEADER, signIdentity } from "./internal-identity";
-import { logger } from "./log";
-import { tracedFetch } from "./tracing";
-
 /**
  * How a subgraph asks the rest of the supergraph a question on its caller's behalf: through the
  * gateway, like any client, so that each subgraph keeps owning its data and the gateway plans the
@@ -12,6 +5,14 @@ import { tracedFetch } from "./tracing";
  * The caller's identity travels signed with the hub's internal secret, marked with the service
  * that calls, so every access rule and audit record applies to the real caller.
  */
+
+import { GraphQLError } from "graphql";
+import { BaseRequestContext } from "./context";
+import { Role, systemIdentity } from "./identity";
+import { IDENTITY_HEADER, signIdentity } from "./internal-identity";
+import { logger } from "./log";
+import { tracedFetch } from "./tracing";
+
 export class SupergraphClient {
   private readonly log;
 

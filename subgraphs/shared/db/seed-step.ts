@@ -1,3 +1,8 @@
+/**
+ * Seeding, for the subgraphs' reference data (reference-data.ts) and the demo node's data (seeds/):
+ * named steps run once per database, inserting only what is missing.
+ */
+
 import { DataSource, EntityManager, ObjectLiteral, EntityTarget } from "typeorm";
 
 /**

@@ -1,8 +1,3 @@
-import fs from "node:fs";
-import { StartupError } from "../errors";
-import { isRegionCode } from "../domain/regions";
-import { logger } from "../log";
-
 /**
  * The peer directory (HUB_PEERS_FILE): the other nodes of the network, as configuration. For each
  * peer its region code, name, gateway URL, issuer and JWKS URL, and whether it is enabled. There is
@@ -11,6 +6,12 @@ import { logger } from "../log";
  * new keys without a restart; a changed file that is not valid is reported and the last valid
  * directory stays in use.
  */
+
+import fs from "node:fs";
+import { StartupError } from "../errors";
+import { isRegionCode } from "../domain/regions";
+import { logger } from "../log";
+
 export interface Peer {
   regionCode: string;
   name: string;
