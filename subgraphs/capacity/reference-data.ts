@@ -1,12 +1,11 @@
 /**
  * The national reference data the capacity subgraph's schema holds and every deployment needs,
  * demo or production: Sweden's regions, the six healthcare regions (with their members), and the
- * KVÅ procedures. The subgraph seeds it when it starts (`capacitySubgraph.seedReference`), however
+ * KVÅ procedures. The subgraph seeds it when it starts (`capacitySubgraph.referenceData`), however
  * the hub is run; the demo node's providers and offers are in seeds/.
  */
 
-import { DataSource } from "typeorm";
-import { insertMissing, runSeedStep } from "../shared/db/seed-step";
+import { ReferenceData } from "../shared/db/seed-step";
 import { VisitType } from "../shared/domain/enums";
 import { HEALTHCARE_REGIONS, REGIONS } from "../shared/domain/regions";
 import { Specialty } from "../shared/domain/specialty";
@@ -56,27 +55,24 @@ export const PROCEDURES: readonly ProcedureSeed[] = [
   { code: "LCG21", name: "Laparoskopisk uteropexi", englishName: "Laparoscopic uteropexy (prolapse repair)", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SLL },
 ];
 
-/** Regions, healthcare regions and KVÅ procedures, once per database. Returns the steps that ran. */
-export async function seedCapacityReference(dataSource: DataSource): Promise<string[]> {
-  const ran = await runSeedStep(dataSource, "reference-v1", async (manager) => {
-    await insertMissing(manager, Region, REGIONS.map((r) => ({ code: r.code, name: r.name })));
-    await insertMissing(
-      manager,
-      HealthcareRegion,
-      HEALTHCARE_REGIONS.map((h) => ({ code: h.code, name: h.name, englishName: h.englishName })),
-    );
-    await insertMissing(
-      manager,
-      HealthcareRegionMember,
-      HEALTHCARE_REGIONS.flatMap((h) =>
-        h.members.map((m) => ({ healthcareRegionCode: h.code, regionCode: m.regionCode, municipalityCodes: m.municipalityCodes ? [...m.municipalityCodes] : null })),
-      ),
-    );
-    await insertMissing(
-      manager,
-      Procedure,
-      PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType, validFrom: null, validTo: null })),
-    );
-  });
-  return ran ? ["capacity reference data"] : [];
-}
+/** Regions, healthcare regions (and which regions and municipalities belong to each) and KVÅ procedures. */
+export const CAPACITY_REFERENCE_DATA: readonly ReferenceData[] = [
+  {
+    name: "capacity reference data",
+    step: "reference-v1",
+    tables: [
+      { entity: Region, rows: REGIONS.map((r) => ({ code: r.code, name: r.name })) },
+      { entity: HealthcareRegion, rows: HEALTHCARE_REGIONS.map((h) => ({ code: h.code, name: h.name, englishName: h.englishName })) },
+      {
+        entity: HealthcareRegionMember,
+        rows: HEALTHCARE_REGIONS.flatMap((h) =>
+          h.members.map((m) => ({ healthcareRegionCode: h.code, regionCode: m.regionCode, municipalityCodes: m.municipalityCodes ? [...m.municipalityCodes] : null })),
+        ),
+      },
+      {
+        entity: Procedure,
+        rows: PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType, validFrom: null, validTo: null })),
+      },
+    ],
+  },
+];

@@ -3,7 +3,7 @@ import "../shared/graphql-enums";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
 import { CAPACITY_CHANGE_FEED } from "./services/offer-events";
-import { seedCapacityReference } from "./reference-data";
+import { CAPACITY_REFERENCE_DATA } from "./reference-data";
 import { CapacityOffer, OfferSlot, Reservation } from "./entities/capacity-offer.entity";
 import { Procedure } from "./entities/procedure.entity";
 import { CareUnit, Provider } from "./entities/provider.entity";
@@ -58,7 +58,7 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
       orphanedTypes: [ReferralRef],
       referenceResolvers: capacityReferences,
     }),
-  seedReference: seedCapacityReference,
+  referenceData: CAPACITY_REFERENCE_DATA,
   changeFeed: CAPACITY_CHANGE_FEED,
   startRuntime: startCapacityRuntime,
   health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),

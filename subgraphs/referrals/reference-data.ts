@@ -1,12 +1,11 @@
 /**
  * The national reference data the referrals subgraph's schema holds and every deployment needs:
  * the care guarantee's national time limits. The subgraph seeds them when it starts
- * (`referralsSubgraph.seedReference`); a region's own, stricter limits are regional data (the demo
+ * (`referralsSubgraph.referenceData`); a region's own, stricter limits are regional data (the demo
  * node's are in seeds/referrals.ts).
  */
 
-import { DataSource } from "typeorm";
-import { insertMissing, runSeedStep } from "../shared/db/seed-step";
+import { ReferenceData } from "../shared/db/seed-step";
 import { VisitType } from "../shared/domain/enums";
 import { Specialty } from "../shared/domain/specialty";
 import { GuaranteeLimit } from "./entities/referral.entity";
@@ -27,8 +26,5 @@ export const NATIONAL_LIMITS: readonly GuaranteeLimit[] = [
   guaranteeLimit({ id: "bup-treatment", name: "Förstärkt vårdgaranti BUP, fördjupad utredning/behandling", regionCode: null, specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY, step: VisitType.TREATMENT, days: 30 }),
 ];
 
-/** The national limits, once per database. Returns the steps that ran. */
-export async function seedReferralsReference(dataSource: DataSource): Promise<string[]> {
-  const ran = await runSeedStep(dataSource, "reference-v1", (manager) => insertMissing(manager, GuaranteeLimit, [...NATIONAL_LIMITS]));
-  return ran ? ["care-guarantee limits"] : [];
-}
+/** The national limits. */
+export const REFERRALS_REFERENCE_DATA: readonly ReferenceData[] = [{ name: "care-guarantee limits", step: "reference-v1", tables: [{ entity: GuaranteeLimit, rows: NATIONAL_LIMITS }] }];

@@ -4,7 +4,7 @@ import { isUuid } from "../shared/domain/ids";
 import { buildFederatedSchema } from "../shared/federation";
 import { AgreementStub, CapacityOfferStub, ProviderStub } from "../shared/stubs";
 import { SubgraphModule } from "../shared/subgraph";
-import { seedReferralsReference } from "./reference-data";
+import { REFERRALS_REFERENCE_DATA } from "./reference-data";
 import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
 import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral, ReferralTransition } from "./entities/referral.entity";
 import { createReferralsContext, ReferralsContext } from "./loaders";
@@ -41,7 +41,7 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
         Patient: (ref) => (typeof ref.id === "string" && isUuid(ref.id) ? { id: ref.id } : null),
       },
     }),
-  seedReference: seedReferralsReference,
+  referenceData: REFERRALS_REFERENCE_DATA,
   startRuntime: startReferralsRuntime,
   health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),
   createContext: createReferralsContext,

@@ -16,6 +16,7 @@ import { HubConfig, loadConfig, SubgraphName } from "./config";
 import { baseContext, BaseRequestContext, withLiveToday } from "./context";
 import { connect, createDataSource, migrate } from "./db/data-source";
 import { provisionRuntimeRoles } from "./db/roles";
+import { ReferenceData, seedReferenceData } from "./db/seed-step";
 import { StartupError } from "./errors";
 import { FederatedSchema } from "./federation";
 import { listen, serveGraphQL } from "./http";
@@ -64,11 +65,11 @@ export interface SubgraphModule<TContext extends BaseRequestContext = BaseReques
   usesSupergraph?: boolean;
   buildSchema(): Promise<FederatedSchema>;
   /**
-   * Seeds the national reference data its schema holds, which every deployment needs (idempotent:
-   * once per database, under the schema's advisory lock, so replicas starting together do not
-   * race). Returns the names of the steps that ran. Run after the migrations, as the migrator.
+   * The national reference data its schema holds, which every deployment needs: seeded after the
+   * migrations, as the migrator, once per database (under the schema's advisory lock, so replicas
+   * starting together do not race).
    */
-  seedReference?(dataSource: DataSource): Promise<string[]>;
+  referenceData?: readonly ReferenceData[];
   /** Its change feed, for the gateway's response cache (served at GET /change-feed; see change-feed.ts). */
   changeFeed?: ChangeFeedDescription;
   /** Starts what lives as long as the process (event streams, background jobs), before serving. */
@@ -217,7 +218,7 @@ const reportAppendedEvents: ApolloServerPlugin<BaseRequestContext> = {
 
 /** Seeds a subgraph's reference data, if it has any; returns the steps that ran. */
 export async function seedReference(module: SubgraphModule<any, any>, migrator: DataSource): Promise<string[]> {
-  return module.seedReference ? module.seedReference(migrator) : [];
+  return seedReferenceData(migrator, module.referenceData ?? []);
 }
 
 /** Entry point for running one subgraph as its own process (production): DATABASE_URL is required. */

@@ -34,3 +34,27 @@ export async function insertMissing<T extends ObjectLiteral>(manager: EntityMana
     await manager.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + 500)).orIgnore().execute();
   }
 }
+
+/**
+ * A subgraph's national reference data, declared as rows (SubgraphModule.referenceData): seeded in
+ * one named step, its tables in the order given (members after what they belong to).
+ */
+export interface ReferenceData {
+  /** What the step is called in logs and in the list of steps that ran. */
+  name: string;
+  /** The step's name in `seed_run`: a new version of the data gets a new one. */
+  step: string;
+  tables: ReadonlyArray<{ entity: EntityTarget<ObjectLiteral>; rows: readonly ObjectLiteral[] }>;
+}
+
+/** Seeds each step of reference data not seeded before; returns the names of the steps that ran. */
+export async function seedReferenceData(dataSource: DataSource, data: readonly ReferenceData[]): Promise<string[]> {
+  const ran: string[] = [];
+  for (const { name, step, tables } of data) {
+    const seeded = await runSeedStep(dataSource, step, async (manager) => {
+      for (const { entity, rows } of tables) await insertMissing(manager, entity, [...rows]);
+    });
+    if (seeded) ran.push(name);
+  }
+  return ran;
+}
