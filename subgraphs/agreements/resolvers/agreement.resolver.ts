@@ -1,16 +1,15 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { isUuid } from "../../shared/domain/ids";
-import { badUserInput } from "../../shared/errors";
 import { Specialty } from "../../shared/graphql-enums";
 import { HealthcareRegionRef, ProcedureRef, RegionRef } from "../../shared/references";
 import { DateScalar } from "../../shared/scalars";
-import { requireRegionCode } from "../../shared/validation";
 import { Agreement, AgreementCommitment, AgreementVersion, PriceList } from "../entities/agreement.entity";
-import { ProviderRef } from "../entities/references.entity";
-import { AgreementsContext } from "../loaders";
+import { ProviderStub } from "../entities/stubs";
+import { AgreementsContext } from "../context";
 import { CommitInput } from "../services/agreement-administration";
-import * as rules from "../services/agreement-rules";
-import { AgreementKind } from "../services/coverage";
+import { AgreementListFilter } from "../services/agreement-listing";
+import * as rules from "../domain/agreement-rules";
+import { AgreementKind } from "../domain/coverage";
 
 @ObjectType({ description: "The terms an agreement sets for sending a patient under it." })
 export class AgreementTerms {
@@ -61,7 +60,7 @@ export class VolumeCeiling {
 }
 
 @InputType({ description: "Narrows the agreement list. All fields are optional and combine with AND." })
-export class AgreementFilter {
+export class AgreementFilter implements AgreementListFilter {
   @Field(() => AgreementKind, { nullable: true, description: "Only agreements of this kind." })
   kind?: AgreementKind | null;
 
@@ -243,31 +242,7 @@ export class AgreementResolver {
     @Ctx() ctx: AgreementsContext,
     @Arg("filter", () => AgreementFilter, { nullable: true }) filter?: AgreementFilter | null,
   ): Promise<Agreement[]> {
-    const q = ctx.repositories.agreement.createQueryBuilder("a");
-    if (filter?.kind) q.andWhere("a.kind = :kind", { kind: filter.kind });
-    if (filter?.partyRegionCode != null) {
-      const code = requireRegionCode("filter.partyRegionCode", filter.partyRegionCode);
-      q.andWhere("EXISTS (SELECT 1 FROM agreements.agreement_party p WHERE p.agreement_id = a.id AND p.region_code = :code)", { code });
-    }
-    if (filter?.providerId != null) {
-      if (!isUuid(filter.providerId)) throw badUserInput("filter.providerId", "ID_FORMAT", `"${filter.providerId}" is not a provider id (UUID)`);
-      q.andWhere("a.provider_id = :providerId", { providerId: filter.providerId });
-    }
-    if (filter?.validOn) q.andWhere("a.valid_from <= :on AND (a.valid_until IS NULL OR a.valid_until >= :on)", { on: filter.validOn });
-    if (filter?.specialty) {
-      q.andWhere(
-        `EXISTS (SELECT 1 FROM agreements.agreement_version v
-                  WHERE v.agreement_id = a.id AND (v.covers_all_planned_care OR :specialty = ANY (v.covered_specialties))
-                    AND v.effective_from = (SELECT max(w.effective_from) FROM agreements.agreement_version w
-                                             WHERE w.agreement_id = a.id AND w.effective_from <= :versionDate))`,
-        { specialty: filter.specialty, versionDate: filter.validOn ?? ctx.today },
-      );
-    }
-    return q
-      .orderBy("CASE a.kind WHEN 'CARE_GUARANTEE_AGREEMENT' THEN 0 WHEN 'HEALTHCARE_REGION_PACT' THEN 1 ELSE 2 END")
-      .addOrderBy("a.name")
-      .addOrderBy("a.id")
-      .getMany();
+    return ctx.listing.list(ctx, filter ?? {});
   }
 
   @FieldResolver(() => [RegionRef], { description: "The regions party to the agreement (all 21 for Riksavtalet)." })
@@ -280,8 +255,8 @@ export class AgreementResolver {
     return agreement.healthcareRegionCode ? { code: agreement.healthcareRegionCode } : null;
   }
 
-  @FieldResolver(() => ProviderRef, { nullable: true, description: "For a care-guarantee agreement: the private provider." })
-  provider(@Root() agreement: Agreement): Pick<ProviderRef, "id"> | null {
+  @FieldResolver(() => ProviderStub, { nullable: true, description: "For a care-guarantee agreement: the private provider." })
+  provider(@Root() agreement: Agreement): Pick<ProviderStub, "id"> | null {
     return agreement.providerId ? { id: agreement.providerId } : null;
   }
 
@@ -322,7 +297,7 @@ export class AgreementResolver {
 
   @Mutation(() => Agreement, { description: "Creates an agreement with its first version (administrators)." })
   createAgreement(@Arg("input", () => CreateAgreementInputType) input: CreateAgreementInputType, @Ctx() ctx: AgreementsContext): Promise<Agreement> {
-    return ctx.administration.create(input);
+    return ctx.administration.create(ctx, input);
   }
 
   @Mutation(() => AgreementVersion, { description: "Changes an agreement's coverage or terms from a date: a new version (administrators)." })
@@ -331,7 +306,7 @@ export class AgreementResolver {
     @Arg("input", () => ReviseAgreementInputType) input: ReviseAgreementInputType,
     @Ctx() ctx: AgreementsContext,
   ): Promise<AgreementVersion> {
-    return ctx.administration.revise(agreementId, input);
+    return ctx.administration.revise(ctx, agreementId, input);
   }
 
   @Mutation(() => PriceList, {
@@ -350,7 +325,7 @@ export class AgreementResolver {
     })
     supersede?: boolean | null,
   ): Promise<PriceList> {
-    return ctx.administration.addPriceList(agreementId, input, supersede ?? false);
+    return ctx.administration.addPriceList(ctx, agreementId, input, supersede ?? false);
   }
 
   @Mutation(() => PriceList, {
@@ -363,7 +338,7 @@ export class AgreementResolver {
     @Arg("reason", { description: "Why, e.g. \"New prices from 2027\"." }) reason: string,
     @Ctx() ctx: AgreementsContext,
   ): Promise<PriceList> {
-    return ctx.administration.endPriceList(priceListId, lastDay, reason);
+    return ctx.administration.endPriceList(ctx, priceListId, lastDay, reason);
   }
 
   @Mutation(() => Agreement, { description: "Ends an agreement: it applies up to and including `lastDay` (administrators)." })
@@ -373,14 +348,14 @@ export class AgreementResolver {
     @Arg("reason") reason: string,
     @Ctx() ctx: AgreementsContext,
   ): Promise<Agreement> {
-    return ctx.administration.end(agreementId, lastDay, reason);
+    return ctx.administration.end(ctx, agreementId, lastDay, reason);
   }
 
   @Mutation(() => AgreementCommitment, {
     description: "Commits a referral under an agreement, counting it against the agreement's volume ceilings and fixing its version and price.",
   })
   commitReferralToAgreement(@Arg("input", () => CommitInputType) input: CommitInputType, @Ctx() ctx: AgreementsContext): Promise<AgreementCommitment> {
-    return ctx.administration.commit(input);
+    return ctx.administration.commit(ctx, input);
   }
 
   @Mutation(() => AgreementCommitment, { description: "Releases a referral's standing commitment (cancelled or sent elsewhere)." })
@@ -389,7 +364,7 @@ export class AgreementResolver {
     @Arg("reason") reason: string,
     @Ctx() ctx: AgreementsContext,
   ): Promise<AgreementCommitment> {
-    return ctx.administration.release(referralId, reason);
+    return ctx.administration.release(ctx, referralId, reason);
   }
 }
 
