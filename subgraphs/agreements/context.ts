@@ -5,18 +5,10 @@
 
 import { DataSource } from "typeorm";
 import { BaseRequestContext } from "../shared/context";
-import { EventStream } from "../shared/event-stream";
 import { AgreementsLoaders, createAgreementsLoaders } from "./loaders";
-import { AgreementsRuntime } from "./runtime";
-import { AgreementAdministration } from "./services/agreement-administration";
-import { AgreementListing } from "./services/agreement-listing";
-import { CommitmentLedger } from "./services/commitment-ledger";
+import { AgreementsRuntime, AgreementsServices } from "./runtime";
 
-export interface AgreementsContext extends BaseRequestContext {
-  administration: AgreementAdministration;
-  listing: AgreementListing;
-  ledger: CommitmentLedger;
-  events: EventStream;
+export interface AgreementsContext extends BaseRequestContext, AgreementsServices {
   loaders: AgreementsLoaders;
 }
 

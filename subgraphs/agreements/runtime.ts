@@ -8,12 +8,15 @@ import { AgreementAdministration } from "./services/agreement-administration";
 import { AgreementListing } from "./services/agreement-listing";
 import { CommitmentLedger } from "./services/commitment-ledger";
 
-export interface AgreementsRuntime extends Stoppable {
+/** The services every request's context is given. */
+export interface AgreementsServices {
   administration: AgreementAdministration;
   listing: AgreementListing;
   ledger: CommitmentLedger;
   events: EventStream;
 }
+
+export interface AgreementsRuntime extends AgreementsServices, Stoppable {}
 
 export async function startAgreementsRuntime(dataSource: DataSource, { hubRegionCode }: RuntimeEnvironment): Promise<AgreementsRuntime> {
   const events = new EventStream(dataSource, "agreements");

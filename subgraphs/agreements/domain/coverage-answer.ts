@@ -5,22 +5,13 @@
  * (`care-access.ts`) on which terms.
  */
 
-import { CareSetting, ProviderKind } from "../../shared/domain/enums";
-import { Specialty } from "../../shared/domain/specialty";
+import { CareSetting } from "../../shared/domain/enums";
 import { AccessDecision, CareAccessRuleFacts, decideAccess } from "./care-access";
 import { AgreementFacts, CareCase, CoverageDecision, decideCoverage } from "./coverage";
 
-export interface CoverageQuestion {
-  homeRegionCode: string;
-  homeMunicipalityCode: string | null;
-  providerId: string;
-  providerKind: ProviderKind;
-  providerRegionCode: string;
-  specialty: Specialty;
-  procedureCode: string | null;
-  date: string;
-  /** Outpatient when not given. */
-  careSetting: CareSetting | null;
+/** The case, and the care setting the terms are asked for (outpatient when not given). */
+export interface CoverageQuestion extends CareCase {
+  careSetting?: CareSetting | null;
 }
 
 export interface CoverageAnswer {

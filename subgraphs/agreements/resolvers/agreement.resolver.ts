@@ -1,63 +1,16 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { isUuid } from "../../shared/domain/ids";
 import { Specialty } from "../../shared/graphql-enums";
 import { HealthcareRegionRef, ProcedureRef, RegionRef } from "../../shared/references";
 import { DateScalar } from "../../shared/scalars";
 import { Agreement, AgreementCommitment, AgreementVersion, PriceList } from "../entities/agreement.entity";
+import { AgreementTerms, PriceListEntryView, termsOf, VolumeCeiling, volumeCeiling } from "../entities/agreement-parts";
 import { ProviderStub } from "../entities/stubs";
 import { AgreementsContext } from "../context";
 import { CommitInput } from "../services/agreement-administration";
 import { AgreementListFilter } from "../services/agreement-listing";
 import * as rules from "../domain/agreement-rules";
 import { AgreementKind } from "../domain/coverage";
-
-@ObjectType({ description: "The terms an agreement sets for sending a patient under it." })
-export class AgreementTerms {
-  @Field({ description: "A referral (remiss) from the home region is required." })
-  referralRequired: boolean;
-
-  @Field({ description: "The home region must issue a payment commitment (betalningsförbindelse) before care." })
-  paymentCommitmentRequired: boolean;
-
-  @Field({ description: "The patient gets care on the same terms as the providing region's own residents." })
-  sameTermsAsResidents: boolean;
-}
-
-@ObjectType({ description: "One price in a price list." })
-export class PriceListEntryView {
-  @Field(() => ProcedureRef, { description: "The KVÅ procedure priced." })
-  procedure: ProcedureRef;
-
-  @Field(() => RegionRef, { nullable: true, description: "The region where the care is given, for per-region prices; null = wherever the agreement applies." })
-  providingRegion: RegionRef | null;
-
-  @Field(() => Int, { description: "Price per case in Swedish kronor." })
-  priceSek: number;
-}
-
-@ObjectType({ description: "A volume ceiling (volymtak) of a private agreement, e.g. 200 cataract operations in 2026, and how much of it is used." })
-export class VolumeCeiling {
-  @Field(() => ID, { description: "Globally unique id (UUID)." })
-  id: string;
-
-  @Field(() => DateScalar, { description: "First day of the period the ceiling counts." })
-  periodFrom: string;
-
-  @Field(() => DateScalar, { description: "Last day of the period the ceiling counts." })
-  periodUntil: string;
-
-  @Field(() => Int, { description: "Cases the agreement allows in the period." })
-  maxCases: number;
-
-  @Field(() => [ProcedureRef], { description: "Procedures the ceiling counts; empty = all care under the agreement." })
-  procedures: ProcedureRef[];
-
-  @Field(() => Int, { description: "Cases committed in the period (standing commitments of referrals)." })
-  usedCases: number;
-
-  @Field(() => Int, { description: "Cases left before the ceiling is reached." })
-  remainingCases: number;
-}
 
 @InputType({ description: "Narrows the agreement list. All fields are optional and combine with AND." })
 export class AgreementFilter implements AgreementListFilter {
@@ -222,14 +175,6 @@ export class CommitInputType implements CommitInput {
   payingRegionCode?: string | null;
 }
 
-function termsOf(version: AgreementVersion): AgreementTerms {
-  return {
-    referralRequired: version.referralRequired,
-    paymentCommitmentRequired: version.paymentCommitmentRequired,
-    sameTermsAsResidents: version.sameTermsAsResidents,
-  };
-}
-
 @Resolver(() => Agreement)
 export class AgreementResolver {
   @Query(() => Agreement, { nullable: true, description: "An agreement by id; null when there is none." })
@@ -284,15 +229,7 @@ export class AgreementResolver {
   @FieldResolver(() => [VolumeCeiling], { description: "Volume ceilings and their use." })
   async ceilings(@Root() agreement: Agreement, @Ctx() ctx: AgreementsContext): Promise<VolumeCeiling[]> {
     const facts = await ctx.loaders.agreementFacts.load(agreement.id);
-    return (facts?.ceilings ?? []).map((c) => ({
-      id: c.id,
-      periodFrom: c.periodFrom,
-      periodUntil: c.periodUntil,
-      maxCases: c.maxCases,
-      procedures: c.procedureCodes.map((code) => ({ code })),
-      usedCases: c.usedCases,
-      remainingCases: Math.max(0, c.maxCases - c.usedCases),
-    }));
+    return (facts?.ceilings ?? []).map(volumeCeiling);
   }
 
   @Mutation(() => Agreement, { description: "Creates an agreement with its first version (administrators)." })

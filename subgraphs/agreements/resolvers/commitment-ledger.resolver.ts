@@ -3,10 +3,10 @@ import { Connection, parsePage, toConnection } from "../../shared/pagination";
 import { RegionRef } from "../../shared/references";
 import { DateScalar } from "../../shared/scalars";
 import { ActorRecord, AgreementCommitment } from "../entities/agreement.entity";
+import { VolumeCeiling, volumeCeiling } from "../entities/agreement-parts";
 import { AgreementsContext } from "../context";
 import { CeilingOutlook, PACE_WINDOW_DAYS } from "../domain/ceiling-use";
 import { commitmentPosition, CommitmentFilter, readCommitmentPosition } from "../services/commitment-ledger";
-import { VolumeCeiling } from "./agreement.resolver";
 
 registerEnumType(CeilingOutlook, {
   name: "CeilingOutlook",
@@ -107,15 +107,7 @@ export class CommitmentLedgerResolver {
   })
   async agreementCeilingUse(@Arg("agreementId", () => ID, { description: "The agreement." }) agreementId: string, @Ctx() ctx: AgreementsContext): Promise<CeilingUse[]> {
     return (await ctx.ledger.ceilingUse(ctx, agreementId)).map((row) => ({
-      ceiling: {
-        id: row.id,
-        periodFrom: row.periodFrom,
-        periodUntil: row.periodUntil,
-        maxCases: row.maxCases,
-        procedures: row.procedureCodes.map((code) => ({ code })),
-        usedCases: row.usedCases,
-        remainingCases: row.remainingCases,
-      },
+      ceiling: volumeCeiling(row),
       usedCases: row.usedCases,
       remainingCases: row.remainingCases,
       releasedCases: row.releasedCases,

@@ -6,10 +6,10 @@ import { AgreementsContext } from "../context";
 import { CoverageRuleApplied, CoverageRuleCode } from "../domain/care-access";
 import { CoverageStatus, RejectionReason } from "../domain/coverage";
 import { Agreement, AgreementVersion } from "../entities/agreement.entity";
+import { AgreementTerms } from "../entities/agreement-parts";
 import { CareAccessRule } from "../entities/care-access-rule.entity";
 import { Coverage } from "../entities/coverage";
 import { CapacityOfferStub, ProviderStub } from "../entities/stubs";
-import { AgreementTerms } from "./agreement.resolver";
 
 registerEnumType(CoverageStatus, {
   name: "CoverageStatus",
