@@ -29,13 +29,30 @@ function codePaths(text: string): string[] {
 
 /** Relative link targets, from the linking file's folder (no URL, no anchor within the page). */
 function linkTargets(text: string): string[] {
-  return [...withoutFencedBlocks(text).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((target) => !/^[a-z][a-z+.-]*:/i.test(target));
+  const targets = [...withoutFencedBlocks(text).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]);
+  return targets.filter((target) => !/^[a-z][a-z+.-]*:/i.test(target));
 }
+
+/** The anchors a markdown file's headings get (GitHub's rule: lower case, punctuation dropped, spaces to hyphens). */
+function anchors(text: string): Set<string> {
+  const headings = [...withoutFencedBlocks(text).matchAll(/^#{1,6} +(.+)$/gm)].map((m) => m[1]);
+  return new Set(headings.map((heading) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-")));
+}
+
+/** Links to a heading, here or in another markdown file: `[text](file.md#heading)` or `[text](#heading)`. */
+function headingLinks(text: string): { target: string; anchor: string }[] {
+  return [...withoutFencedBlocks(text).matchAll(/\]\(([^)#\s]*)#([^)\s]+)\)/g)]
+    .map((m) => ({ target: m[1], anchor: m[2] }))
+    .filter(({ target }) => target === "" || target.endsWith(".md"));
+}
+
+/** Folders holding others' text or generated files, not the project's own documentation. */
+const NOT_THE_PROJECTS = ["node_modules", "dist", ".data", ".git", "bench-results"];
 
 function markdownFiles(dir: string): string[] {
   return fs.readdirSync(path.join(projectRoot(), dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.posix.join(dir, entry.name);
-    if (entry.isDirectory()) return ["node_modules", "dist", ".data", ".git", "bench-results"].includes(entry.name) ? [] : markdownFiles(relative);
+    if (entry.isDirectory()) return NOT_THE_PROJECTS.includes(entry.name) ? [] : markdownFiles(relative);
     return entry.name.endsWith(".md") ? [relative] : [];
   });
 }
@@ -50,10 +67,24 @@ describe("the documentation", () => {
     expect(missing).toEqual([]);
   });
 
+  it.each(DOCS)("%s links only to headings that exist", (file) => {
+    const broken = headingLinks(read(file)).filter(({ target, anchor }) => {
+      const linked = target === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), target));
+      return fs.existsSync(path.join(projectRoot(), linked)) && !anchors(read(linked)).has(anchor);
+    });
+    expect(broken).toEqual([]);
+  });
+
   it("reads paths from backticks and links, and leaves patterns alone", () => {
-    const sample = "See `subgraphs/shared/x.ts`, `npx jest test/e2e/a.test.ts` and `subgraphs/<name>/index.ts`; [b](../gateway/y.ts), [c](#here), [d](https://e.org/f).\n```sh\nnode gateway/z.js\n```\n";
+    const sample = [
+      "See `subgraphs/shared/x.ts`, `npx jest test/e2e/a.test.ts` and `subgraphs/<name>/index.ts`;",
+      "[b](../gateway/y.ts), [c](#here), [d](https://e.org/f).",
+      "```sh\nnode gateway/z.js\n```\n",
+    ].join("\n");
     expect(codePaths(sample)).toEqual(["subgraphs/shared/x.ts", "test/e2e/a.test.ts"]);
     expect(linkTargets(sample)).toEqual(["../gateway/y.ts"]);
+    const headings = "## Who may call: tokens and roles\n### Filling a region's node\n";
+    expect([...anchors(headings)]).toEqual(["who-may-call-tokens-and-roles", "filling-a-regions-node"]);
   });
 
   it("refers to no issue by its number, in any markdown file", () => {
