@@ -1,7 +1,7 @@
 import { REGIONS } from "../../subgraphs/shared/domain/regions";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
-import { AgreementKind } from "../../subgraphs/agreements/services/coverage";
-import { CareAccessEffect, CareAccessRuleFacts } from "../../subgraphs/agreements/services/care-access";
+import { AgreementKind } from "../../subgraphs/agreements/domain/coverage";
+import { CareAccessEffect, CareAccessRuleFacts } from "../../subgraphs/agreements/domain/care-access";
 import { CareSetting, ProviderKind } from "../../subgraphs/shared/domain/enums";
 import { seedId } from "../../subgraphs/shared/db/seed-ids";
 

@@ -2,7 +2,9 @@ import "reflect-metadata";
 import "../shared/graphql-enums";
 import { buildFederatedSchema } from "../shared/federation";
 import { SubgraphModule } from "../shared/subgraph";
-import { AGREEMENTS_CHANGE_FEED } from "./services/agreement-events";
+import { AGREEMENTS_CHANGE_FEED } from "./services/agreement-outbox";
+// The order of the imports below is the order type-graphql registers the types and fields in, which
+// the printed schema (schema/agreements.graphql) follows: reordering them reorders that file.
 import {
   Agreement,
   AgreementCeiling,
@@ -13,8 +15,9 @@ import {
   PriceListEntry,
 } from "./entities/agreement.entity";
 import { CareAccessRule } from "./entities/care-access-rule.entity";
-import { CapacityOfferRef } from "./entities/references.entity";
-import { AgreementsContext, createAgreementsContext } from "./loaders";
+import { CapacityOfferStub } from "./entities/stubs";
+import { Coverage } from "./entities/coverage";
+import { AgreementsContext, createAgreementsContext } from "./context";
 import { AgreementsInit1795305600000 } from "./migrations/1795305600000-agreements-init";
 import { AgreementsVersionsCeilings1795392000000 } from "./migrations/1795392000000-agreements-versions-ceilings";
 import { AgreementsEventOutbox1795824000000 } from "./migrations/1795824000000-agreements-event-outbox";
@@ -22,9 +25,9 @@ import { AgreementsCommitmentLedger1796083200000 } from "./migrations/1796083200
 import { AgreementsFollowTheMunicipality1796256000000 } from "./migrations/1796256000000-agreements-follow-the-municipality";
 import { agreementsReferences } from "./references";
 import { AgreementCommitmentResolver, AgreementResolver, AgreementVersionResolver, PriceListResolver } from "./resolvers/agreement.resolver";
+import { CareAccessRuleResolver, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
 import { AgreementEventsResolver } from "./resolvers/agreement-events.resolver";
 import { CommitmentLedgerResolver } from "./resolvers/commitment-ledger.resolver";
-import { CareAccessRuleResolver, Coverage, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
 import { AgreementsRuntime, startAgreementsRuntime } from "./runtime";
 
 /**
@@ -55,7 +58,7 @@ export const agreementsSubgraph: SubgraphModule<AgreementsContext, AgreementsRun
         OfferCoverageResolver,
         CareAccessRuleResolver,
       ],
-      orphanedTypes: [CapacityOfferRef, Coverage],
+      orphanedTypes: [CapacityOfferStub, Coverage],
       referenceResolvers: agreementsReferences,
     }),
   changeFeed: AGREEMENTS_CHANGE_FEED,

@@ -18,7 +18,7 @@ export interface DatasetSize {
 }
 
 export function sizeFor(offers: number): DatasetSize {
-  // Proportions of the national set (200k offers, 100k patients, 150k referrals, ~600 providers).
+  // Proportions of the national data set the targets were set for (200k offers, 100k patients, 150k referrals, ~600 providers).
   return { offers, patients: Math.max(1000, Math.round(offers / 2)), referrals: Math.max(1500, Math.round((offers * 3) / 4)), providers: 600 };
 }
 

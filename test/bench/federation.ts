@@ -26,7 +26,7 @@ import { ensurePeerPackages } from "./gateways/peer-packages";
 import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./dataset";
 
 /**
- * The federation benchmark (issue 7): capacity search through this hub's gateway, a plain Apollo
+ * The federation benchmark (targets in test/bench/README.md): capacity search through this hub's gateway, a plain Apollo
  * Gateway and Hive Gateway on the same supergraph and the same subgraph processes; the gateway's
  * overhead over the capacity subgraph; subscription fan-out; freeCapacity latency as offers grow;
  * SQL statements per page. Prints markdown tables and writes bench-results/latest.{json,md}.

@@ -155,7 +155,7 @@ describe("Hive Gateway serving the committed supergraph", () => {
   // compound key but leaves `agreement` out of the nested CoverageOption/RejectedAgreement
   // selections (value types of agreements holding the Agreement entity), and answers
   // "Cannot return null for non-nullable field CoverageOption.agreement". When this test starts
-  // passing, Hive has fixed it: make it an ordinary test (and update the README's engine table).
+  // passing, Hive has fixed it: make it an ordinary test (and update the engine table in gateway/README.md).
   it.failing("answers README example 2 (coverage, applicable and rejected agreements) as this hub's gateway does [Hive Gateway 2.15.1 planner fault]", async () => {
     await compare("**2. Under which agreements");
   });

@@ -16,7 +16,7 @@ import {
   RejectionReason,
   VersionFacts,
   versionOn,
-} from "../../subgraphs/agreements/services/coverage";
+} from "../../subgraphs/agreements/domain/coverage";
 import {
   ceilingProblems,
   createAgreementProblems,
@@ -27,9 +27,9 @@ import {
   priceListEndingProblems,
   priceListProblems,
   revisionProblems,
-} from "../../subgraphs/agreements/services/agreement-rules";
-import { CeilingOutlook, ceilingUse, paceWindowStart } from "../../subgraphs/agreements/services/ceiling-use";
-import { ledgerScope } from "../../subgraphs/agreements/services/commitment-access";
+} from "../../subgraphs/agreements/domain/agreement-rules";
+import { CeilingOutlook, ceilingUse, paceWindowStart } from "../../subgraphs/agreements/domain/ceiling-use";
+import { ledgerAccess } from "../../subgraphs/agreements/services/commitment-access";
 import { Identity, Role, systemIdentity } from "../../subgraphs/shared/identity";
 
 /** The agreements engine's rules, directly: precedence, validity, versions, prices, ceilings, input checks. */
@@ -530,12 +530,12 @@ describe("a ceiling's use and pace", () => {
 describe("who reads what was committed", () => {
   const as = (role: Role, regionCode: string | null = null): Identity => ({ ...systemIdentity("someone", role, regionCode ?? "13"), regionCode });
   it("gives administrators everything and a party region's office what its region pays for, nobody else anything", () => {
-    expect(ledgerScope(as(Role.ADMINISTRATOR), ["13"])).toEqual({ everything: true });
-    expect(ledgerScope(as(Role.REGIONAL_OFFICE, "13"), ["13"])).toEqual({ payingRegionCode: "13" });
-    expect(ledgerScope(as(Role.REGIONAL_OFFICE, "13"), ["12", "13"])).toEqual({ payingRegionCode: "13" });
-    expect(ledgerScope(as(Role.REGIONAL_OFFICE, "12"), ["13"])).toBeNull();
-    expect(ledgerScope(as(Role.CLINIC, "13"), ["13"])).toBeNull();
-    expect(ledgerScope(as(Role.PEER_REGION, "13"), ["13"])).toBeNull();
-    expect(ledgerScope(as(Role.PROVIDER), ["13"])).toBeNull();
+    expect(ledgerAccess(as(Role.ADMINISTRATOR), ["13"])).toEqual({ everything: true });
+    expect(ledgerAccess(as(Role.REGIONAL_OFFICE, "13"), ["13"])).toEqual({ payingRegionCode: "13" });
+    expect(ledgerAccess(as(Role.REGIONAL_OFFICE, "13"), ["12", "13"])).toEqual({ payingRegionCode: "13" });
+    expect(ledgerAccess(as(Role.REGIONAL_OFFICE, "12"), ["13"])).toBeNull();
+    expect(ledgerAccess(as(Role.CLINIC, "13"), ["13"])).toBeNull();
+    expect(ledgerAccess(as(Role.PEER_REGION, "13"), ["13"])).toBeNull();
+    expect(ledgerAccess(as(Role.PROVIDER), ["13"])).toBeNull();
   });
 });

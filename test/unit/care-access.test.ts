@@ -1,8 +1,8 @@
 import { CareSetting, ProviderKind } from "../../subgraphs/shared/domain/enums";
 import { HEALTHCARE_REGIONS, REGIONS } from "../../subgraphs/shared/domain/regions";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
-import { AgreementFacts, AgreementKind, CareCase, CoverageStatus, decideCoverage, RejectionReason, VersionFacts } from "../../subgraphs/agreements/services/coverage";
-import { CareAccessEffect, CoverageRuleCode, decideAccess, ruleMatches } from "../../subgraphs/agreements/services/care-access";
+import { AgreementFacts, AgreementKind, CareCase, CoverageStatus, decideCoverage, RejectionReason, VersionFacts } from "../../subgraphs/agreements/domain/coverage";
+import { CareAccessEffect, CoverageRuleCode, decideAccess, ruleMatches } from "../../subgraphs/agreements/domain/care-access";
 import { CARE_ACCESS_RULES } from "../../seeds/data/agreements";
 
 /**

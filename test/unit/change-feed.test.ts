@@ -5,7 +5,7 @@
 
 import { partsTouched } from "../../subgraphs/shared/change-feed";
 import { CAPACITY_CHANGE_FEED } from "../../subgraphs/capacity/services/offer-events";
-import { AGREEMENTS_CHANGE_FEED } from "../../subgraphs/agreements/services/agreement-events";
+import { AGREEMENTS_CHANGE_FEED } from "../../subgraphs/agreements/services/agreement-outbox";
 
 describe("a subgraph's change feed description", () => {
   const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

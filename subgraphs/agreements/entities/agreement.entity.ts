@@ -3,8 +3,8 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
 import { Specialty } from "../../shared/graphql-enums";
 import { EventInfo, eventInfoType } from "../../shared/event-info";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
-import { AgreementEventKind } from "../services/agreement-events";
-import { AgreementKind } from "../services/coverage";
+import { AgreementEventKind } from "../domain/agreement-events";
+import { AgreementKind } from "../domain/coverage";
 
 registerEnumType(AgreementKind, {
   name: "AgreementKind",

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { CareSetting, ProviderKind } from "../../shared/graphql-enums";
 import { DateScalar } from "../../shared/scalars";
-import { CareAccessEffect, CareAccessRuleFacts } from "../services/care-access";
+import { CareAccessEffect, CareAccessRuleFacts } from "../domain/care-access";
 
 registerEnumType(CareAccessEffect, {
   name: "CareAccessEffect",

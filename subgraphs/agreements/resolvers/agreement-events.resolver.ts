@@ -2,8 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from
 import { subscriptionStream } from "../../shared/event-stream";
 import { StoredEvent } from "../../shared/outbox";
 import { Agreement, AgreementEventInfo } from "../entities/agreement.entity";
-import { AgreementsContext } from "../loaders";
-import { agreementEventKind, isAgreementEvent } from "../services/agreement-events";
+import { AgreementsContext } from "../context";
+import { agreementEventKind, isAgreementEvent } from "../services/agreement-outbox";
 
 /**
  * The agreement an event is about, read when the event is delivered (its loaders were just

@@ -1,67 +1,19 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { isUuid } from "../../shared/domain/ids";
-import { badUserInput } from "../../shared/errors";
 import { Specialty } from "../../shared/graphql-enums";
 import { HealthcareRegionStub, ProcedureStub, RegionStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
-import { requireRegionCode } from "../../shared/validation";
 import { Agreement, AgreementCommitment, AgreementVersion, PriceList } from "../entities/agreement.entity";
-import { ProviderRef } from "../entities/references.entity";
-import { AgreementsContext } from "../loaders";
+import { AgreementTerms, PriceListEntryView, termsOf, VolumeCeiling, volumeCeiling } from "../entities/agreement-parts";
+import { ProviderStub } from "../entities/stubs";
+import { AgreementsContext } from "../context";
 import { CommitInput } from "../services/agreement-administration";
-import * as rules from "../services/agreement-rules";
-import { AgreementKind } from "../services/coverage";
-
-@ObjectType({ description: "The terms an agreement sets for sending a patient under it." })
-export class AgreementTerms {
-  @Field({ description: "A referral (remiss) from the home region is required." })
-  referralRequired: boolean;
-
-  @Field({ description: "The home region must issue a payment commitment (betalningsförbindelse) before care." })
-  paymentCommitmentRequired: boolean;
-
-  @Field({ description: "The patient gets care on the same terms as the providing region's own residents." })
-  sameTermsAsResidents: boolean;
-}
-
-@ObjectType({ description: "One price in a price list." })
-export class PriceListEntryView {
-  @Field(() => ProcedureStub, { description: "The KVÅ procedure priced." })
-  procedure: ProcedureStub;
-
-  @Field(() => RegionStub, { nullable: true, description: "The region where the care is given, for per-region prices; null = wherever the agreement applies." })
-  providingRegion: RegionStub | null;
-
-  @Field(() => Int, { description: "Price per case in Swedish kronor." })
-  priceSek: number;
-}
-
-@ObjectType({ description: "A volume ceiling (volymtak) of a private agreement, e.g. 200 cataract operations in 2026, and how much of it is used." })
-export class VolumeCeiling {
-  @Field(() => ID, { description: "Globally unique id (UUID)." })
-  id: string;
-
-  @Field(() => DateScalar, { description: "First day of the period the ceiling counts." })
-  periodFrom: string;
-
-  @Field(() => DateScalar, { description: "Last day of the period the ceiling counts." })
-  periodUntil: string;
-
-  @Field(() => Int, { description: "Cases the agreement allows in the period." })
-  maxCases: number;
-
-  @Field(() => [ProcedureStub], { description: "Procedures the ceiling counts; empty = all care under the agreement." })
-  procedures: ProcedureStub[];
-
-  @Field(() => Int, { description: "Cases committed in the period (standing commitments of referrals)." })
-  usedCases: number;
-
-  @Field(() => Int, { description: "Cases left before the ceiling is reached." })
-  remainingCases: number;
-}
+import { AgreementListFilter } from "../services/agreement-listing";
+import * as rules from "../domain/agreement-rules";
+import { AgreementKind } from "../domain/coverage";
 
 @InputType({ description: "Narrows the agreement list. All fields are optional and combine with AND." })
-export class AgreementFilter {
+export class AgreementFilter implements AgreementListFilter {
   @Field(() => AgreementKind, { nullable: true, description: "Only agreements of this kind." })
   kind?: AgreementKind | null;
 
@@ -223,14 +175,6 @@ export class CommitInputType implements CommitInput {
   payingRegionCode?: string | null;
 }
 
-function termsOf(version: AgreementVersion): AgreementTerms {
-  return {
-    referralRequired: version.referralRequired,
-    paymentCommitmentRequired: version.paymentCommitmentRequired,
-    sameTermsAsResidents: version.sameTermsAsResidents,
-  };
-}
-
 @Resolver(() => Agreement)
 export class AgreementResolver {
   @Query(() => Agreement, { nullable: true, description: "An agreement by id; null when there is none." })
@@ -243,31 +187,7 @@ export class AgreementResolver {
     @Ctx() ctx: AgreementsContext,
     @Arg("filter", () => AgreementFilter, { nullable: true }) filter?: AgreementFilter | null,
   ): Promise<Agreement[]> {
-    const q = ctx.repositories.agreement.createQueryBuilder("a");
-    if (filter?.kind) q.andWhere("a.kind = :kind", { kind: filter.kind });
-    if (filter?.partyRegionCode != null) {
-      const code = requireRegionCode("filter.partyRegionCode", filter.partyRegionCode);
-      q.andWhere("EXISTS (SELECT 1 FROM agreements.agreement_party p WHERE p.agreement_id = a.id AND p.region_code = :code)", { code });
-    }
-    if (filter?.providerId != null) {
-      if (!isUuid(filter.providerId)) throw badUserInput("filter.providerId", "ID_FORMAT", `"${filter.providerId}" is not a provider id (UUID)`);
-      q.andWhere("a.provider_id = :providerId", { providerId: filter.providerId });
-    }
-    if (filter?.validOn) q.andWhere("a.valid_from <= :on AND (a.valid_until IS NULL OR a.valid_until >= :on)", { on: filter.validOn });
-    if (filter?.specialty) {
-      q.andWhere(
-        `EXISTS (SELECT 1 FROM agreements.agreement_version v
-                  WHERE v.agreement_id = a.id AND (v.covers_all_planned_care OR :specialty = ANY (v.covered_specialties))
-                    AND v.effective_from = (SELECT max(w.effective_from) FROM agreements.agreement_version w
-                                             WHERE w.agreement_id = a.id AND w.effective_from <= :versionDate))`,
-        { specialty: filter.specialty, versionDate: filter.validOn ?? ctx.today },
-      );
-    }
-    return q
-      .orderBy("CASE a.kind WHEN 'CARE_GUARANTEE_AGREEMENT' THEN 0 WHEN 'HEALTHCARE_REGION_PACT' THEN 1 ELSE 2 END")
-      .addOrderBy("a.name")
-      .addOrderBy("a.id")
-      .getMany();
+    return ctx.listing.list(ctx, filter ?? {});
   }
 
   @FieldResolver(() => [RegionStub], { description: "The regions party to the agreement (all 21 for Riksavtalet)." })
@@ -280,8 +200,8 @@ export class AgreementResolver {
     return agreement.healthcareRegionCode ? { code: agreement.healthcareRegionCode } : null;
   }
 
-  @FieldResolver(() => ProviderRef, { nullable: true, description: "For a care-guarantee agreement: the private provider." })
-  provider(@Root() agreement: Agreement): Pick<ProviderRef, "id"> | null {
+  @FieldResolver(() => ProviderStub, { nullable: true, description: "For a care-guarantee agreement: the private provider." })
+  provider(@Root() agreement: Agreement): Pick<ProviderStub, "id"> | null {
     return agreement.providerId ? { id: agreement.providerId } : null;
   }
 
@@ -309,20 +229,12 @@ export class AgreementResolver {
   @FieldResolver(() => [VolumeCeiling], { description: "Volume ceilings and their use." })
   async ceilings(@Root() agreement: Agreement, @Ctx() ctx: AgreementsContext): Promise<VolumeCeiling[]> {
     const facts = await ctx.loaders.agreementFacts.load(agreement.id);
-    return (facts?.ceilings ?? []).map((c) => ({
-      id: c.id,
-      periodFrom: c.periodFrom,
-      periodUntil: c.periodUntil,
-      maxCases: c.maxCases,
-      procedures: c.procedureCodes.map((code) => ({ code })),
-      usedCases: c.usedCases,
-      remainingCases: Math.max(0, c.maxCases - c.usedCases),
-    }));
+    return (facts?.ceilings ?? []).map(volumeCeiling);
   }
 
   @Mutation(() => Agreement, { description: "Creates an agreement with its first version (administrators)." })
   createAgreement(@Arg("input", () => CreateAgreementInputType) input: CreateAgreementInputType, @Ctx() ctx: AgreementsContext): Promise<Agreement> {
-    return ctx.administration.create(input);
+    return ctx.administration.create(ctx, input);
   }
 
   @Mutation(() => AgreementVersion, { description: "Changes an agreement's coverage or terms from a date: a new version (administrators)." })
@@ -331,7 +243,7 @@ export class AgreementResolver {
     @Arg("input", () => ReviseAgreementInputType) input: ReviseAgreementInputType,
     @Ctx() ctx: AgreementsContext,
   ): Promise<AgreementVersion> {
-    return ctx.administration.revise(agreementId, input);
+    return ctx.administration.revise(ctx, agreementId, input);
   }
 
   @Mutation(() => PriceList, {
@@ -350,7 +262,7 @@ export class AgreementResolver {
     })
     supersede?: boolean | null,
   ): Promise<PriceList> {
-    return ctx.administration.addPriceList(agreementId, input, supersede ?? false);
+    return ctx.administration.addPriceList(ctx, agreementId, input, supersede ?? false);
   }
 
   @Mutation(() => PriceList, {
@@ -363,7 +275,7 @@ export class AgreementResolver {
     @Arg("reason", { description: "Why, e.g. \"New prices from 2027\"." }) reason: string,
     @Ctx() ctx: AgreementsContext,
   ): Promise<PriceList> {
-    return ctx.administration.endPriceList(priceListId, lastDay, reason);
+    return ctx.administration.endPriceList(ctx, priceListId, lastDay, reason);
   }
 
   @Mutation(() => Agreement, { description: "Ends an agreement: it applies up to and including `lastDay` (administrators)." })
@@ -373,14 +285,14 @@ export class AgreementResolver {
     @Arg("reason") reason: string,
     @Ctx() ctx: AgreementsContext,
   ): Promise<Agreement> {
-    return ctx.administration.end(agreementId, lastDay, reason);
+    return ctx.administration.end(ctx, agreementId, lastDay, reason);
   }
 
   @Mutation(() => AgreementCommitment, {
     description: "Commits a referral under an agreement, counting it against the agreement's volume ceilings and fixing its version and price.",
   })
   commitReferralToAgreement(@Arg("input", () => CommitInputType) input: CommitInputType, @Ctx() ctx: AgreementsContext): Promise<AgreementCommitment> {
-    return ctx.administration.commit(input);
+    return ctx.administration.commit(ctx, input);
   }
 
   @Mutation(() => AgreementCommitment, { description: "Releases a referral's standing commitment (cancelled or sent elsewhere)." })
@@ -389,7 +301,7 @@ export class AgreementResolver {
     @Arg("reason") reason: string,
     @Ctx() ctx: AgreementsContext,
   ): Promise<AgreementCommitment> {
-    return ctx.administration.release(referralId, reason);
+    return ctx.administration.release(ctx, referralId, reason);
   }
 }
 

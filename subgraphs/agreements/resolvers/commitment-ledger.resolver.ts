@@ -3,10 +3,10 @@ import { Connection, parsePage, toConnection } from "../../shared/pagination";
 import { RegionStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { ActorRecord, AgreementCommitment } from "../entities/agreement.entity";
-import { AgreementsContext } from "../loaders";
-import { CeilingOutlook, PACE_WINDOW_DAYS } from "../services/ceiling-use";
+import { VolumeCeiling, volumeCeiling } from "../entities/agreement-parts";
+import { AgreementsContext } from "../context";
+import { CeilingOutlook, PACE_WINDOW_DAYS } from "../domain/ceiling-use";
 import { commitmentPosition, CommitmentFilter, readCommitmentPosition } from "../services/commitment-ledger";
-import { VolumeCeiling } from "./agreement.resolver";
 
 registerEnumType(CeilingOutlook, {
   name: "CeilingOutlook",
@@ -98,7 +98,7 @@ export class CommitmentLedgerResolver {
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts." }) after?: string | null,
   ): Promise<AgreementCommitmentConnection> {
     const page = parsePage(first, after, "agreementCommitments", readCommitmentPosition);
-    const { rows, total } = await ctx.ledger.commitments(agreementId, filter ?? {}, page);
+    const { rows, total } = await ctx.ledger.commitments(ctx, agreementId, filter ?? {}, page);
     return toConnection(rows, page, total, "agreementCommitments", commitmentPosition);
   }
 
@@ -106,16 +106,8 @@ export class CommitmentLedgerResolver {
     description: `The use of an agreement's volume ceilings over their periods: used, remaining, the pace over the last ${PACE_WINDOW_DAYS} days and the day the ceiling is reached at that pace. Same access as \`agreementCommitments\`; empty for an agreement without ceilings.`,
   })
   async agreementCeilingUse(@Arg("agreementId", () => ID, { description: "The agreement." }) agreementId: string, @Ctx() ctx: AgreementsContext): Promise<CeilingUse[]> {
-    return (await ctx.ledger.ceilingUse(agreementId, ctx.today)).map((row) => ({
-      ceiling: {
-        id: row.id,
-        periodFrom: row.periodFrom,
-        periodUntil: row.periodUntil,
-        maxCases: row.maxCases,
-        procedures: row.procedureCodes.map((code) => ({ code })),
-        usedCases: row.usedCases,
-        remainingCases: row.remainingCases,
-      },
+    return (await ctx.ledger.ceilingUse(ctx, agreementId)).map((row) => ({
+      ceiling: volumeCeiling(row),
       usedCases: row.usedCases,
       remainingCases: row.remainingCases,
       releasedCases: row.releasedCases,

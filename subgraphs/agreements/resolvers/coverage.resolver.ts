@@ -1,15 +1,15 @@
-import { Arg, Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
-import { CareSetting, ProviderKind, Specialty } from "../../shared/graphql-enums";
+import { Arg, Ctx, Directive, Field, FieldResolver, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
+import { CareSetting } from "../../shared/graphql-enums";
 import { ProcedureStub, RegionStub } from "../../shared/stubs";
-import { DateScalar } from "../../shared/scalars";
 import { requireMunicipalityCode, requireRegionCode } from "../../shared/validation";
-import { CareAccessRule } from "../entities/care-access-rule.entity";
+import { AgreementsContext } from "../context";
+import { CoverageRuleApplied, CoverageRuleCode } from "../domain/care-access";
+import { CoverageStatus, RejectionReason } from "../domain/coverage";
 import { Agreement, AgreementVersion } from "../entities/agreement.entity";
-import { CapacityOfferRef, ProviderRef } from "../entities/references.entity";
-import { AgreementsContext } from "../loaders";
-import { AccessDecision, CoverageRuleApplied, CoverageRuleCode, decideAccess } from "../services/care-access";
-import { CareCase, CoverageDecision, CoverageStatus, decideCoverage, RejectionReason } from "../services/coverage";
-import { AgreementTerms } from "./agreement.resolver";
+import { AgreementTerms } from "../entities/agreement-parts";
+import { CareAccessRule } from "../entities/care-access-rule.entity";
+import { Coverage } from "../entities/coverage";
+import { CapacityOfferStub, ProviderStub } from "../entities/stubs";
 
 registerEnumType(CoverageStatus, {
   name: "CoverageStatus",
@@ -91,90 +91,6 @@ export class RejectedAgreement {
   reason: string;
 }
 
-/**
- * The answer to "under which agreement could a patient from this home region be sent to this
- * provider for this care on this date". An entity keyed by the facts of the case, so the capacity
- * subgraph (which knows providers) can pose the question and this subgraph answers it.
- */
-@ObjectType({
-  description:
-    "Under which agreements a patient from a home region could be sent to a provider for some care on a date, in precedence order, at what price, and why the others do not apply.",
-})
-@Directive('@key(fields: "homeRegionCode homeMunicipalityCode providerId providerKind providerRegionCode specialty procedureCode date careSetting")')
-export class Coverage {
-  @Directive("@inaccessible")
-  @Field()
-  homeRegionCode: string;
-
-  @Directive("@inaccessible")
-  @Field(() => String, { nullable: true })
-  homeMunicipalityCode: string | null;
-
-  @Directive("@inaccessible")
-  @Field(() => ID)
-  providerId: string;
-
-  @Directive("@inaccessible")
-  @Field(() => ProviderKind)
-  providerKind: ProviderKind;
-
-  @Directive("@inaccessible")
-  @Field()
-  providerRegionCode: string;
-
-  @Field(() => Specialty, { description: "The specialty of the care." })
-  specialty: Specialty;
-
-  @Directive("@inaccessible")
-  @Field(() => String, { nullable: true })
-  procedureCode: string | null;
-
-  @Field(() => DateScalar, { description: "The date of care the answer is for." })
-  date: string;
-
-  @Field(() => CareSetting, { description: "The care setting the answer is for (outpatient unless asked otherwise)." })
-  careSetting: CareSetting;
-
-  decision: CoverageDecision;
-  access: AccessDecision;
-}
-
-type CoverageKey = Omit<Coverage, "decision" | "access">;
-
-export function isCoverageKey(value: Record<string, unknown>): value is CoverageKey & Record<string, unknown> {
-  return (
-    typeof value.homeRegionCode === "string" &&
-    (value.homeMunicipalityCode == null || typeof value.homeMunicipalityCode === "string") &&
-    (value.careSetting == null || Object.values(CareSetting).includes(value.careSetting as CareSetting)) &&
-    typeof value.providerId === "string" &&
-    typeof value.providerKind === "string" &&
-    typeof value.providerRegionCode === "string" &&
-    typeof value.specialty === "string" &&
-    (value.procedureCode === null || typeof value.procedureCode === "string") &&
-    typeof value.date === "string"
-  );
-}
-
-/** Decides a case with the request's batched agreement facts. */
-export async function answerCoverage(key: CoverageKey, ctx: AgreementsContext): Promise<Coverage> {
-  const agreements = await ctx.loaders.agreementFactsForHomeRegion.load(key.homeRegionCode);
-  const careCase: CareCase = {
-    homeRegionCode: key.homeRegionCode,
-    providerId: key.providerId,
-    providerKind: key.providerKind,
-    providerRegionCode: key.providerRegionCode,
-    specialty: key.specialty,
-    procedureCode: key.procedureCode,
-    date: key.date,
-    // Only a municipality of the home region counts (the key may come from anywhere in the supergraph).
-    homeMunicipalityCode: key.homeMunicipalityCode && key.homeMunicipalityCode.slice(0, 2) === key.homeRegionCode ? key.homeMunicipalityCode : null,
-  };
-  const careSetting = key.careSetting ?? CareSetting.OUTPATIENT;
-  const decision = decideCoverage(careCase, agreements);
-  const access = decideAccess(careCase, decision, await ctx.careAccessRules(), careSetting);
-  return Object.assign(new Coverage(), { ...careCase, careSetting, decision, access });
-}
-
 @Resolver(() => Coverage)
 export class CoverageResolver {
   @FieldResolver(() => RegionStub, { description: "The patient's home region the answer is for." })
@@ -182,8 +98,8 @@ export class CoverageResolver {
     return { code: coverage.homeRegionCode };
   }
 
-  @FieldResolver(() => ProviderRef, { description: "The provider asked about." })
-  provider(@Root() coverage: Coverage): Pick<ProviderRef, "id"> {
+  @FieldResolver(() => ProviderStub, { description: "The provider asked about." })
+  provider(@Root() coverage: Coverage): Pick<ProviderStub, "id"> {
     return { id: coverage.providerId };
   }
 
@@ -270,7 +186,7 @@ export class CoverageResolver {
 /** Why the CapacityOffer fields below are required: coverage depends on who gives what care, where and when. */
 const OFFER_FACTS = "provider { id kind region { code } } procedure { code } specialty earliestStart";
 
-@Resolver(() => CapacityOfferRef)
+@Resolver(() => CapacityOfferStub)
 export class OfferCoverageResolver {
   @Directive(`@requires(fields: "${OFFER_FACTS}")`)
   @FieldResolver(() => Coverage, {
@@ -279,7 +195,7 @@ export class OfferCoverageResolver {
       "Under which agreements a patient from the given home region could be sent to this offer, on the offer's earliest start (answered by the agreements subgraph).",
   })
   coverage(
-    @Root() offer: CapacityOfferRef,
+    @Root() offer: CapacityOfferStub,
     @Arg("homeRegionCode", { description: 'County code of the patient\'s home region, "01".."25".' }) homeRegionCode: string,
     @Ctx() ctx: AgreementsContext,
     @Arg("homeMunicipalityCode", () => String, {
@@ -292,20 +208,17 @@ export class OfferCoverageResolver {
   ): Promise<Coverage> {
     requireRegionCode("homeRegionCode", homeRegionCode);
     if (homeMunicipalityCode != null) requireMunicipalityCode("homeMunicipalityCode", homeMunicipalityCode, homeRegionCode);
-    return answerCoverage(
-      {
-        homeRegionCode,
-        homeMunicipalityCode: homeMunicipalityCode ?? null,
-        careSetting: careSetting ?? CareSetting.OUTPATIENT,
-        providerId: offer.provider.id,
-        providerKind: offer.provider.kind,
-        providerRegionCode: offer.provider.region.code,
-        specialty: offer.specialty,
-        procedureCode: offer.procedure?.code ?? null,
-        date: offer.earliestStart,
-      },
-      ctx,
-    );
+    return ctx.loaders.coverage.load({
+      homeRegionCode,
+      homeMunicipalityCode: homeMunicipalityCode ?? null,
+      careSetting: careSetting ?? CareSetting.OUTPATIENT,
+      providerId: offer.provider.id,
+      providerKind: offer.provider.kind,
+      providerRegionCode: offer.provider.region.code,
+      specialty: offer.specialty,
+      procedureCode: offer.procedure?.code ?? null,
+      date: offer.earliestStart,
+    });
   }
 }
 
@@ -317,6 +230,6 @@ export class CareAccessRuleResolver {
   })
   async careAccessRules(@Ctx() ctx: AgreementsContext, @Arg("homeRegionCode", { description: "County code of the home region." }) homeRegionCode: string): Promise<CareAccessRule[]> {
     requireRegionCode("homeRegionCode", homeRegionCode);
-    return (await ctx.careAccessRules()).filter((r) => r.homeRegionCode === null || r.homeRegionCode === homeRegionCode);
+    return ctx.loaders.careAccessRulesFor.load(homeRegionCode);
   }
 }

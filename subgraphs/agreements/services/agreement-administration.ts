@@ -1,24 +1,23 @@
+/**
+ * Changes to agreements, each in one transaction: a refused change writes nothing. Changes to one
+ * agreement are serialised by locking its row, so that two administrators (or two referrals
+ * competing for the last case under a ceiling) cannot both pass a check that only one may pass.
+ * Each change ends by appending its event, so a change and its event are committed together or
+ * not at all.
+ */
+
 import { randomUUID } from "node:crypto";
-import { describeCaller, Identity, mayAdministerAgreements, mayCommitReferrals, organisationOf, Role } from "../../shared/identity";
 import { DataSource, EntityManager } from "typeorm";
-import { isKvaCode } from "../../shared/domain/kva";
+import { RequestScope } from "../../shared/context";
+import { addDays } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
+import { isKvaCode } from "../../shared/domain/kva";
 import { isRegionCode } from "../../shared/domain/regions";
 import { Specialty } from "../../shared/domain/specialty";
-import { badUserInput, conflict, refuseInput, forbidden } from "../../shared/errors";
+import { badUserInput, conflict, forbidden, refuseInput } from "../../shared/errors";
+import { describeCaller, Identity, mayAdministerAgreements, mayCommitReferrals, organisationOf, Role } from "../../shared/identity";
 import { appendEvent } from "../../shared/outbox";
-import {
-  ActorRecord,
-  Agreement,
-  AgreementCeiling,
-  AgreementCommitment,
-  AgreementParty,
-  AgreementVersion,
-  PriceList,
-  PriceListEntry,
-} from "../entities/agreement.entity";
-import { agreementEvent, AgreementEventKind, AgreementEventPayload } from "./agreement-events";
-import { loadAgreementFacts } from "./agreement-facts";
+import { AgreementEventKind, AgreementEventPayload } from "../domain/agreement-events";
 import {
   CoverageInput,
   createAgreementProblems,
@@ -31,9 +30,20 @@ import {
   ReviseAgreementInput,
   revisionProblems,
   TermsInput,
-} from "./agreement-rules";
-import { addDays } from "../../shared/domain/calendar";
-import { availability, priceFor } from "./coverage";
+} from "../domain/agreement-rules";
+import { availability, priceFor } from "../domain/coverage";
+import {
+  ActorRecord,
+  Agreement,
+  AgreementCeiling,
+  AgreementCommitment,
+  AgreementParty,
+  AgreementVersion,
+  PriceList,
+  PriceListEntry,
+} from "../entities/agreement.entity";
+import { loadAgreementFacts } from "./agreement-facts";
+import { agreementEvent } from "./agreement-outbox";
 
 export interface CommitInput {
   agreementId: string;
@@ -47,43 +57,19 @@ export interface CommitInput {
   payingRegionCode?: string | null;
 }
 
-/**
- * Changes to agreements, each in one transaction: a refused change writes nothing. Changes to one
- * agreement are serialised by locking its row, so that two administrators (or two referrals
- * competing for the last case under a ceiling) cannot both pass a check that only one may pass.
- * Each change ends by appending its event, so a change and its event are committed together or
- * not at all.
- */
+/** Agreements' commands: every method acts for the caller and the day of the request's `scope`. */
 export class AgreementAdministration {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly caller: Identity,
     private readonly hubRegionCode: string,
-    /** Today in Swedish time, read when needed (a subscription's context lasts for days). */
-    private readonly today: () => string,
   ) {}
-
-  /** Who is making the change, as a commitment records it. */
-  private actor(): ActorRecord {
-    return { role: this.caller.role, organisation: organisationOf(this.caller), subject: this.caller.subject, viaService: this.caller.viaService ?? null };
-  }
 
   private announce(db: EntityManager, kind: AgreementEventKind, agreementId: string, ids?: Omit<AgreementEventPayload, "agreementId" | "kind">): Promise<number> {
     return appendEvent(db, "agreements", agreementEvent(kind, agreementId, this.hubRegionCode, ids));
   }
 
-  /** Agreements are managed by administrators; everyone else may only read them. */
-  private requireAdministrator(): void {
-    if (!mayAdministerAgreements(this.caller)) throw forbidden(`Agreements are managed by administrators (you are ${describeCaller(this.caller)}).`);
-  }
-
-  /** Referrals are committed under agreements when they are sent, by the referrals service (or an administrator correcting one). */
-  private requireCommitter(): void {
-    if (!mayCommitReferrals(this.caller)) throw forbidden("Referrals are committed under agreements when the office sends them (sendReferral), not directly.");
-  }
-
-  async create(input: CreateAgreementInput): Promise<Agreement> {
-    this.requireAdministrator();
+  async create(scope: RequestScope, input: CreateAgreementInput): Promise<Agreement> {
+    requireAdministrator(scope.identity);
     refuseInput(createAgreementProblems(input));
     return this.dataSource.transaction(async (db) => {
       const agreement = Object.assign(new Agreement(), {
@@ -119,8 +105,8 @@ export class AgreementAdministration {
   }
 
   /** A new version from a date; the earlier versions, and commitments made under them, stay as they were. */
-  async revise(agreementId: string, input: ReviseAgreementInput): Promise<AgreementVersion> {
-    this.requireAdministrator();
+  async revise(scope: RequestScope, agreementId: string, input: ReviseAgreementInput): Promise<AgreementVersion> {
+    requireAdministrator(scope.identity);
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, agreementId);
       const latest = await db.getRepository(AgreementVersion).findOne({ where: { agreementId }, order: { version: "DESC" } });
@@ -152,12 +138,12 @@ export class AgreementAdministration {
    * day before, in the same transaction (a yearly price change over an open-ended list): earlier
    * days keep its prices, and commitments keep the price they were made at.
    */
-  async addPriceList(agreementId: string, input: PriceListInput, supersede = false): Promise<PriceList> {
-    this.requireAdministrator();
+  async addPriceList(scope: RequestScope, agreementId: string, input: PriceListInput, supersede = false): Promise<PriceList> {
+    requireAdministrator(scope.identity);
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, agreementId);
       const existing = await db.getRepository(PriceList).find({ where: { agreementId } });
-      refuseInput(priceListProblems("input", input, agreement, existing, supersede ? { today: this.today() } : null));
+      refuseInput(priceListProblems("input", input, agreement, existing, supersede ? { today: scope.today } : null));
       if (supersede) {
         const superseded = listToSupersede(existing, input.validFrom)!;
         const endReason = `Superseded by "${input.name.trim()}" from ${input.validFrom}`;
@@ -171,15 +157,15 @@ export class AgreementAdministration {
   }
 
   /** Ends a price list: its prices apply up to and including `lastDay`; commitments keep their price. */
-  async endPriceList(priceListId: string, lastDay: string, reason: string): Promise<PriceList> {
-    this.requireAdministrator();
+  async endPriceList(scope: RequestScope, priceListId: string, lastDay: string, reason: string): Promise<PriceList> {
+    requireAdministrator(scope.identity);
     return this.dataSource.transaction(async (db) => {
       const found = isUuid(priceListId) ? await db.getRepository(PriceList).findOneBy({ id: priceListId }) : null;
       if (!found) throw badUserInput("priceListId", "UNKNOWN_PRICE_LIST", `no price list has the id "${priceListId}"`);
       // Changes to an agreement's price lists are serialised on the agreement, then the list is read again.
       await lockAgreement(db, found.agreementId);
       const list = (await db.getRepository(PriceList).findOneBy({ id: priceListId }))!;
-      refuseInput(priceListEndingProblems(lastDay, reason, list, this.today()));
+      refuseInput(priceListEndingProblems(lastDay, reason, list, scope.today));
       await db.update(PriceList, { id: list.id }, { validUntil: lastDay, endReason: reason.trim() });
       await this.announce(db, AgreementEventKind.PRICE_LIST_ENDED, list.agreementId, { priceListId: list.id });
       return Object.assign(list, { validUntil: lastDay, endReason: reason.trim() });
@@ -187,8 +173,8 @@ export class AgreementAdministration {
   }
 
   /** Ends an agreement early (or sets its end); it applies up to and including `lastDay`. */
-  async end(agreementId: string, lastDay: string, reason: string): Promise<Agreement> {
-    this.requireAdministrator();
+  async end(scope: RequestScope, agreementId: string, lastDay: string, reason: string): Promise<Agreement> {
+    requireAdministrator(scope.identity);
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, agreementId);
       refuseInput(endingProblems(lastDay, reason, agreement));
@@ -206,8 +192,8 @@ export class AgreementAdministration {
    * (in force, covered by the version in force, room under its ceilings) and records the version
    * and price, which the referral keeps whatever changes later.
    */
-  async commit(input: CommitInput): Promise<AgreementCommitment> {
-    this.requireCommitter();
+  async commit(scope: RequestScope, input: CommitInput): Promise<AgreementCommitment> {
+    requireCommitter(scope.identity);
     if (!isUuid(input.referralId)) throw badUserInput("input.referralId", "ID_FORMAT", `"${input.referralId}" is not a referral id (UUID)`);
     if (input.procedureCode != null && !isKvaCode(input.procedureCode)) {
       throw badUserInput("input.procedureCode", "KVA_CODE_FORMAT", `"${input.procedureCode}" is not a KVÅ code`);
@@ -221,7 +207,7 @@ export class AgreementAdministration {
     return this.dataSource.transaction(async (db) => {
       const agreement = await lockAgreement(db, input.agreementId, "input.agreementId");
       const parties = (await db.getRepository(AgreementParty).find({ where: { agreementId: agreement.id } })).map((p) => p.regionCode);
-      const payingRegionCode = this.payingRegion(input.payingRegionCode ?? null, parties);
+      const payingRegionCode = payingRegion(scope.identity, input.payingRegionCode ?? null, parties);
       const open = await db
         .getRepository(AgreementCommitment)
         .createQueryBuilder("c")
@@ -246,7 +232,7 @@ export class AgreementAdministration {
         releasedAt: null,
         releaseReason: null,
         payingRegionCode,
-        committedBy: this.actor(),
+        committedBy: actorOf(scope.identity),
         releasedBy: null,
       });
       await db.insert(AgreementCommitment, commitment);
@@ -255,30 +241,9 @@ export class AgreementAdministration {
     });
   }
 
-  /**
-   * The region that pays for a commitment: the patient's home region. When the referrals service
-   * commits for the office sending a referral, that is the office's region (only the home region's
-   * office and clinics send its referrals); an administrator names it, or, under an agreement with
-   * one party (a care-guarantee agreement), it is that party. It must be a party to the agreement.
-   */
-  private payingRegion(given: string | null, parties: readonly string[]): string {
-    const viaOffice = this.caller.role !== Role.ADMINISTRATOR ? this.caller.regionCode : null;
-    if (viaOffice !== null && given !== null && given !== viaOffice) {
-      throw badUserInput("input.payingRegionCode", "NOT_CALLERS_REGION", `the referral is sent by region ${viaOffice}'s office, which pays; not ${given}`);
-    }
-    const paying = given ?? viaOffice ?? (parties.length === 1 ? parties[0] : null);
-    if (paying === null) {
-      throw badUserInput("input.payingRegionCode", "REQUIRED", "name the region that pays (the patient's home region): the agreement has several parties");
-    }
-    if (!parties.includes(paying)) {
-      throw badUserInput("input.payingRegionCode", "PAYING_REGION_NOT_PARTY", `region ${paying} is not a party to the agreement`);
-    }
-    return paying;
-  }
-
   /** Releases a referral's commitment (cancelled, or sent elsewhere): the case no longer counts against ceilings. */
-  async release(referralId: string, reason: string): Promise<AgreementCommitment> {
-    this.requireCommitter();
+  async release(scope: RequestScope, referralId: string, reason: string): Promise<AgreementCommitment> {
+    requireCommitter(scope.identity);
     if (!isUuid(referralId)) throw badUserInput("referralId", "ID_FORMAT", `"${referralId}" is not a referral id (UUID)`);
     if (!reason.trim()) throw badUserInput("reason", "REQUIRED", "say why the commitment is released");
     return this.dataSource.transaction(async (db) => {
@@ -289,7 +254,7 @@ export class AgreementAdministration {
         .where("c.referral_id = :referralId AND c.released_at IS NULL", { referralId })
         .getMany();
       if (rows.length === 0) throw conflict("The referral has no standing commitment to release.");
-      const commitment = Object.assign(rows[0], { releasedAt: new Date(), releaseReason: reason.trim(), releasedBy: this.actor() });
+      const commitment = Object.assign(rows[0], { releasedAt: new Date(), releaseReason: reason.trim(), releasedBy: actorOf(scope.identity) });
       await db.update(
         AgreementCommitment,
         { id: commitment.id },
@@ -299,6 +264,42 @@ export class AgreementAdministration {
       return commitment;
     });
   }
+}
+
+/** Who is making the change, as a commitment records it. */
+function actorOf(caller: Identity): ActorRecord {
+  return { role: caller.role, organisation: organisationOf(caller), subject: caller.subject, viaService: caller.viaService ?? null };
+}
+
+/** Agreements are managed by administrators; everyone else may only read them. */
+function requireAdministrator(caller: Identity): void {
+  if (!mayAdministerAgreements(caller)) throw forbidden(`Agreements are managed by administrators (you are ${describeCaller(caller)}).`);
+}
+
+/** Referrals are committed under agreements when they are sent, by the referrals service (or an administrator correcting one). */
+function requireCommitter(caller: Identity): void {
+  if (!mayCommitReferrals(caller)) throw forbidden("Referrals are committed under agreements when the office sends them (sendReferral), not directly.");
+}
+
+/**
+ * The region that pays for a commitment: the patient's home region. When the referrals service
+ * commits for the office sending a referral, that is the office's region (only the home region's
+ * office and clinics send its referrals); an administrator names it, or, under an agreement with
+ * one party (a care-guarantee agreement), it is that party. It must be a party to the agreement.
+ */
+function payingRegion(caller: Identity, given: string | null, parties: readonly string[]): string {
+  const viaOffice = caller.role !== Role.ADMINISTRATOR ? caller.regionCode : null;
+  if (viaOffice !== null && given !== null && given !== viaOffice) {
+    throw badUserInput("input.payingRegionCode", "NOT_CALLERS_REGION", `the referral is sent by region ${viaOffice}'s office, which pays; not ${given}`);
+  }
+  const paying = given ?? viaOffice ?? (parties.length === 1 ? parties[0] : null);
+  if (paying === null) {
+    throw badUserInput("input.payingRegionCode", "REQUIRED", "name the region that pays (the patient's home region): the agreement has several parties");
+  }
+  if (!parties.includes(paying)) {
+    throw badUserInput("input.payingRegionCode", "PAYING_REGION_NOT_PARTY", `region ${paying} is not a party to the agreement`);
+  }
+  return paying;
 }
 
 function versionRow(agreementId: string, version: number, effectiveFrom: string, coverage: CoverageInput, terms: TermsInput, changeNote: string): AgreementVersion {

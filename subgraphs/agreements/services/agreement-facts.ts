@@ -7,7 +7,7 @@ import {
   PriceList,
   PriceListEntry,
 } from "../entities/agreement.entity";
-import { AgreementFacts, AgreementKind } from "./coverage";
+import { AgreementFacts, AgreementKind } from "../domain/coverage";
 
 export type FactsSelection = { homeRegionCodes: readonly string[] } | { agreementIds: readonly string[] };
 

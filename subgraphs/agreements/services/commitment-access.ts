@@ -1,5 +1,3 @@
-import { Identity, Role } from "../../shared/identity";
-
 /**
  * Who may read what was committed under an agreement, its commitments and the use of its volume
  * ceilings. A plain rule, no GraphQL and no database:
@@ -14,13 +12,15 @@ import { Identity, Role } from "../../shared/identity";
  *
  * A commitment names its referral by id and nothing about the patient.
  */
-export type LedgerScope = { everything: true } | { payingRegionCode: string };
 
-export function ledgerScope(identity: Identity, partyRegionCodes: readonly string[]): LedgerScope | null {
+import { Identity, Role } from "../../shared/identity";
+
+export type LedgerAccess = { everything: true } | { payingRegionCode: string };
+
+export function ledgerAccess(identity: Identity, partyRegionCodes: readonly string[]): LedgerAccess | null {
   if (identity.role === Role.ADMINISTRATOR) return { everything: true };
   if (identity.role === Role.REGIONAL_OFFICE && identity.regionCode !== null && partyRegionCodes.includes(identity.regionCode)) {
     return { payingRegionCode: identity.regionCode };
   }
   return null;
 }
-

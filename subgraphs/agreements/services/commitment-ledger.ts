@@ -1,17 +1,19 @@
+/**
+ * Reading back what was committed under an agreement (who may: `ledgerAccess`): its commitments,
+ * paged, and the use of its volume ceilings with their pace.
+ */
+
 import { DataSource } from "typeorm";
+import { RequestScope } from "../../shared/context";
 import { isIsoDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput, forbidden } from "../../shared/errors";
 import { describeCaller, Identity } from "../../shared/identity";
 import { cappedCount, Page, TotalCount } from "../../shared/pagination";
 import { Agreement, AgreementCommitment, AgreementParty } from "../entities/agreement.entity";
-import { CeilingUse, ceilingUse, paceWindowStart } from "./ceiling-use";
-import { LedgerScope, ledgerScope } from "./commitment-access";
+import { CeilingUse, ceilingUse, paceWindowStart } from "../domain/ceiling-use";
+import { LedgerAccess, ledgerAccess } from "./commitment-access";
 
-/**
- * Reading back what was committed under an agreement (who may: `ledgerScope`): its commitments,
- * paged, and the use of its volume ceilings with their pace.
- */
 export interface CommitmentFilter {
   released?: boolean | null;
   careFrom?: string | null;
@@ -47,34 +49,36 @@ export interface CeilingUseRow extends CeilingUse {
 }
 
 export class CommitmentLedger {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly caller: Identity,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** The agreement and what the caller may read of it; an unknown id is input error, as for changes. */
-  private async scopeFor(agreementId: string): Promise<LedgerScope> {
+  private async accessOf(caller: Identity, agreementId: string): Promise<LedgerAccess> {
     if (!isUuid(agreementId)) throw badUserInput("agreementId", "ID_FORMAT", `"${agreementId}" is not an agreement id (UUID)`);
     const agreement = await this.dataSource.getRepository(Agreement).findOneBy({ id: agreementId });
     if (!agreement) throw badUserInput("agreementId", "UNKNOWN_AGREEMENT", `no agreement has the id "${agreementId}"`);
     const parties = (await this.dataSource.getRepository(AgreementParty).findBy({ agreementId })).map((p) => p.regionCode);
-    const scope = ledgerScope(this.caller, parties);
-    if (!scope) {
+    const access = ledgerAccess(caller, parties);
+    if (!access) {
       throw forbidden(
-        `What was committed under "${agreement.name}" is read by administrators and the care-guarantee office of the region that pays (${parties.length === 1 ? `region ${parties[0]}` : "a party region"}); you are ${describeCaller(this.caller)}.`,
+        `What was committed under "${agreement.name}" is read by administrators and the care-guarantee office of the region that pays (${parties.length === 1 ? `region ${parties[0]}` : "a party region"}); you are ${describeCaller(caller)}.`,
       );
     }
-    return scope;
+    return access;
   }
 
-  async commitments(agreementId: string, filter: CommitmentFilter, page: Page<CommitmentPosition>): Promise<{ rows: AgreementCommitment[]; total: TotalCount }> {
+  async commitments(
+    scope: RequestScope,
+    agreementId: string,
+    filter: CommitmentFilter,
+    page: Page<CommitmentPosition>,
+  ): Promise<{ rows: AgreementCommitment[]; total: TotalCount }> {
     for (const field of ["careFrom", "careUntil"] as const) {
       const value = filter[field];
       if (value != null && !isIsoDate(value)) throw badUserInput(`filter.${field}`, "DATE_FORMAT", "must be a date written YYYY-MM-DD");
     }
-    const scope = await this.scopeFor(agreementId);
+    const access = await this.accessOf(scope.identity, agreementId);
     const matching = this.dataSource.getRepository(AgreementCommitment).createQueryBuilder("c").where("c.agreement_id = :agreementId", { agreementId });
-    if ("payingRegionCode" in scope) matching.andWhere("c.paying_region_code = :paying", { paying: scope.payingRegionCode });
+    if ("payingRegionCode" in access) matching.andWhere("c.paying_region_code = :paying", { paying: access.payingRegionCode });
     if (filter.released === true) matching.andWhere("c.released_at IS NOT NULL");
     if (filter.released === false) matching.andWhere("c.released_at IS NULL");
     if (filter.careFrom != null) matching.andWhere("c.care_date >= :careFrom", { careFrom: filter.careFrom });
@@ -85,8 +89,9 @@ export class CommitmentLedger {
   }
 
   /** Each volume ceiling of the agreement, its use so far, its pace and when it is reached at that pace. */
-  async ceilingUse(agreementId: string, today: string): Promise<CeilingUseRow[]> {
-    await this.scopeFor(agreementId);
+  async ceilingUse(scope: RequestScope, agreementId: string): Promise<CeilingUseRow[]> {
+    await this.accessOf(scope.identity, agreementId);
+    const today = scope.today;
     const paceFrom = paceWindowStart(today);
     const rows: Array<Record<string, any>> = await this.dataSource.query(
       `SELECT c.id, c.period_from::text, c.period_until::text, c.max_cases, c.procedure_codes,

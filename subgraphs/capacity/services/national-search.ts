@@ -17,7 +17,7 @@ import { CapacitySearch, CapacitySearchFilter, OfferPosition, readOfferPosition,
  * (earliest start, then id; ids are UUIDs, unique across nodes). The national cursor is that
  * position, and every node pages by the same keyset, so the merged pages stay stable whatever
  * node a result came from. Nothing a peer answers is stored: it can never overwrite local data.
- * See the README ("National search") for why fan-out rather than a local copy.
+ * See subgraphs/README.md ("National search: why ask every peer") for why fan-out rather than a local copy.
  */
 export { PeerStatus };
 

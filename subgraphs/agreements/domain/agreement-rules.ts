@@ -1,3 +1,9 @@
+/**
+ * What makes an agreement, a price list, a revision or an ending well-formed. Plain rules, no
+ * GraphQL and no database: each returns the problems found, each naming the input field and the
+ * rule, so that the administration service can refuse the whole change with a precise error.
+ */
+
 import { addDays, isIsoDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { isKvaCode } from "../../shared/domain/kva";
@@ -5,11 +11,6 @@ import { HEALTHCARE_REGIONS, isRegionCode, REGIONS } from "../../shared/domain/r
 import { Specialty } from "../../shared/domain/specialty";
 import { AgreementKind } from "./coverage";
 
-/**
- * What makes an agreement, a price list, a revision or an ending well-formed. Plain rules, no
- * GraphQL and no database: each returns the problems found, each naming the input field and the
- * rule, so that the administration service can refuse the whole change with a precise error.
- */
 export type { Problem } from "../../shared/domain/problem";
 import type { Problem } from "../../shared/domain/problem";
 

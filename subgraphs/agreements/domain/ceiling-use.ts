@@ -1,5 +1,3 @@
-import { addDays } from "../../shared/domain/calendar";
-
 /**
  * How fast a volume ceiling (volymtak) is being used, and when it will be reached at that pace.
  * Plain rules, no GraphQL and no database: part of the agreements engine.
@@ -11,6 +9,10 @@ import { addDays } from "../../shared/domain/calendar";
  * the ceiling fills now. Released commitments no longer use the ceiling, so they do not count
  * towards the pace either.
  */
+
+import { addDays } from "../../shared/domain/calendar";
+
+/** The trailing window, in days, the pace is measured over. */
 export const PACE_WINDOW_DAYS = 30;
 
 export enum CeilingOutlook {

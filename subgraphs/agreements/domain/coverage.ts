@@ -1,7 +1,3 @@
-import { ProviderKind } from "../../shared/domain/enums";
-import { REGIONS } from "../../shared/domain/regions";
-import { Specialty } from "../../shared/domain/specialty";
-
 /**
  * The agreements engine: which agreements allow sending a patient from a home region to a
  * provider for some care on a date, in which order, at what price, and why the others do not.
@@ -13,6 +9,11 @@ import { Specialty } from "../../shared/domain/specialty";
  * providers; a private provider is reached only through the home region's own care-guarantee
  * agreement with it. Care at a public provider of the home region is internal care.
  */
+
+import { ProviderKind } from "../../shared/domain/enums";
+import { REGIONS } from "../../shared/domain/regions";
+import { Specialty } from "../../shared/domain/specialty";
+
 export enum AgreementKind {
   RIKSAVTALET = "RIKSAVTALET",
   HEALTHCARE_REGION_PACT = "HEALTHCARE_REGION_PACT",

@@ -1,6 +1,3 @@
-import { CareSetting, ProviderKind } from "../../shared/domain/enums";
-import { AgreementKind, CareCase, CoverageDecision, CoverageStatus, isValidOn, RejectionReason, regionName } from "./coverage";
-
 /**
  * A home region's own rules for where its residents may seek care, on top of the agreements (the
  * precedence engine in coverage.ts decides which agreement applies; these rules say on which terms,
@@ -13,6 +10,10 @@ import { AgreementKind, CareCase, CoverageDecision, CoverageStatus, isValidOn, R
  * Västra Götaland; a private provider always needs a referral with a payment commitment. Another
  * region's node loads its own rules; none of this is code.
  */
+
+import { CareSetting, ProviderKind } from "../../shared/domain/enums";
+import { AgreementKind, CareCase, CoverageDecision, CoverageStatus, isValidOn, RejectionReason, regionName } from "./coverage";
+
 export enum CareAccessEffect {
   /** The patient gets care on the same terms as the providing region's own residents. */
   SAME_TERMS_AS_RESIDENTS = "SAME_TERMS_AS_RESIDENTS",

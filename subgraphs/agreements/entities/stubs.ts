@@ -1,15 +1,17 @@
+/**
+ * Stubs of entities the capacity subgraph owns, with the @external fields that
+ * `CapacityOffer.coverage` @requires. They add fields beyond the key, so they are agreements' own
+ * rather than the key-only shared ones. Nothing here is stored in this subgraph's database.
+ */
+
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { ProviderKind, Specialty } from "../../shared/graphql-enums";
-import { DateScalar } from "../../shared/scalars";
 import { ProcedureStub, RegionStub } from "../../shared/stubs";
+import { DateScalar } from "../../shared/scalars";
 
-/**
- * Entities owned by the capacity subgraph with the @external fields that `CapacityOffer.coverage`
- * @requires. Nothing here is stored in this subgraph's database.
- */
 @ObjectType("Provider")
 @Directive('@key(fields: "id", resolvable: false)')
-export class ProviderRef {
+export class ProviderStub {
   @Field(() => ID)
   id: string;
 
@@ -25,13 +27,13 @@ export class ProviderRef {
 /** The representation the gateway sends for `coverage`: the offer's key plus the required fields. */
 @ObjectType("CapacityOffer")
 @Directive('@key(fields: "id")')
-export class CapacityOfferRef {
+export class CapacityOfferStub {
   @Field(() => ID)
   id: string;
 
   @Directive("@external")
-  @Field(() => ProviderRef)
-  provider: ProviderRef;
+  @Field(() => ProviderStub)
+  provider: ProviderStub;
 
   @Directive("@external")
   @Field(() => ProcedureStub, { nullable: true })
