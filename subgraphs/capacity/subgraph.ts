@@ -1,3 +1,9 @@
+/**
+ * Capacity: the national reference data (regions, healthcare regions, KVÅ procedures), the
+ * providers and their care units, and the free-capacity offers they publish, reserve and withdraw,
+ * with every change announced to live subscriptions.
+ */
+
 import "reflect-metadata";
 import "../shared/graphql-enums";
 import { buildFederatedSchema } from "../shared/federation";
@@ -29,11 +35,6 @@ import { CareUnitResolver, ProviderResolver } from "./resolvers/provider.resolve
 import { HealthcareRegionResolver, RegionResolver } from "./resolvers/region.resolver";
 import { CapacityRuntime, startCapacityRuntime } from "./runtime";
 
-/**
- * Capacity: the national reference data (regions, healthcare regions, KVÅ procedures), the
- * providers and their care units, and the free-capacity offers they publish, reserve and withdraw,
- * with every change announced to live subscriptions.
- */
 export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> = {
   name: "capacity",
   entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer, OfferSlot, Reservation],

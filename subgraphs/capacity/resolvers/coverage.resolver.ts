@@ -1,7 +1,13 @@
+/**
+ * Coverage, which agreements allow sending a patient to a provider: capacity poses the question
+ * with the facts only it knows (the provider's kind and region, the procedure's specialty), and
+ * the agreements subgraph answers it. Asked directly (`coverage`) or for a referral.
+ */
+
 import { Arg, Ctx, Directive, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput } from "../../shared/errors";
-import { CareSetting, Specialty } from "../../shared/graphql-enums";
+import { CareSetting } from "../../shared/graphql-enums";
 import { DateScalar } from "../../shared/scalars";
 import { requireKvaCode } from "../../shared/validation";
 import { CapacityContext } from "../context";
@@ -10,7 +16,7 @@ import { CoverageStub, patientSideOfCoverage, ReferralStub } from "../entities/s
 /** Builds the question for a provider, or null when the provider is unknown. */
 async function question(
   ctx: CapacityContext,
-  facts: { homeRegionCode: string; homeMunicipalityCode: string | null; providerId: string; specialty: Specialty; procedureCode: string | null; date: string; careSetting: CareSetting },
+  facts: Omit<CoverageStub, "providerKind" | "providerRegionCode">,
 ): Promise<CoverageStub | null> {
   if (!isUuid(facts.providerId)) return null;
   const provider = await ctx.loaders.provider.load(facts.providerId);

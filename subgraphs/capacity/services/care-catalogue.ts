@@ -59,17 +59,10 @@ export interface ApplyOptions {
   now?: Date;
 }
 
-const providerSnapshot = (p: Provider) => ({
-  id: p.id,
-  hsaId: p.hsaId,
-  organisationNumber: p.organisationNumber,
-  name: p.name,
-  kind: p.kind,
-  regionCode: p.regionCode,
-  municipalityCode: p.municipalityCode,
-  active: p.active,
-});
+/** What a provider event carries: the provider as the change left it. */
+const providerSnapshot = (p: Provider) => ({ id: p.id, ...withoutUnits(p), active: p.active });
 
+/** What a care-unit event carries: the unit as the change left it. */
 const unitSnapshot = (u: CareUnit) => ({
   id: u.id,
   hsaId: u.hsaId,
