@@ -1,7 +1,8 @@
 import { DataSource } from "typeorm";
 import { addDays } from "../subgraphs/shared/domain/calendar";
 import { VisitType } from "../subgraphs/shared/domain/enums";
-import { CapacityOffer, OfferSource, OfferStatus } from "../subgraphs/capacity/entities/capacity-offer.entity";
+import { OfferSource, OfferStatus } from "../subgraphs/capacity/domain/offers";
+import { CapacityOffer } from "../subgraphs/capacity/entities/capacity-offer.entity";
 import { CareUnit, Provider } from "../subgraphs/capacity/entities/provider.entity";
 import { careUnitId, hsaId, OfferSeed, PROVIDERS, providerId, UnitSeed } from "./data/providers";
 import { seedId } from "../subgraphs/shared/db/seed-ids";

@@ -8,9 +8,9 @@ import { StartupError } from "../subgraphs/shared/errors";
 import { runMain } from "../subgraphs/shared/main";
 import { SUBGRAPHS } from "./subgraphs";
 import { openHubDatabase } from "../subgraphs/shared/db/hub-database";
-import { CareCatalogue, checkCatalogue, RowProblem } from "../subgraphs/capacity/services/care-catalogue";
-import { describeProblem, FileProblem, readKvaFile, readProviderFile } from "../subgraphs/capacity/services/catalogue-files";
-import { applyKva, checkKva } from "../subgraphs/capacity/services/kva-catalogue";
+import { CareCatalogue } from "../subgraphs/capacity/services/care-catalogue";
+import { checkCatalogue, checkKva, RowProblem } from "../subgraphs/capacity/domain/catalogue-records";
+import { describeProblem, FileProblem, readKvaFile, readProviderFile } from "../subgraphs/capacity/domain/catalogue-files";
 import { seedReference, subgraphDataSource } from "../subgraphs/shared/subgraph";
 
 const USAGE = "usage: npm run import -- providers FILE [--full] | npm run import -- kva FILE";
@@ -71,7 +71,7 @@ runMain("import", async () => {
         rows: codes.length,
         problems,
         write: async (dataSource, region) => {
-          const changes = await applyKva(dataSource, codes, region);
+          const changes = await new CareCatalogue(dataSource, region).importKva(codes);
           return `KVÅ codes: ${changes.created} created, ${changes.updated} updated, ${changes.unchanged} unchanged`;
         },
       });

@@ -1,6 +1,6 @@
 import { isUuid } from "../shared/domain/ids";
 import { ReferenceResolver } from "../shared/federation";
-import { CapacityContext } from "./loaders";
+import { CapacityContext } from "./context";
 
 const byId =
   (pick: (ctx: CapacityContext) => { load(id: string): Promise<unknown> }): ReferenceResolver<CapacityContext> =>

@@ -1,15 +1,22 @@
+/**
+ * What lives as long as a capacity process: the services, built once and shared by every request,
+ * the capacity event stream, and the two background jobs (the expiry sweep and the polling of
+ * SMART Scheduling Links publishers).
+ */
+
 import { DataSource } from "typeorm";
 import { stockholmDate } from "../shared/domain/calendar";
 import { EventStream } from "../shared/event-stream";
 import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
-import type { RuntimeEnvironment } from "../shared/subgraph";
-import { CapacityPublishing } from "./services/capacity-publishing";
-import { SmartScheduling } from "./services/smart-scheduling";
-import { CareCatalogue } from "./services/care-catalogue";
-import { NationalSearch } from "./services/national-search";
 import { PeerDirectory } from "../shared/network/directory";
 import { NodeIdentity } from "../shared/network/node-key";
+import type { RuntimeEnvironment } from "../shared/subgraph";
+import { CapacityPublishing } from "./services/capacity-publishing";
+import { CapacitySearch } from "./services/capacity-search";
+import { CareCatalogue } from "./services/care-catalogue";
+import { NationalSearch } from "./services/national-search";
+import { SmartScheduling } from "./services/smart-scheduling";
 
 /** No directory: the national search is this node's own (a node that asks no peer needs no key). */
 function nodeOnItsOwn(regionCode: string) {
@@ -21,14 +28,17 @@ function nodeOnItsOwn(regionCode: string) {
   };
 }
 
-/** What lives as long as a capacity process: the offer event stream and the expiry sweep. */
-export interface CapacityRuntime extends Stoppable {
+/** The capacity services and event stream a request's context hands to resolvers. */
+export interface CapacityServices {
+  search: CapacitySearch;
   publishing: CapacityPublishing;
   scheduling: SmartScheduling;
   catalogue: CareCatalogue;
   events: EventStream;
   national: NationalSearch;
 }
+
+export interface CapacityRuntime extends CapacityServices, Stoppable {}
 
 /** How often the hub looks for SMART Scheduling Links publishers due for a poll (each is polled at most once a minute). */
 const PUBLISHER_CHECK_MS = 15_000;
@@ -56,16 +66,18 @@ export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCo
     if (polling) return;
     polling = true;
     scheduling
-      .pollDue()
+      .pollDue(stockholmDate())
       .catch((error: Error) => logger("capacity/smart-scheduling").warn(`polling publishers failed: ${error.message}`))
       .finally(() => (polling = false));
   }, PUBLISHER_CHECK_MS).unref();
+  const search = new CapacitySearch(dataSource);
   return {
+    search,
     publishing,
     scheduling,
     catalogue: new CareCatalogue(dataSource, hubRegionCode),
     events,
-    national: new NationalSearch(network ?? nodeOnItsOwn(hubRegionCode), hubRegionCode),
+    national: new NationalSearch(network ?? nodeOnItsOwn(hubRegionCode), hubRegionCode, search),
     stop: async () => {
       clearInterval(timer);
       clearInterval(pollTimer);

@@ -8,7 +8,7 @@ import {
   MAX_BATCH,
   OfferInput,
   offerProblems,
-} from "../../subgraphs/capacity/services/publishing-rules";
+} from "../../subgraphs/capacity/domain/publishing-rules";
 
 /** What a provider may publish or change, directly: each rule, its field and its boundaries. */
 const TODAY = "2026-11-23";

@@ -1,6 +1,5 @@
-import { checkCatalogue } from "../../subgraphs/capacity/services/care-catalogue";
-import { FileProblem, parseCsv, parseJsonWithLines, readKvaFile, readProviderFile } from "../../subgraphs/capacity/services/catalogue-files";
-import { checkKva } from "../../subgraphs/capacity/services/kva-catalogue";
+import { checkCatalogue, checkKva } from "../../subgraphs/capacity/domain/catalogue-records";
+import { FileProblem, parseCsv, parseJsonWithLines, readKvaFile, readProviderFile } from "../../subgraphs/capacity/domain/catalogue-files";
 import { parseHsaId, parseOrganisationNumber } from "../../subgraphs/shared/domain/hsa";
 import { MUNICIPALITY_CODES, municipalityExists } from "../../subgraphs/shared/domain/municipalities";
 import { REGIONS } from "../../subgraphs/shared/domain/regions";

@@ -3,7 +3,8 @@ import { BoundedQueue, END, mapStream } from "../../subgraphs/shared/bounded-que
 import { ProviderKind, VisitType } from "../../subgraphs/shared/domain/enums";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
 import { StoredEvent } from "../../subgraphs/shared/outbox";
-import { CapacityOffer, OfferEventKind, OfferSource, OfferStatus } from "../../subgraphs/capacity/entities/capacity-offer.entity";
+import { OfferEventKind, OfferSource, OfferStatus } from "../../subgraphs/capacity/domain/offers";
+import { CapacityOffer } from "../../subgraphs/capacity/entities/capacity-offer.entity";
 import { Provider } from "../../subgraphs/capacity/entities/provider.entity";
 import { eventMatches, HealthcareRegionMembership, offerEvent, offerOfEvent } from "../../subgraphs/capacity/services/offer-events";
 

@@ -1,53 +1,10 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import { Specialty, VisitType } from "../../shared/graphql-enums";
-import { OfferFreshness } from "../services/freshness";
-import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { EventInfo, eventInfoType } from "../../shared/event-info";
-
-export enum OfferStatus {
-  OPEN = "OPEN",
-  WITHDRAWN = "WITHDRAWN",
-  EXPIRED = "EXPIRED",
-}
-
-export enum OfferSource {
-  MANUAL = "MANUAL",
-  API = "API",
-  SCHEDULING_FEED = "SCHEDULING_FEED",
-}
-
-registerEnumType(OfferStatus, {
-  name: "OfferStatus",
-  description: "Whether an offer can still be used.",
-  valuesConfig: {
-    OPEN: { description: "Published and usable while its window lasts and slots remain." },
-    WITHDRAWN: { description: "Withdrawn by the provider; kept for history, never listed as free capacity." },
-    EXPIRED: { description: "Its window has ended; kept for history, never listed as free capacity." },
-  },
-});
-
-registerEnumType(OfferSource, {
-  name: "OfferSource",
-  description: "How the capacity reached the hub.",
-  valuesConfig: {
-    MANUAL: { description: "Entered by staff at the provider." },
-    API: { description: "Published by the provider's own system through the hub's API." },
-    SCHEDULING_FEED: { description: "Imported from a slot feed (e.g. SMART Scheduling Links)." },
-  },
-});
-
-registerEnumType(OfferFreshness, {
-  name: "OfferFreshness",
-  description: "How current the reported capacity is (capacity data goes stale; users must see how old it is).",
-  valuesConfig: {
-    FRESH: { description: "Reported within the last 7 days." },
-    AGING: { description: "Reported 8 to 42 days ago; confirm with the provider before relying on it." },
-    STALE: {
-      description: "Reported more than 42 days (6 weeks) ago; the national waiting-time database shows such estimates as missing.",
-    },
-  },
-});
+import { Specialty, VisitType } from "../../shared/graphql-enums";
+import { DateScalar, DateTimeScalar } from "../../shared/scalars";
+import { OfferEventKind, OfferSource, OfferStatus } from "../domain/offers";
+import "./graphql-enums";
 
 @ObjectType({
   description:
@@ -149,28 +106,6 @@ export class CapacityOffer {
   /** The event that carried this offer to a subscriber; absent when it was read by a query. */
   event?: OfferEventInfo;
 }
-
-export enum OfferEventKind {
-  PUBLISHED = "PUBLISHED",
-  UPDATED = "UPDATED",
-  RESERVED = "RESERVED",
-  RELEASED = "RELEASED",
-  WITHDRAWN = "WITHDRAWN",
-  EXPIRED = "EXPIRED",
-}
-
-registerEnumType(OfferEventKind, {
-  name: "OfferEventKind",
-  description: "What happened to an offer.",
-  valuesConfig: {
-    PUBLISHED: { description: "A provider published it." },
-    UPDATED: { description: "The provider changed its slots, window, expected wait or conditions." },
-    RESERVED: { description: "Slots were reserved." },
-    RELEASED: { description: "A reservation was released; its slots are free again." },
-    WITHDRAWN: { description: "The provider withdrew it." },
-    EXPIRED: { description: "Its window ended." },
-  },
-});
 
 export const OfferEventInfo = eventInfoType("OfferEventInfo", OfferEventKind);
 export type OfferEventInfo = EventInfo<OfferEventKind>;

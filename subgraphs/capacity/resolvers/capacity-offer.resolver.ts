@@ -1,51 +1,15 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { laterDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
-import { ProviderKind, Specialty, VisitType } from "../../shared/graphql-enums";
 import { Connection, parsePage, toConnection } from "../../shared/pagination";
 import { DateScalar } from "../../shared/scalars";
 import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Procedure } from "../entities/procedure.entity";
 import { CareUnit, Provider } from "../entities/provider.entity";
-import { CapacityContext } from "../loaders";
-import { CapacitySearchFilter, offerPosition, readOfferPosition } from "../services/capacity-search";
-import { OfferFreshness, offerFreshness } from "../services/freshness";
-
-@InputType({ description: "Narrows a free-capacity search. All fields are optional and combine with AND." })
-export class FreeCapacityFilter implements CapacitySearchFilter {
-  @Field(() => Specialty, { nullable: true, description: "Only capacity in this specialty." })
-  specialty?: Specialty | null;
-
-  @Field(() => String, { nullable: true, description: 'Only capacity for this KVÅ procedure, e.g. "NFB49".' })
-  procedureCode?: string | null;
-
-  @Field(() => VisitType, { nullable: true, description: "Only first visits (nybesök) or only treatments (operation/åtgärd)." })
-  visitType?: VisitType | null;
-
-  @Field(() => [String], { nullable: true, description: 'Only providers located in these regions (county codes, e.g. ["12", "14"]; at most 21, each once).' })
-  regionCodes?: string[] | null;
-
-  @Field(() => String, {
-    nullable: true,
-    description: "Only providers located in this healthcare region (e.g. SODRA); in Region Halland by the provider's municipality.",
-  })
-  healthcareRegionCode?: string | null;
-
-  @Field(() => [ID], { nullable: true, description: "Only these providers (at most 100, each once)." })
-  providerIds?: string[] | null;
-
-  @Field(() => ProviderKind, { nullable: true, description: "Only regional (PUBLIC) or only private providers." })
-  providerKind?: ProviderKind | null;
-
-  @Field(() => DateScalar, { nullable: true, description: "Only offers whose earliest start is on or before this date (e.g. a patient's guarantee deadline)." })
-  startsOnOrBefore?: string | null;
-
-  @Field(() => Int, { nullable: true, description: "Only offers with at least this many free slots (default 1)." })
-  minAvailableSlots?: number | null;
-
-  @Field(() => Int, { nullable: true, description: "Only offers whose reported expected wait is at most this many days." })
-  maxExpectedWaitDays?: number | null;
-}
+import { CapacityContext } from "../context";
+import { offerPosition, readOfferPosition } from "../domain/capacity-filter";
+import { OfferFreshness, offerFreshness } from "../domain/freshness";
+import { FreeCapacityFilter } from "../entities/free-capacity-filter";
 
 @ObjectType({ description: "A page of free-capacity offers, ordered by earliest start, then id." })
 export class CapacityOfferConnection extends Connection(CapacityOffer, "CapacityOffer", "capacity offer") {}
@@ -64,7 +28,7 @@ export class CapacityOfferResolver {
     after?: string | null,
   ): Promise<CapacityOfferConnection> {
     const page = parsePage(first, after, "freeCapacity", readOfferPosition);
-    const { rows, total } = await ctx.search.search(filter ?? {}, page, ctx.today);
+    const { rows, total } = await ctx.search.search(ctx, filter ?? {}, page);
     return toConnection(rows, page, total, "freeCapacity", offerPosition);
   }
 

@@ -1,44 +1,12 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, registerEnumType, Resolver, Root, Subscription } from "type-graphql";
-import { isUuid } from "../../shared/domain/ids";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root, Subscription } from "type-graphql";
 import { formatOrganisationNumber } from "../../shared/domain/hsa";
-import { badUserInput, forbidden, notFound } from "../../shared/errors";
-import { eventInfoType, EventInfo } from "../../shared/event-info";
+import { EventInfo, eventInfoType } from "../../shared/event-info";
 import { subscriptionStream } from "../../shared/event-stream";
 import { ProviderKind, Specialty } from "../../shared/graphql-enums";
-import { describeCaller, Identity, Role } from "../../shared/identity";
 import type { StoredEvent } from "../../shared/outbox";
-import { Problem } from "../../shared/domain/problem";
-import { refuseInput } from "../../shared/errors";
-import { requireText } from "../../shared/validation";
+import { CapacityContext } from "../context";
+import { CatalogueChangeKind, isCatalogueChange } from "../domain/catalogue-changes";
 import { CareUnit, Provider } from "../entities/provider.entity";
-import { CapacityContext } from "../loaders";
-import { CATALOGUE_EVENT_KINDS, CatalogueEventKind, checkCatalogue, ProviderRecord, RowProblem } from "../services/care-catalogue";
-import { PROCEDURE_LIST_CHANGED } from "../services/kva-catalogue";
-
-/** What happened in the care catalogue (providers, care units, the KVÅ list). */
-export enum CatalogueChangeKind {
-  PROVIDER_CREATED = "PROVIDER_CREATED",
-  PROVIDER_UPDATED = "PROVIDER_UPDATED",
-  PROVIDER_DEACTIVATED = "PROVIDER_DEACTIVATED",
-  CARE_UNIT_CREATED = "CARE_UNIT_CREATED",
-  CARE_UNIT_UPDATED = "CARE_UNIT_UPDATED",
-  CARE_UNIT_DEACTIVATED = "CARE_UNIT_DEACTIVATED",
-  PROCEDURE_LIST_CHANGED = "PROCEDURE_LIST_CHANGED",
-}
-
-registerEnumType(CatalogueChangeKind, {
-  name: "CatalogueChangeKind",
-  description: "What changed in the care catalogue.",
-  valuesConfig: {
-    PROVIDER_CREATED: { description: "A provider was added (import or upsertProvider)." },
-    PROVIDER_UPDATED: { description: "A provider's name, kind, organisation number or place changed, or it was active again." },
-    PROVIDER_DEACTIVATED: { description: "A provider left the HSA catalogue (a full import without it)." },
-    CARE_UNIT_CREATED: { description: "A care unit was added." },
-    CARE_UNIT_UPDATED: { description: "A care unit's name or specialty changed, or it was active again." },
-    CARE_UNIT_DEACTIVATED: { description: "A care unit was deactivated; its open offers were withdrawn with the reason." },
-    PROCEDURE_LIST_CHANGED: { description: "A KVÅ import added or changed procedure codes." },
-  },
-});
 
 export const CatalogueEventInfo = eventInfoType("CatalogueEventInfo", CatalogueChangeKind);
 export type CatalogueEventInfo = EventInfo<CatalogueChangeKind>;
@@ -100,16 +68,6 @@ export class DeactivateCareUnitPayload {
   offersWithdrawn: number;
 }
 
-/** The catalogue is the node's master data: only an administrator changes it by hand. */
-function requireAdministrator(caller: Identity): void {
-  if (caller.role !== Role.ADMINISTRATOR) throw forbidden(`Only an administrator may change providers and care units (you are ${describeCaller(caller)}).`);
-}
-
-/** Row problems of a mutation's single record, as the hub's input errors (field under `input.`). */
-function refuseRows(problems: RowProblem[]): void {
-  refuseInput(problems.map((p): Problem => ({ field: `input.${p.field.replace(/^units\./, "")}`, rule: p.rule, message: p.message })));
-}
-
 function changeOfEvent(event: StoredEvent): CatalogueChange {
   const payload = event.payload as { provider?: { id: string }; careUnit?: { id: string; providerId: string } };
   return {
@@ -120,7 +78,7 @@ function changeOfEvent(event: StoredEvent): CatalogueChange {
   };
 }
 
-const isCatalogueEvent = (event: StoredEvent) => CATALOGUE_EVENT_KINDS.has(event.type) || event.type === PROCEDURE_LIST_CHANGED;
+const isCatalogueEvent = (event: StoredEvent) => isCatalogueChange(event.type);
 
 @Resolver(() => CatalogueChange)
 export class CatalogueResolver {
@@ -128,37 +86,15 @@ export class CatalogueResolver {
     description:
       "Creates or updates a provider by its HSA-id (administrators only), as an import of one row would: checked the same way, a no-op when nothing differs, an event when something does. An inactive provider listed again is active again.",
   })
-  async upsertProvider(@Arg("input", () => ProviderInput) input: ProviderInput, @Ctx() ctx: CapacityContext): Promise<Provider> {
-    requireAdministrator(ctx.identity);
-    const { providers, problems } = checkCatalogue([{ ...input, units: [] }]);
-    refuseRows(problems);
-    const { problems: conflicts } = await ctx.catalogue.apply(providers);
-    refuseRows(conflicts);
-    return (await ctx.repositories.provider.findOneBy({ hsaId: providers[0].hsaId }))!;
+  upsertProvider(@Arg("input", () => ProviderInput) input: ProviderInput, @Ctx() ctx: CapacityContext): Promise<Provider> {
+    return ctx.catalogue.upsertProvider(ctx, input);
   }
 
   @Mutation(() => CareUnit, {
     description: "Creates or updates a care unit of a known provider by its HSA-id (administrators only); an inactive unit listed again is active again.",
   })
-  async upsertCareUnit(@Arg("input", () => CareUnitInput) input: CareUnitInput, @Ctx() ctx: CapacityContext): Promise<CareUnit> {
-    requireAdministrator(ctx.identity);
-    const providerHsaId = requireText("input.providerHsaId", input.providerHsaId, 1, 40);
-    const provider = await ctx.repositories.provider.findOneBy({ hsaId: providerHsaId });
-    if (!provider) throw notFound("input.providerHsaId", `no provider ${providerHsaId} in this hub; add it with upsertProvider first`);
-    const record: ProviderRecord = {
-      hsaId: provider.hsaId,
-      organisationNumber: provider.organisationNumber,
-      name: provider.name,
-      kind: provider.kind,
-      regionCode: provider.regionCode,
-      municipalityCode: provider.municipalityCode,
-      units: [{ hsaId: input.hsaId, name: input.name, specialty: input.specialty }],
-    };
-    const { providers, problems } = checkCatalogue([record]);
-    refuseRows(problems);
-    const { problems: conflicts } = await ctx.catalogue.apply(providers);
-    refuseRows(conflicts);
-    return (await ctx.repositories.careUnit.findOneBy({ hsaId: providers[0].units[0].hsaId }))!;
+  upsertCareUnit(@Arg("input", () => CareUnitInput) input: CareUnitInput, @Ctx() ctx: CapacityContext): Promise<CareUnit> {
+    return ctx.catalogue.upsertCareUnit(ctx, input);
   }
 
   @Mutation(() => DeactivateCareUnitPayload, {
@@ -170,12 +106,7 @@ export class CatalogueResolver {
     @Arg("reason", { description: 'Why (3 to 500 characters), e.g. "Unit closed 2026-12-31".' }) reason: string,
     @Ctx() ctx: CapacityContext,
   ): Promise<DeactivateCareUnitPayload> {
-    requireAdministrator(ctx.identity);
-    if (!isUuid(careUnitId)) throw badUserInput("careUnitId", "ID_FORMAT", `"${careUnitId}" is not a care unit id (UUID)`);
-    const why = requireText("reason", reason, 3, 500);
-    const result = await ctx.catalogue.deactivateUnit(careUnitId, why);
-    if (!result) throw notFound("careUnitId", `no care unit ${careUnitId}`);
-    return { careUnit: result.unit, offersWithdrawn: result.offersWithdrawn };
+    return ctx.catalogue.deactivateCareUnit(ctx, careUnitId, reason);
   }
 
   @Subscription(() => CatalogueChange, {
@@ -208,5 +139,3 @@ export class ProviderCatalogueResolver {
     return formatOrganisationNumber(provider.organisationNumber);
   }
 }
-
-export { CatalogueEventKind };

@@ -1,30 +1,17 @@
-import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { laterDate } from "../../shared/domain/calendar";
 import { forbidden } from "../../shared/errors";
 import { CareSetting, ProviderKind, Specialty, VisitType } from "../../shared/graphql-enums";
 import { Role } from "../../shared/identity";
 import { encodeCursor, PageInfo, parsePage } from "../../shared/pagination";
-import { requireMunicipalityCode, requireRegionCode } from "../../shared/validation";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { Procedure } from "../entities/procedure.entity";
-import { CapacityContext } from "../loaders";
-import { readOfferPosition } from "../services/capacity-search";
-import { NationalOfferRow, PeerStatus } from "../services/national-search";
-import { FreeCapacityFilter } from "./capacity-offer.resolver";
-import { CoverageQuestion } from "./coverage-question.resolver";
-
-registerEnumType(PeerStatus, {
-  name: "PeerStatus",
-  description: "How a peer node took part in a national search.",
-  valuesConfig: {
-    OK: { description: "It answered in time; its offers are in the result." },
-    TIMEOUT: { description: "It did not answer within the node's peer bound (HUB_PEER_TIMEOUT_MS); its offers are missing." },
-    UNREACHABLE: { description: "It could not be reached (down, refusing connections); its offers are missing." },
-    UNAUTHORIZED: { description: "It refused this node's token (this node's key is not in its directory, or the reverse); its offers are missing." },
-    INVALID_ANSWER: { description: "Its answer was malformed, oversized or an error, and was refused; its offers are missing." },
-    DISABLED: { description: "Disabled in this node's directory; not asked." },
-  },
-});
+import { PeerStatus } from "../../shared/network/peer-client";
+import { CapacityContext } from "../context";
+import { FreeCapacityFilter } from "../entities/free-capacity-filter";
+import { CoverageStub, patientSideOfCoverage } from "../entities/stubs";
+import { readOfferPosition } from "../domain/capacity-filter";
+import { NationalOfferRow } from "../services/national-search";
 
 @ObjectType({ description: "Which node an offer in a national search comes from, and how fresh that node's answer is." })
 export class OfferOrigin {
@@ -190,7 +177,7 @@ export class NationalCapacityResolver {
     // A peer's national search would ask its peers again: peers get this node's own search only.
     if (ctx.identity.role === Role.PEER_REGION) throw forbidden("A peer node asks freeCapacity; nationalCapacity is for this node's own users.");
     const page = parsePage(first, after, CONNECTION, readOfferPosition);
-    const result = await ctx.national.search(ctx.search, filter ?? {}, page, ctx.today, ctx.requestId, (id) => ctx.loaders.provider.load(id), async (id) => (await ctx.loaders.careUnit.load(id))?.name ?? "");
+    const result = await ctx.national.search(ctx, filter ?? {}, page, (id) => ctx.loaders.provider.load(id), async (id) => (await ctx.loaders.careUnit.load(id))?.name ?? "");
     const edges = result.rows.map(({ row, position }) => ({ cursor: encodeCursor(CONNECTION, [position.earliestStart, position.id]), node: Object.assign(new NationalOffer(), row) }));
     return {
       totalCount: result.total.count,
@@ -216,7 +203,7 @@ export class NationalCapacityResolver {
     return offer.procedureCode ? ctx.loaders.procedure.load(offer.procedureCode) : Promise.resolve(null);
   }
 
-  @FieldResolver(() => CoverageQuestion, {
+  @FieldResolver(() => CoverageStub, {
     nullable: true,
     description:
       "Under which of this node's agreements a patient from the given home region could be sent to this offer, on its earliest start, at what price: answered by this node's agreements subgraph from the offer's provider facts, whatever node the offer is from.",
@@ -232,13 +219,9 @@ export class NationalCapacityResolver {
     homeMunicipalityCode?: string | null,
     @Arg("careSetting", () => CareSetting, { nullable: true, description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed." })
     careSetting?: CareSetting | null,
-  ): Promise<CoverageQuestion | null> {
-    requireRegionCode("homeRegionCode", homeRegionCode);
-    if (homeMunicipalityCode != null) requireMunicipalityCode("homeMunicipalityCode", homeMunicipalityCode, homeRegionCode);
+  ): Promise<CoverageStub | null> {
     return {
-      homeRegionCode,
-      homeMunicipalityCode: homeMunicipalityCode ?? null,
-      careSetting: careSetting ?? CareSetting.OUTPATIENT,
+      ...patientSideOfCoverage(homeRegionCode, homeMunicipalityCode, careSetting),
       providerId: offer.provider.id,
       providerKind: offer.provider.kind,
       providerRegionCode: offer.provider.regionCode,

@@ -1,9 +1,8 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { IsNull, Not } from "typeorm";
 import { requireKvaCode } from "../../shared/validation";
 import { Specialty } from "../../shared/graphql-enums";
 import { Procedure } from "../entities/procedure.entity";
-import { CapacityContext } from "../loaders";
+import { CapacityContext } from "../context";
 
 @Resolver(() => Procedure)
 export class ProcedureResolver {
@@ -19,7 +18,7 @@ export class ProcedureResolver {
     @Ctx() ctx: CapacityContext,
     @Arg("specialty", () => Specialty, { nullable: true }) specialty?: Specialty | null,
   ): Promise<Procedure[]> {
-    return ctx.repositories.procedure.find({ where: { specialty: specialty ?? Not(IsNull()) }, order: { code: "ASC" } });
+    return ctx.catalogue.brokeredProcedures(specialty ?? null);
   }
 
   @FieldResolver(() => Boolean, { description: "True when the code's last valid day (validTo) has passed: it still resolves, but nothing can be offered or searched under it." })

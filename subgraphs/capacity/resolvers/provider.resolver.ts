@@ -3,7 +3,7 @@ import { isUuid } from "../../shared/domain/ids";
 import { ProviderKind } from "../../shared/graphql-enums";
 import { CareUnit, Provider } from "../entities/provider.entity";
 import { HealthcareRegion, Region } from "../entities/region.entity";
-import { CapacityContext } from "../loaders";
+import { CapacityContext } from "../context";
 import { requireRegionCode } from "../../shared/validation";
 
 @Resolver(() => Provider)
@@ -22,7 +22,7 @@ export class ProviderResolver {
     const where: { regionCode?: string; kind?: ProviderKind } = {};
     if (regionCode != null) where.regionCode = requireRegionCode("regionCode", regionCode);
     if (kind != null) where.kind = kind;
-    return ctx.repositories.provider.find({ where, order: { name: "ASC" } });
+    return ctx.catalogue.providers(where);
   }
 
   @FieldResolver(() => Region, { description: "The region the provider is located in." })

@@ -3,12 +3,13 @@ import { IDEMPOTENCY_KEY_ARG } from "../../shared/idempotency";
 import { subscriptionStream } from "../../shared/event-stream";
 import { VisitType } from "../../shared/graphql-enums";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
-import { CapacityOffer, OfferEventInfo, OfferSource, Reservation } from "../entities/capacity-offer.entity";
-import { CapacityContext } from "../loaders";
+import { CapacityContext } from "../context";
+import { OfferSource } from "../domain/offers";
+import { mayReadReservation, OfferChangeInput, OfferInput } from "../domain/publishing-rules";
+import { CapacityOffer, OfferEventInfo, Reservation } from "../entities/capacity-offer.entity";
+import { FreeCapacityFilter } from "../entities/free-capacity-filter";
 import { validateFilter } from "../services/capacity-search";
 import { eventMatches, offerOfEvent } from "../services/offer-events";
-import { mayReadReservation, OfferChangeInput, OfferInput } from "../services/publishing-rules";
-import { FreeCapacityFilter } from "./capacity-offer.resolver";
 
 const isoTimes = (times: Date[] | null | undefined) => times?.map((t) => t.toISOString()) ?? null;
 
@@ -108,7 +109,7 @@ function toOfferInput(input: OfferInputType): OfferInput {
 async function offerEvents(ctx: CapacityContext, kind: "published" | "changed", filter: FreeCapacityFilter | null | undefined, after: string | null | undefined) {
   const criteria = filter ?? {};
   validateFilter(criteria);
-  const memberships = await ctx.memberships();
+  const memberships = await ctx.search.healthcareRegionMemberships();
   return subscriptionStream(ctx.events, ctx.loaders, (event) => eventMatches(event, kind, criteria, memberships, ctx.today), after, offerOfEvent);
 }
 
@@ -123,7 +124,7 @@ export class PublishingResolver {
     @Ctx() ctx: CapacityContext,
   ): Promise<PublishCapacityPayload> {
     const offers = Array.isArray(input.offers) ? input.offers.map(toOfferInput) : input.offers;
-    return ctx.publishing.publish({ ...input, offers }, idempotencyKey, ctx.today, ctx.identity);
+    return ctx.publishing.publish(ctx, { ...input, offers }, idempotencyKey);
   }
 
   @Mutation(() => CapacityOffer, { description: "Changes an open offer's slots, window, expected wait or conditions." })
@@ -134,7 +135,7 @@ export class PublishingResolver {
     @Ctx() ctx: CapacityContext,
   ): Promise<CapacityOffer> {
     const change: OfferChangeInput & { reportedBy?: string | null } = { ...input, slotTimes: isoTimes(input.slotTimes) };
-    return ctx.publishing.update(offerId, change, idempotencyKey, ctx.today, ctx.identity);
+    return ctx.publishing.update(ctx, offerId, change, idempotencyKey);
   }
 
   @Mutation(() => CapacityOffer, { description: "Withdraws an open offer with a reason. It is never listed as free capacity again; its history is kept." })
@@ -144,7 +145,7 @@ export class PublishingResolver {
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<CapacityOffer> {
-    return ctx.publishing.withdraw(offerId, reason, idempotencyKey, ctx.today, ctx.identity);
+    return ctx.publishing.withdraw(ctx, offerId, reason, idempotencyKey);
   }
 
   @Mutation(() => Reservation, {
@@ -157,7 +158,7 @@ export class PublishingResolver {
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<Reservation> {
-    return ctx.publishing.reserve(offerId, slots, referenceId, idempotencyKey, ctx.today, ctx.identity);
+    return ctx.publishing.reserve(ctx, offerId, slots, referenceId, idempotencyKey);
   }
 
   @Mutation(() => Reservation, { description: "Releases a reservation; its slots are free again." })
@@ -167,7 +168,7 @@ export class PublishingResolver {
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<Reservation> {
-    return ctx.publishing.release(reservationId, reason, idempotencyKey, ctx.identity);
+    return ctx.publishing.release(ctx, reservationId, reason, idempotencyKey);
   }
 
   @Query(() => ID, {

@@ -3,7 +3,7 @@ import { HEALTHCARE_REGIONS, REGIONS } from "../../shared/domain/regions";
 import { requireHealthcareRegionCode, requireRegionCode } from "../../shared/validation";
 import { loadExisting } from "../../shared/loaders";
 import { HealthcareRegion, Region } from "../entities/region.entity";
-import { CapacityContext } from "../loaders";
+import { CapacityContext } from "../context";
 
 const ALL_REGION_CODES = REGIONS.map((r) => r.code);
 const ALL_HEALTHCARE_REGION_CODES = HEALTHCARE_REGIONS.map((h) => h.code);

@@ -3,7 +3,7 @@ import { Specialty } from "../../shared/domain/specialty";
 import { DateTimeScalar } from "../../shared/scalars";
 import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Provider } from "../entities/provider.entity";
-import { CapacityContext } from "../loaders";
+import { CapacityContext } from "../context";
 import { PublisherRow } from "../services/smart-scheduling";
 
 @InputType({ description: "Which care unit a publisher's FHIR Location stands for." })
@@ -176,17 +176,17 @@ function toPublisher(row: PublisherRow): SchedulingPublisher {
 export class SchedulingPublisherResolver {
   @Mutation(() => SchedulingPublisher, { description: "Registers a SMART Scheduling Links publisher for a provider (administrators). The hub polls it from now on." })
   async registerSchedulingPublisher(@Arg("input") input: RegisterSchedulingPublisherInput, @Ctx() ctx: CapacityContext): Promise<SchedulingPublisher> {
-    return toPublisher(await ctx.scheduling.register({ ...input, serviceTypes: input.serviceTypes.map((s) => ({ ...s, procedureCode: s.procedureCode ?? null })) }, ctx.identity));
+    return toPublisher(await ctx.scheduling.register(ctx, { ...input, serviceTypes: input.serviceTypes.map((s) => ({ ...s, procedureCode: s.procedureCode ?? null })) }));
   }
 
   @Mutation(() => SchedulingPublisher, { description: "Polls a publisher now (administrators); refused with CONFLICT within a minute of the last poll." })
   async pollSchedulingPublisher(@Arg("publisherId", () => ID) publisherId: string, @Ctx() ctx: CapacityContext): Promise<SchedulingPublisher> {
-    return toPublisher(await ctx.scheduling.pollNow(publisherId, ctx.identity));
+    return toPublisher(await ctx.scheduling.pollNow(ctx, publisherId));
   }
 
   @Query(() => [SchedulingPublisher], { description: "The SMART Scheduling Links publishers, with how their last polls went (administrators)." })
   async schedulingPublishers(@Ctx() ctx: CapacityContext): Promise<SchedulingPublisher[]> {
-    return (await ctx.scheduling.list(ctx.identity)).map(toPublisher);
+    return (await ctx.scheduling.list(ctx)).map(toPublisher);
   }
 
   @FieldResolver(() => Provider, { description: "The provider whose slots it publishes." })

@@ -1,24 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, In, IsNull } from "typeorm";
+import type { RequestScope } from "../../shared/context";
 import { badUserInput, conflict, forbidden, notFound, refuseInput } from "../../shared/errors";
 import { describeCaller, Identity, mayHoldCapacityForReferral, mayManageCapacityOf, Role } from "../../shared/identity";
 import { isUuid } from "../../shared/domain/ids";
 import { requireText } from "../../shared/validation";
 import { idempotent } from "../../shared/idempotency";
 import { appendEvent } from "../../shared/outbox";
-import { CapacityOffer, OfferEventKind, OfferSlot, OfferSource, OfferStatus, Reservation } from "../entities/capacity-offer.entity";
+import { OfferEventKind, OfferSource, OfferStatus } from "../domain/offers";
+import { batchProblems, Catalogue, changeProblems, defaultEarliestStart, MAX_SLOTS, OfferChangeInput, OfferInput } from "../domain/publishing-rules";
+import { CapacityOffer, OfferSlot, Reservation } from "../entities/capacity-offer.entity";
 import { Procedure } from "../entities/procedure.entity";
 import { CareUnit, Provider } from "../entities/provider.entity";
 import { offerEvent } from "./offer-events";
-import {
-  batchProblems,
-  Catalogue,
-  changeProblems,
-  defaultEarliestStart,
-  MAX_SLOTS,
-  OfferChangeInput,
-  OfferInput,
-} from "./publishing-rules";
 
 const SCHEMA = "capacity";
 
@@ -62,12 +56,12 @@ export class CapacityPublishing {
    * its offer), so that the offers and that record are written together or not at all.
    */
   async publish(
+    scope: RequestScope,
     input: PublishInput,
     idempotencyKey: string | null | undefined,
-    today: string,
-    caller: Identity,
     alsoRecord?: (db: EntityManager, offers: CapacityOffer[]) => Promise<void>,
   ): Promise<Published> {
+    const { today, identity: caller } = scope;
     const reportedBy = requireText("input.reportedBy", input.reportedBy, 1, 200);
     const catalogue = await this.catalogue(input.offers);
     refuseInput(batchProblems(input.offers, catalogue, today));
@@ -97,7 +91,8 @@ export class CapacityPublishing {
     });
   }
 
-  async update(offerId: string, change: OfferChangeInput & { reportedBy?: string | null }, idempotencyKey: string | null | undefined, today: string, caller: Identity) {
+  async update(scope: RequestScope, offerId: string, change: OfferChangeInput & { reportedBy?: string | null }, idempotencyKey: string | null | undefined) {
+    const { today, identity: caller } = scope;
     requireOfferId("offerId", offerId);
     const reportedBy = change.reportedBy == null ? null : requireText("input.reportedBy", change.reportedBy, 1, 200);
     const { offer } = await this.changeOffer(caller, offerId, "updateCapacity", { change }, idempotencyKey, async (db, offer) => {
@@ -132,7 +127,8 @@ export class CapacityPublishing {
     return offer;
   }
 
-  async withdraw(offerId: string, reason: string, idempotencyKey: string | null | undefined, today: string, caller: Identity) {
+  async withdraw(scope: RequestScope, offerId: string, reason: string, idempotencyKey: string | null | undefined) {
+    const { today, identity: caller } = scope;
     requireOfferId("offerId", offerId);
     const why = requireText("reason", reason, 3, 500);
     const { offer } = await this.changeOffer(caller, offerId, "withdrawCapacity", { reason: why }, idempotencyKey, async (_db, offer) => {
@@ -145,7 +141,8 @@ export class CapacityPublishing {
     return offer;
   }
 
-  async reserve(offerId: string, slots: number, referenceId: string, idempotencyKey: string | null | undefined, today: string, caller: Identity): Promise<Reservation> {
+  async reserve(scope: RequestScope, offerId: string, slots: number, referenceId: string, idempotencyKey: string | null | undefined): Promise<Reservation> {
+    const { today, identity: caller } = scope;
     requireOfferId("offerId", offerId);
     if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) throw badUserInput("slots", "SLOTS_RANGE", `must be a whole number from 1 to ${MAX_SLOTS}, got ${slots}`);
     const reference = requireText("referenceId", referenceId, 1, 200);
@@ -180,7 +177,8 @@ export class CapacityPublishing {
     return this.reservation(result!);
   }
 
-  async release(reservationId: string, reason: string, idempotencyKey: string | null | undefined, caller: Identity): Promise<Reservation> {
+  async release(scope: RequestScope, reservationId: string, reason: string, idempotencyKey: string | null | undefined): Promise<Reservation> {
+    const caller = scope.identity;
     if (!isUuid(reservationId)) throw badUserInput("reservationId", "ID_FORMAT", `"${reservationId}" is not a reservation id (UUID)`);
     const why = requireText("reason", reason, 3, 500);
     const found = await this.dataSource.getRepository(Reservation).findOneBy({ id: reservationId });

@@ -1,46 +1,15 @@
 import { GraphQLError } from "graphql";
 import { DataSource, SelectQueryBuilder } from "typeorm";
-import { isIsoDate } from "../../shared/domain/calendar";
+import type { RequestScope } from "../../shared/context";
 import { isUuid } from "../../shared/domain/ids";
 import { badUserInput } from "../../shared/errors";
 import { requireHealthcareRegionCode, requireKvaCode, requireRegionCode } from "../../shared/validation";
 import { cappedCount, Page, TotalCount } from "../../shared/pagination";
-import { ProviderKind, Specialty, VisitType } from "../../shared/graphql-enums";
-import { CapacityOffer, OfferStatus } from "../entities/capacity-offer.entity";
+import { CapacitySearchFilter, OfferPosition } from "../domain/capacity-filter";
+import { OfferStatus } from "../domain/offers";
+import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Provider } from "../entities/provider.entity";
-
-/** What a free-capacity search may be narrowed by; every field is optional and they combine with AND. */
-export interface CapacitySearchFilter {
-  specialty?: Specialty | null;
-  procedureCode?: string | null;
-  visitType?: VisitType | null;
-  regionCodes?: string[] | null;
-  healthcareRegionCode?: string | null;
-  providerIds?: string[] | null;
-  providerKind?: ProviderKind | null;
-  startsOnOrBefore?: string | null;
-  minAvailableSlots?: number | null;
-  maxExpectedWaitDays?: number | null;
-}
-
-/** Keyset position: results are ordered by (earliest start, id). */
-export interface OfferPosition {
-  earliestStart: string;
-  id: string;
-}
-
-
-export function readOfferPosition(payload: unknown): OfferPosition | undefined {
-  if (!Array.isArray(payload) || payload.length !== 2) return undefined;
-  const [earliestStart, id] = payload;
-  if (typeof earliestStart !== "string" || !isIsoDate(earliestStart)) return undefined;
-  if (typeof id !== "string" || !isUuid(id)) return undefined;
-  return { earliestStart, id };
-}
-
-export function offerPosition(offer: CapacityOffer): [string, string] {
-  return [offer.earliestStart, offer.id];
-}
+import { HealthcareRegionMember } from "../entities/region.entity";
 
 /** Rejects filters that cannot be meant, naming the field and the rule broken. */
 export function validateFilter(filter: CapacitySearchFilter): void {
@@ -79,11 +48,8 @@ export class CapacitySearch {
     }
   }
 
-  async search(
-    filter: CapacitySearchFilter,
-    page: Page<OfferPosition>,
-    today: string,
-  ): Promise<{ rows: CapacityOffer[]; total: TotalCount }> {
+  async search(scope: RequestScope, filter: CapacitySearchFilter, page: Page<OfferPosition>): Promise<{ rows: CapacityOffer[]; total: TotalCount }> {
+    const { today } = scope;
     validateFilter(filter);
     if (filter.procedureCode != null) await this.refuseRetired(filter.procedureCode, today);
     const matching = this.matching(filter, today);
@@ -99,6 +65,11 @@ export class CapacitySearch {
     // Counted up to a cap: a count of every match would grow with the data (see cappedCount).
     const total = await cappedCount(matching);
     return { rows, total };
+  }
+
+  /** Every region's healthcare-region memberships: what filtering offer events by healthcare region needs. */
+  healthcareRegionMemberships(): Promise<HealthcareRegionMember[]> {
+    return this.dataSource.getRepository(HealthcareRegionMember).find();
   }
 
   private matching(filter: CapacitySearchFilter, today: string): SelectQueryBuilder<CapacityOffer> {

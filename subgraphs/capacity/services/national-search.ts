@@ -1,3 +1,12 @@
+/**
+ * National search by asking every enabled peer per search (fan-out), in parallel, each bounded by
+ * the peer timeout, and merging the answers with this node's own by the order every node uses
+ * (earliest start, then id; ids are UUIDs, unique across nodes). The national cursor is that
+ * position, and every node pages by the same keyset, so the merged pages stay stable whatever
+ * node a result came from. Nothing a peer answers is stored: it can never overwrite local data.
+ * See subgraphs/README.md ("National search: why ask every peer") for why fan-out rather than a local copy.
+ */
+
 import { isIsoDate, isIsoInstant } from "../../shared/domain/calendar";
 import { ProviderKind, VisitType } from "../../shared/domain/enums";
 import { isUuid } from "../../shared/domain/ids";
@@ -7,19 +16,12 @@ import { Peer } from "../../shared/network/directory";
 import type { NationalNetwork } from "../../shared/subgraph";
 import { callPeer, PeerFailure, PeerStatus } from "../../shared/network/peer-client";
 import { encodeCursor, Page, TotalCount, TOTAL_COUNT_CAP } from "../../shared/pagination";
+import type { RequestScope } from "../../shared/context";
+import { CapacitySearchFilter, OfferPosition, readOfferPosition } from "../domain/capacity-filter";
 import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Provider } from "../entities/provider.entity";
-import { CapacitySearch, CapacitySearchFilter, OfferPosition, readOfferPosition, validateFilter } from "./capacity-search";
+import { CapacitySearch, validateFilter } from "./capacity-search";
 
-/**
- * National search by asking every enabled peer per search (fan-out), in parallel, each bounded by
- * the peer timeout, and merging the answers with this node's own by the order every node uses
- * (earliest start, then id; ids are UUIDs, unique across nodes). The national cursor is that
- * position, and every node pages by the same keyset, so the merged pages stay stable whatever
- * node a result came from. Nothing a peer answers is stored: it can never overwrite local data.
- * See subgraphs/README.md ("National search: why ask every peer") for why fan-out rather than a local copy.
- */
-export { PeerStatus };
 
 export interface PeerAnswer {
   regionCode: string;
@@ -54,8 +56,6 @@ export interface NationalOfferRow {
   provider: { id: string; name: string; kind: ProviderKind; regionCode: string; municipalityCode: string };
   careUnit: { id: string; name: string };
 }
-
-export type { NationalNetwork } from "../../shared/subgraph";
 
 
 /** What this node asks a peer: its own free-capacity search, with the provider facts coverage needs. */
@@ -135,6 +135,7 @@ export class NationalSearch {
   constructor(
     private readonly network: NationalNetwork,
     private readonly regionCode: string,
+    private readonly local: CapacitySearch,
   ) {}
 
   private get nodeName(): string {
@@ -177,19 +178,17 @@ export class NationalSearch {
   }
 
   async search(
-    local: CapacitySearch,
+    scope: RequestScope,
     filter: CapacitySearchFilter,
     page: Page<OfferPosition>,
-    today: string,
-    requestId: string,
     providerOf: (id: string) => Promise<Provider | null>,
     careUnitName: (id: string) => Promise<string>,
   ): Promise<{ rows: Array<{ row: NationalOfferRow; position: OfferPosition }>; hasNextPage: boolean; total: TotalCount; peers: PeerAnswer[] }> {
     validateFilter(filter);
     const peers = this.network.directory.all();
     // Every peer is asked at once; the local search runs meanwhile.
-    const asked = Promise.all(peers.map((peer) => this.askPeer(peer, filter, page, requestId)));
-    const own = await local.search(filter, page, today);
+    const asked = Promise.all(peers.map((peer) => this.askPeer(peer, filter, page, scope.requestId)));
+    const own = await this.local.search(scope, filter, page);
     const localAsOf = new Date();
     const localRows = await Promise.all(own.rows.map(async (offer) => ({ row: await this.localRow(offer, localAsOf, providerOf, careUnitName), position: { earliestStart: offer.earliestStart, id: offer.id } })));
     const answers = await asked;

@@ -1,15 +1,18 @@
-import type { ChangeFeedDescription } from "../../shared/change-feed";
-import { EventTypes, OutboxEvent, restoreSnapshot, StoredEvent } from "../../shared/outbox";
-import { CapacityOffer, OfferEventKind, OfferStatus } from "../entities/capacity-offer.entity";
-import type { Provider } from "../entities/provider.entity";
-import type { CapacitySearchFilter } from "./capacity-search";
-
 /**
  * Offer events: what the outbox stores for every change to an offer, and which subscriptions an
  * event is for. The event carries a snapshot of the offer as the change left it, plus the facts
  * about its provider that filters ask about, so that delivering an event (or replaying an old one)
  * needs no database read and shows the offer as it was at that moment.
  */
+
+import type { ChangeFeedDescription } from "../../shared/change-feed";
+import { EventTypes, OutboxEvent, restoreSnapshot, StoredEvent } from "../../shared/outbox";
+import type { CapacitySearchFilter } from "../domain/capacity-filter";
+import { OfferEventKind, OfferStatus } from "../domain/offers";
+import { CapacityOffer } from "../entities/capacity-offer.entity";
+import type { Provider } from "../entities/provider.entity";
+
+/** What an offer event's payload holds. */
 export interface OfferSnapshot {
   offer: Record<string, unknown>;
   provider: { regionCode: string; municipalityCode: string; kind: string };

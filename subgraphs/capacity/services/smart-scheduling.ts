@@ -1,16 +1,3 @@
-import { randomUUID } from "node:crypto";
-import { DataSource } from "typeorm";
-import { badUserInput, conflict, forbidden, notFound } from "../../shared/errors";
-import { Identity, Role } from "../../shared/identity";
-import { addDays, daysBetween, isIsoInstant, stockholmDate } from "../../shared/domain/calendar";
-import { isUuid } from "../../shared/domain/ids";
-import { requireText } from "../../shared/validation";
-import { logger } from "../../shared/log";
-import { OfferSource, OfferStatus } from "../entities/capacity-offer.entity";
-import { CapacityPublishing } from "./capacity-publishing";
-import { MAX_SLOT_TIMES, MAX_WINDOW_DAYS } from "./publishing-rules";
-import { readLimitedBody } from "../../shared/limited-body";
-
 /**
  * SMART Scheduling Links in: the hub polls each registered publisher's `$bulk-publish` manifest
  * and its Location, Schedule and Slot NDJSON files, and turns each mapped Schedule's free slots
@@ -22,6 +9,22 @@ import { readLimitedBody } from "../../shared/limited-body";
  * The hub connects only to configured destinations: a manifest URL an administrator registered,
  * and files on that manifest's own origin (a manifest naming files elsewhere is refused).
  */
+
+import { randomUUID } from "node:crypto";
+import { DataSource } from "typeorm";
+import type { RequestScope } from "../../shared/context";
+import { badUserInput, conflict, forbidden, notFound } from "../../shared/errors";
+import { Identity, Role } from "../../shared/identity";
+import { addDays, daysBetween, isIsoInstant, stockholmDate } from "../../shared/domain/calendar";
+import { VisitType } from "../../shared/domain/enums";
+import { isUuid } from "../../shared/domain/ids";
+import { requireText } from "../../shared/validation";
+import { logger } from "../../shared/log";
+import { readLimitedBody } from "../../shared/limited-body";
+import { OfferSource, OfferStatus } from "../domain/offers";
+import { MAX_SLOT_TIMES, MAX_WINDOW_DAYS } from "../domain/publishing-rules";
+import { CapacityPublishing } from "./capacity-publishing";
+
 const log = logger("capacity/smart-scheduling");
 
 /** Never poll a publisher more often than this, whatever its Cache-Control says. */
@@ -129,8 +132,8 @@ export class SmartScheduling {
     private readonly hubRegionCode: string,
   ) {}
 
-  async register(input: RegisterPublisherInput, caller: Identity): Promise<PublisherRow> {
-    requireAdministrator(caller);
+  async register(scope: RequestScope, input: RegisterPublisherInput): Promise<PublisherRow> {
+    requireAdministrator(scope.identity);
     const name = requireText("input.name", input.name, 1, 200);
     if (!isUuid(input.providerId)) throw badUserInput("input.providerId", "ID_FORMAT", `"${input.providerId}" is not a provider id (UUID)`);
     let url: URL;
@@ -189,8 +192,8 @@ export class SmartScheduling {
     return (await this.byId(id))!;
   }
 
-  async list(caller: Identity): Promise<PublisherRow[]> {
-    requireAdministrator(caller);
+  async list(scope: RequestScope): Promise<PublisherRow[]> {
+    requireAdministrator(scope.identity);
     return this.dataSource.query(`SELECT * FROM capacity.scheduling_publisher ORDER BY name, id`);
   }
 
@@ -210,31 +213,31 @@ export class SmartScheduling {
   }
 
   /** An administrator's "poll now": still never more than once a minute per publisher. */
-  async pollNow(id: string, caller: Identity): Promise<PublisherRow> {
-    requireAdministrator(caller);
+  async pollNow(scope: RequestScope, id: string): Promise<PublisherRow> {
+    requireAdministrator(scope.identity);
     const publisher = await this.byId(id);
     if (!publisher) throw notFound("publisherId", `no publisher ${id}`);
     if (publisher.last_attempt_at && Date.now() - publisher.last_attempt_at.getTime() < MIN_POLL_SECONDS * 1000) {
       throw conflict(`polled less than ${MIN_POLL_SECONDS} s ago; publishers are polled at most once a minute`, { retryAfterSeconds: MIN_POLL_SECONDS });
     }
-    await this.poll(publisher);
+    await this.poll(publisher, scope.today);
     return (await this.byId(id))!;
   }
 
-  /** Polls every publisher that is due; the runtime calls it on a timer. */
-  async pollDue(): Promise<number> {
+  /** Polls every publisher that is due, for offers as of `today`; the runtime calls it on a timer. */
+  async pollDue(today: string): Promise<number> {
     const due: PublisherRow[] = await this.dataSource.query(
       `SELECT * FROM capacity.scheduling_publisher WHERE next_poll_at <= now() AND (last_attempt_at IS NULL OR last_attempt_at <= now() - interval '${MIN_POLL_SECONDS} seconds') ORDER BY next_poll_at LIMIT 20`,
     );
-    for (const publisher of due) await this.poll(publisher);
+    for (const publisher of due) await this.poll(publisher, today);
     return due.length;
   }
 
-  private async poll(publisher: PublisherRow): Promise<void> {
+  private async poll(publisher: PublisherRow, today: string): Promise<void> {
     const attemptAt = new Date();
     await this.dataSource.query(`UPDATE capacity.scheduling_publisher SET last_attempt_at = $2 WHERE id = $1`, [publisher.id, attemptAt]);
     try {
-      const outcome = await this.fetchAndApply(publisher, attemptAt);
+      const outcome = await this.fetchAndApply(publisher, attemptAt, today);
       const nextSeconds = Math.max(MIN_POLL_SECONDS, outcome.maxAge ?? MIN_POLL_SECONDS);
       await this.dataSource.query(
         `UPDATE capacity.scheduling_publisher
@@ -262,7 +265,7 @@ export class SmartScheduling {
     }
   }
 
-  private async fetchAndApply(publisher: PublisherRow, now: Date) {
+  private async fetchAndApply(publisher: PublisherRow, now: Date, today: string) {
     const problems: PublisherProblem[] = [];
     const report = (file: string, line: number | null, reason: string) => {
       if (problems.length < MAX_PROBLEMS) problems.push({ file, line, reason });
@@ -389,7 +392,7 @@ export class SmartScheduling {
         }
       }
     }
-    await this.apply(publisher, schedules, slots, incremental, new Date(manifest.transactionTime), now, report);
+    await this.apply(publisher, schedules, slots, incremental, now, today, report);
     const outcome = problems.length ? "APPLIED_WITH_PROBLEMS" : "OK";
     return { outcome, problems, maxAge, transactionTime: new Date(manifest.transactionTime), supportsSince: askSince ? incremental : null, ...validators };
   }
@@ -440,8 +443,8 @@ export class SmartScheduling {
     schedules: Map<string, MappedSchedule | null>,
     feedSlots: FeedSlot[],
     incremental: boolean,
-    transactionTime: Date,
     now: Date,
+    today: string,
     report: (file: string, line: number | null, reason: string) => void,
   ): Promise<void> {
     await this.dataSource.transaction(async (db) => {
@@ -464,8 +467,7 @@ export class SmartScheduling {
     );
     const scheduleIds = new Set([...[...schedules].filter(([, m]) => m !== null).map(([id]) => id), ...(incremental ? [] : existing.map((e) => e.schedule_id))]);
     if (incremental) for (const e of existing) scheduleIds.add(e.schedule_id);
-    const today = stockholmDate(now);
-    const caller: Identity = { ...this.feedIdentity(publisher) };
+    const feed: RequestScope = { identity: this.feedIdentity(publisher), today, requestId: `smart-scheduling:${publisher.id}:${randomUUID()}` };
     for (const scheduleId of scheduleIds) {
       const mapped = schedules.get(scheduleId);
       const offerId = existing.find((e) => e.schedule_id === scheduleId)?.offer_id ?? null;
@@ -479,12 +481,11 @@ export class SmartScheduling {
         times = times.slice(0, MAX_SLOT_TIMES);
       }
       try {
-        await this.applySchedule(publisher, scheduleId, mapped ?? null, offerId, times, today, caller);
+        await this.applySchedule(feed, publisher, scheduleId, mapped ?? null, offerId, times);
       } catch (error) {
         report(publisher.manifest_url, null, `Schedule ${scheduleId}: not applied (${(error as Error).message}); its offer is as it was`);
       }
     }
-    void transactionTime;
   }
 
   /** The hub acting for the publisher's provider: may manage that provider's capacity, nothing else. */
@@ -505,7 +506,8 @@ export class SmartScheduling {
     };
   }
 
-  private async applySchedule(publisher: PublisherRow, scheduleId: string, mapped: MappedSchedule | null, offerId: string | null, times: Date[], today: string, caller: Identity): Promise<void> {
+  private async applySchedule(feed: RequestScope, publisher: PublisherRow, scheduleId: string, mapped: MappedSchedule | null, offerId: string | null, times: Date[]): Promise<void> {
+    const { today } = feed;
     const reportedBy = `SMART Scheduling Links: ${publisher.name}`;
     const offer = offerId
       ? ((await this.dataSource.query(`SELECT id, status, reserved_slots, valid_until FROM capacity.capacity_offer WHERE id = $1`, [offerId])) as Array<{ id: string; status: string; reserved_slots: number; valid_until: string }>)[0]
@@ -519,7 +521,7 @@ export class SmartScheduling {
       const kept = current.map((c) => c.starts_at).filter((t) => !free.has(t.getTime())).slice(0, Math.max(0, offer.reserved_slots - times.length));
       const next = [...times, ...kept].sort((a, b) => a.getTime() - b.getTime());
       if (next.length === 0) {
-        await this.publishing.withdraw(offer.id, "The publisher's feed lists no free slot for this Schedule any more", null, today, caller);
+        await this.publishing.withdraw(feed, offer.id, "The publisher's feed lists no free slot for this Schedule any more", null);
         return;
       }
       const same = next.length === current.length && next.every((t, i) => t.getTime() === current[i].starts_at.getTime());
@@ -528,13 +530,7 @@ export class SmartScheduling {
         return;
       }
       const lastDay = stockholmDate(next[next.length - 1]);
-      await this.publishing.update(
-        offer.id,
-        { slotTimes: next.map((t) => t.toISOString()), validUntil: lastDay > offer.valid_until ? lastDay : undefined, reportedBy },
-        null,
-        today,
-        caller,
-      );
+      await this.publishing.update(feed, offer.id, { slotTimes: next.map((t) => t.toISOString()), validUntil: lastDay > offer.valid_until ? lastDay : undefined, reportedBy }, null);
       return;
     }
     if (!mapped || times.length === 0) return;
@@ -542,6 +538,7 @@ export class SmartScheduling {
     // The offer and the Schedule's link to it are written in one transaction: a crash between the
     // two would leave an offer that later polls neither update nor withdraw.
     await this.publishing.publish(
+      feed,
       {
         reportedBy,
         source: OfferSource.SCHEDULING_FEED,
@@ -549,7 +546,7 @@ export class SmartScheduling {
           {
             careUnitId: mapped.careUnitId,
             procedureCode: mapped.procedureCode,
-            visitType: mapped.procedureCode ? null : ("FIRST_VISIT" as never),
+            visitType: mapped.procedureCode ? null : VisitType.FIRST_VISIT,
             slotTimes: times.map((t) => t.toISOString()),
             validFrom: today,
             validUntil: stockholmDate(times[times.length - 1]),
@@ -559,8 +556,6 @@ export class SmartScheduling {
         ],
       },
       null,
-      today,
-      caller,
       (db, offers) =>
         db.query(
           `INSERT INTO capacity.scheduling_feed_schedule (publisher_id, schedule_id, care_unit_id, specialty, procedure_code, offer_id) VALUES ($1, $2, $3, $4, $5, $6)

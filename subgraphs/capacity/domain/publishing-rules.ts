@@ -1,3 +1,8 @@
+/**
+ * What a provider may publish: plain rules, no GraphQL and no database. Each returns the problems
+ * found, naming the input field and the rule, so a batch is refused whole with a precise error.
+ */
+
 import { addDays, isIsoDate, isIsoInstant, stockholmDate } from "../../shared/domain/calendar";
 import { VisitType } from "../../shared/domain/enums";
 import { isUuid } from "../../shared/domain/ids";
@@ -6,10 +11,7 @@ import type { Problem } from "../../shared/domain/problem";
 import { Specialty } from "../../shared/domain/specialty";
 import { Identity, Role } from "../../shared/identity";
 
-/**
- * What a provider may publish: plain rules, no GraphQL and no database. Each returns the problems
- * found, naming the input field and the rule, so a batch is refused whole with a precise error.
- */
+/** Offers in one batch. */
 export const MAX_BATCH = 100;
 export const MAX_SLOTS = 10_000;
 export const MAX_SLOT_TIMES = 500;

@@ -1,11 +1,11 @@
-import type { ProviderRecord, RowProblem } from "./care-catalogue";
-import type { KvaRecord } from "./kva-catalogue";
-
 /**
  * Reading the files a region imports (see the README's production section for their shape): CSV
  * with a header row (comma or semicolon separated, as spreadsheets export it; quotes as RFC 4180)
- * or JSON. Every record keeps the line it starts on, so a problem can be reported by line.
+ * or JSON. Every record keeps the line it starts on, so a problem can be reported by line. Text in,
+ * records out: the caller reads the file.
  */
+
+import type { KvaRecord, ProviderRecord, RowProblem } from "./catalogue-records";
 
 export class FileProblem extends Error {
   constructor(readonly problems: RowProblem[]) {
