@@ -3,12 +3,14 @@
  * request (so nothing is cached across callers).
  */
 
+import DataLoader from "dataloader";
 import { DataSource, In, IsNull } from "typeorm";
 import { byKey, childrenByColumn, childrenByKey } from "../shared/loaders";
 import { CapacityOffer, OfferSlot, Reservation } from "./entities/capacity-offer.entity";
 import { Procedure } from "./entities/procedure.entity";
 import { CareUnit, Provider } from "./entities/provider.entity";
 import { HealthcareRegion, HealthcareRegionMember, Region } from "./entities/region.entity";
+import { provenanceOf } from "./services/smart-scheduling";
 
 export function createCapacityLoaders(dataSource: DataSource) {
   const repo = <T extends object>(entity: new () => T) => dataSource.getRepository(entity);
@@ -29,6 +31,11 @@ export function createCapacityLoaders(dataSource: DataSource) {
         repo(Reservation).find({ where: { offerId: In([...ids]), releasedAt: IsNull() }, order: { reservedAt: "ASC", id: "ASC" } }),
       (reservation) => reservation.offerId,
     ),
+    /** The scheduling feed an offer came from, if any: one statement for a page of offers. */
+    provenanceOfOffer: new DataLoader(async (ids: readonly string[]) => {
+      const found = await provenanceOf(dataSource, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
   };
 }
 

@@ -199,7 +199,7 @@ export class SchedulingPublisherResolver {
 export class OfferProvenanceResolver {
   @FieldResolver(() => OfferProvenance, { nullable: true, description: "For an offer made from a SMART Scheduling Links feed: the publisher, manifest, transaction time and when it was fetched; null otherwise." })
   async provenance(@Root() offer: CapacityOffer, @Ctx() ctx: CapacityContext): Promise<OfferProvenance | null> {
-    const found = (await ctx.scheduling.provenanceOf([offer.id])).get(offer.id);
+    const found = await ctx.loaders.provenanceOfOffer.load(offer.id);
     if (!found) return null;
     return {
       publisherId: found.publisher.id,

@@ -203,15 +203,6 @@ export class SmartScheduling {
     return rows[0] ?? null;
   }
 
-  /** The publisher whose feed made an offer, with what it last fetched; null for other offers. */
-  async provenanceOf(offerIds: readonly string[]): Promise<Map<string, { publisher: PublisherRow; scheduleId: string }>> {
-    const rows: Array<PublisherRow & { offer_id: string; schedule_id: string }> = await this.dataSource.query(
-      `SELECT p.*, s.offer_id, s.schedule_id FROM capacity.scheduling_feed_schedule s JOIN capacity.scheduling_publisher p ON p.id = s.publisher_id WHERE s.offer_id = ANY($1::uuid[])`,
-      [[...offerIds]],
-    );
-    return new Map(rows.map((row) => [row.offer_id, { publisher: row, scheduleId: row.schedule_id }]));
-  }
-
   /** An administrator's "poll now": still never more than once a minute per publisher. */
   async pollNow(scope: RequestScope, id: string): Promise<PublisherRow> {
     requireAdministrator(scope.identity);
@@ -564,4 +555,13 @@ export class SmartScheduling {
         ),
     );
   }
+}
+
+/** The publisher whose feed made each offer, with what it last fetched; offers no feed made are absent. */
+export async function provenanceOf(dataSource: DataSource, offerIds: readonly string[]): Promise<Map<string, { publisher: PublisherRow; scheduleId: string }>> {
+  const rows: Array<PublisherRow & { offer_id: string; schedule_id: string }> = await dataSource.query(
+    `SELECT p.*, s.offer_id, s.schedule_id FROM capacity.scheduling_feed_schedule s JOIN capacity.scheduling_publisher p ON p.id = s.publisher_id WHERE s.offer_id = ANY($1::uuid[])`,
+    [[...offerIds]],
+  );
+  return new Map(rows.map((row) => [row.offer_id, { publisher: row, scheduleId: row.schedule_id }]));
 }
