@@ -8,6 +8,7 @@ import { GraphQLError } from "graphql";
 import { commonApolloOptions, commonPlugins } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
 import { AuthConfig, HubConfig } from "../subgraphs/shared/config";
+import { Clock, systemClock } from "../subgraphs/shared/clock";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
 import { Identity, Role, systemIdentity } from "../subgraphs/shared/identity";
 import { IDENTITY_HEADER, identitySigner, signIdentity, verifyIdentity } from "../subgraphs/shared/internal-identity";
@@ -66,6 +67,8 @@ export interface GatewayOptions {
   responseCache: HubConfig["responseCache"];
   /** This node in the network: its keys (served as its JWKS) and the peers whose node tokens it accepts. */
   network?: GatewayNetwork;
+  /** What day requests are answered for (and cached under); the real day by default. */
+  clock?: Clock;
 }
 
 export interface GatewayNetwork {
@@ -258,7 +261,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     return identity;
   };
   const context = (req: IncomingMessage, identity: Identity): GatewayContext => ({
-    ...baseContext(req, options.hubRegionCode, identity),
+    ...baseContext(req, options.hubRegionCode, identity, options.clock ?? systemClock),
     signedIdentity: identitySigner(identity, options.internalSecret),
     fetchedFrom: new Set(),
     appendedEvents: new Map(),
@@ -269,7 +272,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     onConnect: async (connection) => ({ expiresAt: (await authenticate(tokenOf(connection.connectionParams))).expiresAt }),
     // …and is checked again, by the same rules, for every subscription.
     authorize: (connection) => authenticate(tokenOf(connection.connectionParams)),
-    context: (connection, identity) => withLiveToday(context(connection.request, identity)),
+    context: (connection, identity) => withLiveToday(context(connection.request, identity), options.clock ?? systemClock),
     subscribe: subscriptions.subscribe,
     // Subscriptions are held to the same document limits and input rules as queries.
     validationRules: protection.validationRules,

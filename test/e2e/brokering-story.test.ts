@@ -1,5 +1,5 @@
 import { Client } from "pg";
-import { addDays, shiftTodayForTests, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Role } from "../../subgraphs/shared/identity";
 import { referralId } from "../../seeds/data/patients";
 import { providerId } from "../../seeds/data/providers";
@@ -25,7 +25,6 @@ beforeAll(async () => {
   await db.connect();
 });
 afterAll(async () => {
-  shiftTodayForTests(0);
   await db?.end();
   await hub?.stop();
 });
@@ -160,7 +159,7 @@ describe("a Halland patient at risk is brokered to a private provider and booked
     });
     expect(offered.offerCareToPatient).toMatchObject({ status: "OFFERED_TO_PATIENT", patientOfferDate: addDays(today, 8), patientAnswerDue: addDays(today, 7) });
     // The patient phoned the next day; the office records it two days after that.
-    shiftTodayForTests(3);
+    hub.clock.setDaysAhead(3);
     const declined = await ok(
       office(),
       `mutation($id: ID!, $on: Date!) { recordPatientAnswer(referralId: $id, accepted: false, reason: "Vill hellre vänta på operation i Halmstad", answeredOn: $on) { ${REFERRAL_FIELDS} } }`,
@@ -173,7 +172,7 @@ describe("a Halland patient at risk is brokered to a private provider and booked
   });
 
   it("restarts the clock from the day the patient got in touch again (recorded four days later), with no credit for time waited", async () => {
-    shiftTodayForTests(14);
+    hub.clock.setDaysAhead(14);
     const later = addDays(today, 14);
     const contact = addDays(today, 10);
     const early = await as(office(), `mutation($id: ID!, $d: Date!) { registerPatientRegret(referralId: $id, contactDate: $d, reason: "Patienten ångrar sig") { status } }`, {

@@ -1,6 +1,6 @@
 import { Client } from "pg";
 import { DataSource } from "typeorm";
-import { addDays, shiftTodayForTests, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Role } from "../../subgraphs/shared/identity";
 import { SupergraphClient } from "../../subgraphs/shared/supergraph-client";
 import { referralsSubgraph } from "../../subgraphs/referrals/subgraph";
@@ -26,7 +26,6 @@ beforeAll(async () => {
   await db.connect();
 });
 afterAll(async () => {
-  shiftTodayForTests(0);
   await db?.end();
   await hub?.stop();
 });
@@ -304,7 +303,7 @@ describe("steps dated when they happened", () => {
     return id;
   }
 
-  afterEach(() => shiftTodayForTests(0));
+  afterEach(() => hub.clock.setDaysAhead(0));
 
   it("refuses a step dated in the future or before the step it answers, naming the field and rule, and writes nothing", async () => {
     const id = await accepted();
@@ -318,7 +317,7 @@ describe("steps dated when they happened", () => {
     // The provider accepted today: its offer cannot have been sent yesterday.
     await refused(kattegatt(), OFFER, { id, d: addDays(today, 9), on: addDays(today, -1) }, "offeredOn", "BEFORE_PREVIOUS_STEP");
     await ok(kattegatt(), OFFER, { id, d: addDays(today, 9) });
-    shiftTodayForTests(3);
+    hub.clock.setDaysAhead(3);
     await refused(office(), ANSWER, { id, accepted: false, reason: "Vill vänta", on: addDays(today, 4) }, "answeredOn", "DATE_IN_FUTURE");
     await refused(office(), ANSWER, { id, accepted: false, reason: "Vill vänta", on: addDays(today, -1) }, "answeredOn", "BEFORE_PREVIOUS_STEP");
   });
@@ -326,7 +325,7 @@ describe("steps dated when they happened", () => {
   it("records an answer heard of later on the day it was given: the forfeit counts from then, and the history keeps both dates and who recorded it", async () => {
     const id = await accepted();
     await ok(kattegatt(), OFFER, { id, d: addDays(today, 9) });
-    shiftTodayForTests(4);
+    hub.clock.setDaysAhead(4);
     const declined = await ok(office(), ANSWER, { id, accepted: false, reason: "Patienten ringde: vill vänta", on: addDays(today, 2) });
     expect(declined.recordPatientAnswer).toEqual({ status: "PATIENT_DECLINED", guarantee: { status: "FORFEITED" } });
     const state = (await ok(office(), HISTORY, { id })).referral;
@@ -351,7 +350,7 @@ describe("steps dated when they happened", () => {
     } finally {
       await dataSource.destroy();
     }
-    shiftTodayForTests(9);
+    hub.clock.setDaysAhead(9);
     // Answered on the eighth day: too late, the offer had expired.
     const late = await as(office(), ANSWER, { id, accepted: true, on: addDays(today, 8) });
     expect(late.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", status: "ACCEPTED" });
@@ -373,7 +372,7 @@ describe("steps dated when they happened", () => {
     await ok(kattegatt(), OFFER, { id, d: addDays(today, 2) });
     await ok(office(), ANSWER, { id, accepted: true });
     await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { bookReferral(referralId: $id, careDate: $d) { status } }`, { id, d: addDays(today, 2) });
-    shiftTodayForTests(5);
+    hub.clock.setDaysAhead(5);
     const COMPLETE = `mutation($id: ID!, $on: Date) { completeReferral(referralId: $id, completedOn: $on) { status } }`;
     for (const [on, rule] of [[addDays(today, 6), "DATE_IN_FUTURE"], [addDays(today, -1), "BEFORE_PREVIOUS_STEP"]]) {
       const { errors } = await as(kattegatt(), COMPLETE, { id, on });
