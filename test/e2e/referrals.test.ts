@@ -9,7 +9,7 @@ import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
 import { patientId, referralId } from "../../seeds/data/patients";
 import { careUnitId, providerId } from "../../seeds/data/providers";
 import { startTestHub, TestHub } from "../support/hub";
-import { subscribe } from "../support/subscriptions";
+import { Received, subscribe, TestSubscription } from "../support/subscriptions";
 import { token } from "../support/tokens";
 
 /**
@@ -504,13 +504,14 @@ describe("who hears of referrals", () => {
   });
 
   it("tells a clinic's hand-over to its office, and a provider only of referrals sent to it; another region hears of arrivals without patient content", async () => {
-    const RECEIVED = `subscription($r: String!) { referralReceived(regionCode: $r) { id status diagnosisCode patient { givenName } event { kind } } }`;
-    const officeFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await office());
-    const kattegattFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await kattegatt());
-    const oresundFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await token(Role.PROVIDER, ORESUND));
-    const skane = subscribe(hub.url, RECEIVED, { r: "12" }, await token(Role.REGIONAL_OFFICE, "12"));
-    const skanePeer = subscribe(hub.url, RECEIVED, { r: "12" }, await token(Role.PEER_REGION, "12"));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const RECEIVED = `subscription($r: String!, $after: ID) { referralReceived(regionCode: $r, after: $after) { id status diagnosisCode patient { givenName } event { kind } } }`;
+    // Every feed starts from the event log as it is now, however late it reaches the subgraph.
+    const after = (await ok(office(), `{ referralEventCursor }`)).referralEventCursor;
+    const officeFeed = subscribe(hub.url, RECEIVED, { r: "13", after }, await office());
+    const kattegattFeed = subscribe(hub.url, RECEIVED, { r: "13", after }, await kattegatt());
+    const oresundFeed = subscribe(hub.url, RECEIVED, { r: "13", after }, await token(Role.PROVIDER, ORESUND));
+    const skane = subscribe(hub.url, RECEIVED, { r: "12", after }, await token(Role.REGIONAL_OFFICE, "12"));
+    const skanePeer = subscribe(hub.url, RECEIVED, { r: "12", after }, await token(Role.PEER_REGION, "12"));
     try {
       const handed = await register();
       await ok(clinic(), `mutation($id: ID!) { handReferralToOffice(referralId: $id, reason: "Kan inte operera inom 60 dagar") { status } }`, { id: handed });
@@ -533,10 +534,19 @@ describe("who hears of referrals", () => {
       // A peer region's system: the same arrival, never a patient field.
       const [toPeer] = await skanePeer.waitFor(1);
       expect(toPeer.data.referralReceived).toEqual({ id: toSkane, status: "SENT", diagnosisCode: null, patient: null, event: { kind: "SEND" } });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(kattegattFeed.results).toHaveLength(1);
+      // Nothing else arrived: one more referral sent to Kattegatt is the next thing its feed and the
+      // office's hear. Each feed is offered the event log in order, so by then Öresund's feed (on the
+      // same log, from the same cursor, but with nothing of its own to hear) was offered all the above.
+      const marker = await register();
+      await ok(office(), SEND, { id: marker, offer: await kattegattOffer(1) });
+      const beforeMarker = async (feed: TestSubscription) => {
+        const isMarker = (result: Received) => result.data?.referralReceived?.id === marker;
+        const results = await feed.waitUntil((all) => all.some(isMarker));
+        return results.slice(0, results.findIndex(isMarker));
+      };
+      expect(await beforeMarker(kattegattFeed)).toHaveLength(1);
+      expect(await beforeMarker(officeFeed)).toHaveLength(2);
       expect(oresundFeed.results).toHaveLength(0);
-      expect(officeFeed.results).toHaveLength(2);
       // Each delivery of patient content was recorded.
       const audited = await db.query(`SELECT count(*)::int AS n FROM audit.patient_data_access WHERE record_id = $1 AND action = 'DISCLOSE'`, [sent]);
       expect(audited.rows[0].n).toBe(2);
