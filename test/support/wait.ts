@@ -17,3 +17,13 @@ export async function waitFor<T>(condition: () => T | Promise<T>, what: string, 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** The promise's value, or `otherwise` once `ms` have passed; the timer ends with it, so it holds no process open. */
+export async function within<T, U>(promise: Promise<T>, ms: number, otherwise: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<U>((resolve) => (timer = setTimeout(() => resolve(otherwise), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
