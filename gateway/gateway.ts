@@ -16,6 +16,7 @@ import { GraphQLError } from "graphql";
 import { commonApolloOptions, commonPlugins } from "../subgraphs/shared/apollo";
 import { SubgraphName } from "../subgraphs/shared/config";
 import { AuthConfig, HubConfig } from "../subgraphs/shared/config";
+import { Clock, systemClock } from "../subgraphs/shared/clock";
 import { baseContext, BaseRequestContext, withLiveToday } from "../subgraphs/shared/context";
 import { Identity, Role, systemIdentity } from "../subgraphs/shared/identity";
 import { IDENTITY_HEADER, identitySigner, signIdentity, verifyIdentity } from "../subgraphs/shared/internal-identity";
@@ -74,6 +75,8 @@ export interface GatewayOptions {
   responseCache: HubConfig["responseCache"];
   /** This node in the network: its keys (served as its JWKS) and the peers whose node tokens it accepts. */
   network?: GatewayNetwork;
+  /** What day requests are answered for (and cached under); the real day by default. */
+  clock?: Clock;
 }
 
 export interface GatewayNetwork {
@@ -83,7 +86,7 @@ export interface GatewayNetwork {
 }
 
 /** The gateway's options from the configuration, with what the runner decides: where the subgraphs are, the secret, the network. */
-export function gatewayOptions(config: HubConfig, run: Pick<GatewayOptions, "subgraphUrls" | "internalSecret" | "network">): GatewayOptions {
+export function gatewayOptions(config: HubConfig, run: Pick<GatewayOptions, "subgraphUrls" | "internalSecret" | "network" | "clock">): GatewayOptions {
   return {
     host: config.host,
     port: config.gatewayPort,
@@ -286,7 +289,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     return identity;
   };
   const context = (req: IncomingMessage, identity: Identity): GatewayContext => ({
-    ...baseContext(req, options.hubRegionCode, identity),
+    ...baseContext(req, options.hubRegionCode, identity, options.clock ?? systemClock),
     signedIdentity: identitySigner(identity, options.internalSecret),
     fetchedFrom: new Set(),
     appendedEvents: new Map(),
@@ -297,7 +300,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     onConnect: async (connection) => ({ expiresAt: (await authenticate(tokenOf(connection.connectionParams))).expiresAt }),
     // …and is checked again, by the same rules, for every subscription.
     authorize: (connection) => authenticate(tokenOf(connection.connectionParams)),
-    context: (connection, identity) => withLiveToday(context(connection.request, identity)),
+    context: (connection, identity) => withLiveToday(context(connection.request, identity), options.clock ?? systemClock),
     subscribe: subscriptions.subscribe,
     // Subscriptions are held to the same document limits and input rules as queries.
     validationRules: protection.validationRules,

@@ -165,10 +165,12 @@ export class FederatedSubscriptions {
         client: createClient({
           url,
           webSocketImpl: WebSocket,
-          lazy: true,
-          // Kept open a while after its last subscription ends: a subscription arriving just as
-          // the socket closes would otherwise be cut off with the closing socket.
-          lazyCloseTimeout: 60_000,
+          // Kept open until the gateway stops, not closed when its last subscription ends: a
+          // subscription arriving just as the socket closes would be cut off with it. (Closing it
+          // lazily, a while after the last one, left graphql-ws's timer running past dispose().)
+          lazy: false,
+          // Each subscriber hears of a broken connection through its own subscription.
+          onNonLazyError: () => undefined,
           // A silently re-established upstream would restart subscriptions without their missed
           // events; instead each subscriber hears of the break and resumes with `after`.
           retryAttempts: 0,

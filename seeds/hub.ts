@@ -8,7 +8,7 @@
 import http from "node:http";
 import { DataSource } from "typeorm";
 import { HubConfig, loadConfig, requireTrustedIssuers, SUBGRAPH_NAMES, SubgraphName } from "../subgraphs/shared/config";
-import { stockholmDate } from "../subgraphs/shared/domain/calendar";
+import { Clock, systemClock } from "../subgraphs/shared/clock";
 import { REGIONS } from "../subgraphs/shared/domain/regions";
 import { connect, migrate } from "../subgraphs/shared/db/data-source";
 import { provisionRuntimeRoles } from "../subgraphs/shared/db/roles";
@@ -45,8 +45,9 @@ export interface Hub {
  * Starts the whole hub in this process against one PostgreSQL: each subgraph gets its own data
  * source (its own schema), its migrations, the seeds, its own HTTP server and port; then the
  * gateway over them. Stopping drains the gateway first, then the subgraphs, then closes the pools.
+ * `clock` says what day the hub lives on (gateway workers, processes of their own, read the real day).
  */
-export async function startHub(config: HubConfig, databaseUrl: string): Promise<Hub> {
+export async function startHub(config: HubConfig, databaseUrl: string, clock: Clock = systemClock): Promise<Hub> {
   requireTrustedIssuers(config);
   // A node with peers signs its calls: its key is made on first start in development, given in production.
   if (config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
@@ -68,7 +69,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       if (applied.length) log.info(`${name}: applied migrations ${applied.join(", ")}`);
     }
     // A node of the national network holds its own region's providers; its peers hold theirs.
-    const seeded = await seedHub(migrators, config.seedMode, stockholmDate(), config.network.peersFile ? config.regionCode : undefined);
+    const seeded = await seedHub(migrators, config.seedMode, clock.today(), config.network.peersFile ? config.regionCode : undefined);
     await Promise.all(Object.values(migrators).map((d) => d.destroy()));
     // … and requests as each subgraph's own runtime role, which owns nothing.
     const runtimeUrls = await provisionRuntimeRoles(databaseUrl, SUBGRAPH_NAMES, config.databaseRoles);
@@ -81,7 +82,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
     let gatewayUrl = config.gatewayUrl;
     const network = nationalNetwork(config, () => gatewayUrl);
     for (const name of SUBGRAPH_NAMES) {
-      subgraphs[name] = await startSubgraph(SUBGRAPHS[name], subgraphOptions(config, name, { dataSource: dataSources[name], internalSecret, gatewayUrl: () => gatewayUrl, network }));
+      subgraphs[name] = await startSubgraph(SUBGRAPHS[name], subgraphOptions(config, name, { dataSource: dataSources[name], internalSecret, gatewayUrl: () => gatewayUrl, network, clock }));
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
     if (config.gatewayWorkers > 1) {
@@ -98,7 +99,7 @@ export async function startHub(config: HubConfig, databaseUrl: string): Promise<
       gatewayUrl = gateway.url;
       return { gateway, subgraphs, dataSources, seeded, stop, gatewayWorkers };
     }
-    gateway = await startGateway(gatewayOptions(config, { subgraphUrls, internalSecret, network }));
+    gateway = await startGateway(gatewayOptions(config, { subgraphUrls, internalSecret, network, clock }));
     gatewayUrl = gateway.url;
     return { gateway, subgraphs, dataSources, seeded, stop };
   } catch (error) {

@@ -5,7 +5,6 @@
  */
 
 import { DataSource } from "typeorm";
-import { stockholmDate } from "../shared/domain/calendar";
 import { EventStream } from "../shared/event-stream";
 import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
@@ -46,13 +45,13 @@ const PUBLISHER_CHECK_MS = 15_000;
 /** Offers expire when their window ends; the sweep announces it within a minute of midnight. */
 const EXPIRY_SWEEP_MS = 60_000;
 
-export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCode, network }: RuntimeEnvironment): Promise<CapacityRuntime> {
+export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCode, network, clock }: RuntimeEnvironment): Promise<CapacityRuntime> {
   const log = logger("capacity/expiry");
   const publishing = new CapacityPublishing(dataSource, hubRegionCode);
   const events = new EventStream(dataSource, "capacity");
   const sweep = async () => {
     try {
-      const expired = await publishing.expireDue(stockholmDate());
+      const expired = await publishing.expireDue(clock.today());
       if (expired > 0) log.info(`${expired} offer(s) expired`);
     } catch (error) {
       log.warn(`expiry sweep failed: ${(error as Error).message}`);
@@ -66,7 +65,7 @@ export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCo
     if (polling) return;
     polling = true;
     scheduling
-      .pollDue(stockholmDate())
+      .pollDue(clock.today())
       .catch((error: Error) => logger("capacity/smart-scheduling").warn(`polling publishers failed: ${error.message}`))
       .finally(() => (polling = false));
   }, PUBLISHER_CHECK_MS).unref();

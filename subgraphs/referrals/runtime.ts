@@ -1,5 +1,4 @@
 import { DataSource } from "typeorm";
-import { stockholmDate } from "../shared/domain/calendar";
 import { EventStream } from "../shared/event-stream";
 import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
@@ -25,7 +24,7 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
   const events = new EventStream(dataSource, "referrals");
   let clocksReadOn: string | null = null;
   const sweep = async () => {
-    const today = stockholmDate();
+    const today = environment.clock.today();
     try {
       const expired = await workflow.expireUnansweredOffers(today);
       if (expired > 0) log.info(`${expired} unanswered offer(s) to patients expired`);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { IncomingMessage } from "node:http";
-import { stockholmDate } from "./domain/calendar";
+import { Clock } from "./clock";
 import { Identity } from "./identity";
 
 /**
@@ -25,17 +25,18 @@ export interface RequestScope {
   identity: Identity;
 }
 
-export function baseContext(req: IncomingMessage | undefined, hubRegionCode: string, identity: Identity): BaseRequestContext {
+/** A request's base context; its `today` is read from the hub's clock once, when the request arrives. */
+export function baseContext(req: IncomingMessage | undefined, hubRegionCode: string, identity: Identity, clock: Clock): BaseRequestContext {
   const forwarded = req?.headers["x-request-id"];
   const requestId = typeof forwarded === "string" && /^[\w-]{1,64}$/.test(forwarded) ? forwarded : randomUUID();
-  return { requestId, today: stockholmDate(), hubRegionCode, identity };
+  return { requestId, today: clock.today(), hubRegionCode, identity };
 }
 
 /**
  * For a subscription's context, which may last for days: "today" is read at each use rather than
  * fixed when the client subscribed.
  */
-export function withLiveToday<T extends BaseRequestContext>(context: T): T {
-  Object.defineProperty(context, "today", { get: () => stockholmDate(), enumerable: true });
+export function withLiveToday<T extends BaseRequestContext>(context: T, clock: Clock): T {
+  Object.defineProperty(context, "today", { get: () => clock.today(), enumerable: true });
   return context;
 }

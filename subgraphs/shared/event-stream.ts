@@ -115,6 +115,8 @@ export class EventStream {
   }
 
   private start(): Promise<void> {
+    // A subscription that arrives while the process shuts down must not open a connection nobody ends.
+    if (this.stopped) return Promise.reject(new Error(`the ${this.schema} event stream has stopped`));
     this.starting ??= this.connect().catch((error) => {
       this.starting = undefined;
       throw error;
@@ -155,6 +157,8 @@ export class EventStream {
     try {
       await client.connect();
       await client.query(`LISTEN "${outboxChannel(this.schema)}"`);
+      // Stopped while connecting: `stop` ended no client, so this one is ended here.
+      if (this.stopped) throw new Error(`the ${this.schema} event stream has stopped`);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;
@@ -212,6 +216,8 @@ export class EventStream {
     if (this.sweep) clearInterval(this.sweep);
     for (const subscriber of this.subscribers) subscriber.close();
     await this.pumping;
+    // A connection still being made ends itself (see `connect`); wait for that, so nothing is left open.
+    await this.starting?.catch(() => undefined);
     await this.client?.end().catch(() => undefined);
   }
 }

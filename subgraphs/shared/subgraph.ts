@@ -13,6 +13,7 @@ import { DataSource } from "typeorm";
 import { commonApolloOptions, commonPlugins } from "./apollo";
 import { CHANGE_FEED_PATH, ChangeFeedDescription } from "./change-feed";
 import { HubConfig, loadConfig, SubgraphName } from "./config";
+import { Clock, systemClock } from "./clock";
 import { baseContext, BaseRequestContext, withLiveToday } from "./context";
 import { connect, createDataSource, migrate } from "./db/data-source";
 import { provisionRuntimeRoles } from "./db/roles";
@@ -89,6 +90,8 @@ export interface RuntimeEnvironment {
   auditRetentionYears: number;
   /** This node among its peers (its identity and directory), for the national search; none: a node on its own. */
   network?: NationalNetwork;
+  /** What day it is, for the runtime's sweeps. */
+  clock: Clock;
 }
 
 export function subgraphDataSource(module: SubgraphModule<any, any>, url: string, poolSize?: number): DataSource {
@@ -114,10 +117,12 @@ export interface StartSubgraphOptions {
   atRiskMarginDays: number;
   auditRetentionYears: number;
   network?: NationalNetwork;
+  /** What day it is for requests and sweeps; the real day by default. */
+  clock?: Clock;
 }
 
 /** A subgraph's start options from the configuration, with what the runner decides: its data source, the secret, the gateway's URL, the network. */
-export function subgraphOptions(config: HubConfig, name: SubgraphName, run: Pick<StartSubgraphOptions, "dataSource" | "internalSecret" | "gatewayUrl" | "network">): StartSubgraphOptions {
+export function subgraphOptions(config: HubConfig, name: SubgraphName, run: Pick<StartSubgraphOptions, "dataSource" | "internalSecret" | "gatewayUrl" | "network" | "clock">): StartSubgraphOptions {
   return {
     host: config.host,
     port: config.subgraphPorts[name],
@@ -135,12 +140,14 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
   options: StartSubgraphOptions,
 ): Promise<RunningServer> {
   const { schema } = await module.buildSchema();
+  const clock = options.clock ?? systemClock;
   const environment: RuntimeEnvironment = {
     hubRegionCode: options.hubRegionCode,
     supergraph: (service) => new SupergraphClient(options.gatewayUrl, options.internalSecret, service),
     atRiskMarginDays: options.atRiskMarginDays,
     auditRetentionYears: options.auditRetentionYears,
     network: options.network,
+    clock,
   };
   const runtime = (module.startRuntime ? await module.startRuntime(options.dataSource, environment) : undefined) as TRuntime;
   const httpServer = http.createServer();
@@ -154,7 +161,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
         // Either way it is checked, signature and expiry, for every subscription.
         authorize: (connection) => verifyIdentity(connection.extensions?.[IDENTITY_HEADER] ?? connection.connectionParams?.[IDENTITY_HEADER], options.internalSecret),
         context: (connection, identity) =>
-          withLiveToday(module.createContext(options.dataSource, baseContext(connection.request, options.hubRegionCode, identity), runtime)),
+          withLiveToday(module.createContext(options.dataSource, baseContext(connection.request, options.hubRegionCode, identity, clock), runtime), clock),
       })
     : undefined;
   const apollo = new ApolloServer<TContext>({
@@ -175,7 +182,7 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
     // Nothing, not even `_entities` or `_service`, without the gateway's signed identity.
     context: async (req: IncomingMessage) => {
       const identity = await verifyIdentity(req.headers[IDENTITY_HEADER], options.internalSecret);
-      return module.createContext(options.dataSource, baseContext(req, options.hubRegionCode, identity), runtime);
+      return module.createContext(options.dataSource, baseContext(req, options.hubRegionCode, identity, clock), runtime);
     },
     publicJson: module.changeFeed ? { [CHANGE_FEED_PATH]: async () => module.changeFeed } : undefined,
     health: async () => {

@@ -57,7 +57,6 @@ async function cursor(): Promise<string> {
   return (await run("{ agreementEventCursor }")).agreementEventCursor;
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The administration changes and commitments, each as the gateway's clients send them. */
 const change = {
@@ -89,6 +88,17 @@ const change = {
     await run(`mutation($id: ID!, $d: Date!) { endAgreement(agreementId: $id, lastDay: $d, reason: "Provider went bankrupt") { id } }`, { id, d: lastDay });
   },
 };
+
+/**
+ * What a subscriber heard before one more change (a new agreement), which it must hear next: the
+ * log is delivered in order, so nothing that came before can still arrive after it.
+ */
+async function heardBeforeNextChange(subscription: TestSubscription): Promise<Array<{ data?: any }>> {
+  const marker = await change.create();
+  const isMarker = (result: { data?: any }) => result.data?.agreementChanged?.id === marker;
+  const results = await subscription.waitUntil((all) => all.some(isMarker));
+  return results.slice(0, results.findIndex(isMarker));
+}
 
 const eventIds = (results: Array<{ data?: any }>) => results.map((r) => Number(r.data.agreementChanged.event.id));
 const kinds = (results: Array<{ data?: any }>) => results.map((r) => r.data.agreementChanged.event.kind);
@@ -133,17 +143,19 @@ describe("agreementChanged", () => {
     await change.end(id);
     expect(await next(6)).toMatchObject({ id, event: { kind: "ENDED" }, validUntil: today, endReason: "Provider went bankrupt" });
 
+    // Read before the change that closes the board's check below moves it.
+    const cursorAfterChanges = await cursor();
     // Nothing else trickles in: one event per change.
-    await pause(300);
-    expect(board.results).toHaveLength(6);
-    const ids = eventIds(board.results);
+    const heard = await heardBeforeNextChange(board);
+    expect(heard).toHaveLength(6);
+    const ids = eventIds(heard);
     expect(new Set(ids).size).toBe(6);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
     expect(ids[0]).toBeGreaterThan(Number(from));
-    for (const { data } of board.results) expect(Date.parse(data.agreementChanged.event.occurredAt)).not.toBeNaN();
+    for (const { data } of heard) expect(Date.parse(data.agreementChanged.event.occurredAt)).not.toBeNaN();
 
     // The cursor has moved to the last change's event.
-    expect(await cursor()).toBe(String(ids[5]));
+    expect(cursorAfterChanges).toBe(String(ids[5]));
 
     // What the outbox keeps: ids of what changed, the hub's region, nothing about the patient.
     const rows: Array<{ type: string; origin_region_code: string; payload: Record<string, unknown> }> = await hub.hub.dataSources.agreements.query(
@@ -200,8 +212,7 @@ describe("agreementChanged", () => {
     await change.end(id);
     const [first] = await board.waitFor(1);
     expect(first.data.agreementChanged).toEqual({ id, event: { id: String(Number(before) + 1), kind: "ENDED" } });
-    await pause(300);
-    expect(board.results).toHaveLength(1);
+    expect(await heardBeforeNextChange(board)).toHaveLength(1);
   });
 
   it("announces a superseded price list as ended, then the new one as added, in one change; an ended one likewise", async () => {
@@ -226,8 +237,7 @@ describe("agreementChanged", () => {
     await run(END, { list: added, d: `${year + 1}-06-30` });
     const all = await board.waitFor(3);
     expect(all[2].data.agreementChanged).toMatchObject({ id, event: { kind: "PRICE_LIST_ENDED" } });
-    await pause(300);
-    expect(board.results).toHaveLength(3);
+    expect(await heardBeforeNextChange(board)).toHaveLength(3);
 
     const rows: Array<{ type: string; payload: Record<string, unknown> }> = await hub.hub.dataSources.agreements.query(
       "SELECT type, payload FROM agreements.event_outbox WHERE aggregate_id = $1 AND id > $2 ORDER BY id",
@@ -259,8 +269,7 @@ describe("agreementChanged", () => {
     await second.waitFor(3);
     await change.end(id);
     const resumed = await second.waitFor(4);
-    await pause(300);
-    expect(second.results).toHaveLength(4);
+    expect(await heardBeforeNextChange(second)).toHaveLength(4);
 
     const received = [...seen, ...resumed];
     expect(kinds(received)).toEqual(["CREATED", "REVISED", "PRICE_LIST_ADDED", "COMMITTED", "COMMITMENT_RELEASED", "ENDED"]);

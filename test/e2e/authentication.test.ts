@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { generateKeyPair, SignJWT } from "jose";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Role } from "../../subgraphs/shared/identity";
 import { careUnitId, providerId } from "../../seeds/data/providers";
@@ -66,7 +66,19 @@ describe("authentication at the gateway", () => {
       .setExpirationTime("1h")
       .sign(privateKey);
     await expectUnauthenticated(forged, /signature/);
-    expect(await exportJWK(privateKey)).toBeDefined();
+
+    // A genuine token's header (naming the issuer's real key) and claims, signed with another key;
+    // and a genuine peer region's token whose claims were raised to administrator, its signature kept.
+    const genuine = await token(Role.PEER_REGION);
+    const [header, payload, signature] = genuine.split(".");
+    const decode = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    const resigned = await new SignJWT(decode(payload)).setProtectedHeader(decode(header)).sign(privateKey);
+    await expectUnauthenticated(resigned, /signature/);
+    const raised = Buffer.from(JSON.stringify({ ...decode(payload), role: Role.ADMINISTRATOR })).toString("base64url");
+    await expectUnauthenticated(`${header}.${raised}.${signature}`, /signature/);
+    // …while the genuine token itself is accepted: what was refused above is the signature alone.
+    const { errors } = await hub.queryAs(genuine, FREE);
+    expect(errors).toBeUndefined();
   });
 
   it("refuses a subscription without a valid token, and ends one whose token expires", async () => {

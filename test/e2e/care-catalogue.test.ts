@@ -6,6 +6,7 @@ import { startTestHub, TestHub } from "../support/hub";
 import { hsaIdOf, organisationNumber, PROVIDER_CSV_HEADER, runImport } from "../support/imports";
 import { subscribe, TestSubscription } from "../support/subscriptions";
 import { token } from "../support/tokens";
+import { waitFor } from "../support/wait";
 
 /**
  * Providers and care units from the region's HSA catalogue, and KVÅ from Socialstyrelsen's list:
@@ -171,9 +172,10 @@ describe("the administrator's catalogue mutations", () => {
   });
 
   it("adds a unit, and deactivating it withdraws its open offers; subscribers hear every change", async () => {
-    const changes = subscribe(hub.url, `subscription { careCatalogueChanged { id event { id kind } provider { hsaId } careUnit { hsaId active } } }`);
+    // From the capacity event log's position now, however late the subscription reaches the subgraph.
+    const after = (await hub.query(`{ offerEventCursor }`)).data.offerEventCursor;
+    const changes = subscribe(hub.url, `subscription($after: ID) { careCatalogueChanged(after: $after) { id event { id kind } provider { hsaId } careUnit { hsaId active } } }`, { after });
     open.push(changes);
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const unitHsa = hsaIdOf("556111222", "OGON");
     const added = await hub.query(`mutation($input: CareUnitInput!) { upsertCareUnit(input: $input) { id hsaId active provider { hsaId } } }`, {
       input: { hsaId: unitHsa, providerHsaId: hsaIdOf("556111222", "1"), name: "Ögonmottagningen Varberg", specialty: "OPHTHALMOLOGY" },
@@ -209,11 +211,11 @@ describe("the administrator's catalogue mutations", () => {
       const response = await fetch(hub.url, { method: "POST", headers: { "content-type": "application/json", authorization: await hub.authorization() }, body: JSON.stringify({ query: search }) });
       return { cache: response.headers.get("x-hub-cache"), body: (await response.json()) as any };
     };
-    let answer = await post();
-    for (let i = 0; i < 50 && answer.cache !== "hit"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      answer = await post();
-    }
+    // Cached once the gateway's change feeds are live.
+    const answer = await waitFor(async () => {
+      const next = await post();
+      return next.cache === "hit" && next;
+    }, "a cached answer");
     expect(answer.cache).toBe("hit");
     const { data } = await hub.query(`query($id: ID!) { provider(id: $id) { hsaId name kind municipalityCode organisationNumber } }`, { id: providerId("private-kattegatt-ortopedi") });
     const { hsaId, kind, municipalityCode, organisationNumber: org } = data.provider;

@@ -9,6 +9,7 @@ import { SUBGRAPH_NAMES } from "../../subgraphs/shared/config";
 import { privateAgreement } from "../support/agreements";
 import { GraphQLResponse, startTestHub, TestHub } from "../support/hub";
 import { subscribe } from "../support/subscriptions";
+import { within } from "../support/wait";
 
 /**
  * Every mistake a client can make gets a client code (never INTERNAL_SERVER_ERROR), the same over
@@ -60,7 +61,7 @@ async function errorLogLines(run: () => Promise<void>): Promise<string[]> {
 /** The errors a subscription ends with: an `error` message, or a `next` with errors. */
 async function subscriptionErrors(query: string, variables?: Record<string, unknown>): Promise<Array<{ message: string; extensions?: Record<string, any> }>> {
   const subscription = subscribe(hub.url, query, variables);
-  const ended = await Promise.race([subscription.ended, new Promise((resolve) => setTimeout(() => resolve("timeout"), 10_000))]);
+  const ended = await within(subscription.ended, 10_000, "timeout");
   await subscription.close();
   if (Array.isArray(ended)) return ended;
   if (subscription.results[0]?.errors) return subscription.results[0].errors;

@@ -16,6 +16,7 @@ import { healthy, run, Run } from "../support/hub-process";
 import { freePorts } from "../support/ports";
 import { subscribe, TestSubscription } from "../support/subscriptions";
 import { token } from "../support/tokens";
+import { waitFor } from "../support/wait";
 
 /**
  * Faults on the compiled processes, each subgraph its own process as in production, on a
@@ -195,17 +196,18 @@ describe("faults", () => {
   it("kill -9 of a subgraph under load: SUBGRAPH_UNAVAILABLE meanwhile, recovery by itself, nothing acknowledged lost or doubled", async () => {
     const subscriber = resumingSubscriber(await cursor());
     const traffic = load();
-    await sleep(1500);
+    await waitFor(() => traffic.acknowledged.length >= 3, "publications acknowledged under load");
     const capacity = byScript(path.join("capacity", "index.js"));
     capacity.child.kill("SIGKILL");
     await capacity.exited;
-    await sleep(1500);
+    await waitFor(() => (traffic.codes.get("SUBGRAPH_UNAVAILABLE") ?? 0) > 0, "answers SUBGRAPH_UNAVAILABLE while capacity is down");
     const restartedAt = Date.now();
     const restarted = startSubgraph("capacity");
     await healthy(restarted, `http://127.0.0.1:${ports.capacity}/health`);
     await traffic.recovered();
     const recovery = (Date.now() - restartedAt) / 1000;
-    await sleep(1000);
+    const recoveredWith = traffic.acknowledged.length;
+    await waitFor(() => traffic.acknowledged.length >= recoveredWith + 3, "publications acknowledged after the recovery");
     await traffic.stop();
     const { lost, duplicates, sessions } = await subscriber.settle(traffic.acknowledged);
     figures.push(
@@ -221,7 +223,7 @@ describe("faults", () => {
   it("PostgreSQL restarted under load: every process reconnects by itself, LISTEN too, no event lost or doubled for a resuming subscriber", async () => {
     const subscriber = resumingSubscriber(await cursor());
     const traffic = load();
-    await sleep(1500);
+    await waitFor(() => traffic.acknowledged.length >= 3, "publications acknowledged under load");
     const stoppedAt = Date.now();
     await postgres.stop();
     await sleep(1000);
@@ -230,7 +232,7 @@ describe("faults", () => {
     await traffic.recovered();
     const recovery = (Date.now() - restartedAt) / 1000;
     const before = traffic.acknowledged.length;
-    await sleep(1500);
+    await waitFor(() => traffic.acknowledged.length >= before + 3, "publications acknowledged after the recovery");
     await traffic.stop();
     // The capacity process listens again (its LISTEN connection is back), and a subscription
     // opened after the restart is served.
@@ -238,12 +240,8 @@ describe("faults", () => {
     await admin.connect();
     let listening = false;
     try {
-      const deadline = Date.now() + 20_000;
-      while (!listening && Date.now() < deadline) {
-        const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'care-hub-capacity-listen'`);
-        listening = rows[0].n > 0;
-        if (!listening) await sleep(200);
-      }
+      const listeners = async () => (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'care-hub-capacity-listen'`)).rows[0].n as number;
+      listening = await waitFor(async () => (await listeners()) > 0, "the capacity process's LISTEN connection", 20_000).catch(() => false);
     } finally {
       await admin.end();
     }
@@ -301,8 +299,7 @@ describe("faults", () => {
     await admin.connect();
     try {
       const stored = async () => (await admin.query(`SELECT id FROM capacity.capacity_offer WHERE reported_by = $1`, [reportedBy])).rows.map((r) => r.id as string);
-      const deadline = Date.now() + 10_000;
-      while ((await stored()).length === 0 && Date.now() < deadline) await sleep(50);
+      await waitFor(async () => (await stored()).length > 0, "the publication stored behind the held-back answer", 10_000).catch(() => undefined);
       gateway.child.kill("SIGKILL");
       await gateway.exited;
       proxies.capacity.delayMs = 0;

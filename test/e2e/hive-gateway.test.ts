@@ -12,6 +12,7 @@ import { run, Run } from "../support/hub-process";
 import { GraphQLResponse, startTestHub, TestHub } from "../support/hub";
 import { freePort } from "../support/ports";
 import { subscribe, TestSubscription } from "../support/subscriptions";
+import { waitFor } from "../support/wait";
 import { token } from "../support/tokens";
 
 /**
@@ -176,14 +177,13 @@ describe("Hive Gateway serving the committed supergraph", () => {
   });
 
   it("delivers offerPublished with coverage (graphql-ws to the subgraph) as this hub's gateway does", async () => {
-    const query = `subscription($f: FreeCapacityFilter) { offerPublished(filter: $f) { id availableSlots procedure { code } provider { name } coverage(homeRegionCode: "13") { status agreement { name } pricePerCaseSek } } }`;
-    const variables = { f: { procedureCode: "NFB49" } };
+    const query = `subscription($f: FreeCapacityFilter, $after: ID) { offerPublished(filter: $f, after: $after) { id availableSlots procedure { code } provider { name } coverage(homeRegionCode: "13") { status agreement { name } pricePerCaseSek } } }`;
+    // Both start from the event log's position now, however late they reach the capacity subgraph.
+    const variables = { f: { procedureCode: "NFB49" }, after: (await hub.queryAs(adminBearer, `{ offerEventCursor }`)).data.offerEventCursor };
     const ours = subscribe(hub.url, query, variables, officeToken);
     open.push(ours);
     const theirs = subscribeViaHive(officeToken, query, variables);
     try {
-      // Both subscriptions reach the capacity subgraph before the offer is published.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
       const today = stockholmDate();
       const published = await hub.queryAs(adminBearer, `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
         input: {
@@ -194,8 +194,7 @@ describe("Hive Gateway serving the committed supergraph", () => {
       expect(published.errors).toBeUndefined();
       const id = published.data.publishCapacity.offers[0].id;
       const [delivered] = await ours.waitFor(1);
-      const deadline = Date.now() + 15_000;
-      while (!theirs.events.some((event) => event.data?.offerPublished?.id === id) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor(() => theirs.events.some((event) => event.data?.offerPublished?.id === id), "the offer through Hive Gateway");
       const hiveEvent = theirs.events.find((event) => event.data?.offerPublished?.id === id);
       expect(hiveEvent).toBeDefined();
       expect(delivered.data.offerPublished.id).toBe(id);

@@ -8,6 +8,7 @@ import { createEmptyDatabase, createTestDatabase } from "../support/database";
 import { subscribe } from "../support/subscriptions";
 import { postGraphQL } from "../support/hub";
 import { adminToken } from "../support/tokens";
+import { waitFor } from "../support/wait";
 
 /**
  * `npm start` as a user runs it: the compiled hub as its own process (npm test builds it first),
@@ -97,8 +98,7 @@ describe("the hub as a process (npm start)", () => {
       const before = await streaming();
       // Live offers through the gateway: it holds a subscription to the capacity subgraph for it.
       const board = subscribe(`http://127.0.0.1:${env.PORT}/graphql`, `subscription { offerPublished { id } }`);
-      const deadline = Date.now() + 15_000;
-      while ((await streaming()) <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor(async () => (await streaming()) > before, "the gateway's upstream subscription for the board");
       expect(await streaming()).toBeGreaterThan(before);
       const started = Date.now();
       hub.child.kill("SIGTERM");
@@ -107,7 +107,9 @@ describe("the hub as a process (npm start)", () => {
       // upstream connection's 60 s idle timer.
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(hub.stderr()).toContain("hub: stopped");
-      expect(await board.ended).toBeDefined();
+      // The board was told the server is going away (graphql-ws's 1001), not cut off (1006).
+      const ending = (await board.ended) as { code?: number; reason?: string } | undefined;
+      expect({ code: ending?.code, reason: ending?.reason }).toEqual({ code: 1001, reason: "Going away" });
     } finally {
       hub.child.kill("SIGKILL");
     }

@@ -1,4 +1,4 @@
-import { addDays, shiftTodayForTests, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Role } from "../../subgraphs/shared/identity";
 import { patientId } from "../../seeds/data/patients";
 import { careUnitId, providerId } from "../../seeds/data/providers";
@@ -16,7 +16,6 @@ beforeAll(async () => {
   hub = await startTestHub();
 });
 afterAll(async () => {
-  shiftTodayForTests(0);
   await hub?.stop();
 });
 
@@ -110,12 +109,12 @@ describe("the invoicing basis", () => {
     expect((await ok(token(Role.REGIONAL_OFFICE, "12"), BASIS, { r: "12", m: month })).invoicingBasis.some((l: any) => l.referralId === id)).toBe(false);
 
     // Care given, then read seven months later: completed, and flagged.
-    shiftTodayForTests(2);
+    hub.clock.setDaysAhead(2);
     await ok(kattegatt(), `mutation($id: ID!, $on: Date) { completeReferral(referralId: $id, completedOn: $on) { status } }`, { id, on: careDate });
-    shiftTodayForTests(2 + 214);
+    hub.clock.setDaysAhead(2 + 214);
     const later = (await ok(token(Role.ADMINISTRATOR), BASIS, { r: "13", m: month })).invoicingBasis.find((l: any) => l.referralId === id);
     expect(later).toMatchObject({ status: "COMPLETED", careDate, olderThanSixMonths: true });
-    shiftTodayForTests(0);
+    hub.clock.setDaysAhead(0);
   });
 
   it("is for the paying region's office and administrators only; bad arguments name the field and rule", async () => {

@@ -6,6 +6,7 @@ import { ready, run } from "../support/hub-process";
 import { adminToken } from "../support/tokens";
 import { hubProcessPorts } from "../support/ports";
 import { subscribe, TestSubscription } from "../support/subscriptions";
+import { waitFor } from "../support/wait";
 
 /**
  * Live offers through the gateway over graphql-ws: a subscriber gets exactly the offers its filter
@@ -71,11 +72,6 @@ async function upstreamCount(): Promise<number> {
   return ((await response.json()) as { liveSubscriptions: number }).liveSubscriptions;
 }
 
-async function until(condition: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-}
-
 /**
  * Where the event log stands now. Subscribing with `after` set to it is how a client that reads
  * and then subscribes makes sure it misses nothing, whenever its subscription actually starts.
@@ -104,9 +100,11 @@ describe("offerPublished", () => {
       latencies.push(received.receivedAt - hit.answeredAt);
     }
     const all = await board.waitFor(4);
-    // Nothing else trickles in after a short pause: the filter held.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(board.results).toHaveLength(4);
+    // Nothing else trickled in: the filter held. One more matching offer is the fifth thing the
+    // board hears (the log is delivered in order, so every offer above was considered before it).
+    const closing = await publishOne(KATTEGATT_UNIT, "NFB49");
+    const heard = await board.waitUntil((results) => results.some((r) => r.data?.offerPublished?.id === closing.id));
+    expect(heard.slice(0, heard.findIndex((r) => r.data?.offerPublished?.id === closing.id))).toHaveLength(4);
     expect(all.map((r) => r.data.offerPublished.id)).toEqual([primer.id, ...matching]);
     for (const { data, errors } of all) {
       expect(errors).toBeUndefined();
@@ -198,10 +196,14 @@ describe("no event lost", () => {
     first.kill();
     const seen = first.results.map((r) => r.data.offerPublished);
     const lastEventId = seen[seen.length - 1].event.id;
-    await new Promise((resolve) => setTimeout(resolve, 400)); // events pile up while it is away
+    // Events pile up while it is away.
+    const atCrash = published.length;
+    await waitFor(() => published.length >= atCrash + 3, "three offers published while the subscriber is away");
     const second = live(QUERY, { filter, after: lastEventId });
     await second.waitFor(5);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // It caught up with everything published so far, and then went on live for two more.
+    const caughtUp = published.length;
+    await second.waitFor(caughtUp - seen.length + 2);
     publishing = false;
     await publisher;
     const total = published.length;
@@ -247,7 +249,7 @@ describe("no event lost", () => {
     await crashing.waitFor(1);
     expect(await upstreamCount()).toBe(before + 1);
     crashing.kill();
-    await until(async () => (await upstreamCount()) === before);
+    await waitFor(async () => (await upstreamCount()) === before, "the upstream subscription to close");
     expect(await upstreamCount()).toBe(before);
   });
 
@@ -256,27 +258,27 @@ describe("no event lost", () => {
     const query = `subscription { offerPublished(filter: { providerKind: PRIVATE, specialty: ORTHOPAEDICS }) { id coverage(homeRegionCode: "13") { pricePerCaseSek } } }`;
     const a = live(query);
     const b = live(query);
-    // Live subscriptions start "from now": publish until one offer has reached both.
-    let probe = "";
-    await until(async () => {
-      probe = (await publishOne(KATTEGATT_UNIT, "NFB49")).id;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      return [a, b].every((s) => s.results.some((r) => r.data.offerPublished.id === probe));
-    });
+    // Live subscriptions start "from now": publish until one of the offers has reached both.
+    const probes: string[] = [];
+    const reachedBoth = (id: string) => [a, b].every((s) => s.results.some((r) => r.data.offerPublished.id === id));
+    await waitFor(async () => {
+      probes.push((await publishOne(KATTEGATT_UNIT, "NFB49")).id);
+      return probes.some(reachedBoth);
+    }, "an offer that reached both subscribers");
     expect(await upstreamCount()).toBe(before + 1);
     const next = await publishOne(KATTEGATT_UNIT, "NFB49");
     for (const s of [a, b]) {
-      await until(async () => s.results.some((r) => r.data.offerPublished.id === next.id));
+      await s.waitUntil((results) => results.some((r) => r.data.offerPublished.id === next.id));
       const got = s.results.find((r) => r.data.offerPublished.id === next.id)!;
       expect(got.data.offerPublished.coverage.pricePerCaseSek).toBe(79_900);
     }
     a.kill();
     const after = await publishOne(KATTEGATT_UNIT, "NFB49");
-    await until(async () => b.results.some((r) => r.data.offerPublished.id === after.id));
+    await b.waitUntil((results) => results.some((r) => r.data.offerPublished.id === after.id));
     expect(b.results.map((r) => r.data.offerPublished.id)).toContain(after.id);
     expect(await upstreamCount()).toBe(before + 1);
     await b.close();
-    await until(async () => (await upstreamCount()) === before);
+    await waitFor(async () => (await upstreamCount()) === before, "the shared upstream subscription to close");
     expect(await upstreamCount()).toBe(before);
   });
 });

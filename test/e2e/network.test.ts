@@ -11,6 +11,7 @@ import { postGraphQL } from "../support/hub";
 import { PEER_QUERY } from "../../subgraphs/capacity/services/national-search";
 import { directoryReload, startTestNetwork, TestNetwork } from "../support/network";
 import { token } from "../support/tokens";
+import { waitFor } from "../support/wait";
 import { projectRoot } from "../../subgraphs/shared/paths";
 
 /**
@@ -294,12 +295,10 @@ describe("the national network", () => {
     const jwks = (await (await fetch(`${network.nodes["13"].issuer}/.well-known/jwks.json`)).json()) as any;
     expect(jwks.keys).toHaveLength(2);
     // Peers fetch the new key on first sight of its kid (at most every 5 s per peer).
-    let connection: any;
-    for (let i = 0; i < 30; i++) {
-      connection = await national();
-      if (connection.peers.every((p: any) => p.status === "OK")) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const connection = await waitFor(async () => {
+      const answer = await national();
+      return answer.peers.every((p: any) => p.status === "OK") && answer;
+    }, "every peer to answer OK with the new key", 20_000);
     expect(connection.peers.map((p: any) => p.status)).toEqual(["OK", "OK"]);
   });
 

@@ -6,6 +6,7 @@ import { referralId } from "../../seeds/data/patients";
 import { providerId } from "../../seeds/data/providers";
 import { startTestHub, TestHub } from "../support/hub";
 import { token } from "../support/tokens";
+import { waitFor } from "../support/wait";
 
 /**
  * Traces and logs of the brokering story, in the hub's own processes: one trace per request from
@@ -117,9 +118,15 @@ describe("the brokering story, observed", () => {
     expect(sent.errors).toBeUndefined();
     expect(sent.data.sendReferral.status).toBe("SENT");
     sendTrace = traceId;
-    // Spans end as their work does; the request's last ones may end just after the answer.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+    // Spans end as their work does; the request's last ones may end just after the answer. The
+    // trace is whole once the gateway's server span (below the client's) and every span's parent have ended.
+    const clientSpan = "ab".repeat(8);
+    const spans = await waitFor(() => {
+      const finished = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+      const ended = new Set(finished.map((span) => span.spanContext().spanId));
+      const parentEnded = (span: ReadableSpan) => span.parentSpanContext?.spanId === clientSpan || ended.has(span.parentSpanContext?.spanId ?? "");
+      return finished.some((span) => span.parentSpanContext?.spanId === clientSpan) && finished.every(parentEnded) && finished;
+    }, "the whole trace of the request");
 
     // The gateway's server span continues the client's trace (its parent is the client's span).
     const root = spans.find((span) => service(span) === "gateway" && span.name === "POST /graphql" && span.parentSpanContext?.spanId === "ab".repeat(8))!;
@@ -161,7 +168,8 @@ describe("the brokering story, observed", () => {
     // The accept step as the provider, for good measure.
     const provider = await bearer(Role.PROVIDER, KATTEGATT);
     expect((await send(provider, `mutation Receive($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id: HIP })).errors).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The gateway logs a request once it has answered it.
+    await waitFor(() => lines.some((line) => line.includes('"operation":"Receive"') && line.includes('"service":"gateway"')), "the gateway's line for Receive");
 
     expect(lines.length).toBeGreaterThan(0);
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);

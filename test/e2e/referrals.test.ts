@@ -1,6 +1,6 @@
 import { Client } from "pg";
 import { DataSource } from "typeorm";
-import { addDays, shiftTodayForTests, stockholmDate } from "../../subgraphs/shared/domain/calendar";
+import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Role } from "../../subgraphs/shared/identity";
 import { SupergraphClient } from "../../subgraphs/shared/supergraph-client";
 import { referralsSubgraph } from "../../subgraphs/referrals/subgraph";
@@ -9,7 +9,7 @@ import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
 import { patientId, referralId } from "../../seeds/data/patients";
 import { careUnitId, providerId } from "../../seeds/data/providers";
 import { startTestHub, TestHub } from "../support/hub";
-import { subscribe } from "../support/subscriptions";
+import { Received, subscribe, TestSubscription } from "../support/subscriptions";
 import { token } from "../support/tokens";
 
 /**
@@ -26,7 +26,6 @@ beforeAll(async () => {
   await db.connect();
 });
 afterAll(async () => {
-  shiftTodayForTests(0);
   await db?.end();
   await hub?.stop();
 });
@@ -304,7 +303,7 @@ describe("steps dated when they happened", () => {
     return id;
   }
 
-  afterEach(() => shiftTodayForTests(0));
+  afterEach(() => hub.clock.setDaysAhead(0));
 
   it("refuses a step dated in the future or before the step it answers, naming the field and rule, and writes nothing", async () => {
     const id = await accepted();
@@ -318,7 +317,7 @@ describe("steps dated when they happened", () => {
     // The provider accepted today: its offer cannot have been sent yesterday.
     await refused(kattegatt(), OFFER, { id, d: addDays(today, 9), on: addDays(today, -1) }, "offeredOn", "BEFORE_PREVIOUS_STEP");
     await ok(kattegatt(), OFFER, { id, d: addDays(today, 9) });
-    shiftTodayForTests(3);
+    hub.clock.setDaysAhead(3);
     await refused(office(), ANSWER, { id, accepted: false, reason: "Vill vänta", on: addDays(today, 4) }, "answeredOn", "DATE_IN_FUTURE");
     await refused(office(), ANSWER, { id, accepted: false, reason: "Vill vänta", on: addDays(today, -1) }, "answeredOn", "BEFORE_PREVIOUS_STEP");
   });
@@ -326,7 +325,7 @@ describe("steps dated when they happened", () => {
   it("records an answer heard of later on the day it was given: the forfeit counts from then, and the history keeps both dates and who recorded it", async () => {
     const id = await accepted();
     await ok(kattegatt(), OFFER, { id, d: addDays(today, 9) });
-    shiftTodayForTests(4);
+    hub.clock.setDaysAhead(4);
     const declined = await ok(office(), ANSWER, { id, accepted: false, reason: "Patienten ringde: vill vänta", on: addDays(today, 2) });
     expect(declined.recordPatientAnswer).toEqual({ status: "PATIENT_DECLINED", guarantee: { status: "FORFEITED" } });
     const state = (await ok(office(), HISTORY, { id })).referral;
@@ -351,7 +350,7 @@ describe("steps dated when they happened", () => {
     } finally {
       await dataSource.destroy();
     }
-    shiftTodayForTests(9);
+    hub.clock.setDaysAhead(9);
     // Answered on the eighth day: too late, the offer had expired.
     const late = await as(office(), ANSWER, { id, accepted: true, on: addDays(today, 8) });
     expect(late.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", status: "ACCEPTED" });
@@ -373,7 +372,7 @@ describe("steps dated when they happened", () => {
     await ok(kattegatt(), OFFER, { id, d: addDays(today, 2) });
     await ok(office(), ANSWER, { id, accepted: true });
     await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { bookReferral(referralId: $id, careDate: $d) { status } }`, { id, d: addDays(today, 2) });
-    shiftTodayForTests(5);
+    hub.clock.setDaysAhead(5);
     const COMPLETE = `mutation($id: ID!, $on: Date) { completeReferral(referralId: $id, completedOn: $on) { status } }`;
     for (const [on, rule] of [[addDays(today, 6), "DATE_IN_FUTURE"], [addDays(today, -1), "BEFORE_PREVIOUS_STEP"]]) {
       const { errors } = await as(kattegatt(), COMPLETE, { id, on });
@@ -505,13 +504,14 @@ describe("who hears of referrals", () => {
   });
 
   it("tells a clinic's hand-over to its office, and a provider only of referrals sent to it; another region hears of arrivals without patient content", async () => {
-    const RECEIVED = `subscription($r: String!) { referralReceived(regionCode: $r) { id status diagnosisCode patient { givenName } event { kind } } }`;
-    const officeFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await office());
-    const kattegattFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await kattegatt());
-    const oresundFeed = subscribe(hub.url, RECEIVED, { r: "13" }, await token(Role.PROVIDER, ORESUND));
-    const skane = subscribe(hub.url, RECEIVED, { r: "12" }, await token(Role.REGIONAL_OFFICE, "12"));
-    const skanePeer = subscribe(hub.url, RECEIVED, { r: "12" }, await token(Role.PEER_REGION, "12"));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const RECEIVED = `subscription($r: String!, $after: ID) { referralReceived(regionCode: $r, after: $after) { id status diagnosisCode patient { givenName } event { kind } } }`;
+    // Every feed starts from the event log as it is now, however late it reaches the subgraph.
+    const after = (await ok(office(), `{ referralEventCursor }`)).referralEventCursor;
+    const officeFeed = subscribe(hub.url, RECEIVED, { r: "13", after }, await office());
+    const kattegattFeed = subscribe(hub.url, RECEIVED, { r: "13", after }, await kattegatt());
+    const oresundFeed = subscribe(hub.url, RECEIVED, { r: "13", after }, await token(Role.PROVIDER, ORESUND));
+    const skane = subscribe(hub.url, RECEIVED, { r: "12", after }, await token(Role.REGIONAL_OFFICE, "12"));
+    const skanePeer = subscribe(hub.url, RECEIVED, { r: "12", after }, await token(Role.PEER_REGION, "12"));
     try {
       const handed = await register();
       await ok(clinic(), `mutation($id: ID!) { handReferralToOffice(referralId: $id, reason: "Kan inte operera inom 60 dagar") { status } }`, { id: handed });
@@ -534,10 +534,19 @@ describe("who hears of referrals", () => {
       // A peer region's system: the same arrival, never a patient field.
       const [toPeer] = await skanePeer.waitFor(1);
       expect(toPeer.data.referralReceived).toEqual({ id: toSkane, status: "SENT", diagnosisCode: null, patient: null, event: { kind: "SEND" } });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(kattegattFeed.results).toHaveLength(1);
+      // Nothing else arrived: one more referral sent to Kattegatt is the next thing its feed and the
+      // office's hear. Each feed is offered the event log in order, so by then Öresund's feed (on the
+      // same log, from the same cursor, but with nothing of its own to hear) was offered all the above.
+      const marker = await register();
+      await ok(office(), SEND, { id: marker, offer: await kattegattOffer(1) });
+      const beforeMarker = async (feed: TestSubscription) => {
+        const isMarker = (result: Received) => result.data?.referralReceived?.id === marker;
+        const results = await feed.waitUntil((all) => all.some(isMarker));
+        return results.slice(0, results.findIndex(isMarker));
+      };
+      expect(await beforeMarker(kattegattFeed)).toHaveLength(1);
+      expect(await beforeMarker(officeFeed)).toHaveLength(2);
       expect(oresundFeed.results).toHaveLength(0);
-      expect(officeFeed.results).toHaveLength(2);
       // Each delivery of patient content was recorded.
       const audited = await db.query(`SELECT count(*)::int AS n FROM audit.patient_data_access WHERE record_id = $1 AND action = 'DISCLOSE'`, [sent]);
       expect(audited.rows[0].n).toBe(2);

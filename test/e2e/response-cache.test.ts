@@ -8,6 +8,7 @@ import { patientId } from "../../seeds/data/patients";
 import { startTestHub, TestHub } from "../support/hub";
 import { subscribe, TestSubscription } from "../support/subscriptions";
 import { adminToken, token } from "../support/tokens";
+import { waitFor } from "../support/wait";
 
 /**
  * The gateway's response cache: repeated capacity searches are answered without the subgraphs,
@@ -61,15 +62,29 @@ async function post(target: TestHub, bearer: string, query: string, variables?: 
   return { cache: response.headers.get("x-hub-cache"), body: (await response.json()) as Answer["body"] };
 }
 
+/** The cache's figures in the gateway's /health. */
+async function cacheStats(target: TestHub): Promise<{ live: string[]; invalidations: number } | undefined> {
+  const health = (await (await fetch(target.url.replace(/graphql$/, "health"))).json()) as { responseCache?: { live: string[]; invalidations: number } };
+  return health.responseCache;
+}
+
 /** The cache stores nothing until the gateway hears every change of the subgraphs it caches. */
 async function feedsLive(target: TestHub): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const health = (await (await fetch(target.url.replace(/graphql$/, "health"))).json()) as { responseCache?: { live: string[] } };
-    if (health.responseCache?.live.join() === "agreements,capacity") return;
-    if (Date.now() > deadline) throw new Error(`change feeds not live: ${JSON.stringify(health.responseCache)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(async () => (await cacheStats(target))?.live.join() === "agreements,capacity", "the gateway's change feeds to be live", 20_000);
+}
+
+/**
+ * Waits until the gateway's own change feed has heard a change since `invalidations` was read. A
+ * client's subscription relays the same event over another socket, which nothing orders strictly
+ * before or after the feed's: the cache's promise is about the event reaching the gateway.
+ */
+async function gatewayHeardChange(target: TestHub, invalidations: number): Promise<void> {
+  await waitFor(async () => (await cacheStats(target))!.invalidations > invalidations, "the gateway's change feed to hear the change");
+}
+
+/** Where the capacity event log stands: a board subscribed with `after` set to it misses nothing, however late it starts. */
+async function offerCursor(): Promise<string> {
+  return (await hub.query(`{ offerEventCursor }`)).data.offerEventCursor;
 }
 
 async function publishVia(target: TestHub, careUnitId = KATTEGATT_UNIT, procedureCode = "NFB49"): Promise<string> {
@@ -118,12 +133,16 @@ describe("the response cache", () => {
     const before = await post(hub, bearer, SEARCH, variables);
     expect(before.cache).toBe("hit");
     // A regional office's board on this gateway; the change is made through the other one.
-    const board = subscribe(hub.url, `subscription($f: FreeCapacityFilter) { offerPublished(filter: $f) { id } }`, { f: { providerIds: [KATTEGATT] } });
+    const board = subscribe(hub.url, `subscription($f: FreeCapacityFilter, $after: ID) { offerPublished(filter: $f, after: $after) { id } }`, {
+      f: { providerIds: [KATTEGATT] },
+      after: await offerCursor(),
+    });
     open.push(board);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const heard = (await cacheStats(hub))!.invalidations;
     const offer = await publishVia(other);
     const [delivered] = await board.waitFor(1);
     expect(delivered.data.offerPublished.id).toBe(offer);
+    await gatewayHeardChange(hub, heard);
 
     const after = await post(hub, bearer, SEARCH, variables);
     expect(after.cache).toBe("miss");
@@ -136,19 +155,22 @@ describe("the response cache", () => {
     const bearer = await adminToken();
     await post(hub, bearer, SEARCH, variables);
     expect((await post(hub, bearer, SEARCH, variables)).cache).toBe("hit");
-    const board = subscribe(hub.url, `subscription { offerPublished { id specialty } }`);
+    const board = subscribe(hub.url, `subscription($after: ID) { offerPublished(after: $after) { id specialty } }`, { after: await offerCursor() });
     open.push(board);
-    await new Promise((resolve) => setTimeout(resolve, 300));
 
+    let heard = (await cacheStats(hub))!.invalidations;
     await publishVia(other, careUnitId("sus-lund-urologi"), "KED22");
     await board.waitFor(1);
+    await gatewayHeardChange(hub, heard);
     expect((await post(hub, bearer, SEARCH, variables)).cache).toBe("hit");
     // Also when the urology offer is published through this gateway.
     await publishVia(hub, careUnitId("sus-lund-urologi"), "KED22");
     expect((await post(hub, bearer, SEARCH, variables)).cache).toBe("hit");
 
+    heard = (await cacheStats(hub))!.invalidations;
     const orthopaedic = await publishVia(other);
     await board.waitFor(3);
+    await gatewayHeardChange(hub, heard);
     const after = await post(hub, bearer, SEARCH, variables);
     expect(after.cache).toBe("miss");
     expect(ids(after)).toContain(orthopaedic);
@@ -196,12 +218,10 @@ describe("the response cache", () => {
       day: addDays(today, -1),
     });
     expect(ended.errors).toBeUndefined();
-    const deadline = Date.now() + 15_000;
-    let now = await post(hub, bearer, SEARCH, variables);
-    while (now.body.data.freeCapacity.edges[0].node.coverage.agreement?.name === agreement && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      now = await post(hub, bearer, SEARCH, variables);
-    }
+    const now = await waitFor(async () => {
+      const answer = await post(hub, bearer, SEARCH, variables);
+      return answer.body.data.freeCapacity.edges[0].node.coverage.agreement?.name !== agreement && answer;
+    }, "the ended agreement to leave the cached answer");
     expect(now.body.data.freeCapacity.edges[0].node.coverage.agreement?.name).not.toBe(agreement);
   });
 

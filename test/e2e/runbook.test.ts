@@ -13,6 +13,7 @@ import { postGraphQL } from "../support/hub";
 import { healthy, run as runProcess, Run } from "../support/hub-process";
 import { freePorts } from "../support/ports";
 import { token } from "../support/tokens";
+import { within } from "../support/wait";
 
 /**
  * The README's production runbook, followed to the letter: the compiled processes (four
@@ -70,6 +71,8 @@ afterAll(async () => {
   for (const run of started) run.child.kill("SIGTERM");
   await Promise.all(started.map((run) => Promise.race([run.exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())])));
   for (const run of started) run.child.kill("SIGKILL");
+  // Until each has exited, its pipes hold this process open.
+  await Promise.all(started.map((run) => run.exited));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -203,7 +206,7 @@ describe("the production runbook", () => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       report = await health(ports.otherGateway).catch(() => undefined);
-      if (report || (await Promise.race([wrong.exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 200))]))) break;
+      if (report || (await within(wrong.exited.then(() => true), 200, false))) break;
     }
     expect(report?.status).toBe(503);
     expect(report?.body.subgraphs).toEqual(Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, "credential rejected (HUB_INTERNAL_SECRET differs)"])));

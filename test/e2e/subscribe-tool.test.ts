@@ -6,6 +6,7 @@ import { careUnitId } from "../../seeds/data/providers";
 import { startTestHub, TestHub } from "../support/hub";
 import { freePort } from "../support/ports";
 import { token } from "../support/tokens";
+import { waitFor } from "../support/wait";
 import { Role } from "../../subgraphs/shared/identity";
 
 /**
@@ -27,14 +28,6 @@ function runTool(env: Record<string, string>, args: string[] = [QUERY]) {
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("npm run subscribe", () => {
   it("says a refused connection in words, on stderr only, and exits non-zero", async () => {
     const port = await freePort();
@@ -53,23 +46,21 @@ describe("npm run subscribe", () => {
 
     it("finds the gateway from PORT, reports the connection once it is up, and prints each event as a JSON line on stdout", async () => {
       const port = new URL(hub.url).port;
-      const tool = runTool({ PORT: port, HUB_TOKEN: await token(Role.REGIONAL_OFFICE) });
+      // From the event log's position now (as the tool's usage shows), however late its subscription starts.
+      const after = (await hub.query(`{ offerEventCursor }`)).data.offerEventCursor;
+      const query = `subscription($after: ID) { offerPublished(filter: { procedureCode: "NFB49" }, after: $after) { id availableSlots provider { name } } }`;
+      const tool = runTool({ PORT: port, HUB_TOKEN: await token(Role.REGIONAL_OFFICE) }, [query, JSON.stringify({ after })]);
       try {
-        await until(() => tool.stderr().includes("connected"), "the tool to connect");
+        await waitFor(() => tool.stderr().includes("connected"), "the tool to connect");
         expect(tool.stderr()).toBe(`connected to http://127.0.0.1:${port}/graphql; waiting for events (Ctrl-C to stop)\n`);
         const today = stockholmDate();
-        // The subscription is sent right after the acknowledgement; publish until the first event arrives.
-        let published: string | undefined;
-        for (let attempt = 0; attempt < 20 && !tool.stdout(); attempt++) {
-          const { data, errors } = await hub.query(
-            `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
-            { input: { reportedBy: "subscribe tool test", offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }] } },
-          );
-          expect(errors).toBeUndefined();
-          published ??= data.publishCapacity.offers[0].id;
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-        await until(() => tool.stdout().includes("\n"), "an event on stdout");
+        const { data, errors } = await hub.query(
+          `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+          { input: { reportedBy: "subscribe tool test", offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }] } },
+        );
+        expect(errors).toBeUndefined();
+        const published = data.publishCapacity.offers[0].id;
+        await waitFor(() => tool.stdout().includes("\n"), "an event on stdout");
         const lines = tool.stdout().trim().split("\n");
         const first = JSON.parse(lines[0]);
         expect(first.data.offerPublished).toEqual({ id: published, availableSlots: 2, provider: { name: expect.any(String) } });

@@ -7,6 +7,7 @@ import { appendEvent, outboxChannel, StoredEvent } from "../../subgraphs/shared/
 import { subgraphDataSource } from "../../subgraphs/shared/subgraph";
 import { SUBGRAPHS } from "../../seeds/subgraphs";
 import { createTestDatabase } from "../support/database";
+import { within } from "../support/wait";
 
 /**
  * The outbox stream on its own, on a real database, in the races a deployment of several processes
@@ -59,7 +60,7 @@ async function drain(stream: AsyncIterableIterator<StoredEvent>, ms: number): Pr
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) return got;
-    const next = await Promise.race([stream.next(), new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), left))]);
+    const next = await within(stream.next(), left, "timeout" as const);
     if (next === "timeout" || next.done) return got;
     got.push(next.value);
   }

@@ -3,6 +3,7 @@ import { Hub, startHub } from "../../seeds/hub";
 import { createTestDatabase } from "./database";
 import { Role } from "../../subgraphs/shared/identity";
 import { token } from "./tokens";
+import { TestClock } from "./clock";
 
 export interface GraphQLResponse<T = any> {
   data?: T;
@@ -13,6 +14,8 @@ export interface TestHub {
   hub: Hub;
   url: string;
   databaseUrl: string;
+  /** The day the hub (gateway, subgraphs, sweeps) lives on; the test moves it. */
+  clock: TestClock;
   /** Sends an operation through the gateway as an administrator with a care assignment. */
   query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** The Authorization header `query` sends. */
@@ -56,11 +59,13 @@ export async function startTestHub(env: Record<string, string> = {}, options: { 
     HUB_GATEWAY_WORKERS: "1",
     ...env,
   });
-  const hub = await startHub(config, databaseUrl);
+  const clock = new TestClock();
+  const hub = await startHub(config, databaseUrl, clock);
   return {
     hub,
     url: hub.gateway.url,
     databaseUrl,
+    clock,
     query: async (query, variables) => postGraphQL(hub.gateway.url, query, variables, await token(Role.ADMINISTRATOR)),
     authorization: async () => `Bearer ${await token(Role.ADMINISTRATOR)}`,
     queryAs: (bearer, query, variables) => postGraphQL(hub.gateway.url, query, variables, bearer),

@@ -16,6 +16,8 @@ export interface TestSubscription<T = any> {
   results: Array<Received<T>>;
   /** Resolves with the first `count` results once they have arrived. */
   waitFor(count: number, timeoutMs?: number): Promise<Array<Received<T>>>;
+  /** Resolves with all results so far once `done` holds for them (checked at each arrival). */
+  waitUntil(done: (results: Array<Received<T>>) => boolean, timeoutMs?: number): Promise<Array<Received<T>>>;
   /** Resolves when the server ends the subscription; with the error, if it ended with one. */
   ended: Promise<unknown>;
   /** Unsubscribes politely. */
@@ -68,24 +70,32 @@ export function subscribe<T = any>(httpUrl: string, query: string, variables?: R
   void ended.then(() => {
     finished = true;
   });
+  /** Wakes at each result (or the end) until `done` holds. */
+  const until = async (done: () => boolean, expected: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (finished) throw new Error(`subscription ended after ${results.length} results, before ${expected}: ${JSON.stringify(results)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out with ${results.length} results, before ${expected}: ${JSON.stringify(results.slice(-3))}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  };
   return {
     results,
     ended,
     async waitFor(count, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (results.length < count) {
-        if (finished) throw new Error(`subscription ended after ${results.length} of ${count} results: ${JSON.stringify(results)}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out with ${results.length} of ${count} results: ${JSON.stringify(results.slice(-3))}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
+      await until(() => results.length >= count, `${count} results`, timeoutMs);
       return results.slice(0, count);
+    },
+    async waitUntil(done, timeoutMs = 15_000) {
+      await until(() => done(results), "the expected results", timeoutMs);
+      return results;
     },
     close: async () => {
       await client.dispose();

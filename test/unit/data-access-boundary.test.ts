@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DataSource, EntityManager, QueryRunner, Repository } from "typeorm";
+import { systemClock } from "../../subgraphs/shared/clock";
 import { baseContext } from "../../subgraphs/shared/context";
 import { EventStream } from "../../subgraphs/shared/event-stream";
 import { systemIdentity, Role } from "../../subgraphs/shared/identity";
@@ -93,7 +94,7 @@ const isDatabaseHandle = (value: unknown) =>
 describe("a request's context", () => {
   // Constructing a data source connects nothing; the contexts are built as a request would build them.
   const dataSource = new DataSource({ type: "postgres", url: "postgres://nobody@127.0.0.1:9/none" });
-  const base = () => baseContext(undefined, "13", systemIdentity("boundary-test", Role.REGIONAL_OFFICE, "13"));
+  const base = () => baseContext(undefined, "13", systemIdentity("boundary-test", Role.REGIONAL_OFFICE, "13"), systemClock);
   const supergraph = new SupergraphClient(() => "http://127.0.0.1:9/graphql", "x".repeat(32), "test");
 
   it.each([

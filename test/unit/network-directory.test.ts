@@ -31,15 +31,18 @@ describe("the peer directory", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "directory-"));
     const file = path.join(dir, "peers.json");
     fs.writeFileSync(file, JSON.stringify([skåne]));
+    // The file is looked at again at most every 250 ms: the test moves the clock past that.
+    jest.useFakeTimers({ now: Date.now() });
     const directory = new PeerDirectory(file, "13");
     expect(directory.byIssuer(skåne.issuer)?.regionCode).toBe("12");
-    const wait = () => new Promise((resolve) => setTimeout(resolve, 300));
+    const wait = () => jest.advanceTimersByTime(300);
     fs.writeFileSync(file, JSON.stringify([{ ...skåne, enabled: false }, { ...skåne, regionCode: "14", issuer: "https://vgr.example" }]));
     await wait();
     expect(directory.all().map((p) => [p.regionCode, p.enabled])).toEqual([["12", false], ["14", true]]);
     fs.writeFileSync(file, "not json");
     await wait();
     expect(directory.all()).toHaveLength(2);
+    jest.useRealTimers();
     fs.rmSync(dir, { recursive: true });
     // At start, a missing file is a start-up error.
     expect(() => new PeerDirectory(file, "13")).toThrow(/HUB_PEERS_FILE .* cannot be read/);

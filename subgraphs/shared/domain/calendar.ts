@@ -12,20 +12,13 @@ const STOCKHOLM_DATE = new Intl.DateTimeFormat("en-CA", {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-let shiftedDays = 0;
-
 /**
- * Moves the hub's "today" by whole days, for tests that tell a story over weeks (a patient who
- * regrets two weeks later) in one run. Nothing but tests calls it.
+ * The calendar date (YYYY-MM-DD) in Stockholm at the given instant (now by default). The hub's own
+ * "today" comes from its `Clock` (subgraphs/shared/clock.ts), which a caller can set.
  */
-export function shiftTodayForTests(days: number): void {
-  shiftedDays = days;
-}
-
-/** The calendar date (YYYY-MM-DD) in Stockholm at the given instant (now by default). */
-export function stockholmDate(at?: Date): string {
+export function stockholmDate(at: Date = new Date()): string {
   // en-CA formats as YYYY-MM-DD.
-  return STOCKHOLM_DATE.format(at ?? new Date(Date.now() + shiftedDays * 86_400_000));
+  return STOCKHOLM_DATE.format(at);
 }
 
 /** Whether `value` is a real calendar date written as YYYY-MM-DD. */
