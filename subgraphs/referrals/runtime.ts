@@ -17,6 +17,11 @@ export interface ReferralsRuntime extends Stoppable {
 
 /** Unanswered offers expire and clocks move with the calendar day; a minute's delay is fine. */
 const SWEEP_MS = 60_000;
+/**
+ * A send still in flight after this long was left by a crash (a live one waits on at most a few
+ * gateway calls of 10 s each): the sweep gives back what it held.
+ */
+const SEND_ABANDONED_MS = 2 * 60_000;
 
 export async function startReferralsRuntime(dataSource: DataSource, environment: RuntimeEnvironment): Promise<ReferralsRuntime> {
   const log = logger("referrals/sweep");
@@ -27,6 +32,9 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
   const sweep = async () => {
     const today = stockholmDate();
     try {
+      const abandoned = await workflow.recoverAbandonedSends(new Date(Date.now() - SEND_ABANDONED_MS));
+      if (abandoned > 0) log.info(`${abandoned} send(s) interrupted half-way given back`);
+      await workflow.giveBackPending();
       const expired = await workflow.expireUnansweredOffers(today);
       if (expired > 0) log.info(`${expired} unanswered offer(s) to patients expired`);
       // Clocks change with the date: read them all once a day (and at start).

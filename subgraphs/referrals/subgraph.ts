@@ -13,6 +13,7 @@ import { PaymentCommitmentAgreementVersion1795737600000 } from "./migrations/179
 import { StepsDatedWhenTheyHappened1796169600000 } from "./migrations/1796169600000-steps-dated-when-they-happened";
 import { ReferralHomeMunicipality1796342400000 } from "./migrations/1796342400000-referral-home-municipality";
 import { PaymentCommitmentNationalShape1796428800000 } from "./migrations/1796428800000-payment-commitment-national-shape";
+import { ReferralSendInFlight1796515200000 } from "./migrations/1796515200000-referral-send-in-flight";
 import { InvoicingResolver, PaymentCommitmentResolver } from "./resolvers/invoicing.resolver";
 import { BrokeringResolver } from "./resolvers/brokering.resolver";
 import { GuaranteeReadingResolver } from "./resolvers/guarantee-reading.resolver";
@@ -29,7 +30,7 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
   name: "referrals",
   usesSupergraph: true,
   entities: [Referral, ReferralTransition, GuaranteeEvent, GuaranteeLimit, PaymentCommitment],
-  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000, StepsDatedWhenTheyHappened1796169600000, ReferralHomeMunicipality1796342400000, PaymentCommitmentNationalShape1796428800000],
+  migrations: [ReferralsInit1795305600000, AuditLog1795564800000, ReferralLifecycle1795651200000, PaymentCommitmentAgreementVersion1795737600000, StepsDatedWhenTheyHappened1796169600000, ReferralHomeMunicipality1796342400000, PaymentCommitmentNationalShape1796428800000, ReferralSendInFlight1796515200000],
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
       resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver, GuaranteeReadingResolver, PaymentCommitmentResolver, InvoicingResolver],

@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, IsNull, LessThan } from "typeorm";
 import { audit } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
-import { addDays } from "../../shared/domain/calendar";
+import { addDays, stockholmDate } from "../../shared/domain/calendar";
 import { isKvaCode } from "../../shared/domain/kva";
 import { badUserInput, conflict, forbidden, notFound } from "../../shared/errors";
-import { idempotent } from "../../shared/idempotency";
+import { earlierResult, idempotent } from "../../shared/idempotency";
 import { Identity, organisationOf, patientDataAccess, Role, systemIdentity } from "../../shared/identity";
 import { logger } from "../../shared/log";
 import { appendEvent } from "../../shared/outbox";
@@ -17,6 +17,7 @@ import { CareCategory, ClockEventKind, clockEventRule, ReferralOrigin } from "./
 import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeReading } from "./guarantee-clocks";
 import { partiesOf } from "./referral-access";
 import { referralEvent } from "./referral-events";
+import { abandonedSends, clearSendInFlight, noteReservation, recordSendInFlight, reservationKey, SendInFlight, sendInFlight } from "./send-in-flight";
 import { answersExpiredOffer, beforePreviousStep, checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING } from "./referral-lifecycle";
 
 const SCHEMA = "referrals";
@@ -245,6 +246,16 @@ export class ReferralWorkflow {
     return this.step(ctx, id, ReferralAction.HAND_TO_OFFICE, reason);
   }
 
+  /**
+   * Sends the referral to the chosen offer: holds a slot there, commits the case under the agreement
+   * that covers it, and records the payment commitment. A saga with no transaction open while the
+   * gateway answers: (1) a short transaction checks the step and records the send in flight
+   * (`send-in-flight.ts`), so a concurrent send is refused; (2) capacity holds the slot and
+   * agreements commit the case, both idempotent by the referral; (3) a short transaction re-checks
+   * the referral and records the step. If (2) or (3) fails, the slot and the commitment are given
+   * back and the referral is as it was; `recoverAbandonedSends` does the same for a send a crash
+   * left half-way. All or nothing, and a retry with the same idempotency key answers the first result.
+   */
   async send(ctx: BaseRequestContext, id: string, input: SendReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
     requireUuid("input.offerId", input.offerId, "an offer");
     if (input.commitmentValidUntil != null) {
@@ -271,31 +282,39 @@ export class ReferralWorkflow {
     if (!coverage || coverage.status === "NOT_COVERED") {
       throw badUserInput("input.offerId", "NOT_COVERED", `no agreement lets ${before.homeRegionCode}'s patients be sent to ${offer.provider.name}: ${coverage?.reason ?? "unknown provider"}`);
     }
-    let reservationId: string | null = null;
-    let committedUnder: string | null = null;
+    // A slot or commitment an earlier rejection still has to give back goes first: its release is keyed by the referral too.
+    await this.giveBackPending(id);
+    const started = await this.beginSend(ctx, id, { offerId: offer.id, agreementId: coverage.agreement?.id ?? null }, input, idempotencyKey);
+    if ("replayed" in started) return started.replayed;
+    const { sending } = started;
     try {
-      return await this.step(ctx, id, ReferralAction.SEND, null, async (db, referral) => {
-        const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(ctx, RESERVE, {
-          offerId: offer.id,
-          referenceId: referral.id,
-          key: `referral:${referral.id}:${referral.revision}`,
+      const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(ctx, RESERVE, {
+        offerId: offer.id,
+        referenceId: id,
+        key: reservationKey(id, sending.attempt),
+      });
+      const reservationId = reserveCapacity.id;
+      sending.reservationId = reservationId;
+      await noteReservation(this.#dataSource.manager, id, sending.attempt, reservationId);
+      // Under an agreement, the case counts against its volume ceilings and keeps the version and price in force.
+      let agreementCommitment = null as AgreementCommitmentAnswer | null;
+      if (coverage.agreement) {
+        const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(ctx, COMMIT, {
+          input: {
+            agreementId: coverage.agreement.id,
+            referralId: id,
+            specialty: before.specialty,
+            procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
+            careDate: offer.earliestStart,
+            providingRegionCode: offer.provider.region.code,
+          },
         });
-        reservationId = reserveCapacity.id;
-        // Under an agreement, the case counts against its volume ceilings and keeps the version and price in force.
-        let agreementCommitment = null as AgreementCommitmentAnswer | null;
-        if (coverage.agreement) {
-          const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(ctx, COMMIT, {
-            input: {
-              agreementId: coverage.agreement.id,
-              referralId: referral.id,
-              specialty: referral.specialty,
-              procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
-              careDate: offer.earliestStart,
-              providingRegionCode: offer.provider.region.code,
-            },
-          });
-          agreementCommitment = commitReferralToAgreement;
-          committedUnder = referral.id;
+        agreementCommitment = commitReferralToAgreement;
+      }
+      return await this.step(ctx, id, ReferralAction.SEND, null, async (db, referral) => {
+        // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
+        if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
+          throw conflict("The send took too long and was given up; nothing was sent. Send again.", { field: "referralId", rule: "SEND_GIVEN_UP", status: referral.status });
         }
         Object.assign(referral, {
           providerId: offer.provider.id,
@@ -353,11 +372,84 @@ export class ReferralWorkflow {
         };
       }, { idempotencyKey, input: { ...input } });
     } catch (error) {
-      // The slot was held (and the case committed) but the step did not commit: undo both.
-      const why = "Sending the referral failed; nothing was sent";
-      if (committedUnder) await this.uncommit(ctx, committedUnder, why).catch((e: Error) => this.log.error(`could not release the agreement commitment of referral ${committedUnder}: ${e.message}`));
-      if (reservationId) await this.release(ctx, reservationId, why).catch((e: Error) => this.log.error(`could not release reservation ${reservationId}: ${e.message}`));
+      await this.giveBack(ctx, id, sending, "Sending the referral failed; nothing was sent");
       throw error;
+    }
+  }
+
+  /**
+   * Gives back what sends left half-way by a crash hold (the slot, the agreement commitment) and
+   * returns each referral to where it was. Sends in flight since before `startedBefore` are taken to
+   * be abandoned: no live send waits that long on the gateway. Run by the sweep.
+   */
+  async recoverAbandonedSends(startedBefore: Date): Promise<number> {
+    const abandoned = await abandonedSends(this.#dataSource.manager, startedBefore);
+    for (const { referralId, sending } of abandoned) {
+      await this.giveBack(this.onBehalfOf(sending.requestedBy, sending.requestId), referralId, sending, `Sending the referral was interrupted (${sending.startedAt}); nothing was sent`);
+    }
+    return abandoned.length;
+  }
+
+  /** The first, short transaction of a send: checks the step and records the send in flight; or the answer to a retry. */
+  private beginSend(
+    ctx: BaseRequestContext,
+    id: string,
+    plan: Pick<SendInFlight, "offerId" | "agreementId">,
+    input: SendReferralInput,
+    idempotencyKey: string | null | undefined,
+  ): Promise<{ replayed: Referral } | { sending: SendInFlight }> {
+    return this.#dataSource.transaction(async (db) => {
+      const referral = await this.locked(db, id);
+      const parties = await this.partiesOrNotFound(db, ctx, referral);
+      // The same idempotency input `step` keys the send by, so a retry of a finished send answers it.
+      const earlier = await earlierResult({ db, schema: SCHEMA, scope: referral.homeRegionCode, key: idempotencyKey, operation: ReferralAction.SEND, input: { id, reason: null, ...input } });
+      if (earlier) return { replayed: referral };
+      const [{ pending }] = await db.query(`SELECT count(*)::int AS pending FROM referrals.give_back WHERE referral_id = $1`, [id]);
+      if (pending > 0) throw conflict("What the referral held before is still being given back; try again shortly.", { field: "referralId", rule: "GIVE_BACK_PENDING", status: referral.status });
+      const inFlight = await sendInFlight(db, id);
+      if (inFlight) throw conflict(`The referral is being sent (since ${inFlight.startedAt}); wait for that answer.`, { field: "referralId", rule: "SEND_IN_FLIGHT", status: referral.status });
+      checkStep(referral.status, ReferralAction.SEND, parties, null);
+      const sending: SendInFlight = { attempt: randomUUID(), ...plan, reservationId: null, startedAt: new Date().toISOString(), requestedBy: ctx.identity, requestId: ctx.requestId };
+      await recordSendInFlight(db, id, sending);
+      return { sending };
+    });
+  }
+
+  /**
+   * Undoes a send that was not recorded: releases the agreement commitment and the slot (both
+   * answer "nothing standing" when there is nothing to give back), then ends the record of the
+   * send in flight. A send recorded after all (its transaction committed, the answer lost) is left
+   * as it is. When the gateway cannot be reached, the record stays and the sweep tries again.
+   */
+  private async giveBack(ctx: BaseRequestContext, referralId: string, sending: SendInFlight, why: string): Promise<void> {
+    try {
+      const now = await this.#dataSource.getRepository(Referral).findOneBy({ id: referralId });
+      if (sending.reservationId && now?.reservationId === sending.reservationId) return;
+      if (sending.agreementId) await this.uncommit(ctx, referralId, why);
+      const reservationId = sending.reservationId ?? (await this.heldUnder(ctx, referralId, sending));
+      if (reservationId) await this.release(ctx, reservationId, why);
+      await clearSendInFlight(this.#dataSource.manager, referralId, sending.attempt);
+    } catch (error) {
+      this.log.error(`could not give back the send of referral ${referralId} (the sweep tries again): ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The slot an attempt holds when it crashed before noting capacity's answer: asking again with the
+   * attempt's key answers the same reservation. A refusal (no slot free, offer closed) means the
+   * attempt holds none; only an unreachable capacity is an error (try again later).
+   */
+  private async heldUnder(ctx: BaseRequestContext, referralId: string, sending: SendInFlight): Promise<string | null> {
+    try {
+      const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(ctx, RESERVE, {
+        offerId: sending.offerId,
+        referenceId: referralId,
+        key: reservationKey(referralId, sending.attempt),
+      });
+      return reserveCapacity.id;
+    } catch (error) {
+      if ((error as { extensions?: { code?: string } }).extensions?.code === "SUBGRAPH_UNAVAILABLE") throw error;
+      return null;
     }
   }
 
@@ -370,11 +462,11 @@ export class ReferralWorkflow {
   }
 
   reject(ctx: BaseRequestContext, id: string, reason: string): Promise<Referral> {
-    return this.step(ctx, id, ReferralAction.REJECT, reason, (db, referral) => this.letGo(ctx, db, referral, reason));
+    return this.lettingGo(ctx, id, ReferralAction.REJECT, reason);
   }
 
   cancel(ctx: BaseRequestContext, id: string, reason: string): Promise<Referral> {
-    return this.step(ctx, id, ReferralAction.CANCEL, reason, (db, referral) => this.letGo(ctx, db, referral, reason));
+    return this.lettingGo(ctx, id, ReferralAction.CANCEL, reason);
   }
 
   /** The offer was sent (through 1177, by letter) on `offeredOn`, today when omitted; the 7 days to answer count from it. */
@@ -542,6 +634,14 @@ export class ReferralWorkflow {
     return referral;
   }
 
+  /** Who the caller is to the referral; a caller who is nobody to it is audited and told "not found". */
+  private async partiesOrNotFound(db: EntityManager, ctx: BaseRequestContext, referral: Referral): Promise<Party[]> {
+    const parties = partiesOf(ctx.identity, referral);
+    if (parties.length > 0) return parties;
+    await audit(db, SCHEMA, ctx, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "DENIED", basis: "NO_CARE_RELATION" }]);
+    throw notFound("referralId", `no referral ${referral.id}`);
+  }
+
   private async step(
     ctx: BaseRequestContext,
     id: string,
@@ -553,24 +653,15 @@ export class ReferralWorkflow {
     const why = reason?.trim() ? requireText("reason", reason, 3, 500) : null;
     return this.#dataSource.transaction(async (db) => {
       const referral = await this.locked(db, id);
-      const parties = options.system ? [Party.SYSTEM] : partiesOf(ctx.identity, referral);
-      if (parties.length === 0) {
-        await audit(db, SCHEMA, ctx, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "DENIED", basis: "NO_CARE_RELATION" }]);
-        throw notFound("referralId", `no referral ${id}`);
-      }
+      const parties = options.system ? [Party.SYSTEM] : await this.partiesOrNotFound(db, ctx, referral);
       const run = async () => {
         const previous = await db.getRepository(ReferralTransition).find({ where: { referralId: referral.id }, order: { id: "DESC" }, take: 2 });
         const correcting = answersExpiredOffer(referral.status, previous, options.answeredOn);
         // An answer given in time to an offer the sweep has since expired answers that offer.
-        const check = checkTransition(correcting ? ReferralStatus.OFFERED_TO_PATIENT : referral.status, action, parties, why);
-        if (!check.ok) {
-          if (check.code === "FORBIDDEN") throw forbidden(`${check.message}.`);
-          if (check.code === "REASON_REQUIRED") throw badUserInput("reason", "REQUIRED", check.message);
-          throw conflict(`${check.message.charAt(0).toUpperCase()}${check.message.slice(1)}.`, { field: "referralId", rule: "ILLEGAL_TRANSITION", status: referral.status });
-        }
+        const to = checkStep(correcting ? ReferralStatus.OFFERED_TO_PATIENT : referral.status, action, parties, why, referral.status);
         const from = referral.status;
         const effects = (await apply?.(db, referral, previous)) ?? {};
-        referral.status = check.to;
+        referral.status = to;
         const actor = options.system ? HUB : actorOf(ctx.identity);
         const dateField = action === ReferralAction.PATIENT_REGRET ? "contactDate" : action === ReferralAction.PATIENT_DECLINE ? "answeredOn" : "referralId";
         await this.advanceClock(db, ctx, referral, effects.clock ?? [], actor, why, dateField, dateField);
@@ -683,15 +774,63 @@ export class ReferralWorkflow {
     );
   }
 
-  /** The receiver no longer holds the referral: release its slot and its agreement commitment, and revoke the payment commitment. */
+  /**
+   * The receiver no longer holds the referral: the payment commitment is revoked with the step, and
+   * what to give back at capacity and agreements (the slot, the case under the agreement) is
+   * recorded with it, to be given back once the step committed (`giveBackPending`).
+   */
   private async letGo(ctx: BaseRequestContext, db: EntityManager, referral: Referral, reason: string): Promise<StepEffects> {
     const released = referral.reservationId;
-    if (released) await this.release(ctx, released, reason);
     referral.reservationId = null;
     const standing = await db.getRepository(PaymentCommitment).findOneBy({ referralId: referral.id, revokedAt: IsNull() });
-    if (standing?.agreementCommitmentId) await this.uncommit(ctx, referral.id, reason);
+    const uncommit = Boolean(standing?.agreementCommitmentId);
+    if (released || uncommit) {
+      await db.query(`INSERT INTO referrals.give_back (referral_id, reservation_id, uncommit, reason, requested_by, request_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        referral.id,
+        released,
+        uncommit,
+        reason,
+        JSON.stringify(ctx.identity),
+        ctx.requestId,
+      ]);
+    }
     await db.query(`UPDATE referrals.payment_commitment SET revoked_at = now(), revocation_reason = $2 WHERE referral_id = $1 AND revoked_at IS NULL`, [referral.id, reason]);
     return { details: { releasedReservationId: released } };
+  }
+
+  /** A step that lets the referral go, then gives back what it held. */
+  private async lettingGo(ctx: BaseRequestContext, id: string, action: ReferralAction.REJECT | ReferralAction.CANCEL, reason: string): Promise<Referral> {
+    const referral = await this.step(ctx, id, action, reason, (db, r) => this.letGo(ctx, db, r, reason));
+    await this.giveBackPending(id);
+    return referral;
+  }
+
+  /**
+   * Gives back the slots and agreement commitments that rejected and cancelled referrals no longer
+   * need (of one referral, or all): after their step committed, without a transaction open while
+   * capacity and agreements answer. What cannot be given back now stays recorded for the sweep.
+   */
+  async giveBackPending(referralId?: string): Promise<number> {
+    const pending: Array<{ id: string; referral_id: string; reservation_id: string | null; uncommit: boolean; reason: string; requested_by: Identity; request_id: string }> =
+      await this.#dataSource.query(`SELECT * FROM referrals.give_back WHERE $1::uuid IS NULL OR referral_id = $1 ORDER BY id`, [referralId ?? null]);
+    let given = 0;
+    for (const row of pending) {
+      const scope = this.onBehalfOf(row.requested_by, row.request_id);
+      try {
+        if (row.uncommit) await this.uncommit(scope, row.referral_id, row.reason);
+        if (row.reservation_id) await this.release(scope, row.reservation_id, row.reason);
+        await this.#dataSource.query(`DELETE FROM referrals.give_back WHERE id = $1`, [row.id]);
+        given += 1;
+      } catch (error) {
+        this.log.warn(`giving back the slot of referral ${row.referral_id} failed (tried again later): ${(error as Error).message}`);
+      }
+    }
+    return given;
+  }
+
+  /** A caller's scope for finishing, later, what the caller started: the hub acts in its name, as the step did. */
+  private onBehalfOf(identity: Identity, requestId: string): BaseRequestContext {
+    return { requestId, today: stockholmDate(), hubRegionCode: this.hubRegionCode, identity: { ...identity, expiresAt: Math.floor(Date.now() / 1000) + 300 } };
   }
 
   private async uncommit(ctx: BaseRequestContext, referralId: string, reason: string): Promise<void> {
@@ -719,6 +858,15 @@ function happenedOn(ctx: BaseRequestContext, field: string, value: string | null
   requireDate(field, value);
   if (value > ctx.today) throw badUserInput(field, "DATE_IN_FUTURE", `${value} is after today (${ctx.today}); record what has happened`);
   return value;
+}
+
+/** The state a step leads to, or the error that refuses it (`status` is the one the caller sees). */
+function checkStep(from: ReferralStatus, action: Exclude<ReferralAction, ReferralAction.REGISTER>, parties: readonly Party[], why: string | null, status: ReferralStatus = from): ReferralStatus {
+  const check = checkTransition(from, action, parties, why);
+  if (check.ok) return check.to;
+  if (check.code === "FORBIDDEN") throw forbidden(`${check.message}.`);
+  if (check.code === "REASON_REQUIRED") throw badUserInput("reason", "REQUIRED", check.message);
+  throw conflict(`${check.message.charAt(0).toUpperCase()}${check.message.slice(1)}.`, { field: "referralId", rule: "ILLEGAL_TRANSITION", status });
 }
 
 /** A step cannot have happened before the step it answers. */
