@@ -6,7 +6,8 @@ import { EventStream } from "../../subgraphs/shared/event-stream";
 import { systemIdentity, Role } from "../../subgraphs/shared/identity";
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { SupergraphClient } from "../../subgraphs/shared/supergraph-client";
-import { createPatientsContext } from "../../subgraphs/patients/loaders";
+import { createPatientsContext } from "../../subgraphs/patients/context";
+import { CareRelations } from "../../subgraphs/patients/services/care-relations";
 import { ClinicInputRegister } from "../../subgraphs/patients/services/population-register";
 import { createReferralsContext } from "../../subgraphs/referrals/loaders";
 import { ReferralWorkflow } from "../../subgraphs/referrals/services/referral-workflow";
@@ -29,8 +30,11 @@ const DATA_ACCESS_LAYER = new Set([
   "subgraphs/referrals/services/guarantee-clocks.ts",
   // The write path: every step checks the caller is a party and records the change.
   "subgraphs/referrals/services/referral-workflow.ts",
+  "subgraphs/referrals/services/send-in-flight.ts",
+  // The care relations the referrals subgraph records (no patient data: which provider holds which referral).
+  "subgraphs/patients/services/care-relations.ts",
   // Wiring: builds the records (patients, referrals) and the processes' runtimes from the data source.
-  "subgraphs/patients/loaders.ts",
+  "subgraphs/patients/context.ts",
   "subgraphs/referrals/loaders.ts",
   "subgraphs/patients/runtime.ts",
   "subgraphs/referrals/runtime.ts",
@@ -97,7 +101,7 @@ describe("a request's context", () => {
   const supergraph = new SupergraphClient(() => "http://127.0.0.1:9/graphql", "x".repeat(32), "test");
 
   it.each([
-    ["patients", () => createPatientsContext(dataSource, base(), { supergraph, populationRegister: new ClinicInputRegister(), stop: async () => undefined })],
+    ["patients", () => createPatientsContext(dataSource, base(), { careRelations: new CareRelations(dataSource), populationRegister: new ClinicInputRegister(), stop: async () => undefined })],
     [
       "referrals",
       () =>

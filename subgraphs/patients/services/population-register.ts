@@ -1,5 +1,5 @@
 import type { ParsedIdentityNumber } from "../../shared/domain/personal-identity-number";
-import { IdentitySource } from "../entities/patient.entity";
+import { IdentitySource } from "../domain/identity-kinds";
 
 /**
  * The population register (folkbokföringen, reached through PU-tjänsten by Swedish care systems):

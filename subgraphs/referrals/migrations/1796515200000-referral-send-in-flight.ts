@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * flight (the attempt, the offer, who asked): a concurrent send is refused, and a send a crash left
  * half-way is found and compensated by the sweep. Internal: no client sees this column.
  *
- * Rejecting or cancelling gives the slot and the agreement commitment back, also through the
- * gateway: the step records what to give back in `give_back` in its own transaction, and the calls
+ * Rejecting or cancelling gives the slot and the agreement commitment back and ends the provider's
+ * care relation at the patients subgraph, also through the gateway: the step records what to give back in `give_back` in its own transaction, and the calls
  * follow after it committed (and again from the sweep, until they succeed).
  */
 export class ReferralSendInFlight1796515200000 implements MigrationInterface {
@@ -23,6 +23,7 @@ export class ReferralSendInFlight1796515200000 implements MigrationInterface {
         referral_id uuid NOT NULL REFERENCES referrals.referral (id),
         reservation_id uuid,
         uncommit boolean NOT NULL,
+        end_care_relation boolean NOT NULL,
         reason text NOT NULL,
         requested_by jsonb NOT NULL,
         request_id text NOT NULL,

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import { addDays } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
-import { badUserInput, forbidden } from "../../shared/errors";
+import { forbidden } from "../../shared/errors";
 import { Specialty } from "../../shared/graphql-enums";
 import { Connection, parsePage, toConnection } from "../../shared/pagination";
 import { CapacityOfferRef, ProcedureRef, ProviderRef, RegionRef } from "../../shared/references";
@@ -179,15 +179,6 @@ export class ReferralResolver {
     const found = await ctx.records.atRisk(regionCode, addDays(ctx.today, ctx.atRiskMarginDays), page);
     if (!found) throw forbidden(`Only region ${regionCode}'s care-guarantee office and clinics see its waiting patients.`);
     return toConnection(found.rows, page, found.total, "atRiskReferrals", deadlinePosition);
-  }
-
-  @Query(() => [ID], {
-    description:
-      "Of the given patients (at most 100), those with a referral sent to you, a provider, that is with you now: the care relation that lets you see them. Empty for other callers. The patients subgraph asks it.",
-  })
-  referralCareRelations(@Arg("patientIds", () => [ID], { description: "The patients (at most 100, each once)." }) patientIds: string[], @Ctx() ctx: ReferralsContext): Promise<string[]> {
-    if (patientIds.length > 100) throw badUserInput("patientIds", "LIST_TOO_LONG", `at most 100 items, got ${patientIds.length}`);
-    return ctx.records.patientsReferredToCaller(patientIds.filter(isUuid));
   }
 
   @Query(() => [GuaranteeLimit], { description: "The care-guarantee limits that apply to a home region's patients (national, regional and care-area rules)." })

@@ -5,7 +5,7 @@ import { BaseRequestContext } from "../../shared/context";
 import { forbidden } from "../../shared/errors";
 import { assignmentRefusal, patientDataAccess, Role } from "../../shared/identity";
 import { referralAccess } from "./referral-access";
-import { ReferralStatus, WITH_RECEIVER } from "./referral-lifecycle";
+import { ReferralStatus } from "./referral-lifecycle";
 import { Page, TotalCount } from "../../shared/pagination";
 import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
 import { ClockEvent } from "./guarantee-clock";
@@ -98,17 +98,6 @@ export class ReferralRecords {
     const result = await searchAtRisk(this.#db, regionCode, dueBefore, page);
     await this.#disclosed(result.rows.slice(0, page.first), "HOME_REGION_AT_RISK_LIST");
     return result;
-  }
-
-  /** Of these patients, those with a referral now with the calling provider (none for other callers). */
-  async patientsReferredToCaller(patientIds: readonly string[]): Promise<string[]> {
-    const scope = this.scope();
-    if (!scope || !("providerId" in scope) || patientIds.length === 0) return [];
-    const rows: Array<{ patient_id: string }> = await this.#db.query(
-      `SELECT DISTINCT patient_id FROM referrals.referral WHERE provider_id = $1 AND status = ANY($2) AND patient_id = ANY($3::uuid[])`,
-      [scope.providerId, [...WITH_RECEIVER], patientIds],
-    );
-    return rows.map((r) => r.patient_id);
   }
 
   async byIds(ids: readonly string[]): Promise<Array<Referral | null>> {

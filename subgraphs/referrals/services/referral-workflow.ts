@@ -18,7 +18,7 @@ import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeRead
 import { partiesOf } from "./referral-access";
 import { referralEvent } from "./referral-events";
 import { abandonedSends, clearSendInFlight, noteReservation, recordSendInFlight, reservationKey, SendInFlight, sendInFlight } from "./send-in-flight";
-import { answersExpiredOffer, beforePreviousStep, checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING } from "./referral-lifecycle";
+import { answersExpiredOffer, beforePreviousStep, checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING, WITH_RECEIVER } from "./referral-lifecycle";
 
 const SCHEMA = "referrals";
 /** How long a payment commitment is valid by default: invoices later than 6 months after care may be refused. */
@@ -137,6 +137,16 @@ const UNCOMMIT = `
     releaseAgreementCommitment(referralId: $referralId, reason: $reason) { id }
   }`;
 
+const RECORD_CARE_RELATION = `
+  mutation CareRelationForReferral($referralId: ID!, $patientId: ID!, $providerId: ID!) {
+    recordCareRelation(referralId: $referralId, patientId: $patientId, providerId: $providerId)
+  }`;
+
+const END_CARE_RELATION = `
+  mutation EndCareRelationOfReferral($referralId: ID!) {
+    endCareRelation(referralId: $referralId)
+  }`;
+
 const RELEASE = `
   mutation ReleaseForReferral($reservationId: ID!, $reason: String!) {
     releaseReservation(reservationId: $reservationId, reason: $reason) { id }
@@ -250,10 +260,10 @@ export class ReferralWorkflow {
    * Sends the referral to the chosen offer: holds a slot there, commits the case under the agreement
    * that covers it, and records the payment commitment. A saga with no transaction open while the
    * gateway answers: (1) a short transaction checks the step and records the send in flight
-   * (`send-in-flight.ts`), so a concurrent send is refused; (2) capacity holds the slot and
-   * agreements commit the case, both idempotent by the referral; (3) a short transaction re-checks
-   * the referral and records the step. If (2) or (3) fails, the slot and the commitment are given
-   * back and the referral is as it was; `recoverAbandonedSends` does the same for a send a crash
+   * (`send-in-flight.ts`), so a concurrent send is refused; (2) capacity holds the slot, agreements
+   * commit the case and patients records the provider's care relation, each idempotent by the
+   * referral; (3) a short transaction re-checks the referral and records the step. If (2) or (3)
+   * fails, all three are given back and the referral is as it was; `recoverAbandonedSends` does the same for a send a crash
    * left half-way. All or nothing, and a retry with the same idempotency key answers the first result.
    */
   async send(ctx: BaseRequestContext, id: string, input: SendReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
@@ -311,6 +321,8 @@ export class ReferralWorkflow {
         });
         agreementCommitment = commitReferralToAgreement;
       }
+      // The provider reads the patient from the moment the referral reaches it (its SEND event included).
+      await this.supergraph.request(ctx, RECORD_CARE_RELATION, { referralId: id, patientId: before.patientId, providerId: offer.provider.id });
       return await this.step(ctx, id, ReferralAction.SEND, null, async (db, referral) => {
         // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
         if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
@@ -425,6 +437,7 @@ export class ReferralWorkflow {
     try {
       const now = await this.#dataSource.getRepository(Referral).findOneBy({ id: referralId });
       if (sending.reservationId && now?.reservationId === sending.reservationId) return;
+      await this.supergraph.request(ctx, END_CARE_RELATION, { referralId });
       if (sending.agreementId) await this.uncommit(ctx, referralId, why);
       const reservationId = sending.reservationId ?? (await this.heldUnder(ctx, referralId, sending));
       if (reservationId) await this.release(ctx, reservationId, why);
@@ -776,19 +789,21 @@ export class ReferralWorkflow {
 
   /**
    * The receiver no longer holds the referral: the payment commitment is revoked with the step, and
-   * what to give back at capacity and agreements (the slot, the case under the agreement) is
-   * recorded with it, to be given back once the step committed (`giveBackPending`).
+   * what to give back at patients, capacity and agreements (the provider's care relation, the slot,
+   * the case under the agreement) is recorded with it, to be given back once the step committed (`giveBackPending`).
    */
   private async letGo(ctx: BaseRequestContext, db: EntityManager, referral: Referral, reason: string): Promise<StepEffects> {
     const released = referral.reservationId;
     referral.reservationId = null;
     const standing = await db.getRepository(PaymentCommitment).findOneBy({ referralId: referral.id, revokedAt: IsNull() });
     const uncommit = Boolean(standing?.agreementCommitmentId);
-    if (released || uncommit) {
-      await db.query(`INSERT INTO referrals.give_back (referral_id, reservation_id, uncommit, reason, requested_by, request_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    const endCareRelation = WITH_RECEIVER.has(referral.status);
+    if (released || uncommit || endCareRelation) {
+      await db.query(`INSERT INTO referrals.give_back (referral_id, reservation_id, uncommit, end_care_relation, reason, requested_by, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
         referral.id,
         released,
         uncommit,
+        endCareRelation,
         reason,
         JSON.stringify(ctx.identity),
         ctx.requestId,
@@ -811,12 +826,14 @@ export class ReferralWorkflow {
    * capacity and agreements answer. What cannot be given back now stays recorded for the sweep.
    */
   async giveBackPending(referralId?: string): Promise<number> {
-    const pending: Array<{ id: string; referral_id: string; reservation_id: string | null; uncommit: boolean; reason: string; requested_by: Identity; request_id: string }> =
+    const pending: Array<{ id: string; referral_id: string; reservation_id: string | null; uncommit: boolean; end_care_relation: boolean; reason: string; requested_by: Identity; request_id: string }> =
       await this.#dataSource.query(`SELECT * FROM referrals.give_back WHERE $1::uuid IS NULL OR referral_id = $1 ORDER BY id`, [referralId ?? null]);
     let given = 0;
     for (const row of pending) {
       const scope = this.onBehalfOf(row.requested_by, row.request_id);
       try {
+        // The provider's access to the patient ends first.
+        if (row.end_care_relation) await this.supergraph.request(scope, END_CARE_RELATION, { referralId: row.referral_id });
         if (row.uncommit) await this.uncommit(scope, row.referral_id, row.reason);
         if (row.reservation_id) await this.release(scope, row.reservation_id, row.reason);
         await this.#dataSource.query(`DELETE FROM referrals.give_back WHERE id = $1`, [row.id]);
