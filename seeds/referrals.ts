@@ -3,7 +3,7 @@ import { addDays } from "../subgraphs/shared/domain/calendar";
 import { VisitType } from "../subgraphs/shared/domain/enums";
 import { Specialty } from "../subgraphs/shared/domain/specialty";
 import { GuaranteeLimit, Referral, ReferralStatus } from "../subgraphs/referrals/entities/referral.entity";
-import { CareCategory, ReferralOrigin } from "../subgraphs/referrals/services/guarantee-clock";
+import { CareCategory, ReferralOrigin } from "../subgraphs/referrals/domain/guarantee-clock";
 import { patientId, PATIENTS, referralId, REFERRALS } from "./data/patients";
 import { insertMissing, runSeedStep } from "./run";
 

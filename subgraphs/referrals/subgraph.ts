@@ -1,12 +1,13 @@
 import "reflect-metadata";
 import "../shared/graphql-enums";
-import { isUuid } from "../shared/domain/ids";
 import { buildFederatedSchema } from "../shared/federation";
 import { AgreementRef, CapacityOfferRef, ProviderRef } from "../shared/references";
 import { SubgraphModule } from "../shared/subgraph";
 import { AuditLog1795564800000 } from "../shared/migrations/1795564800000-audit-log";
-import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral, ReferralTransition } from "./entities/referral.entity";
-import { createReferralsContext, ReferralsContext } from "./loaders";
+import { GuaranteeEvent, GuaranteeLimit, PaymentCommitment, Referral, ReferralTransition } from "./entities/referral.entity";
+import { PatientStub } from "./entities/stubs";
+import { createReferralsContext, ReferralsContext } from "./context";
+import { referralsReferenceResolvers } from "./references";
 import { ReferralsInit1795305600000 } from "./migrations/1795305600000-referrals-init";
 import { ReferralLifecycle1795651200000 } from "./migrations/1795651200000-referral-lifecycle";
 import { PaymentCommitmentAgreementVersion1795737600000 } from "./migrations/1795737600000-payment-commitment-agreement-version";
@@ -34,12 +35,8 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
       resolvers: [ReferralResolver, PatientReferralsResolver, ReferralWorkflowResolver, BrokeringResolver, ReferralSubscriptionResolver, GuaranteeReadingResolver, PaymentCommitmentResolver, InvoicingResolver],
-      orphanedTypes: [PatientRef, ProviderRef, CapacityOfferRef, AgreementRef],
-      referenceResolvers: {
-        Referral: (ref, ctx) => (typeof ref.id === "string" && isUuid(ref.id) ? ctx.loaders.referral.load(ref.id) : null),
-        // Any patient id can carry a (possibly empty) list of referrals.
-        Patient: (ref) => (typeof ref.id === "string" && isUuid(ref.id) ? { id: ref.id } : null),
-      },
+      orphanedTypes: [PatientStub, ProviderRef, CapacityOfferRef, AgreementRef],
+      referenceResolvers: referralsReferenceResolvers,
     }),
   startRuntime: startReferralsRuntime,
   health: (runtime) => ({ liveSubscriptions: runtime.events.subscriberCount }),

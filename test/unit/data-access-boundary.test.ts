@@ -9,7 +9,7 @@ import { SupergraphClient } from "../../subgraphs/shared/supergraph-client";
 import { createPatientsContext } from "../../subgraphs/patients/context";
 import { CareRelations } from "../../subgraphs/patients/services/care-relations";
 import { ClinicInputRegister } from "../../subgraphs/patients/services/population-register";
-import { createReferralsContext } from "../../subgraphs/referrals/loaders";
+import { createReferralsContext } from "../../subgraphs/referrals/context";
 import { ReferralWorkflow } from "../../subgraphs/referrals/services/referral-workflow";
 
 /**
@@ -27,7 +27,7 @@ const DATA_ACCESS_LAYER = new Set([
   "subgraphs/referrals/services/referral-records.ts",
   // Used only by ReferralRecords (a search and the clock's facts read for shown referrals).
   "subgraphs/referrals/services/referral-search.ts",
-  "subgraphs/referrals/services/guarantee-clocks.ts",
+  "subgraphs/referrals/services/guarantee-clock-store.ts",
   // The write path: every step checks the caller is a party and records the change.
   "subgraphs/referrals/services/referral-workflow.ts",
   "subgraphs/referrals/services/send-in-flight.ts",
@@ -35,7 +35,7 @@ const DATA_ACCESS_LAYER = new Set([
   "subgraphs/patients/services/care-relations.ts",
   // Wiring: builds the records (patients, referrals) and the processes' runtimes from the data source.
   "subgraphs/patients/context.ts",
-  "subgraphs/referrals/loaders.ts",
+  "subgraphs/referrals/context.ts",
   "subgraphs/patients/runtime.ts",
   "subgraphs/referrals/runtime.ts",
 ]);
@@ -64,7 +64,7 @@ describe("the data-access boundary of patient data", () => {
     for (const match of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+"([^"]+)"/g)) {
       const [, names, from] = match;
       if (from === "typeorm") problems.push(`imports { ${names.trim()} } from typeorm`);
-      if (/shared\/audit$|referral-search$|guarantee-clocks$/.test(from) && LAYER_INTERNALS.test(names)) {
+      if (/shared\/audit$|referral-search$|guarantee-clock-store$/.test(from) && LAYER_INTERNALS.test(names)) {
         problems.push(`imports { ${names.trim()} } from ${from} (the data-access layer's own reads)`);
       }
     }

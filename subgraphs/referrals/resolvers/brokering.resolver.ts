@@ -3,11 +3,11 @@ import { badUserInput, forbidden } from "../../shared/errors";
 import { AgreementRef, CapacityOfferRef } from "../../shared/references";
 import { DateScalar } from "../../shared/scalars";
 import { Referral } from "../entities/referral.entity";
-import { ReferralsContext } from "../loaders";
-import { Candidate, MatchTier, rankMatches } from "../services/brokering";
-import { read } from "../services/guarantee-clocks";
+import { ReferralsContext } from "../context";
+import { Candidate, MatchTier, rankMatches } from "../domain/brokering";
+import { read } from "../services/guarantee-clock-store";
 import { partiesOf } from "../services/referral-access";
-import { Party } from "../services/referral-lifecycle";
+import { Party } from "../domain/referral-lifecycle";
 import type { DeliveredReferral } from "./referral.resolver";
 
 @ObjectType({ description: "A free-capacity offer ranked for a referral, with why it ranks where it does." })

@@ -5,9 +5,9 @@ import { DateScalar } from "../../shared/scalars";
 import { stockholmDate } from "../../shared/domain/calendar";
 import { requireRegionCode } from "../../shared/validation";
 import { PaymentCommitment } from "../entities/referral.entity";
-import { ReferralsContext } from "../loaders";
-import { ReferralStatus } from "../services/referral-lifecycle";
-import { sixMonthsBefore } from "../services/invoicing";
+import { ReferralsContext } from "../context";
+import { ReferralStatus } from "../domain/referral-lifecycle";
+import { sixMonthsBefore } from "../domain/invoicing";
 
 /**
  * The payment commitment and the invoicing basis in the national shapes: the e-referral service

@@ -1,5 +1,5 @@
 import { assignmentRefusal, Identity, patientDataAccess, PatientDataDecision, Role } from "../../shared/identity";
-import { Party, ReferralStatus, WITH_RECEIVER } from "./referral-lifecycle";
+import { Party, ReferralStatus, WITH_RECEIVER } from "../domain/referral-lifecycle";
 
 /**
  * Who a caller is to one referral, from the facts on it. The home region's office and clinics take

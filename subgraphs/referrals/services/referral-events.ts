@@ -1,7 +1,7 @@
 import { Identity, Role } from "../../shared/identity";
 import type { OutboxEvent, StoredEvent } from "../../shared/outbox";
 import { referralAccess } from "./referral-access";
-import { ReferralAction, ReferralStatus } from "./referral-lifecycle";
+import { ReferralAction, ReferralStatus } from "../domain/referral-lifecycle";
 
 /**
  * Referral events: one per lifecycle step or clock fact, written to the outbox in the step's

@@ -1,6 +1,6 @@
 import { EntityManager, In } from "typeorm";
 import { GuaranteeEvent, GuaranteeLimit, Referral } from "../entities/referral.entity";
-import { ClockEvent, ClockInput, ClockReading, GuaranteeLimitRule, readClock } from "./guarantee-clock";
+import { ClockEvent, ClockInput, ClockReading, GuaranteeLimitRule, readClock } from "../domain/guarantee-clock";
 
 /**
  * The clock's data: limit rules and registered clock events, read in one statement each for any
