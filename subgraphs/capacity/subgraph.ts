@@ -16,6 +16,7 @@ import { CatalogueResolver, ProviderCatalogueResolver } from "./resolvers/catalo
 import { SchedulingPublishers1796428800000 } from "./migrations/1796428800000-scheduling-publishers";
 import { OfferProvenanceResolver, SchedulingPublisherResolver } from "./resolvers/smart-scheduling.resolver";
 import { capacityReferences } from "./references";
+import { BrokeringCandidatesResolver } from "./resolvers/brokering-candidates.resolver";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
 import { NationalCapacityResolver } from "./resolvers/national-capacity.resolver";
 import { PublishingResolver, ReservationResolver } from "./resolvers/publishing.resolver";
@@ -45,6 +46,7 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
         CatalogueResolver,
         ProviderCatalogueResolver,
         CapacityOfferResolver,
+        BrokeringCandidatesResolver,
         NationalCapacityResolver,
         PublishingResolver,
         ReservationResolver,

@@ -20,8 +20,8 @@ export function createReferralsContext(dataSource: DataSource, base: BaseRequest
     ...base,
     records,
     workflow: runtime.workflow,
+    brokering: runtime.brokering,
     events: runtime.events,
-    supergraph: runtime.supergraph,
     atRiskMarginDays: runtime.atRiskMarginDays,
     /** The guarantee limits (national and regional rules, no patient data), read once per request. */
     limitRules: () => (rules ??= loadLimitRules(dataSource)),

@@ -4,14 +4,14 @@ import { EventStream } from "../shared/event-stream";
 import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
 import type { RuntimeEnvironment } from "../shared/subgraph";
-import { SupergraphClient } from "../shared/supergraph-client";
+import { BrokeringCandidates } from "./services/brokering-candidates";
 import { ReferralWorkflow } from "./services/referral-workflow";
 
-/** What lives as long as a referrals process: the event stream, the workflow, and the sweeps. */
+/** What lives as long as a referrals process: the event stream, the workflow, the brokering search, and the sweeps. */
 export interface ReferralsRuntime extends Stoppable {
   workflow: ReferralWorkflow;
+  brokering: BrokeringCandidates;
   events: EventStream;
-  supergraph: SupergraphClient;
   atRiskMarginDays: number;
 }
 
@@ -51,8 +51,8 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
   const timer = setInterval(() => void sweep(), SWEEP_MS).unref();
   return {
     workflow,
+    brokering: new BrokeringCandidates(supergraph),
     events,
-    supergraph,
     atRiskMarginDays: environment.atRiskMarginDays,
     stop: async () => {
       clearInterval(timer);

@@ -10,6 +10,7 @@ import { createPatientsContext } from "../../subgraphs/patients/context";
 import { CareRelations } from "../../subgraphs/patients/services/care-relations";
 import { ClinicInputRegister } from "../../subgraphs/patients/services/population-register";
 import { createReferralsContext } from "../../subgraphs/referrals/context";
+import { BrokeringCandidates } from "../../subgraphs/referrals/services/brokering-candidates";
 import { ReferralWorkflow } from "../../subgraphs/referrals/services/referral-workflow";
 
 /**
@@ -107,8 +108,8 @@ describe("a request's context", () => {
       () =>
         createReferralsContext(dataSource, base(), {
           workflow: new ReferralWorkflow(dataSource, "13", supergraph, 14),
+          brokering: new BrokeringCandidates(supergraph),
           events: new EventStream(dataSource, "referrals"),
-          supergraph,
           atRiskMarginDays: 14,
           stop: async () => undefined,
         }),
