@@ -1,3 +1,10 @@
+/**
+ * The payment commitment and the invoicing basis in the national shapes: the e-referral service
+ * contract's paymentCommitment (Remisshantering, ProcessRequest) and the inter-region invoicing
+ * contract's fields (Utomlänsfakturering). Both are derived from what the hub records when a
+ * referral is sent; nothing here is stored twice.
+ */
+
 import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { badUserInput } from "../../shared/errors";
 import { ProcedureRef, ProviderRef } from "../../shared/references";
@@ -9,12 +16,6 @@ import { ReferralsContext } from "../context";
 import { ReferralStatus } from "../domain/referral-lifecycle";
 import { sixMonthsBefore } from "../domain/invoicing";
 
-/**
- * The payment commitment and the invoicing basis in the national shapes: the e-referral service
- * contract's paymentCommitment (Remisshantering, ProcessRequest) and the inter-region invoicing
- * contract's fields (Utomlänsfakturering). Both are derived from what the hub records when a
- * referral is sent; nothing here is stored twice.
- */
 @ObjectType({
   description:
     "A payment commitment as the national e-referral contract (Remisshantering, ProcessRequest's paymentCommitment) names its parts: commitment type and chapter, validity, liable county council, outpatient only, approval and, for a private provider, reimbursement type.",
