@@ -22,8 +22,10 @@ import { PatientRegistrationResolver, PatientResidenceResolver } from "./resolve
  */
 export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> = {
   name: "patients",
-  // Who may read a patient is decided from this subgraph's own data (care relations included): it asks no other service.
-  usesSupergraph: false,
+  // Who may read a patient is decided from this subgraph's own data (care relations included) and
+  // its resolvers ask no other service; it is still told where the gateway is, and its /health says
+  // whether it can reach it, as the operator's runbook checks for every subgraph.
+  usesSupergraph: true,
   entities: [Patient, PatientResidence],
   migrations: [PatientsInit1795305600000, AuditLog1795564800000, AuditPurgeFunction1796169600000, PatientsRegistration1796256000000, PatientsCareRelations1796515200000],
   buildSchema: () =>
