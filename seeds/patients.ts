@@ -1,6 +1,7 @@
 import { DataSource } from "typeorm";
 import { parseIdentityNumber } from "../subgraphs/shared/domain/personal-identity-number";
-import { IdentityKind, Patient } from "../subgraphs/patients/entities/patient.entity";
+import { IdentityKind } from "../subgraphs/patients/domain/identity-kinds";
+import { Patient } from "../subgraphs/patients/entities/patient.entity";
 import { patientId, PATIENTS } from "./data/patients";
 import { insertMissing, runSeedStep } from "../subgraphs/shared/db/seed-step";
 

@@ -2,7 +2,7 @@ import { DataSource } from "typeorm";
 import { addDays } from "../subgraphs/shared/domain/calendar";
 import { VisitType } from "../subgraphs/shared/domain/enums";
 import { GuaranteeLimit, Referral, ReferralStatus } from "../subgraphs/referrals/entities/referral.entity";
-import { CareCategory, ReferralOrigin } from "../subgraphs/referrals/services/guarantee-clock";
+import { CareCategory, ReferralOrigin } from "../subgraphs/referrals/domain/guarantee-clock";
 import { patientId, PATIENTS, referralId, REFERRALS } from "./data/patients";
 import { insertMissing, runSeedStep } from "../subgraphs/shared/db/seed-step";
 import { guaranteeLimit } from "../subgraphs/referrals/reference-data";

@@ -1,5 +1,5 @@
 import { VisitType } from "../../subgraphs/shared/domain/enums";
-import { CareCategory } from "../../subgraphs/referrals/services/guarantee-clock";
+import { CareCategory } from "../../subgraphs/referrals/domain/guarantee-clock";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
 import { seedId } from "../../subgraphs/shared/db/seed-ids";
 import { TEST_IDENTITY_NUMBERS } from "./test-identity-numbers";

@@ -28,6 +28,7 @@ import { capacityReferences } from "./references";
 // Query, Mutation and Subscription in the order their classes are loaded.
 import { CatalogueResolver, ProviderCatalogueResolver } from "./resolvers/catalogue.resolver";
 import { OfferProvenanceResolver, SchedulingPublisherResolver } from "./resolvers/smart-scheduling.resolver";
+import { BrokeringCandidatesResolver } from "./resolvers/brokering-candidates.resolver";
 import { CapacityOfferResolver } from "./resolvers/capacity-offer.resolver";
 import { CoverageResolver, ReferralCoverageResolver } from "./resolvers/coverage.resolver";
 import { NationalCapacityResolver } from "./resolvers/national-capacity.resolver";
@@ -52,6 +53,7 @@ export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> 
         CatalogueResolver,
         ProviderCatalogueResolver,
         CapacityOfferResolver,
+        BrokeringCandidatesResolver,
         NationalCapacityResolver,
         PublishingResolver,
         ReservationResolver,

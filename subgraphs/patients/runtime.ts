@@ -3,12 +3,12 @@ import { purgeExpiredAudit } from "../shared/audit";
 import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
 import type { RuntimeEnvironment } from "../shared/subgraph";
-import { SupergraphClient } from "../shared/supergraph-client";
+import { CareRelations } from "./services/care-relations";
 import { ClinicInputRegister, PopulationRegister } from "./services/population-register";
 
-/** What lives as long as a patients process: the way to ask the referrals subgraph about care relations, and the audit purge. */
+/** What lives as long as a patients process: the care relations the referrals subgraph records, the population register, and the audit purge. */
 export interface PatientsRuntime extends Stoppable {
-  supergraph: SupergraphClient;
+  careRelations: CareRelations;
   /** Who a personal identity number belongs to: the one place a population-register integration goes. */
   populationRegister: PopulationRegister;
 }
@@ -28,5 +28,5 @@ export async function startPatientsRuntime(dataSource: DataSource, environment: 
   };
   await purge();
   const timer = setInterval(() => void purge(), PURGE_MS).unref();
-  return { supergraph: environment.supergraph("patients"), populationRegister: new ClinicInputRegister(), stop: async () => clearInterval(timer) };
+  return { careRelations: new CareRelations(dataSource), populationRegister: new ClinicInputRegister(), stop: async () => clearInterval(timer) };
 }

@@ -1,30 +1,24 @@
-import { DataSource } from "typeorm";
-import { BaseRequestContext } from "../shared/context";
-import { GuaranteeLimitRule } from "./services/guarantee-clock";
-import { loadLimitRules } from "./services/guarantee-clocks";
-import { ReferralRecords } from "./services/referral-records";
-import { ReferralsRuntime } from "./runtime";
-
 /**
- * The referrals subgraph's per-request context. Referrals, and what hangs off them (history, clock
- * facts, payment commitments), are reached only through the caller-bound records and their
- * DataLoaders, one statement per kind for a whole page; the context holds no data source and no
- * repository (test/unit/data-access-boundary.test.ts keeps it so).
+ * The referrals subgraph's DataLoaders, over the caller-bound records: referrals by id and by
+ * patient, and what hangs off a referral (clock facts, steps, payment commitments). Those are keyed
+ * by the referral object, so a redacted copy and a shown referral never share a cached answer, and
+ * read only for referrals the request shows.
  */
-export function createReferralsContext(dataSource: DataSource, base: BaseRequestContext, runtime: ReferralsRuntime) {
-  const records = new ReferralRecords(dataSource, base);
-  let rules: Promise<GuaranteeLimitRule[]> | undefined;
+
+import DataLoader from "dataloader";
+import { Referral } from "./entities/referral.entity";
+import { ReferralRecords } from "./services/referral-records";
+
+export function createReferralsLoaders(records: ReferralRecords) {
+  const ofReferral = <V>(fetch: (referrals: readonly Referral[]) => Promise<V[]>) =>
+    new DataLoader<Referral, V, string>(fetch, { cacheKeyFn: (r) => `${r.id}:${records.shows(r)}` });
   return {
-    ...base,
-    records,
-    workflow: runtime.workflow,
-    events: runtime.events,
-    supergraph: runtime.supergraph,
-    atRiskMarginDays: runtime.atRiskMarginDays,
-    /** The guarantee limits (national and regional rules, no patient data), read once per request. */
-    limitRules: () => (rules ??= loadLimitRules(dataSource)),
-    loaders: records.loaders,
+    referral: new DataLoader<string, Referral | null>((ids) => records.byIds(ids)),
+    referralsOfPatient: new DataLoader<string, Referral[]>((ids) => records.ofPatients(ids)),
+    /** Null for a referral not shown: its clock is not the caller's to read. */
+    clockEvents: ofReferral((referrals) => records.clockEventsOf(referrals)),
+    transitions: ofReferral((referrals) => records.transitionsOf(referrals)),
+    guaranteeEvents: ofReferral((referrals) => records.guaranteeEventsOf(referrals)),
+    paymentCommitments: ofReferral((referrals) => records.paymentCommitmentsOf(referrals)),
   };
 }
-
-export type ReferralsContext = ReturnType<typeof createReferralsContext>;

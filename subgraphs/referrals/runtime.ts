@@ -3,19 +3,24 @@ import { EventStream } from "../shared/event-stream";
 import { logger } from "../shared/log";
 import { Stoppable } from "../shared/main";
 import type { RuntimeEnvironment } from "../shared/subgraph";
-import { SupergraphClient } from "../shared/supergraph-client";
+import { BrokeringCandidates } from "./services/brokering-candidates";
 import { ReferralWorkflow } from "./services/referral-workflow";
 
-/** What lives as long as a referrals process: the event stream, the workflow, and the sweeps. */
+/** What lives as long as a referrals process: the event stream, the workflow, the brokering search, and the sweeps. */
 export interface ReferralsRuntime extends Stoppable {
   workflow: ReferralWorkflow;
+  brokering: BrokeringCandidates;
   events: EventStream;
-  supergraph: SupergraphClient;
   atRiskMarginDays: number;
 }
 
 /** Unanswered offers expire and clocks move with the calendar day; a minute's delay is fine. */
 const SWEEP_MS = 60_000;
+/**
+ * A send still in flight after this long was left by a crash (a live one waits on at most a few
+ * gateway calls of 10 s each): the sweep gives back what it held.
+ */
+const SEND_ABANDONED_MS = 2 * 60_000;
 
 export async function startReferralsRuntime(dataSource: DataSource, environment: RuntimeEnvironment): Promise<ReferralsRuntime> {
   const log = logger("referrals/sweep");
@@ -26,6 +31,9 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
   const sweep = async () => {
     const today = environment.clock.today();
     try {
+      const abandoned = await workflow.recoverAbandonedSends(new Date(Date.now() - SEND_ABANDONED_MS));
+      if (abandoned > 0) log.info(`${abandoned} send(s) interrupted half-way given back`);
+      await workflow.giveBackPending();
       const expired = await workflow.expireUnansweredOffers(today);
       if (expired > 0) log.info(`${expired} unanswered offer(s) to patients expired`);
       // Clocks change with the date: read them all once a day (and at start).
@@ -42,8 +50,8 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
   const timer = setInterval(() => void sweep(), SWEEP_MS).unref();
   return {
     workflow,
+    brokering: new BrokeringCandidates(supergraph),
     events,
-    supergraph,
     atRiskMarginDays: environment.atRiskMarginDays,
     stop: async () => {
       clearInterval(timer);

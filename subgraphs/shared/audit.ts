@@ -7,7 +7,7 @@
  */
 
 import { EntityManager } from "typeorm";
-import { BaseRequestContext } from "./context";
+import { RequestScope } from "./context";
 import { organisationOf } from "./identity";
 
 export type AuditAction = "READ" | "CHANGE" | "DISCLOSE";
@@ -45,7 +45,7 @@ export interface AuditRecordRow {
 const COLUMNS = 15;
 
 /** Appends the entries in one statement (a page of 100 records is one INSERT, not 100). */
-export async function audit(db: Pick<EntityManager, "query">, subgraph: string, ctx: BaseRequestContext, entries: readonly AuditEntry[]): Promise<void> {
+export async function audit(db: Pick<EntityManager, "query">, subgraph: string, ctx: RequestScope, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const { identity } = ctx;
   const values: unknown[] = [];

@@ -28,7 +28,7 @@ export async function idempotent<T, R>(call: IdempotentCall<T, R>): Promise<T> {
   if (call.key.length < 1 || call.key.length > 200) {
     throw badUserInput("idempotencyKey", "KEY_LENGTH", "must be 1 to 200 characters");
   }
-  const hash = createHash("sha256").update(stableJson({ operation: call.operation, input: call.input })).digest("hex");
+  const hash = requestHash(call);
   const inserted = await call.db.query(
     `INSERT INTO "${call.schema}".idempotency_key (scope, key, operation, request_hash) VALUES ($1, $2, $3, $4)
      ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
@@ -39,12 +39,7 @@ export async function idempotent<T, R>(call: IdempotentCall<T, R>): Promise<T> {
       `SELECT operation, request_hash, result FROM "${call.schema}".idempotency_key WHERE scope = $1 AND key = $2`,
       [call.scope, call.key],
     );
-    if (first.request_hash !== hash) {
-      throw conflict(`The idempotency key was used before for a different request (${first.operation}); use a new key for a new request.`, {
-        field: "idempotencyKey",
-      });
-    }
-    return call.replay(first.result as R);
+    return call.replay(sameRequest(first, hash).result as R);
   }
   const { answer, stored } = await call.run();
   await call.db.query(`UPDATE "${call.schema}".idempotency_key SET result = $3 WHERE scope = $1 AND key = $2`, [
@@ -53,6 +48,30 @@ export async function idempotent<T, R>(call: IdempotentCall<T, R>): Promise<T> {
     JSON.stringify(stored),
   ]);
   return answer;
+}
+
+/**
+ * The stored result of an earlier call with this key, without claiming the key: for a saga that
+ * looks for a retry before it calls other services and claims the key (with `idempotent`) in its
+ * last transaction. Null when the key is new; CONFLICT when it was used for another request.
+ */
+export async function earlierResult<R>(call: Omit<IdempotentCall<unknown, R>, "run" | "replay">): Promise<{ stored: R } | null> {
+  if (call.key === null || call.key === undefined) return null;
+  const [first] = await call.db.query(`SELECT operation, request_hash, result FROM "${call.schema}".idempotency_key WHERE scope = $1 AND key = $2`, [call.scope, call.key]);
+  return first ? { stored: sameRequest(first, requestHash(call)).result as R } : null;
+}
+
+function requestHash(call: { operation: string; input: unknown }): string {
+  return createHash("sha256").update(stableJson({ operation: call.operation, input: call.input })).digest("hex");
+}
+
+function sameRequest<T extends { operation: string; request_hash: string }>(first: T, hash: string): T {
+  if (first.request_hash !== hash) {
+    throw conflict(`The idempotency key was used before for a different request (${first.operation}); use a new key for a new request.`, {
+      field: "idempotencyKey",
+    });
+  }
+  return first;
 }
 
 /** JSON with object keys sorted, so equal inputs hash equally whatever their key order. */

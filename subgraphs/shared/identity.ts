@@ -173,8 +173,8 @@ export function describeCaller(identity: Identity): string {
 export type PatientDataDecision = { allowed: true; basis: string } | { allowed: false; basis: string };
 
 /**
- * The basis of a refusal that the referrals subgraph may lift: a provider sees the patients whose
- * referrals were sent to it, which only that subgraph knows.
+ * The basis of a refusal a care relation lifts: a provider sees the patients whose referrals were
+ * sent to it (the patients subgraph keeps those relations as the referrals subgraph records them).
  */
 export const PROVIDER_WITHOUT_REFERRAL = "NO_REFERRAL_SENT_TO_PROVIDER";
 

@@ -7,7 +7,7 @@
  */
 
 import { GraphQLError } from "graphql";
-import { BaseRequestContext } from "./context";
+import { RequestScope } from "./context";
 import { Role, systemIdentity } from "./identity";
 import { IDENTITY_HEADER, signIdentity } from "./internal-identity";
 import { logger } from "./log";
@@ -29,7 +29,7 @@ export class SupergraphClient {
   /** A traced fetch: the call is a span of this service's trace, and carries the trace to the gateway. */
   private readonly fetch: typeof fetch;
 
-  async request<T>(ctx: BaseRequestContext, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async request<T>(ctx: RequestScope, query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const signed = await signIdentity({ ...ctx.identity, viaService: this.service }, this.internalSecret);
     const url = this.url();
     let response: Response;

@@ -2,7 +2,7 @@ import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Role } from "../../subgraphs/shared/identity";
 import { patientId } from "../../seeds/data/patients";
 import { careUnitId, providerId } from "../../seeds/data/providers";
-import { sixMonthsBefore } from "../../subgraphs/referrals/services/invoicing";
+import { sixMonthsBefore } from "../../subgraphs/referrals/domain/invoicing";
 import { startTestHub, TestHub } from "../support/hub";
 import { token } from "../support/tokens";
 import { expectValidFhir } from "../support/fhir-validator";

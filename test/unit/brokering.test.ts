@@ -1,4 +1,4 @@
-import { Candidate, MatchTier, rankMatches, tierOf } from "../../subgraphs/referrals/services/brokering";
+import { Candidate, MatchTier, rankMatches, tierOf } from "../../subgraphs/referrals/domain/brokering";
 
 /**
  * Brokering (subgraphs/README.md, "Finding care elsewhere"): own region first, then the own

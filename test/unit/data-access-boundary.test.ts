@@ -7,9 +7,11 @@ import { EventStream } from "../../subgraphs/shared/event-stream";
 import { systemIdentity, Role } from "../../subgraphs/shared/identity";
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { SupergraphClient } from "../../subgraphs/shared/supergraph-client";
-import { createPatientsContext } from "../../subgraphs/patients/loaders";
+import { createPatientsContext } from "../../subgraphs/patients/context";
+import { CareRelations } from "../../subgraphs/patients/services/care-relations";
 import { ClinicInputRegister } from "../../subgraphs/patients/services/population-register";
-import { createReferralsContext } from "../../subgraphs/referrals/loaders";
+import { createReferralsContext } from "../../subgraphs/referrals/context";
+import { BrokeringCandidates } from "../../subgraphs/referrals/services/brokering-candidates";
 import { ReferralWorkflow } from "../../subgraphs/referrals/services/referral-workflow";
 
 /**
@@ -27,12 +29,15 @@ const DATA_ACCESS_LAYER = new Set([
   "subgraphs/referrals/services/referral-records.ts",
   // Used only by ReferralRecords (a search and the clock's facts read for shown referrals).
   "subgraphs/referrals/services/referral-search.ts",
-  "subgraphs/referrals/services/guarantee-clocks.ts",
+  "subgraphs/referrals/services/guarantee-clock-store.ts",
   // The write path: every step checks the caller is a party and records the change.
   "subgraphs/referrals/services/referral-workflow.ts",
+  "subgraphs/referrals/services/send-in-flight.ts",
+  // The care relations the referrals subgraph records (no patient data: which provider holds which referral).
+  "subgraphs/patients/services/care-relations.ts",
   // Wiring: builds the records (patients, referrals) and the processes' runtimes from the data source.
-  "subgraphs/patients/loaders.ts",
-  "subgraphs/referrals/loaders.ts",
+  "subgraphs/patients/context.ts",
+  "subgraphs/referrals/context.ts",
   "subgraphs/patients/runtime.ts",
   "subgraphs/referrals/runtime.ts",
 ]);
@@ -61,7 +66,7 @@ describe("the data-access boundary of patient data", () => {
     for (const match of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+"([^"]+)"/g)) {
       const [, names, from] = match;
       if (from === "typeorm") problems.push(`imports { ${names.trim()} } from typeorm`);
-      if (/shared\/audit$|referral-search$|guarantee-clocks$/.test(from) && LAYER_INTERNALS.test(names)) {
+      if (/shared\/audit$|referral-search$|guarantee-clock-store$/.test(from) && LAYER_INTERNALS.test(names)) {
         problems.push(`imports { ${names.trim()} } from ${from} (the data-access layer's own reads)`);
       }
     }
@@ -98,14 +103,14 @@ describe("a request's context", () => {
   const supergraph = new SupergraphClient(() => "http://127.0.0.1:9/graphql", "x".repeat(32), "test");
 
   it.each([
-    ["patients", () => createPatientsContext(dataSource, base(), { supergraph, populationRegister: new ClinicInputRegister(), stop: async () => undefined })],
+    ["patients", () => createPatientsContext(dataSource, base(), { careRelations: new CareRelations(dataSource), populationRegister: new ClinicInputRegister(), stop: async () => undefined })],
     [
       "referrals",
       () =>
         createReferralsContext(dataSource, base(), {
           workflow: new ReferralWorkflow(dataSource, "13", supergraph, 14),
+          brokering: new BrokeringCandidates(supergraph),
           events: new EventStream(dataSource, "referrals"),
-          supergraph,
           atRiskMarginDays: 14,
           stop: async () => undefined,
         }),

@@ -16,7 +16,7 @@ import {
   nationallyCovered,
   readClock,
   ReferralOrigin,
-} from "../../subgraphs/referrals/services/guarantee-clock";
+} from "../../subgraphs/referrals/domain/guarantee-clock";
 
 /**
  * The care-guarantee clock (vårdgarantin, subgraphs/README.md, "The care guarantee"), directly.

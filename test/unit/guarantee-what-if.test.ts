@@ -1,7 +1,7 @@
 import { VisitType } from "../../subgraphs/shared/domain/enums";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
-import { CareCategory, ClockRule, ClockStatus, clockEventRule, ClockEventKind, GuaranteeLimitRule, readClock } from "../../subgraphs/referrals/services/guarantee-clock";
-import { WaitKind, whatIfInput, WhatIfFacts } from "../../subgraphs/referrals/services/guarantee-what-if";
+import { CareCategory, ClockRule, ClockStatus, clockEventRule, ClockEventKind, GuaranteeLimitRule, readClock } from "../../subgraphs/referrals/domain/guarantee-clock";
+import { WaitKind, whatIfInput, WhatIfFacts } from "../../subgraphs/referrals/domain/guarantee-what-if";
 import { HALLAND_LIMITS } from "../../seeds/referrals";
 import { NATIONAL_LIMITS } from "../../subgraphs/referrals/reference-data";
 

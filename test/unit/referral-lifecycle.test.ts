@@ -11,7 +11,7 @@ import {
   STEPS,
   WAITING,
   WITH_RECEIVER,
-} from "../../subgraphs/referrals/services/referral-lifecycle";
+} from "../../subgraphs/referrals/domain/referral-lifecycle";
 
 /**
  * The referral's lifecycle (subgraphs/README.md, "Referrals and payment commitments"): registered → sent → received → accepted/rejected

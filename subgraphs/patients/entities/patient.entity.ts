@@ -1,11 +1,7 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
-
-export enum IdentityKind {
-  PERSONNUMMER = "PERSONNUMMER",
-  SAMORDNINGSNUMMER = "SAMORDNINGSNUMMER",
-}
+import { IdentityKind, IdentitySource } from "../domain/identity-kinds";
 
 registerEnumType(IdentityKind, {
   name: "IdentityKind",
@@ -15,11 +11,6 @@ registerEnumType(IdentityKind, {
     SAMORDNINGSNUMMER: { description: "Samordningsnummer (OID 1.2.752.129.2.1.3.3): day of birth + 60, for people not registered." },
   },
 });
-
-export enum IdentitySource {
-  SEED = "SEED",
-  CLINIC_INPUT = "CLINIC_INPUT",
-}
 
 registerEnumType(IdentitySource, {
   name: "IdentitySource",

@@ -4,7 +4,7 @@ import { badUserInput, forbidden } from "../../shared/errors";
 import { pageSize } from "../../shared/pagination";
 import { Role } from "../../shared/identity";
 import { DateTimeScalar } from "../../shared/scalars";
-import { PatientsContext } from "../loaders";
+import { PatientsContext } from "../context";
 
 @ObjectType({ description: "One access to patient data, as the audit log (loggning enligt patientdatalagen) records it." })
 export class AuditRecord {

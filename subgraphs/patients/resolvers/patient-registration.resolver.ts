@@ -7,7 +7,7 @@ import { RegionStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { requireText } from "../../shared/validation";
 import { Patient, PatientResidence } from "../entities/patient.entity";
-import { PatientsContext } from "../loaders";
+import { PatientsContext } from "../context";
 import { StatedIdentity } from "../services/population-register";
 
 @InputType({ description: "A postal address (folkbokföringsadress)." })

@@ -4,7 +4,7 @@ import { formatIdentityNumber, parseIdentityNumber } from "../../shared/domain/p
 import { badUserInput } from "../../shared/errors";
 import { RegionStub } from "../../shared/stubs";
 import { Patient } from "../entities/patient.entity";
-import { PatientsContext } from "../loaders";
+import { PatientsContext } from "../context";
 
 @Resolver(() => Patient)
 export class PatientResolver {

@@ -6,7 +6,8 @@ import { ParsedIdentityNumber } from "../../shared/domain/personal-identity-numb
 import { regionOfMunicipality } from "../../shared/domain/municipalities";
 import { conflict, forbidden, notFound } from "../../shared/errors";
 import { assignmentRefusal, describeCaller, organisationOf, patientDataAccess, PatientDataDecision, PROVIDER_WITHOUT_REFERRAL, Role } from "../../shared/identity";
-import { IdentityKind, Patient, PatientResidence } from "../entities/patient.entity";
+import { IdentityKind } from "../domain/identity-kinds";
+import { Patient, PatientResidence } from "../entities/patient.entity";
 import { PopulationRegister, StatedIdentity } from "./population-register";
 
 /** A patient's new home from a date (the date checked by the caller: not in the future). */
@@ -30,8 +31,6 @@ export class PatientRecords {
   constructor(
     dataSource: DataSource,
     private readonly ctx: BaseRequestContext,
-    /** Of these patients, those with a referral sent to the calling provider (asked of the referrals subgraph). */
-    private readonly referredToCaller: (patientIds: string[]) => Promise<Set<string>> = async () => new Set(),
   ) {
     this.#db = dataSource;
   }
@@ -76,11 +75,12 @@ export class PatientRecords {
 
   private async disclose(found: Patient[]): Promise<Map<string, Patient>> {
     const decisions = found.map((patient): { patient: Patient; decision: PatientDataDecision } => ({ patient, decision: patientDataAccess(this.ctx.identity, patient.homeRegionCode) }));
-    // A provider takes part in the care of the patients whose referrals were sent to it.
-    const askReferrals = decisions.filter((d) => d.decision.basis === PROVIDER_WITHOUT_REFERRAL);
-    if (askReferrals.length > 0) {
-      const referred = await this.referredToCaller(askReferrals.map((d) => d.patient.id));
-      for (const d of askReferrals) if (referred.has(d.patient.id)) d.decision = { allowed: true, basis: "REFERRAL_SENT_TO_PROVIDER" };
+    // A provider takes part in the care of the patients whose referrals were sent to it (the care
+    // relations the referrals subgraph records as it sends them: see care-relations.ts).
+    const providerAsks = decisions.filter((d) => d.decision.basis === PROVIDER_WITHOUT_REFERRAL);
+    if (providerAsks.length > 0) {
+      const referred = await this.referredToCaller(providerAsks.map((d) => d.patient.id));
+      for (const d of providerAsks) if (referred.has(d.patient.id)) d.decision = { allowed: true, basis: "REFERRAL_SENT_TO_PROVIDER" };
     }
     await audit(
       this.#db,
@@ -96,6 +96,18 @@ export class PatientRecords {
       })),
     );
     return new Map(decisions.filter((d) => d.decision.allowed).map((d) => [d.patient.id, this.withheldIfProtected(d.patient)]));
+  }
+
+  /** Of these patients, those with a referral sent to the calling provider that is with it now. */
+  private async referredToCaller(patientIds: string[]): Promise<Set<string>> {
+    const { providerId } = this.ctx.identity;
+    // A provider's user needs a care assignment allowing patient data, like anyone else (PROVIDER_WITHOUT_REFERRAL is only given with one).
+    if (!providerId) return new Set();
+    const rows: Array<{ patient_id: string }> = await this.#db.query(
+      `SELECT DISTINCT patient_id FROM patients.care_relation WHERE provider_id = $1 AND patient_id = ANY($2::uuid[])`,
+      [providerId, patientIds],
+    );
+    return new Set(rows.map((r) => r.patient_id));
   }
 
   /**

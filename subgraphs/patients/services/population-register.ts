@@ -1,6 +1,3 @@
-import type { ParsedIdentityNumber } from "../../shared/domain/personal-identity-number";
-import { IdentitySource } from "../entities/patient.entity";
-
 /**
  * The population register (folkbokföringen, reached through PU-tjänsten by Swedish care systems):
  * who a personal identity number belongs to, where the person lives, and whether the identity is
@@ -9,6 +6,10 @@ import { IdentitySource } from "../entities/patient.entity";
  * the patient in front of it and the identity document). A later integration implements
  * PopulationRegister and is chosen in patients/runtime.ts; nothing else changes.
  */
+
+import type { ParsedIdentityNumber } from "../../shared/domain/personal-identity-number";
+import { IdentitySource } from "../domain/identity-kinds";
+
 export interface StatedIdentity {
   givenName: string;
   familyName: string;

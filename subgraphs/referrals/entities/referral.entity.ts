@@ -2,9 +2,9 @@ import { Directive, Field, ID, Int, ObjectType, registerEnumType } from "type-gr
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
 import { CareSetting, Specialty, VisitType } from "../../shared/graphql-enums";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
-import { CareCategory, ClockEventKind, ClockStart, ClockStatus, ReferralOrigin } from "../services/guarantee-clock";
-import { ReferralAction, ReferralStatus } from "../services/referral-lifecycle";
-import { MatchTier } from "../services/brokering";
+import { CareCategory, ClockEventKind, ClockStart, ClockStatus, ReferralOrigin } from "../domain/guarantee-clock";
+import { ReferralAction, ReferralStatus } from "../domain/referral-lifecycle";
+import { MatchTier } from "../domain/brokering";
 
 export { ReferralStatus };
 
@@ -428,11 +428,4 @@ export class PaymentCommitment {
   @Field(() => String, { nullable: true, description: "Why it was revoked." })
   @Column({ type: "text", name: "revocation_reason", nullable: true })
   revocationReason: string | null;
-}
-
-@ObjectType("Patient", { description: "A patient, as the referrals subgraph knows them: by id, with their referrals." })
-@Directive('@key(fields: "id")')
-export class PatientRef {
-  @Field(() => ID, { description: "Globally unique id (UUID)." })
-  id: string;
 }

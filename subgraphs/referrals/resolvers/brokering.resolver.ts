@@ -4,11 +4,11 @@ import { pageSize } from "../../shared/pagination";
 import { AgreementStub, CapacityOfferStub } from "../../shared/stubs";
 import { DateScalar } from "../../shared/scalars";
 import { Referral } from "../entities/referral.entity";
-import { ReferralsContext } from "../loaders";
-import { Candidate, MatchTier, rankMatches } from "../services/brokering";
-import { read } from "../services/guarantee-clocks";
+import { ReferralsContext } from "../context";
+import { MatchTier, rankMatches } from "../domain/brokering";
+import { read } from "../services/guarantee-clock-store";
 import { partiesOf } from "../services/referral-access";
-import { Party } from "../services/referral-lifecycle";
+import { Party } from "../domain/referral-lifecycle";
 import type { DeliveredReferral } from "./referral.resolver";
 
 @ObjectType({ description: "A free-capacity offer ranked for a referral, with why it ranks where it does." })
@@ -41,56 +41,6 @@ export class BrokeringMatch {
   explanation: string;
 }
 
-/** Offers considered per referral; the ranking is over all of them (enough for any one specialty and procedure today). */
-const MAX_CANDIDATES = 500;
-
-const CANDIDATES = `
-  query BrokeringCandidates($filter: FreeCapacityFilter!, $after: String, $home: String!, $municipality: String) {
-    freeCapacity(filter: $filter, first: 100, after: $after) {
-      edges { node { id earliestStart provider { name } coverage(homeRegionCode: $home, homeMunicipalityCode: $municipality) { status pricePerCaseSek agreement { id kind name } } } }
-      pageInfo { hasNextPage endCursor }
-    }
-  }`;
-
-interface CandidatePage {
-  freeCapacity: {
-    edges: Array<{
-      node: {
-        id: string;
-        earliestStart: string;
-        provider: { name: string };
-        coverage: { status: string; pricePerCaseSek: number | null; agreement: { id: string; kind: string; name: string } | null } | null;
-      };
-    }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-}
-
-type AgreementCandidate = Candidate & { agreementId: string | null };
-
-async function candidates(ctx: ReferralsContext, referral: Referral): Promise<AgreementCandidate[]> {
-  const filter = { specialty: referral.specialty, visitType: referral.visitType, ...(referral.procedureCode ? { procedureCode: referral.procedureCode } : {}) };
-  const found: AgreementCandidate[] = [];
-  let after: string | null = null;
-  do {
-    const page: CandidatePage = await ctx.supergraph.request<CandidatePage>(ctx, CANDIDATES, { filter, after, home: referral.homeRegionCode, municipality: referral.homeMunicipalityCode });
-    for (const { node } of page.freeCapacity.edges) {
-      found.push({
-        offerId: node.id,
-        providerName: node.provider.name,
-        earliestStart: node.earliestStart,
-        coverageStatus: node.coverage?.status ?? "NOT_COVERED",
-        agreementKind: node.coverage?.agreement?.kind ?? null,
-        agreementName: node.coverage?.agreement?.name ?? null,
-        agreementId: node.coverage?.agreement?.id ?? null,
-        pricePerCaseSek: node.coverage?.pricePerCaseSek ?? null,
-      });
-    }
-    after = page.freeCapacity.pageInfo.hasNextPage ? page.freeCapacity.pageInfo.endCursor : null;
-  } while (after && found.length < MAX_CANDIDATES);
-  return found;
-}
-
 @Resolver(() => Referral)
 export class BrokeringResolver {
   @FieldResolver(() => [BrokeringMatch], {
@@ -110,7 +60,7 @@ export class BrokeringResolver {
     }
     const reading = read(referral, events, rules, ctx.today, ctx.atRiskMarginDays);
     const deadline = reading.applies && reading.status !== "FORFEITED" ? reading.deadline : null;
-    return rankMatches(await candidates(ctx, referral), deadline)
+    return rankMatches(await ctx.brokering.of(ctx, referral), deadline)
       .slice(0, count)
       .map((m) => ({
         rank: m.rank,

@@ -3,9 +3,9 @@ import { badUserInput } from "../../shared/errors";
 import { Specialty, VisitType } from "../../shared/graphql-enums";
 import { DateScalar } from "../../shared/scalars";
 import { requireRegionCode } from "../../shared/validation";
-import { ReferralsContext } from "../loaders";
-import { CareCategory, readClock, ReferralOrigin } from "../services/guarantee-clock";
-import { WaitKind, whatIfInput, WhatIfFacts } from "../services/guarantee-what-if";
+import { ReferralsContext } from "../context";
+import { CareCategory, readClock, ReferralOrigin } from "../domain/guarantee-clock";
+import { WaitKind, whatIfInput, WhatIfFacts } from "../domain/guarantee-what-if";
 import { CareGuarantee, toGuarantee } from "./referral.resolver";
 
 registerEnumType(WaitKind, {

@@ -1,3 +1,10 @@
+/**
+ * The payment commitment and the invoicing basis in the national shapes: the e-referral service
+ * contract's paymentCommitment (Remisshantering, ProcessRequest) and the inter-region invoicing
+ * contract's fields (Utomlänsfakturering). Both are derived from what the hub records when a
+ * referral is sent; nothing here is stored twice.
+ */
+
 import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { badUserInput } from "../../shared/errors";
 import { ProcedureStub, ProviderStub } from "../../shared/stubs";
@@ -5,16 +12,10 @@ import { DateScalar } from "../../shared/scalars";
 import { stockholmDate } from "../../shared/domain/calendar";
 import { requireRegionCode } from "../../shared/validation";
 import { PaymentCommitment } from "../entities/referral.entity";
-import { ReferralsContext } from "../loaders";
-import { ReferralStatus } from "../services/referral-lifecycle";
-import { sixMonthsBefore } from "../services/invoicing";
+import { ReferralsContext } from "../context";
+import { ReferralStatus } from "../domain/referral-lifecycle";
+import { sixMonthsBefore } from "../domain/invoicing";
 
-/**
- * The payment commitment and the invoicing basis in the national shapes: the e-referral service
- * contract's paymentCommitment (Remisshantering, ProcessRequest) and the inter-region invoicing
- * contract's fields (Utomlänsfakturering). Both are derived from what the hub records when a
- * referral is sent; nothing here is stored twice.
- */
 @ObjectType({
   description:
     "A payment commitment as the national e-referral contract (Remisshantering, ProcessRequest's paymentCommitment) names its parts: commitment type and chapter, validity, liable county council, outpatient only, approval and, for a private provider, reimbursement type.",

@@ -6,7 +6,7 @@ import { Identity, Role } from "../../shared/identity";
 import { restoreSnapshot, StoredEvent } from "../../shared/outbox";
 import { requireRegionCode } from "../../shared/validation";
 import { Referral } from "../entities/referral.entity";
-import { ReferralsContext } from "../loaders";
+import { ReferralsContext } from "../context";
 import { deliveryFor, isReceivedEvent, isUpdateEvent, snapshotOf } from "../services/referral-events";
 import type { DeliveredReferral } from "./referral.resolver";
 

@@ -3,8 +3,8 @@ import { IDEMPOTENCY_KEY_ARG } from "../../shared/idempotency";
 import { Specialty, VisitType } from "../../shared/graphql-enums";
 import { DateScalar } from "../../shared/scalars";
 import { Referral } from "../entities/referral.entity";
-import { ReferralsContext } from "../loaders";
-import { CareCategory, ClockEventKind, ReferralOrigin } from "../services/guarantee-clock";
+import { ReferralsContext } from "../context";
+import { CareCategory, ClockEventKind, ReferralOrigin } from "../domain/guarantee-clock";
 import { RegisterReferralInput, SendReferralInput } from "../services/referral-workflow";
 
 

@@ -1,18 +1,20 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, registerEnumType, Resolver, Root } from "type-graphql";
 import { addDays } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
-import { badUserInput, forbidden } from "../../shared/errors";
+import { forbidden } from "../../shared/errors";
+import type { EventInfo } from "../../shared/event-info";
 import { Specialty } from "../../shared/graphql-enums";
 import { Connection, parsePage, toConnection } from "../../shared/pagination";
 import { CapacityOfferStub, ProcedureStub, ProviderStub, RegionStub } from "../../shared/stubs";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { requireRegionCode } from "../../shared/validation";
-import { GuaranteeEvent, GuaranteeLimit, PatientRef, PaymentCommitment, Referral, ReferralStatus, ReferralTransition } from "../entities/referral.entity";
-import { ReferralsContext } from "../loaders";
-import { AppliedRule, CareCategory, ClockRule, ClockStart, ClockStatus } from "../services/guarantee-clock";
-import { GuaranteeReading, read } from "../services/guarantee-clocks";
+import { GuaranteeEvent, GuaranteeLimit, PaymentCommitment, Referral, ReferralStatus, ReferralTransition } from "../entities/referral.entity";
+import { PatientStub } from "../entities/stubs";
+import { ReferralsContext } from "../context";
+import { AppliedRule, CareCategory, ClockRule, ClockStart, ClockStatus } from "../domain/guarantee-clock";
+import { GuaranteeReading, read } from "../services/guarantee-clock-store";
 import { partiesOf } from "../services/referral-access";
-import { availableActions, ReferralAction } from "../services/referral-lifecycle";
+import { availableActions, ReferralAction } from "../domain/referral-lifecycle";
 import { deadlinePosition, readDeadlinePosition, readReferralPosition, ReferralFilter, referralPosition } from "../services/referral-search";
 
 @InputType({ description: "Narrows the referral list. All fields are optional and combine with AND." })
@@ -117,8 +119,13 @@ export function toGuarantee(reading: GuaranteeReading): CareGuarantee {
   return { ...reading, limitName: reading.limitRule?.name ?? null, rulesApplied: reading.applied };
 }
 
+/**
+ * The shared event info (`subgraphs/shared/event-info.ts`) with who and why. Its kind stays text,
+ * not an enum as the other subgraphs' are: a referral's events also name clock facts and clock
+ * statuses (CLOCK_…, GUARANTEE_…), whose lists grow with the clock's rules.
+ */
 @ObjectType({ description: "The event a subscription delivered a referral for: which, what and why." })
-export class ReferralEventInfo {
+export class ReferralEventInfo implements EventInfo<string> {
   @Field(() => ID, { description: "Increasing event id; resume a subscription with `after` set to the last one received." })
   id: string;
 
@@ -181,15 +188,6 @@ export class ReferralResolver {
     return toConnection(found.rows, page, found.total, "atRiskReferrals", deadlinePosition);
   }
 
-  @Query(() => [ID], {
-    description:
-      "Of the given patients (at most 100), those with a referral sent to you, a provider, that is with you now: the care relation that lets you see them. Empty for other callers. The patients subgraph asks it.",
-  })
-  referralCareRelations(@Arg("patientIds", () => [ID], { description: "The patients (at most 100, each once)." }) patientIds: string[], @Ctx() ctx: ReferralsContext): Promise<string[]> {
-    if (patientIds.length > 100) throw badUserInput("patientIds", "LIST_TOO_LONG", `at most 100 items, got ${patientIds.length}`);
-    return ctx.records.patientsReferredToCaller(patientIds.filter(isUuid));
-  }
-
   @Query(() => [GuaranteeLimit], { description: "The care-guarantee limits that apply to a home region's patients (national, regional and care-area rules)." })
   async guaranteeLimits(@Ctx() ctx: ReferralsContext, @Arg("regionCode", { description: "County code of the home region." }) regionCode: string): Promise<GuaranteeLimit[]> {
     requireRegionCode("regionCode", regionCode);
@@ -210,8 +208,8 @@ export class ReferralResolver {
     return referral.homeMunicipalityCode ?? null;
   }
 
-  @FieldResolver(() => PatientRef, { nullable: true, description: "The patient referred (resolved by the patients subgraph); null when you may not see patient data." })
-  patient(@Root() referral: DeliveredReferral): PatientRef | null {
+  @FieldResolver(() => PatientStub, { nullable: true, description: "The patient referred (resolved by the patients subgraph); null when you may not see patient data." })
+  patient(@Root() referral: DeliveredReferral): PatientStub | null {
     return referral.patientId ? { id: referral.patientId } : null;
   }
 
@@ -274,10 +272,10 @@ export class ReferralResolver {
   }
 }
 
-@Resolver(() => PatientRef)
+@Resolver(() => PatientStub)
 export class PatientReferralsResolver {
   @FieldResolver(() => [Referral], { description: "The patient's referrals you may see, by decision date." })
-  referrals(@Root() patient: PatientRef, @Ctx() ctx: ReferralsContext): Promise<Referral[]> {
+  referrals(@Root() patient: PatientStub, @Ctx() ctx: ReferralsContext): Promise<Referral[]> {
     return ctx.loaders.referralsOfPatient.load(patient.id);
   }
 }

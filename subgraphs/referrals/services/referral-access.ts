@@ -1,11 +1,12 @@
-import { assignmentRefusal, Identity, patientDataAccess, PatientDataDecision, Role } from "../../shared/identity";
-import { Party, ReferralStatus, WITH_RECEIVER } from "./referral-lifecycle";
-
 /**
  * Who a caller is to one referral, from the facts on it. The home region's office and clinics take
  * part in the patient's care; so does the provider the referral was sent to, from the moment it was
  * sent and for as long as it is with that provider. Plain functions over the identity.
  */
+
+import { assignmentRefusal, Identity, patientDataAccess, PatientDataDecision, Role } from "../../shared/identity";
+import { Party, ReferralStatus, WITH_RECEIVER } from "../domain/referral-lifecycle";
+
 export interface ReferralFacts {
   homeRegionCode: string;
   providerId: string | null;

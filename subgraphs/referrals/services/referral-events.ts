@@ -1,13 +1,14 @@
-import { Identity, Role } from "../../shared/identity";
-import { EventTypes, OutboxEvent, StoredEvent } from "../../shared/outbox";
-import { referralAccess } from "./referral-access";
-import { ReferralAction, ReferralStatus } from "./referral-lifecycle";
-
 /**
  * Referral events: one per lifecycle step or clock fact, written to the outbox in the step's
  * transaction, with a snapshot of the referral as the step left it, so that delivering (or
  * replaying) an event needs no read and shows the referral as it was then.
  */
+
+import { Identity, Role } from "../../shared/identity";
+import { EventTypes, OutboxEvent, StoredEvent } from "../../shared/outbox";
+import { referralAccess } from "./referral-access";
+import { ReferralAction, ReferralStatus } from "../domain/referral-lifecycle";
+
 export interface ReferralSnapshot {
   referral: Record<string, unknown>;
   /** The lifecycle step (e.g. SEND), clock fact (CLOCK_…) or clock status change (GUARANTEE_…). */

@@ -1,18 +1,17 @@
-import DataLoader from "dataloader";
 import { DataSource, In } from "typeorm";
 import { audit, AuditEntry } from "../../shared/audit";
 import { BaseRequestContext } from "../../shared/context";
 import { forbidden } from "../../shared/errors";
 import { assignmentRefusal, patientDataAccess, Role } from "../../shared/identity";
 import { referralAccess } from "./referral-access";
-import { ReferralStatus, WITH_RECEIVER } from "./referral-lifecycle";
+import { ReferralStatus } from "../domain/referral-lifecycle";
 import { Page, TotalCount } from "../../shared/pagination";
 import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
-import { ClockEvent } from "./guarantee-clock";
-import { loadClockEvents } from "./guarantee-clocks";
+import { ClockEvent } from "../domain/guarantee-clock";
+import { loadClockEvents } from "./guarantee-clock-store";
 import { Delivery } from "./referral-events";
-import { DeadlinePosition, searchAtRisk } from "./referral-search";
-import { ReferralFilter, ReferralPosition, ReferralScope, ReferralSearch } from "./referral-search";
+import { rowsByColumn } from "../../shared/loaders";
+import { DeadlinePosition, ReferralFilter, ReferralPosition, ReferralScope, ReferralSearch } from "./referral-search";
 
 /**
  * The only way the referrals subgraph reads referrals (patient data: who is referred, for what,
@@ -32,8 +31,6 @@ export class ReferralRecords {
   readonly #search: ReferralSearch;
   /** The referral objects this request may show in full. */
   readonly #shown = new WeakSet<Referral>();
-  /** Per-request batching of what hangs off shown referrals; emptied between a subscription's events. */
-  readonly loaders;
 
   constructor(
     dataSource: DataSource,
@@ -41,34 +38,38 @@ export class ReferralRecords {
   ) {
     this.#db = dataSource;
     this.#search = new ReferralSearch(dataSource);
-    const children = <T extends { referralId: string }>(entity: new () => T, order: Record<string, "ASC">) =>
-      this.#ofShown<T[]>(async (ids) => {
-        const rows = await this.#db.getRepository(entity).find({ where: { referralId: In([...ids]) } as never, order: order as never });
-        const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
-        for (const row of rows) groups.get(row.referralId)?.push(row);
-        return groups;
-      }, []);
-    this.loaders = {
-      referral: new DataLoader<string, Referral | null>((ids) => this.byIds(ids)),
-      referralsOfPatient: new DataLoader<string, Referral[]>((ids) => this.ofPatients(ids)),
-      /** Null for a referral not shown: its clock is not the caller's to read. */
-      clockEvents: this.#ofShown<ClockEvent[] | null>((ids) => loadClockEvents(this.#db, ids), null),
-      transitions: children(ReferralTransition, { id: "ASC" }),
-      guaranteeEvents: children(GuaranteeEvent, { id: "ASC" }),
-      paymentCommitments: children(PaymentCommitment, { issuedAt: "ASC" }),
-    };
   }
 
-  /** A loader keyed by referral object that reads only for shown ones and answers `hidden` for the rest. */
-  #ofShown<V>(fetch: (ids: string[]) => Promise<Map<string, V>>, hidden: V): DataLoader<Referral, V, string> {
-    return new DataLoader<Referral, V, string>(
-      async (referrals) => {
-        const ids = [...new Set(referrals.filter((r) => this.#shown.has(r)).map((r) => r.id))];
-        const found = ids.length > 0 ? await fetch(ids) : new Map<string, V>();
-        return referrals.map((r) => (this.#shown.has(r) ? (found.get(r.id) as V) : hidden));
-      },
-      { cacheKeyFn: (r) => `${r.id}:${this.#shown.has(r)}` },
-    );
+  /** The clock facts of each referral, in key order; null for one not shown (its clock is not the caller's to read). */
+  clockEventsOf(referrals: readonly Referral[]): Promise<Array<ClockEvent[] | null>> {
+    return this.#ofShown(referrals, (ids) => loadClockEvents(this.#db, ids), null);
+  }
+
+  /** Each referral's steps, oldest first; none for one not shown. */
+  transitionsOf(referrals: readonly Referral[]): Promise<ReferralTransition[][]> {
+    return this.#ofShown(referrals, (ids) => rowsByColumn(this.#db.getRepository(ReferralTransition), "referralId", ids, { id: "ASC" }), []);
+  }
+
+  /** Each referral's registered clock facts, oldest first; none for one not shown. */
+  guaranteeEventsOf(referrals: readonly Referral[]): Promise<GuaranteeEvent[][]> {
+    return this.#ofShown(referrals, (ids) => rowsByColumn(this.#db.getRepository(GuaranteeEvent), "referralId", ids, { id: "ASC" }), []);
+  }
+
+  /** Each referral's payment commitments, in the order issued; none for one not shown. */
+  paymentCommitmentsOf(referrals: readonly Referral[]): Promise<PaymentCommitment[][]> {
+    return this.#ofShown(referrals, (ids) => rowsByColumn(this.#db.getRepository(PaymentCommitment), "referralId", ids, { issuedAt: "ASC" }), []);
+  }
+
+  /** What hangs off each referral, read only for shown ones (one statement); `hidden` for the rest. */
+  async #ofShown<V>(referrals: readonly Referral[], fetch: (ids: string[]) => Promise<Map<string, V>>, hidden: V): Promise<V[]> {
+    const ids = [...new Set(referrals.filter((r) => this.#shown.has(r)).map((r) => r.id))];
+    const found = ids.length > 0 ? await fetch(ids) : new Map<string, V>();
+    return referrals.map((r) => (this.#shown.has(r) ? (found.get(r.id) as V) : hidden));
+  }
+
+  /** Whether the referral object is one this request shows in full (a loader's cache key tells the two apart). */
+  shows(referral: Referral): boolean {
+    return this.#shown.has(referral);
   }
 
   #show<T extends Referral>(referral: T): T {
@@ -95,20 +96,9 @@ export class ReferralRecords {
   async atRisk(regionCode: string, dueBefore: string, page: Page<DeadlinePosition>): Promise<{ rows: Referral[]; total: TotalCount } | null> {
     const scope = this.scope();
     if (!scope || !("homeRegionCode" in scope) || scope.homeRegionCode !== regionCode) return null;
-    const result = await searchAtRisk(this.#db, regionCode, dueBefore, page);
+    const result = await this.#search.atRisk(regionCode, dueBefore, page);
     await this.#disclosed(result.rows.slice(0, page.first), "HOME_REGION_AT_RISK_LIST");
     return result;
-  }
-
-  /** Of these patients, those with a referral now with the calling provider (none for other callers). */
-  async patientsReferredToCaller(patientIds: readonly string[]): Promise<string[]> {
-    const scope = this.scope();
-    if (!scope || !("providerId" in scope) || patientIds.length === 0) return [];
-    const rows: Array<{ patient_id: string }> = await this.#db.query(
-      `SELECT DISTINCT patient_id FROM referrals.referral WHERE provider_id = $1 AND status = ANY($2) AND patient_id = ANY($3::uuid[])`,
-      [scope.providerId, [...WITH_RECEIVER], patientIds],
-    );
-    return rows.map((r) => r.patient_id);
   }
 
   async byIds(ids: readonly string[]): Promise<Array<Referral | null>> {

@@ -5,7 +5,7 @@ import { Specialty } from "../../shared/graphql-enums";
 import { cappedCount, Page, TotalCount } from "../../shared/pagination";
 import { requireRegionCode } from "../../shared/validation";
 import { Referral, ReferralStatus } from "../entities/referral.entity";
-import { WAITING, WITH_RECEIVER } from "./referral-lifecycle";
+import { WAITING, WITH_RECEIVER } from "../domain/referral-lifecycle";
 
 export interface ReferralFilter {
   homeRegionCode?: string | null;
@@ -57,6 +57,24 @@ export class ReferralSearch {
     const rows = await pageQuery.getMany();
     return { rows, total: await cappedCount(matching) };
   }
+
+  /**
+   * A region's waiting referrals whose guarantee will be breached unless care is found: fewer days
+   * left than the margin (or none), soonest deadline first. Paused, forfeited and excluded clocks are
+   * not counted down, so they are not listed.
+   */
+  async atRisk(homeRegionCode: string, dueBefore: string, page: Page<DeadlinePosition>): Promise<{ rows: Referral[]; total: TotalCount }> {
+    const matching = this.dataSource
+      .getRepository(Referral)
+      .createQueryBuilder("r")
+      .where("r.home_region_code = :home", { home: homeRegionCode })
+      .andWhere("r.status IN (:...waiting)", { waiting: [...WAITING] })
+      .andWhere("r.guarantee_status IN ('WITHIN_LIMIT', 'AT_RISK', 'BREACHED')")
+      .andWhere("r.guarantee_deadline < :dueBefore", { dueBefore });
+    const pageQuery = matching.clone().orderBy("r.guarantee_deadline", "ASC").addOrderBy("r.id", "ASC").limit(page.first + 1);
+    if (page.after) pageQuery.andWhere("(r.guarantee_deadline, r.id) > (:afterDate, :afterId)", { afterDate: page.after.deadline, afterId: page.after.id });
+    return { rows: await pageQuery.getMany(), total: await cappedCount(matching) };
+  }
 }
 
 /** Keyset position of the at-risk list: by deadline (soonest first), then id. */
@@ -72,27 +90,4 @@ export function readDeadlinePosition(payload: unknown): DeadlinePosition | undef
 
 export function deadlinePosition(referral: Referral): [string, string] {
   return [referral.guaranteeDeadline ?? "9999-12-31", referral.id];
-}
-
-/**
- * A region's waiting referrals whose guarantee will be breached unless care is found: fewer days
- * left than the margin (or none), soonest deadline first. Paused, forfeited and excluded clocks are
- * not counted down, so they are not listed.
- */
-export async function searchAtRisk(
-  dataSource: DataSource,
-  homeRegionCode: string,
-  dueBefore: string,
-  page: Page<DeadlinePosition>,
-): Promise<{ rows: Referral[]; total: TotalCount }> {
-  const matching = dataSource
-    .getRepository(Referral)
-    .createQueryBuilder("r")
-    .where("r.home_region_code = :home", { home: homeRegionCode })
-    .andWhere("r.status IN (:...waiting)", { waiting: [...WAITING] })
-    .andWhere("r.guarantee_status IN ('WITHIN_LIMIT', 'AT_RISK', 'BREACHED')")
-    .andWhere("r.guarantee_deadline < :dueBefore", { dueBefore });
-  const pageQuery = matching.clone().orderBy("r.guarantee_deadline", "ASC").addOrderBy("r.id", "ASC").limit(page.first + 1);
-  if (page.after) pageQuery.andWhere("(r.guarantee_deadline, r.id) > (:afterDate, :afterId)", { afterDate: page.after.deadline, afterId: page.after.id });
-  return { rows: await pageQuery.getMany(), total: await cappedCount(matching) };
 }

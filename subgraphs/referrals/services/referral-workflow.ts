@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, IsNull, LessThan } from "typeorm";
 import { audit } from "../../shared/audit";
-import { BaseRequestContext } from "../../shared/context";
-import { addDays } from "../../shared/domain/calendar";
+import { RequestScope } from "../../shared/context";
+import { addDays, stockholmDate } from "../../shared/domain/calendar";
 import { isKvaCode } from "../../shared/domain/kva";
 import { badUserInput, conflict, forbidden, notFound } from "../../shared/errors";
-import { idempotent } from "../../shared/idempotency";
+import { earlierResult, idempotent } from "../../shared/idempotency";
 import { Identity, organisationOf, patientDataAccess, Role, systemIdentity } from "../../shared/identity";
 import { logger } from "../../shared/log";
 import { appendEvent } from "../../shared/outbox";
@@ -13,11 +13,12 @@ import { SupergraphClient } from "../../shared/supergraph-client";
 import { requireDate, requireText, requireUuid } from "../../shared/validation";
 import { CareSetting, Specialty, VisitType } from "../../shared/graphql-enums";
 import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
-import { CareCategory, ClockEventKind, clockEventRule, ReferralOrigin } from "./guarantee-clock";
-import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeReading } from "./guarantee-clocks";
+import { CareCategory, ClockEventKind, clockEventRule, ReferralOrigin } from "../domain/guarantee-clock";
+import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeReading } from "./guarantee-clock-store";
 import { partiesOf } from "./referral-access";
 import { referralEvent } from "./referral-events";
-import { answersExpiredOffer, beforePreviousStep, checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING } from "./referral-lifecycle";
+import { abandonedSends, clearSendInFlight, noteReservation, recordSendInFlight, reservationKey, SendInFlight, sendInFlight } from "./send-in-flight";
+import { answersExpiredOffer, beforePreviousStep, checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING, WITH_RECEIVER } from "../domain/referral-lifecycle";
 
 const SCHEMA = "referrals";
 /** How long a payment commitment is valid by default: invoices later than 6 months after care may be refused. */
@@ -136,6 +137,16 @@ const UNCOMMIT = `
     releaseAgreementCommitment(referralId: $referralId, reason: $reason) { id }
   }`;
 
+const RECORD_CARE_RELATION = `
+  mutation CareRelationForReferral($referralId: ID!, $patientId: ID!, $providerId: ID!) {
+    recordCareRelation(referralId: $referralId, patientId: $patientId, providerId: $providerId)
+  }`;
+
+const END_CARE_RELATION = `
+  mutation EndCareRelationOfReferral($referralId: ID!) {
+    endCareRelation(referralId: $referralId)
+  }`;
+
 const RELEASE = `
   mutation ReleaseForReferral($reservationId: ID!, $reason: String!) {
     releaseReservation(reservationId: $reservationId, reason: $reason) { id }
@@ -164,15 +175,15 @@ export class ReferralWorkflow {
     this.#dataSource = dataSource;
   }
 
-  async register(ctx: BaseRequestContext, input: RegisterReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
-    const { identity } = ctx;
+  async register(scope: RequestScope, input: RegisterReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
+    const { identity } = scope;
     if (identity.role !== Role.REGIONAL_OFFICE && identity.role !== Role.CLINIC) {
       throw forbidden("Referrals are registered by the home region's care-guarantee office or one of its clinics.");
     }
     requireUuid("input.patientId", input.patientId, "a patient");
     requireDate("input.decisionDate", input.decisionDate);
-    if (input.decisionDate > ctx.today) throw badUserInput("input.decisionDate", "DATE_IN_FUTURE", "the decision cannot be dated after today");
-    if (input.decisionDate < addDays(ctx.today, -730)) throw badUserInput("input.decisionDate", "DATE_TOO_OLD", "more than two years ago; register the current decision");
+    if (input.decisionDate > scope.today) throw badUserInput("input.decisionDate", "DATE_IN_FUTURE", "the decision cannot be dated after today");
+    if (input.decisionDate < addDays(scope.today, -730)) throw badUserInput("input.decisionDate", "DATE_TOO_OLD", "more than two years ago; register the current decision");
     if (input.procedureCode != null && !isKvaCode(input.procedureCode)) throw badUserInput("input.procedureCode", "KVA_CODE_FORMAT", `"${input.procedureCode}" is not a KVÅ code`);
     if (input.diagnosisCode != null && !ICD10.test(input.diagnosisCode)) throw badUserInput("input.diagnosisCode", "ICD10_FORMAT", `"${input.diagnosisCode}" is not an ICD-10-SE code (e.g. M16.1)`);
     const origin = input.origin ?? ReferralOrigin.REFERRAL;
@@ -183,11 +194,11 @@ export class ReferralWorkflow {
     if (input.selfReferralArrivalDate != null) {
       if (origin !== ReferralOrigin.SELF_REFERRAL) throw badUserInput("input.selfReferralArrivalDate", "ONLY_SELF_REFERRAL", "only a self-referral has an arrival date");
       requireDate("input.selfReferralArrivalDate", input.selfReferralArrivalDate);
-      if (input.selfReferralArrivalDate > ctx.today) throw badUserInput("input.selfReferralArrivalDate", "DATE_IN_FUTURE", "the arrival cannot be dated after today");
+      if (input.selfReferralArrivalDate > scope.today) throw badUserInput("input.selfReferralArrivalDate", "DATE_IN_FUTURE", "the arrival cannot be dated after today");
     }
     // The patient must exist and be one the caller may see (same answer for both: no hint).
     const { patient } = await this.supergraph.request<{ patient: { id: string; homeRegion: { code: string }; homeMunicipalityCode: string } | null }>(
-      ctx,
+      scope,
       "query PatientForReferral($id: ID!) { patient(id: $id) { id homeRegion { code } homeMunicipalityCode } }",
       { id: input.patientId },
     );
@@ -230,9 +241,9 @@ export class ReferralWorkflow {
             bookedFor: null,
             revision: 1,
           });
-          storeReading(referral, read(referral, [], await loadLimitRules(db), ctx.today, this.marginDays));
+          storeReading(referral, read(referral, [], await loadLimitRules(db), scope.today, this.marginDays));
           await db.insert(Referral, referral);
-          await this.record(db, ctx, referral, ReferralAction.REGISTER, null, actorOf(identity), null, {}, patientDataAccess(identity, referral.homeRegionCode).basis);
+          await this.record(db, scope, referral, ReferralAction.REGISTER, null, actorOf(identity), null, {}, patientDataAccess(identity, referral.homeRegionCode).basis);
           return { answer: referral.id, stored: referral.id };
         },
         replay: async (stored: string) => stored,
@@ -241,27 +252,37 @@ export class ReferralWorkflow {
     });
   }
 
-  handToOffice(ctx: BaseRequestContext, id: string, reason: string): Promise<Referral> {
-    return this.step(ctx, id, ReferralAction.HAND_TO_OFFICE, reason);
+  handToOffice(scope: RequestScope, id: string, reason: string): Promise<Referral> {
+    return this.step(scope, id, ReferralAction.HAND_TO_OFFICE, reason);
   }
 
-  async send(ctx: BaseRequestContext, id: string, input: SendReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
+  /**
+   * Sends the referral to the chosen offer: holds a slot there, commits the case under the agreement
+   * that covers it, and records the payment commitment. A saga with no transaction open while the
+   * gateway answers: (1) a short transaction checks the step and records the send in flight
+   * (`send-in-flight.ts`), so a concurrent send is refused; (2) capacity holds the slot, agreements
+   * commit the case and patients records the provider's care relation, each idempotent by the
+   * referral; (3) a short transaction re-checks the referral and records the step. If (2) or (3)
+   * fails, all three are given back and the referral is as it was; `recoverAbandonedSends` does the same for a send a crash
+   * left half-way. All or nothing, and a retry with the same idempotency key answers the first result.
+   */
+  async send(scope: RequestScope, id: string, input: SendReferralInput, idempotencyKey: string | null | undefined): Promise<Referral> {
     requireUuid("input.offerId", input.offerId, "an offer");
     if (input.commitmentValidUntil != null) {
       requireDate("input.commitmentValidUntil", input.commitmentValidUntil);
-      if (input.commitmentValidUntil < ctx.today) throw badUserInput("input.commitmentValidUntil", "DATE_IN_PAST", "the payment commitment must be valid today");
+      if (input.commitmentValidUntil < scope.today) throw badUserInput("input.commitmentValidUntil", "DATE_IN_PAST", "the payment commitment must be valid today");
     }
-    const before = await this.visible(ctx, id);
+    const before = await this.visible(scope, id);
     // An outpatient-only commitment is decided by the outpatient rules; any other covers inpatient care too, so the inpatient rules decide.
     const careSetting = input.outpatientOnly ? CareSetting.OUTPATIENT : CareSetting.INPATIENT;
-    const { capacityOffer: offer } = await this.supergraph.request<OfferFacts>(ctx, OFFER_FACTS, {
+    const { capacityOffer: offer } = await this.supergraph.request<OfferFacts>(scope, OFFER_FACTS, {
       offerId: input.offerId,
       home: before.homeRegionCode,
       municipality: before.homeMunicipalityCode,
       setting: careSetting,
     });
     if (!offer) throw badUserInput("input.offerId", "OFFER_UNKNOWN", `no capacity offer ${input.offerId}`);
-    if (offer.status !== "OPEN" || offer.validUntil < ctx.today) throw conflict(`Offer ${offer.id} is ${offer.status} and takes no referrals; search again.`, { field: "input.offerId", rule: "OFFER_NOT_OPEN" });
+    if (offer.status !== "OPEN" || offer.validUntil < scope.today) throw conflict(`Offer ${offer.id} is ${offer.status} and takes no referrals; search again.`, { field: "input.offerId", rule: "OFFER_NOT_OPEN" });
     if (offer.specialty !== before.specialty) throw badUserInput("input.offerId", "SPECIALTY_MISMATCH", `the offer is for ${offer.specialty}; the referral asks for ${before.specialty}`);
     if (offer.visitType !== before.visitType) throw badUserInput("input.offerId", "VISIT_TYPE_MISMATCH", `the offer is for ${offer.visitType}; the referral asks for ${before.visitType}`);
     if (before.procedureCode && offer.procedure && offer.procedure.code !== before.procedureCode) {
@@ -271,31 +292,41 @@ export class ReferralWorkflow {
     if (!coverage || coverage.status === "NOT_COVERED") {
       throw badUserInput("input.offerId", "NOT_COVERED", `no agreement lets ${before.homeRegionCode}'s patients be sent to ${offer.provider.name}: ${coverage?.reason ?? "unknown provider"}`);
     }
-    let reservationId: string | null = null;
-    let committedUnder: string | null = null;
+    // A slot or commitment an earlier rejection still has to give back goes first: its release is keyed by the referral too.
+    await this.giveBackPending(id);
+    const started = await this.beginSend(scope, id, { offerId: offer.id, agreementId: coverage.agreement?.id ?? null }, input, idempotencyKey);
+    if ("replayed" in started) return started.replayed;
+    const { sending } = started;
     try {
-      return await this.step(ctx, id, ReferralAction.SEND, null, async (db, referral) => {
-        const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(ctx, RESERVE, {
-          offerId: offer.id,
-          referenceId: referral.id,
-          key: `referral:${referral.id}:${referral.revision}`,
+      const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(scope, RESERVE, {
+        offerId: offer.id,
+        referenceId: id,
+        key: reservationKey(id, sending.attempt),
+      });
+      const reservationId = reserveCapacity.id;
+      sending.reservationId = reservationId;
+      await noteReservation(this.#dataSource.manager, id, sending.attempt, reservationId);
+      // Under an agreement, the case counts against its volume ceilings and keeps the version and price in force.
+      let agreementCommitment = null as AgreementCommitmentAnswer | null;
+      if (coverage.agreement) {
+        const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(scope, COMMIT, {
+          input: {
+            agreementId: coverage.agreement.id,
+            referralId: id,
+            specialty: before.specialty,
+            procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
+            careDate: offer.earliestStart,
+            providingRegionCode: offer.provider.region.code,
+          },
         });
-        reservationId = reserveCapacity.id;
-        // Under an agreement, the case counts against its volume ceilings and keeps the version and price in force.
-        let agreementCommitment = null as AgreementCommitmentAnswer | null;
-        if (coverage.agreement) {
-          const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(ctx, COMMIT, {
-            input: {
-              agreementId: coverage.agreement.id,
-              referralId: referral.id,
-              specialty: referral.specialty,
-              procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
-              careDate: offer.earliestStart,
-              providingRegionCode: offer.provider.region.code,
-            },
-          });
-          agreementCommitment = commitReferralToAgreement;
-          committedUnder = referral.id;
+        agreementCommitment = commitReferralToAgreement;
+      }
+      // The provider reads the patient from the moment the referral reaches it (its SEND event included).
+      await this.supergraph.request(scope, RECORD_CARE_RELATION, { referralId: id, patientId: before.patientId, providerId: offer.provider.id });
+      return await this.step(scope, id, ReferralAction.SEND, null, async (db, referral) => {
+        // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
+        if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
+          throw conflict("The send took too long and was given up; nothing was sent. Send again.", { field: "referralId", rule: "SEND_GIVEN_UP", status: referral.status });
         }
         Object.assign(referral, {
           providerId: offer.provider.id,
@@ -326,11 +357,11 @@ export class ReferralWorkflow {
           procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
           diagnosisCode: referral.diagnosisCode,
           pricePerCaseSek: agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek,
-          validFrom: ctx.today,
-          validUntil: input.commitmentValidUntil ?? addDays(ctx.today, COMMITMENT_DAYS),
-          approvedBy: ctx.identity.subject,
-          approverHsaId: ctx.identity.employeeHsaId,
-          approverName: ctx.identity.employeeName ?? null,
+          validFrom: scope.today,
+          validUntil: input.commitmentValidUntil ?? addDays(scope.today, COMMITMENT_DAYS),
+          approvedBy: scope.identity.subject,
+          approverHsaId: scope.identity.employeeHsaId,
+          approverName: scope.identity.employeeName ?? null,
           // A private provider invoices the home region directly at its agreement's price: per case
           // when the agreement lists one for the care, otherwise from the agreement's price list.
           reimbursementType: offer.provider.kind === "PRIVATE" ? ((agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek) != null ? "PER_CASE_PRICE" : "AGREEMENT_PRICE_LIST") : null,
@@ -353,36 +384,110 @@ export class ReferralWorkflow {
         };
       }, { idempotencyKey, input: { ...input } });
     } catch (error) {
-      // The slot was held (and the case committed) but the step did not commit: undo both.
-      const why = "Sending the referral failed; nothing was sent";
-      if (committedUnder) await this.uncommit(ctx, committedUnder, why).catch((e: Error) => this.log.error(`could not release the agreement commitment of referral ${committedUnder}: ${e.message}`));
-      if (reservationId) await this.release(ctx, reservationId, why).catch((e: Error) => this.log.error(`could not release reservation ${reservationId}: ${e.message}`));
+      await this.giveBack(scope, id, sending, "Sending the referral failed; nothing was sent");
       throw error;
     }
   }
 
-  receive(ctx: BaseRequestContext, id: string): Promise<Referral> {
-    return this.step(ctx, id, ReferralAction.RECEIVE, null);
+  /**
+   * Gives back what sends left half-way by a crash hold (the slot, the agreement commitment) and
+   * returns each referral to where it was. Sends in flight since before `startedBefore` are taken to
+   * be abandoned: no live send waits that long on the gateway. Run by the sweep.
+   */
+  async recoverAbandonedSends(startedBefore: Date): Promise<number> {
+    const abandoned = await abandonedSends(this.#dataSource.manager, startedBefore);
+    for (const { referralId, sending } of abandoned) {
+      await this.giveBack(this.onBehalfOf(sending.requestedBy, sending.requestId), referralId, sending, `Sending the referral was interrupted (${sending.startedAt}); nothing was sent`);
+    }
+    return abandoned.length;
   }
 
-  accept(ctx: BaseRequestContext, id: string): Promise<Referral> {
-    return this.step(ctx, id, ReferralAction.ACCEPT, null);
+  /** The first, short transaction of a send: checks the step and records the send in flight; or the answer to a retry. */
+  private beginSend(
+    scope: RequestScope,
+    id: string,
+    plan: Pick<SendInFlight, "offerId" | "agreementId">,
+    input: SendReferralInput,
+    idempotencyKey: string | null | undefined,
+  ): Promise<{ replayed: Referral } | { sending: SendInFlight }> {
+    return this.#dataSource.transaction(async (db) => {
+      const referral = await this.locked(db, id);
+      const parties = await this.partiesOrNotFound(db, scope, referral);
+      // The same idempotency input `step` keys the send by, so a retry of a finished send answers it.
+      const earlier = await earlierResult({ db, schema: SCHEMA, scope: referral.homeRegionCode, key: idempotencyKey, operation: ReferralAction.SEND, input: { id, reason: null, ...input } });
+      if (earlier) return { replayed: referral };
+      const [{ pending }] = await db.query(`SELECT count(*)::int AS pending FROM referrals.give_back WHERE referral_id = $1`, [id]);
+      if (pending > 0) throw conflict("What the referral held before is still being given back; try again shortly.", { field: "referralId", rule: "GIVE_BACK_PENDING", status: referral.status });
+      const inFlight = await sendInFlight(db, id);
+      if (inFlight) throw conflict(`The referral is being sent (since ${inFlight.startedAt}); wait for that answer.`, { field: "referralId", rule: "SEND_IN_FLIGHT", status: referral.status });
+      checkStep(referral.status, ReferralAction.SEND, parties, null);
+      const sending: SendInFlight = { attempt: randomUUID(), ...plan, reservationId: null, startedAt: new Date().toISOString(), requestedBy: scope.identity, requestId: scope.requestId };
+      await recordSendInFlight(db, id, sending);
+      return { sending };
+    });
   }
 
-  reject(ctx: BaseRequestContext, id: string, reason: string): Promise<Referral> {
-    return this.step(ctx, id, ReferralAction.REJECT, reason, (db, referral) => this.letGo(ctx, db, referral, reason));
+  /**
+   * Undoes a send that was not recorded: releases the agreement commitment and the slot (both
+   * answer "nothing standing" when there is nothing to give back), then ends the record of the
+   * send in flight. A send recorded after all (its transaction committed, the answer lost) is left
+   * as it is. When the gateway cannot be reached, the record stays and the sweep tries again.
+   */
+  private async giveBack(scope: RequestScope, referralId: string, sending: SendInFlight, why: string): Promise<void> {
+    try {
+      const now = await this.#dataSource.getRepository(Referral).findOneBy({ id: referralId });
+      if (sending.reservationId && now?.reservationId === sending.reservationId) return;
+      await this.supergraph.request(scope, END_CARE_RELATION, { referralId });
+      if (sending.agreementId) await this.uncommit(scope, referralId, why);
+      const reservationId = sending.reservationId ?? (await this.heldUnder(scope, referralId, sending));
+      if (reservationId) await this.release(scope, reservationId, why);
+      await clearSendInFlight(this.#dataSource.manager, referralId, sending.attempt);
+    } catch (error) {
+      this.log.error(`could not give back the send of referral ${referralId} (the sweep tries again): ${(error as Error).message}`);
+    }
   }
 
-  cancel(ctx: BaseRequestContext, id: string, reason: string): Promise<Referral> {
-    return this.step(ctx, id, ReferralAction.CANCEL, reason, (db, referral) => this.letGo(ctx, db, referral, reason));
+  /**
+   * The slot an attempt holds when it crashed before noting capacity's answer: asking again with the
+   * attempt's key answers the same reservation. A refusal (no slot free, offer closed) means the
+   * attempt holds none; only an unreachable capacity is an error (try again later).
+   */
+  private async heldUnder(scope: RequestScope, referralId: string, sending: SendInFlight): Promise<string | null> {
+    try {
+      const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(scope, RESERVE, {
+        offerId: sending.offerId,
+        referenceId: referralId,
+        key: reservationKey(referralId, sending.attempt),
+      });
+      return reserveCapacity.id;
+    } catch (error) {
+      if ((error as { extensions?: { code?: string } }).extensions?.code === "SUBGRAPH_UNAVAILABLE") throw error;
+      return null;
+    }
+  }
+
+  receive(scope: RequestScope, id: string): Promise<Referral> {
+    return this.step(scope, id, ReferralAction.RECEIVE, null);
+  }
+
+  accept(scope: RequestScope, id: string): Promise<Referral> {
+    return this.step(scope, id, ReferralAction.ACCEPT, null);
+  }
+
+  reject(scope: RequestScope, id: string, reason: string): Promise<Referral> {
+    return this.lettingGo(scope, id, ReferralAction.REJECT, reason);
+  }
+
+  cancel(scope: RequestScope, id: string, reason: string): Promise<Referral> {
+    return this.lettingGo(scope, id, ReferralAction.CANCEL, reason);
   }
 
   /** The offer was sent (through 1177, by letter) on `offeredOn`, today when omitted; the 7 days to answer count from it. */
-  offerToPatient(ctx: BaseRequestContext, id: string, careDate: string, offeredOn?: string | null): Promise<Referral> {
+  offerToPatient(scope: RequestScope, id: string, careDate: string, offeredOn?: string | null): Promise<Referral> {
     requireDate("careDate", careDate);
-    const on = happenedOn(ctx, "offeredOn", offeredOn);
-    if (careDate < ctx.today) throw badUserInput("careDate", "DATE_IN_PAST", "the offered date of care cannot be in the past");
-    return this.step(ctx, id, ReferralAction.OFFER_TO_PATIENT, null, async (_db, referral, previous) => {
+    const on = happenedOn(scope, "offeredOn", offeredOn);
+    if (careDate < scope.today) throw badUserInput("careDate", "DATE_IN_PAST", "the offered date of care cannot be in the past");
+    return this.step(scope, id, ReferralAction.OFFER_TO_PATIENT, null, async (_db, referral, previous) => {
       notBefore("offeredOn", on, previous[0], "the offer");
       referral.patientOfferDate = careDate;
       referral.patientAnswerDue = addDays(on, OFFER_ANSWER_DAYS);
@@ -395,8 +500,8 @@ export class ReferralWorkflow {
    * after its 7 days. A decline forfeits the guarantee from the day it was given. An answer given
    * in time but recorded after the sweep expired the offer still counts (see StepOptions).
    */
-  patientAnswer(ctx: BaseRequestContext, id: string, accepted: boolean, reason: string | null, answeredOn?: string | null): Promise<Referral> {
-    const on = happenedOn(ctx, "answeredOn", answeredOn);
+  patientAnswer(scope: RequestScope, id: string, accepted: boolean, reason: string | null, answeredOn?: string | null): Promise<Referral> {
+    const on = happenedOn(scope, "answeredOn", answeredOn);
     const answered = (referral: Referral, previous: Previous) => {
       const offer = previous.find((t) => t.action === ReferralAction.OFFER_TO_PATIENT);
       notBefore("answeredOn", on, offer, "the answer");
@@ -407,10 +512,10 @@ export class ReferralWorkflow {
       return { careDate: referral.patientOfferDate, ...corrects };
     };
     if (accepted) {
-      return this.step(ctx, id, ReferralAction.PATIENT_ACCEPT, reason, async (_db, referral, previous) => ({ details: answered(referral, previous), happenedOn: on }), { answeredOn: on });
+      return this.step(scope, id, ReferralAction.PATIENT_ACCEPT, reason, async (_db, referral, previous) => ({ details: answered(referral, previous), happenedOn: on }), { answeredOn: on });
     }
     return this.step(
-      ctx,
+      scope,
       id,
       ReferralAction.PATIENT_DECLINE,
       reason,
@@ -421,9 +526,9 @@ export class ReferralWorkflow {
     );
   }
 
-  regret(ctx: BaseRequestContext, id: string, contactDate: string, reason: string): Promise<Referral> {
+  regret(scope: RequestScope, id: string, contactDate: string, reason: string): Promise<Referral> {
     requireDate("contactDate", contactDate);
-    return this.step(ctx, id, ReferralAction.PATIENT_REGRET, reason, async (_db, referral) => {
+    return this.step(scope, id, ReferralAction.PATIENT_REGRET, reason, async (_db, referral) => {
       referral.patientOfferDate = null;
       // A new clock from the day the patient got in touch again; no credit for time waited.
       // Not in the future, not before the decline: the clock's own rules (checked when it is registered).
@@ -431,40 +536,40 @@ export class ReferralWorkflow {
     });
   }
 
-  book(ctx: BaseRequestContext, id: string, careDate: string): Promise<Referral> {
+  book(scope: RequestScope, id: string, careDate: string): Promise<Referral> {
     requireDate("careDate", careDate);
-    if (careDate < ctx.today) throw badUserInput("careDate", "DATE_IN_PAST", "care cannot be booked in the past");
-    return this.step(ctx, id, ReferralAction.BOOK, null, async (_db, referral) => {
+    if (careDate < scope.today) throw badUserInput("careDate", "DATE_IN_PAST", "care cannot be booked in the past");
+    return this.step(scope, id, ReferralAction.BOOK, null, async (_db, referral) => {
       referral.bookedFor = careDate;
       return { details: { careDate }, clock: [{ kind: ClockEventKind.CARE_BOOKED, date: careDate }] };
     });
   }
 
   /** Care was given on `completedOn` (today when omitted), not before the booking was recorded. */
-  complete(ctx: BaseRequestContext, id: string, completedOn?: string | null): Promise<Referral> {
-    const on = happenedOn(ctx, "completedOn", completedOn);
-    return this.step(ctx, id, ReferralAction.COMPLETE, null, async (_db, _referral, previous) => {
+  complete(scope: RequestScope, id: string, completedOn?: string | null): Promise<Referral> {
+    const on = happenedOn(scope, "completedOn", completedOn);
+    return this.step(scope, id, ReferralAction.COMPLETE, null, async (_db, _referral, previous) => {
       notBefore("completedOn", on, previous[0], "care");
       return { happenedOn: on };
     });
   }
 
   /** Registers a pause (medically caused or patient-chosen wait) or its end. */
-  async registerClockEvent(ctx: BaseRequestContext, id: string, kind: ClockEventKind, date: string, reason: string | null): Promise<Referral> {
+  async registerClockEvent(scope: RequestScope, id: string, kind: ClockEventKind, date: string, reason: string | null): Promise<Referral> {
     const pauses = [ClockEventKind.MEDICAL_PAUSE_STARTED, ClockEventKind.MEDICAL_PAUSE_ENDED, ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED];
     if (!pauses.includes(kind)) throw badUserInput("kind", "NOT_A_PAUSE", "register pauses and their ends here; forfeits, restarts and bookings follow from the referral's steps");
     requireDate("date", date);
     const why = kind.endsWith("_STARTED") ? requireText("reason", reason ?? "", 3, 500) : reason?.trim() || null;
     return this.#dataSource.transaction(async (db) => {
       const referral = await this.locked(db, id);
-      const parties = partiesOf(ctx.identity, referral);
+      const parties = partiesOf(scope.identity, referral);
       if (parties.length === 0) throw notFound("referralId", `no referral ${id}`);
       if (!WAITING.has(referral.status)) throw conflict(`The referral is ${referral.status}; the clock only pauses while the patient waits.`, { field: "referralId", rule: "NOT_WAITING", status: referral.status });
-      await this.advanceClock(db, ctx, referral, [{ kind, date }], actorOf(ctx.identity), why, "date", "kind");
+      await this.advanceClock(db, scope, referral, [{ kind, date }], actorOf(scope.identity), why, "date", "kind");
       referral.revision += 1;
       await db.save(Referral, referral);
-      await this.announce(db, referral, `CLOCK_${kind}`, actorOf(ctx.identity), why);
-      await audit(db, SCHEMA, ctx, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: basisOf(parties) }]);
+      await this.announce(db, referral, `CLOCK_${kind}`, actorOf(scope.identity), why);
+      await audit(db, SCHEMA, scope, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: basisOf(parties) }]);
       return referral;
     });
   }
@@ -473,7 +578,7 @@ export class ReferralWorkflow {
   async expireUnansweredOffers(today: string): Promise<number> {
     const due = await this.#dataSource.getRepository(Referral).find({ where: { status: ReferralStatus.OFFERED_TO_PATIENT, patientAnswerDue: LessThan(today) }, select: { id: true } });
     for (const { id } of due) {
-      await this.step(systemContext(this.hubRegionCode, today), id, ReferralAction.OFFER_EXPIRE, `Not answered within ${OFFER_ANSWER_DAYS} days`, async (_db, referral) => {
+      await this.step(systemScope(this.hubRegionCode, today), id, ReferralAction.OFFER_EXPIRE, `Not answered within ${OFFER_ANSWER_DAYS} days`, async (_db, referral) => {
         // It expired the day after its last day to answer, whenever the sweep notices.
         const expired = referral.patientAnswerDue ? addDays(referral.patientAnswerDue, 1) : today;
         referral.patientAnswerDue = null;
@@ -528,10 +633,10 @@ export class ReferralWorkflow {
   }
 
   /** The referral as the caller may see it, or "not found". */
-  private async visible(ctx: BaseRequestContext, id: string): Promise<Referral> {
+  private async visible(scope: RequestScope, id: string): Promise<Referral> {
     requireUuid("referralId", id, "a referral");
     const referral = await this.#dataSource.getRepository(Referral).findOneBy({ id });
-    if (!referral || partiesOf(ctx.identity, referral).length === 0) throw notFound("referralId", `no referral ${id}`);
+    if (!referral || partiesOf(scope.identity, referral).length === 0) throw notFound("referralId", `no referral ${id}`);
     return referral;
   }
 
@@ -542,8 +647,16 @@ export class ReferralWorkflow {
     return referral;
   }
 
+  /** Who the caller is to the referral; a caller who is nobody to it is audited and told "not found". */
+  private async partiesOrNotFound(db: EntityManager, scope: RequestScope, referral: Referral): Promise<Party[]> {
+    const parties = partiesOf(scope.identity, referral);
+    if (parties.length > 0) return parties;
+    await audit(db, SCHEMA, scope, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "DENIED", basis: "NO_CARE_RELATION" }]);
+    throw notFound("referralId", `no referral ${referral.id}`);
+  }
+
   private async step(
-    ctx: BaseRequestContext,
+    scope: RequestScope,
     id: string,
     action: Exclude<ReferralAction, ReferralAction.REGISTER>,
     reason: string | null,
@@ -553,34 +666,25 @@ export class ReferralWorkflow {
     const why = reason?.trim() ? requireText("reason", reason, 3, 500) : null;
     return this.#dataSource.transaction(async (db) => {
       const referral = await this.locked(db, id);
-      const parties = options.system ? [Party.SYSTEM] : partiesOf(ctx.identity, referral);
-      if (parties.length === 0) {
-        await audit(db, SCHEMA, ctx, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "DENIED", basis: "NO_CARE_RELATION" }]);
-        throw notFound("referralId", `no referral ${id}`);
-      }
+      const parties = options.system ? [Party.SYSTEM] : await this.partiesOrNotFound(db, scope, referral);
       const run = async () => {
         const previous = await db.getRepository(ReferralTransition).find({ where: { referralId: referral.id }, order: { id: "DESC" }, take: 2 });
         const correcting = answersExpiredOffer(referral.status, previous, options.answeredOn);
         // An answer given in time to an offer the sweep has since expired answers that offer.
-        const check = checkTransition(correcting ? ReferralStatus.OFFERED_TO_PATIENT : referral.status, action, parties, why);
-        if (!check.ok) {
-          if (check.code === "FORBIDDEN") throw forbidden(`${check.message}.`);
-          if (check.code === "REASON_REQUIRED") throw badUserInput("reason", "REQUIRED", check.message);
-          throw conflict(`${check.message.charAt(0).toUpperCase()}${check.message.slice(1)}.`, { field: "referralId", rule: "ILLEGAL_TRANSITION", status: referral.status });
-        }
+        const to = checkStep(correcting ? ReferralStatus.OFFERED_TO_PATIENT : referral.status, action, parties, why, referral.status);
         const from = referral.status;
         const effects = (await apply?.(db, referral, previous)) ?? {};
-        referral.status = check.to;
-        const actor = options.system ? HUB : actorOf(ctx.identity);
+        referral.status = to;
+        const actor = options.system ? HUB : actorOf(scope.identity);
         const dateField = action === ReferralAction.PATIENT_REGRET ? "contactDate" : action === ReferralAction.PATIENT_DECLINE ? "answeredOn" : "referralId";
-        await this.advanceClock(db, ctx, referral, effects.clock ?? [], actor, why, dateField, dateField);
+        await this.advanceClock(db, scope, referral, effects.clock ?? [], actor, why, dateField, dateField);
         referral.revision += 1;
         await db.save(Referral, referral);
         if (correcting) {
           // The expiry stays in the history as it was announced; this new event says it no longer stands.
-          await this.announce(db, referral, "OFFER_EXPIRY_CORRECTED", actor, `The patient answered on ${options.answeredOn}, within the ${OFFER_ANSWER_DAYS} days; recorded ${ctx.today}`);
+          await this.announce(db, referral, "OFFER_EXPIRY_CORRECTED", actor, `The patient answered on ${options.answeredOn}, within the ${OFFER_ANSWER_DAYS} days; recorded ${scope.today}`);
         }
-        await this.record(db, ctx, referral, action, from, actor, why, effects.details ?? {}, options.system ? "HUB" : basisOf(parties), effects.happenedOn ?? ctx.today);
+        await this.record(db, scope, referral, action, from, actor, why, effects.details ?? {}, options.system ? "HUB" : basisOf(parties), effects.happenedOn ?? scope.today);
         return { answer: referral, stored: referral.id };
       };
       if (!options.idempotencyKey) return (await run()).answer;
@@ -600,7 +704,7 @@ export class ReferralWorkflow {
   /** Keeps the transition, audits the change, and announces it. */
   private async record(
     db: EntityManager,
-    ctx: BaseRequestContext,
+    scope: RequestScope,
     referral: Referral,
     action: ReferralAction,
     from: ReferralStatus | null,
@@ -608,7 +712,7 @@ export class ReferralWorkflow {
     reason: string | null,
     details: Record<string, unknown>,
     basis: string,
-    happenedOn: string = ctx.today,
+    happenedOn: string = scope.today,
   ): Promise<void> {
     await db.insert(ReferralTransition, {
       referralId: referral.id,
@@ -624,7 +728,7 @@ export class ReferralWorkflow {
       occurredAt: new Date(),
     });
     if (actor !== HUB) {
-      await audit(db, SCHEMA, ctx, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis }]);
+      await audit(db, SCHEMA, scope, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis }]);
     }
     await this.announce(db, referral, action, actor, reason);
   }
@@ -639,7 +743,7 @@ export class ReferralWorkflow {
    */
   private async advanceClock(
     db: EntityManager,
-    ctx: BaseRequestContext,
+    scope: RequestScope,
     referral: Referral,
     facts: ReadonlyArray<{ kind: ClockEventKind; date: string }>,
     actor: Actor,
@@ -650,19 +754,19 @@ export class ReferralWorkflow {
     const events = (await loadClockEvents(db, [referral.id])).get(referral.id)!;
     const rules = await loadLimitRules(db);
     for (const fact of facts) {
-      const problem = fact.kind === ClockEventKind.CARE_BOOKED ? null : clockEventRule(read(referral, events, rules, ctx.today, this.marginDays), events, fact, ctx.today);
+      const problem = fact.kind === ClockEventKind.CARE_BOOKED ? null : clockEventRule(read(referral, events, rules, scope.today, this.marginDays), events, fact, scope.today);
       if (problem) throw badUserInput(problem.rule === "CLOCK_RULE" ? stateField : dateField, problem.rule, problem.message);
       events.push(fact);
     }
     await this.saveClockEvents(db, referral.id, facts, actor, reason);
     const before = referral.guaranteeStatus;
-    storeReading(referral, read(referral, events, rules, ctx.today, this.marginDays));
+    storeReading(referral, read(referral, events, rules, scope.today, this.marginDays));
     // A fact recorded after the fact re-reads the clock from its real date. When that changes what
     // was stored (and perhaps announced by the sweep: AT_RISK, BREACHED), a new event says so.
-    const late = facts.filter((f) => f.kind !== ClockEventKind.CARE_BOOKED && f.date < ctx.today);
+    const late = facts.filter((f) => f.kind !== ClockEventKind.CARE_BOOKED && f.date < scope.today);
     if (late.length > 0 && before !== null && before !== referral.guaranteeStatus) {
       const what = late.map((f) => `${f.kind} dated ${f.date}`).join(", ");
-      await this.announce(db, referral, `GUARANTEE_${referral.guaranteeStatus}`, actor, `Clock re-read from ${what}, recorded ${ctx.today}; it was ${before}`);
+      await this.announce(db, referral, `GUARANTEE_${referral.guaranteeStatus}`, actor, `Clock re-read from ${what}, recorded ${scope.today}; it was ${before}`);
     }
   }
 
@@ -683,29 +787,81 @@ export class ReferralWorkflow {
     );
   }
 
-  /** The receiver no longer holds the referral: release its slot and its agreement commitment, and revoke the payment commitment. */
-  private async letGo(ctx: BaseRequestContext, db: EntityManager, referral: Referral, reason: string): Promise<StepEffects> {
+  /**
+   * The receiver no longer holds the referral: the payment commitment is revoked with the step, and
+   * what to give back at patients, capacity and agreements (the provider's care relation, the slot,
+   * the case under the agreement) is recorded with it, to be given back once the step committed (`giveBackPending`).
+   */
+  private async letGo(scope: RequestScope, db: EntityManager, referral: Referral, reason: string): Promise<StepEffects> {
     const released = referral.reservationId;
-    if (released) await this.release(ctx, released, reason);
     referral.reservationId = null;
     const standing = await db.getRepository(PaymentCommitment).findOneBy({ referralId: referral.id, revokedAt: IsNull() });
-    if (standing?.agreementCommitmentId) await this.uncommit(ctx, referral.id, reason);
+    const uncommit = Boolean(standing?.agreementCommitmentId);
+    const endCareRelation = WITH_RECEIVER.has(referral.status);
+    if (released || uncommit || endCareRelation) {
+      await db.query(`INSERT INTO referrals.give_back (referral_id, reservation_id, uncommit, end_care_relation, reason, requested_by, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+        referral.id,
+        released,
+        uncommit,
+        endCareRelation,
+        reason,
+        JSON.stringify(scope.identity),
+        scope.requestId,
+      ]);
+    }
     await db.query(`UPDATE referrals.payment_commitment SET revoked_at = now(), revocation_reason = $2 WHERE referral_id = $1 AND revoked_at IS NULL`, [referral.id, reason]);
     return { details: { releasedReservationId: released } };
   }
 
-  private async uncommit(ctx: BaseRequestContext, referralId: string, reason: string): Promise<void> {
+  /** A step that lets the referral go, then gives back what it held. */
+  private async lettingGo(scope: RequestScope, id: string, action: ReferralAction.REJECT | ReferralAction.CANCEL, reason: string): Promise<Referral> {
+    const referral = await this.step(scope, id, action, reason, (db, r) => this.letGo(scope, db, r, reason));
+    await this.giveBackPending(id);
+    return referral;
+  }
+
+  /**
+   * Gives back the slots and agreement commitments that rejected and cancelled referrals no longer
+   * need (of one referral, or all): after their step committed, without a transaction open while
+   * capacity and agreements answer. What cannot be given back now stays recorded for the sweep.
+   */
+  async giveBackPending(referralId?: string): Promise<number> {
+    const pending: Array<{ id: string; referral_id: string; reservation_id: string | null; uncommit: boolean; end_care_relation: boolean; reason: string; requested_by: Identity; request_id: string }> =
+      await this.#dataSource.query(`SELECT * FROM referrals.give_back WHERE $1::uuid IS NULL OR referral_id = $1 ORDER BY id`, [referralId ?? null]);
+    let given = 0;
+    for (const row of pending) {
+      const scope = this.onBehalfOf(row.requested_by, row.request_id);
+      try {
+        // The provider's access to the patient ends first.
+        if (row.end_care_relation) await this.supergraph.request(scope, END_CARE_RELATION, { referralId: row.referral_id });
+        if (row.uncommit) await this.uncommit(scope, row.referral_id, row.reason);
+        if (row.reservation_id) await this.release(scope, row.reservation_id, row.reason);
+        await this.#dataSource.query(`DELETE FROM referrals.give_back WHERE id = $1`, [row.id]);
+        given += 1;
+      } catch (error) {
+        this.log.warn(`giving back the slot of referral ${row.referral_id} failed (tried again later): ${(error as Error).message}`);
+      }
+    }
+    return given;
+  }
+
+  /** A caller's scope for finishing, later, what the caller started: the hub acts in its name, as the step did. */
+  private onBehalfOf(identity: Identity, requestId: string): RequestScope {
+    return { requestId, today: stockholmDate(), identity: { ...identity, expiresAt: Math.floor(Date.now() / 1000) + 300 } };
+  }
+
+  private async uncommit(scope: RequestScope, referralId: string, reason: string): Promise<void> {
     try {
-      await this.supergraph.request(ctx, UNCOMMIT, { referralId, reason });
+      await this.supergraph.request(scope, UNCOMMIT, { referralId, reason });
     } catch (error) {
       // Nothing standing (released before): the ceiling no longer counts the case, which is what this step needs.
       if ((error as { extensions?: { code?: string } }).extensions?.code !== "CONFLICT") throw error;
     }
   }
 
-  private async release(ctx: BaseRequestContext, reservationId: string, reason: string): Promise<void> {
+  private async release(scope: RequestScope, reservationId: string, reason: string): Promise<void> {
     try {
-      await this.supergraph.request(ctx, RELEASE, { reservationId, reason });
+      await this.supergraph.request(scope, RELEASE, { reservationId, reason });
     } catch (error) {
       // Released before (e.g. by the provider): the slot is free, which is what this step needs.
       if ((error as { extensions?: { rule?: string } }).extensions?.rule !== "ALREADY_RELEASED") throw error;
@@ -714,11 +870,20 @@ export class ReferralWorkflow {
 }
 
 /** The day a step happened outside the hub: given, or today; never in the future. */
-function happenedOn(ctx: BaseRequestContext, field: string, value: string | null | undefined): string {
-  if (value == null) return ctx.today;
+function happenedOn(scope: RequestScope, field: string, value: string | null | undefined): string {
+  if (value == null) return scope.today;
   requireDate(field, value);
-  if (value > ctx.today) throw badUserInput(field, "DATE_IN_FUTURE", `${value} is after today (${ctx.today}); record what has happened`);
+  if (value > scope.today) throw badUserInput(field, "DATE_IN_FUTURE", `${value} is after today (${scope.today}); record what has happened`);
   return value;
+}
+
+/** The state a step leads to, or the error that refuses it (`status` is the one the caller sees). */
+function checkStep(from: ReferralStatus, action: Exclude<ReferralAction, ReferralAction.REGISTER>, parties: readonly Party[], why: string | null, status: ReferralStatus = from): ReferralStatus {
+  const check = checkTransition(from, action, parties, why);
+  if (check.ok) return check.to;
+  if (check.code === "FORBIDDEN") throw forbidden(`${check.message}.`);
+  if (check.code === "REASON_REQUIRED") throw badUserInput("reason", "REQUIRED", check.message);
+  throw conflict(`${check.message.charAt(0).toUpperCase()}${check.message.slice(1)}.`, { field: "referralId", rule: "ILLEGAL_TRANSITION", status });
 }
 
 /** A step cannot have happened before the step it answers. */
@@ -733,11 +898,10 @@ function basisOf(parties: readonly Party[]): string {
   return "REFERRAL_SENT_TO_PROVIDER";
 }
 
-function systemContext(hubRegionCode: string, today: string): BaseRequestContext {
+function systemScope(hubRegionCode: string, today: string): RequestScope {
   return {
     requestId: randomUUID(),
     today,
-    hubRegionCode,
     identity: systemIdentity("hub", Role.ADMINISTRATOR, hubRegionCode),
   };
 }

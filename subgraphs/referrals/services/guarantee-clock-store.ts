@@ -1,11 +1,12 @@
-import { EntityManager, In } from "typeorm";
-import { GuaranteeEvent, GuaranteeLimit, Referral } from "../entities/referral.entity";
-import { ClockEvent, ClockInput, ClockReading, GuaranteeLimitRule, readClock } from "./guarantee-clock";
-
 /**
  * The clock's data: limit rules and registered clock events, read in one statement each for any
  * number of referrals, and turned into the pure clock's input.
  */
+
+import { EntityManager, In } from "typeorm";
+import { GuaranteeEvent, GuaranteeLimit, Referral } from "../entities/referral.entity";
+import { ClockEvent, ClockInput, ClockReading, GuaranteeLimitRule, readClock } from "../domain/guarantee-clock";
+
 type Db = Pick<EntityManager, "getRepository">;
 
 export async function loadLimitRules(db: Db): Promise<GuaranteeLimitRule[]> {

@@ -1,7 +1,3 @@
-import { addDays, daysBetween } from "../../shared/domain/calendar";
-import { VisitType } from "../../shared/domain/enums";
-import { Specialty } from "../../shared/domain/specialty";
-
 /**
  * The care-guarantee clock (vårdgarantin), as plain functions over dates. Legal basis: HSL
  * 2017:30 9 kap. 1–3 §§, Patientlagen 2014:821 2 kap. 3–4 §§, HSF 2017:80 6 kap. All dates are
@@ -11,6 +7,10 @@ import { Specialty } from "../../shared/domain/specialty";
  * the deadline itself is in time. Days the clock is paused (medically caused wait, patient-chosen
  * wait) push the deadline back day for day.
  */
+
+import { addDays, daysBetween } from "../../shared/domain/calendar";
+import { VisitType } from "../../shared/domain/enums";
+import { Specialty } from "../../shared/domain/specialty";
 
 /** What kind of care a referral asks for: decides whether the guarantee applies at all. */
 export enum CareCategory {

@@ -1,7 +1,3 @@
-import { VisitType } from "../../shared/domain/enums";
-import { Specialty } from "../../shared/domain/specialty";
-import { CareCategory, ClockEvent, ClockEventKind, ClockInput, clockEventRule, GuaranteeLimitRule, readClock, ReferralOrigin } from "./guarantee-clock";
-
 /**
  * "What if": the guarantee clock on facts given by the caller instead of a stored referral, for
  * the office's and the clinics' questions ("if we decide today, when is the deadline?", "what does
@@ -9,6 +5,11 @@ import { CareCategory, ClockEvent, ClockEventKind, ClockInput, clockEventRule, G
  * would have registered, each checked by the same rules (clockEventRule) as if registered on its
  * own date, and read by the same clock with the same limits as data. Plain functions.
  */
+
+import { VisitType } from "../../shared/domain/enums";
+import { Specialty } from "../../shared/domain/specialty";
+import { CareCategory, ClockEvent, ClockEventKind, ClockInput, clockEventRule, GuaranteeLimitRule, readClock, ReferralOrigin } from "./guarantee-clock";
+
 export enum WaitKind {
   /** Medically caused wait (medicinskt orsakad väntan). */
   MEDICAL = "MEDICAL",

@@ -1,5 +1,3 @@
-import { daysBetween } from "../../shared/domain/calendar";
-
 /**
  * Brokering: ranking free capacity for one referral by the search order of the care guarantee
  * (subgraphs/README.md, "Finding care elsewhere"): the own region's providers, then the own
@@ -7,6 +5,9 @@ import { daysBetween } from "../../shared/domain/calendar";
  * under Riksavtalet. Within a tier: an offer that starts by the deadline before one that does not,
  * then the earliest start, then the lowest price. Plain data and functions.
  */
+
+import { daysBetween } from "../../shared/domain/calendar";
+
 export enum MatchTier {
   /** A public provider of the patient's own region (internal care). */
   OWN_REGION = "OWN_REGION",
