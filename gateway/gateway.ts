@@ -13,7 +13,7 @@ import { Identity, Role, systemIdentity } from "../subgraphs/shared/identity";
 import { IDENTITY_HEADER, identitySigner, signIdentity, verifyIdentity } from "../subgraphs/shared/internal-identity";
 import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
-import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
+import { armor, FairAdmission, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { checkArguments } from "./input-rules";
 import { CostBudget, CostInFlight, costRefusal, withoutHttp } from "./cost";
 import { StartupError } from "../subgraphs/shared/errors";
@@ -170,7 +170,7 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
  * obeys (input-rules.ts), for literals and variables alike; and the cost with the variables
  * (cost.ts): the per-request limit, the client's budget a minute and its turn in the cost in flight.
  */
-function checkOperation(budget: CostBudget, inFlight: CostInFlight): ApolloServerPlugin<GatewayContext> {
+function checkOperation(budget: CostBudget, inFlight: CostInFlight, fair: FairAdmission): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       let release: (() => void) | undefined;
@@ -194,7 +194,13 @@ function checkOperation(budget: CostBudget, inFlight: CostInFlight): ApolloServe
           const internal = request.http?.headers.has(IDENTITY_HEADER) && !request.http.headers.has("authorization");
           if (internal) return;
           budget.charge(contextValue.identity, cost);
-          release = await inFlight.acquire(contextValue.identity, cost);
+          const ownTurn = await inFlight.acquire(contextValue.identity, cost);
+          // Then its turn beside other clients: heavy requests yield to their work (limits.ts).
+          const admitted = await fair.admit(contextValue.identity, cost);
+          release = () => {
+            admitted();
+            ownTurn();
+          };
         },
         async willSendResponse() {
           release?.();
@@ -252,6 +258,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const limiter = new RateLimiter(options.limits.ratePerMinute);
   const budget = new CostBudget(options.limits.costPerMinute);
   const inFlight = new CostInFlight(options.limits.costInFlight);
+  const fair = new FairAdmission();
   const authenticate = async (authorization: unknown) => {
     const identity = await verify(authorization);
     limiter.take(identity);
@@ -296,7 +303,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: { maxTokens: LIMITS.maxTokens },
     // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
     hideSchemaDetailsFromClientErrors: options.production,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight), responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight, fair), responseCachePlugin(cache, { partitionings: partitionings(CHANGE_FEEDS), heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

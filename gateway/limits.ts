@@ -118,3 +118,113 @@ export function fetchWithTimeout(timeoutMs: number): Fetcher {
       throw error;
     })) as unknown as Fetcher;
 }
+
+/**
+ * When heavy requests may run beside other clients' work (issue 14: one client's expensive requests
+ * must not raise another client's p95 more than 2×):
+ *
+ * - heavy: costing more than half the per-request limit (10 000; a page of 100 offers with every
+ *   field and coverage costs ~7 600, so every office search is light);
+ * - share 1/30: while other clients have requests running, heavy work may take at most about a
+ *   thirtieth of the time, so fewer than one in twenty of their requests overlaps one (their p95
+ *   stays their own);
+ * - quiet 50 ms: a client whose last request ended this recently is still busy (a client sending
+ *   one request after another leaves gaps shorter than that);
+ * - at most 60 s of waiting for a heavy request, whatever the others do.
+ */
+export const FAIRNESS = { heavyCost: LIMITS.maxCost / 2, heavyShare: 1 / 30, quietMs: 50, maxWaitMs: 60_000 } as const;
+
+type FairnessOptions = { heavyCost: number; heavyShare: number; quietMs: number; maxWaitMs: number };
+
+/**
+ * Admission by estimated cost, fair between clients (the token's subject), in front of execution,
+ * after the client's cost budget and its own cost in flight (cost.ts):
+ *
+ * - a light request is admitted at once: offices' searches never queue behind anyone;
+ * - heavy requests run one at a time hub-wide, in arrival order. When no other client is busy
+ *   they run at once (an idle hub serves a system client at full speed); while others are busy, a
+ *   heavy request yields to them: it starts only once the last heavy request's duration times
+ *   (1/share − 1) has passed since it ended, so heavy work takes at most `heavyShare` of the time
+ *   others are busy, or after `maxWaitMs` at the latest (no one starves).
+ *
+ * The CPU is what heavy work takes from the others, and it is spent in the subgraphs and the
+ * database while the gateway waits for them: bounding when heavy requests run, and one at a time,
+ * bounds it wherever it is spent, which a per-client limit alone cannot (one maximum-cost request
+ * at a time from one client still kept two cores busy beside an office's searches).
+ */
+export class FairAdmission {
+  /** Requests running per client, and when its last one ended. */
+  private readonly clients = new Map<string, { running: number; endedAt: number }>();
+  private readonly heavyQueue: Array<{ key: string; queuedAt: number; go: () => void }> = [];
+  private heavyRunning = false;
+  private lastHeavy: { endedAt: number; durationMs: number } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: FairnessOptions = FAIRNESS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Waits until the request may run; answers the release, to call once when it is done. */
+  async admit(identity: Identity, cost: number): Promise<() => void> {
+    const key = `${identity.issuer} ${identity.subject}`;
+    const heavy = cost > this.options.heavyCost;
+    if (heavy) {
+      await new Promise<void>((go) => {
+        this.heavyQueue.push({ key, queuedAt: this.now(), go });
+        this.pump();
+      });
+    }
+    const client = this.clients.get(key) ?? { running: 0, endedAt: -Infinity };
+    client.running += 1;
+    this.clients.set(key, client);
+    const startedAt = this.now();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const at = this.now();
+      client.running -= 1;
+      client.endedAt = at;
+      if (heavy) {
+        this.heavyRunning = false;
+        this.lastHeavy = { endedAt: at, durationMs: at - startedAt };
+      }
+      this.forgetIdle(at);
+      this.pump();
+    };
+  }
+
+  /** Whether a client other than `key` has a request running or ended one within the quiet time. */
+  private othersBusy(key: string, at: number): boolean {
+    for (const [other, c] of this.clients) if (other !== key && (c.running > 0 || at - c.endedAt < this.options.quietMs)) return true;
+    return false;
+  }
+
+  /** Starts the next heavy request if it may run now; otherwise looks again when it may. */
+  private pump(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.heavyRunning || this.heavyQueue.length === 0) return;
+    const next = this.heavyQueue[0];
+    const at = this.now();
+    const yieldUntil = this.lastHeavy ? this.lastHeavy.endedAt + this.lastHeavy.durationMs * (1 / this.options.heavyShare - 1) : -Infinity;
+    if (!this.othersBusy(next.key, at) || at >= yieldUntil || at - next.queuedAt >= this.options.maxWaitMs) {
+      this.heavyQueue.shift();
+      this.heavyRunning = true;
+      next.go();
+      return;
+    }
+    // Others' requests ending do not call back here when they end quiet: look again after the
+    // quiet time, or when the yield is over, whichever is first.
+    const waitMs = Math.max(1, Math.min(yieldUntil - at, this.options.quietMs, next.queuedAt + this.options.maxWaitMs - at));
+    this.timer = setTimeout(() => this.pump(), waitMs);
+    this.timer.unref?.();
+  }
+
+  /** Idle clients carry no information; drop them so the map stays the size of the busy clients. */
+  private forgetIdle(at: number): void {
+    if (this.clients.size <= 1000) return;
+    for (const [k, c] of this.clients) if (c.running === 0 && at - c.endedAt >= this.options.quietMs) this.clients.delete(k);
+  }
+}
