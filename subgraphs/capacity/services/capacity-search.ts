@@ -23,6 +23,9 @@ export interface CapacitySearchFilter {
   maxExpectedWaitDays?: number | null;
 }
 
+/** The total of a search whose caller did not ask for it: never shown (the field was not selected). */
+const NOT_COUNTED: TotalCount = { count: 0, exact: false };
+
 /** Keyset position: results are ordered by (earliest start, id). */
 export interface OfferPosition {
   earliestStart: string;
@@ -83,6 +86,8 @@ export class CapacitySearch {
     filter: CapacitySearchFilter,
     page: Page<OfferPosition>,
     today: string,
+    /** Whether to count the matches: not when the caller does not ask for the total (a count reads up to the cap's rows). */
+    counted = true,
   ): Promise<{ rows: CapacityOffer[]; total: TotalCount }> {
     validateFilter(filter);
     if (filter.procedureCode != null) await this.refuseRetired(filter.procedureCode, today);
@@ -97,7 +102,7 @@ export class CapacitySearch {
     // Sequential on purpose: one request never runs two statements at once on the pool's behalf.
     const rows = await pageQuery.getMany();
     // Counted up to a cap: a count of every match would grow with the data (see cappedCount).
-    const total = await cappedCount(matching);
+    const total = counted ? await cappedCount(matching) : NOT_COUNTED;
     return { rows, total };
   }
 
