@@ -267,6 +267,15 @@ export class CoverageResolver {
   }
 }
 
+/** A request's coverage answers by case (the context object is the request's). */
+const answersByRequest = new WeakMap<AgreementsContext, Map<string, Promise<Coverage>>>();
+
+function answersOf(ctx: AgreementsContext): Map<string, Promise<Coverage>> {
+  let answers = answersByRequest.get(ctx);
+  if (!answers) answersByRequest.set(ctx, (answers = new Map()));
+  return answers;
+}
+
 /** Why the CapacityOffer fields below are required: coverage depends on who gives what care, where and when. */
 const OFFER_FACTS = "provider { id kind region { code } } procedure { code } specialty earliestStart";
 
@@ -292,20 +301,23 @@ export class OfferCoverageResolver {
   ): Promise<Coverage> {
     requireRegionCode("homeRegionCode", homeRegionCode);
     if (homeMunicipalityCode != null) requireMunicipalityCode("homeMunicipalityCode", homeMunicipalityCode, homeRegionCode);
-    return answerCoverage(
-      {
-        homeRegionCode,
-        homeMunicipalityCode: homeMunicipalityCode ?? null,
-        careSetting: careSetting ?? CareSetting.OUTPATIENT,
-        providerId: offer.provider.id,
-        providerKind: offer.provider.kind,
-        providerRegionCode: offer.provider.region.code,
-        specialty: offer.specialty,
-        procedureCode: offer.procedure?.code ?? null,
-        date: offer.earliestStart,
-      },
-      ctx,
-    );
+    const key: CoverageKey = {
+      homeRegionCode,
+      homeMunicipalityCode: homeMunicipalityCode ?? null,
+      careSetting: careSetting ?? CareSetting.OUTPATIENT,
+      providerId: offer.provider.id,
+      providerKind: offer.provider.kind,
+      providerRegionCode: offer.provider.region.code,
+      specialty: offer.specialty,
+      procedureCode: offer.procedure?.code ?? null,
+      date: offer.earliestStart,
+    };
+    // Offers of one provider, procedure and date have one answer: decided once a request.
+    const answers = answersOf(ctx);
+    const id = `${key.homeRegionCode} ${key.homeMunicipalityCode} ${key.careSetting} ${key.providerId} ${key.providerKind} ${key.providerRegionCode} ${key.specialty} ${key.procedureCode} ${key.date}`;
+    let answer = answers.get(id);
+    if (!answer) answers.set(id, (answer = answerCoverage(key, ctx)));
+    return answer;
   }
 }
 
