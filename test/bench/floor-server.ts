@@ -6,8 +6,8 @@
  * and does what the hub must do that is not GraphQL:
  *
  * - it verifies the caller's bearer token with the gateway's own authenticator (gateway/auth.ts);
- * - it decides coverage with the agreements engine (decideCoverage, once per (provider, procedure,
- *   date) group of a page), ranks matches with the brokering rules (rankMatches) and reads
+ * - it reads the agreements' facts with the agreements subgraph's one statement and decides
+ *   coverage with its engine (decideCoverage, once per (provider, procedure, date) group), ranks matches with the brokering rules (rankMatches) and reads
  *   guarantee clocks with the clock (read): the rules are the work, so the floor runs them too;
  * - patient data: it applies the same access checks (referralAccess, partiesOf, patientDataAccess
  *   and the at-risk list's scope, protected identity withheld) and writes the same audit records
@@ -32,6 +32,7 @@ import { loadConfig } from "../../subgraphs/shared/config";
 import { addDays, laterDate, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Identity, organisationOf, patientDataAccess, Role } from "../../subgraphs/shared/identity";
 import { encodeCursor, TOTAL_COUNT_CAP } from "../../subgraphs/shared/pagination";
+import { loadAgreementFacts } from "../../subgraphs/agreements/services/agreement-facts";
 import { AgreementFacts, decideCoverage } from "../../subgraphs/agreements/services/coverage";
 import { rankMatches } from "../../subgraphs/referrals/services/brokering";
 import { read } from "../../subgraphs/referrals/services/guarantee-clocks";
@@ -85,42 +86,9 @@ async function offerPage(db: Pool, filter: SearchFilter, limit: number, today: s
   return { rows: row.rows, total: row.total };
 }
 
-/** The agreements engine's facts for a home region, in one statement (what loadAgreementFacts reads in six). */
-async function agreementFacts(db: Pool, homeRegionCode: string): Promise<AgreementFacts[]> {
-  const { rows } = await db.query(
-    `SELECT a.id, a.kind, a.name, a.valid_from::text AS "validFrom", a.valid_until::text AS "validUntil", a.provider_id AS "providerId",
-            (SELECT coalesce(json_agg(json_build_object('r', p.region_code, 'm', p.municipality_codes)), '[]') FROM agreements.agreement_party p WHERE p.agreement_id = a.id) AS parties,
-            (SELECT coalesce(json_agg(json_build_object('id', v.id, 'version', v.version, 'effectiveFrom', v.effective_from::text, 'coversAllPlannedCare', v.covers_all_planned_care,
-                      'specialties', v.covered_specialties, 'procedureCodes', v.covered_procedure_codes,
-                      'terms', json_build_object('referralRequired', v.referral_required, 'paymentCommitmentRequired', v.payment_commitment_required, 'sameTermsAsResidents', v.same_terms_as_residents))
-                      ORDER BY v.version), '[]') FROM agreements.agreement_version v WHERE v.agreement_id = a.id) AS versions,
-            (SELECT coalesce(json_agg(json_build_object('validFrom', l.valid_from::text, 'validUntil', l.valid_until::text,
-                      'entries', (SELECT coalesce(json_agg(json_build_object('procedureCode', e.procedure_code, 'providingRegionCode', e.providing_region_code, 'priceSek', e.price_sek)), '[]')
-                                    FROM agreements.price_list_entry e WHERE e.price_list_id = l.id))
-                      ORDER BY l.valid_from DESC), '[]') FROM agreements.price_list l WHERE l.agreement_id = a.id) AS "priceLists",
-            (SELECT coalesce(json_agg(json_build_object('id', c.id, 'periodFrom', c.period_from::text, 'periodUntil', c.period_until::text, 'maxCases', c.max_cases,
-                      'procedureCodes', c.procedure_codes,
-                      'usedCases', (SELECT count(*)::int FROM agreements.agreement_commitment m
-                                     WHERE m.agreement_id = c.agreement_id AND m.released_at IS NULL AND m.care_date BETWEEN c.period_from AND c.period_until
-                                       AND (cardinality(c.procedure_codes) = 0 OR m.procedure_code = ANY (c.procedure_codes))))), '[]')
-               FROM agreements.agreement_ceiling c WHERE c.agreement_id = a.id) AS ceilings
-       FROM agreements.agreement a
-      WHERE a.kind = 'CARE_GUARANTEE_AGREEMENT' OR EXISTS (SELECT 1 FROM agreements.agreement_party p WHERE p.agreement_id = a.id AND p.region_code = $1)`,
-    [homeRegionCode],
-  );
-  return rows.map((a) => ({
-    id: a.id,
-    kind: a.kind,
-    name: a.name,
-    validFrom: a.validFrom,
-    validUntil: a.validUntil,
-    providerId: a.providerId,
-    partyRegionCodes: a.parties.map((p: Row) => p.r),
-    partyMunicipalityCodes: Object.fromEntries(a.parties.filter((p: Row) => p.m).map((p: Row) => [p.r, p.m])),
-    versions: a.versions,
-    priceLists: a.priceLists,
-    ceilings: a.ceilings,
-  }));
+/** The agreements engine's facts for a home region: the hub's own statement (one round trip). */
+function agreementFacts(db: Pool, homeRegionCode: string): Promise<AgreementFacts[]> {
+  return loadAgreementFacts({ query: (sql: string, parameters?: unknown[]) => db.query(sql, parameters).then((r) => r.rows) }, { homeRegionCodes: [homeRegionCode] });
 }
 
 /** Coverage of each offer, decided once per (provider, procedure, date) group: offers of one group have one answer. */
