@@ -172,8 +172,10 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
  */
 function checkOperation(budget: CostBudget, inFlight: CostInFlight, fair: FairAdmission): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
       let release: (() => void) | undefined;
+      // The client is busy from its request's arrival: heavy requests of others yield to it (limits.ts).
+      const visit = contextValue.identity ? fair.arrive(contextValue.identity) : undefined;
       return {
         async didResolveOperation({ operation, document, request, schema, contextValue }) {
           if (!operation) {
@@ -194,15 +196,12 @@ function checkOperation(budget: CostBudget, inFlight: CostInFlight, fair: FairAd
           const internal = request.http?.headers.has(IDENTITY_HEADER) && !request.http.headers.has("authorization");
           if (internal) return;
           budget.charge(contextValue.identity, cost);
-          const ownTurn = await inFlight.acquire(contextValue.identity, cost);
-          // Then its turn beside other clients: heavy requests yield to their work (limits.ts).
-          const admitted = await fair.admit(contextValue.identity, cost);
-          release = () => {
-            admitted();
-            ownTurn();
-          };
+          release = await inFlight.acquire(contextValue.identity, cost);
+          // Then its turn beside other clients: a heavy request yields to their work.
+          await visit?.admit(cost);
         },
         async willSendResponse() {
+          visit?.leave();
           release?.();
         },
       };
