@@ -387,19 +387,20 @@ async function main(): Promise<void> {
     const key = await ensureDevKey(devKeyFile);
     const signingKey = await importJWK(key.privateJwk, "ES256");
     const now = Math.floor(Date.now() / 1000);
+    /** A development token for `subject` with these claims, valid for the whole run. */
+    const signToken = (claims: Record<string, unknown>, subject: string) =>
+      new SignJWT({ assignment_purpose: "Vård och behandling", loa: 3, ...claims })
+        .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
+        .setIssuer(DEV_ISSUER)
+        .setAudience(audience)
+        .setSubject(subject)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 6 * 3600)
+        .sign(signingKey);
     const pool: string[] = [];
     const poolSize = opts.quick ? 1500 : 20_000;
     for (let i = 0; i < poolSize; i++) {
-      pool.push(
-        await new SignJWT({ role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", assignment_purpose: "Vård och behandling", loa: 3, jti: randomUUID() })
-          .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
-          .setIssuer(DEV_ISSUER)
-          .setAudience(audience)
-          .setSubject("SE999999999999-E000000000005")
-          .setIssuedAt(now)
-          .setExpirationTime(now + 6 * 3600)
-          .sign(signingKey),
-      );
+      pool.push(await signToken({ role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", jti: randomUUID() }, "SE999999999999-E000000000005"));
     }
     let tokenIndex = 0;
     const identity: Identity = {
@@ -453,15 +454,7 @@ async function main(): Promise<void> {
       if (size === opts.searchSize) {
         const runs = (section: string) => !opts.only || opts.only.includes(section);
         // First, while the data is as generated (the churn and the fan-out below publish offers).
-        const officeSign = (i: number) =>
-          new SignJWT({ role: Role.REGIONAL_OFFICE, region: "13", hsa_id: "SE2321000032-E000000002000", assignment_purpose: "Vård och behandling", loa: 3, jti: `${i}-${randomUUID()}` })
-            .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
-            .setIssuer(DEV_ISSUER)
-            .setAudience(audience)
-            .setSubject("SE2321000032-E000000002000")
-            .setIssuedAt(now)
-            .setExpirationTime(now + 6 * 3600)
-            .sign(signingKey);
+        const officeSign = (i: number) => signToken({ role: Role.REGIONAL_OFFICE, region: "13", hsa_id: "SE2321000032-E000000002000", jti: `${i}-${randomUUID()}` }, "SE2321000032-E000000002000");
         const officePool = await Promise.all(Array.from({ length: opts.quick ? 500 : 5000 }, (_, i) => officeSign(i)));
         const officeSigned = identitySigner(
           { ...identity, subject: "SE2321000032-E000000002000", role: Role.REGIONAL_OFFICE, regionCode: "13", employeeHsaId: "SE2321000032-E000000002000" },
@@ -505,15 +498,7 @@ async function main(): Promise<void> {
           );
         }
         if (runs("fanout")) results.fanOut = await scenarioFanOut(gatewayUrl, pool[0], ours.pid!, opts, log, markdown);
-        const sign = (role: Role, subject: string, region: string) =>
-          new SignJWT({ role, region, hsa_id: subject, assignment_purpose: "Vård och behandling", loa: 3 })
-            .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
-            .setIssuer(DEV_ISSUER)
-            .setAudience(audience)
-            .setSubject(subject)
-            .setIssuedAt(now)
-            .setExpirationTime(now + 6 * 3600)
-            .sign(signingKey);
+        const sign = (role: Role, subject: string, region: string) => signToken({ role, region, hsa_id: subject }, subject);
         if (runs("fairness")) results.fairness = await scenarioFairness(`http://127.0.0.1:${fairPort}/graphql`, sign, opts, log, markdown);
       }
     }
