@@ -22,7 +22,7 @@ import { Identity, Role, systemIdentity } from "../subgraphs/shared/identity";
 import { IDENTITY_HEADER, identitySigner, signIdentity, verifyIdentity } from "../subgraphs/shared/internal-identity";
 import { APPENDED_EVENTS_EXTENSION } from "../subgraphs/shared/outbox";
 import { createAuthenticator } from "./auth";
-import { armor, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
+import { armor, FairAdmission, fetchWithTimeout, LIMITS, RateLimiter } from "./limits";
 import { checkArguments } from "./input-rules";
 import { CostBudget, CostInFlight, costRefusal, withoutHttp } from "./cost";
 import { StartupError } from "../subgraphs/shared/errors";
@@ -196,10 +196,12 @@ function subgraphUnavailable(service: string, detail: string): GraphQLError {
  * obeys (input-rules.ts), for literals and variables alike; and the cost with the variables
  * (cost.ts): the per-request limit, the client's budget a minute and its turn in the cost in flight.
  */
-function checkOperation(budget: CostBudget, inFlight: CostInFlight): ApolloServerPlugin<GatewayContext> {
+function checkOperation(budget: CostBudget, inFlight: CostInFlight, fair: FairAdmission): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
       let release: (() => void) | undefined;
+      // The client is busy from its request's arrival: heavy requests of others yield to it (limits.ts).
+      const visit = contextValue.identity ? fair.arrive(contextValue.identity) : undefined;
       return {
         async didResolveOperation({ operation, document, request, schema, contextValue }) {
           if (!operation) {
@@ -221,8 +223,11 @@ function checkOperation(budget: CostBudget, inFlight: CostInFlight): ApolloServe
           if (internal) return;
           budget.charge(contextValue.identity, cost);
           release = await inFlight.acquire(contextValue.identity, cost);
+          // Then its turn beside other clients: a heavy request yields to their work.
+          await visit?.admit(cost);
         },
         async willSendResponse() {
+          visit?.leave();
           release?.();
         },
       };
@@ -283,6 +288,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const limiter = new RateLimiter(options.limits.ratePerMinute);
   const budget = new CostBudget(options.limits.costPerMinute);
   const inFlight = new CostInFlight(options.limits.costInFlight);
+  const fair = new FairAdmission();
   const authenticate = async (authorization: unknown) => {
     const identity = await verify(authorization);
     limiter.take(identity);
@@ -327,7 +333,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: { maxTokens: LIMITS.maxTokens },
     // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
     hideSchemaDetailsFromClientErrors: options.production,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight), responseCachePlugin(cache, { partitionings: () => [...partitionings.values()], heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight, fair), responseCachePlugin(cache, { partitionings: () => [...partitionings.values()], heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {

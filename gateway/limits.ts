@@ -118,3 +118,160 @@ export function fetchWithTimeout(timeoutMs: number): Fetcher {
       throw error;
     })) as unknown as Fetcher;
 }
+
+/**
+ * When heavy requests may run beside other clients' work (issue 14: one client's expensive requests
+ * must not raise another client's p95 more than 2×):
+ *
+ * - heavy: costing more than half the per-request limit (10 000; a page of 100 offers with every
+ *   field and coverage costs ~7 600, so every office search is light);
+ * - share 1/30: while other clients are busy, heavy work may take about a thirtieth of the time,
+ *   so fewer than one in twenty of their requests overlaps one (their p95 stays their own);
+ * - quiet 200 ms: a client whose last request ended this recently is still busy (a client sending
+ *   one request after another leaves gaps shorter than that, even on a loaded machine);
+ * - a heavy request's duration is expected from those before it, per cost unit; before any has
+ *   run, 0.05 ms a unit (a maximum-cost request about a second);
+ * - at most 60 s of waiting for a heavy request, whatever the others do.
+ */
+export const FAIRNESS = { heavyCost: LIMITS.maxCost / 2, heavyShare: 1 / 30, quietMs: 200, initialMsPerCost: 0.05, maxWaitMs: 60_000 } as const;
+
+type FairnessOptions = { heavyCost: number; heavyShare: number; quietMs: number; initialMsPerCost: number; maxWaitMs: number };
+
+/**
+ * Admission by estimated cost, fair between clients (the token's subject), in front of execution,
+ * after the client's cost budget and its own cost in flight (cost.ts):
+ *
+ * - a light request is admitted at once: offices' searches never queue behind anyone;
+ * - heavy requests run one at a time hub-wide, in arrival order. When no other client is busy
+ *   they run at once (an idle hub serves a system client at full speed). While others are busy, a
+ *   heavy request yields to them: heavy work earns time at `heavyShare` of the time it waits
+ *   beside them, and the next request starts once that covers its expected duration (nothing is
+ *   banked while no heavy request waits, so a burst cannot start with a backlog), or after
+ *   `maxWaitMs` at the latest (no one starves). A request that ran longer than expected is
+ *   paid for by the next ones.
+ *
+ * The CPU is what heavy work takes from the others, and it is spent in the subgraphs and the
+ * database while the gateway waits for them: bounding when heavy requests run, and one at a time,
+ * bounds it wherever it is spent, which a per-client limit alone cannot (one maximum-cost request
+ * at a time from one client still kept two cores busy beside an office's searches).
+ */
+export class FairAdmission {
+  /** Requests running per client, and when its last one ended. */
+  private readonly clients = new Map<string, { running: number; endedAt: number }>();
+  private readonly heavyQueue: Array<{ key: string; cost: number; queuedAt: number; go: () => void }> = [];
+  private heavyRunning = false;
+  /** Time heavy work has earned beside busy clients (ms; negative after a request that ran long). */
+  private earnedMs = 0;
+  private earnedAt = 0;
+  private msPerCost: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: FairnessOptions = FAIRNESS,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.msPerCost = options.initialMsPerCost;
+  }
+
+  /**
+   * A request of the client arrived (before its operation is parsed and its cost known): the
+   * client counts as busy from now until `leave`, so the gaps while its requests are being read
+   * are not mistaken for quiet. `admit` waits for its turn once the cost is known.
+   */
+  arrive(identity: Identity): { admit(cost: number): Promise<void>; leave(): void } {
+    const key = `${identity.issuer} ${identity.subject}`;
+    const client = this.clients.get(key) ?? { running: 0, endedAt: -Infinity };
+    client.running += 1;
+    this.clients.set(key, client);
+    let heavy: { cost: number; expectedMs: number; startedAt: number } | undefined;
+    let left = false;
+    return {
+      admit: async (cost) => {
+        if (cost <= this.options.heavyCost || heavy || left) return;
+        // Waiting is not being busy: heavy requests waiting for each other do not hold each other up.
+        client.running -= 1;
+        const expectedMs = await new Promise<number>((go) => {
+          if (this.heavyQueue.length === 0) this.earnedAt = this.now();
+          this.heavyQueue.push({ key, cost, queuedAt: this.now(), go: () => go(this.expectedMs(cost)) });
+          this.pump();
+        });
+        client.running += 1;
+        heavy = { cost, expectedMs, startedAt: this.now() };
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        const at = this.now();
+        client.running -= 1;
+        client.endedAt = at;
+        if (heavy) {
+          this.heavyRunning = false;
+          const tookMs = at - heavy.startedAt;
+          // What it took beyond what was earned for it is owed by the next ones.
+          if (this.runningOnEarned) this.earnedMs += heavy.expectedMs - tookMs;
+          this.runningOnEarned = false;
+          this.msPerCost = 0.7 * this.msPerCost + 0.3 * (tookMs / heavy.cost);
+        }
+        this.forgetIdle(at);
+        this.pump();
+      },
+    };
+  }
+
+  /** Arrives and waits for the turn at once (a caller that knows the cost on arrival); answers the release. */
+  async admit(identity: Identity, cost: number): Promise<() => void> {
+    const visit = this.arrive(identity);
+    await visit.admit(cost);
+    return visit.leave;
+  }
+
+  /** Whether the heavy request running was admitted on earned time (not on an idle hub or after the longest wait). */
+  private runningOnEarned = false;
+
+  private expectedMs(cost: number): number {
+    return this.msPerCost * cost;
+  }
+
+  /** Whether a client other than `key` has a request running or ended one within the quiet time. */
+  private othersBusy(key: string, at: number): boolean {
+    for (const [other, c] of this.clients) if (other !== key && (c.running > 0 || at - c.endedAt < this.options.quietMs)) return true;
+    return false;
+  }
+
+  /** Starts the next heavy request if it may run now; otherwise looks again when it may. */
+  private pump(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.heavyQueue.length === 0) return;
+    const next = this.heavyQueue[0];
+    const at = this.now();
+    const busy = this.othersBusy(next.key, at);
+    // Earned only while a heavy request waits beside busy clients, and at most one request's worth.
+    if (busy && !this.heavyRunning) this.earnedMs = Math.min(this.expectedMs(next.cost), this.earnedMs + (at - this.earnedAt) * this.options.heavyShare);
+    this.earnedAt = at;
+    if (this.heavyRunning) return;
+    const expected = this.expectedMs(next.cost);
+    const onEarned = busy && this.earnedMs >= expected;
+    if (!busy || onEarned || at - next.queuedAt >= this.options.maxWaitMs) {
+      this.heavyQueue.shift();
+      this.heavyRunning = true;
+      if (onEarned) {
+        this.earnedMs -= expected;
+        this.runningOnEarned = true;
+      }
+      next.go();
+      return;
+    }
+    // Others' requests ending quiet do not call back here: look again after the quiet time, or
+    // when the time is earned, whichever is first.
+    const waitMs = Math.max(1, Math.min((expected - this.earnedMs) / this.options.heavyShare, this.options.quietMs, next.queuedAt + this.options.maxWaitMs - at));
+    this.timer = setTimeout(() => this.pump(), waitMs);
+    this.timer.unref?.();
+  }
+
+  /** Idle clients carry no information; drop them so the map stays the size of the busy clients. */
+  private forgetIdle(at: number): void {
+    if (this.clients.size <= 1000) return;
+    for (const [k, c] of this.clients) if (c.running === 0 && at - c.endedAt >= this.options.quietMs) this.clients.delete(k);
+  }
+}

@@ -1,3 +1,4 @@
+import { GraphQLResolveInfo, Kind, SelectionNode } from "graphql";
 import { ClassType, Field, Int, ObjectType, Directive } from "type-graphql";
 import { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { badUserInput } from "./errors";
@@ -33,6 +34,23 @@ export async function cappedCount<T extends ObjectLiteral>(matching: SelectQuery
   const [sql, parameters] = matching.clone().select("1").orderBy().offset(undefined).limit(cap + 1).getQueryAndParameters();
   const [{ count }]: Array<{ count: number }> = await matching.dataSource.query(`SELECT count(*)::int AS count FROM (${sql}) AS matching`, parameters);
   return count > cap ? { count: cap, exact: false } : { count, exact: true };
+}
+
+/**
+ * Whether the query asks for the connection's total (`totalCount` or `totalCountIsExact`), through
+ * fragments too. Counting costs a statement that reads up to the cap's rows, more than the page
+ * itself: the brokering's candidate pages and most internal requests never ask for it.
+ */
+export function asksForTotal(info: Pick<GraphQLResolveInfo, "fieldNodes" | "fragments">): boolean {
+  const asks = (selections: readonly SelectionNode[], seen: Set<string>): boolean =>
+    selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === "totalCount" || selection.name.value === "totalCountIsExact";
+      if (selection.kind === Kind.INLINE_FRAGMENT) return asks(selection.selectionSet.selections, seen);
+      const fragment = info.fragments[selection.name.value];
+      if (!fragment || seen.has(fragment.name.value)) return false;
+      return asks(fragment.selectionSet.selections, new Set([...seen, fragment.name.value]));
+    });
+  return info.fieldNodes.some((node) => node.selectionSet !== undefined && asks(node.selectionSet.selections, new Set()));
 }
 
 /** Relay page information, shared by every connection in the supergraph. */

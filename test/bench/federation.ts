@@ -24,12 +24,16 @@ import { Worker } from "node:worker_threads";
 import type { FromSubscribers, SubscriberShare } from "./fanout-subscribers";
 import { ensurePeerPackages } from "./gateways/peer-packages";
 import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./dataset";
+import { FAIRNESS } from "../../gateway/limits";
+import { spaced } from "../../subgraphs/shared/apollo";
+import { AT_RISK, FloorPage, FloorTarget, floorTables, MATCHES, postmasterPid, scenarioFloor } from "./floor";
 
 /**
  * The federation benchmark (targets in test/bench/README.md): capacity search through this hub's gateway, a plain Apollo
  * Gateway and Hive Gateway on the same supergraph and the same subgraph processes; the gateway's
- * overhead over the capacity subgraph; subscription fan-out; freeCapacity latency as offers grow;
- * SQL statements per page. Prints markdown tables and writes bench-results/latest.{json,md}.
+ * overhead over the capacity subgraph; the floor (floor.ts: the search mix, a referral's matches and
+ * the at-risk list by hand-written SQL and JSON, against the gateways, with CPU per request by
+ * process); subscription fan-out; fairness; freeCapacity latency as offers grow; SQL statements per page. Prints markdown tables and writes bench-results/latest.{json,md}.
  * Measures; asserts nothing.
  *
  *   npm run bench                   # full: 10k → 200k → 1M offers, 100/1 000/10 000 subscribers
@@ -38,6 +42,7 @@ import { fillPatientsAndReferrals, growCapacity, parseSize, sizeFor } from "./da
  *   npm run bench -- --subscriber-threads=2   # spread the fan-out subscribers over two worker threads
  *   npm run bench -- --quick --gateway-workers=2   # this hub's gateways as two worker processes each (HUB_GATEWAY_WORKERS)
  *   npm run bench -- --quick --profile=/tmp/prof  # CPU profiles (.cpuprofile) of this hub's gateways and subgraphs
+ *   npm run bench -- --quick --only=floor,fairness  # only these sections (floor, search, fanout, fairness) besides growth
  */
 interface Options {
   quick: boolean;
@@ -54,6 +59,8 @@ interface Options {
   gatewayWorkers: number;
   /** Where this hub's processes write CPU profiles, if anywhere. */
   profileDir?: string;
+  /** The sections to run (all when not given): floor, search, fanout, fairness. */
+  only?: string[];
 }
 
 function options(argv: string[]): Options {
@@ -73,6 +80,7 @@ function options(argv: string[]): Options {
     subscriberThreads: Number(flags.get("subscriber-threads") ?? 1),
     gatewayWorkers: Number(flags.get("gateway-workers") ?? 1),
     profileDir: flags.get("profile") === undefined ? undefined : path.resolve(flags.get("profile")!),
+    only: flags.get("only")?.split(","),
   };
 }
 
@@ -292,7 +300,7 @@ async function main(): Promise<void> {
 
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
   fs.chmodSync(baseDir, 0o755);
-  const [pgPort, gatewayPort, uncachedPort, apolloPort, hivePort, fairPort, ...subgraphPortList] = await freePorts(6 + SUBGRAPH_NAMES.length);
+  const [pgPort, gatewayPort, uncachedPort, apolloPort, hivePort, fairPort, floorPort, ...subgraphPortList] = await freePorts(7 + SUBGRAPH_NAMES.length);
   const postgres = new EmbeddedPostgres({ baseDir, port: pgPort });
   const children: ChildProcess[] = [];
   const dataSources = {} as Record<SubgraphName, DataSource>;
@@ -338,15 +346,27 @@ async function main(): Promise<void> {
     // Started side by side (each waits for its own readiness); the development key first, so the
     // two hub gateways do not both create it.
     await ensureDevKey(devKeyFile);
-    await spawnAll(
+    // The subgraphs' own supergraph requests (a referral's matches ask for free capacity with
+    // coverage) go through the gateway with its cache off: uncached work is what the floor and
+    // profiles measure, and a cached inner request would hide it.
+    const uncachedUrl = `http://127.0.0.1:${uncachedPort}/graphql`;
+    const subgraphChildren = await spawnAll(
       children,
       SUBGRAPH_NAMES.map((name) =>
-        spawnReady(`subgraph ${name}`, `subgraphs/${name}/index.js`, { ...common, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) }, `http://127.0.0.1:${subgraphPorts[name]}/health`, profiled),
+        spawnReady(
+          `subgraph ${name}`,
+          `subgraphs/${name}/index.js`,
+          { ...common, HUB_GATEWAY_URL: uncachedUrl, [`${name.toUpperCase()}_PORT`]: String(subgraphPorts[name]) },
+          `http://127.0.0.1:${subgraphPorts[name]}/health`,
+          profiled,
+        ),
       ),
     );
     // The load generator is one token subject: per-client limits would measure themselves.
-    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_COST_PER_MINUTE: "1000000000", HUB_COST_IN_FLIGHT: "1000000000", HUB_GATEWAY_WORKERS: String(opts.gatewayWorkers) };
-    const [ours, uncachedGateway] = await spawnAll(children, [
+    // No subgraph time limit either: the plain gateways have none, and at 16 clients on a loaded
+    // machine a referral's matches take longer than the default 10 s.
+    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_COST_PER_MINUTE: "1000000000", HUB_COST_IN_FLIGHT: "1000000000", HUB_SUBGRAPH_TIMEOUT_MS: "120000", HUB_GATEWAY_WORKERS: String(opts.gatewayWorkers) };
+    const [ours, uncachedGateway, apolloGateway, hiveGateway, fairGateway, floorServer] = await spawnAll(children, [
       spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`, profiled),
       // The same gateway with its response cache off: what the other levers give alone, and the
       // subgraphs' and database's own work for the growth and overhead figures.
@@ -355,6 +375,8 @@ async function main(): Promise<void> {
       spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }),
       // Fairness: the default cost budget and cost in flight per client, response cache off (every request costs its full work).
       spawnReady("hub gateway (fairness)", "gateway/index.js", { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_RESPONSE_CACHE_MB: "0", PORT: String(fairPort) }, `http://127.0.0.1:${fairPort}/health`),
+      // The floor (issue 23): the same pages by hand-written SQL and JSON.
+      spawnReady("floor", "test/bench/floor-server.js", { ...common, HUB_DEV_KEY_FILE: devKeyFile, PORT: String(floorPort) }),
     ]);
 
     // Callers: this hub's gateway verifies a JWT per request; every request carries a token of its
@@ -365,19 +387,20 @@ async function main(): Promise<void> {
     const key = await ensureDevKey(devKeyFile);
     const signingKey = await importJWK(key.privateJwk, "ES256");
     const now = Math.floor(Date.now() / 1000);
+    /** A development token for `subject` with these claims, valid for the whole run. */
+    const signToken = (claims: Record<string, unknown>, subject: string) =>
+      new SignJWT({ assignment_purpose: "Vård och behandling", loa: 3, ...claims })
+        .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
+        .setIssuer(DEV_ISSUER)
+        .setAudience(audience)
+        .setSubject(subject)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 6 * 3600)
+        .sign(signingKey);
     const pool: string[] = [];
     const poolSize = opts.quick ? 1500 : 20_000;
     for (let i = 0; i < poolSize; i++) {
-      pool.push(
-        await new SignJWT({ role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", assignment_purpose: "Vård och behandling", loa: 3, jti: randomUUID() })
-          .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
-          .setIssuer(DEV_ISSUER)
-          .setAudience(audience)
-          .setSubject("SE999999999999-E000000000005")
-          .setIssuedAt(now)
-          .setExpirationTime(now + 6 * 3600)
-          .sign(signingKey),
-      );
+      pool.push(await signToken({ role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", jti: randomUUID() }, "SE999999999999-E000000000005"));
     }
     let tokenIndex = 0;
     const identity: Identity = {
@@ -429,25 +452,54 @@ async function main(): Promise<void> {
       log(`growth: ${size} offers: p50 ${sequential.p50} ms, p95 ${sequential.p95} ms`);
 
       if (size === opts.searchSize) {
-        const churn = churnPublisher(gatewayUrl, pool[0]);
-        results.capacitySearch = await scenarioSearch(targets, direct, expected, await expectedPages(targets[1], CAPACITY_ONLY), churn, opts, log, markdown, uncachedGateway.pid!);
-        results.sqlPerPage = await sqlPerPage(databaseUrl, gatewayPort, log);
-        markdown.push(
-          "",
-          `SQL statements per \`freeCapacity\` page (all subgraphs): ${(results.sqlPerPage as any).first20} for 20 results, ${(results.sqlPerPage as any).first100} for 100.`,
-          "",
+        const runs = (section: string) => !opts.only || opts.only.includes(section);
+        // First, while the data is as generated (the churn and the fan-out below publish offers).
+        const officeSign = (i: number) => signToken({ role: Role.REGIONAL_OFFICE, region: "13", hsa_id: "SE2321000032-E000000002000", jti: `${i}-${randomUUID()}` }, "SE2321000032-E000000002000");
+        const officePool = await Promise.all(Array.from({ length: opts.quick ? 500 : 5000 }, (_, i) => officeSign(i)));
+        const officeSigned = identitySigner(
+          { ...identity, subject: "SE2321000032-E000000002000", role: Role.REGIONAL_OFFICE, regionCode: "13", employeeHsaId: "SE2321000032-E000000002000" },
+          secret,
         );
-        results.fanOut = await scenarioFanOut(gatewayUrl, pool[0], ours.pid!, opts, log, markdown);
-        const sign = (role: Role, subject: string, region: string) =>
-          new SignJWT({ role, region, hsa_id: subject, assignment_purpose: "Vård och behandling", loa: 3 })
-            .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
-            .setIssuer(DEV_ISSUER)
-            .setAudience(audience)
-            .setSubject(subject)
-            .setIssuedAt(now)
-            .setExpirationTime(now + 6 * 3600)
-            .sign(signingKey);
-        results.fairness = await scenarioFairness(`http://127.0.0.1:${fairPort}/graphql`, sign, opts, log, markdown);
+        const floorResult = !runs("floor") ? undefined : await runFloor({
+          floorUrl: `http://127.0.0.1:${floorPort}`,
+          hubUrl: uncachedUrl,
+          apolloUrl: `http://127.0.0.1:${apolloPort}/graphql`,
+          hiveUrl: `http://127.0.0.1:${hivePort}/graphql`,
+          adminToken: () => pool[tokenIndex++ % pool.length],
+          officeToken: () => officePool[tokenIndex++ % officePool.length],
+          adminIdentity: signed,
+          officeIdentity: officeSigned,
+          referrals: dataSources.referrals,
+          processes: {
+            floor: floorServer.pid!,
+            "hub gateway (cache off)": uncachedGateway.pid!,
+            "Apollo Gateway": apolloGateway.pid!,
+            "Hive Gateway": hiveGateway.pid!,
+            ...Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, subgraphChildren[i].pid!])),
+            PostgreSQL: postmasterPid(baseDir),
+            "idle gateways": ours.pid!,
+            "idle gateway (fairness)": fairGateway.pid!,
+          },
+          opts,
+          log,
+        });
+        if (floorResult) {
+          results.floor = floorResult.result;
+          markdown.push(...floorResult.markdown, "");
+        }
+        const churn = churnPublisher(gatewayUrl, pool[0]);
+        if (runs("search")) {
+          results.capacitySearch = await scenarioSearch(targets, direct, expected, await expectedPages(targets[1], CAPACITY_ONLY), churn, opts, log, markdown, uncachedGateway.pid!);
+          results.sqlPerPage = await sqlPerPage(databaseUrl, gatewayPort, log);
+          markdown.push(
+            "",
+            `SQL statements per \`freeCapacity\` page (all subgraphs): ${(results.sqlPerPage as any).first20} for 20 results, ${(results.sqlPerPage as any).first100} for 100.`,
+            "",
+          );
+        }
+        if (runs("fanout")) results.fanOut = await scenarioFanOut(gatewayUrl, pool[0], ours.pid!, opts, log, markdown);
+        const sign = (role: Role, subject: string, region: string) => signToken({ role, region, hsa_id: subject }, subject);
+        if (runs("fairness")) results.fairness = await scenarioFairness(`http://127.0.0.1:${fairPort}/graphql`, sign, opts, log, markdown);
       }
     }
     const first = growth[0];
@@ -865,14 +917,18 @@ async function scenarioFairness(url: string, sign: (role: Role, subject: string,
   const seconds = Math.max(opts.seconds, 6);
   await load(office, QUERY, expected, 1, 2);
   const alone = await load(office, QUERY, expected, seconds, 2);
-  const heavy = { accepted: 0, refused: 0, failed: 0 };
+  const heavy = { accepted: 0, acceptedInWindow: 0, refused: 0, failed: 0 };
   const until = performance.now() + seconds * 1000;
   const system = async () => {
     while (performance.now() < until) {
       try {
         const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${systemToken}` }, body: JSON.stringify({ query: HEAVY, variables: { n: 90 } }) });
         await response.arrayBuffer();
-        if (response.status === 200) heavy.accepted++;
+        if (response.status === 200) {
+          heavy.accepted++;
+          // Those answered after the office's run waited for it to end (fair admission).
+          if (performance.now() <= until) heavy.acceptedInWindow++;
+        }
         else if (response.status === 429) heavy.refused++;
         else heavy.failed++;
       } catch {
@@ -882,17 +938,62 @@ async function scenarioFairness(url: string, sign: (role: Role, subject: string,
   };
   const [crowded] = await Promise.all([load(office, QUERY, expected, seconds, 2), ...Array.from({ length: 6 }, system)]);
   const ratio = round1(crowded.p95 / alone.p95);
-  log(`fairness: office p95 ${alone.p95} ms alone, ${crowded.p95} ms beside a system client's heavy requests (${ratio}×); heavy ${heavy.accepted} accepted, ${heavy.refused} refused (429)`);
+  log(`fairness: office p95 ${alone.p95} ms alone, ${crowded.p95} ms beside a system client's heavy requests (${ratio}×); heavy ${heavy.accepted} accepted (${heavy.acceptedInWindow} during the office's run), ${heavy.refused} refused (429)`);
   markdown.push(
     "",
-    `**Fairness** — an office's searches (the mix, 2 at a time, 100 employees' tokens), ${seconds} s alone, then ${seconds} s while one system client (a peer region's integration) sends 6 requests of cost 19 800 at a time without pause, through a gateway with the default cost limits per client (\`HUB_COST_PER_MINUTE\` 300 000, \`HUB_COST_IN_FLIGHT\` 20 000) and its response cache off:`,
+    `**Fairness** — an office's searches (the mix, 2 at a time, 100 employees' tokens), ${seconds} s alone, then ${seconds} s while one system client (a peer region's integration) sends 6 requests of cost 19 800 at a time without pause, through a gateway with the default cost limits per client (\`HUB_COST_PER_MINUTE\` 300 000, \`HUB_COST_IN_FLIGHT\` 20 000), its fair admission (heavy requests, over ${spaced(FAIRNESS.heavyCost)}, yield to other clients' work: gateway/limits.ts) and its response cache off:`,
     "",
     "| office | req/s | p50 ms | p95 ms | p99 ms | errors |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
     `| alone | ${alone.rps} | ${alone.p50} | ${alone.p95} | ${alone.p99} | ${alone.errors + alone.mismatches} |`,
     `| beside the system client | ${crowded.rps} | ${crowded.p50} | ${crowded.p95} | ${crowded.p99} | ${crowded.errors + crowded.mismatches} |`,
     "",
-    `The system client raised the office's p95 **${ratio}×** (target ≤ 2×); of its heavy requests ${heavy.accepted} were served and ${heavy.refused} refused with 429 once its cost a minute was spent.`,
+    `The system client raised the office's p95 **${ratio}×** (target ≤ 2×); of its heavy requests ${heavy.accepted} were served (${heavy.acceptedInWindow} while the office was searching, the rest once it stopped) and ${heavy.refused} refused with 429 once its cost a minute was spent.`,
   );
   return { alone, crowded, ratioP95: ratio, heavy };
+}
+
+/** The floor section: the three pages, the four targets, the run and its tables. */
+async function runFloor(f: {
+  floorUrl: string;
+  hubUrl: string;
+  apolloUrl: string;
+  hiveUrl: string;
+  adminToken: () => string;
+  officeToken: () => string;
+  adminIdentity: () => Promise<string>;
+  officeIdentity: () => Promise<string>;
+  referrals: DataSource;
+  processes: Record<string, number>;
+  opts: Options;
+  log: (line: string) => void;
+}) {
+  // Waiting referrals of region 13 for a procedure (matches rank the offers of that procedure).
+  const waiting: Array<{ id: string }> = await f.referrals.query(
+    `SELECT id FROM referrals.referral WHERE home_region_code = '13' AND status = 'REGISTERED' AND procedure_code IS NOT NULL AND guarantee_deadline IS NOT NULL ORDER BY id LIMIT 4`,
+  );
+  const pages: FloorPage[] = [
+    { name: "search mix", query: QUERY, route: "/search", variants: VARIANTS, caller: "admin" },
+    { name: "referral.matches (10)", query: MATCHES, route: "/matches", variants: waiting.map((r) => ({ id: r.id, first: 10 })), caller: "office" },
+    { name: "atRiskReferrals (20)", query: AT_RISK, route: "/at-risk", variants: [{ regionCode: "13", first: 20 }], caller: "office" },
+  ];
+  const post = async (url: string, headers: Record<string, string>, body: unknown) => {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  let unique = 0;
+  const bearer = (page: FloorPage) => ({ authorization: `Bearer ${page.caller === "admin" ? f.adminToken() : f.officeToken()}` });
+  const peer = async (page: FloorPage) => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await (page.caller === "admin" ? f.adminIdentity() : f.officeIdentity()) });
+  const targets: FloorTarget[] = [
+    { name: "floor (SQL + JSON)", send: (page, variables) => post(`${f.floorUrl}${page.route}`, bearer(page), { variables }) },
+    { name: "this hub's gateway, cache off", send: (page, variables) => post(f.hubUrl, bearer(page), { query: page.query, variables }) },
+    { name: "Apollo Gateway (plain)", send: async (page, variables) => post(f.apolloUrl, await peer(page), { query: page.query, variables }) },
+    { name: "Hive Gateway", send: async (page, variables) => post(f.hiveUrl, await peer(page), { query: page.query, variables }) },
+  ];
+  // At least 4 s a run: a referral's matches take seconds through a gateway at 16 clients, and a
+  // run of 2 s would end with a handful of answers.
+  const floorOpts = { seconds: Math.max(f.opts.seconds, 4), rounds: Math.min(f.opts.rounds, 2), concurrency: f.opts.concurrency };
+  const { rows, equal } = await scenarioFloor(pages, targets, f.processes, floorOpts, f.log);
+  for (const r of rows) f.log(`floor ${r.page} ${r.target}: ${r.rps} req/s, p50 ${r.p50} p99 ${r.p99} ms, CPU ${r.cpuMsTotal} ms/request ${JSON.stringify(r.cpuMsPerRequest)}`);
+  return { result: { rows, answersEqual: equal, options: floorOpts }, markdown: floorTables(rows, equal, Object.keys(f.processes), floorOpts) };
 }

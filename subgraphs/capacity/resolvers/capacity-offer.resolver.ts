@@ -1,7 +1,8 @@
-import { Arg, Ctx, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { laterDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
-import { Connection, parsePage, toConnection } from "../../shared/pagination";
+import { asksForTotal, Connection, parsePage, toConnection } from "../../shared/pagination";
 import { DateScalar } from "../../shared/scalars";
 import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Procedure } from "../entities/procedure.entity";
@@ -22,13 +23,14 @@ export class CapacityOfferResolver {
   })
   async freeCapacity(
     @Ctx() ctx: CapacityContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg("filter", () => FreeCapacityFilter, { nullable: true }) filter?: FreeCapacityFilter | null,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts (`pageInfo.endCursor`)." })
     after?: string | null,
   ): Promise<CapacityOfferConnection> {
     const page = parsePage(first, after, "freeCapacity", readOfferPosition);
-    const { rows, total } = await ctx.search.search(ctx, filter ?? {}, page);
+    const { rows, total } = await ctx.search.search(ctx, filter ?? {}, page, asksForTotal(info));
     return toConnection(rows, page, total, "freeCapacity", offerPosition);
   }
 

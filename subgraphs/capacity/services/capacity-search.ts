@@ -11,6 +11,9 @@ import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Provider } from "../entities/provider.entity";
 import { HealthcareRegionMember } from "../entities/region.entity";
 
+/** The total of a search whose caller did not ask for it: never shown (the field was not selected). */
+const NOT_COUNTED: TotalCount = { count: 0, exact: false };
+
 /** Rejects filters that cannot be meant, naming the field and the rule broken. */
 export function validateFilter(filter: CapacitySearchFilter): void {
   if (filter.procedureCode != null) requireKvaCode("filter.procedureCode", filter.procedureCode);
@@ -48,7 +51,13 @@ export class CapacitySearch {
     }
   }
 
-  async search(scope: RequestScope, filter: CapacitySearchFilter, page: Page<OfferPosition>): Promise<{ rows: CapacityOffer[]; total: TotalCount }> {
+  async search(
+    scope: RequestScope,
+    filter: CapacitySearchFilter,
+    page: Page<OfferPosition>,
+    /** Whether to count the matches: not when the caller does not ask for the total (a count reads up to the cap's rows). */
+    counted = true,
+  ): Promise<{ rows: CapacityOffer[]; total: TotalCount }> {
     const { today } = scope;
     validateFilter(filter);
     if (filter.procedureCode != null) await this.refuseRetired(filter.procedureCode, today);
@@ -63,7 +72,7 @@ export class CapacitySearch {
     // Sequential on purpose: one request never runs two statements at once on the pool's behalf.
     const rows = await pageQuery.getMany();
     // Counted up to a cap: a count of every match would grow with the data (see cappedCount).
-    const total = await cappedCount(matching);
+    const total = counted ? await cappedCount(matching) : NOT_COUNTED;
     return { rows, total };
   }
 
