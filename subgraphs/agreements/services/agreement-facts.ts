@@ -9,6 +9,17 @@ import {
 } from "../entities/agreement.entity";
 import { AgreementFacts, AgreementKind } from "../domain/coverage";
 
+/** A ceiling row with its use, as the query below selects it (dates as text, counts as int). */
+interface CeilingUseRow {
+  id: string;
+  agreement_id: string;
+  period_from: string;
+  period_until: string;
+  max_cases: number;
+  procedure_codes: string[];
+  used: number;
+}
+
 export type FactsSelection = { homeRegionCodes: readonly string[] } | { agreementIds: readonly string[] };
 
 /**
@@ -54,7 +65,7 @@ export async function loadAgreementFacts(manager: EntityManager, selection: Fact
         GROUP BY c.id`,
       [ids],
     )
-  ).map((row: Record<string, any>) => ({
+  ).map((row: CeilingUseRow) => ({
     id: row.id,
     agreementId: row.agreement_id,
     periodFrom: row.period_from,
