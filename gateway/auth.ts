@@ -6,7 +6,7 @@
 
 import fs from "node:fs";
 import { GraphQLError } from "graphql";
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, JWTVerifyGetKey, jwtVerify } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, JWTPayload, JWTVerifyGetKey, jwtVerify } from "jose";
 import { AuthConfig } from "../subgraphs/shared/config";
 import { StartupError } from "../subgraphs/shared/errors";
 import { Identity, identityFromClaims } from "../subgraphs/shared/identity";
@@ -62,7 +62,7 @@ export async function createAuthenticator(auth: AuthConfig, peers?: PeerTrust): 
   };
   const verifyPeer = async (token: string, peer: NonNullable<ReturnType<PeerDirectory["byIssuer"]>>): Promise<Identity> => {
     if (!peer.enabled) throw unauthenticated(`the peer node of region ${peer.regionCode} is disabled in this node's directory`);
-    let payload;
+    let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, peerKeySet(peer.jwksUrl), {
         issuer: peer.issuer,
@@ -97,7 +97,7 @@ export async function createAuthenticator(auth: AuthConfig, peers?: PeerTrust): 
     if (peer) return verifyPeer(token, peer);
     const keySet = issuer ? keys.get(issuer) : undefined;
     if (!keySet) throw unauthenticated(`tokens of issuer "${issuer ?? "(none)"}" are not accepted here`);
-    let payload;
+    let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keySet, { issuer, audience: auth.audience, algorithms: ALGORITHMS, requiredClaims: ["exp", "sub"] }));
     } catch (error) {

@@ -57,7 +57,10 @@ export class DeliveredEvents {
 
   delivered(subgraph: string, id: number): void {
     let seen = this.seen.get(subgraph);
-    if (!seen) this.seen.set(subgraph, (seen = new Set()));
+    if (!seen) {
+      seen = new Set();
+      this.seen.set(subgraph, seen);
+    }
     seen.add(id);
     if (seen.size > this.remembered) seen.delete(seen.values().next().value!);
     for (const waiter of this.waiters) {
@@ -171,7 +174,7 @@ export class ChangeFeeds {
         },
         {
           next: (result) => {
-            const data = result.data?.[field] as Record<string, any> | undefined;
+            const data = result.data?.[field] as (Record<string, unknown> & { event?: { id?: unknown } | null }) | undefined;
             if (result.errors?.length || !data) broken(result.errors?.[0] ?? "an event without data");
             else {
               this.listener.changed(subgraph, partsTouched(event, data));

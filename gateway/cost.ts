@@ -98,7 +98,7 @@ function literal(value: ValueNode, variables: Variables, defaults: Map<string, V
       return null;
     case Kind.VARIABLE: {
       const name = value.name.value;
-      if (variables && Object.prototype.hasOwnProperty.call(variables, name)) return variables[name];
+      if (variables && Object.hasOwn(variables, name)) return variables[name];
       const fallback = defaults.get(name);
       return fallback ? literal(fallback, variables, defaults) : undefined;
     }

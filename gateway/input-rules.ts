@@ -91,9 +91,15 @@ class ArgumentChecker {
     const nullable = getNullableType(type);
     if (isListType(nullable)) {
       // A single value where a list is expected stands for a list of one (input coercion).
-      if (!Array.isArray(value)) return this.value(value, nullable.ofType, field, coordinate);
+      if (!Array.isArray(value)) {
+        this.value(value, nullable.ofType, field, coordinate);
+        return;
+      }
       const limit = listLimit(coordinate);
-      if (value.length > limit) return this.add({ field, rule: "LIST_TOO_LONG", message: `at most ${limit} items, got ${value.length}` });
+      if (value.length > limit) {
+        this.add({ field, rule: "LIST_TOO_LONG", message: `at most ${limit} items, got ${value.length}` });
+        return;
+      }
       const itemType = getNullableType(nullable.ofType);
       if (isLeafType(itemType) && !REPEATS_CHECKED_BY_SUBGRAPH.has(coordinate)) {
         const seen = new Map<string, number>();
@@ -104,7 +110,9 @@ class ArgumentChecker {
           else seen.set(key, i);
         });
       }
-      value.forEach((item, i) => this.value(item, nullable.ofType, `${field}[${i}]`, coordinate));
+      value.forEach((item, i) => {
+        this.value(item, nullable.ofType, `${field}[${i}]`, coordinate);
+      });
       return;
     }
     if (isInputObjectType(nullable)) {
@@ -114,7 +122,10 @@ class ArgumentChecker {
     }
     if (typeof value !== "string") return;
     const text = textProblem(value);
-    if (text) return this.add({ field, rule: "TEXT_CHARACTER", message: text });
+    if (text) {
+      this.add({ field, rule: "TEXT_CHARACTER", message: text });
+      return;
+    }
     if (isScalarType(nullable) && nullable.name === "DateTime" && !isIsoInstant(value)) {
       this.add({ field, rule: "DATE_TIME_FORMAT", message: `must be ${DATE_TIME_RULE}, got ${JSON.stringify(value)}` });
     }

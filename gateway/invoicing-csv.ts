@@ -7,7 +7,7 @@
  */
 
 import { IncomingMessage, ServerResponse } from "node:http";
-import type { ExecuteAs } from "./fhir/routes";
+import type { ExecuteAs, GraphQLAnswer } from "./fhir/routes";
 
 export const INVOICING_CSV_PATH = "/invoicing-basis.csv";
 
@@ -50,6 +50,24 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+/** One invoicingBasis item as QUERY selects it: JSON scalars, written out as cells. */
+type Scalar = string | number | boolean | null;
+interface InvoicingLine {
+  referralId: Scalar;
+  paymentCommitmentNumber: Scalar;
+  agreementTypeCode: Scalar;
+  riksavtalChapter: Scalar;
+  reimbursementType: Scalar;
+  agreementKind: Scalar;
+  status: Scalar;
+  careDate: Scalar;
+  olderThanSixMonths: Scalar;
+  outpatientOnly: Scalar;
+  pricePerCaseSek: Scalar;
+  provider?: { hsaId: Scalar; name: Scalar } | null;
+  procedure?: { code: Scalar } | null;
+}
+
 const STATUS_OF_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400 };
 
 export function invoicingCsvRoute(execute: ExecuteAs) {
@@ -63,7 +81,7 @@ export function invoicingCsvRoute(execute: ExecuteAs) {
         return true;
       }
     }
-    let answer;
+    let answer: GraphQLAnswer;
     try {
       answer = await execute(req, QUERY, { payingRegion, month });
     } catch (error) {
@@ -78,7 +96,7 @@ export function invoicingCsvRoute(execute: ExecuteAs) {
       return true;
     }
     const lines = [CSV_COLUMNS.join(",")];
-    for (const line of answer.data.invoicingBasis as Array<Record<string, any>>) {
+    for (const line of answer.data.invoicingBasis as InvoicingLine[]) {
       lines.push(
         [
           payingRegion,

@@ -152,7 +152,10 @@ export class ResponseCache {
     this.entries.set(key, { result, bytes, dependsOn, expiresAt: this.now() + this.options.ttlMs });
     for (const dependency of dependsOn) {
       let keys = this.keysByDependency.get(dependency);
-      if (!keys) this.keysByDependency.set(dependency, (keys = new Set()));
+      if (!keys) {
+        keys = new Set();
+        this.keysByDependency.set(dependency, keys);
+      }
       keys.add(key);
     }
     this.bytes += bytes;

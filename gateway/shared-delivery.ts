@@ -148,7 +148,10 @@ export class Broadcast {
       (attached) => {
         const socket = attached.outlet!.socket;
         let sharing = this.bySocket.get(socket);
-        if (!sharing) this.bySocket.set(socket, (sharing = new Set()));
+        if (!sharing) {
+          sharing = new Set();
+          this.bySocket.set(socket, sharing);
+        }
         sharing.add(attached);
       },
     );

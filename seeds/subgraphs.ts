@@ -5,13 +5,13 @@
  */
 
 import { SubgraphName } from "../subgraphs/shared/config";
-import { SubgraphModule } from "../subgraphs/shared/subgraph";
+import { AnySubgraphModule } from "../subgraphs/shared/subgraph";
 import { agreementsSubgraph } from "../subgraphs/agreements/subgraph";
 import { capacitySubgraph } from "../subgraphs/capacity/subgraph";
 import { patientsSubgraph } from "../subgraphs/patients/subgraph";
 import { referralsSubgraph } from "../subgraphs/referrals/subgraph";
 
-export const SUBGRAPHS: Record<SubgraphName, SubgraphModule<any, any>> = {
+export const SUBGRAPHS: Record<SubgraphName, AnySubgraphModule> = {
   patients: patientsSubgraph,
   capacity: capacitySubgraph,
   agreements: agreementsSubgraph,

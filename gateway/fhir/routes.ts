@@ -27,7 +27,7 @@ import {
 } from "./resources";
 
 export interface GraphQLAnswer {
-  data?: Record<string, any> | null;
+  data?: Record<string, unknown> | null;
   errors?: ReadonlyArray<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
@@ -187,7 +187,7 @@ function fromGraphQLErrors(errors: GraphQLAnswer["errors"]): FhirError {
   return new FhirError(502, "transient", first.message);
 }
 
-async function ask(execute: ExecuteAs, req: IncomingMessage, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+async function ask(execute: ExecuteAs, req: IncomingMessage, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
   const answer = await execute(req, query, variables);
   if (answer.errors?.length) throw fromGraphQLErrors(answer.errors);
   return answer.data ?? {};
@@ -202,7 +202,7 @@ export async function readOffers(execute: ExecuteAs, req: IncomingMessage, searc
   let after: string | null = null;
   do {
     const data = await ask(execute, req, OFFERS_QUERY, { filter, after });
-    const page: { edges: Array<{ node: OfferData }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = data.freeCapacity;
+    const page: { edges: Array<{ node: OfferData }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = data.freeCapacity as typeof page;
     offers.push(...page.edges.map((edge) => edge.node));
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after && offers.length < MAX_OFFERS);

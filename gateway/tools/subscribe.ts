@@ -14,7 +14,7 @@
 
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { loadConfig } from "../../subgraphs/shared/config";
+import { HubConfig, loadConfig } from "../../subgraphs/shared/config";
 import { StartupError } from "../../subgraphs/shared/errors";
 import { Role } from "../../subgraphs/shared/identity";
 import { signDevToken } from "../dev-keys";
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   } catch {
     fail("the variables are not valid JSON", 2);
   }
-  let config;
+  let config: HubConfig;
   try {
     config = loadConfig();
   } catch (error) {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { Supergraph } from "@apollo/federation-internals";
-import { GraphQLSchema, parse, validate } from "graphql";
+import { DocumentNode, GraphQLSchema, parse, validate } from "graphql";
 import { projectRoot } from "../../subgraphs/shared/paths";
 import { OPERATIONS } from "./operations";
 import { WEB_DIR } from "./serve";
@@ -23,7 +23,7 @@ export function checkOperations(supergraphSdl: string, operations: Record<string
   const schema = apiSchemaOf(supergraphSdl);
   const problems: string[] = [];
   for (const [name, text] of Object.entries(operations)) {
-    let document;
+    let document: DocumentNode;
     try {
       document = parse(text);
     } catch (error) {

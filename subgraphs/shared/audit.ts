@@ -117,7 +117,7 @@ export async function readAudit(db: Pick<EntityManager, "query">, query: AuditQu
  * may execute it but not delete from the table). The database refuses to delete anything younger
  * than five years whatever is asked, so a wrong setting cannot shorten the legal minimum.
  */
-export async function purgeExpiredAudit(db: { query(sql: string, parameters?: unknown[]): Promise<any> }, retentionYears: number): Promise<number> {
+export async function purgeExpiredAudit(db: { query(sql: string, parameters?: unknown[]): Promise<Array<{ n: string | number }>> }, retentionYears: number): Promise<number> {
   const [row] = await db.query(`SELECT audit.purge_expired($1) AS n`, [retentionYears]);
   return Number(row.n);
 }

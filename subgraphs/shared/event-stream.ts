@@ -239,7 +239,7 @@ export function parseEventId(after: string | null | undefined): number | undefin
  */
 export async function subscriptionStream<T>(
   events: EventStream,
-  loaders: Record<string, DataLoader<any, any>>,
+  loaders: Record<string, DataLoader<unknown, unknown>>,
   match: (event: StoredEvent) => boolean,
   after: string | null | undefined,
   deliver: (event: StoredEvent) => T | Promise<T>,

@@ -2,6 +2,7 @@ import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { GraphQLResolveInfo, GraphQLSchema, parse } from "graphql";
 import { buildSchema, createResolversMap, NonEmptyArray } from "type-graphql";
+import type { Constructor } from "./db/data-source";
 
 /** The Federation 2 spec every subgraph links; one place to move all of them to a newer version. */
 export const FEDERATION_LINK =
@@ -24,9 +25,9 @@ export type ReferenceResolver<TContext> = (
 ) => unknown;
 
 export interface FederatedSchemaOptions<TContext> {
-  resolvers: NonEmptyArray<Function>;
+  resolvers: NonEmptyArray<Constructor>;
   /** Entity types this subgraph only extends or references, which no resolver returns directly. */
-  orphanedTypes?: Function[];
+  orphanedTypes?: Constructor[];
   /** Keyed by GraphQL type name. */
   referenceResolvers?: Record<string, ReferenceResolver<TContext>>;
 }

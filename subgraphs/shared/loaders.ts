@@ -75,6 +75,6 @@ export async function loadChildren<K, V>(loader: DataLoader<K, V[]>, keys: reado
  * Empties a context's loaders. A subscription's context lives for days; each event must read
  * current data, not what the first event cached.
  */
-export function clearLoaders(loaders: Record<string, DataLoader<any, any>>): void {
+export function clearLoaders(loaders: Record<string, DataLoader<unknown, unknown>>): void {
   for (const loader of Object.values(loaders)) loader.clearAll();
 }

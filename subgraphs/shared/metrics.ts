@@ -105,7 +105,9 @@ export const watchSubscriptions = (() => {
   const live = gauge("hub_subscriptions_live", "Subscriptions being served", ["service"]);
   return (service: string, read: () => { sockets: number; subscriptions: number }) => {
     const stops = [sockets(() => [[{ service }, read().sockets]]), live(() => [[{ service }, read().subscriptions]])];
-    return () => stops.forEach((stop) => stop());
+    return () => {
+      for (const stop of stops) stop();
+    };
   };
 })();
 
@@ -127,7 +129,9 @@ export const watchPool = (() => {
         return p ? [[{ db_client_connection_pool_name: name }, p.waitingCount]] : [];
       }),
     ];
-    return () => stops.forEach((stop) => stop());
+    return () => {
+      for (const stop of stops) stop();
+    };
   };
 })();
 

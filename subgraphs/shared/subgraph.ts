@@ -9,13 +9,13 @@
 import http, { IncomingMessage } from "node:http";
 import { ApolloServer, ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { DataSource } from "typeorm";
+import { DataSource, MigrationInterface } from "typeorm";
 import { commonApolloOptions, commonPlugins } from "./apollo";
 import { CHANGE_FEED_PATH, ChangeFeedDescription } from "./change-feed";
 import { HubConfig, loadConfig, SubgraphName } from "./config";
 import { Clock, systemClock } from "./clock";
 import { baseContext, BaseRequestContext, withLiveToday } from "./context";
-import { connect, createDataSource, migrate } from "./db/data-source";
+import { connect, Constructor, createDataSource, migrate } from "./db/data-source";
 import { provisionRuntimeRoles } from "./db/roles";
 import { ReferenceData, seedReferenceData } from "./db/seed-step";
 import { StartupError } from "./errors";
@@ -51,13 +51,20 @@ export function nationalNetwork(config: HubConfig, gatewayUrl: () => string): Na
 }
 
 /**
+ * Any subgraph module, for code that handles them all alike (runners, seeds, composition). Its
+ * context and runtime are each module's own; the methods that take them are declared as methods,
+ * so a module with a narrower context or runtime still fits here.
+ */
+export type AnySubgraphModule = SubgraphModule<BaseRequestContext, Stoppable | undefined>;
+
+/**
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
  * whether alone (its own index.ts) or together with the others (`npm start`).
  */
 export interface SubgraphModule<TContext extends BaseRequestContext = BaseRequestContext, TRuntime extends Stoppable | undefined = undefined> {
   name: SubgraphName;
-  entities: Function[];
-  migrations: Function[];
+  entities: Constructor[];
+  migrations: Constructor<MigrationInterface>[];
   /**
    * Whether its resolvers ask the supergraph through the gateway (`RuntimeEnvironment.supergraph`):
    * such a subgraph must be told where the gateway is when it runs on its own, and its /health
@@ -94,7 +101,7 @@ export interface RuntimeEnvironment {
   clock: Clock;
 }
 
-export function subgraphDataSource(module: SubgraphModule<any, any>, url: string, poolSize?: number): DataSource {
+export function subgraphDataSource(module: AnySubgraphModule, url: string, poolSize?: number): DataSource {
   return createDataSource({ schema: module.name, url, entities: module.entities, migrations: module.migrations, poolSize });
 }
 
@@ -224,12 +231,12 @@ const reportAppendedEvents: ApolloServerPlugin<BaseRequestContext> = {
 };
 
 /** Seeds a subgraph's reference data, if it has any; returns the steps that ran. */
-export async function seedReference(module: SubgraphModule<any, any>, migrator: DataSource): Promise<string[]> {
+export async function seedReference(module: AnySubgraphModule, migrator: DataSource): Promise<string[]> {
   return seedReferenceData(migrator, module.referenceData ?? []);
 }
 
 /** Entry point for running one subgraph as its own process (production): DATABASE_URL is required. */
-export function runSubgraphStandalone(module: SubgraphModule<any, any>): void {
+export function runSubgraphStandalone(module: AnySubgraphModule): void {
   runMain(`subgraph ${module.name}`, async () => {
     setLogService(module.name);
     const config: HubConfig = loadConfig();

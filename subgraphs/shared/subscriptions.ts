@@ -54,7 +54,7 @@ export interface SubscriptionServerOptions {
   /** The service's name in metrics. */
   service?: string;
   /** Checked when a client connects; throwing (an UNAUTHENTICATED error) closes the connection with 4401. */
-  onConnect?: (connection: SubscriptionConnection) => Promise<{ expiresAt?: number } | void>;
+  onConnect?: (connection: SubscriptionConnection) => Promise<{ expiresAt?: number } | undefined>;
   /** Checked for every subscription; throwing refuses that subscription with the error. */
   authorize: (connection: SubscriptionConnection) => Promise<Identity>;
   /** The subscription's context, for the caller `authorize` returned. */
@@ -291,7 +291,7 @@ function directClient(socket: WebSocket, id: string, encode: (result: ExecutionR
     send(payload) {
       // A closing socket ends its subscriptions itself (graphql-ws returns them).
       if (socket.readyState !== WebSocket.OPEN) return;
-      socket.send(prefix + payload + "}", TEXT_FRAME);
+      socket.send(`${prefix}${payload}}`, TEXT_FRAME);
       eventsDelivered.inc({ service: serviceOf.get(socket) ?? "hub" });
       if (socket.bufferedAmount > maxBufferedBytes) cutOff(socket);
     },

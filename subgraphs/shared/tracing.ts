@@ -124,7 +124,9 @@ export function extractContext(headers: IncomingHttpHeaders): Context {
 }
 
 type FetchInit = { method?: string; headers?: unknown; [key: string]: unknown };
-type AnyFetch = (url: string, init?: any) => Promise<{ status: number }>;
+// `init` is each fetch's own options type (node's RequestInit, Apollo's fetcher's): `never` lets any of them
+// fit, and the wrapper hands on the caller's options with only the trace headers added.
+type AnyFetch = (url: string, init?: never) => Promise<{ status: number }>;
 
 function injectInto(headers: unknown): unknown {
   const carrier: Record<string, string> = {};
@@ -152,7 +154,7 @@ export function tracedFetch<F extends AnyFetch>(service: string, peer: string, f
         SpanKind.CLIENT,
         { "http.request.method": init.method ?? "GET", "server.address": target.hostname, "server.port": Number(target.port) || 80, "url.path": target.pathname, "peer.service": peer },
         async (span) => {
-          const response = await fetcher(url, { ...init, headers: injectInto(init.headers) });
+          const response = await fetcher(url, { ...init, headers: injectInto(init.headers) } as never);
           span.setAttribute("http.response.status_code", response.status);
           if (response.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
           outcome = response.status < 400 ? "ok" : `http_${response.status}`;

@@ -30,7 +30,7 @@ const PROVIDER_HSA = hsaIdOf(ORG, "1");
 const UNIT_A = hsaIdOf(ORG, "ORT1");
 const UNIT_B = hsaIdOf(ORG, "OGON1");
 
-const csv = (rows: string[]) => [PROVIDER_CSV_HEADER, ...rows].join("\n") + "\n";
+const csv = (rows: string[]) => `${[PROVIDER_CSV_HEADER, ...rows].join("\n")}\n`;
 // In Västerbotten, where the demo data has no providers: a full import is the whole of its regions.
 const row = (providerName: string, unitHsa: string, unitName: string, specialty: string, municipality = "2480") =>
   `${PROVIDER_HSA},${organisationNumber(ORG)},${providerName},PRIVATE,24,${municipality},${unitHsa},"${unitName}",${specialty}`;
@@ -228,7 +228,7 @@ describe("the administrator's catalogue mutations", () => {
 });
 
 describe("importing KVÅ", () => {
-  const kva = (rows: string[]) => ["code;title;validFrom;validTo", ...rows].join("\n") + "\n";
+  const kva = (rows: string[]) => `${["code;title;validFrom;validTo", ...rows].join("\n")}\n`;
 
   it("adds and updates codes, keeps retired ones resolvable, and says so when searched by one", async () => {
     const imported = await runImport(hub.databaseUrl, "kva", "kva.csv", kva([

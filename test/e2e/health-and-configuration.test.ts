@@ -77,7 +77,10 @@ describe("a subgraph asking the supergraph through the gateway", () => {
   it("names the URL it tried in the log, and answers SUBGRAPH_UNAVAILABLE, when the gateway is not there", async () => {
     const port = await freePort();
     const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => (written.push(String(chunk)), true));
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => {
+      written.push(String(chunk));
+      return true;
+    });
     let error: any;
     try {
       error = await new SupergraphClient(() => `http://127.0.0.1:${port}/graphql`, newInternalSecret(), "referrals").request(ctx, "{ regions { code } }").catch((e) => e);
@@ -91,7 +94,10 @@ describe("a subgraph asking the supergraph through the gateway", () => {
 
   it("says 'credential rejected' when the gateway holds another secret", async () => {
     const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => (written.push(String(chunk)), true));
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => {
+      written.push(String(chunk));
+      return true;
+    });
     let error: any;
     try {
       error = await new SupergraphClient(() => hub.url, newInternalSecret(), "referrals").request(ctx, "{ regions { code } }").catch((e) => e);

@@ -105,8 +105,7 @@ function subscribeViaHive(bearer: string, query: string, variables: Record<strin
         const { value, done } = await reader.read();
         if (done) return;
         buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
+        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
           const message = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const data = message

@@ -157,7 +157,10 @@ describe("the national network", () => {
     const lines: string[] = [];
     const level = process.env.LOG_LEVEL;
     process.env.LOG_LEVEL = "info";
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => (lines.push(String(chunk)), true));
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => {
+      lines.push(String(chunk));
+      return true;
+    });
     try {
       const response = await fetch(network.nodes["13"].url, {
         method: "POST",

@@ -73,7 +73,12 @@ function childrenOf(spans: ReadableSpan[], parent: ReadableSpan): ReadableSpan[]
 function descendantsOf(spans: ReadableSpan[], parent: ReadableSpan): ReadableSpan[] {
   const found: ReadableSpan[] = [];
   const queue = [parent];
-  while (queue.length) for (const child of childrenOf(spans, queue.shift()!)) found.push(child), queue.push(child);
+  while (queue.length) {
+    for (const child of childrenOf(spans, queue.shift()!)) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
   return found;
 }
 

@@ -22,7 +22,9 @@ import { token } from "../support/tokens";
  */
 
 const folders: string[] = [];
-afterAll(() => folders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+afterAll(() => {
+  for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
+});
 
 function tempFolder(): string {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-outbound-"));

@@ -145,7 +145,7 @@ describe("the brokering day in a browser", () => {
     const firstRender = Date.now() - started;
     process.stdout.write(`web app: worklist rendered ${firstRender} ms after signing in\n`);
     expect(await page.getAttribute("html", "lang")).toBe("sv");
-    expect(await row.innerText()).toMatch(/Risk att vårdgarantin överskrids[\s\S]*12[\s\S]*60 dagar/);
+    expect(await row.textContent()).toMatch(/Risk att vårdgarantin överskrids[\s\S]*12[\s\S]*60 dagar/);
     const daysLeft = await page.locator("tr[data-referral] td.num").allInnerTexts();
     const numbers = daysLeft.map(Number).filter((n) => !Number.isNaN(n));
     expect([...numbers].sort((a, b) => a - b)).toEqual(numbers);
@@ -162,7 +162,7 @@ describe("the brokering day in a browser", () => {
     const chosen = matches.find((m: any) => m.offer.provider.id === KATTEGATT && m.startsByDeadline);
     const matchRow = page.locator(`table.matches tr[data-offer="${chosen.offer.id}"]`);
     await matchRow.waitFor();
-    expect(await matchRow.innerText()).toMatch(/Kattegattkliniken[\s\S]*Egen regions avtal med privat vårdgivare[\s\S]*Ja, \d+ dagars marginal[\s\S]*79\s900 kr/);
+    expect(await matchRow.textContent()).toMatch(/Kattegattkliniken[\s\S]*Egen regions avtal med privat vårdgivare[\s\S]*Ja, \d+ dagars marginal[\s\S]*79\s900 kr/);
     await expectAccessible(page, "referral");
     await page.screenshot({ path: screenshotPath("referral-matches") });
     await tabTo(page, new RegExp(`^Välj Kattegattkliniken.*rang ${chosen.rank}\\b`));
@@ -181,7 +181,7 @@ describe("the brokering day in a browser", () => {
     await signInByClick(p, "Vårdgivare");
     const theirs = p.locator(`tr[data-referral="${HIP}"]`);
     await theirs.waitFor();
-    expect(await theirs.innerText()).toMatch(/Tolvan Tolvansson[\s\S]*Skickad/);
+    expect(await theirs.textContent()).toMatch(/Tolvan Tolvansson[\s\S]*Skickad/);
     await expectAccessible(p, "provider referrals");
     await p.screenshot({ path: screenshotPath("provider-referrals") });
     await theirs.getByRole("button", { name: /Kvittera mottagande/ }).click();
@@ -196,7 +196,7 @@ describe("the brokering day in a browser", () => {
     await page.getByRole("link", { name: "Loggutdrag för patienten" }).click();
     await page.getByRole("heading", { level: 1, name: /Loggutdrag/ }).waitFor();
     await page.locator("table tbody tr").first().waitFor();
-    expect(await page.locator("table").innerText()).toMatch(/REGIONAL_OFFICE[\s\S]*PROVIDER|PROVIDER[\s\S]*REGIONAL_OFFICE/);
+    expect(await page.locator("table").textContent()).toMatch(/REGIONAL_OFFICE[\s\S]*PROVIDER|PROVIDER[\s\S]*REGIONAL_OFFICE/);
     await expectAccessible(page, "audit log");
   });
 
@@ -221,7 +221,7 @@ describe("the brokering day in a browser", () => {
     // The hub's validation, next to the field it concerns.
     const invalid = p.locator("#offer-validUntil[aria-invalid=true]");
     await invalid.waitFor();
-    expect(await p.locator("#offer-validUntil-error").innerText()).not.toBe("");
+    expect(await p.locator("#offer-validUntil-error").textContent()).not.toBe("");
     await expectAccessible(p, "provider publish with an error");
 
     await p.getByLabel("Gäller till").fill(addDays(stockholmDate(), 40));
@@ -233,7 +233,7 @@ describe("the brokering day in a browser", () => {
 
     const fresh = page.locator("tr.fresh", { hasText: "Kattegattkliniken" });
     await fresh.waitFor({ timeout: 15_000 });
-    expect(await fresh.innerText()).toMatch(/Ny/);
+    expect(await fresh.textContent()).toMatch(/Ny/);
     await expectAccessible(page, "capacity search with a new offer");
     await page.screenshot({ path: screenshotPath("capacity-search") });
     await page.locator("figure.map").screenshot({ path: screenshotPath("capacity-map") });
@@ -296,7 +296,7 @@ describe("the brokering day in a browser", () => {
       await page.clock.install();
       await signInByClick(page, "Klinik");
       await page.getByRole("heading", { level: 1, name: "Klinikens remisser" }).waitFor();
-      const nav = await page.getByRole("navigation", { name: "Huvudmeny" }).innerText();
+      const nav = await page.getByRole("navigation", { name: "Huvudmeny" }).textContent();
       expect(nav).not.toMatch(/Arbetslista|Loggutdrag|Ledig kapacitet/);
       await expectAccessible(page, "clinic referrals");
       // The clinic registers a referral for one of its patients and hands it to the office.
@@ -309,7 +309,7 @@ describe("the brokering day in a browser", () => {
       const after = await page.locator("tr[data-referral]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-referral")));
       const created = after.find((id) => !before.includes(id))!;
       const row = page.locator(`tr[data-referral="${created}"]`);
-      expect(await row.locator("td.status").innerText()).toBe("Registrerad");
+      expect(await row.locator("td.status").textContent()).toBe("Registrerad");
       await row.getByRole("button", { name: "Lämna till Vårdgarantiservice" }).click();
       await page.getByRole("button", { name: "Lämna över" }).click();
       await row.locator("td.status", { hasText: "Överlämnad till Vårdgarantiservice" }).waitFor();
@@ -328,7 +328,7 @@ describe("the brokering day in a browser", () => {
     const p = provider.page;
     await p.evaluate(() => (location.hash = "#/kapacitet"));
     await p.getByRole("heading", { name: "Sidan finns inte" }).waitFor();
-    expect(await p.getByRole("navigation", { name: "Huvudmeny" }).innerText()).not.toMatch(/Arbetslista|Loggutdrag/);
+    expect(await p.getByRole("navigation", { name: "Huvudmeny" }).textContent()).not.toMatch(/Arbetslista|Loggutdrag/);
     // Tokens are kept in memory only.
     expect(await p.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toMatch(/eyJ/);
   });

@@ -69,7 +69,7 @@ it("signs in with authorisation code and PKCE at the region's identity provider 
     await page.getByRole("button", { name: "Continue" }).click();
     // Back at the hub, signed in as the region's office: the worklist, read with the provider's token.
     await page.getByRole("heading", { level: 1, name: /Arbetslista/ }).waitFor({ timeout: 10_000 }).catch(async (error) => {
-      throw new Error(`${error.message}\nThe page said: ${await page.locator("body").innerText()} (${page.url()})`);
+      throw new Error(`${error.message}\nThe page said: ${await page.locator("body").textContent()} (${page.url()})`);
     });
     await page.locator("tr[data-referral]").first().waitFor();
     const authorize = new URL(authorizeRequests[0]);

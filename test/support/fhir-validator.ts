@@ -46,7 +46,9 @@ function checkRequiredCodes(resource: Record<string, any>, problems: string[]): 
     if (value !== undefined && !codes.includes(value)) problems.push(`${resource.resourceType}.${path}: "${value}" is not in its required value set`);
   }
   const walk = (value: unknown, key: string) => {
-    if (Array.isArray(value)) value.forEach((item) => walk(item, key));
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, key);
+    }
     else if (value && typeof value === "object") {
       const object = value as Record<string, any>;
       if (key === "identifier" && object.use !== undefined && !IDENTIFIER_USE.includes(object.use)) problems.push(`identifier.use "${object.use}"`);

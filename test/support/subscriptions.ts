@@ -48,7 +48,9 @@ export function subscribe<T = any>(httpUrl: string, query: string, variables?: R
   const ended = new Promise<unknown>((resolve) => {
     endedWith = resolve;
   });
-  const notify = () => waiters.splice(0).forEach((wake) => wake());
+  const notify = () => {
+    for (const wake of waiters.splice(0)) wake();
+  };
   client.subscribe<T>(
     { query, variables },
     {

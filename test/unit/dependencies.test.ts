@@ -28,7 +28,7 @@ function sources(dir: string): string[] {
 }
 
 /** The relative module specifiers a file imports or re-exports, static or dynamic. */
-export function relativeImports(text: string): string[] {
+function relativeImports(text: string): string[] {
   const withoutComments = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const found: string[] = [];
   const patterns = [/\b(?:import|export)\s[^;"']*?\bfrom\s*["'](\.{1,2}\/[^"']*)["']/g, /\bimport\s*["'](\.{1,2}\/[^"']*)["']/g, /\b(?:import|require)\s*\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g];
@@ -59,7 +59,7 @@ function describeLayer(layer: Layer): string {
 }
 
 /** Why `from` may not import `to`, or undefined when it may. */
-export function violation(from: string, to: string): string | undefined {
+function violation(from: string, to: string): string | undefined {
   const a = layerOf(from);
   const b = layerOf(to);
   const forbidden = (): string => `${describeLayer(a)} imports ${describeLayer(b)}`;
@@ -81,7 +81,7 @@ export function violation(from: string, to: string): string | undefined {
 }
 
 /** The elementary circles of a directed graph, each once, found from its strongly connected parts (Tarjan), one circle per part shown. */
-export function importCircles(graph: Map<string, string[]>): string[][] {
+function importCircles(graph: Map<string, string[]>): string[][] {
   let index = 0;
   const indices = new Map<string, number>();
   const low = new Map<string, number>();

@@ -109,7 +109,11 @@ describe("cost in flight per client", () => {
     const inFlight = new CostInFlight(20_000);
     const order: string[] = [];
     const first = await inFlight.acquire(system, 19_800);
-    const waiting = [1, 2].map((n) => inFlight.acquire(system, 19_800).then((release) => (order.push(`heavy ${n}`), release)));
+    const waiting = [1, 2].map((n) => inFlight.acquire(system, 19_800).then((release) => {
+        order.push(`heavy ${n}`);
+        return release;
+      }),
+    );
     // Another client runs at once, beside the first heavy request.
     const other = await inFlight.acquire(office, 3_800);
     order.push("office");
@@ -125,6 +129,6 @@ describe("cost in flight per client", () => {
     expect(order).toEqual(["office", "heavy 1", "heavy 2"]);
     // Small requests of one client run side by side within the limit.
     const small = await Promise.all([1, 2, 3].map(() => inFlight.acquire(office, 3_800)));
-    small.forEach((release) => release());
+    for (const release of small) release();
   });
 });

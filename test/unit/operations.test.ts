@@ -9,7 +9,10 @@ function captured(run: () => void): string[] {
   const write = process.stderr.write;
   const level = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = "debug";
-  process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
   try {
     run();
   } finally {

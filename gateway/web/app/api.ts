@@ -28,7 +28,7 @@ export function setToken(value: string | null, unauthenticated?: () => void): vo
   if (value === null) closeLive();
 }
 
-export async function gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+export async function gql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T> {
   const response = await fetch("/graphql", {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -116,8 +116,19 @@ export function live<T>(query: string, variables: Record<string, unknown>, after
   };
 }
 
+/** The claims the app reads from a token; the rest are kept as they came. */
+export interface Claims {
+  sub?: string;
+  exp: number;
+  role: string;
+  region?: string;
+  provider?: string;
+  nonce?: string;
+  [claim: string]: unknown;
+}
+
 /** The claims of a token, for showing who is signed in (the gateway verifies it; this only reads it). */
-export function claimsOf(jwt: string): Record<string, any> {
+export function claimsOf(jwt: string): Claims {
   const part = jwt.split(".")[1] ?? "";
   const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));

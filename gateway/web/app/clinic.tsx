@@ -1,13 +1,14 @@
 import { useState } from "preact/hooks";
 import { gql, newKey } from "./api";
 import type { Session } from "./main";
+import type { Referral } from "./types";
 import { CLINIC_REFERRALS, HAND_TO_OFFICE, REGISTER_REFERRAL } from "../operations";
 import { ErrorText, GuaranteeBadge, ScreenHeading, useQuery } from "./ui";
 import { REFERRAL_STATUS, SPECIALTY, VISIT_TYPE } from "./sv";
 
 /** A clinic's referrals, and handing one to the care-guarantee office when the clinic cannot treat in time. */
 export function ClinicScreen(_: { session: Session }) {
-  const q = useQuery<{ referrals: { edges: Array<{ node: any }> } }>(CLINIC_REFERRALS, {}, []);
+  const q = useQuery<{ referrals: { edges: Array<{ node: Referral }> } }>(CLINIC_REFERRALS, {}, []);
   const [handing, setHanding] = useState<string | null>(null);
   const [reason, setReason] = useState("Kan inte ge vård inom vårdgarantin");
   const [error, setError] = useState<unknown>(null);
@@ -23,7 +24,7 @@ export function ClinicScreen(_: { session: Session }) {
   };
   const rows = q.data?.referrals.edges.map((e) => e.node) ?? [];
   // The clinic's patients are those of its referrals (the API has no patient search).
-  const patients = [...new Map(rows.filter((r) => r.patient).map((r) => [r.patient.id, r.patient])).values()];
+  const patients = [...new Map(rows.flatMap((r) => (r.patient ? [[r.patient.id, r.patient] as const] : []))).values()];
   const [form, setForm] = useState({ patientId: "", specialty: "ORTHOPAEDICS", procedureCode: "", visitType: "TREATMENT", decisionDate: new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Stockholm" }) });
   const [registered, setRegistered] = useState<string | null>(null);
   const register = async (e: Event) => {

@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { claimsOf, liveState, onLiveState, setToken } from "./api";
+import { Claims, claimsOf, liveState, onLiveState, setToken } from "./api";
 import { AppConfig, devSignIn, finishOidcSignIn, startOidcSignIn } from "./auth";
 import { ROLE } from "./sv";
 import { AuditScreen, CapacityScreen, ReferralScreen, WorklistScreen } from "./office";
@@ -10,7 +10,7 @@ import "./app.css";
 
 export interface Session {
   token: string;
-  claims: Record<string, any>;
+  claims: Claims;
 }
 
 interface Route {
@@ -97,7 +97,7 @@ function SignIn({ config, onToken, notice }: { config: AppConfig; onToken: (toke
   );
 }
 
-function organisationOf(claims: Record<string, any>): string {
+function organisationOf(claims: Claims): string {
   if (claims.region) return `region ${claims.region}`;
   if (claims.provider) return "vårdgivare";
   return "";
@@ -156,9 +156,10 @@ function App() {
   }
   return (
     <>
-      <a class="skip" href="#innehall" onClick={(e) => { e.preventDefault(); document.getElementById("innehall")?.focus(); }}>
+      {/* A button, not a link: the hash holds the route, so "#innehall" would navigate away. */}
+      <button type="button" class="skip" onClick={() => document.getElementById("innehall")?.focus()}>
         Hoppa till innehållet
-      </a>
+      </button>
       <header class="top">
         <p class="brand">Vårdförmedling</p>
         <nav aria-label="Huvudmeny">

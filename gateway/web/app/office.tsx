@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { gql, live, newKey } from "./api";
 import type { Session } from "./main";
+import type { AuditEntry, Referral } from "./types";
 import { AUDIT_LOG, CAPACITY_SEARCH, MATCHES, OFFER_PUBLISHED, REFERRAL, REFERRAL_RECEIVED, REFERRAL_UPDATED, REGIONS, SEND_REFERRAL, WORKLIST } from "../operations";
 import { ErrorText, GuaranteeBadge, ScreenHeading, useQuery, describeError } from "./ui";
 import { COVERAGE, date, dateTime, MATCH_TIER, REFERRAL_STATUS, SPECIALTY, VISIT_TYPE, sek } from "./sv";
@@ -157,7 +158,7 @@ interface Match {
 }
 
 export function ReferralScreen({ session, id }: { session: Session; id: string }) {
-  const referral = useQuery<{ referral: any }>(REFERRAL, { id }, [id]);
+  const referral = useQuery<{ referral: Referral | null }>(REFERRAL, { id }, [id]);
   const matches = useQuery<{ referral: { matches: Match[] } | null }>(MATCHES, { id }, [id]);
   const [chosen, setChosen] = useState<Match | null>(null);
   const [sending, setSending] = useState(false);
@@ -178,7 +179,7 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
     setSending(true);
     setSendError(null);
     try {
-      const result = await gql(SEND_REFERRAL, { id, offer: chosen.offer.id, key: newKey() });
+      const result = await gql<{ sendReferral: Pick<Referral, "id" | "status" | "paymentCommitment"> }>(SEND_REFERRAL, { id, offer: chosen.offer.id, key: newKey() });
       const c = result.sendReferral.paymentCommitment;
       setSent(`Remissen är skickad till ${chosen.offer.provider.name}${c ? ` med betalningsförbindelse (${c.agreementName}, ${sek(c.pricePerCaseSek)}, giltig till ${c.validUntil})` : ""}.`);
       setChosen(null);
@@ -232,7 +233,7 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
           <table>
             <thead><tr><th scope="col">Datum</th><th scope="col">Steg</th><th scope="col">Av</th><th scope="col">Orsak</th></tr></thead>
             <tbody>
-              {r.history.map((h: any) => (
+              {r.history.map((h) => (
                 <tr key={h.id}><td>{h.happenedOn}</td><td>{REFERRAL_STATUS[h.toStatus] ?? h.toStatus}</td><td>{h.actorRole}</td><td>{h.reason ?? ""}</td></tr>
               ))}
             </tbody>
@@ -275,7 +276,7 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
         </section>
       )}
       {chosen && (
-        <section class="confirm" role="region" aria-labelledby="confirm-heading">
+        <section class="confirm" aria-labelledby="confirm-heading">
           <h2 id="confirm-heading" tabIndex={-1} ref={(el) => el?.focus()}>Bekräfta: skicka remissen med betalningsförbindelse</h2>
           <p>
             Remissen skickas till <strong>{chosen.offer.provider.name}</strong> med start tidigast {chosen.earliestStart}
@@ -434,7 +435,7 @@ export function CapacityScreen({ session }: { session: Session }) {
 
 export function AuditScreen({ patientId }: { session: Session; patientId?: string }) {
   const [input, setInput] = useState(patientId ?? "");
-  const log = useQuery<{ auditLog: Array<any> | null }>(AUDIT_LOG, patientId ? { patient: patientId } : null, [patientId]);
+  const log = useQuery<{ auditLog: AuditEntry[] | null }>(AUDIT_LOG, patientId ? { patient: patientId } : null, [patientId]);
   return (
     <>
       <ScreenHeading title="Loggutdrag">Loggutdrag: vem har läst patientens uppgifter</ScreenHeading>

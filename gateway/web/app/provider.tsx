@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { gql, HubError, live, newKey } from "./api";
 import type { Session } from "./main";
+import type { Offer, Referral } from "./types";
 import { ACCEPT, BOOK, OFFER_CARE, PROVIDER_HOME, PROVIDER_REFERRAL_UPDATED, PROVIDER_REFERRALS, PUBLISH, RECEIVE, REJECT, UPDATE_OFFER, WITHDRAW } from "../operations";
 import { ErrorText, GuaranteeBadge, ScreenHeading, useQuery } from "./ui";
 import { ACTION, FIELD, REFERRAL_STATUS, SPECIALTY } from "./sv";
@@ -8,7 +9,7 @@ import { ACTION, FIELD, REFERRAL_STATUS, SPECIALTY } from "./sv";
 const today = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Stockholm" });
 
 /** The steps the provider may take now (`availableActions`), each a button; reasons and dates asked in place. */
-function ReferralActions({ referral, onDone }: { referral: any; onDone: () => void }) {
+function ReferralActions({ referral, onDone }: { referral: Referral; onDone: () => void }) {
   const [pending, setPending] = useState<string | null>(null);
   const [text, setText] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -33,7 +34,14 @@ function ReferralActions({ referral, onDone }: { referral: any; onDone: () => vo
   return (
     <div class="actions">
       {shown.map((a: string) => (
-        <button key={a} type="button" onClick={() => (needsInput(a) ? (setPending(a), setText(a === "REJECT" ? "" : today())) : run(a))} aria-label={`${ACTION[a]}: ${who}`}>
+        <button key={a} type="button" onClick={() => {
+          if (!needsInput(a)) {
+            run(a);
+            return;
+          }
+          setPending(a);
+          setText(a === "REJECT" ? "" : today());
+        }} aria-label={`${ACTION[a]}: ${who}`}>
           {ACTION[a]}
         </button>
       ))}
@@ -54,7 +62,7 @@ function ReferralActions({ referral, onDone }: { referral: any; onDone: () => vo
 }
 
 export function ProviderReferralsScreen({ session }: { session: Session }) {
-  const q = useQuery<{ referralEventCursor: string; provider: { region: { code: string } } | null; referrals: { edges: Array<{ node: any }> } }>(
+  const q = useQuery<{ referralEventCursor: string; provider: { region: { code: string } } | null; referrals: { edges: Array<{ node: Referral }> } }>(
     PROVIDER_REFERRALS,
     { provider: session.claims.provider },
     [],
@@ -111,7 +119,7 @@ function fieldErrors(error: unknown): FieldErrors {
 }
 
 /** Changing an open offer's slots, wait or last day; the hub's refusal shown next to the field. */
-function EditOffer({ offer, onDone }: { offer: any; onDone: () => void }) {
+function EditOffer({ offer, onDone }: { offer: Offer; onDone: () => void }) {
   const [form, setForm] = useState({ slots: String(offer.totalSlots), expectedWaitDays: String(offer.expectedWaitDays), validUntil: offer.validUntil });
   const [error, setError] = useState<unknown>(null);
   const errors = fieldErrors(error);
@@ -148,7 +156,7 @@ function EditOffer({ offer, onDone }: { offer: any; onDone: () => void }) {
 }
 
 export function ProviderOffersScreen({ session }: { session: Session }) {
-  const home = useQuery<{ provider: { name: string; careUnits: Array<{ id: string; name: string; specialty: string }> } | null; freeCapacity: { edges: Array<{ node: any }> } }>(
+  const home = useQuery<{ provider: { name: string; careUnits: Array<{ id: string; name: string; specialty: string }> } | null; freeCapacity: { edges: Array<{ node: Offer }> } }>(
     PROVIDER_HOME,
     { provider: session.claims.provider },
     [],

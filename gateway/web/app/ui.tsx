@@ -47,7 +47,11 @@ export function useQuery<T>(query: string, variables: Record<string, unknown> | 
     if (!variables) return;
     let current = true;
     gql<T>(query, variables).then(
-      (d) => current && (setData(d), setError(null)),
+      (d) => {
+        if (!current) return;
+        setData(d);
+        setError(null);
+      },
       (e) => current && setError(e),
     );
     return () => {

@@ -293,7 +293,7 @@ function createProblems(input: CreateAgreementInput): Problem[] {
     problems.push({ field: "input.healthcareRegionCode", rule: "HEALTHCARE_REGION_ONLY_PACT", message: "only a pact names a healthcare region" });
   }
   problems.push(...coverageProblems("input.coverage", input.coverage));
-  (input.ceilings ?? []).forEach((ceiling, i) => problems.push(...ceilingProblems(`input.ceilings[${i}]`, ceiling)));
+  for (const [i, ceiling] of (input.ceilings ?? []).entries()) problems.push(...ceilingProblems(`input.ceilings[${i}]`, ceiling));
   if ((input.ceilings ?? []).length > 0 && input.kind !== AgreementKind.CARE_GUARANTEE_AGREEMENT) {
     problems.push({ field: "input.ceilings", rule: "CEILING_ONLY_PRIVATE", message: "volume ceilings belong to private care-guarantee agreements" });
   }

@@ -1,5 +1,10 @@
 import { AgreementFacts, AgreementKind } from "../domain/coverage";
 
+/** An agreement's row as the statement below builds it: its facts, already shaped as JSON by PostgreSQL. */
+type FactsRow = Omit<AgreementFacts, "partyRegionCodes" | "partyMunicipalityCodes"> & {
+  parties: { region: string; municipalities: string[] | null }[];
+};
+
 export type FactsSelection = { homeRegionCodes: readonly string[] } | { agreementIds: readonly string[] };
 
 /**
@@ -10,7 +15,7 @@ export type FactsSelection = { homeRegionCodes: readonly string[] } | { agreemen
  * home region: the agreements those regions are party to, plus every private agreement (so the
  * engine can say why another region's agreement with a provider does not apply).
  */
-export async function loadAgreementFacts(db: { query(sql: string, parameters?: unknown[]): Promise<any> }, selection: FactsSelection): Promise<AgreementFacts[]> {
+export async function loadAgreementFacts(db: { query(sql: string, parameters?: unknown[]): Promise<FactsRow[]> }, selection: FactsSelection): Promise<AgreementFacts[]> {
   const [where, parameter] =
     "agreementIds" in selection
       ? ["a.id = ANY ($1::uuid[])", [...selection.agreementIds]]
@@ -18,7 +23,7 @@ export async function loadAgreementFacts(db: { query(sql: string, parameters?: u
           `a.kind = '${AgreementKind.CARE_GUARANTEE_AGREEMENT}' OR EXISTS (SELECT 1 FROM agreements.agreement_party p WHERE p.agreement_id = a.id AND p.region_code = ANY ($1::text[]))`,
           [...selection.homeRegionCodes],
         ];
-  const rows: Array<Record<string, any>> = await db.query(
+  const rows = await db.query(
     `SELECT a.id, a.kind, a.name, a.valid_from::text AS "validFrom", a.valid_until::text AS "validUntil", a.provider_id AS "providerId",
             (SELECT coalesce(json_agg(json_build_object('region', p.region_code, 'municipalities', p.municipality_codes)), '[]')
                FROM agreements.agreement_party p WHERE p.agreement_id = a.id) AS parties,
@@ -49,10 +54,8 @@ export async function loadAgreementFacts(db: { query(sql: string, parameters?: u
     name: a.name,
     validFrom: a.validFrom,
     validUntil: a.validUntil,
-    partyRegionCodes: a.parties.map((p: { region: string }) => p.region),
-    partyMunicipalityCodes: Object.fromEntries(
-      a.parties.flatMap((p: { region: string; municipalities: string[] | null }) => (p.municipalities ? [[p.region, p.municipalities]] : [])),
-    ),
+    partyRegionCodes: a.parties.map((p) => p.region),
+    partyMunicipalityCodes: Object.fromEntries(a.parties.flatMap((p) => (p.municipalities ? [[p.region, p.municipalities]] : []))),
     providerId: a.providerId,
     versions: a.versions,
     priceLists: a.priceLists,

@@ -93,7 +93,16 @@ export class CommitmentLedger {
     await this.accessOf(scope.identity, agreementId);
     const today = scope.today;
     const paceFrom = paceWindowStart(today);
-    const rows: Array<Record<string, any>> = await this.dataSource.query(
+    const rows: Array<{
+      id: string;
+      period_from: string;
+      period_until: string;
+      max_cases: number;
+      procedure_codes: string[];
+      used: number;
+      released: number;
+      in_window: number;
+    }> = await this.dataSource.query(
       `SELECT c.id, c.period_from::text, c.period_until::text, c.max_cases, c.procedure_codes,
               count(m.id) FILTER (WHERE m.released_at IS NULL)::int AS used,
               count(m.id) FILTER (WHERE m.released_at IS NOT NULL)::int AS released,

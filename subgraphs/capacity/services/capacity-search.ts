@@ -17,7 +17,9 @@ const NOT_COUNTED: TotalCount = { count: 0, exact: false };
 /** Rejects filters that cannot be meant, naming the field and the rule broken. */
 export function validateFilter(filter: CapacitySearchFilter): void {
   if (filter.procedureCode != null) requireKvaCode("filter.procedureCode", filter.procedureCode);
-  filter.regionCodes?.forEach((code, index) => requireRegionCode(`filter.regionCodes[${index}]`, code));
+  filter.regionCodes?.forEach((code, index) => {
+    requireRegionCode(`filter.regionCodes[${index}]`, code);
+  });
   if (filter.healthcareRegionCode != null) requireHealthcareRegionCode("filter.healthcareRegionCode", filter.healthcareRegionCode);
   filter.providerIds?.forEach((id, index) => {
     if (!isUuid(id)) throw badUserInput(`filter.providerIds[${index}]`, "ID_FORMAT", `"${id}" is not a provider id (UUID)`);

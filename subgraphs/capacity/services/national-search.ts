@@ -78,9 +78,32 @@ const str = (v: unknown, max = 500): v is string => typeof v === "string" && v.l
 const int = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 1_000_000;
 const optInt = (v: unknown) => v === null || int(v);
 
+/**
+ * An offer as a peer's answer claims it to be: every leaf unknown until readPeerEdge checks it.
+ */
+interface PeerOfferNode {
+  id?: unknown;
+  specialty?: unknown;
+  visitType?: unknown;
+  totalSlots?: unknown;
+  availableSlots?: unknown;
+  expectedWaitDays?: unknown;
+  minPatientAge?: unknown;
+  maxPatientAge?: unknown;
+  validFrom?: unknown;
+  validUntil?: unknown;
+  earliestStart?: unknown;
+  reportedAt?: unknown;
+  conditions?: unknown;
+  procedure?: { code?: unknown } | null;
+  provider?: { id?: unknown; name?: unknown; kind?: unknown; municipalityCode?: unknown; region?: { code?: unknown } | null } | null;
+  careUnit?: { id?: unknown; name?: unknown } | null;
+  [field: string]: unknown;
+}
+
 /** One edge of a peer's answer, checked field by field; anything else makes the whole answer invalid. */
 function readPeerEdge(edge: unknown, peer: Peer, answeredAt: Date): { row: NationalOfferRow; position: OfferPosition } {
-  const e = edge as { cursor?: unknown; node?: Record<string, any> } | null;
+  const e = edge as { cursor?: unknown; node?: PeerOfferNode } | null;
   const n = e?.node;
   const bad = (what: string) => new PeerFailure(PeerStatus.INVALID_ANSWER, `an offer's ${what} is not valid`);
   if (!n || typeof n !== "object") throw bad("node");
@@ -103,10 +126,11 @@ function readPeerEdge(edge: unknown, peer: Peer, answeredAt: Date): { row: Natio
   const procedureCode = n.procedure === null ? null : n.procedure?.code;
   if (procedureCode !== null && !(str(procedureCode, 10) && /^[A-Z]{2,3}\d{2,3}$/.test(procedureCode))) throw bad("procedure");
   const p = n.provider;
-  if (!p || !str(p.id) || !isUuid(p.id) || !str(p.name, 300) || !KINDS.has(p.kind)) throw bad("provider");
+  if (!p || !str(p.id) || !isUuid(p.id) || !str(p.name, 300) || typeof p.kind !== "string" || !KINDS.has(p.kind)) throw bad("provider");
   if (!str(p.municipalityCode, 4) || !isMunicipalityCode(p.municipalityCode) || !str(p.region?.code, 2) || !isRegionCode(p.region.code)) throw bad("provider's place");
   const u = n.careUnit;
   if (!u || !str(u.id) || !isUuid(u.id) || !str(u.name, 300)) throw bad("careUnit");
+  // The fields checked in the loops above are not narrowed by them: their types are stated here.
   return {
     position,
     row: {
@@ -115,17 +139,17 @@ function readPeerEdge(edge: unknown, peer: Peer, answeredAt: Date): { row: Natio
       specialty: n.specialty as Specialty,
       visitType: n.visitType as VisitType,
       procedureCode,
-      totalSlots: n.totalSlots,
-      availableSlots: n.availableSlots,
-      validFrom: n.validFrom,
-      validUntil: n.validUntil,
-      expectedWaitDays: n.expectedWaitDays,
+      totalSlots: n.totalSlots as number,
+      availableSlots: n.availableSlots as number,
+      validFrom: n.validFrom as string,
+      validUntil: n.validUntil as string,
+      expectedWaitDays: n.expectedWaitDays as number,
       storedEarliestStart: position.earliestStart,
       reportedAt: new Date(n.reportedAt),
-      minPatientAge: n.minPatientAge,
-      maxPatientAge: n.maxPatientAge,
+      minPatientAge: n.minPatientAge as number | null,
+      maxPatientAge: n.maxPatientAge as number | null,
       conditions: n.conditions,
-      provider: { id: p.id, name: p.name, kind: p.kind, regionCode: p.region.code, municipalityCode: p.municipalityCode },
+      provider: { id: p.id, name: p.name, kind: p.kind as ProviderKind, regionCode: p.region.code, municipalityCode: p.municipalityCode },
       careUnit: { id: u.id, name: u.name },
     },
   };
@@ -163,7 +187,10 @@ export class NationalSearch {
         { filter, first: page.first, after },
         requestId,
       );
-      const connection = data.freeCapacity as any;
+      const connection = data.freeCapacity as
+        | { edges?: unknown; totalCount?: unknown; totalCountIsExact?: unknown; pageInfo?: { hasNextPage?: unknown } | null }
+        | null
+        | undefined;
       if (!connection || !Array.isArray(connection.edges) || !int(connection.totalCount) || typeof connection.totalCountIsExact !== "boolean") {
         throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer is not a freeCapacity page");
       }

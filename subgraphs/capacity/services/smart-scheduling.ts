@@ -125,6 +125,22 @@ function readLimited(response: Response, limit: number): Promise<string> {
   return readLimitedBody(response, limit, () => new FeedError(`larger than ${limit} bytes`));
 }
 
+/**
+ * A line of a Smart Scheduling Links file as it claims to be: its resourceType is checked when read,
+ * every other field where it is used.
+ */
+interface FeedResource {
+  resourceType: string;
+  id?: unknown;
+  actor?: unknown;
+  serviceType?: unknown;
+  schedule?: { reference?: unknown } | null;
+  status?: unknown;
+  start?: unknown;
+  extension?: unknown;
+  [field: string]: unknown;
+}
+
 export class SmartScheduling {
   constructor(
     private readonly dataSource: DataSource,
@@ -388,7 +404,7 @@ export class SmartScheduling {
     return { outcome, problems, maxAge, transactionTime: new Date(manifest.transactionTime), supportsSince: askSince ? incremental : null, ...validators };
   }
 
-  private async ndjson(url: string, type: string, report: (file: string, line: number | null, reason: string) => void): Promise<Array<{ line: number; resource: any }>> {
+  private async ndjson(url: string, type: string, report: (file: string, line: number | null, reason: string) => void): Promise<Array<{ line: number; resource: FeedResource }>> {
     let text: string;
     try {
       const response = await this.get(url, {});
@@ -402,11 +418,11 @@ export class SmartScheduling {
       report(url, null, (error as Error).message);
       return [];
     }
-    const lines: Array<{ line: number; resource: any }> = [];
+    const lines: Array<{ line: number; resource: FeedResource }> = [];
     let bad = 0;
     text.split("\n").forEach((raw, index) => {
       if (raw.trim() === "") return;
-      let resource: any;
+      let resource: FeedResource | null;
       try {
         resource = JSON.parse(raw);
       } catch {

@@ -1,7 +1,10 @@
 import { types } from "pg";
-import { DataSource, Logger as TypeOrmLogger, MixedList, EntitySchema } from "typeorm";
+import { DataSource, Logger as TypeOrmLogger, MigrationInterface, MixedList, EntitySchema } from "typeorm";
 import { StartupError } from "../errors";
 import { logger } from "../log";
+
+/** A class, as TypeORM takes entities and migrations (and type-graphql resolvers): by their constructor. */
+export type Constructor<T = unknown> = new (...args: never[]) => T;
 
 // PostgreSQL `date` values are calendar dates; node-postgres would turn them into JavaScript Dates
 // at local midnight, which shifts the day in any other time zone. Keep them as YYYY-MM-DD strings.
@@ -53,8 +56,8 @@ export interface SubgraphDataSourceOptions {
   /** Subgraph name; also its PostgreSQL schema. */
   schema: string;
   url: string;
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: MixedList<Constructor | string | EntitySchema>;
+  migrations: MixedList<Constructor<MigrationInterface> | string>;
   poolSize?: number;
 }
 

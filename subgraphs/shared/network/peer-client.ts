@@ -73,13 +73,15 @@ export async function callPeer(options: PeerCallOptions, peer: Peer, query: stri
       if (error instanceof PeerFailure) throw error;
       throw signal.aborted ? timedOut() : new PeerFailure(PeerStatus.UNREACHABLE, cause(error));
     }
-    let parsed: any;
+    // The answer as a GraphQL response claims to be; each part is checked below before it is used.
+    let parsed: { data?: Record<string, unknown> | null; errors?: Array<{ message?: unknown }> } | null | undefined;
     try {
       parsed = JSON.parse(body);
     } catch {
       parsed = undefined;
     }
-    const message = typeof parsed?.errors?.[0]?.message === "string" ? parsed.errors[0].message.slice(0, 300) : `HTTP ${response.status}`;
+    const firstMessage = parsed?.errors?.[0]?.message;
+    const message = typeof firstMessage === "string" ? firstMessage.slice(0, 300) : `HTTP ${response.status}`;
     if (response.status === 401 || response.status === 403) throw new PeerFailure(PeerStatus.UNAUTHORIZED, message);
     if (parsed === undefined) throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer (HTTP ${response.status}) is not JSON`);
     if (parsed?.errors?.length || !response.ok) throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the peer answered with an error: ${message}`);
