@@ -7,6 +7,8 @@
  */
 
 import { Directive, Field, ID, ObjectType } from "type-graphql";
+import { CareSetting, ProviderKind, Specialty } from "./graphql-enums";
+import { DateScalar } from "./scalars";
 
 @ObjectType("Region", { description: "One of Sweden's 21 regions (region), identified by its county code (länskod)." })
 @Directive('@key(fields: "code", resolvable: false)')
@@ -49,3 +51,50 @@ export class AgreementStub {
   @Field(() => ID, { description: "Globally unique id (UUID)." })
   id: string;
 }
+
+/**
+ * The key of `Coverage`: the facts of a care case. Capacity poses the question (it knows providers)
+ * and agreements answers it, so both subgraphs declare these fields, identically, by extending this.
+ * The facts a client did not give are hidden from the API (`@inaccessible`); they travel only
+ * between the two subgraphs.
+ */
+// Decorated so that subclasses inherit its fields; no resolver returns it, so the schema never shows it.
+@ObjectType()
+export abstract class CoverageKeyFields {
+  @Directive("@inaccessible")
+  @Field()
+  homeRegionCode: string;
+
+  /** The patient's home municipality where known: Region Halland's pacts follow it. */
+  @Directive("@inaccessible")
+  @Field(() => String, { nullable: true })
+  homeMunicipalityCode: string | null;
+
+  @Directive("@inaccessible")
+  @Field(() => ID)
+  providerId: string;
+
+  @Directive("@inaccessible")
+  @Field(() => ProviderKind)
+  providerKind: ProviderKind;
+
+  @Directive("@inaccessible")
+  @Field()
+  providerRegionCode: string;
+
+  @Field(() => Specialty, { description: "The specialty of the care." })
+  specialty: Specialty;
+
+  @Directive("@inaccessible")
+  @Field(() => String, { nullable: true })
+  procedureCode: string | null;
+
+  @Field(() => DateScalar, { description: "The date of care the answer is for." })
+  date: string;
+
+  @Field(() => CareSetting, { description: "The care setting the answer is for (outpatient unless asked otherwise)." })
+  careSetting: CareSetting;
+}
+
+/** The fields of `Coverage`'s key, in the order the key names them. */
+export const COVERAGE_KEY = "homeRegionCode homeMunicipalityCode providerId providerKind providerRegionCode specialty procedureCode date careSetting";

@@ -5,9 +5,9 @@
  * it is stored: `loaders.coverage` decides it when asked.
  */
 
-import { Directive, Field, ID, ObjectType } from "type-graphql";
-import { CareSetting, ProviderKind, Specialty } from "../../shared/graphql-enums";
-import { DateScalar } from "../../shared/scalars";
+import { Directive, ObjectType } from "type-graphql";
+import { CareSetting } from "../../shared/graphql-enums";
+import { COVERAGE_KEY, CoverageKeyFields } from "../../shared/stubs";
 import { AccessDecision } from "../domain/care-access";
 import { CoverageDecision } from "../domain/coverage";
 import { CoverageQuestion } from "../domain/coverage-answer";
@@ -16,41 +16,8 @@ import { CoverageQuestion } from "../domain/coverage-answer";
   description:
     "Under which agreements a patient from a home region could be sent to a provider for some care on a date, in precedence order, at what price, and why the others do not apply.",
 })
-@Directive('@key(fields: "homeRegionCode homeMunicipalityCode providerId providerKind providerRegionCode specialty procedureCode date careSetting")')
-export class Coverage {
-  @Directive("@inaccessible")
-  @Field()
-  homeRegionCode: string;
-
-  @Directive("@inaccessible")
-  @Field(() => String, { nullable: true })
-  homeMunicipalityCode: string | null;
-
-  @Directive("@inaccessible")
-  @Field(() => ID)
-  providerId: string;
-
-  @Directive("@inaccessible")
-  @Field(() => ProviderKind)
-  providerKind: ProviderKind;
-
-  @Directive("@inaccessible")
-  @Field()
-  providerRegionCode: string;
-
-  @Field(() => Specialty, { description: "The specialty of the care." })
-  specialty: Specialty;
-
-  @Directive("@inaccessible")
-  @Field(() => String, { nullable: true })
-  procedureCode: string | null;
-
-  @Field(() => DateScalar, { description: "The date of care the answer is for." })
-  date: string;
-
-  @Field(() => CareSetting, { description: "The care setting the answer is for (outpatient unless asked otherwise)." })
-  careSetting: CareSetting;
-
+@Directive(`@key(fields: "${COVERAGE_KEY}")`)
+export class Coverage extends CoverageKeyFields {
   decision: CoverageDecision;
   access: AccessDecision;
 }

@@ -4,8 +4,9 @@
  */
 
 import { Directive, Field, ID, ObjectType } from "type-graphql";
-import { CareSetting, ProviderKind, Specialty } from "../../shared/graphql-enums";
+import { CareSetting, Specialty } from "../../shared/graphql-enums";
 import { DateScalar } from "../../shared/scalars";
+import { COVERAGE_KEY, CoverageKeyFields } from "../../shared/stubs";
 import { requireMunicipalityCode, requireRegionCode } from "../../shared/validation";
 import { Procedure } from "./procedure.entity";
 import { Region } from "./region.entity";
@@ -16,42 +17,8 @@ import { Region } from "./region.entity";
  * the answer and resolves the rest of the entity by this key.
  */
 @ObjectType("Coverage", { description: "Under which agreements a patient from a home region could be sent to a provider for some care on a date." })
-@Directive('@key(fields: "homeRegionCode homeMunicipalityCode providerId providerKind providerRegionCode specialty procedureCode date careSetting", resolvable: false)')
-export class CoverageStub {
-  @Directive("@inaccessible")
-  @Field()
-  homeRegionCode: string;
-
-  /** The patient's home municipality where known: Region Halland's pacts follow it. */
-  @Directive("@inaccessible")
-  @Field(() => String, { nullable: true })
-  homeMunicipalityCode: string | null;
-
-  @Directive("@inaccessible")
-  @Field(() => ID)
-  providerId: string;
-
-  @Directive("@inaccessible")
-  @Field(() => ProviderKind)
-  providerKind: ProviderKind;
-
-  @Directive("@inaccessible")
-  @Field()
-  providerRegionCode: string;
-
-  @Field(() => Specialty, { description: "The specialty of the care." })
-  specialty: Specialty;
-
-  @Directive("@inaccessible")
-  @Field(() => String, { nullable: true })
-  procedureCode: string | null;
-
-  @Field(() => DateScalar, { description: "The date of care the answer is for." })
-  date: string;
-
-  @Field(() => CareSetting, { description: "The care setting the answer is for (outpatient unless asked otherwise)." })
-  careSetting: CareSetting;
-}
+@Directive(`@key(fields: "${COVERAGE_KEY}", resolvable: false)`)
+export class CoverageStub extends CoverageKeyFields {}
 
 /**
  * The patient's side of a coverage question as a client asks it: the home region and (optionally)
