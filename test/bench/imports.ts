@@ -38,7 +38,7 @@ function providersCsv(): string {
       lines.push(`SE${org}-P,${org.slice(0, 6)}-${org.slice(6)},Vårdgivare ${p} AB,${p % 3 ? "PRIVATE" : "PUBLIC"},${municipality.slice(0, 2)},${municipality},SE${org}-U${u},Enhet ${u} hos vårdgivare ${p},${specialties[(p + u) % specialties.length]}`);
     }
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 function providersJson(csv: string): string {
@@ -59,7 +59,7 @@ function kvaCsv(): string {
     const code = `${letters[Math.floor(i / 1000 / 26) % 26]}${letters[Math.floor(i / 1000) % 26]}${String(i % 1000).padStart(3, "0")}`;
     lines.push(`${code},Åtgärd ${i},2020-01-01,${i % 10 === 0 ? "2024-12-31" : ""}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 async function main(): Promise<void> {
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     await postgres.stop();
     fs.rmSync(baseDir, { recursive: true, force: true });
   }
-  process.stdout.write(report.join("\n") + "\n");
+  process.stdout.write(`${report.join("\n")}\n`);
 }
 
 main().catch((error) => {

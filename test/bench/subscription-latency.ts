@@ -101,7 +101,7 @@ function openSubscriber(url: string, maxExpectedWaitDays: number): Subscriber {
       next: (result) => {
         if (result.errors) throw new Error(JSON.stringify(result.errors));
         subscriber.received.set(result.data.offerPublished.id, performance.now());
-        subscriber.waiters.splice(0).forEach((wake) => wake());
+        for (const wake of subscriber.waiters.splice(0)) wake();
       },
       error: (error) => {
         console.error("subscription failed", error);

@@ -82,13 +82,13 @@ async function main(): Promise<void> {
     }
     const line = (name: string, v: number[]) => `  ${name.padEnd(34)} p50 ${percentile(v, 50)} ms   p99 ${percentile(v, 99)} ms   max ${Math.max(...v)} ms`;
     process.stdout.write(
-      [
+      `${[
         `web app (${os.cpus().length} cores, ${ROUNDS} publishes)`,
         `  bundle: ${(raw / 1024).toFixed(1)} KiB, ${(gzip / 1024).toFixed(1)} KiB gzipped (${assets.join(", ")})`,
         line("role chosen → worklist on screen", renders),
         line("publish sent → row on office screen", upper),
         line("publish answered → row on screen", lower),
-      ].join("\n") + "\n",
+      ].join("\n")}\n`,
     );
   } finally {
     await browser.cleanup();

@@ -92,8 +92,8 @@ export function whatIfInput(
     add(medical ? ClockEventKind.MEDICAL_PAUSE_STARTED : ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, p.from, `facts.pauses[${i}].from`);
     if (p.until != null) add(medical ? ClockEventKind.MEDICAL_PAUSE_ENDED : ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, p.until, `facts.pauses[${i}].until`);
   });
-  (facts.declines ?? []).forEach((d, i) => add(ClockEventKind.FORFEITED, d, `facts.declines[${i}]`));
-  (facts.regrets ?? []).forEach((d, i) => add(ClockEventKind.RESTARTED, d, `facts.regrets[${i}]`));
+  for (const [i, d] of (facts.declines ?? []).entries()) add(ClockEventKind.FORFEITED, d, `facts.declines[${i}]`);
+  for (const [i, d] of (facts.regrets ?? []).entries()) add(ClockEventKind.RESTARTED, d, `facts.regrets[${i}]`);
   for (const d of dated) {
     if (d.event.date > on) return fail(d.field, "AFTER_READING_DAY", `${d.event.date} is after the reading day ${on}; read the clock on a later day to see it`);
   }

@@ -660,7 +660,7 @@ export class ReferralWorkflow {
     id: string,
     action: Exclude<ReferralAction, ReferralAction.REGISTER>,
     reason: string | null,
-    apply?: (db: EntityManager, referral: Referral, previous: Previous) => Promise<StepEffects | void>,
+    apply?: (db: EntityManager, referral: Referral, previous: Previous) => Promise<StepEffects | undefined>,
     options: StepOptions = {},
   ): Promise<Referral> {
     const why = reason?.trim() ? requireText("reason", reason, 3, 500) : null;
