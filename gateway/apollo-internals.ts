@@ -77,6 +77,13 @@ export class SupergraphPlanner {
       operationName: request.operationName ?? null,
       operation: operationContext.operation,
     } as unknown as Parameters<typeof executeQueryPlan>[2];
-    return (await executeQueryPlan(plan, services, requestContext, operationContext, this.supergraphSchema, this.apiSchema)) as ExecutionResult;
+    return (await executeQueryPlan(
+      plan,
+      services,
+      requestContext,
+      operationContext,
+      this.supergraphSchema,
+      this.apiSchema,
+    )) as ExecutionResult;
   }
 }

@@ -72,10 +72,12 @@ export async function createAuthenticator(auth: AuthConfig, peers?: PeerTrust): 
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw unauthenticated("the peer token has expired");
-      if (error instanceof errors.JWTClaimValidationFailed) throw unauthenticated(`the peer token's ${error.claim} claim is not valid here`);
+      if (error instanceof errors.JWTClaimValidationFailed)
+        throw unauthenticated(`the peer token's ${error.claim} claim is not valid here`);
       throw unauthenticated(`the peer token's signature does not verify with the keys the directory names for region ${peer.regionCode}`);
     }
-    if ((payload.exp ?? 0) - (payload.iat ?? 0) > PEER_TOKEN_MAX_LIFETIME_SECONDS) throw unauthenticated(`a peer token may live at most ${PEER_TOKEN_MAX_LIFETIME_SECONDS} seconds`);
+    if ((payload.exp ?? 0) - (payload.iat ?? 0) > PEER_TOKEN_MAX_LIFETIME_SECONDS)
+      throw unauthenticated(`a peer token may live at most ${PEER_TOKEN_MAX_LIFETIME_SECONDS} seconds`);
     if (payload.role !== Role.PEER_REGION || payload.region !== peer.regionCode) {
       throw unauthenticated(`the directory names this issuer for region ${peer.regionCode}: its tokens must be PEER_REGION of that region`);
     }
@@ -99,7 +101,12 @@ export async function createAuthenticator(auth: AuthConfig, peers?: PeerTrust): 
     if (!keySet) throw unauthenticated(`tokens of issuer "${issuer ?? "(none)"}" are not accepted here`);
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keySet, { issuer, audience: auth.audience, algorithms: ALGORITHMS, requiredClaims: ["exp", "sub"] }));
+      ({ payload } = await jwtVerify(token, keySet, {
+        issuer,
+        audience: auth.audience,
+        algorithms: ALGORITHMS,
+        requiredClaims: ["exp", "sub"],
+      }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw unauthenticated("the token has expired");
       if (error instanceof errors.JWTClaimValidationFailed) throw unauthenticated(`the token's ${error.claim} claim is not valid here`);
@@ -109,7 +116,9 @@ export async function createAuthenticator(auth: AuthConfig, peers?: PeerTrust): 
     if ("refused" in identity) throw unauthenticated(identity.refused);
     // A region with a node in the directory speaks for itself: its peer tokens come from that node only.
     if (identity.role === Role.PEER_REGION && identity.regionCode && peers?.directory.byRegion(identity.regionCode)) {
-      throw unauthenticated(`region ${identity.regionCode} is a peer node in this node's directory: its tokens are accepted only from the issuer named there`);
+      throw unauthenticated(
+        `region ${identity.regionCode} is a peer node in this node's directory: its tokens are accepted only from the issuer named there`,
+      );
     }
     return identity;
   };

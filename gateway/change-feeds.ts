@@ -126,7 +126,9 @@ export class ChangeFeeds {
       // A feed that was live starts its waits from the shortest again.
       if (wasLive) attempt = 0;
       const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)];
-      this.log.warn(`${subgraph} change feed down (${reason}); the response cache skips ${subgraph} until it is back, retrying in ${wait} ms`);
+      this.log.warn(
+        `${subgraph} change feed down (${reason}); the response cache skips ${subgraph} until it is back, retrying in ${wait} ms`,
+      );
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         void this.connect(subgraph, attempt + 1);
@@ -244,5 +246,7 @@ function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === "string") return error;
   const event = error as { code?: number; reason?: string; message?: string };
-  return event?.message ?? (event?.code ? `connection closed (${event.code}${event.reason ? `: ${event.reason}` : ""})` : JSON.stringify(error));
+  return (
+    event?.message ?? (event?.code ? `connection closed (${event.code}${event.reason ? `: ${event.reason}` : ""})` : JSON.stringify(error))
+  );
 }

@@ -38,11 +38,24 @@ const UNDOCUMENTED_PAGE = 100;
 
 type Variables = Readonly<Record<string, unknown>> | undefined;
 
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Variables): number {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Variables,
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const variableDefaults = new Map<string, ValueNode | undefined>((operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue]));
-  const root = operation.operation === "query" ? schema.getQueryType() : operation.operation === "mutation" ? schema.getMutationType() : schema.getSubscriptionType();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const variableDefaults = new Map<string, ValueNode | undefined>(
+    (operation.variableDefinitions ?? []).map((v) => [v.variable.name.value, v.defaultValue]),
+  );
+  const root =
+    operation.operation === "query"
+      ? schema.getQueryType()
+      : operation.operation === "mutation"
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
   if (!root) return 0;
 
   const pageSize = (node: FieldNode, field: GraphQLField<unknown, unknown> | undefined): number => {
@@ -64,7 +77,10 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value === "__schema" || selection.name.value === "__type") continue;
-        const field = parent && "getFields" in parent ? (parent.getFields() as Record<string, GraphQLField<unknown, unknown>>)[selection.name.value] : undefined;
+        const field =
+          parent && "getFields" in parent
+            ? (parent.getFields() as Record<string, GraphQLField<unknown, unknown>>)[selection.name.value]
+            : undefined;
         if (!selection.selectionSet) {
           cost += SCALAR_COST;
           continue;
@@ -79,7 +95,13 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
         cost += SCALAR_COST;
         if (!fragment || inFragments.has(fragment.name.value)) continue;
         const type = schema.getType(fragment.typeCondition.name.value);
-        cost += OBJECT_COST + selectionCost(fragment.selectionSet, type && isCompositeType(type) ? type : parent, new Set([...inFragments, fragment.name.value]));
+        cost +=
+          OBJECT_COST +
+          selectionCost(
+            fragment.selectionSet,
+            type && isCompositeType(type) ? type : parent,
+            new Set([...inFragments, fragment.name.value]),
+          );
       }
     }
     return cost;
@@ -108,7 +130,13 @@ function literal(value: ValueNode, variables: Variables, defaults: Map<string, V
 }
 
 /** Refuses an operation over the per-request limit, as a validation failure saying by how much. */
-export function costRefusal(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Variables, maxCost: number): { cost: number; error?: GraphQLError } {
+export function costRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Variables,
+  maxCost: number,
+): { cost: number; error?: GraphQLError } {
   const cost = operationCost(schema, document, operation, variables);
   if (cost <= maxCost) return { cost };
   return {

@@ -37,8 +37,19 @@ export async function ensureDevKey(file: string): Promise<DevKey> {
 /** Demo organisations per role (seeded ids), used when none is given. */
 const DEMO: Record<Role, Record<string, unknown>> = {
   [Role.REGIONAL_OFFICE]: { region: "13", hsa_id: "SE9999999999-E000000000001", assignment_purpose: CARE_AND_TREATMENT, loa: 3 },
-  [Role.CLINIC]: { region: "13", unit: careUnitId("halmstad-ortopedi"), hsa_id: "SE9999999999-E000000000002", assignment_purpose: CARE_AND_TREATMENT, loa: 3 },
-  [Role.PROVIDER]: { provider: providerId("private-kattegatt-ortopedi"), hsa_id: "SE9999999999-E000000000003", assignment_purpose: CARE_AND_TREATMENT, loa: 3 },
+  [Role.CLINIC]: {
+    region: "13",
+    unit: careUnitId("halmstad-ortopedi"),
+    hsa_id: "SE9999999999-E000000000002",
+    assignment_purpose: CARE_AND_TREATMENT,
+    loa: 3,
+  },
+  [Role.PROVIDER]: {
+    provider: providerId("private-kattegatt-ortopedi"),
+    hsa_id: "SE9999999999-E000000000003",
+    assignment_purpose: CARE_AND_TREATMENT,
+    loa: 3,
+  },
   [Role.PEER_REGION]: { region: "12", loa: 3 },
   [Role.ADMINISTRATOR]: { hsa_id: "SE9999999999-E000000000005", assignment_purpose: CARE_AND_TREATMENT, loa: 3 },
 };
@@ -68,7 +79,10 @@ export async function signDevToken(file: string, options: DevTokenOptions): Prom
   const orgClaim = ORGANISATION_CLAIM[options.role];
   if (options.organisation && orgClaim) claims[orgClaim] = options.organisation;
   const now = Math.floor(Date.now() / 1000);
-  const subject = typeof claims.hsa_id === "string" ? claims.hsa_id : `system:${options.role.toLowerCase()}:${options.organisation ?? claims.region ?? "demo"}`;
+  const subject =
+    typeof claims.hsa_id === "string"
+      ? claims.hsa_id
+      : `system:${options.role.toLowerCase()}:${options.organisation ?? claims.region ?? "demo"}`;
   const payload = {
     iss: DEV_ISSUER,
     aud: options.audience,
@@ -78,7 +92,5 @@ export async function signDevToken(file: string, options: DevTokenOptions): Prom
     ...claims,
     ...options.claims,
   };
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: ALG, kid: key.privateJwk.kid })
-    .sign(await importJWK(key.privateJwk, ALG));
+  return new SignJWT(payload).setProtectedHeader({ alg: ALG, kid: key.privateJwk.kid }).sign(await importJWK(key.privateJwk, ALG));
 }

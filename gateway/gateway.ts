@@ -86,7 +86,10 @@ export interface GatewayNetwork {
 }
 
 /** The gateway's options from the configuration, with what the runner decides: where the subgraphs are, the secret, the network. */
-export function gatewayOptions(config: HubConfig, run: Pick<GatewayOptions, "subgraphUrls" | "internalSecret" | "network" | "clock">): GatewayOptions {
+export function gatewayOptions(
+  config: HubConfig,
+  run: Pick<GatewayOptions, "subgraphUrls" | "internalSecret" | "network" | "clock">,
+): GatewayOptions {
   return {
     host: config.host,
     port: config.gatewayPort,
@@ -125,7 +128,10 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * Tells the subgraph who the caller is (signed, so it can check), and forwards the request id so
    * that one request's log lines in every subgraph can be joined.
    */
-  override async willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
+  override async willSendRequest({
+    request,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"]>>[0]) {
     if (context.requestId) request.http?.headers.set("x-request-id", context.requestId);
     if (context.signedIdentity) request.http?.headers.set(IDENTITY_HEADER, await context.signedIdentity());
     context.fetchedFrom?.add(this.name);
@@ -135,9 +141,13 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   /** Notes the events the subgraph appended (its changes), for the response cache. */
-  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>>[0]) {
+  override didReceiveResponse({
+    response,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>["didReceiveResponse"]>>[0]) {
     const ids = response.extensions?.[APPENDED_EVENTS_EXTENSION];
-    if (Array.isArray(ids) && context.appendedEvents) context.appendedEvents.set(this.name, [...(context.appendedEvents.get(this.name) ?? []), ...ids.map(Number)]);
+    if (Array.isArray(ids) && context.appendedEvents)
+      context.appendedEvents.set(this.name, [...(context.appendedEvents.get(this.name) ?? []), ...ids.map(Number)]);
     return response;
   }
 
@@ -157,7 +167,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
     subgraphErrors.inc({ subgraph: this.name, reason: `http_${response.status}` });
     if (response.status === 401) {
-      log.error(`subgraph ${this.name} at ${this.url} refused the gateway's credential: HUB_INTERNAL_SECRET differs between the gateway and this subgraph`);
+      log.error(
+        `subgraph ${this.name} at ${this.url} refused the gateway's credential: HUB_INTERNAL_SECRET differs between the gateway and this subgraph`,
+      );
       return subgraphUnavailable(this.name, "refused the gateway's credential (a configuration fault of the hub)");
     }
     log.error(`subgraph ${this.name} at ${this.url} answered HTTP ${response.status}`);
@@ -173,7 +185,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (error instanceof GraphQLError) {
       if (error.extensions?.code === "SUBGRAPH_TIMEOUT") {
         subgraphErrors.inc({ subgraph: this.name, reason: "timeout" });
-        throw new GraphQLError(`The ${this.name} service did not answer in time; the answer is partial.`, { extensions: { ...error.extensions, service: this.name } });
+        throw new GraphQLError(`The ${this.name} service did not answer in time; the answer is partial.`, {
+          extensions: { ...error.extensions, service: this.name },
+        });
       }
       throw error;
     }
@@ -205,13 +219,18 @@ function checkOperation(budget: CostBudget, inFlight: CostInFlight, fair: FairAd
       return {
         async didResolveOperation({ operation, document, request, schema, contextValue }) {
           if (!operation) {
-            const message = request.operationName ? `Unknown operation named "${request.operationName}".` : "Must provide operation name if query contains multiple operations.";
+            const message = request.operationName
+              ? `Unknown operation named "${request.operationName}".`
+              : "Must provide operation name if query contains multiple operations.";
             throw new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } });
           }
           if (operation.operation === "subscription") {
-            throw new GraphQLError("Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.", {
-              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              "Subscriptions are served over WebSocket (graphql-ws protocol) on this same URL; connect with a graphql-ws client.",
+              {
+                extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+              },
+            );
           }
           const refused = checkArguments(schema, document, operation, request.variables);
           if (refused) throw refused;
@@ -254,7 +273,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   // One data source per subgraph, shared by queries and by the entity fetches of subscriptions.
   const fetcher = fetchWithTimeout(options.limits.subgraphTimeoutMs);
   // Each subgraph fetch is a span of the request's trace (under Apollo Gateway's gateway.fetch) and carries it on.
-  const services = Object.fromEntries(Object.entries(options.subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, { url, fetcher: tracedFetch("gateway", name, fetcher) })]));
+  const services = Object.fromEntries(
+    Object.entries(options.subgraphUrls).map(([name, url]) => [
+      name,
+      new SubgraphDataSource(name, { url, fetcher: tracedFetch("gateway", name, fetcher) }),
+    ]),
+  );
   const gateway = offlineApolloGateway({
     supergraphSdl,
     buildService: ({ name }) => {
@@ -279,7 +303,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   const common = commonApolloOptions("gateway", options.introspection);
   const httpServer = http.createServer();
   // Which worker answered, when the gateway runs as several (see workers.ts).
-  if (isGatewayWorker()) httpServer.on("request", (_req, res: http.ServerResponse) => res.setHeader(WORKER_HEADER, String(cluster.worker?.id ?? "")));
+  if (isGatewayWorker())
+    httpServer.on("request", (_req, res: http.ServerResponse) => res.setHeader(WORKER_HEADER, String(cluster.worker?.id ?? "")));
   const network = options.network;
   const verify = await createAuthenticator(
     options.auth,
@@ -333,7 +358,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     parseOptions: { maxTokens: LIMITS.maxTokens },
     // Field suggestions ("did you mean …") reveal the schema; production leaves them out.
     hideSchemaDetailsFromClientErrors: options.production,
-    plugins: [...commonPlugins(), ApolloServerPluginDrainHttpServer({ httpServer }), drainSubscriptions(wsServer), checkOperation(budget, inFlight, fair), responseCachePlugin(cache, { partitionings: () => [...partitionings.values()], heard: (subgraph, ids) => feeds.heard(subgraph, ids) })],
+    plugins: [
+      ...commonPlugins(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      drainSubscriptions(wsServer),
+      checkOperation(budget, inFlight, fair),
+      responseCachePlugin(cache, {
+        partitionings: () => [...partitionings.values()],
+        heard: (subgraph, ids) => feeds.heard(subgraph, ids),
+      }),
+    ],
   });
   let started = false;
   serveGraphQL<GatewayContext>(httpServer, {
@@ -344,7 +378,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     // request was already counted against the rate limit.
     context: async (req) => {
       const internal = req.headers[IDENTITY_HEADER];
-      if (internal !== undefined && req.headers.authorization === undefined) return context(req, await verifyIdentity(internal, options.internalSecret));
+      if (internal !== undefined && req.headers.authorization === undefined)
+        return context(req, await verifyIdentity(internal, options.internalSecret));
       const requestContext = context(req, await authenticate(req.headers.authorization));
       // A peer node's call is logged here as the calling node logs it, joined by the request id.
       const peer = network?.directory.byIssuer(requestContext.identity.issuer);
@@ -361,7 +396,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     }),
     // The node's public keys, for peers verifying its tokens: unauthenticated, like /health.
     publicJson: network ? { "/.well-known/jwks.json": async () => network.identity.jwks() } : undefined,
-    health: async () => (started ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() } : { ready: false }),
+    health: async () =>
+      started
+        ? { ...(await subgraphHealth(options.subgraphUrls, options.internalSecret, options.hubRegionCode)), responseCache: cache.stats() }
+        : { ready: false },
   });
   await apollo.start();
   started = true;

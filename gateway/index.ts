@@ -32,7 +32,13 @@ runMain("gateway", async () => {
       },
     };
   }
-  const gateway = await startGateway(gatewayOptions(config, { subgraphUrls: config.subgraphUrls, internalSecret, network: nationalNetwork(config, () => config.gatewayUrl) }));
+  const gateway = await startGateway(
+    gatewayOptions(config, {
+      subgraphUrls: config.subgraphUrls,
+      internalSecret,
+      network: nationalNetwork(config, () => config.gatewayUrl),
+    }),
+  );
   // A worker's metrics are gathered by its primary; it serves no metrics port of its own.
   if (isGatewayWorker()) {
     answerMetricsRequests();

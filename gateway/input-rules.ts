@@ -74,7 +74,8 @@ const MAX_PROBLEMS = 20;
 
 function textProblem(value: string): string | undefined {
   if (value.includes("\u0000")) return "contains the NUL character (U+0000), which is not text; remove it";
-  if (!(value as unknown as { isWellFormed(): boolean }).isWellFormed()) return "contains an unpaired UTF-16 surrogate (e.g. \\ud800), which is not a character; send well-formed Unicode";
+  if (!(value as unknown as { isWellFormed(): boolean }).isWellFormed())
+    return "contains an unpaired UTF-16 surrogate (e.g. \\ud800), which is not a character; send well-formed Unicode";
   return undefined;
 }
 
@@ -106,7 +107,12 @@ class ArgumentChecker {
         value.forEach((item, i) => {
           const key = JSON.stringify(item);
           const first = seen.get(key);
-          if (first !== undefined) this.add({ field: `${field}[${i}]`, rule: "DUPLICATE_VALUE", message: `${key} is already item ${first}; name each value once` });
+          if (first !== undefined)
+            this.add({
+              field: `${field}[${i}]`,
+              rule: "DUPLICATE_VALUE",
+              message: `${key} is already item ${first}; name each value once`,
+            });
           else seen.set(key, i);
         });
       }
@@ -130,7 +136,11 @@ class ArgumentChecker {
       this.add({ field, rule: "DATE_TIME_FORMAT", message: `must be ${DATE_TIME_RULE}, got ${JSON.stringify(value)}` });
     }
     if (isScalarType(nullable) && nullable.name === "Date" && !isIsoDate(value)) {
-      this.add({ field, rule: "DATE_FORMAT", message: `must be a calendar date that exists, written YYYY-MM-DD, got ${JSON.stringify(value)}` });
+      this.add({
+        field,
+        rule: "DATE_FORMAT",
+        message: `must be a calendar date that exists, written YYYY-MM-DD, got ${JSON.stringify(value)}`,
+      });
     }
   }
 
@@ -155,17 +165,24 @@ export function checkArguments(
 ): GraphQLError | undefined {
   const checker = new ArgumentChecker();
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   const visited = new Set<string>();
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
+        const definition =
+          parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         for (const argument of selection.arguments ?? []) {
           const argumentDefinition = definition?.args.find((a) => a.name === argument.name.value);
           if (!argumentDefinition) continue;
           const value = valueFromASTUntyped(argument.value, variables as Record<string, unknown> | undefined);
-          checker.value(value, argumentDefinition.type, argument.name.value, `${parent!.name}.${selection.name.value}(${argument.name.value}:)`);
+          checker.value(
+            value,
+            argumentDefinition.type,
+            argument.name.value,
+            `${parent!.name}.${selection.name.value}(${argument.name.value}:)`,
+          );
         }
         if (selection.selectionSet && definition) {
           const type = getNamedType(definition.type);

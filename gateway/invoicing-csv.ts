@@ -75,9 +75,19 @@ export function invoicingCsvRoute(execute: ExecuteAs) {
     if (url.pathname !== INVOICING_CSV_PATH) return false;
     const payingRegion = url.searchParams.get("payingRegion");
     const month = url.searchParams.get("month");
-    for (const [field, value] of [["payingRegion", payingRegion], ["month", month]] as const) {
+    for (const [field, value] of [
+      ["payingRegion", payingRegion],
+      ["month", month],
+    ] as const) {
       if (value === null) {
-        sendJson(res, 400, { errors: [{ message: `${field}: required, e.g. ?payingRegion=13&month=2026-11`, extensions: { code: "BAD_USER_INPUT", field, rule: "REQUIRED" } }] });
+        sendJson(res, 400, {
+          errors: [
+            {
+              message: `${field}: required, e.g. ?payingRegion=13&month=2026-11`,
+              extensions: { code: "BAD_USER_INPUT", field, rule: "REQUIRED" },
+            },
+          ],
+        });
         return true;
       }
     }

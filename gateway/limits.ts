@@ -38,9 +38,19 @@ function refusal(describe: (found: string) => string) {
 export function armor() {
   const reject = (describe: (found: string) => string) => ({ propagateOnRejection: false, onReject: [refusal(describe)] });
   const protection = new ApolloArmor({
-    maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: true, ...reject((found) => `The query is nested ${found} levels deep, more than the limit of ${LIMITS.maxDepth}.`) },
-    maxAliases: { n: LIMITS.maxAliases, ...reject((found) => `The query uses ${found} aliases, more than the limit of ${LIMITS.maxAliases}.`) },
-    maxDirectives: { n: LIMITS.maxDirectives, ...reject((found) => `The query uses ${found} directives, more than the limit of ${LIMITS.maxDirectives}.`) },
+    maxDepth: {
+      n: LIMITS.maxDepth,
+      ignoreIntrospection: true,
+      ...reject((found) => `The query is nested ${found} levels deep, more than the limit of ${LIMITS.maxDepth}.`),
+    },
+    maxAliases: {
+      n: LIMITS.maxAliases,
+      ...reject((found) => `The query uses ${found} aliases, more than the limit of ${LIMITS.maxAliases}.`),
+    },
+    maxDirectives: {
+      n: LIMITS.maxDirectives,
+      ...reject((found) => `The query uses ${found} directives, more than the limit of ${LIMITS.maxDirectives}.`),
+    },
     // Cost needs the variables, which validation rules never see: gateway/cost.ts computes it
     // once the operation and its variables are known, before planning.
     costLimit: { enabled: false },
@@ -70,7 +80,11 @@ export function maxRootFields(limit: number): ValidationRule {
       OperationDefinition(operation) {
         const fields = count(operation.selectionSet.selections, new Set());
         if (fields > limit) {
-          context.reportError(new GraphQLError(`The operation asks for ${fields} root fields, more than the limit of ${limit}; send separate requests.`, { nodes: [operation] }));
+          context.reportError(
+            new GraphQLError(`The operation asks for ${fields} root fields, more than the limit of ${limit}; send separate requests.`, {
+              nodes: [operation],
+            }),
+          );
         }
       },
     };
@@ -96,7 +110,11 @@ export class RateLimiter {
       const retryAfter = Math.ceil(((1 - bucket.tokens) * 60) / this.perMinute);
       throw new GraphQLError(`Too many requests: at most ${this.perMinute} a minute per client; retry in ${retryAfter} s.`, {
         // Apollo Server reads `http.headers` as a Map (another package's typings declare a record).
-        extensions: { code: "RATE_LIMITED", retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) } as never },
+        extensions: {
+          code: "RATE_LIMITED",
+          retryAfterSeconds: retryAfter,
+          http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) } as never,
+        },
       });
     }
     bucket.tokens -= 1;
@@ -113,7 +131,9 @@ export function fetchWithTimeout(timeoutMs: number): Fetcher {
   return ((url: string, init?: RequestInit) =>
     fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) }).catch((error: Error) => {
       if (error.name === "TimeoutError") {
-        throw new GraphQLError(`A service of the hub did not answer within ${timeoutMs} ms; the answer is partial.`, { extensions: { code: "SUBGRAPH_TIMEOUT" } });
+        throw new GraphQLError(`A service of the hub did not answer within ${timeoutMs} ms; the answer is partial.`, {
+          extensions: { code: "SUBGRAPH_TIMEOUT" },
+        });
       }
       throw error;
     })) as unknown as Fetcher;
@@ -133,7 +153,13 @@ export function fetchWithTimeout(timeoutMs: number): Fetcher {
  *   run, 0.05 ms a unit (a maximum-cost request about a second);
  * - at most 60 s of waiting for a heavy request, whatever the others do.
  */
-export const FAIRNESS = { heavyCost: LIMITS.maxCost / 2, heavyShare: 1 / 30, quietMs: 200, initialMsPerCost: 0.05, maxWaitMs: 60_000 } as const;
+export const FAIRNESS = {
+  heavyCost: LIMITS.maxCost / 2,
+  heavyShare: 1 / 30,
+  quietMs: 200,
+  initialMsPerCost: 0.05,
+  maxWaitMs: 60_000,
+} as const;
 
 type FairnessOptions = { heavyCost: number; heavyShare: number; quietMs: number; initialMsPerCost: number; maxWaitMs: number };
 
@@ -247,7 +273,8 @@ export class FairAdmission {
     const at = this.now();
     const busy = this.othersBusy(next.key, at);
     // Earned only while a heavy request waits beside busy clients, and at most one request's worth.
-    if (busy && !this.heavyRunning) this.earnedMs = Math.min(this.expectedMs(next.cost), this.earnedMs + (at - this.earnedAt) * this.options.heavyShare);
+    if (busy && !this.heavyRunning)
+      this.earnedMs = Math.min(this.expectedMs(next.cost), this.earnedMs + (at - this.earnedAt) * this.options.heavyShare);
     this.earnedAt = at;
     if (this.heavyRunning) return;
     const expected = this.expectedMs(next.cost);
@@ -264,7 +291,10 @@ export class FairAdmission {
     }
     // Others' requests ending quiet do not call back here: look again after the quiet time, or
     // when the time is earned, whichever is first.
-    const waitMs = Math.max(1, Math.min((expected - this.earnedMs) / this.options.heavyShare, this.options.quietMs, next.queuedAt + this.options.maxWaitMs - at));
+    const waitMs = Math.max(
+      1,
+      Math.min((expected - this.earnedMs) / this.options.heavyShare, this.options.quietMs, next.queuedAt + this.options.maxWaitMs - at),
+    );
     this.timer = setTimeout(() => this.pump(), waitMs);
     this.timer.unref?.();
   }

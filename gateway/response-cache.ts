@@ -100,7 +100,13 @@ export class ResponseCache {
   }
 
   /** The key of an operation for a caller: same document, variables, day and access scope. */
-  key(parts: { queryHash: string; operationName: string | undefined | null; variables: unknown; today: string; identity: Identity }): string {
+  key(parts: {
+    queryHash: string;
+    operationName: string | undefined | null;
+    variables: unknown;
+    today: string;
+    identity: Identity;
+  }): string {
     const { identity } = parts;
     const scope = [identity.role, identity.regionCode, identity.providerId, identity.careUnitId, identity.viaService ?? null];
     return createHash("sha256")
@@ -186,7 +192,8 @@ export class ResponseCache {
       }
     } else {
       this.wholeChangedAt.set(subgraph, this.tick);
-      for (const [dependency, keys] of this.keysByDependency) if (subgraphOf(dependency) === subgraph) for (const key of keys) doomed.add(key);
+      for (const [dependency, keys] of this.keysByDependency)
+        if (subgraphOf(dependency) === subgraph) for (const key of keys) doomed.add(key);
     }
     for (const key of doomed) this.remove(key);
     if (doomed.size) cacheEvictions.inc({ reason: "changed" }, doomed.size);
@@ -235,9 +242,18 @@ export interface Partitioning {
  * field of the operation is the partitioned field narrowed by one of `by` (aliases and several
  * such fields add their parts); otherwise nothing, and the answer depends on the whole subgraph.
  */
-export function partsOf(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, partitioning: Partitioning): string[] | undefined {
+export function partsOf(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+  partitioning: Partitioning,
+): string[] | undefined {
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return undefined;
   const parts: string[] = [];
   for (const selection of operation.selectionSet.selections) {
@@ -292,7 +308,10 @@ export const CACHE_HEADER = "x-hub-cache";
  * arriving later is concurrent with both, as with any request in flight). Only documents known to
  * be cacheable wait: a patient read never queues behind another.
  */
-export function responseCachePlugin<TContext extends CacheableContext>(cache: ResponseCache, options: ResponseCachePluginOptions = {}): ApolloServerPlugin<TContext> {
+export function responseCachePlugin<TContext extends CacheableContext>(
+  cache: ResponseCache,
+  options: ResponseCachePluginOptions = {},
+): ApolloServerPlugin<TContext> {
   const { partitionings = () => [], heard = async () => false, maxWaitMs = 10_000 } = options;
   const inFlight = new Map<string, { since: number; answer: Promise<FormattedExecutionResult | undefined> }>();
   // Whether a document's last answer could be kept (bounded: forgotten oldest first).
@@ -310,7 +329,8 @@ export function responseCachePlugin<TContext extends CacheableContext>(cache: Re
       let parts = new Map<string, string[]>();
       let settle: ((result: FormattedExecutionResult | undefined) => void) | undefined;
       /** The answer's dependencies: each subgraph it used, or the parts of it the operation names. */
-      const dependencies = (subgraphs: Iterable<string>) => [...subgraphs].flatMap((name) => parts.get(name)?.map((part) => `${name}/${part}`) ?? [name]);
+      const dependencies = (subgraphs: Iterable<string>) =>
+        [...subgraphs].flatMap((name) => parts.get(name)?.map((part) => `${name}/${part}`) ?? [name]);
       return {
         async responseForOperation(request) {
           if (request.operation?.operation !== "query" || !cache.enabled || !request.document) return null;

@@ -14,7 +14,6 @@ import WebSocket from "ws";
 import { BoundedQueue, tooSlow } from "../subgraphs/shared/bounded-queue";
 import { DELIVERS_DIRECTLY, DeliversDirectly, SubscriptionClient } from "../subgraphs/shared/subscriptions";
 
-
 /** One event of a shared stream: its result, and that result's JSON, made at most once per encoder. */
 export class SharedEvent {
   private encoder?: (result: ExecutionResult) => string;

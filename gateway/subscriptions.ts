@@ -8,7 +8,17 @@
  * subscriptions, so this is the part that executes them (through apollo-internals.ts).
  */
 
-import { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, print, valueFromASTUntyped } from "graphql";
+import {
+  DocumentNode,
+  ExecutionArgs,
+  ExecutionResult,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  Kind,
+  print,
+  valueFromASTUntyped,
+} from "graphql";
 import { Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { BoundedQueue, END, mapStream } from "../subgraphs/shared/bounded-queue";
@@ -58,7 +68,9 @@ export class FederatedSubscriptions {
     // A subscription that replays (`after`) has a history of its own; live ones with the same
     // operation and variables share one upstream subscription and one plan execution per event.
     // The caller is part of the key: answers may differ between callers.
-    const key = replays(args.document, variables) ? undefined : JSON.stringify([print(args.document), operationName ?? null, variables, context.identity]);
+    const key = replays(args.document, variables)
+      ? undefined
+      : JSON.stringify([print(args.document), operationName ?? null, variables, context.identity]);
     // One already streaming was planned from the same document: joining it needs no plan of its own
     // (thousands of identical subscriptions arriving at once would otherwise each build one).
     const running = key === undefined ? undefined : this.groups.get(key);
@@ -70,7 +82,13 @@ export class FederatedSubscriptions {
       return { errors: [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)] };
     }
     if (plan.node?.kind !== "Subscription") {
-      return { errors: [new GraphQLError("Only subscription operations are served over graphql-ws here; send queries and mutations over HTTP.", { extensions: { code: "BAD_REQUEST" } })] };
+      return {
+        errors: [
+          new GraphQLError("Only subscription operations are served over graphql-ws here; send queries and mutations over HTTP.", {
+            extensions: { code: "BAD_REQUEST" },
+          }),
+        ],
+      };
     }
     const { primary, rest } = plan.node;
     // The subgraph learns the caller from the subscribe message, signed like a request's header.
@@ -102,9 +120,16 @@ export class FederatedSubscriptions {
       unsubscribe();
       upstream.subscriptions -= 1;
     });
-    const used = Object.fromEntries((primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]));
+    const used = Object.fromEntries(
+      (primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]),
+    );
     unsubscribe = upstream.client.subscribe<Record<string, unknown>>(
-      { query: primary.operation, variables: used, operationName: primary.operationName, extensions: { [IDENTITY_HEADER]: signedIdentity } },
+      {
+        query: primary.operation,
+        variables: used,
+        operationName: primary.operationName,
+        extensions: { [IDENTITY_HEADER]: signedIdentity },
+      },
       {
         next: (result) => queue.push(result as ExecutionResult),
         error: (error) => queue.fail(upstreamError(primary.serviceName, error)),
@@ -196,7 +221,9 @@ function replays(document: DocumentNode, variables: Record<string, unknown>): bo
       definition.selectionSet.selections.some(
         (selection) =>
           selection.kind !== Kind.FIELD ||
-          (selection.arguments ?? []).some((argument) => argument.name.value === "after" && valueFromASTUntyped(argument.value, variables) != null),
+          (selection.arguments ?? []).some(
+            (argument) => argument.name.value === "after" && valueFromASTUntyped(argument.value, variables) != null,
+          ),
       ),
   );
 }

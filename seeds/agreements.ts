@@ -123,7 +123,13 @@ export function seedAgreementsMunicipalityRules(dataSource: DataSource): Promise
     await insertMissing(
       manager,
       CareAccessRule,
-      CARE_ACCESS_RULES.map((r) => Object.assign(new CareAccessRule(), { ...r, homeMunicipalityCodes: r.homeMunicipalityCodes && [...r.homeMunicipalityCodes], providingRegionCodes: r.providingRegionCodes && [...r.providingRegionCodes] })),
+      CARE_ACCESS_RULES.map((r) =>
+        Object.assign(new CareAccessRule(), {
+          ...r,
+          homeMunicipalityCodes: r.homeMunicipalityCodes && [...r.homeMunicipalityCodes],
+          providingRegionCodes: r.providingRegionCodes && [...r.providingRegionCodes],
+        }),
+      ),
     );
   });
 }

@@ -34,7 +34,16 @@ export function seedCapacityDemo(dataSource: DataSource, today: string, now: Dat
       manager,
       CareUnit,
       providers.flatMap((p) =>
-        p.units.map((u) => ({ id: careUnitId(u.key), hsaId: hsaId(u.key), name: u.name, specialty: u.specialty, providerId: providerId(p.key), active: true, deactivatedAt: null, deactivationReason: null })),
+        p.units.map((u) => ({
+          id: careUnitId(u.key),
+          hsaId: hsaId(u.key),
+          name: u.name,
+          specialty: u.specialty,
+          providerId: providerId(p.key),
+          active: true,
+          deactivatedAt: null,
+          deactivationReason: null,
+        })),
       ),
     );
     await insertMissing(

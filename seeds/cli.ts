@@ -18,7 +18,8 @@ import { seedHub } from "./index";
  */
 runMain("seed", async () => {
   const mode = process.argv[2];
-  if (mode !== "reference" && mode !== "demo") throw new StartupError(`usage: npm run seed -- <reference|demo> (got ${mode === undefined ? "nothing" : `"${mode}"`})`);
+  if (mode !== "reference" && mode !== "demo")
+    throw new StartupError(`usage: npm run seed -- <reference|demo> (got ${mode === undefined ? "nothing" : `"${mode}"`})`);
   const config = loadConfig({ ...process.env, HUB_SEED: mode });
   const { url: databaseUrl, embedded } = await openHubDatabase(config);
   const dataSources = {} as Record<SubgraphName, DataSource>;

@@ -82,7 +82,10 @@ export async function startHub(config: HubConfig, databaseUrl: string, clock: Cl
     let gatewayUrl = config.gatewayUrl;
     const network = nationalNetwork(config, () => gatewayUrl);
     for (const name of SUBGRAPH_NAMES) {
-      subgraphs[name] = await startSubgraph(SUBGRAPHS[name], subgraphOptions(config, name, { dataSource: dataSources[name], internalSecret, gatewayUrl: () => gatewayUrl, network, clock }));
+      subgraphs[name] = await startSubgraph(
+        SUBGRAPHS[name],
+        subgraphOptions(config, name, { dataSource: dataSources[name], internalSecret, gatewayUrl: () => gatewayUrl, network, clock }),
+      );
     }
     const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>;
     if (config.gatewayWorkers > 1) {
@@ -113,7 +116,11 @@ export async function startHub(config: HubConfig, databaseUrl: string, clock: Cl
 async function assertPortsFree(config: HubConfig): Promise<void> {
   const ports: Array<[number, string, string]> = [
     [config.gatewayPort, "gateway", "PORT"],
-    ...SUBGRAPH_NAMES.map((name): [number, string, string] => [config.subgraphPorts[name], `subgraph ${name}`, `${name.toUpperCase()}_PORT`]),
+    ...SUBGRAPH_NAMES.map((name): [number, string, string] => [
+      config.subgraphPorts[name],
+      `subgraph ${name}`,
+      `${name.toUpperCase()}_PORT`,
+    ]),
   ];
   for (const [port, component, setting] of ports) {
     if (port === 0) continue;

@@ -14,7 +14,12 @@ import { SUBGRAPHS } from "./subgraphs";
  * seeded before). `ownRegion` (a node of the national network): demo providers of that region only,
  * and patients only on Region Halland's node.
  */
-export async function seedHub(dataSources: Record<SubgraphName, DataSource>, mode: SeedMode, today: string, ownRegion?: string): Promise<string[]> {
+export async function seedHub(
+  dataSources: Record<SubgraphName, DataSource>,
+  mode: SeedMode,
+  today: string,
+  ownRegion?: string,
+): Promise<string[]> {
   if (mode === "none") return [];
   const ran: string[] = [];
   const step = async (name: string, run: () => Promise<boolean>) => {

@@ -26,7 +26,8 @@ const NODES = ["13", "12", "14"];
 function basePort(name: string, fallback: number): number {
   const raw = process.env[name];
   const value = raw ? Number(raw) : fallback;
-  if (!Number.isInteger(value) || value < 1024 || value > 65000) throw new StartupError(`${name} must be a port number from 1024 to 65000, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1024 || value > 65000)
+    throw new StartupError(`${name} must be a port number from 1024 to 65000, got "${raw}"`);
   return value;
 }
 
@@ -51,7 +52,14 @@ runMain("network", async () => {
   for (const node of nodes) {
     const peers: Peer[] = nodes
       .filter((other) => other !== node)
-      .map((other) => ({ regionCode: other.regionCode, name: other.name, gatewayUrl: `${other.issuer}/graphql`, issuer: other.issuer, jwksUrl: `${other.issuer}/.well-known/jwks.json`, enabled: true }));
+      .map((other) => ({
+        regionCode: other.regionCode,
+        name: other.name,
+        gatewayUrl: `${other.issuer}/graphql`,
+        issuer: other.issuer,
+        jwksUrl: `${other.issuer}/.well-known/jwks.json`,
+        enabled: true,
+      }));
     fs.writeFileSync(node.peersFile, `${JSON.stringify(peers, null, 2)}\n`);
   }
   const started: Array<{ hub: Hub; embedded: EmbeddedPostgres }> = [];
@@ -87,7 +95,13 @@ runMain("network", async () => {
         await embedded.stop();
         throw error;
       }
-      const office = config.auth.devKeyFile ? await signDevToken(config.auth.devKeyFile, { role: Role.REGIONAL_OFFICE, organisation: node.regionCode, audience: config.auth.audience }) : "(no development key)";
+      const office = config.auth.devKeyFile
+        ? await signDevToken(config.auth.devKeyFile, {
+            role: Role.REGIONAL_OFFICE,
+            organisation: node.regionCode,
+            audience: config.auth.audience,
+          })
+        : "(no development key)";
       lines.push(
         `  ${node.name} (${node.regionCode})`,
         `    GraphQL:  ${node.issuer}/graphql`,

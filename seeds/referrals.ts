@@ -22,7 +22,14 @@ export const HALLAND_LIMITS: readonly GuaranteeLimit[] = [
     days: 60,
     extendsTo: [CareCategory.INVESTIGATION, CareCategory.MEDICAL_SERVICE, CareCategory.SAMPLING_AND_TESTS],
   }),
-  guaranteeLimit({ id: "halland-treatment", name: "Region Hallands vårdgaranti, behandling", regionCode: "13", specialty: null, step: VisitType.TREATMENT, days: 60 }),
+  guaranteeLimit({
+    id: "halland-treatment",
+    name: "Region Hallands vårdgaranti, behandling",
+    regionCode: "13",
+    specialty: null,
+    step: VisitType.TREATMENT,
+    days: 60,
+  }),
 ];
 
 /** Region Halland's own limits, for the demo node (its own step, so databases seeded before get it too). */

@@ -53,7 +53,8 @@ export function stockholmMidnight(date: string): string {
   const noonUtc = new Date(`${date}T12:00:00Z`);
   const offset = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Stockholm", timeZoneName: "longOffset" })
     .formatToParts(noonUtc)
-    .find((part) => part.type === "timeZoneName")!.value.replace("GMT", "");
+    .find((part) => part.type === "timeZoneName")!
+    .value.replace("GMT", "");
   // Midnight and noon share the offset: Sweden changes to and from summer time at 01:00 UTC.
   return `${date}T00:00:00${offset === "" ? "+00:00" : offset}`;
 }
@@ -91,7 +92,10 @@ export function scheduleResource(offer: OfferData): FhirResource {
     serviceType: [{ coding, text: offer.procedure?.name ?? SPECIALTY_NAMES[offer.specialty] ?? offer.specialty }],
     actor: [{ reference: `Location/${offer.careUnit.id}` }],
     planningHorizon: { start: stockholmMidnight(offer.validFrom), end: stockholmMidnight(addDays(offer.validUntil, 1)) },
-    comment: [`Expected wait ${offer.expectedWaitDays} days (${offer.visitType === "TREATMENT" ? "treatment" : "first visit"}).`, offer.conditions ? `Conditions: ${offer.conditions}` : ""]
+    comment: [
+      `Expected wait ${offer.expectedWaitDays} days (${offer.visitType === "TREATMENT" ? "treatment" : "first visit"}).`,
+      offer.conditions ? `Conditions: ${offer.conditions}` : "",
+    ]
       .filter(Boolean)
       .join(" "),
   };
@@ -199,11 +203,29 @@ export function commitmentCoverage(commitment: PaymentCommitmentData, beneficiar
     extension: [{ url: HUB_SYSTEM.paymentCommitmentExtension, extension: parts }],
     identifier: [{ system: HUB_SYSTEM.paymentCommitment, value: commitment.id }],
     status: "active",
-    ...(n.commitmentTypeCode ? { type: { coding: [{ system: HUB_SYSTEM.invoicingAgreementType, code: n.commitmentTypeCode, display: AGREEMENT_TYPES[n.commitmentTypeCode] }] } } : {}),
+    ...(n.commitmentTypeCode
+      ? {
+          type: {
+            coding: [
+              { system: HUB_SYSTEM.invoicingAgreementType, code: n.commitmentTypeCode, display: AGREEMENT_TYPES[n.commitmentTypeCode] },
+            ],
+          },
+        }
+      : {}),
     beneficiary,
     period: { start: n.validFrom, end: n.validUntil },
     payor: [{ identifier: { system: HUB_SYSTEM.region, value: n.liableCountyCouncilCode } }],
-    ...(commitment.agreementName ? { class: [{ type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/coverage-class", code: "plan" }] }, value: commitment.agreementKind ?? "agreement", name: commitment.agreementName }] } : {}),
+    ...(commitment.agreementName
+      ? {
+          class: [
+            {
+              type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/coverage-class", code: "plan" }] },
+              value: commitment.agreementKind ?? "agreement",
+              name: commitment.agreementName,
+            },
+          ],
+        }
+      : {}),
   };
 }
 
@@ -229,12 +251,17 @@ function patientReference(referral: ReferralData) {
   const patient = referral.patient;
   if (!patient) return { display: "Patient data not disclosed to this caller" };
   const system = patient.identityKind === "SAMORDNINGSNUMMER" ? OID.samordningsnummer : OID.personnummer;
-  return { identifier: { system, value: patient.personalIdentityNumber.replace("-", "") }, display: `${patient.givenName} ${patient.familyName}` };
+  return {
+    identifier: { system, value: patient.personalIdentityNumber.replace("-", "") },
+    display: `${patient.givenName} ${patient.familyName}`,
+  };
 }
 
 export function serviceRequestResource(referral: ReferralData): FhirResource {
   const commitment = referral.paymentCommitment ? commitmentCoverage(referral.paymentCommitment, patientReference(referral)) : null;
-  const code = referral.procedure ? { coding: [kvaCoding(referral.procedure)], text: referral.procedure.name } : { coding: [specialtyCoding(referral.specialty)] };
+  const code = referral.procedure
+    ? { coding: [kvaCoding(referral.procedure)], text: referral.procedure.name }
+    : { coding: [specialtyCoding(referral.specialty)] };
   return {
     resourceType: "ServiceRequest",
     id: referral.id,
@@ -249,10 +276,14 @@ export function serviceRequestResource(referral: ReferralData): FhirResource {
     ...(referral.bookedFor ? { occurrenceDateTime: referral.bookedFor } : {}),
     authoredOn: referral.registeredAt,
     requester: { identifier: { system: HUB_SYSTEM.region, value: referral.homeRegion.code }, display: referral.homeRegion.name },
-    ...(referral.provider ? { performer: [{ identifier: { system: OID.hsaId, value: referral.provider.hsaId }, display: referral.provider.name }] } : {}),
+    ...(referral.provider
+      ? { performer: [{ identifier: { system: OID.hsaId, value: referral.provider.hsaId }, display: referral.provider.name }] }
+      : {}),
     ...(commitment ? { insurance: [{ reference: `#${commitment.id}` }] } : {}),
     ...(referral.diagnosisCode ? { reasonCode: [{ coding: [{ system: OID.icd10se, code: referral.diagnosisCode }] }] } : {}),
-    note: [{ text: `Decision date (${referral.visitType === "TREATMENT" ? "beslut om behandling" : "remissbeslut"}): ${referral.decisionDate}` }],
+    note: [
+      { text: `Decision date (${referral.visitType === "TREATMENT" ? "beslut om behandling" : "remissbeslut"}): ${referral.decisionDate}` },
+    ],
   };
 }
 
@@ -269,7 +300,9 @@ export function taskResource(referral: ReferralData): FhirResource {
     for: patientReference(referral),
     authoredOn: referral.registeredAt,
     requester: { identifier: { system: HUB_SYSTEM.region, value: referral.homeRegion.code }, display: referral.homeRegion.name },
-    ...(referral.provider ? { owner: { identifier: { system: OID.hsaId, value: referral.provider.hsaId }, display: referral.provider.name } } : {}),
+    ...(referral.provider
+      ? { owner: { identifier: { system: OID.hsaId, value: referral.provider.hsaId }, display: referral.provider.name } }
+      : {}),
   };
 }
 
@@ -280,10 +313,17 @@ export function searchBundle(resources: FhirResource[], selfUrl: string): FhirRe
     type: "searchset",
     total: resources.length,
     link: [{ relation: "self", url: selfUrl }],
-    entry: resources.map((resource) => ({ fullUrl: `${selfUrl.replace(/\/fhir\/.*$/, "/fhir")}/${resource.resourceType}/${resource.id}`, resource, search: { mode: "match" } })),
+    entry: resources.map((resource) => ({
+      fullUrl: `${selfUrl.replace(/\/fhir\/.*$/, "/fhir")}/${resource.resourceType}/${resource.id}`,
+      resource,
+      search: { mode: "match" },
+    })),
   };
 }
 
 export function operationOutcome(code: string, diagnostics: string, expression?: string): FhirResource {
-  return { resourceType: "OperationOutcome", issue: [{ severity: "error", code, diagnostics, ...(expression ? { expression: [expression] } : {}) }] };
+  return {
+    resourceType: "OperationOutcome",
+    issue: [{ severity: "error", code, diagnostics, ...(expression ? { expression: [expression] } : {}) }],
+  };
 }

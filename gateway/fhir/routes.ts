@@ -129,7 +129,12 @@ function dateBounds(value: string): { prefix: string; low: number; high: number 
     const at = Date.parse(text);
     return { prefix, low: at, high: at };
   }
-  throw new FhirError(400, "invalid", `start: "${value}" is not a date (YYYY-MM-DD) or an instant with a time zone, with an optional eq, ge, gt, le or lt prefix`, "start");
+  throw new FhirError(
+    400,
+    "invalid",
+    `start: "${value}" is not a date (YYYY-MM-DD) or an instant with a time zone, with an optional eq, ge, gt, le or lt prefix`,
+    "start",
+  );
 }
 
 export function parseCapacitySearch(resourceType: string, params: URLSearchParams): CapacitySearch {
@@ -138,19 +143,28 @@ export function parseCapacitySearch(resourceType: string, params: URLSearchParam
   for (const [name, value] of params) {
     if (name === "_format") continue;
     if (!allowed.includes(name)) {
-      throw new FhirError(400, "not-supported", `${resourceType} cannot be searched by "${name}"; the parameters are ${allowed.join(", ")}`, name);
+      throw new FhirError(
+        400,
+        "not-supported",
+        `${resourceType} cannot be searched by "${name}"; the parameters are ${allowed.join(", ")}`,
+        name,
+      );
     }
     if (name === "specialty") {
       if (search.specialty !== undefined) throw new FhirError(400, "invalid", "specialty: give it once", name);
       search.specialty = tokenCode(name, value, HUB_SYSTEM.specialty);
-      if (!/^[A-Z_]+$/.test(search.specialty)) throw new FhirError(400, "invalid", `specialty: "${search.specialty}" is not a specialty code (e.g. ORTHOPAEDICS)`, name);
+      if (!/^[A-Z_]+$/.test(search.specialty))
+        throw new FhirError(400, "invalid", `specialty: "${search.specialty}" is not a specialty code (e.g. ORTHOPAEDICS)`, name);
     } else if (name === "service-type") {
       if (search.procedureCode !== undefined) throw new FhirError(400, "invalid", "service-type: give it once", name);
       search.procedureCode = tokenCode(name, value, OID.kva);
-      if (!/^[A-Z]{2,3}[0-9]{2,3}$/.test(search.procedureCode)) throw new FhirError(400, "invalid", `service-type: "${search.procedureCode}" is not a KVÅ code (e.g. NFB49)`, name);
+      if (!/^[A-Z]{2,3}[0-9]{2,3}$/.test(search.procedureCode))
+        throw new FhirError(400, "invalid", `service-type: "${search.procedureCode}" is not a KVÅ code (e.g. NFB49)`, name);
     } else if (name === "status") {
       const codes = value.split(",");
-      for (const code of codes) if (code !== "free" && code !== "busy") throw new FhirError(400, "invalid", `status: the hub's slots are free or busy, got "${code}"`, name);
+      for (const code of codes)
+        if (code !== "free" && code !== "busy")
+          throw new FhirError(400, "invalid", `status: the hub's slots are free or busy, got "${code}"`, name);
       search.statuses = new Set(codes);
     } else if (name === "start") {
       const { prefix, low, high } = dateBounds(value);
@@ -187,7 +201,12 @@ function fromGraphQLErrors(errors: GraphQLAnswer["errors"]): FhirError {
   return new FhirError(502, "transient", first.message);
 }
 
-async function ask(execute: ExecuteAs, req: IncomingMessage, query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function ask(
+  execute: ExecuteAs,
+  req: IncomingMessage,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const answer = await execute(req, query, variables);
   if (answer.errors?.length) throw fromGraphQLErrors(answer.errors);
   return answer.data ?? {};
@@ -202,7 +221,8 @@ export async function readOffers(execute: ExecuteAs, req: IncomingMessage, searc
   let after: string | null = null;
   do {
     const data = await ask(execute, req, OFFERS_QUERY, { filter, after });
-    const page: { edges: Array<{ node: OfferData }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = data.freeCapacity as typeof page;
+    const page: { edges: Array<{ node: OfferData }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } =
+      data.freeCapacity as typeof page;
     offers.push(...page.edges.map((edge) => edge.node));
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after && offers.length < MAX_OFFERS);
@@ -212,11 +232,19 @@ export async function readOffers(execute: ExecuteAs, req: IncomingMessage, searc
 export async function readLocations(execute: ExecuteAs, req: IncomingMessage, search: CapacitySearch): Promise<FhirResource[]> {
   const data = await ask(execute, req, PROVIDERS_QUERY, {});
   return (data.providers as ProviderData[]).flatMap((provider) =>
-    provider.careUnits.filter((unit) => !search.specialty || unit.specialty === search.specialty).map((unit) => locationResource(provider, unit)),
+    provider.careUnits
+      .filter((unit) => !search.specialty || unit.specialty === search.specialty)
+      .map((unit) => locationResource(provider, unit)),
   );
 }
 
-export async function searchCapacity(execute: ExecuteAs, req: IncomingMessage, resourceType: string, params: URLSearchParams, now: Date): Promise<FhirResource[]> {
+export async function searchCapacity(
+  execute: ExecuteAs,
+  req: IncomingMessage,
+  resourceType: string,
+  params: URLSearchParams,
+  now: Date,
+): Promise<FhirResource[]> {
   const search = parseCapacitySearch(resourceType, params);
   if (resourceType === "Location") return readLocations(execute, req, search);
   const offers = await readOffers(execute, req, search);
@@ -274,18 +302,28 @@ export function fhirRoutes(execute: ExecuteAs, now: () => Date = () => new Date(
       if (parts.length === 1 && parts[0] === "$bulk-publish") {
         // Asking for the capacity once checks the caller before the manifest is given.
         await ask(execute, req, `{ offerEventCursor }`, {});
-        send(res, 200, {
-          transactionTime: now().toISOString(),
-          request: `${base}/$bulk-publish`,
-          output: BULK_TYPES.map((type) => ({ type, url: `${base}/$bulk-publish/${type}.ndjson` })),
-          error: [],
-        }, "application/json; charset=utf-8");
+        send(
+          res,
+          200,
+          {
+            transactionTime: now().toISOString(),
+            request: `${base}/$bulk-publish`,
+            output: BULK_TYPES.map((type) => ({ type, url: `${base}/$bulk-publish/${type}.ndjson` })),
+            error: [],
+          },
+          "application/json; charset=utf-8",
+        );
         return true;
       }
       if (parts.length === 2 && parts[0] === "$bulk-publish" && BULK_TYPES.some((type) => `${type}.ndjson` === parts[1])) {
         const type = parts[1].replace(/\.ndjson$/, "");
         const resources = await searchCapacity(execute, req, type, new URLSearchParams(), now());
-        send(res, 200, resources.map((resource) => JSON.stringify(resource)).join("\n") + (resources.length ? "\n" : ""), "application/fhir+ndjson");
+        send(
+          res,
+          200,
+          resources.map((resource) => JSON.stringify(resource)).join("\n") + (resources.length ? "\n" : ""),
+          "application/fhir+ndjson",
+        );
         return true;
       }
       if (parts.length === 2 && (parts[0] === "ServiceRequest" || parts[0] === "Task")) {
@@ -293,7 +331,11 @@ export function fhirRoutes(execute: ExecuteAs, now: () => Date = () => new Date(
         send(res, 200, parts[0] === "Task" ? taskResource(referral) : serviceRequestResource(referral));
         return true;
       }
-      throw new FhirError(404, "not-found", `Not found: ${url.pathname}; the FHIR API serves Slot, Schedule, Location (search), $bulk-publish, ServiceRequest/{id} and Task/{id}`);
+      throw new FhirError(
+        404,
+        "not-found",
+        `Not found: ${url.pathname}; the FHIR API serves Slot, Schedule, Location (search), $bulk-publish, ServiceRequest/{id} and Task/{id}`,
+      );
     } catch (error) {
       sendError(res, error);
       return true;

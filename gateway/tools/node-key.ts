@@ -13,7 +13,9 @@ runMain("node-key", async () => {
   const file = config.network.nodeKeyFile;
   if (command === "rotate") {
     const keys = await rotateNodeKey(file);
-    process.stdout.write(`${file}: signing with ${keys.keys[0].publicJwk.kid}${keys.keys[1] ? `, ${keys.keys[1].publicJwk.kid} still published` : ""}\n`);
+    process.stdout.write(
+      `${file}: signing with ${keys.keys[0].publicJwk.kid}${keys.keys[1] ? `, ${keys.keys[1].publicJwk.kid} still published` : ""}\n`,
+    );
   } else if (command === "show") {
     process.stdout.write(`${JSON.stringify(publicJwks(await loadNodeKeys(file, false)), null, 2)}\n`);
   } else {

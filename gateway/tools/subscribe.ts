@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const url = httpUrl.replace(/^http/, "ws");
   const { auth } = config;
   const token =
-    process.env.HUB_TOKEN ?? (auth.devKeyFile ? await signDevToken(auth.devKeyFile, { role: Role.REGIONAL_OFFICE, audience: auth.audience }) : undefined);
+    process.env.HUB_TOKEN ??
+    (auth.devKeyFile ? await signDevToken(auth.devKeyFile, { role: Role.REGIONAL_OFFICE, audience: auth.audience }) : undefined);
   if (!token) fail("set HUB_TOKEN to a token from your identity provider", 2);
 
   let connected = false;

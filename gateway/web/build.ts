@@ -68,7 +68,10 @@ export async function buildWeb(outDir = WEB_DIR): Promise<WebBuild> {
   const style = outputs.find((f) => f.endsWith(".css"));
   const html = fs
     .readFileSync(path.join(SOURCE, "index.html"), "utf8")
-    .replace("<!--assets-->", `${style ? `<link rel="stylesheet" href="/assets/${style}">` : ""}<script type="module" src="/assets/${script}"></script>`);
+    .replace(
+      "<!--assets-->",
+      `${style ? `<link rel="stylesheet" href="/assets/${style}">` : ""}<script type="module" src="/assets/${script}"></script>`,
+    );
   fs.writeFileSync(path.join(outDir, "index.html"), html);
   const files = [script, ...(style ? [style] : [])];
   const gzipBytes = files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(outDir, "assets", f)), { level: 9 }).length, 0);
@@ -77,7 +80,8 @@ export async function buildWeb(outDir = WEB_DIR): Promise<WebBuild> {
 
 if (require.main === module) {
   buildWeb().then(
-    (build) => process.stdout.write(`web app built into dist/web: ${build.files.join(", ")} (${(build.gzipBytes / 1024).toFixed(1)} KiB gzipped)\n`),
+    (build) =>
+      process.stdout.write(`web app built into dist/web: ${build.files.join(", ")} (${(build.gzipBytes / 1024).toFixed(1)} KiB gzipped)\n`),
     (error: Error) => {
       process.stderr.write(`web app: ${error.message}\n`);
       process.exit(1);

@@ -66,12 +66,21 @@ export function webRoutes(options: WebOptions): (req: IncomingMessage, res: Serv
         send(res, 400, TYPES[".json"], JSON.stringify({ error: `role must be one of ${ROLES.join(", ")}` }), "no-store");
         return true;
       }
-      const token = await signDevToken(devKeyFile, { role: role as Role, audience: options.auth.audience, lifetimeSeconds: DEV_SIGN_IN_SECONDS });
+      const token = await signDevToken(devKeyFile, {
+        role: role as Role,
+        audience: options.auth.audience,
+        lifetimeSeconds: DEV_SIGN_IN_SECONDS,
+      });
       send(res, 200, TYPES[".json"], JSON.stringify({ token }), "no-store");
       return true;
     }
     if (req.method !== "GET" && req.method !== "HEAD") return false;
-    const file = url.pathname === "/" || url.pathname === "/index.html" ? "index.html" : /^\/assets\/[\w.-]+$/.test(url.pathname) ? url.pathname.slice(1) : null;
+    const file =
+      url.pathname === "/" || url.pathname === "/index.html"
+        ? "index.html"
+        : /^\/assets\/[\w.-]+$/.test(url.pathname)
+          ? url.pathname.slice(1)
+          : null;
     if (!file) return false;
     const full = path.join(dir, file);
     let content: Buffer;
@@ -84,7 +93,13 @@ export function webRoutes(options: WebOptions): (req: IncomingMessage, res: Serv
     }
     securityHeaders(res, options.auth);
     // Asset names carry a content hash, so they may be kept; the page itself is always asked again.
-    send(res, 200, TYPES[path.extname(file)] ?? "application/octet-stream", content, file === "index.html" ? "no-cache" : "public, max-age=31536000, immutable");
+    send(
+      res,
+      200,
+      TYPES[path.extname(file)] ?? "application/octet-stream",
+      content,
+      file === "index.html" ? "no-cache" : "public, max-age=31536000, immutable",
+    );
     return true;
   };
 }
@@ -96,7 +111,14 @@ export function appConfig(auth: AuthConfig, devSignIn: boolean) {
     roles: devSignIn ? ROLES.filter((r) => r !== Role.PEER_REGION) : [],
     identityProviders: auth.issuers
       .filter((i) => i.clientId && i.authorizationEndpoint && i.tokenEndpoint)
-      .map((i) => ({ issuer: i.issuer, name: i.name ?? i.issuer, clientId: i.clientId, authorizationEndpoint: i.authorizationEndpoint, tokenEndpoint: i.tokenEndpoint, scope: i.scope ?? "openid" })),
+      .map((i) => ({
+        issuer: i.issuer,
+        name: i.name ?? i.issuer,
+        clientId: i.clientId,
+        authorizationEndpoint: i.authorizationEndpoint,
+        tokenEndpoint: i.tokenEndpoint,
+        scope: i.scope ?? "openid",
+      })),
   };
 }
 

@@ -52,7 +52,16 @@ function regionalPrices(regionCodes: string[], base: Record<string, number>): Pr
   );
 }
 
-const PUBLIC_BASE_PRICES = { NFB29: 98_000, NFB39: 96_000, NFB49: 92_000, NGB49: 95_000, NGD01: 21_000, CJE20: 14_500, JAB30: 32_000, KED22: 41_000 };
+const PUBLIC_BASE_PRICES = {
+  NFB29: 98_000,
+  NFB39: 96_000,
+  NFB49: 92_000,
+  NGB49: 95_000,
+  NGD01: 21_000,
+  CJE20: 14_500,
+  JAB30: 32_000,
+  KED22: 41_000,
+};
 
 export const AGREEMENTS: readonly AgreementSeed[] = [
   {
@@ -199,7 +208,6 @@ export const AGREEMENTS: readonly AgreementSeed[] = [
     ],
   },
 ];
-
 
 /**
  * Region Halland's own rules for where its residents may seek care (the Halland node's data; another

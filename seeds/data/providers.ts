@@ -46,7 +46,11 @@ export interface ProviderSeed {
   units: UnitSeed[];
 }
 
-export const hsaId = (key: string) => `SE9999999999-${key.toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 14)}`;
+export const hsaId = (key: string) =>
+  `SE9999999999-${key
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "")
+    .slice(0, 14)}`;
 
 const hip = (startsInDays: number, slots: number, expectedWaitDays: number, extra: Partial<OfferSeed> = {}): OfferSeed => ({
   procedure: "NFB49",
@@ -95,7 +99,10 @@ export const PROVIDERS: readonly ProviderSeed[] = [
         key: "varberg-ortopedi",
         name: "Ortopedkliniken, Hallands sjukhus Varberg",
         specialty: Specialty.ORTHOPAEDICS,
-        offers: [hip(35, 2, 60, { reportedDaysAgo: 20 }), { procedure: "NGD01", slots: 6, startsInDays: 10, validForDays: 60, expectedWaitDays: 25 }],
+        offers: [
+          hip(35, 2, 60, { reportedDaysAgo: 20 }),
+          { procedure: "NGD01", slots: 6, startsInDays: 10, validForDays: 60, expectedWaitDays: 25 },
+        ],
       },
       {
         key: "varberg-gynekologi",
@@ -153,7 +160,11 @@ export const PROVIDERS: readonly ProviderSeed[] = [
         key: "trelleborg-ortopedi",
         name: "Ortopedkliniken, Trelleborgs lasarett",
         specialty: Specialty.ORTHOPAEDICS,
-        offers: [hip(14, 8, 30), { procedure: "NGB49", slots: 6, startsInDays: 21, validForDays: 120, expectedWaitDays: 35 }, hip(5, 3, 10, { state: "WITHDRAWN" })],
+        offers: [
+          hip(14, 8, 30),
+          { procedure: "NGB49", slots: 6, startsInDays: 21, validForDays: 120, expectedWaitDays: 35 },
+          hip(5, 3, 10, { state: "WITHDRAWN" }),
+        ],
       },
     ],
   },
@@ -220,7 +231,10 @@ export const PROVIDERS: readonly ProviderSeed[] = [
         key: "lidkoping-ortopedi",
         name: "Ortopedi, Skaraborgs sjukhus Lidköping",
         specialty: Specialty.ORTHOPAEDICS,
-        offers: [{ procedure: "NGB49", slots: 5, startsInDays: 16, validForDays: 120, expectedWaitDays: 38 }, hip(11, 1, 25, { state: "FULL" })],
+        offers: [
+          { procedure: "NGB49", slots: 5, startsInDays: 16, validForDays: 120, expectedWaitDays: 38 },
+          hip(11, 1, 25, { state: "FULL" }),
+        ],
       },
     ],
   },

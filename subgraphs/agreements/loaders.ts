@@ -51,14 +51,23 @@ export function createAgreementsLoaders(dataSource: DataSource) {
   );
 
   return {
-    agreement: byKey((ids: readonly string[]) => repository(Agreement).findBy({ id: In([...ids]) }), (a) => a.id),
-    version: byKey((ids: readonly string[]) => repository(AgreementVersion).findBy({ id: In([...ids]) }), (v) => v.id),
+    agreement: byKey(
+      (ids: readonly string[]) => repository(Agreement).findBy({ id: In([...ids]) }),
+      (a) => a.id,
+    ),
+    version: byKey(
+      (ids: readonly string[]) => repository(AgreementVersion).findBy({ id: In([...ids]) }),
+      (v) => v.id,
+    ),
     partiesOf: childrenByColumn(repository(AgreementParty), "agreementId", { regionCode: "ASC" }),
     versionsOf: childrenByColumn(repository(AgreementVersion), "agreementId", { version: "ASC" }),
     priceListsOf: childrenByColumn(repository(PriceList), "agreementId", { validFrom: "DESC" }),
     entriesOf: childrenByColumn(repository(PriceListEntry), "priceListId", { procedureCode: "ASC", providingRegionCode: "ASC" }),
     /** The engine's view of single agreements (for ceilings and their use). */
-    agreementFacts: byKey((ids: readonly string[]) => loadAgreementFacts(dataSource.manager, { agreementIds: ids }), (f) => f.id),
+    agreementFacts: byKey(
+      (ids: readonly string[]) => loadAgreementFacts(dataSource.manager, { agreementIds: ids }),
+      (f) => f.id,
+    ),
     agreementFactsForHomeRegion,
     careAccessRulesFor,
     coverage,

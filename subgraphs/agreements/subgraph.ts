@@ -24,7 +24,12 @@ import { AgreementsEventOutbox1795824000000 } from "./migrations/1795824000000-a
 import { AgreementsCommitmentLedger1796083200000 } from "./migrations/1796083200000-agreements-commitment-ledger";
 import { AgreementsFollowTheMunicipality1796256000000 } from "./migrations/1796256000000-agreements-follow-the-municipality";
 import { agreementsReferences } from "./references";
-import { AgreementCommitmentResolver, AgreementResolver, AgreementVersionResolver, PriceListResolver } from "./resolvers/agreement.resolver";
+import {
+  AgreementCommitmentResolver,
+  AgreementResolver,
+  AgreementVersionResolver,
+  PriceListResolver,
+} from "./resolvers/agreement.resolver";
 import { CareAccessRuleResolver, CoverageResolver, OfferCoverageResolver } from "./resolvers/coverage.resolver";
 import { AgreementEventsResolver } from "./resolvers/agreement-events.resolver";
 import { CommitmentLedgerResolver } from "./resolvers/commitment-ledger.resolver";

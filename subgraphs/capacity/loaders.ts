@@ -15,15 +15,33 @@ import { provenanceOf } from "./services/smart-scheduling";
 export function createCapacityLoaders(dataSource: DataSource) {
   const repo = <T extends object>(entity: new () => T) => dataSource.getRepository(entity);
   return {
-    region: byKey((codes: readonly string[]) => repo(Region).findBy({ code: In([...codes]) }), (r) => r.code),
-    healthcareRegion: byKey((codes: readonly string[]) => repo(HealthcareRegion).findBy({ code: In([...codes]) }), (h) => h.code),
+    region: byKey(
+      (codes: readonly string[]) => repo(Region).findBy({ code: In([...codes]) }),
+      (r) => r.code,
+    ),
+    healthcareRegion: byKey(
+      (codes: readonly string[]) => repo(HealthcareRegion).findBy({ code: In([...codes]) }),
+      (h) => h.code,
+    ),
     membershipsOfRegion: childrenByColumn(repo(HealthcareRegionMember), "regionCode", { healthcareRegionCode: "ASC" }),
     membersOfHealthcareRegion: childrenByColumn(repo(HealthcareRegionMember), "healthcareRegionCode", { regionCode: "ASC" }),
-    procedure: byKey((codes: readonly string[]) => repo(Procedure).findBy({ code: In([...codes]) }), (p) => p.code),
-    provider: byKey((ids: readonly string[]) => repo(Provider).findBy({ id: In([...ids]) }), (p) => p.id),
-    careUnit: byKey((ids: readonly string[]) => repo(CareUnit).findBy({ id: In([...ids]) }), (u) => u.id),
+    procedure: byKey(
+      (codes: readonly string[]) => repo(Procedure).findBy({ code: In([...codes]) }),
+      (p) => p.code,
+    ),
+    provider: byKey(
+      (ids: readonly string[]) => repo(Provider).findBy({ id: In([...ids]) }),
+      (p) => p.id,
+    ),
+    careUnit: byKey(
+      (ids: readonly string[]) => repo(CareUnit).findBy({ id: In([...ids]) }),
+      (u) => u.id,
+    ),
     careUnitsOfProvider: childrenByColumn(repo(CareUnit), "providerId", { name: "ASC" }),
-    offer: byKey((ids: readonly string[]) => repo(CapacityOffer).findBy({ id: In([...ids]) }), (o) => o.id),
+    offer: byKey(
+      (ids: readonly string[]) => repo(CapacityOffer).findBy({ id: In([...ids]) }),
+      (o) => o.id,
+    ),
     slotsOfOffer: childrenByColumn(repo(OfferSlot), "offerId", { startsAt: "ASC" }),
     // Only standing reservations: a released one no longer holds slots.
     openReservationsOfOffer: childrenByKey(

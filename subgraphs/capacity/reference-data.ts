@@ -37,22 +37,106 @@ const SLL = "Stockholms läns landsting, Vårdval specialiserad gynekologi, rapp
 
 export const PROCEDURES: readonly ProcedureSeed[] = [
   // Orthopaedics: primary total hip replacement (NFB family), knee replacement (NGB), knee arthroscopy (NGD).
-  { code: "NFB29", name: "Primär total höftledsprotes, ocementerad", englishName: "Primary total hip replacement, uncemented", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
-  { code: "NFB39", name: "Primär total höftledsprotes, hybrid", englishName: "Primary total hip replacement, hybrid fixation", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
-  { code: "NFB49", name: "Primär total höftledsprotes, cementerad", englishName: "Primary total hip replacement, cemented", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
-  { code: "NFB99", name: "Annan primär total höftledsprotes", englishName: "Other primary total hip replacement", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
-  { code: "NGB49", name: "Primär total knäledsprotes, cementerad", englishName: "Primary total knee replacement, cemented", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
-  { code: "NGD01", name: "Artroskopisk operation i knäled", englishName: "Arthroscopic knee operation", specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  {
+    code: "NFB29",
+    name: "Primär total höftledsprotes, ocementerad",
+    englishName: "Primary total hip replacement, uncemented",
+    specialty: Specialty.ORTHOPAEDICS,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
+  {
+    code: "NFB39",
+    name: "Primär total höftledsprotes, hybrid",
+    englishName: "Primary total hip replacement, hybrid fixation",
+    specialty: Specialty.ORTHOPAEDICS,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
+  {
+    code: "NFB49",
+    name: "Primär total höftledsprotes, cementerad",
+    englishName: "Primary total hip replacement, cemented",
+    specialty: Specialty.ORTHOPAEDICS,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
+  {
+    code: "NFB99",
+    name: "Annan primär total höftledsprotes",
+    englishName: "Other primary total hip replacement",
+    specialty: Specialty.ORTHOPAEDICS,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
+  {
+    code: "NGB49",
+    name: "Primär total knäledsprotes, cementerad",
+    englishName: "Primary total knee replacement, cemented",
+    specialty: Specialty.ORTHOPAEDICS,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
+  {
+    code: "NGD01",
+    name: "Artroskopisk operation i knäled",
+    englishName: "Arthroscopic knee operation",
+    specialty: Specialty.ORTHOPAEDICS,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
   // Eye care: cataract surgery.
-  { code: "CJE20", name: "Kataraktoperation med implantation av intraokulär lins", englishName: "Cataract extraction with intraocular lens implant", specialty: Specialty.OPHTHALMOLOGY, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  {
+    code: "CJE20",
+    name: "Kataraktoperation med implantation av intraokulär lins",
+    englishName: "Cataract extraction with intraocular lens implant",
+    specialty: Specialty.OPHTHALMOLOGY,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
   // General surgery: inguinal hernia repair.
-  { code: "JAB30", name: "Öppen ljumskbråcksoperation med nät", englishName: "Open inguinal hernia repair with mesh", specialty: Specialty.GENERAL_SURGERY, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  {
+    code: "JAB30",
+    name: "Öppen ljumskbråcksoperation med nät",
+    englishName: "Open inguinal hernia repair with mesh",
+    specialty: Specialty.GENERAL_SURGERY,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
   // Urology: transurethral resection of the prostate.
-  { code: "KED22", name: "Transuretral resektion av prostata", englishName: "Transurethral resection of the prostate (TURP)", specialty: Specialty.UROLOGY, visitType: VisitType.TREATMENT, titleSource: DESCRIPTIVE },
+  {
+    code: "KED22",
+    name: "Transuretral resektion av prostata",
+    englishName: "Transurethral resection of the prostate (TURP)",
+    specialty: Specialty.UROLOGY,
+    visitType: VisitType.TREATMENT,
+    titleSource: DESCRIPTIVE,
+  },
   // Gynaecology: titles found quoted in public sources.
-  { code: "LCB25", name: "Hysteroskopi med exstirpation av förändring", englishName: "Hysteroscopic removal of a lesion (e.g. polyp, myoma)", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SFOG },
-  { code: "LCC05", name: "Hysteroskopisk resektion", englishName: "Hysteroscopic resection", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SFOG },
-  { code: "LCG21", name: "Laparoskopisk uteropexi", englishName: "Laparoscopic uteropexy (prolapse repair)", specialty: Specialty.GYNAECOLOGY, visitType: VisitType.TREATMENT, titleSource: SLL },
+  {
+    code: "LCB25",
+    name: "Hysteroskopi med exstirpation av förändring",
+    englishName: "Hysteroscopic removal of a lesion (e.g. polyp, myoma)",
+    specialty: Specialty.GYNAECOLOGY,
+    visitType: VisitType.TREATMENT,
+    titleSource: SFOG,
+  },
+  {
+    code: "LCC05",
+    name: "Hysteroskopisk resektion",
+    englishName: "Hysteroscopic resection",
+    specialty: Specialty.GYNAECOLOGY,
+    visitType: VisitType.TREATMENT,
+    titleSource: SFOG,
+  },
+  {
+    code: "LCG21",
+    name: "Laparoskopisk uteropexi",
+    englishName: "Laparoscopic uteropexy (prolapse repair)",
+    specialty: Specialty.GYNAECOLOGY,
+    visitType: VisitType.TREATMENT,
+    titleSource: SLL,
+  },
 ];
 
 /** Regions, healthcare regions (and which regions and municipalities belong to each) and KVÅ procedures. */
@@ -66,12 +150,24 @@ export const CAPACITY_REFERENCE_DATA: readonly ReferenceData[] = [
       {
         entity: HealthcareRegionMember,
         rows: HEALTHCARE_REGIONS.flatMap((h) =>
-          h.members.map((m) => ({ healthcareRegionCode: h.code, regionCode: m.regionCode, municipalityCodes: m.municipalityCodes ? [...m.municipalityCodes] : null })),
+          h.members.map((m) => ({
+            healthcareRegionCode: h.code,
+            regionCode: m.regionCode,
+            municipalityCodes: m.municipalityCodes ? [...m.municipalityCodes] : null,
+          })),
         ),
       },
       {
         entity: Procedure,
-        rows: PROCEDURES.map((p) => ({ code: p.code, name: p.name, englishName: p.englishName, specialty: p.specialty, visitType: p.visitType, validFrom: null, validTo: null })),
+        rows: PROCEDURES.map((p) => ({
+          code: p.code,
+          name: p.name,
+          englishName: p.englishName,
+          specialty: p.specialty,
+          visitType: p.visitType,
+          validFrom: null,
+          validTo: null,
+        })),
       },
     ],
   },

@@ -45,7 +45,10 @@ const PUBLISHER_CHECK_MS = 15_000;
 /** Offers expire when their window ends; the sweep announces it within a minute of midnight. */
 const EXPIRY_SWEEP_MS = 60_000;
 
-export async function startCapacityRuntime(dataSource: DataSource, { hubRegionCode, network, clock }: RuntimeEnvironment): Promise<CapacityRuntime> {
+export async function startCapacityRuntime(
+  dataSource: DataSource,
+  { hubRegionCode, network, clock }: RuntimeEnvironment,
+): Promise<CapacityRuntime> {
   const log = logger("capacity/expiry");
   const publishing = new CapacityPublishing(dataSource, hubRegionCode);
   const events = new EventStream(dataSource, "capacity");

@@ -41,7 +41,14 @@ import { CapacityRuntime, startCapacityRuntime } from "./runtime";
 export const capacitySubgraph: SubgraphModule<CapacityContext, CapacityRuntime> = {
   name: "capacity",
   entities: [Region, HealthcareRegion, HealthcareRegionMember, Procedure, Provider, CareUnit, CapacityOffer, OfferSlot, Reservation],
-  migrations: [CapacityInit1795305600000, CapacityPublishing1795478400000, ReservationReservingRegion1795910400000, CapacitySearchCoveringIndexes1795996800000, CapacityCareCatalogue1796169600000, SchedulingPublishers1796428800000],
+  migrations: [
+    CapacityInit1795305600000,
+    CapacityPublishing1795478400000,
+    ReservationReservingRegion1795910400000,
+    CapacitySearchCoveringIndexes1795996800000,
+    CapacityCareCatalogue1796169600000,
+    SchedulingPublishers1796428800000,
+  ],
   buildSchema: () =>
     buildFederatedSchema<CapacityContext>({
       resolvers: [

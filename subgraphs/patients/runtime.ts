@@ -28,5 +28,9 @@ export async function startPatientsRuntime(dataSource: DataSource, environment: 
   };
   await purge();
   const timer = setInterval(() => void purge(), PURGE_MS).unref();
-  return { careRelations: new CareRelations(dataSource), populationRegister: new ClinicInputRegister(), stop: async () => clearInterval(timer) };
+  return {
+    careRelations: new CareRelations(dataSource),
+    populationRegister: new ClinicInputRegister(),
+    stop: async () => clearInterval(timer),
+  };
 }

@@ -27,7 +27,13 @@ export const patientsSubgraph: SubgraphModule<PatientsContext, PatientsRuntime> 
   // whether it can reach it, as the operator's runbook checks for every subgraph.
   usesSupergraph: true,
   entities: [Patient, PatientResidence],
-  migrations: [PatientsInit1795305600000, AuditLog1795564800000, AuditPurgeFunction1796169600000, PatientsRegistration1796256000000, PatientsCareRelations1796515200000],
+  migrations: [
+    PatientsInit1795305600000,
+    AuditLog1795564800000,
+    AuditPurgeFunction1796169600000,
+    PatientsRegistration1796256000000,
+    PatientsCareRelations1796515200000,
+  ],
   buildSchema: () =>
     buildFederatedSchema<PatientsContext>({
       resolvers: [PatientResolver, PatientRegistrationResolver, PatientResidenceResolver, AuditLogResolver, CareRelationResolver],

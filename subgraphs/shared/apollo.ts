@@ -46,7 +46,8 @@ const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] (\d+) tokens/
 
 /** Apollo Server's own words for some client mistakes, said so that a client knows what to change. */
 const REWORDED: Record<string, string> = {
-  "provided sha does not match query": "The persisted query's sha256Hash does not match its query; send the SHA-256 of the query text, hex-encoded.",
+  "provided sha does not match query":
+    "The persisted query's sha256Hash does not match its query; send the SHA-256 of the query text, hex-encoded.",
 };
 
 /** The HTTP status an error was raised with (Apollo Server marks its request errors so). */
@@ -66,9 +67,19 @@ export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     let code = formatted.extensions?.code;
     const status = httpStatusOf(error);
-    if ((code === undefined || code === "INTERNAL_SERVER_ERROR") && status !== undefined && status >= 400 && status < 500 && formatted.extensions?.errorId === undefined) {
+    if (
+      (code === undefined || code === "INTERNAL_SERVER_ERROR") &&
+      status !== undefined &&
+      status >= 400 &&
+      status < 500 &&
+      formatted.extensions?.errorId === undefined
+    ) {
       code = "BAD_REQUEST";
-      formatted = { ...formatted, message: REWORDED[formatted.message] ?? formatted.message, extensions: { ...formatted.extensions, code } };
+      formatted = {
+        ...formatted,
+        message: REWORDED[formatted.message] ?? formatted.message,
+        extensions: { ...formatted.extensions, code },
+      };
     }
     if (code === "GRAPHQL_PARSE_FAILED") {
       const tokens = TOKEN_LIMIT.exec(formatted.message);
@@ -102,9 +113,12 @@ export const noIntrospection: ValidationRule = (context) => ({
   Field(node) {
     if (node.name.value === "__schema" || node.name.value === "__type") {
       context.reportError(
-        new GraphQLError("Introspection is off on this hub (GRAPHQL_INTROSPECTION=false, the default in production); its operator can turn it on with GRAPHQL_INTROSPECTION=true.", {
-          nodes: [node],
-        }),
+        new GraphQLError(
+          "Introspection is off on this hub (GRAPHQL_INTROSPECTION=false, the default in production); its operator can turn it on with GRAPHQL_INTROSPECTION=true.",
+          {
+            nodes: [node],
+          },
+        ),
       );
     }
   },

@@ -45,7 +45,12 @@ export interface AuditRecordRow {
 const COLUMNS = 15;
 
 /** Appends the entries in one statement (a page of 100 records is one INSERT, not 100). */
-export async function audit(db: Pick<EntityManager, "query">, subgraph: string, ctx: RequestScope, entries: readonly AuditEntry[]): Promise<void> {
+export async function audit(
+  db: Pick<EntityManager, "query">,
+  subgraph: string,
+  ctx: RequestScope,
+  entries: readonly AuditEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   const { identity } = ctx;
   const values: unknown[] = [];
@@ -117,7 +122,10 @@ export async function readAudit(db: Pick<EntityManager, "query">, query: AuditQu
  * may execute it but not delete from the table). The database refuses to delete anything younger
  * than five years whatever is asked, so a wrong setting cannot shorten the legal minimum.
  */
-export async function purgeExpiredAudit(db: { query(sql: string, parameters?: unknown[]): Promise<Array<{ n: string | number }>> }, retentionYears: number): Promise<number> {
+export async function purgeExpiredAudit(
+  db: { query(sql: string, parameters?: unknown[]): Promise<Array<{ n: string | number }>> },
+  retentionYears: number,
+): Promise<number> {
   const [row] = await db.query(`SELECT audit.purge_expired($1) AS n`, [retentionYears]);
   return Number(row.n);
 }

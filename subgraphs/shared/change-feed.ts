@@ -50,7 +50,8 @@ export function partsTouched(event: FeedEvent | undefined, data: Record<string, 
   if (!event?.parts) return undefined;
   return event.parts.flatMap((part) => {
     let value: unknown = data;
-    for (const field of part.path) value = value === null || typeof value !== "object" ? undefined : (value as Record<string, unknown>)[field];
+    for (const field of part.path)
+      value = value === null || typeof value !== "object" ? undefined : (value as Record<string, unknown>)[field];
     return typeof value === "string" || typeof value === "number" ? [`${part.name}/${value}`] : [];
   });
 }

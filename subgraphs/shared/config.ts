@@ -150,7 +150,9 @@ function port(env: Env, name: string, fallback: number): number {
 /** A port whose default follows PORT: when that default is out of range, say which variable to set. */
 function derivedPort(env: Env, name: string, fallback: number, gatewayPort: number): number {
   if ((env[name] === undefined || env[name] === "") && fallback > 65535) {
-    throw new StartupError(`PORT=${gatewayPort} leaves no room for ${name}'s default (${fallback} is past 65535); set ${name}, or a lower PORT`);
+    throw new StartupError(
+      `PORT=${gatewayPort} leaves no room for ${name}'s default (${fallback} is past 65535); set ${name}, or a lower PORT`,
+    );
   }
   return port(env, name, fallback);
 }
@@ -197,7 +199,9 @@ export function loadConfig(env: Env = process.env): HubConfig {
   // A wildcard address is fine to listen on but not to connect to.
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   if (production && env.HUB_PEERS_FILE && !env.HUB_NODE_ISSUER) {
-    throw new StartupError("HUB_PEERS_FILE is set, so NODE_ENV=production needs HUB_NODE_ISSUER: the public URL this node's peers know it by (their directories name it)");
+    throw new StartupError(
+      "HUB_PEERS_FILE is set, so NODE_ENV=production needs HUB_NODE_ISSUER: the public URL this node's peers know it by (their directories name it)",
+    );
   }
   const gatewayPort = port(env, "PORT", 4000);
   const defaults = defaultPorts(gatewayPort);
@@ -253,25 +257,36 @@ function authConfig(env: Env, production: boolean): AuthConfig {
     try {
       issuers = JSON.parse(env.HUB_TRUSTED_ISSUERS);
     } catch {
-      throw new StartupError('HUB_TRUSTED_ISSUERS must be JSON: [{"issuer": "https://idp.example", "jwks": "https://idp.example/jwks.json or /path/jwks.json"}]');
+      throw new StartupError(
+        'HUB_TRUSTED_ISSUERS must be JSON: [{"issuer": "https://idp.example", "jwks": "https://idp.example/jwks.json or /path/jwks.json"}]',
+      );
     }
-    if (!Array.isArray(issuers) || !issuers.every((i) => typeof i?.issuer === "string" && i.issuer && typeof i.jwks === "string" && i.jwks)) {
+    if (
+      !Array.isArray(issuers) ||
+      !issuers.every((i) => typeof i?.issuer === "string" && i.issuer && typeof i.jwks === "string" && i.jwks)
+    ) {
       throw new StartupError("HUB_TRUSTED_ISSUERS must be a list of { issuer, jwks } with both set");
     }
     for (const i of issuers) {
       for (const key of ["clientId", "authorizationEndpoint", "tokenEndpoint", "name", "scope"] as const) {
-        if (i[key] !== undefined && (typeof i[key] !== "string" || !i[key])) throw new StartupError(`HUB_TRUSTED_ISSUERS: ${key} of ${i.issuer} must be text`);
+        if (i[key] !== undefined && (typeof i[key] !== "string" || !i[key]))
+          throw new StartupError(`HUB_TRUSTED_ISSUERS: ${key} of ${i.issuer} must be text`);
       }
       for (const key of ["authorizationEndpoint", "tokenEndpoint"] as const) {
-        if (i[key] !== undefined && !/^https?:\/\//.test(i[key]!)) throw new StartupError(`HUB_TRUSTED_ISSUERS: ${key} of ${i.issuer} must be an http(s) URL`);
+        if (i[key] !== undefined && !/^https?:\/\//.test(i[key]!))
+          throw new StartupError(`HUB_TRUSTED_ISSUERS: ${key} of ${i.issuer} must be an http(s) URL`);
       }
       if (i.clientId && !(i.authorizationEndpoint && i.tokenEndpoint)) {
-        throw new StartupError(`HUB_TRUSTED_ISSUERS: ${i.issuer} has a clientId for the web app's sign-in, so it needs authorizationEndpoint and tokenEndpoint too`);
+        throw new StartupError(
+          `HUB_TRUSTED_ISSUERS: ${i.issuer} has a clientId for the web app's sign-in, so it needs authorizationEndpoint and tokenEndpoint too`,
+        );
       }
     }
   }
   if (production && env.HUB_DEV_KEY_FILE) {
-    throw new StartupError("HUB_DEV_KEY_FILE is set, but the development signing key is refused when NODE_ENV=production; configure HUB_TRUSTED_ISSUERS");
+    throw new StartupError(
+      "HUB_DEV_KEY_FILE is set, but the development signing key is refused when NODE_ENV=production; configure HUB_TRUSTED_ISSUERS",
+    );
   }
   const internalSecret = env.HUB_INTERNAL_SECRET || undefined;
   if (internalSecret !== undefined && internalSecret.length < 32) {
@@ -297,7 +312,8 @@ function databaseRoles(env: Env): HubConfig["databaseRoles"] {
     if (url) urls[name] = url;
   }
   const secret = env.HUB_DATABASE_ROLE_SECRET || undefined;
-  if (secret !== undefined && secret.length < 32) throw new StartupError("HUB_DATABASE_ROLE_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)");
+  if (secret !== undefined && secret.length < 32)
+    throw new StartupError("HUB_DATABASE_ROLE_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)");
   return { prefix, urls, secret };
 }
 
@@ -314,13 +330,15 @@ export function requireTrustedIssuers(config: HubConfig): void {
 /** The per-client cost budget must hold at least one request of the largest allowed cost. */
 function costBudget(env: Env): number {
   const value = positive(env, "HUB_COST_PER_MINUTE", 300_000);
-  if (value < 20_000) throw new StartupError(`HUB_COST_PER_MINUTE must be at least 20000 (one request of the largest allowed cost), got ${value}`);
+  if (value < 20_000)
+    throw new StartupError(`HUB_COST_PER_MINUTE must be at least 20000 (one request of the largest allowed cost), got ${value}`);
   return value;
 }
 
 /** Patientdatalagen and HSLF-FS 2016:40 keep access logs at least five years; a region may keep them longer. */
 function auditRetention(env: Env): number {
   const years = positive(env, "HUB_AUDIT_RETENTION_YEARS", 5);
-  if (years < 5) throw new StartupError(`HUB_AUDIT_RETENTION_YEARS must be at least 5 (access logs are kept at least five years), got ${years}`);
+  if (years < 5)
+    throw new StartupError(`HUB_AUDIT_RETENTION_YEARS must be at least 5 (access logs are kept at least five years), got ${years}`);
   return years;
 }

@@ -17,7 +17,8 @@ export function eventInfoType<TKind extends string>(name: string, kindEnum: Reco
   @ObjectType(name, { description: "A change event from the hub's event log, as delivered to subscriptions." })
   class EventInfoType implements EventInfo<TKind> {
     @Field(() => ID, {
-      description: "The event's id: increasing in commit order. Resubscribe with `after` set to the last id received to get every event missed, in order.",
+      description:
+        "The event's id: increasing in commit order. Resubscribe with `after` set to the last id received to get every event missed, in order.",
     })
     id: string;
 

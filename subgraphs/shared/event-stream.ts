@@ -227,7 +227,8 @@ type Subscriber = BoundedQueue<StoredEvent> & { match: (event: StoredEvent) => b
 /** A subscription's `after` argument: an event id as the client got it in `event.id`. */
 export function parseEventId(after: string | null | undefined): number | undefined {
   if (after == null) return undefined;
-  if (!/^\d{1,15}$/.test(after)) throw badUserInput("after", "EVENT_ID_FORMAT", `"${after}" is not an event id (a whole number, as in event.id)`);
+  if (!/^\d{1,15}$/.test(after))
+    throw badUserInput("after", "EVENT_ID_FORMAT", `"${after}" is not an event id (a whole number, as in event.id)`);
   return Number(after);
 }
 

@@ -18,11 +18,7 @@ const UNUSED_PUBSUB = {
 };
 
 /** `__resolveReference` for an entity type: the representation the gateway sends → the entity or null. */
-export type ReferenceResolver<TContext> = (
-  representation: Record<string, unknown>,
-  context: TContext,
-  info: GraphQLResolveInfo,
-) => unknown;
+export type ReferenceResolver<TContext> = (representation: Record<string, unknown>, context: TContext, info: GraphQLResolveInfo) => unknown;
 
 export interface FederatedSchemaOptions<TContext> {
   resolvers: NonEmptyArray<Constructor>;

@@ -34,7 +34,8 @@ registerEnumType(VisitType, {
 
 registerEnumType(CareSetting, {
   name: "CareSetting",
-  description: "Outpatient or inpatient care; agreements and a home region's own rules may differ between them (e.g. whether a payment commitment is needed).",
+  description:
+    "Outpatient or inpatient care; agreements and a home region's own rules may differ between them (e.g. whether a payment commitment is needed).",
   valuesConfig: {
     OUTPATIENT: { description: "Outpatient care (öppen vård), including day surgery." },
     INPATIENT: { description: "Inpatient care (sluten vård): the patient is admitted." },

@@ -67,36 +67,42 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
     req.headers["x-request-id"] = requestId;
     const scope: RequestScope = { requestId, service: options.service };
     const started = performance.now();
-    requestScope.run(scope, () =>
-      inSpan(
-        options.service,
-        `${req.method ?? "GET"} ${GRAPHQL_PATH}`,
-        SpanKind.SERVER,
-        { "http.request.method": req.method ?? "GET", "url.path": GRAPHQL_PATH, "url.scheme": "http" },
-        async (span) => {
-          await handle(req, res).catch(fail);
-          const seconds = (performance.now() - started) / 1000;
-          const status = res.statusCode;
-          const outcome = status >= 500 ? "error" : status >= 400 ? "refused" : (scope.outcome ?? "ok");
-          const operation = operationLabel(scope.operationName);
-          span.setAttribute("http.response.status_code", status);
-          if (operation) span.setAttribute("graphql.operation.name", operation);
-          if (scope.operationType) span.setAttribute("graphql.operation.type", scope.operationType);
-          span.setAttribute("hub.outcome", outcome);
-          requestDuration.observe({ service: options.service, graphql_operation_name: operation, graphql_operation_type: scope.operationType ?? "", outcome }, seconds);
-          for (const code of new Set(scope.errorCodes ?? [])) if (code !== "INTERNAL_SERVER_ERROR") refusals.inc({ service: options.service, code });
-          log.info("request", {
-            operation: operation || undefined,
-            type: scope.operationType,
-            outcome,
-            status,
-            durationMs: Math.round(seconds * 10000) / 10,
-            errorCodes: scope.errorCodes?.length ? [...new Set(scope.errorCodes)].join(",") : undefined,
-          });
-        },
-        extractContext(req.headers),
-      ),
-    ).catch(fail);
+    requestScope
+      .run(scope, () =>
+        inSpan(
+          options.service,
+          `${req.method ?? "GET"} ${GRAPHQL_PATH}`,
+          SpanKind.SERVER,
+          { "http.request.method": req.method ?? "GET", "url.path": GRAPHQL_PATH, "url.scheme": "http" },
+          async (span) => {
+            await handle(req, res).catch(fail);
+            const seconds = (performance.now() - started) / 1000;
+            const status = res.statusCode;
+            const outcome = status >= 500 ? "error" : status >= 400 ? "refused" : (scope.outcome ?? "ok");
+            const operation = operationLabel(scope.operationName);
+            span.setAttribute("http.response.status_code", status);
+            if (operation) span.setAttribute("graphql.operation.name", operation);
+            if (scope.operationType) span.setAttribute("graphql.operation.type", scope.operationType);
+            span.setAttribute("hub.outcome", outcome);
+            requestDuration.observe(
+              { service: options.service, graphql_operation_name: operation, graphql_operation_type: scope.operationType ?? "", outcome },
+              seconds,
+            );
+            for (const code of new Set(scope.errorCodes ?? []))
+              if (code !== "INTERNAL_SERVER_ERROR") refusals.inc({ service: options.service, code });
+            log.info("request", {
+              operation: operation || undefined,
+              type: scope.operationType,
+              outcome,
+              status,
+              durationMs: Math.round(seconds * 10000) / 10,
+              errorCodes: scope.errorCodes?.length ? [...new Set(scope.errorCodes)].join(",") : undefined,
+            });
+          },
+          extractContext(req.headers),
+        ),
+      )
+      .catch(fail);
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -105,7 +111,8 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
       // Only to the scrape credential; without one configured, /metrics is served on its own port
       // (HUB_METRICS_PORT) or not at all, never to the clients of this port.
       const { token } = metricsSettings();
-      if (!token) sendJson(res, 404, { errors: [{ message: "Not found: metrics are served on HUB_METRICS_PORT, or here with HUB_METRICS_TOKEN" }] });
+      if (!token)
+        sendJson(res, 404, { errors: [{ message: "Not found: metrics are served on HUB_METRICS_PORT, or here with HUB_METRICS_TOKEN" }] });
       else await answerScrape(req, res, token);
       return;
     }
@@ -142,7 +149,9 @@ export function serveGraphQL<TContext extends BaseContext>(server: http.Server, 
     // (variables, hashing); what a GraphQL request needs is nested a few levels.
     const json = [parsedBody, ...["variables", "extensions"].map((name) => parseOrUndefined(url.searchParams.get(name)))];
     if (json.some((value) => nestingDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)) {
-      sendJson(res, 400, { errors: [{ message: `Request JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: "BAD_REQUEST" } }] });
+      sendJson(res, 400, {
+        errors: [{ message: `Request JSON is nested deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: "BAD_REQUEST" } }],
+      });
       return;
     }
     // The caller is known before anything else is said: an unauthenticated (or rate-limited)
@@ -224,7 +233,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | typeof 
 /** Answers a client-error refusal (a GraphQLError with an HTTP 4xx status) as Apollo Server would; false for anything else. */
 function sendRefusal(res: ServerResponse, error: unknown): boolean {
   if (!(error instanceof GraphQLError)) return false;
-  const { http: head, ...extensions } = error.extensions as { http?: { status?: number; headers?: Map<string, string> | Record<string, string> } };
+  const { http: head, ...extensions } = error.extensions as {
+    http?: { status?: number; headers?: Map<string, string> | Record<string, string> };
+  };
   const status = head?.status;
   if (typeof status !== "number" || status < 400 || status >= 500) return false;
   const scope = requestScope.getStore();

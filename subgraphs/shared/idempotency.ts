@@ -57,12 +57,17 @@ export async function idempotent<T, R>(call: IdempotentCall<T, R>): Promise<T> {
  */
 export async function earlierResult<R>(call: Omit<IdempotentCall<unknown, R>, "run" | "replay">): Promise<{ stored: R } | null> {
   if (call.key === null || call.key === undefined) return null;
-  const [first] = await call.db.query(`SELECT operation, request_hash, result FROM "${call.schema}".idempotency_key WHERE scope = $1 AND key = $2`, [call.scope, call.key]);
+  const [first] = await call.db.query(
+    `SELECT operation, request_hash, result FROM "${call.schema}".idempotency_key WHERE scope = $1 AND key = $2`,
+    [call.scope, call.key],
+  );
   return first ? { stored: sameRequest(first, requestHash(call)).result as R } : null;
 }
 
 function requestHash(call: { operation: string; input: unknown }): string {
-  return createHash("sha256").update(stableJson({ operation: call.operation, input: call.input })).digest("hex");
+  return createHash("sha256")
+    .update(stableJson({ operation: call.operation, input: call.input }))
+    .digest("hex");
 }
 
 function sameRequest<T extends { operation: string; request_hash: string }>(first: T, hash: string): T {
@@ -83,7 +88,7 @@ function stableJson(value: unknown): string {
       .sort(([a], [b]) => a.localeCompare(b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
   }
-  return JSON.stringify(value instanceof Date ? value.toISOString() : value ?? null);
+  return JSON.stringify(value instanceof Date ? value.toISOString() : (value ?? null));
 }
 
 /** The `idempotencyKey` argument's options, the same on every mutation that takes one. */

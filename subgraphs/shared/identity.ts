@@ -60,7 +60,12 @@ export interface Identity {
  * The hub acting on its own (a sweep, the gateway's change feeds): no person, no care assignment,
  * so never patient data; the role says what it may do otherwise.
  */
-export function systemIdentity(subject: string, role: Role, regionCode: string, extra: Pick<Partial<Identity>, "issuer" | "viaService" | "expiresAt"> = {}): Identity {
+export function systemIdentity(
+  subject: string,
+  role: Role,
+  regionCode: string,
+  extra: Pick<Partial<Identity>, "issuer" | "viaService" | "expiresAt"> = {},
+): Identity {
   return {
     subject,
     issuer: extra.issuer ?? subject,
@@ -114,7 +119,10 @@ export function identityFromClaims(claims: Claims): Identity | { refused: string
   if (careUnitId !== null && !isUuid(careUnitId)) return { refused: "the token's unit is not a care unit id" };
   const needs: Partial<Record<Role, Array<[unknown, string]>>> = {
     [Role.REGIONAL_OFFICE]: [[regionCode, "region"]],
-    [Role.CLINIC]: [[regionCode, "region"], [careUnitId, "unit"]],
+    [Role.CLINIC]: [
+      [regionCode, "region"],
+      [careUnitId, "unit"],
+    ],
     [Role.PROVIDER]: [[providerId, "provider"]],
     [Role.PEER_REGION]: [[regionCode, "region"]],
   };

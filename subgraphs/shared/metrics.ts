@@ -89,8 +89,16 @@ function gauge(name: string, help: string, labelNames: string[]): (read: Reading
   };
 }
 
-export const cacheHits = new client.Counter({ name: "hub_response_cache_hits_total", help: "Answers served from the gateway's response cache", registers: [registry] });
-export const cacheMisses = new client.Counter({ name: "hub_response_cache_misses_total", help: "Cacheable requests the response cache did not hold", registers: [registry] });
+export const cacheHits = new client.Counter({
+  name: "hub_response_cache_hits_total",
+  help: "Answers served from the gateway's response cache",
+  registers: [registry],
+});
+export const cacheMisses = new client.Counter({
+  name: "hub_response_cache_misses_total",
+  help: "Cacheable requests the response cache did not hold",
+  registers: [registry],
+});
 export const cacheEvictions = new client.Counter({
   name: "hub_response_cache_evictions_total",
   help: "Entries removed from the response cache, by reason (changed: what they depend on changed; full: room for newer ones)",
@@ -112,17 +120,29 @@ export const watchSubscriptions = (() => {
 })();
 
 /** How far each event stream is behind its outbox: newest committed event id minus the last one it delivered. */
-export const watchOutbox = gauge("hub_outbox_lag_events", "Newest committed event id minus the last one the stream delivered, per outbox", ["stream"]);
+export const watchOutbox = gauge("hub_outbox_lag_events", "Newest committed event id minus the last one the stream delivered, per outbox", [
+  "stream",
+]);
 
 /** A pg pool's connections (OpenTelemetry's db.client.connection.count, by state) and waiting requests. */
 export const watchPool = (() => {
-  const count = gauge("db_client_connection_count", "Database connections of the pool, by state (idle, used)", ["db_client_connection_pool_name", "db_client_connection_state"]);
-  const pending = gauge("db_client_connection_pending_requests", "Requests waiting for a database connection", ["db_client_connection_pool_name"]);
+  const count = gauge("db_client_connection_count", "Database connections of the pool, by state (idle, used)", [
+    "db_client_connection_pool_name",
+    "db_client_connection_state",
+  ]);
+  const pending = gauge("db_client_connection_pending_requests", "Requests waiting for a database connection", [
+    "db_client_connection_pool_name",
+  ]);
   return (name: string, pool: () => { totalCount: number; idleCount: number; waitingCount: number } | undefined) => {
     const stops = [
       count(() => {
         const p = pool();
-        return p ? [[{ db_client_connection_pool_name: name, db_client_connection_state: "idle" }, p.idleCount], [{ db_client_connection_pool_name: name, db_client_connection_state: "used" }, p.totalCount - p.idleCount]] : [];
+        return p
+          ? [
+              [{ db_client_connection_pool_name: name, db_client_connection_state: "idle" }, p.idleCount],
+              [{ db_client_connection_pool_name: name, db_client_connection_state: "used" }, p.totalCount - p.idleCount],
+            ]
+          : [];
       }),
       pending(() => {
         const p = pool();
@@ -154,7 +174,12 @@ function authorised(req: IncomingMessage, token: string | undefined): boolean {
 }
 
 /** Answers a scrape of this process's registry (or what `text` gathers: the workers' together). */
-export async function answerScrape(req: IncomingMessage, res: ServerResponse, token: string | undefined, text: () => Promise<string> = () => registry.metrics()): Promise<void> {
+export async function answerScrape(
+  req: IncomingMessage,
+  res: ServerResponse,
+  token: string | undefined,
+  text: () => Promise<string> = () => registry.metrics(),
+): Promise<void> {
   if (!authorised(req, token)) {
     res.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": 'Bearer realm="metrics"' });
     res.end("Scraping /metrics needs the scrape credential (HUB_METRICS_TOKEN) as a Bearer token\n");
@@ -170,7 +195,12 @@ export async function answerScrape(req: IncomingMessage, res: ServerResponse, to
  * a firewall can keep it for the monitoring network; with HUB_METRICS_TOKEN it also needs that
  * credential.
  */
-export async function startMetricsServer(host: string, port: number, token: string | undefined, text?: () => Promise<string>): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startMetricsServer(
+  host: string,
+  port: number,
+  token: string | undefined,
+  text?: () => Promise<string>,
+): Promise<{ port: number; stop(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (new URL(req.url ?? "/", "http://localhost").pathname !== "/metrics") {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
@@ -194,19 +224,29 @@ export async function startMetricsServer(host: string, port: number, token: stri
  * Where /metrics is served: HUB_METRICS_PORT (a port of its own; 0 picks a free one) and/or
  * HUB_METRICS_TOKEN (a scrape credential, also accepted on the GraphQL port). Neither: no /metrics.
  */
-export function metricsSettings(env: NodeJS.ProcessEnv = process.env): { port: number | undefined; token: string | undefined; host: string } {
+export function metricsSettings(env: NodeJS.ProcessEnv = process.env): {
+  port: number | undefined;
+  token: string | undefined;
+  host: string;
+} {
   const port = env.HUB_METRICS_PORT === undefined || env.HUB_METRICS_PORT === "" ? undefined : Number(env.HUB_METRICS_PORT);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new Error(`HUB_METRICS_PORT must be a port number, got "${env.HUB_METRICS_PORT}"`);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw new Error(`HUB_METRICS_PORT must be a port number, got "${env.HUB_METRICS_PORT}"`);
   return { port, token: env.HUB_METRICS_TOKEN || undefined, host: env.HUB_METRICS_HOST || env.HOST || "127.0.0.1" };
 }
 
 /** Starts this process's /metrics port when HUB_METRICS_PORT is set (each long-running entry point calls it). */
-export async function serveMetrics(component: string, text?: () => Promise<string>): Promise<{ port: number; stop(): Promise<void> } | undefined> {
+export async function serveMetrics(
+  component: string,
+  text?: () => Promise<string>,
+): Promise<{ port: number; stop(): Promise<void> } | undefined> {
   const settings = metricsSettings();
   if (settings.port === undefined) return undefined;
   try {
     return await startMetricsServer(settings.host, settings.port, settings.token, text);
   } catch (error) {
-    throw new StartupError(`${component}: cannot serve metrics on ${settings.host}:${settings.port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set HUB_METRICS_PORT to a free port`);
+    throw new StartupError(
+      `${component}: cannot serve metrics on ${settings.host}:${settings.port} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); set HUB_METRICS_PORT to a free port`,
+    );
   }
 }

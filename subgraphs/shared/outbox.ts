@@ -64,7 +64,12 @@ export class EventTypes<TKind extends string> {
  * An entity as an event's snapshot left it: `fields` of the snapshot copied onto `into`, the
  * instants among them (JSON keeps them as ISO strings) made Dates again.
  */
-export function restoreSnapshot<T extends object>(into: T, snapshot: Record<string, unknown>, fields: readonly string[], instants: ReadonlySet<string>): T {
+export function restoreSnapshot<T extends object>(
+  into: T,
+  snapshot: Record<string, unknown>,
+  fields: readonly string[],
+  instants: ReadonlySet<string>,
+): T {
   for (const field of fields) {
     const value = snapshot[field];
     (into as Record<string, unknown>)[field] = instants.has(field) && typeof value === "string" ? new Date(value) : value;
@@ -127,7 +132,12 @@ export async function appendEvents(db: EntityManager, schema: string, events: re
       `INSERT INTO "${schema}".event_outbox (type, aggregate_id, origin_region_code, payload)
          SELECT type, aggregate_id::uuid, origin, payload::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS e(type, aggregate_id, origin, payload, n)
          ORDER BY n RETURNING id`,
-      [chunk.map((e) => e.type), chunk.map((e) => e.aggregateId), chunk.map((e) => e.originRegionCode), chunk.map((e) => JSON.stringify(e.payload))],
+      [
+        chunk.map((e) => e.type),
+        chunk.map((e) => e.aggregateId),
+        chunk.map((e) => e.originRegionCode),
+        chunk.map((e) => JSON.stringify(e.payload)),
+      ],
     );
     ids.push(...rows.map((row) => Number(row.id)).sort((a, b) => a - b));
   }

@@ -29,10 +29,22 @@ function spaced(n: number): string {
  * rows: `SELECT count(*) FROM (<matching> LIMIT cap + 1)`. `matching` must yield one row per result
  * (joins to one row only, e.g. an offer's provider), as the page query does; its ordering is dropped.
  */
-export async function cappedCount<T extends ObjectLiteral>(matching: SelectQueryBuilder<T>, cap: number = TOTAL_COUNT_CAP): Promise<TotalCount> {
+export async function cappedCount<T extends ObjectLiteral>(
+  matching: SelectQueryBuilder<T>,
+  cap: number = TOTAL_COUNT_CAP,
+): Promise<TotalCount> {
   if (!Number.isInteger(cap) || cap < 0) throw new Error(`a count cap is a whole number, 0 or more; got ${cap}`);
-  const [sql, parameters] = matching.clone().select("1").orderBy().offset(undefined).limit(cap + 1).getQueryAndParameters();
-  const [{ count }]: Array<{ count: number }> = await matching.dataSource.query(`SELECT count(*)::int AS count FROM (${sql}) AS matching`, parameters);
+  const [sql, parameters] = matching
+    .clone()
+    .select("1")
+    .orderBy()
+    .offset(undefined)
+    .limit(cap + 1)
+    .getQueryAndParameters();
+  const [{ count }]: Array<{ count: number }> = await matching.dataSource.query(
+    `SELECT count(*)::int AS count FROM (${sql}) AS matching`,
+    parameters,
+  );
   return count > cap ? { count: cap, exact: false } : { count, exact: true };
 }
 
@@ -96,7 +108,8 @@ const CONNECTION_PAGE_SIZE: PageSizeRule = {
 export function pageSize(first: number | null | undefined, rule: PageSizeRule): number {
   const size = first ?? rule.defaultSize;
   const { below, above } = rule.codes ?? { below: "PAGE_SIZE", above: "PAGE_SIZE" };
-  if (!Number.isInteger(size) || size < rule.min) throw badUserInput("first", below, `must be a whole number from ${rule.min} to ${rule.max}, got ${size}`);
+  if (!Number.isInteger(size) || size < rule.min)
+    throw badUserInput("first", below, `must be a whole number from ${rule.min} to ${rule.max}, got ${size}`);
   if (size > rule.max) throw badUserInput("first", above, `must be at most ${rule.max}, got ${size}`);
   return size;
 }

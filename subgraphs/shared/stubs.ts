@@ -20,7 +20,7 @@ export class RegionStub {
 @ObjectType("HealthcareRegion", { description: "A healthcare region (sjukvårdsregion)." })
 @Directive('@key(fields: "code", resolvable: false)')
 export class HealthcareRegionStub {
-  @Field({ description: 'Stable code: NORRA, MELLANSVERIGE, STOCKHOLM_GOTLAND, SYDOSTRA, SODRA or VASTRA.' })
+  @Field({ description: "Stable code: NORRA, MELLANSVERIGE, STOCKHOLM_GOTLAND, SYDOSTRA, SODRA or VASTRA." })
   code: string;
 }
 
@@ -97,4 +97,5 @@ export abstract class CoverageKeyFields {
 }
 
 /** The fields of `Coverage`'s key, in the order the key names them. */
-export const COVERAGE_KEY = "homeRegionCode homeMunicipalityCode providerId providerKind providerRegionCode specialty procedureCode date careSetting";
+export const COVERAGE_KEY =
+  "homeRegionCode homeMunicipalityCode providerId providerKind providerRegionCode specialty procedureCode date careSetting";

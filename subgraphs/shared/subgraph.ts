@@ -61,7 +61,10 @@ export type AnySubgraphModule = SubgraphModule<BaseRequestContext, Stoppable | u
  * What a subgraph folder provides. Every subgraph is started the same way, by `startSubgraph`,
  * whether alone (its own index.ts) or together with the others (`npm start`).
  */
-export interface SubgraphModule<TContext extends BaseRequestContext = BaseRequestContext, TRuntime extends Stoppable | undefined = undefined> {
+export interface SubgraphModule<
+  TContext extends BaseRequestContext = BaseRequestContext,
+  TRuntime extends Stoppable | undefined = undefined,
+> {
   name: SubgraphName;
   entities: Constructor[];
   migrations: Constructor<MigrationInterface>[];
@@ -129,7 +132,11 @@ export interface StartSubgraphOptions {
 }
 
 /** A subgraph's start options from the configuration, with what the runner decides: its data source, the secret, the gateway's URL, the network. */
-export function subgraphOptions(config: HubConfig, name: SubgraphName, run: Pick<StartSubgraphOptions, "dataSource" | "internalSecret" | "gatewayUrl" | "network" | "clock">): StartSubgraphOptions {
+export function subgraphOptions(
+  config: HubConfig,
+  name: SubgraphName,
+  run: Pick<StartSubgraphOptions, "dataSource" | "internalSecret" | "gatewayUrl" | "network" | "clock">,
+): StartSubgraphOptions {
   return {
     host: config.host,
     port: config.subgraphPorts[name],
@@ -166,9 +173,16 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
         // sends it with each subscription (its extensions, one socket for many callers); another
         // engine (Hive Gateway) sends it in the connection's parameters, one socket per caller.
         // Either way it is checked, signature and expiry, for every subscription.
-        authorize: (connection) => verifyIdentity(connection.extensions?.[IDENTITY_HEADER] ?? connection.connectionParams?.[IDENTITY_HEADER], options.internalSecret),
+        authorize: (connection) =>
+          verifyIdentity(
+            connection.extensions?.[IDENTITY_HEADER] ?? connection.connectionParams?.[IDENTITY_HEADER],
+            options.internalSecret,
+          ),
         context: (connection, identity) =>
-          withLiveToday(module.createContext(options.dataSource, baseContext(connection.request, options.hubRegionCode, identity, clock), runtime), clock),
+          withLiveToday(
+            module.createContext(options.dataSource, baseContext(connection.request, options.hubRegionCode, identity, clock), runtime),
+            clock,
+          ),
       })
     : undefined;
   const apollo = new ApolloServer<TContext>({
@@ -197,12 +211,17 @@ export async function startSubgraph<TContext extends BaseRequestContext, TRuntim
       // Reported, not part of readiness: the gateway is ready only when every subgraph is, so a
       // subgraph waiting for the gateway would keep both out of service forever. Queries that do
       // not ask the supergraph still work without it, and those that do answer SUBGRAPH_UNAVAILABLE.
-      const gateway = module.usesSupergraph ? { gateway: await probeGateway(options.gatewayUrl(), options.internalSecret, module.name, options.hubRegionCode) } : {};
+      const gateway = module.usesSupergraph
+        ? { gateway: await probeGateway(options.gatewayUrl(), options.internalSecret, module.name, options.hubRegionCode) }
+        : {};
       return { ready: true, subgraph: module.name, ...gateway, ...module.health?.(runtime) };
     },
   });
   await apollo.start();
-  const stopWatchingPool = watchPool(module.name, () => (options.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master);
+  const stopWatchingPool = watchPool(
+    module.name,
+    () => (options.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master,
+  );
   const port = await listen(httpServer, options.port, options.host, `subgraph ${module.name}`, `${module.name.toUpperCase()}_PORT`);
   return {
     name: module.name,
@@ -240,12 +259,15 @@ export function runSubgraphStandalone(module: AnySubgraphModule): void {
   runMain(`subgraph ${module.name}`, async () => {
     setLogService(module.name);
     const config: HubConfig = loadConfig();
-    if (!config.databaseUrl) throw new StartupError("DATABASE_URL is required to run a subgraph on its own (npm start runs an embedded PostgreSQL)");
+    if (!config.databaseUrl)
+      throw new StartupError("DATABASE_URL is required to run a subgraph on its own (npm start runs an embedded PostgreSQL)");
     const internalSecret = requireInternalSecret(config);
     // The default (this host, PORT) is right only inside `npm start`; on its own the subgraph
     // would quietly ask whatever listens there.
     if (module.usesSupergraph && !process.env.HUB_GATEWAY_URL) {
-      throw new StartupError(`HUB_GATEWAY_URL is required: the ${module.name} subgraph asks the hub's gateway on its callers' behalf (e.g. http://gateway.internal:4000/graphql)`);
+      throw new StartupError(
+        `HUB_GATEWAY_URL is required: the ${module.name} subgraph asks the hub's gateway on its callers' behalf (e.g. http://gateway.internal:4000/graphql)`,
+      );
     }
     // The capacity subgraph asks peers as this node: its key is checked (or made, in development) before serving.
     if (module.name === "capacity" && config.network.peersFile) await loadNodeKeys(config.network.nodeKeyFile, !config.production);
@@ -267,7 +289,12 @@ export function runSubgraphStandalone(module: AnySubgraphModule): void {
     const dataSource = await connect(subgraphDataSource(module, runtimeUrls[module.name]));
     const server = await startSubgraph(
       module,
-      subgraphOptions(config, module.name, { dataSource, internalSecret, gatewayUrl: () => config.gatewayUrl, network: nationalNetwork(config, () => config.gatewayUrl) }),
+      subgraphOptions(config, module.name, {
+        dataSource,
+        internalSecret,
+        gatewayUrl: () => config.gatewayUrl,
+        network: nationalNetwork(config, () => config.gatewayUrl),
+      }),
     );
     log.info(`serving ${server.url}`);
     const metrics = await serveMetrics(`subgraph ${module.name}`);
@@ -284,7 +311,9 @@ export function runSubgraphStandalone(module: AnySubgraphModule): void {
 /** Processes started on their own share the gateway's secret through configuration. */
 export function requireInternalSecret(config: HubConfig): string {
   if (!config.auth.internalSecret) {
-    throw new StartupError("HUB_INTERNAL_SECRET is required when the gateway and subgraphs run as separate processes (the same value for all; e.g. openssl rand -base64 32)");
+    throw new StartupError(
+      "HUB_INTERNAL_SECRET is required when the gateway and subgraphs run as separate processes (the same value for all; e.g. openssl rand -base64 32)",
+    );
   }
   return config.auth.internalSecret;
 }

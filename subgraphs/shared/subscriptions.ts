@@ -64,7 +64,12 @@ export interface SubscriptionServerOptions {
   /** Largest document, in tokens. */
   maxTokens?: number;
   /** Further checks of an operation for its caller (the gateway's input rules, cost and cost budget); an error refuses the subscription. */
-  checkOperation?: (document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined, identity: Identity) => GraphQLError | undefined;
+  checkOperation?: (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Readonly<Record<string, unknown>> | undefined,
+    identity: Identity,
+  ) => GraphQLError | undefined;
   /** Leaves "Did you mean …?" out of validation errors (production: suggestions reveal the schema). */
   hideSuggestions?: boolean;
   /** For the gateway: runs a subscription operation its own way. */
@@ -126,7 +131,10 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
   const targets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
   // Compression would cost every message a deflate per socket; the default, but said so on purpose.
   const wss = new WebSocketServer({ server: httpServer, path: GRAPHQL_WS_PATH, perMessageDeflate: false });
-  const connection = (ctx: { extra: { request: IncomingMessage }; connectionParams?: Readonly<Record<string, unknown>> }, payload?: { extensions?: unknown }) => ({
+  const connection = (
+    ctx: { extra: { request: IncomingMessage }; connectionParams?: Readonly<Record<string, unknown>> },
+    payload?: { extensions?: unknown },
+  ) => ({
     request: ctx.extra.request,
     connectionParams: ctx.connectionParams,
     extensions: payload?.extensions as Record<string, unknown> | undefined,
@@ -151,7 +159,10 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
           const { expiresAt } = (await options.onConnect(connection(ctx))) ?? {};
           if (expiresAt) {
             // The connection lives no longer than the token it was opened with.
-            const timer = setTimeout(() => socket.close(CLOSE_UNAUTHENTICATED, "Token expired; reconnect with a new token"), Math.max(0, expiresAt * 1000 - Date.now()));
+            const timer = setTimeout(
+              () => socket.close(CLOSE_UNAUTHENTICATED, "Token expired; reconnect with a new token"),
+              Math.max(0, expiresAt * 1000 - Date.now()),
+            );
             socket.once("close", () => clearTimeout(timer));
           }
           return true;
@@ -173,12 +184,17 @@ export function serveSubscriptions(httpServer: http.Server, schema: GraphQLSchem
               return [withCode(error as GraphQLError, "GRAPHQL_PARSE_FAILED", { replace: true })];
             }
             const errors = validate(schema, document, rules);
-            if (errors.length > 0) return errors.map((error) => withCode(error, "GRAPHQL_VALIDATION_FAILED", { replace: true, hideSuggestions: options.hideSuggestions }));
+            if (errors.length > 0)
+              return errors.map((error) =>
+                withCode(error, "GRAPHQL_VALIDATION_FAILED", { replace: true, hideSuggestions: options.hideSuggestions }),
+              );
             remember(payload.query, document);
           }
           const operation = getOperationAST(document, payload.operationName);
           if (!operation) {
-            const message = payload.operationName ? `Unknown operation named "${payload.operationName}".` : "Must provide operation name if query contains multiple operations.";
+            const message = payload.operationName
+              ? `Unknown operation named "${payload.operationName}".`
+              : "Must provide operation name if query contains multiple operations.";
             return [new GraphQLError(message, { extensions: { code: "OPERATION_RESOLUTION_FAILURE" } })];
           }
           const variables = getVariableValues(schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 20 });
@@ -283,7 +299,12 @@ export function nextMessagePrefix(id: string): string {
 const TEXT_FRAME = { binary: false, compress: false } as const;
 
 /** One subscription's client socket, for a stream that writes to it itself. */
-function directClient(socket: WebSocket, id: string, encode: (result: ExecutionResult) => string, maxBufferedBytes: number): SubscriptionClient {
+function directClient(
+  socket: WebSocket,
+  id: string,
+  encode: (result: ExecutionResult) => string,
+  maxBufferedBytes: number,
+): SubscriptionClient {
   const prefix = nextMessagePrefix(id);
   return {
     socket,

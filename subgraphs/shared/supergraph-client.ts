@@ -45,13 +45,19 @@ export class SupergraphClient {
       this.log.warn(`request ${ctx.requestId}: the gateway at ${url} did not answer (${describeFetchError(error)}); check HUB_GATEWAY_URL`);
       throw this.unavailable("it could not reach the hub's gateway");
     }
-    const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    const body = (await response.json().catch(() => ({}))) as {
+      data?: T;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    };
     if (response.status === 401) {
-      this.log.error(`request ${ctx.requestId}: the gateway at ${url} refused this service's credential: HUB_INTERNAL_SECRET differs between them`);
+      this.log.error(
+        `request ${ctx.requestId}: the gateway at ${url} refused this service's credential: HUB_INTERNAL_SECRET differs between them`,
+      );
       throw this.unavailable("the hub's gateway refused its credential");
     }
     const [first] = body.errors ?? [];
-    if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? { code: "SUBGRAPH_UNAVAILABLE", service: this.service } });
+    if (first)
+      throw new GraphQLError(first.message, { extensions: first.extensions ?? { code: "SUBGRAPH_UNAVAILABLE", service: this.service } });
     if (!body.data) {
       this.log.warn(`request ${ctx.requestId}: the gateway at ${url} answered ${response.status} without data`);
       throw this.unavailable(`the hub's gateway answered ${response.status} without data`);
@@ -74,7 +80,10 @@ export class SupergraphClient {
  */
 export async function probeGateway(url: string, internalSecret: string, service: string, hubRegionCode: string): Promise<string> {
   try {
-    const identity = systemIdentity(`hub:${service}`, Role.PEER_REGION, hubRegionCode, { viaService: service, expiresAt: Math.floor(Date.now() / 1000) + 60 });
+    const identity = systemIdentity(`hub:${service}`, Role.PEER_REGION, hubRegionCode, {
+      viaService: service,
+      expiresAt: Math.floor(Date.now() / 1000) + 60,
+    });
     const response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json", [IDENTITY_HEADER]: await signIdentity(identity, internalSecret) },

@@ -48,7 +48,10 @@ let installed = false;
 function providerFor(service: string): BasicTracerProvider {
   let provider = providers.get(service);
   if (!provider) {
-    provider = new BasicTracerProvider({ resource: resourceFromAttributes({ "service.name": service, "service.namespace": "care-hub" }), spanProcessors: [processors] });
+    provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ "service.name": service, "service.namespace": "care-hub" }),
+      spanProcessors: [processors],
+    });
     providers.set(service, provider);
   }
   return provider;
@@ -78,7 +81,8 @@ export function installTracing(): void {
   if (url) {
     // Loaded only when configured: nothing of the exporter runs otherwise.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { OTLPTraceExporter } = require("@opentelemetry/exporter-trace-otlp-http") as typeof import("@opentelemetry/exporter-trace-otlp-http");
+    const { OTLPTraceExporter } =
+      require("@opentelemetry/exporter-trace-otlp-http") as typeof import("@opentelemetry/exporter-trace-otlp-http");
     processors.list.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
   }
 }
@@ -104,7 +108,14 @@ export function tracer(service: string): Tracer {
 }
 
 /** Runs `fn` in a span that ends when it settles, recording a thrown error's type (not its message). */
-export async function inSpan<T>(service: string, name: string, kind: SpanKind, attributes: Attributes, fn: (span: Span) => Promise<T>, parent: Context = context.active()): Promise<T> {
+export async function inSpan<T>(
+  service: string,
+  name: string,
+  kind: SpanKind,
+  attributes: Attributes,
+  fn: (span: Span) => Promise<T>,
+  parent: Context = context.active(),
+): Promise<T> {
   return tracer(service).startActiveSpan(name, { kind, attributes }, parent, async (span) => {
     try {
       return await fn(span);
@@ -152,7 +163,13 @@ export function tracedFetch<F extends AnyFetch>(service: string, peer: string, f
         service,
         `${init.method ?? "GET"}`,
         SpanKind.CLIENT,
-        { "http.request.method": init.method ?? "GET", "server.address": target.hostname, "server.port": Number(target.port) || 80, "url.path": target.pathname, "peer.service": peer },
+        {
+          "http.request.method": init.method ?? "GET",
+          "server.address": target.hostname,
+          "server.port": Number(target.port) || 80,
+          "url.path": target.pathname,
+          "peer.service": peer,
+        },
         async (span) => {
           const response = await fetcher(url, { ...init, headers: injectInto(init.headers) } as never);
           span.setAttribute("http.response.status_code", response.status);
@@ -183,7 +200,26 @@ export function sanitizeSql(text: string): string {
 
 function operationOf(text: string): string {
   const word = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? "";
-  return ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "BEGIN", "COMMIT", "ROLLBACK", "LISTEN", "SET", "START", "CREATE", "ALTER", "DROP", "SAVEPOINT", "RELEASE"].includes(word) ? word : "OTHER";
+  return [
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "WITH",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "LISTEN",
+    "SET",
+    "START",
+    "CREATE",
+    "ALTER",
+    "DROP",
+    "SAVEPOINT",
+    "RELEASE",
+  ].includes(word)
+    ? word
+    : "OTHER";
 }
 
 let pgInstrumented = false;
@@ -206,7 +242,12 @@ function instrumentPg(): void {
     const started = performance.now();
     const span = tracer(service).startSpan(`${operation} ${(this as unknown as { database?: string }).database ?? ""}`.trim(), {
       kind: SpanKind.CLIENT,
-      attributes: { "db.system.name": "postgresql", "db.namespace": (this as unknown as { database?: string }).database, "db.operation.name": operation, "db.query.text": sanitizeSql(text) },
+      attributes: {
+        "db.system.name": "postgresql",
+        "db.namespace": (this as unknown as { database?: string }).database,
+        "db.operation.name": operation,
+        "db.query.text": sanitizeSql(text),
+      },
     });
     const done = (error?: unknown) => {
       if (error) {

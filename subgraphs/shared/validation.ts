@@ -54,8 +54,10 @@ export function requireDate(field: string, value: string): string {
 
 /** A home municipality code (kommunkod): four digits, the first two the home region's county code. */
 export function requireMunicipalityCode(field: string, code: string, regionCode: string): string {
-  if (!isMunicipalityCode(code)) throw badUserInput(field, "MUNICIPALITY_CODE_FORMAT", `"${code}" is not a municipality code (kommunkod, four digits such as "1384")`);
+  if (!isMunicipalityCode(code))
+    throw badUserInput(field, "MUNICIPALITY_CODE_FORMAT", `"${code}" is not a municipality code (kommunkod, four digits such as "1384")`);
   if (!municipalityExists(code)) throw badUserInput(field, "MUNICIPALITY_UNKNOWN", `"${code}" is not one of Sweden's 290 municipalities`);
-  if (code.slice(0, 2) !== regionCode) throw badUserInput(field, "MUNICIPALITY_NOT_IN_REGION", `municipality ${code} is not in region ${regionCode}`);
+  if (code.slice(0, 2) !== regionCode)
+    throw badUserInput(field, "MUNICIPALITY_NOT_IN_REGION", `municipality ${code} is not in region ${regionCode}`);
   return code;
 }

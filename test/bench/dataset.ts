@@ -19,7 +19,12 @@ export interface DatasetSize {
 
 export function sizeFor(offers: number): DatasetSize {
   // Proportions of the national data set the targets were set for (200k offers, 100k patients, 150k referrals, ~600 providers).
-  return { offers, patients: Math.max(1000, Math.round(offers / 2)), referrals: Math.max(1500, Math.round((offers * 3) / 4)), providers: 600 };
+  return {
+    offers,
+    patients: Math.max(1000, Math.round(offers / 2)),
+    referrals: Math.max(1500, Math.round((offers * 3) / 4)),
+    providers: 600,
+  };
 }
 
 export function parseSize(text: string): number {
@@ -49,7 +54,9 @@ export async function growCapacity(capacity: DataSource, size: DatasetSize): Pro
      ON CONFLICT DO NOTHING`,
     [specialties, size.providers],
   );
-  const [{ count }] = await capacity.query(`SELECT count(*)::int AS count FROM capacity.capacity_offer WHERE reported_by = 'Benchmark generator'`);
+  const [{ count }] = await capacity.query(
+    `SELECT count(*)::int AS count FROM capacity.capacity_offer WHERE reported_by = 'Benchmark generator'`,
+  );
   const missing = size.offers - count;
   if (missing <= 0) return;
   // Providers and patients live in municipality "XX80", each region's seat (Halmstad 1380, Malmö 1280 …).

@@ -33,7 +33,8 @@ async function run(share: SubscriberShare): Promise<void> {
   const port = parentPort!;
   const clients: Client[] = [];
   let receipts: Array<[string, number, number]> = [];
-  const fail = (what: unknown) => port.postMessage({ kind: "failure", what: typeof what === "string" ? what : JSON.stringify(what) } satisfies FromSubscribers);
+  const fail = (what: unknown) =>
+    port.postMessage({ kind: "failure", what: typeof what === "string" ? what : JSON.stringify(what) } satisfies FromSubscribers);
   const flush = setInterval(() => {
     if (receipts.length === 0) return;
     port.postMessage({ kind: "receipts", receipts } satisfies FromSubscribers);
@@ -53,7 +54,11 @@ async function run(share: SubscriberShare): Promise<void> {
         retryAttempts: 0,
         lazy: true,
         connectionParams: { authorization: `Bearer ${share.bearer}` },
-        on: { connected: () => connected(), closed: () => connected(), error: (error) => fail((error as { message?: string })?.message ?? "socket error") },
+        on: {
+          connected: () => connected(),
+          closed: () => connected(),
+          error: (error) => fail((error as { message?: string })?.message ?? "socket error"),
+        },
       });
       clients.push(client);
       for (let k = 0; k < share.perSocket && b * share.perSocket + k < share.count; k++) {

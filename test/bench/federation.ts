@@ -64,7 +64,12 @@ interface Options {
 }
 
 function options(argv: string[]): Options {
-  const flags = new Map(argv.filter((a) => a.startsWith("--")).map((a) => a.slice(2).split("=") as [string, string?]).map(([k, v]) => [k, v ?? "true"]));
+  const flags = new Map(
+    argv
+      .filter((a) => a.startsWith("--"))
+      .map((a) => a.slice(2).split("=") as [string, string?])
+      .map(([k, v]) => [k, v ?? "true"]),
+  );
   const quick = flags.get("quick") === "true";
   const list = (name: string, fallback: string) => (flags.get(name) ?? fallback).split(",").map(parseSize);
   const sizes = list("sizes", quick ? "10k,50k" : "10k,200k,1m").sort((a, b) => a - b);
@@ -140,7 +145,10 @@ function percentile(sorted: number[], q: number): number {
 }
 
 function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 0.5);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -180,7 +188,10 @@ async function sample(target: Target, query: string, expected: string[][], secon
           headers: { "content-type": "application/json", ...(await target.headers()) },
           body: JSON.stringify({ query, variables: VARIANTS[v] }),
         });
-        const body = (await response.json()) as { data?: { freeCapacity?: { edges: Array<{ node: { id: string } }> } }; errors?: unknown[] };
+        const body = (await response.json()) as {
+          data?: { freeCapacity?: { edges: Array<{ node: { id: string } }> } };
+          errors?: unknown[];
+        };
         if (!response.ok || body.errors || !body.data?.freeCapacity) run.errors += 1;
         else if (body.data.freeCapacity.edges.map((e) => e.node.id).join() !== expected[v].join()) run.mismatches += 1;
         else ok = true;
@@ -208,7 +219,13 @@ function summarize({ samples, errors, mismatches }: SampleRun, elapsedSeconds: n
 }
 
 /** A child process that is ready when it prints `ready` (or its health answers). */
-async function spawnReady(name: string, script: string, env: Record<string, string>, healthUrl?: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+async function spawnReady(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  healthUrl?: string,
+  nodeArgs: string[] = [],
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot(), "dist", script)], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "inherit"],
@@ -247,7 +264,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
   // Longer than the gateway's own drain (10 s), so a profile still gets written.
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
   if (child.exitCode === null && child.signalCode === null) {
-    process.stderr.write(`${path.basename(child.spawnargs[child.spawnargs.length - 1])} (pid ${child.pid}) did not stop within 20 s; killed\n`);
+    process.stderr.write(
+      `${path.basename(child.spawnargs[child.spawnargs.length - 1])} (pid ${child.pid}) did not stop within 20 s; killed\n`,
+    );
     child.kill("SIGKILL");
   }
 }
@@ -294,13 +313,18 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     options: opts,
   };
-  const markdown: string[] = [`Command: \`${command}\` — ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), Node ${process.version}. Figures are this machine's.`, ""];
+  const markdown: string[] = [
+    `Command: \`${command}\` — ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), Node ${process.version}. Figures are this machine's.`,
+    "",
+  ];
   const log = (line: string) => process.stderr.write(`${line}\n`);
   ensurePeerPackages(log);
 
   const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-bench-"));
   fs.chmodSync(baseDir, 0o755);
-  const [pgPort, gatewayPort, uncachedPort, apolloPort, hivePort, fairPort, floorPort, ...subgraphPortList] = await freePorts(7 + SUBGRAPH_NAMES.length);
+  const [pgPort, gatewayPort, uncachedPort, apolloPort, hivePort, fairPort, floorPort, ...subgraphPortList] = await freePorts(
+    7 + SUBGRAPH_NAMES.length,
+  );
   const postgres = new EmbeddedPostgres({ baseDir, port: pgPort });
   const children: ChildProcess[] = [];
   const dataSources = {} as Record<SubgraphName, DataSource>;
@@ -321,9 +345,17 @@ async function main(): Promise<void> {
     const secret = newInternalSecret();
     const devKeyFile = path.join(baseDir, "dev-key.json");
     const subgraphPorts = Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, subgraphPortList[i]])) as Record<SubgraphName, number>;
-    const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${subgraphPorts[name]}/graphql`]));
+    const subgraphUrls = Object.fromEntries(
+      SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${subgraphPorts[name]}/graphql`]),
+    );
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
-    const common = { DATABASE_URL: databaseUrl, HUB_INTERNAL_SECRET: secret, HUB_SEED: "none", HUB_GATEWAY_URL: gatewayUrl, ...subgraphUrls };
+    const common = {
+      DATABASE_URL: databaseUrl,
+      HUB_INTERNAL_SECRET: secret,
+      HUB_SEED: "none",
+      HUB_GATEWAY_URL: gatewayUrl,
+      ...subgraphUrls,
+    };
     // This hub's own processes (the peers' gateways are not ours to tune) write a profile on exit.
     const profiled = opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`] : [];
 
@@ -365,16 +397,47 @@ async function main(): Promise<void> {
     // The load generator is one token subject: per-client limits would measure themselves.
     // No subgraph time limit either: the plain gateways have none, and at 16 clients on a loaded
     // machine a referral's matches take longer than the default 10 s.
-    const hubGateway = { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_COST_PER_MINUTE: "1000000000", HUB_COST_IN_FLIGHT: "1000000000", HUB_SUBGRAPH_TIMEOUT_MS: "120000", HUB_GATEWAY_WORKERS: String(opts.gatewayWorkers) };
+    const hubGateway = {
+      ...common,
+      HUB_DEV_KEY_FILE: devKeyFile,
+      HUB_RATE_LIMIT_PER_MINUTE: "1000000000",
+      HUB_COST_PER_MINUTE: "1000000000",
+      HUB_COST_IN_FLIGHT: "1000000000",
+      HUB_SUBGRAPH_TIMEOUT_MS: "120000",
+      HUB_GATEWAY_WORKERS: String(opts.gatewayWorkers),
+    };
     const [ours, uncachedGateway, apolloGateway, hiveGateway, fairGateway, floorServer] = await spawnAll(children, [
-      spawnReady("hub gateway", "gateway/index.js", { ...hubGateway, PORT: String(gatewayPort) }, `http://127.0.0.1:${gatewayPort}/health`, profiled),
+      spawnReady(
+        "hub gateway",
+        "gateway/index.js",
+        { ...hubGateway, PORT: String(gatewayPort) },
+        `http://127.0.0.1:${gatewayPort}/health`,
+        profiled,
+      ),
       // The same gateway with its response cache off: what the other levers give alone, and the
       // subgraphs' and database's own work for the growth and overhead figures.
-      spawnReady("hub gateway (cache off)", "gateway/index.js", { ...hubGateway, PORT: String(uncachedPort), HUB_RESPONSE_CACHE_MB: "0" }, `http://127.0.0.1:${uncachedPort}/health`, profiled),
+      spawnReady(
+        "hub gateway (cache off)",
+        "gateway/index.js",
+        { ...hubGateway, PORT: String(uncachedPort), HUB_RESPONSE_CACHE_MB: "0" },
+        `http://127.0.0.1:${uncachedPort}/health`,
+        profiled,
+      ),
       spawnReady("Apollo Gateway", "test/bench/gateways/apollo-gateway.js", { ...common, PORT: String(apolloPort) }),
       spawnReady("Hive Gateway", "test/bench/gateways/hive-gateway.js", { ...common, PORT: String(hivePort) }),
       // Fairness: the default cost budget and cost in flight per client, response cache off (every request costs its full work).
-      spawnReady("hub gateway (fairness)", "gateway/index.js", { ...common, HUB_DEV_KEY_FILE: devKeyFile, HUB_RATE_LIMIT_PER_MINUTE: "1000000000", HUB_RESPONSE_CACHE_MB: "0", PORT: String(fairPort) }, `http://127.0.0.1:${fairPort}/health`),
+      spawnReady(
+        "hub gateway (fairness)",
+        "gateway/index.js",
+        {
+          ...common,
+          HUB_DEV_KEY_FILE: devKeyFile,
+          HUB_RATE_LIMIT_PER_MINUTE: "1000000000",
+          HUB_RESPONSE_CACHE_MB: "0",
+          PORT: String(fairPort),
+        },
+        `http://127.0.0.1:${fairPort}/health`,
+      ),
       // The floor (issue 23): the same pages by hand-written SQL and JSON.
       spawnReady("floor", "test/bench/floor-server.js", { ...common, HUB_DEV_KEY_FILE: devKeyFile, PORT: String(floorPort) }),
     ]);
@@ -400,7 +463,12 @@ async function main(): Promise<void> {
     const pool: string[] = [];
     const poolSize = opts.quick ? 1500 : 20_000;
     for (let i = 0; i < poolSize; i++) {
-      pool.push(await signToken({ role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", jti: randomUUID() }, "SE999999999999-E000000000005"));
+      pool.push(
+        await signToken(
+          { role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", jti: randomUUID() },
+          "SE999999999999-E000000000005",
+        ),
+      );
     }
     let tokenIndex = 0;
     const identity: Identity = {
@@ -420,17 +488,41 @@ async function main(): Promise<void> {
     const signed = identitySigner(identity, secret);
     let unique = 0;
     const targets: Target[] = [
-      { name: "this hub's gateway", url: gatewayUrl, headers: async () => ({ authorization: `Bearer ${pool[tokenIndex++ % pool.length]}` }) },
-      { name: "this hub's gateway, cache off", url: `http://127.0.0.1:${uncachedPort}/graphql`, headers: async () => ({ authorization: `Bearer ${pool[tokenIndex++ % pool.length]}` }) },
-      { name: "Apollo Gateway (plain)", url: `http://127.0.0.1:${apolloPort}/graphql`, headers: async () => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await signed() }) },
-      { name: "Hive Gateway", url: `http://127.0.0.1:${hivePort}/graphql`, headers: async () => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await signed() }) },
+      {
+        name: "this hub's gateway",
+        url: gatewayUrl,
+        headers: async () => ({ authorization: `Bearer ${pool[tokenIndex++ % pool.length]}` }),
+      },
+      {
+        name: "this hub's gateway, cache off",
+        url: `http://127.0.0.1:${uncachedPort}/graphql`,
+        headers: async () => ({ authorization: `Bearer ${pool[tokenIndex++ % pool.length]}` }),
+      },
+      {
+        name: "Apollo Gateway (plain)",
+        url: `http://127.0.0.1:${apolloPort}/graphql`,
+        headers: async () => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await signed() }),
+      },
+      {
+        name: "Hive Gateway",
+        url: `http://127.0.0.1:${hivePort}/graphql`,
+        headers: async () => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await signed() }),
+      },
     ];
-    const direct: Target = { name: "capacity subgraph (direct)", url: subgraphUrls.CAPACITY_URL, headers: async () => ({ "x-hub-identity": await signed() }) };
+    const direct: Target = {
+      name: "capacity subgraph (direct)",
+      url: subgraphUrls.CAPACITY_URL,
+      headers: async () => ({ "x-hub-identity": await signed() }),
+    };
 
     const expectedPages = async (target: Target, query: string) =>
       Promise.all(
         VARIANTS.map(async (variables) => {
-          const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json", ...(await target.headers()) }, body: JSON.stringify({ query, variables }) });
+          const response = await fetch(target.url, {
+            method: "POST",
+            headers: { "content-type": "application/json", ...(await target.headers()) },
+            body: JSON.stringify({ query, variables }),
+          });
           const body = (await response.json()) as any;
           if (body.errors) throw new Error(`${target.name}: ${JSON.stringify(body.errors)}`);
           return body.data.freeCapacity.edges.map((e: any) => e.node.id) as string[];
@@ -454,42 +546,64 @@ async function main(): Promise<void> {
       if (size === opts.searchSize) {
         const runs = (section: string) => !opts.only || opts.only.includes(section);
         // First, while the data is as generated (the churn and the fan-out below publish offers).
-        const officeSign = (i: number) => signToken({ role: Role.REGIONAL_OFFICE, region: "13", hsa_id: "SE2321000032-E000000002000", jti: `${i}-${randomUUID()}` }, "SE2321000032-E000000002000");
+        const officeSign = (i: number) =>
+          signToken(
+            { role: Role.REGIONAL_OFFICE, region: "13", hsa_id: "SE2321000032-E000000002000", jti: `${i}-${randomUUID()}` },
+            "SE2321000032-E000000002000",
+          );
         const officePool = await Promise.all(Array.from({ length: opts.quick ? 500 : 5000 }, (_, i) => officeSign(i)));
         const officeSigned = identitySigner(
-          { ...identity, subject: "SE2321000032-E000000002000", role: Role.REGIONAL_OFFICE, regionCode: "13", employeeHsaId: "SE2321000032-E000000002000" },
+          {
+            ...identity,
+            subject: "SE2321000032-E000000002000",
+            role: Role.REGIONAL_OFFICE,
+            regionCode: "13",
+            employeeHsaId: "SE2321000032-E000000002000",
+          },
           secret,
         );
-        const floorResult = !runs("floor") ? undefined : await runFloor({
-          floorUrl: `http://127.0.0.1:${floorPort}`,
-          hubUrl: uncachedUrl,
-          apolloUrl: `http://127.0.0.1:${apolloPort}/graphql`,
-          hiveUrl: `http://127.0.0.1:${hivePort}/graphql`,
-          adminToken: () => pool[tokenIndex++ % pool.length],
-          officeToken: () => officePool[tokenIndex++ % officePool.length],
-          adminIdentity: signed,
-          officeIdentity: officeSigned,
-          referrals: dataSources.referrals,
-          processes: {
-            floor: floorServer.pid!,
-            "hub gateway (cache off)": uncachedGateway.pid!,
-            "Apollo Gateway": apolloGateway.pid!,
-            "Hive Gateway": hiveGateway.pid!,
-            ...Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, subgraphChildren[i].pid!])),
-            PostgreSQL: postmasterPid(baseDir),
-            "idle gateways": ours.pid!,
-            "idle gateway (fairness)": fairGateway.pid!,
-          },
-          opts,
-          log,
-        });
+        const floorResult = !runs("floor")
+          ? undefined
+          : await runFloor({
+              floorUrl: `http://127.0.0.1:${floorPort}`,
+              hubUrl: uncachedUrl,
+              apolloUrl: `http://127.0.0.1:${apolloPort}/graphql`,
+              hiveUrl: `http://127.0.0.1:${hivePort}/graphql`,
+              adminToken: () => pool[tokenIndex++ % pool.length],
+              officeToken: () => officePool[tokenIndex++ % officePool.length],
+              adminIdentity: signed,
+              officeIdentity: officeSigned,
+              referrals: dataSources.referrals,
+              processes: {
+                floor: floorServer.pid!,
+                "hub gateway (cache off)": uncachedGateway.pid!,
+                "Apollo Gateway": apolloGateway.pid!,
+                "Hive Gateway": hiveGateway.pid!,
+                ...Object.fromEntries(SUBGRAPH_NAMES.map((name, i) => [name, subgraphChildren[i].pid!])),
+                PostgreSQL: postmasterPid(baseDir),
+                "idle gateways": ours.pid!,
+                "idle gateway (fairness)": fairGateway.pid!,
+              },
+              opts,
+              log,
+            });
         if (floorResult) {
           results.floor = floorResult.result;
           markdown.push(...floorResult.markdown, "");
         }
         const churn = churnPublisher(gatewayUrl, pool[0]);
         if (runs("search")) {
-          results.capacitySearch = await scenarioSearch(targets, direct, expected, await expectedPages(targets[1], CAPACITY_ONLY), churn, opts, log, markdown, uncachedGateway.pid!);
+          results.capacitySearch = await scenarioSearch(
+            targets,
+            direct,
+            expected,
+            await expectedPages(targets[1], CAPACITY_ONLY),
+            churn,
+            opts,
+            log,
+            markdown,
+            uncachedGateway.pid!,
+          );
           results.sqlPerPage = await sqlPerPage(databaseUrl, gatewayPort, log);
           markdown.push(
             "",
@@ -551,7 +665,17 @@ function churnPublisher(url: string, bearer: string) {
             variables: {
               input: {
                 reportedBy: "Benchmark churn",
-                offers: [{ careUnitId: unit, procedureCode: "NFB49", slots: 1, validFrom: stockholmDate(), validUntil: addDays(stockholmDate(), 250), earliestStart: addDays(stockholmDate(), 200), expectedWaitDays: 200 }],
+                offers: [
+                  {
+                    careUnitId: unit,
+                    procedureCode: "NFB49",
+                    slots: 1,
+                    validFrom: stockholmDate(),
+                    validUntil: addDays(stockholmDate(), 250),
+                    earliestStart: addDays(stockholmDate(), 200),
+                    expectedWaitDays: 200,
+                  },
+                ],
               },
             },
           }),
@@ -597,7 +721,9 @@ async function interleaved(
     for (const target of targets) {
       const result = await around(() => load(target, QUERY, expected, opts.seconds, opts.concurrency));
       runs.get(target.name)!.push(result);
-      log(`${label} round ${round} ${target.name}: ${result.rps} req/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, errors ${result.errors}, mismatches ${result.mismatches}`);
+      log(
+        `${label} round ${round} ${target.name}: ${result.rps} req/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, errors ${result.errors}, mismatches ${result.mismatches}`,
+      );
     }
   }
   const summary = targets.map((t) => {
@@ -642,16 +768,30 @@ function ratios(summary: SearchSummary[]) {
  * cache's worst realistic case: every publish empties it of capacity answers); then the gateway
  * against the capacity subgraph alone.
  */
-async function scenarioSearch(targets: Target[], direct: Target, expected: string[][], expectedCapacityOnly: string[][], churn: Churn, opts: Options, log: (line: string) => void, markdown: string[], uncachedPid: number) {
+async function scenarioSearch(
+  targets: Target[],
+  direct: Target,
+  expected: string[][],
+  expectedCapacityOnly: string[][],
+  churn: Churn,
+  opts: Options,
+  log: (line: string) => void,
+  markdown: string[],
+  uncachedPid: number,
+) {
   // Warm-up: plans, connections, JIT.
   for (const target of targets) await load(target, QUERY, expected, 1, opts.concurrency);
   const quiet = await interleaved(targets, expected, opts, "search", log);
   const churnEveryMs = 250;
-  const busy = await interleaved(targets, expected, opts, "search while publishing", log, (work) => churn.during(churnEveryMs, opts.seconds, work));
+  const busy = await interleaved(targets, expected, opts, "search while publishing", log, (work) =>
+    churn.during(churnEveryMs, opts.seconds, work),
+  );
   const quietRatios = ratios(quiet.summary);
   const busyRatios = ratios(busy.summary);
   const overhead = await measureOverhead(targets[1], targets[0], direct, expectedCapacityOnly, opts, uncachedPid);
-  log(`overhead: via gateway (cache off) p50 ${overhead.viaGatewayP50} ms, with cache ${overhead.viaCachedGatewayP50} ms, direct p50 ${overhead.directP50} ms; gateway CPU ${overhead.gatewayCpuMsPerRequest} ms a request`);
+  log(
+    `overhead: via gateway (cache off) p50 ${overhead.viaGatewayP50} ms, with cache ${overhead.viaCachedGatewayP50} ms, direct p50 ${overhead.directP50} ms; gateway CPU ${overhead.gatewayCpuMsPerRequest} ms a request`,
+  );
   const describe = (r: ReturnType<typeof ratios>) =>
     `This hub's gateway: **${r.vsApollo}×** the req/s of the plain Apollo Gateway, **${r.vsHive}×** Hive Gateway's (target ≥ 1.5× both), p99 ${r.p99NoWorse ? "no worse than either" : "worse than one of them"}; with its response cache off: ${r.cacheOffVsApollo}× and ${r.cacheOffVsHive}×.`;
   markdown.push(
@@ -669,7 +809,14 @@ async function scenarioSearch(targets: Target[], direct: Target, expected: strin
     "",
     `Gateway overhead on a page the capacity subgraph answers alone (one client, the three ways taking turns every ${OVERHEAD_SLICE_SECONDS} s): p50 ${overhead.viaGatewayP50} ms through the gateway with its cache off, ${overhead.directP50} ms direct — **${overhead.ratio}×** (target ≤ 1.3×); the gateway's own CPU ${overhead.gatewayCpuMsPerRequest} ms a request. ${overhead.viaCachedGatewayP50} ms through the gateway with its cache (${overhead.cachedRatio}×).`,
   );
-  return { quiet, busy, ratios: quietRatios, ratiosWhilePublishing: busyRatios, churn: { everyMs: churnEveryMs, ...churn.counts() }, overhead };
+  return {
+    quiet,
+    busy,
+    ratios: quietRatios,
+    ratiosWhilePublishing: busyRatios,
+    churn: { everyMs: churnEveryMs, ...churn.counts() },
+    overhead,
+  };
 }
 
 const OVERHEAD_SLICE_SECONDS = 0.5;
@@ -681,7 +828,11 @@ const OVERHEAD_SLICE_SECONDS = 0.5;
  * all of them alike; the cache-off gateway's CPU time over its slices gives its own cost a request.
  */
 async function measureOverhead(uncached: Target, cached: Target, direct: Target, expected: string[][], opts: Options, uncachedPid: number) {
-  const runs = new Map<Target, SampleRun[]>([[uncached, []], [direct, []], [cached, []]]);
+  const runs = new Map<Target, SampleRun[]>([
+    [uncached, []],
+    [direct, []],
+    [cached, []],
+  ]);
   let cpuSeconds = 0;
   const slices = Math.max(2, Math.round(opts.seconds / OVERHEAD_SLICE_SECONDS));
   for (let slice = 0; slice < slices; slice++) {
@@ -708,12 +859,27 @@ async function measureOverhead(uncached: Target, cached: Target, direct: Target,
 
 /** SQL statements one page costs across all subgraphs, counted in a hub started in this process on the same database. */
 async function sqlPerPage(databaseUrl: string, _gatewayPort: number, log: (line: string) => void) {
-  const config = loadConfig({ PORT: "0", PATIENTS_PORT: "0", CAPACITY_PORT: "0", AGREEMENTS_PORT: "0", REFERRALS_PORT: "0", HUB_SEED: "none", LOG_LEVEL: "error", HUB_RATE_LIMIT_PER_MINUTE: "1000000", HUB_RESPONSE_CACHE_MB: "0" });
+  const config = loadConfig({
+    PORT: "0",
+    PATIENTS_PORT: "0",
+    CAPACITY_PORT: "0",
+    AGREEMENTS_PORT: "0",
+    REFERRALS_PORT: "0",
+    HUB_SEED: "none",
+    LOG_LEVEL: "error",
+    HUB_RATE_LIMIT_PER_MINUTE: "1000000",
+    HUB_RESPONSE_CACHE_MB: "0",
+  });
   const hub = await startHub(config, databaseUrl);
   try {
     const key = await ensureDevKey(config.auth.devKeyFile!);
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ role: Role.ADMINISTRATOR, hsa_id: "SE999999999999-E000000000005", assignment_purpose: "Vård och behandling", loa: 3 })
+    const token = await new SignJWT({
+      role: Role.ADMINISTRATOR,
+      hsa_id: "SE999999999999-E000000000005",
+      assignment_purpose: "Vård och behandling",
+      loa: 3,
+    })
       .setProtectedHeader({ alg: "ES256", kid: key.privateJwk.kid })
       .setIssuer(DEV_ISSUER)
       .setAudience(config.auth.audience)
@@ -751,7 +917,14 @@ const SUBSCRIPTION = /* GraphQL */ `
  * and few sockets with many) while offers are published at a steady rate; latency from the
  * publish's answer (the commit is before it) to receipt, events lost, the gateway's memory and CPU.
  */
-async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, opts: Options, log: (line: string) => void, markdown: string[]) {
+async function scenarioFanOut(
+  url: string,
+  bearer: string,
+  gatewayPid: number,
+  opts: Options,
+  log: (line: string) => void,
+  markdown: string[],
+) {
   const rows: Array<Record<string, unknown>> = [];
   const unit = careUnitId("kattegatt-ortopedi");
   const filter = { providerIds: [providerId("private-kattegatt-ortopedi")] };
@@ -765,20 +938,23 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
       let firstFailure: string | undefined;
       // The subscribers run in worker threads, a share each, so the load generator's own work per
       // message is spread over the cores as real subscribers' is spread over their machines.
-      const workers = Array.from({ length: Math.min(opts.subscriberThreads, sockets) }, (_, w, all = Math.min(opts.subscriberThreads, sockets)) => {
-        const firstSocket = Math.floor((w * sockets) / all);
-        const share: SubscriberShare = {
-          url: url.replace(/^http/, "ws"),
-          bearer,
-          query: SUBSCRIPTION,
-          variables: { filter },
-          firstSocket,
-          sockets: Math.floor(((w + 1) * sockets) / all) - firstSocket,
-          perSocket,
-          count,
-        };
-        return new Worker(path.join(__dirname, "fanout-subscribers.js"), { workerData: share });
-      });
+      const workers = Array.from(
+        { length: Math.min(opts.subscriberThreads, sockets) },
+        (_, w, all = Math.min(opts.subscriberThreads, sockets)) => {
+          const firstSocket = Math.floor((w * sockets) / all);
+          const share: SubscriberShare = {
+            url: url.replace(/^http/, "ws"),
+            bearer,
+            query: SUBSCRIPTION,
+            variables: { filter },
+            firstSocket,
+            sockets: Math.floor(((w + 1) * sockets) / all) - firstSocket,
+            perSocket,
+            count,
+          };
+          return new Worker(path.join(__dirname, "fanout-subscribers.js"), { workerData: share });
+        },
+      );
       const connected = Promise.all(
         workers.map(
           (worker) =>
@@ -808,7 +984,21 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
           headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
           body: JSON.stringify({
             query: `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
-            variables: { input: { reportedBy: "Benchmark", offers: [{ careUnitId: unit, procedureCode: "NFB49", slots: 1, validFrom: stockholmDate(), validUntil: addDays(stockholmDate(), 30), expectedWaitDays: 9 }] } },
+            variables: {
+              input: {
+                reportedBy: "Benchmark",
+                offers: [
+                  {
+                    careUnitId: unit,
+                    procedureCode: "NFB49",
+                    slots: 1,
+                    validFrom: stockholmDate(),
+                    validUntil: addDays(stockholmDate(), 30),
+                    expectedWaitDays: 9,
+                  },
+                ],
+              },
+            },
           }),
         });
         const body = (await response.json()) as any;
@@ -825,7 +1015,9 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
         live = new Set(received.get(id)?.keys() ?? []);
         if (live.size >= count) break;
         if (Date.now() > warmDeadline) {
-          log(`fan-out ${count} (${mode}): only ${live.size} subscriptions live after 2 minutes; ${failures} failures (${firstFailure ?? "none"}); measuring those`);
+          log(
+            `fan-out ${count} (${mode}): only ${live.size} subscriptions live after 2 minutes; ${failures} failures (${firstFailure ?? "none"}); measuring those`,
+          );
           break;
         }
       }
@@ -841,7 +1033,9 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
       while (published.some((p) => missing(p) > 0) && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
       const elapsed = (performance.now() - startedAt) / 1000;
       const after = processUsage(gatewayPid);
-      const latencies = published.flatMap((p) => [...(received.get(p.id)?.values() ?? [])].map((at) => at - p.answeredAt)).sort((a, b) => a - b);
+      const latencies = published
+        .flatMap((p) => [...(received.get(p.id)?.values() ?? [])].map((at) => at - p.answeredAt))
+        .sort((a, b) => a - b);
       // Lost: events a live subscription (one that got the warm-up offer) never received.
       const lost = published.reduce((sum, p) => sum + missing(p), 0);
       const row = {
@@ -859,7 +1053,9 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
         gatewayCpuPercent: round1(((after.cpuSeconds - before.cpuSeconds) / elapsed) * 100),
       };
       rows.push(row);
-      log(`fan-out ${count} (${mode}, ${sockets} sockets, ${live.size} live): p50 ${row.p50} p95 ${row.p95} p99 ${row.p99} ms, lost ${lost}, RSS ${row.gatewayRssMiB} MiB, CPU ${row.gatewayCpuPercent} %`);
+      log(
+        `fan-out ${count} (${mode}, ${sockets} sockets, ${live.size} live): p50 ${row.p50} p95 ${row.p95} p99 ${row.p99} ms, lost ${lost}, RSS ${row.gatewayRssMiB} MiB, CPU ${row.gatewayCpuPercent} %`,
+      );
       await Promise.all(
         workers.map(
           (worker) =>
@@ -880,7 +1076,10 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
     "",
     "| subscribers | sockets | live | p50 ms | p95 ms | p99 ms | delivered | lost | gateway RSS MiB | gateway CPU % |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...rows.map((r) => `| ${(r.subscribers as number).toLocaleString("en")} | ${r.sockets} | ${r.live} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.delivered} | ${r.lost} | ${r.gatewayRssMiB} | ${r.gatewayCpuPercent} |`),
+    ...rows.map(
+      (r) =>
+        `| ${(r.subscribers as number).toLocaleString("en")} | ${r.sockets} | ${r.live} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.delivered} | ${r.lost} | ${r.gatewayRssMiB} | ${r.gatewayCpuPercent} |`,
+    ),
     "",
     "(target at 10 000 subscribers: p99 ≤ 250 ms, 0 lost, RSS ≤ 1 GiB)",
   );
@@ -888,7 +1087,12 @@ async function scenarioFanOut(url: string, bearer: string, gatewayPid: number, o
 }
 
 // `npm run bench -- network …`: the national network's figures (network.ts) instead.
-const bench = process.argv[2] === "network" ? Promise.resolve().then(() => (require("./network") as { networkBench(argv: string[]): Promise<void> }).networkBench(process.argv.slice(3))) : main();
+const bench =
+  process.argv[2] === "network"
+    ? Promise.resolve().then(() =>
+        (require("./network") as { networkBench(argv: string[]): Promise<void> }).networkBench(process.argv.slice(3)),
+      )
+    : main();
 bench.catch((error) => {
   console.error(error);
   process.exit(1);
@@ -902,14 +1106,32 @@ bench.catch((error) => {
  * much the system client raises the office's p95 (target ≤ 2×), and how many of its requests the
  * budget let through.
  */
-async function scenarioFairness(url: string, sign: (role: Role, subject: string, region: string) => Promise<string>, opts: Options, log: (line: string) => void, markdown: string[]) {
-  const officeTokens = await Promise.all(Array.from({ length: 100 }, (_, i) => sign(Role.REGIONAL_OFFICE, `SE2321000032-E0000000${String(1000 + i)}`, "13")));
+async function scenarioFairness(
+  url: string,
+  sign: (role: Role, subject: string, region: string) => Promise<string>,
+  opts: Options,
+  log: (line: string) => void,
+  markdown: string[],
+) {
+  const officeTokens = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => sign(Role.REGIONAL_OFFICE, `SE2321000032-E0000000${String(1000 + i)}`, "13")),
+  );
   const systemToken = await sign(Role.PEER_REGION, "system:peer-region:12:integration", "12");
   let next = 0;
-  const office: Target = { name: "office", url, headers: async () => ({ authorization: `Bearer ${officeTokens[next++ % officeTokens.length]}` }) };
+  const office: Target = {
+    name: "office",
+    url,
+    headers: async () => ({ authorization: `Bearer ${officeTokens[next++ % officeTokens.length]}` }),
+  };
   const expected = await Promise.all(
     VARIANTS.map(async (variables) => {
-      const body = (await (await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(await office.headers()) }, body: JSON.stringify({ query: QUERY, variables }) })).json()) as any;
+      const body = (await (
+        await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(await office.headers()) },
+          body: JSON.stringify({ query: QUERY, variables }),
+        })
+      ).json()) as any;
       if (body.errors) throw new Error(`fairness: ${JSON.stringify(body.errors)}`);
       return body.data.freeCapacity.edges.map((e: any) => e.node.id) as string[];
     }),
@@ -922,14 +1144,17 @@ async function scenarioFairness(url: string, sign: (role: Role, subject: string,
   const system = async () => {
     while (performance.now() < until) {
       try {
-        const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${systemToken}` }, body: JSON.stringify({ query: HEAVY, variables: { n: 90 } }) });
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${systemToken}` },
+          body: JSON.stringify({ query: HEAVY, variables: { n: 90 } }),
+        });
         await response.arrayBuffer();
         if (response.status === 200) {
           heavy.accepted++;
           // Those answered after the office's run waited for it to end (fair admission).
           if (performance.now() <= until) heavy.acceptedInWindow++;
-        }
-        else if (response.status === 429) heavy.refused++;
+        } else if (response.status === 429) heavy.refused++;
         else heavy.failed++;
       } catch {
         heavy.failed++;
@@ -938,7 +1163,9 @@ async function scenarioFairness(url: string, sign: (role: Role, subject: string,
   };
   const [crowded] = await Promise.all([load(office, QUERY, expected, seconds, 2), ...Array.from({ length: 6 }, system)]);
   const ratio = round1(crowded.p95 / alone.p95);
-  log(`fairness: office p95 ${alone.p95} ms alone, ${crowded.p95} ms beside a system client's heavy requests (${ratio}×); heavy ${heavy.accepted} accepted (${heavy.acceptedInWindow} during the office's run), ${heavy.refused} refused (429)`);
+  log(
+    `fairness: office p95 ${alone.p95} ms alone, ${crowded.p95} ms beside a system client's heavy requests (${ratio}×); heavy ${heavy.accepted} accepted (${heavy.acceptedInWindow} during the office's run), ${heavy.refused} refused (429)`,
+  );
   markdown.push(
     "",
     `**Fairness** — an office's searches (the mix, 2 at a time, 100 employees' tokens), ${seconds} s alone, then ${seconds} s while one system client (a peer region's integration) sends 6 requests of cost 19 800 at a time without pause, through a gateway with the default cost limits per client (\`HUB_COST_PER_MINUTE\` 300 000, \`HUB_COST_IN_FLIGHT\` 20 000), its fair admission (heavy requests, over ${spaced(FAIRNESS.heavyCost)}, yield to other clients' work: gateway/limits.ts) and its response cache off:`,
@@ -974,26 +1201,48 @@ async function runFloor(f: {
   );
   const pages: FloorPage[] = [
     { name: "search mix", query: QUERY, route: "/search", variants: VARIANTS, caller: "admin" },
-    { name: "referral.matches (10)", query: MATCHES, route: "/matches", variants: waiting.map((r) => ({ id: r.id, first: 10 })), caller: "office" },
+    {
+      name: "referral.matches (10)",
+      query: MATCHES,
+      route: "/matches",
+      variants: waiting.map((r) => ({ id: r.id, first: 10 })),
+      caller: "office",
+    },
     { name: "atRiskReferrals (20)", query: AT_RISK, route: "/at-risk", variants: [{ regionCode: "13", first: 20 }], caller: "office" },
   ];
   const post = async (url: string, headers: Record<string, string>, body: unknown) => {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as any };
   };
   let unique = 0;
   const bearer = (page: FloorPage) => ({ authorization: `Bearer ${page.caller === "admin" ? f.adminToken() : f.officeToken()}` });
-  const peer = async (page: FloorPage) => ({ authorization: `Bearer bench-${unique++}`, "x-hub-identity": await (page.caller === "admin" ? f.adminIdentity() : f.officeIdentity()) });
+  const peer = async (page: FloorPage) => ({
+    authorization: `Bearer bench-${unique++}`,
+    "x-hub-identity": await (page.caller === "admin" ? f.adminIdentity() : f.officeIdentity()),
+  });
   const targets: FloorTarget[] = [
     { name: "floor (SQL + JSON)", send: (page, variables) => post(`${f.floorUrl}${page.route}`, bearer(page), { variables }) },
     { name: "this hub's gateway, cache off", send: (page, variables) => post(f.hubUrl, bearer(page), { query: page.query, variables }) },
-    { name: "Apollo Gateway (plain)", send: async (page, variables) => post(f.apolloUrl, await peer(page), { query: page.query, variables }) },
+    {
+      name: "Apollo Gateway (plain)",
+      send: async (page, variables) => post(f.apolloUrl, await peer(page), { query: page.query, variables }),
+    },
     { name: "Hive Gateway", send: async (page, variables) => post(f.hiveUrl, await peer(page), { query: page.query, variables }) },
   ];
   // At least 4 s a run: a referral's matches take seconds through a gateway at 16 clients, and a
   // run of 2 s would end with a handful of answers.
   const floorOpts = { seconds: Math.max(f.opts.seconds, 4), rounds: Math.min(f.opts.rounds, 2), concurrency: f.opts.concurrency };
   const { rows, equal } = await scenarioFloor(pages, targets, f.processes, floorOpts, f.log);
-  for (const r of rows) f.log(`floor ${r.page} ${r.target}: ${r.rps} req/s, p50 ${r.p50} p99 ${r.p99} ms, CPU ${r.cpuMsTotal} ms/request ${JSON.stringify(r.cpuMsPerRequest)}`);
-  return { result: { rows, answersEqual: equal, options: floorOpts }, markdown: floorTables(rows, equal, Object.keys(f.processes), floorOpts) };
+  for (const r of rows)
+    f.log(
+      `floor ${r.page} ${r.target}: ${r.rps} req/s, p50 ${r.p50} p99 ${r.p99} ms, CPU ${r.cpuMsTotal} ms/request ${JSON.stringify(r.cpuMsPerRequest)}`,
+    );
+  return {
+    result: { rows, answersEqual: equal, options: floorOpts },
+    markdown: floorTables(rows, equal, Object.keys(f.processes), floorOpts),
+  };
 }

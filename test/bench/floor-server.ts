@@ -58,7 +58,10 @@ function offerWhere(filter: SearchFilter, today: string, params: unknown[]): str
   if (filter.procedureCode) where.push(`o.procedure_code = ${p(filter.procedureCode)}`);
   if (filter.visitType) where.push(`o.visit_type = ${p(filter.visitType)}`);
   if (filter.startsOnOrBefore) where.push(`o.earliest_start <= ${p(filter.startsOnOrBefore)}`);
-  if (filter.regionCodes?.length) where.push(`EXISTS (SELECT 1 FROM capacity.provider rp WHERE rp.id = o.provider_id AND rp.region_code = ANY (${p(filter.regionCodes)}::text[]))`);
+  if (filter.regionCodes?.length)
+    where.push(
+      `EXISTS (SELECT 1 FROM capacity.provider rp WHERE rp.id = o.provider_id AND rp.region_code = ANY (${p(filter.regionCodes)}::text[]))`,
+    );
   return where.join(" AND ");
 }
 
@@ -66,7 +69,13 @@ function offerWhere(filter: SearchFilter, today: string, params: unknown[]): str
  * A page of offers with provider, region and procedure, and the capped count, in one statement.
  * Offers and count come back as JSON built by PostgreSQL.
  */
-async function offerPage(db: Pool, filter: SearchFilter, limit: number, today: string, withCount: boolean): Promise<{ rows: Row[]; total: number }> {
+async function offerPage(
+  db: Pool,
+  filter: SearchFilter,
+  limit: number,
+  today: string,
+  withCount: boolean,
+): Promise<{ rows: Row[]; total: number }> {
   const params: unknown[] = [];
   const where = offerWhere(filter, today, params);
   const sql = `
@@ -88,7 +97,10 @@ async function offerPage(db: Pool, filter: SearchFilter, limit: number, today: s
 
 /** The agreements engine's facts for a home region: the hub's own statement (one round trip). */
 function agreementFacts(db: Pool, homeRegionCode: string): Promise<AgreementFacts[]> {
-  return loadAgreementFacts({ query: (sql: string, parameters?: unknown[]) => db.query(sql, parameters).then((r) => r.rows) }, { homeRegionCodes: [homeRegionCode] });
+  return loadAgreementFacts(
+    { query: (sql: string, parameters?: unknown[]) => db.query(sql, parameters).then((r) => r.rows) },
+    { homeRegionCodes: [homeRegionCode] },
+  );
 }
 
 /** Coverage of each offer, decided once per (provider, procedure, date) group: offers of one group have one answer. */
@@ -100,7 +112,16 @@ function coverageOf(rows: Row[], facts: AgreementFacts[], homeRegionCode: string
     let decision = groups.get(key);
     if (!decision) {
       decision = decideCoverage(
-        { homeRegionCode, homeMunicipalityCode, providerId: o.pid, providerKind: o.pkind, providerRegionCode: o.rcode, specialty: o.specialty, procedureCode: o.proc ?? null, date },
+        {
+          homeRegionCode,
+          homeMunicipalityCode,
+          providerId: o.pid,
+          providerKind: o.pkind,
+          providerRegionCode: o.rcode,
+          specialty: o.specialty,
+          procedureCode: o.proc ?? null,
+          date,
+        },
         facts,
       );
       groups.set(key, decision);
@@ -134,7 +155,13 @@ async function search(db: Pool, variables: { filter?: SearchFilter; first?: numb
       },
     };
   });
-  return { freeCapacity: { totalCount: page.total, edges, pageInfo: { hasNextPage: page.rows.length > first, endCursor: edges[edges.length - 1]?.cursor ?? null } } };
+  return {
+    freeCapacity: {
+      totalCount: page.total,
+      edges,
+      pageInfo: { hasNextPage: page.rows.length > first, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    },
+  };
 }
 
 /** Audit records for a page, in one INSERT (the hub writes the same rows, one INSERT per subgraph). */
@@ -143,7 +170,17 @@ async function audit(db: Pool, identity: Identity, requestId: string, entries: A
   const values: unknown[] = [];
   const rows = entries.map((e) => {
     const start = values.length;
-    values.push(e.subgraph, e.action, e.recordKind, e.recordId, e.patientId, identity.subject, identity.employeeHsaId, identity.role, organisationOf(identity));
+    values.push(
+      e.subgraph,
+      e.action,
+      e.recordKind,
+      e.recordId,
+      e.patientId,
+      identity.subject,
+      identity.employeeHsaId,
+      identity.role,
+      organisationOf(identity),
+    );
     values.push(identity.assignmentPurpose, identity.careUnitHsaId, identity.careProviderHsaId, requestId, e.outcome, e.basis);
     return `(${Array.from({ length: 15 }, (_, c) => `$${start + c + 1}`).join(", ")})`;
   });
@@ -164,26 +201,51 @@ const LIMIT_RULES = `SELECT id, name, region_code AS "regionCode", specialty, st
   FROM referrals.guarantee_limit ORDER BY id`;
 
 /** `referral(id) { id matches(first) { … } }` for the home region's office. */
-async function matches(db: Pool, identity: Identity, variables: { id: string; first?: number }, today: string, margin: number, requestId: string) {
+async function matches(
+  db: Pool,
+  identity: Identity,
+  variables: { id: string; first?: number },
+  today: string,
+  margin: number,
+  requestId: string,
+) {
   const [found, rules] = await Promise.all([
-    db.query(`SELECT ${REFERRAL_COLUMNS} FROM referrals.referral r WHERE r.id = $1`, [variables.id]).then((r) => r.rows[0] as Row | undefined),
+    db
+      .query(`SELECT ${REFERRAL_COLUMNS} FROM referrals.referral r WHERE r.id = $1`, [variables.id])
+      .then((r) => r.rows[0] as Row | undefined),
     db.query(LIMIT_RULES).then((r) => r.rows),
   ]);
   if (!found) return { referral: null };
   const referral = found as unknown as Referral & { events: Array<{ kind: any; date: string }> };
   const decision = referralAccess(identity, referral);
   await audit(db, identity, requestId, [
-    { subgraph: "referrals", action: "READ", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: decision.allowed ? "ALLOWED" : "DENIED", basis: decision.basis },
+    {
+      subgraph: "referrals",
+      action: "READ",
+      recordKind: "REFERRAL",
+      recordId: referral.id,
+      patientId: referral.patientId,
+      outcome: decision.allowed ? "ALLOWED" : "DENIED",
+      basis: decision.basis,
+    },
   ]);
   if (!decision.allowed) return { referral: null };
   const parties = partiesOf(identity, referral);
-  if (!(parties.includes(Party.HOME_OFFICE) || parties.includes(Party.HOME_CLINIC))) throw new Error("FORBIDDEN: matches are for the home region's office and clinics");
+  if (!(parties.includes(Party.HOME_OFFICE) || parties.includes(Party.HOME_CLINIC)))
+    throw new Error("FORBIDDEN: matches are for the home region's office and clinics");
   const reading = read(referral, referral.events, rules, today, margin);
   const deadline = reading.applies && reading.status !== "FORFEITED" ? reading.deadline : null;
   // The hub ranks the first 500 offers of the referral's care (five pages of 100): the same set here, in one statement.
-  const filter = { specialty: referral.specialty, visitType: referral.visitType, ...(referral.procedureCode ? { procedureCode: referral.procedureCode } : {}) };
+  const filter = {
+    specialty: referral.specialty,
+    visitType: referral.visitType,
+    ...(referral.procedureCode ? { procedureCode: referral.procedureCode } : {}),
+  };
   const [offers, facts] = await Promise.all([offerPage(db, filter, 500, today, false), agreementFacts(db, referral.homeRegionCode)]);
-  const municipality = referral.homeMunicipalityCode && referral.homeMunicipalityCode.slice(0, 2) === referral.homeRegionCode ? referral.homeMunicipalityCode : null;
+  const municipality =
+    referral.homeMunicipalityCode && referral.homeMunicipalityCode.slice(0, 2) === referral.homeRegionCode
+      ? referral.homeMunicipalityCode
+      : null;
   const coverage = coverageOf(offers.rows, facts, referral.homeRegionCode, municipality, today);
   const candidates = offers.rows.map((o, i) => {
     const chosen = coverage[i].applicable[0];
@@ -219,10 +281,20 @@ async function matches(db: Pool, identity: Identity, variables: { id: string; fi
 }
 
 /** `atRiskReferrals(regionCode, first) { … patient { … } guarantee { … } }` for the region's office and clinics. */
-async function atRisk(db: Pool, identity: Identity, variables: { regionCode: string; first?: number }, today: string, margin: number, requestId: string) {
+async function atRisk(
+  db: Pool,
+  identity: Identity,
+  variables: { regionCode: string; first?: number },
+  today: string,
+  margin: number,
+  requestId: string,
+) {
   const { regionCode } = variables;
   const first = variables.first ?? 20;
-  const mayList = (identity.role === Role.REGIONAL_OFFICE || identity.role === Role.CLINIC) && identity.regionCode === regionCode && patientDataAccess(identity, regionCode).allowed;
+  const mayList =
+    (identity.role === Role.REGIONAL_OFFICE || identity.role === Role.CLINIC) &&
+    identity.regionCode === regionCode &&
+    patientDataAccess(identity, regionCode).allowed;
   if (!mayList) throw new Error(`FORBIDDEN: only region ${regionCode}'s office and clinics see its waiting patients`);
   const where = `r.home_region_code = $1 AND r.status = ANY ($2::text[]) AND r.guarantee_status IN ('WITHIN_LIMIT', 'AT_RISK', 'BREACHED') AND r.guarantee_deadline < $3`;
   const params = [regionCode, [...WAITING], addDays(today, margin)];
@@ -246,10 +318,30 @@ async function atRisk(db: Pool, identity: Identity, variables: { regionCode: str
   // The hub's two subgraphs each record what they disclose: the referrals listed, then each patient by the patients' rule.
   const patientDecisions = shown.map((r) => (r.patient ? patientDataAccess(identity, r.patient.homeRegionCode) : null));
   await audit(db, identity, requestId, [
-    ...shown.map((r) => ({ subgraph: "referrals", action: "READ" as const, recordKind: "REFERRAL", recordId: r.id, patientId: r.patientId, outcome: "ALLOWED" as const, basis: "HOME_REGION_AT_RISK_LIST" })),
+    ...shown.map((r) => ({
+      subgraph: "referrals",
+      action: "READ" as const,
+      recordKind: "REFERRAL",
+      recordId: r.id,
+      patientId: r.patientId,
+      outcome: "ALLOWED" as const,
+      basis: "HOME_REGION_AT_RISK_LIST",
+    })),
     ...shown.flatMap((r, i) => {
       const d = patientDecisions[i];
-      return d ? [{ subgraph: "patients", action: "READ" as const, recordKind: "PATIENT", recordId: r.patient.id, patientId: r.patient.id, outcome: d.allowed ? ("ALLOWED" as const) : ("DENIED" as const), basis: d.basis }] : [];
+      return d
+        ? [
+            {
+              subgraph: "patients",
+              action: "READ" as const,
+              recordKind: "PATIENT",
+              recordId: r.patient.id,
+              patientId: r.patient.id,
+              outcome: d.allowed ? ("ALLOWED" as const) : ("DENIED" as const),
+              basis: d.basis,
+            },
+          ]
+        : [];
     }),
   ]);
   const edges = shown.map((r, i) => {
@@ -262,12 +354,21 @@ async function atRisk(db: Pool, identity: Identity, variables: { regionCode: str
         id: r.id,
         specialty: r.specialty,
         decisionDate: r.decisionDate,
-        patient: p && patientDecisions[i]!.allowed ? { id: p.id, givenName: withheld ? "" : p.givenName, familyName: withheld ? "" : p.familyName, birthDate: p.birthDate } : null,
+        patient:
+          p && patientDecisions[i]!.allowed
+            ? { id: p.id, givenName: withheld ? "" : p.givenName, familyName: withheld ? "" : p.familyName, birthDate: p.birthDate }
+            : null,
         guarantee: { status: reading.status, deadline: reading.deadline, daysLeft: reading.daysLeft },
       },
     };
   });
-  return { atRiskReferrals: { totalCount: page.total, edges, pageInfo: { hasNextPage: page.rows.length > first, endCursor: edges[edges.length - 1]?.cursor ?? null } } };
+  return {
+    atRiskReferrals: {
+      totalCount: page.total,
+      edges,
+      pageInfo: { hasNextPage: page.rows.length > first, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    },
+  };
 }
 
 async function main(): Promise<void> {

@@ -76,7 +76,9 @@ function percentile(sorted: number[], q: number): number {
 
 /** JSON with object keys sorted: two answers are equal when these are. */
 export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
 
 /** The first place two canonical answers differ, for the log. */
@@ -125,7 +127,13 @@ interface Run {
   firstError?: string;
 }
 
-async function drive(target: FloorTarget, page: FloorPage, expected: string[], seconds: number, concurrency: number): Promise<Run & { elapsed: number }> {
+async function drive(
+  target: FloorTarget,
+  page: FloorPage,
+  expected: string[],
+  seconds: number,
+  concurrency: number,
+): Promise<Run & { elapsed: number }> {
   const run: Run = { latencies: [], ok: 0, errors: 0, mismatches: 0 };
   const started = performance.now();
   const until = started + seconds * 1000;
@@ -188,14 +196,18 @@ export async function scenarioFloor(
     }
     // Warm-up: plans, connections, JIT.
     for (const target of targets) await drive(target, page, expected, 1, opts.concurrency);
-    const byTarget = new Map<string, Array<{ run: Run & { elapsed: number }; cpu: Record<string, number> }>>(targets.map((t) => [t.name, []]));
+    const byTarget = new Map<string, Array<{ run: Run & { elapsed: number }; cpu: Record<string, number> }>>(
+      targets.map((t) => [t.name, []]),
+    );
     for (let round = 0; round < opts.rounds; round++) {
       for (const target of targets) {
         const before = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
         const run = await drive(target, page, expected, opts.seconds, opts.concurrency);
         const cpu = Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuSecondsOf(pid) - before[name]]));
         byTarget.get(target.name)!.push({ run, cpu });
-        log(`floor ${page.name} round ${round + 1} ${target.name}: ${round1(run.ok / run.elapsed)} req/s, errors ${run.errors}, mismatches ${run.mismatches}${run.firstError ? ` (${run.firstError})` : ""}`);
+        log(
+          `floor ${page.name} round ${round + 1} ${target.name}: ${round1(run.ok / run.elapsed)} req/s, errors ${run.errors}, mismatches ${run.mismatches}${run.firstError ? ` (${run.firstError})` : ""}`,
+        );
       }
     }
     for (const target of targets) {
@@ -226,7 +238,12 @@ export async function scenarioFloor(
 }
 
 /** Markdown: per page, a row per target with the ratio to the floor, then CPU by process. */
-export function floorTables(rows: FloorRow[], equal: Record<string, boolean>, processes: string[], opts: { seconds: number; rounds: number; concurrency: number }): string[] {
+export function floorTables(
+  rows: FloorRow[],
+  equal: Record<string, boolean>,
+  processes: string[],
+  opts: { seconds: number; rounds: number; concurrency: number },
+): string[] {
   const out: string[] = [
     "",
     `**The floor** (issue 23) — each page produced by hand-written SQL and JSON in one Node process (test/bench/floor-server.ts: the same token check, access checks, audit records and agreement, brokering and clock rules; one or two round trips), against this hub's gateway with its cache off, the plain Apollo Gateway and Hive Gateway on the same subgraphs; ${opts.concurrency} clients, ${opts.rounds} interleaved round(s) of ${opts.seconds} s; every answer checked equal (all fields) to the hub's. CPU ms a request summed over every process of the run (from /proc), and hub / floor:`,
@@ -243,7 +260,13 @@ export function floorTables(rows: FloorRow[], equal: Record<string, boolean>, pr
     }
   }
   const shown = processes.filter((name) => rows.some((r) => r.cpuMsPerRequest[name] >= 0.1));
-  out.push("", "CPU ms a request by process:", "", `| page | target | ${shown.join(" | ")} |`, `| --- | --- |${shown.map(() => " ---: |").join("")}`);
+  out.push(
+    "",
+    "CPU ms a request by process:",
+    "",
+    `| page | target | ${shown.join(" | ")} |`,
+    `| --- | --- |${shown.map(() => " ---: |").join("")}`,
+  );
   for (const r of rows) out.push(`| ${r.page} | ${r.target} | ${shown.map((name) => r.cpuMsPerRequest[name]).join(" | ")} |`);
   return out;
 }

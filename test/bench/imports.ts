@@ -35,7 +35,9 @@ function providersCsv(): string {
     const org = organisation(p);
     const municipality = municipalities[p % municipalities.length];
     for (let u = 0; u < UNITS_PER_PROVIDER; u++) {
-      lines.push(`SE${org}-P,${org.slice(0, 6)}-${org.slice(6)},Vårdgivare ${p} AB,${p % 3 ? "PRIVATE" : "PUBLIC"},${municipality.slice(0, 2)},${municipality},SE${org}-U${u},Enhet ${u} hos vårdgivare ${p},${specialties[(p + u) % specialties.length]}`);
+      lines.push(
+        `SE${org}-P,${org.slice(0, 6)}-${org.slice(6)},Vårdgivare ${p} AB,${p % 3 ? "PRIVATE" : "PUBLIC"},${municipality.slice(0, 2)},${municipality},SE${org}-U${u},Enhet ${u} hos vårdgivare ${p},${specialties[(p + u) % specialties.length]}`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;

@@ -29,7 +29,12 @@ import { growCapacity, parseSize, sizeFor } from "./dataset";
 const NODES = ["13", "12", "14"];
 
 function flagsOf(argv: string[]): Map<string, string> {
-  return new Map(argv.filter((a) => a.startsWith("--")).map((a) => a.slice(2).split("=") as [string, string?]).map(([k, v]) => [k, v ?? "true"]));
+  return new Map(
+    argv
+      .filter((a) => a.startsWith("--"))
+      .map((a) => a.slice(2).split("=") as [string, string?])
+      .map(([k, v]) => [k, v ?? "true"]),
+  );
 }
 
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -42,7 +47,11 @@ const NATIONAL = `query National($filter: FreeCapacityFilter) { nationalCapacity
 
 async function ask(url: string, bearer: string, query: string, variables: Record<string, unknown>): Promise<{ ms: number; body: any }> {
   const started = performance.now();
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as any;
   const ms = performance.now() - started;
   if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors[0])}`);
@@ -57,7 +66,12 @@ interface Summary {
 }
 const summarize = (ms: number[]): Summary => {
   const sorted = [...ms].sort((a, b) => a - b);
-  return { p50: round1(percentile(sorted, 0.5)), p99: round1(percentile(sorted, 0.99)), max: round1(sorted[sorted.length - 1]), n: sorted.length };
+  return {
+    p50: round1(percentile(sorted, 0.5)),
+    p99: round1(percentile(sorted, 0.99)),
+    max: round1(sorted[sorted.length - 1]),
+    n: sorted.length,
+  };
 };
 
 export async function networkBench(argv: string[]): Promise<void> {
@@ -78,12 +92,26 @@ export async function networkBench(argv: string[]): Promise<void> {
     const devKeyFile = path.join(baseDir, "dev-key.json");
     const nodes = NODES.map((regionCode, i) => {
       const [gateway, ...subgraphs] = ports.slice(1 + i * 5, 6 + i * 5);
-      return { regionCode, gateway, subgraphs, issuer: `http://127.0.0.1:${gateway}`, database: `node_${regionCode}`, peersFile: path.join(baseDir, `peers-${regionCode}.json`) };
+      return {
+        regionCode,
+        gateway,
+        subgraphs,
+        issuer: `http://127.0.0.1:${gateway}`,
+        database: `node_${regionCode}`,
+        peersFile: path.join(baseDir, `peers-${regionCode}.json`),
+      };
     });
     for (const node of nodes) {
       const peers = nodes
         .filter((other) => other !== node)
-        .map((o) => ({ regionCode: o.regionCode, name: REGIONS.find((r) => r.code === o.regionCode)!.name, gatewayUrl: `${o.issuer}/graphql`, issuer: o.issuer, jwksUrl: `${o.issuer}/.well-known/jwks.json`, enabled: true }));
+        .map((o) => ({
+          regionCode: o.regionCode,
+          name: REGIONS.find((r) => r.code === o.regionCode)!.name,
+          gatewayUrl: `${o.issuer}/graphql`,
+          issuer: o.issuer,
+          jwksUrl: `${o.issuer}/.well-known/jwks.json`,
+          enabled: true,
+        }));
       fs.writeFileSync(node.peersFile, JSON.stringify(peers));
       const admin = new Client({ connectionString: postgres.adminUrl });
       await admin.connect();
@@ -98,8 +126,14 @@ export async function networkBench(argv: string[]): Promise<void> {
       await seedHub(dataSources, "demo", stockholmDate(), node.regionCode);
       // The generated providers and offers become this region's; offer ids are made unique per node.
       await growCapacity(dataSources.capacity, sizeFor(offers));
-      await dataSources.capacity.query(`UPDATE capacity.provider SET region_code = $1, municipality_code = $1 || '80' WHERE hsa_id LIKE 'SE2321000000-B%'`, [node.regionCode]);
-      await dataSources.capacity.query(`UPDATE capacity.capacity_offer SET id = md5(id::text || $1)::uuid WHERE reported_by = 'Benchmark generator'`, [node.regionCode]);
+      await dataSources.capacity.query(
+        `UPDATE capacity.provider SET region_code = $1, municipality_code = $1 || '80' WHERE hsa_id LIKE 'SE2321000000-B%'`,
+        [node.regionCode],
+      );
+      await dataSources.capacity.query(
+        `UPDATE capacity.capacity_offer SET id = md5(id::text || $1)::uuid WHERE reported_by = 'Benchmark generator'`,
+        [node.regionCode],
+      );
       await dataSources.capacity.query("VACUUM (ANALYZE) capacity.capacity_offer");
       await Promise.all(Object.values(dataSources).map((d) => d.destroy()));
       log(`  node ${node.regionCode}: ${offers} offers`);
@@ -133,11 +167,14 @@ export async function networkBench(argv: string[]): Promise<void> {
         if (withLocal) local.push((await ask(halland, office, LOCAL, variables)).ms);
         const { ms, body } = await ask(halland, office, NATIONAL, variables);
         const statuses = body.data.nationalCapacity.peers.map((p: any) => p.status);
-        if (JSON.stringify(statuses) !== JSON.stringify(expectStatus)) throw new Error(`${label}: peers ${statuses} (expected ${expectStatus})`);
+        if (JSON.stringify(statuses) !== JSON.stringify(expectStatus))
+          throw new Error(`${label}: peers ${statuses} (expected ${expectStatus})`);
         national.push(ms);
       }
       const result = { label, local: withLocal ? summarize(local) : undefined, national: summarize(national) };
-      log(`${label}: national p50 ${result.national.p50} ms, p99 ${result.national.p99} ms${result.local ? `; local p50 ${result.local.p50} ms, p99 ${result.local.p99} ms; p99 ratio ${round1(result.national.p99 / result.local.p99)}` : ""}`);
+      log(
+        `${label}: national p50 ${result.national.p50} ms, p99 ${result.national.p99} ms${result.local ? `; local p50 ${result.local.p50} ms, p99 ${result.local.p99} ms; p99 ratio ${round1(result.national.p99 / result.local.p99)}` : ""}`,
+      );
       return result;
     };
     log(`measuring: ${samples} samples per scenario, page of 20 with coverage, peer bound ${timeoutMs} ms`);
@@ -149,7 +186,14 @@ export async function networkBench(argv: string[]): Promise<void> {
     runs["14"].child.kill("SIGTERM");
     await runs["14"].exited;
     results.push(await measure("Västra Götaland stopped", true, ["OK", "UNREACHABLE"]));
-    const out = { command: `npm run bench -- network ${argv.join(" ")}`.trim(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, offersPerNode: offers, samples, peerTimeoutMs: timeoutMs, results };
+    const out = {
+      command: `npm run bench -- network ${argv.join(" ")}`.trim(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+      offersPerNode: offers,
+      samples,
+      peerTimeoutMs: timeoutMs,
+      results,
+    };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {
     for (const r of Object.values(runs)) {

@@ -69,7 +69,8 @@ async function run(url: string, count: number, distinct: boolean): Promise<void>
   while (warm < 3) {
     const { id } = await publish(url);
     const deadline = performance.now() + 5000;
-    while (!subscribers.every((s) => s.received.has(id)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!subscribers.every((s) => s.received.has(id)) && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     if (subscribers.every((s) => s.received.has(id))) warm += 1;
   }
   const sendToReceipt: number[] = [];
@@ -91,7 +92,12 @@ async function run(url: string, count: number, distinct: boolean): Promise<void>
 
 function openSubscriber(url: string, maxExpectedWaitDays: number): Subscriber {
   const subscriber: Subscriber = {
-    client: createClient({ url: url.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${bearer}` } }),
+    client: createClient({
+      url: url.replace(/^http/, "ws"),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${bearer}` },
+    }),
     received: new Map(),
     waiters: [],
   };
@@ -137,7 +143,9 @@ async function publish(url: string): Promise<{ id: string; sentAt: number; answe
     {
       input: {
         reportedBy: "Benchmark",
-        offers: [{ careUnitId: UNIT, procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }],
+        offers: [
+          { careUnitId: UNIT, procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 },
+        ],
       },
     },
     bearer,

@@ -59,7 +59,8 @@ async function main(): Promise<void> {
       const seen: Record<string, number> = {};
       (window as any).__seen = seen;
       new MutationObserver((records) => {
-        for (const r of records) for (const node of r.addedNodes) if (node instanceof HTMLElement && node.dataset.offer) seen[node.dataset.offer] ??= Date.now();
+        for (const r of records)
+          for (const node of r.addedNodes) if (node instanceof HTMLElement && node.dataset.offer) seen[node.dataset.offer] ??= Date.now();
       }).observe(document.querySelector("table.offers tbody")!, { childList: true });
     });
     const upper: number[] = [];
@@ -70,17 +71,34 @@ async function main(): Promise<void> {
       const result = await postGraphQL(
         hub.url,
         `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
-        { input: { reportedBy: "web bench", offers: [{ careUnitId: UNIT, procedureCode: "NFB49", slots: 1, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }] } },
+        {
+          input: {
+            reportedBy: "web bench",
+            offers: [
+              {
+                careUnitId: UNIT,
+                procedureCode: "NFB49",
+                slots: 1,
+                validFrom: today,
+                validUntil: addDays(today, 30),
+                expectedWaitDays: 10,
+              },
+            ],
+          },
+        },
         provider,
       );
       const answered = Date.now();
       if (result.errors) throw new Error(JSON.stringify(result.errors));
       const id = result.data.publishCapacity.offers[0].id as string;
-      const shown = (await page.waitForFunction((offer) => (window as any).__seen[offer], id, { timeout: 30_000, polling: 5 }).then((h) => h.jsonValue())) as number;
+      const shown = (await page
+        .waitForFunction((offer) => (window as any).__seen[offer], id, { timeout: 30_000, polling: 5 })
+        .then((h) => h.jsonValue())) as number;
       upper.push(shown - sent);
       lower.push(shown - answered);
     }
-    const line = (name: string, v: number[]) => `  ${name.padEnd(34)} p50 ${percentile(v, 50)} ms   p99 ${percentile(v, 99)} ms   max ${Math.max(...v)} ms`;
+    const line = (name: string, v: number[]) =>
+      `  ${name.padEnd(34)} p50 ${percentile(v, 50)} ms   p99 ${percentile(v, 99)} ms   max ${Math.max(...v)} ms`;
     process.stdout.write(
       `${[
         `web app (${os.cpus().length} cores, ${ROUNDS} publishes)`,

@@ -57,23 +57,35 @@ async function cursor(): Promise<string> {
   return (await run("{ agreementEventCursor }")).agreementEventCursor;
 }
 
-
 /** The administration changes and commitments, each as the gateway's clients send them. */
 const change = {
   create: async (overrides: Record<string, unknown> = {}): Promise<string> =>
-    (await run(`mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, { input: privateAgreement(overrides) })).createAgreement.id,
+    (
+      await run(`mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, {
+        input: privateAgreement(overrides),
+      })
+    ).createAgreement.id,
   revise: async (id: string): Promise<string> =>
     (
       await run(`mutation($id: ID!, $input: ReviseAgreementInputType!) { reviseAgreement(agreementId: $id, input: $input) { id } }`, {
         id,
-        input: { effectiveFrom: `${year}-07-01`, coverage: { coversAllPlannedCare: false, procedureCodes: ["KED22", "LCG21"] }, changeNote: "Adds prolapse surgery" },
+        input: {
+          effectiveFrom: `${year}-07-01`,
+          coverage: { coversAllPlannedCare: false, procedureCodes: ["KED22", "LCG21"] },
+          changeNote: "Adds prolapse surgery",
+        },
       })
     ).reviseAgreement.id,
   addPriceList: async (id: string): Promise<string> =>
     (
       await run(`mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input) { id } }`, {
         id,
-        input: { name: `Avtalspriser ${year + 1}`, validFrom: `${year + 1}-01-01`, validUntil: `${year + 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 39_500 }] },
+        input: {
+          name: `Avtalspriser ${year + 1}`,
+          validFrom: `${year + 1}-01-01`,
+          validUntil: `${year + 1}-12-31`,
+          entries: [{ procedureCode: "KED22", priceSek: 39_500 }],
+        },
       })
     ).addPriceList.id,
   commit: async (id: string, referralId: string): Promise<string> =>
@@ -83,9 +95,13 @@ const change = {
       })
     ).commitReferralToAgreement.id,
   release: async (referralId: string): Promise<string> =>
-    (await run(`mutation($r: ID!) { releaseAgreementCommitment(referralId: $r, reason: "Patient declined") { id } }`, { r: referralId })).releaseAgreementCommitment.id,
+    (await run(`mutation($r: ID!) { releaseAgreementCommitment(referralId: $r, reason: "Patient declined") { id } }`, { r: referralId }))
+      .releaseAgreementCommitment.id,
   end: async (id: string, lastDay = today): Promise<void> => {
-    await run(`mutation($id: ID!, $d: Date!) { endAgreement(agreementId: $id, lastDay: $d, reason: "Provider went bankrupt") { id } }`, { id, d: lastDay });
+    await run(`mutation($id: ID!, $d: Date!) { endAgreement(agreementId: $id, lastDay: $d, reason: "Provider went bankrupt") { id } }`, {
+      id,
+      d: lastDay,
+    });
   },
 };
 
@@ -134,7 +150,11 @@ describe("agreementChanged", () => {
     const versionId = await change.revise(id);
     expect(await next(2)).toMatchObject({ id, event: { kind: "REVISED" }, versions: [{ version: 1 }, { version: 2 }] });
     const priceListId = await change.addPriceList(id);
-    expect(await next(3)).toMatchObject({ id, event: { kind: "PRICE_LIST_ADDED" }, priceLists: [{ name: `Avtalspriser ${year + 1}` }, { name: "Avtalspriser" }] });
+    expect(await next(3)).toMatchObject({
+      id,
+      event: { kind: "PRICE_LIST_ADDED" },
+      priceLists: [{ name: `Avtalspriser ${year + 1}` }, { name: "Avtalspriser" }],
+    });
     const referralId = randomUUID();
     const commitmentId = await change.commit(id, referralId);
     expect(await next(4)).toMatchObject({ id, event: { kind: "COMMITTED" }, ceilings: [{ usedCases: 1 }] });
@@ -158,10 +178,11 @@ describe("agreementChanged", () => {
     expect(cursorAfterChanges).toBe(String(ids[5]));
 
     // What the outbox keeps: ids of what changed, the hub's region, nothing about the patient.
-    const rows: Array<{ type: string; origin_region_code: string; payload: Record<string, unknown> }> = await hub.hub.dataSources.agreements.query(
-      "SELECT type, origin_region_code, payload FROM agreements.event_outbox WHERE aggregate_id = $1 ORDER BY id",
-      [id],
-    );
+    const rows: Array<{ type: string; origin_region_code: string; payload: Record<string, unknown> }> =
+      await hub.hub.dataSources.agreements.query(
+        "SELECT type, origin_region_code, payload FROM agreements.event_outbox WHERE aggregate_id = $1 ORDER BY id",
+        [id],
+      );
     expect(rows.map((r) => r.origin_region_code)).toEqual(Array(6).fill("13"));
     expect(rows.map((r) => [r.type, r.payload])).toEqual([
       ["AGREEMENT_CREATED", { agreementId: id, kind: "CREATED" }],
@@ -179,7 +200,12 @@ describe("agreementChanged", () => {
     const board = live(CHANGED_IDS, { after: before });
     const office = await token(Role.REGIONAL_OFFICE, "13");
     const refused: Array<[string, Promise<{ errors?: Array<{ extensions?: Record<string, any> }> }>]> = [
-      ["BAD_USER_INPUT", hub.query(`mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, { input: privateAgreement({ validUntil: `${year - 1}-12-31` }) })],
+      [
+        "BAD_USER_INPUT",
+        hub.query(`mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, {
+          input: privateAgreement({ validUntil: `${year - 1}-12-31` }),
+        }),
+      ],
       [
         "BAD_USER_INPUT",
         hub.query(`mutation($id: ID!, $input: ReviseAgreementInputType!) { reviseAgreement(agreementId: $id, input: $input) { id } }`, {
@@ -194,7 +220,10 @@ describe("agreementChanged", () => {
           input: { name: "Negative", validFrom: `${year + 1}-01-01`, entries: [{ procedureCode: "KED22", priceSek: -5 }] },
         }),
       ],
-      ["BAD_USER_INPUT", hub.query(`mutation { endAgreement(agreementId: "${randomUUID()}", lastDay: "${today}", reason: "Unknown") { id } }`)],
+      [
+        "BAD_USER_INPUT",
+        hub.query(`mutation { endAgreement(agreementId: "${randomUUID()}", lastDay: "${today}", reason: "Unknown") { id } }`),
+      ],
       ["CONFLICT", hub.query(`mutation { endAgreement(agreementId: "${id}", lastDay: "${year + 3}-01-01", reason: "Later") { id } }`)],
       [
         "CONFLICT",
@@ -202,8 +231,16 @@ describe("agreementChanged", () => {
           input: { agreementId: id, referralId: randomUUID(), specialty: "UROLOGY", procedureCode: "KED22", careDate: `${year + 5}-01-01` },
         }),
       ],
-      ["CONFLICT", hub.query(`mutation { releaseAgreementCommitment(referralId: "${randomUUID()}", reason: "Nothing to release") { id } }`)],
-      ["FORBIDDEN", hub.queryAs(office, `mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, { input: privateAgreement() })],
+      [
+        "CONFLICT",
+        hub.query(`mutation { releaseAgreementCommitment(referralId: "${randomUUID()}", reason: "Nothing to release") { id } }`),
+      ],
+      [
+        "FORBIDDEN",
+        hub.queryAs(office, `mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, {
+          input: privateAgreement(),
+        }),
+      ],
     ];
     for (const [code, attempt] of refused) expect((await attempt).errors?.[0].extensions?.code).toBe(code);
     expect(await cursor()).toBe(before);
@@ -216,15 +253,25 @@ describe("agreementChanged", () => {
   });
 
   it("announces a superseded price list as ended, then the new one as added, in one change; an ended one likewise", async () => {
-    const id = await change.create({ validUntil: null, priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] } });
+    const id = await change.create({
+      validUntil: null,
+      priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
+    });
     const from = await cursor();
     const board = live(CHANGED, { after: from });
     const [open] = (await run(`{ agreement(id: "${id}") { priceLists { id } } }`)).agreement.priceLists;
     const added = (
-      await run(`mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input, supersede: true) { id } }`, {
-        id,
-        input: { name: `Avtalspriser ${year + 1}`, validFrom: `${year + 1}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 39_500 }] },
-      })
+      await run(
+        `mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input, supersede: true) { id } }`,
+        {
+          id,
+          input: {
+            name: `Avtalspriser ${year + 1}`,
+            validFrom: `${year + 1}-01-01`,
+            entries: [{ procedureCode: "KED22", priceSek: 39_500 }],
+          },
+        },
+      )
     ).addPriceList.id;
     const results = await board.waitFor(2);
     expect(results.map((r) => r.data.agreementChanged)).toMatchObject([
@@ -297,7 +344,9 @@ describe("agreementChanged", () => {
     const before = await upstreamCount();
     const from = await cursor();
     const listeners = await Promise.all(
-      [token(Role.REGIONAL_OFFICE, "12"), token(Role.PEER_REGION, "25"), token(Role.PROVIDER)].map(async (bearer) => live(CHANGED_IDS, { after: from }, await bearer)),
+      [token(Role.REGIONAL_OFFICE, "12"), token(Role.PEER_REGION, "25"), token(Role.PROVIDER)].map(async (bearer) =>
+        live(CHANGED_IDS, { after: from }, await bearer),
+      ),
     );
     const id = await change.create();
     for (const listener of listeners) {

@@ -50,7 +50,12 @@ const rejectedCodes = (c: any) => Object.fromEntries(c.rejected.map((r: any) => 
 describe("coverage(homeRegionCode, providerId, procedureCode, date)", () => {
   it("sends a Halland patient to a Skåne hospital under the Södra pact, Riksavtalet second", async () => {
     const c = await coverage("13", "skane-trelleborg", "NFB49");
-    expect(c).toMatchObject({ status: "COVERED", homeRegion: { name: "Region Halland" }, provider: { name: "Trelleborgs lasarett" }, procedure: { code: "NFB49" } });
+    expect(c).toMatchObject({
+      status: "COVERED",
+      homeRegion: { name: "Region Halland" },
+      provider: { name: "Trelleborgs lasarett" },
+      procedure: { code: "NFB49" },
+    });
     expect(c.agreement.name).toContain("Södra");
     expect(kinds(c.applicable)).toEqual(["HEALTHCARE_REGION_PACT", "RIKSAVTALET"]);
     expect(c.applicable[0]).toMatchObject({ rank: 1, terms: { sameTermsAsResidents: true }, version: { version: 1 } });
@@ -63,7 +68,9 @@ describe("coverage(homeRegionCode, providerId, procedureCode, date)", () => {
     const c = await coverage("13", "vgr-sahlgrenska", "NFB49");
     expect(c.agreement.name).toContain("Västra");
     expect(kinds(c.applicable)).toEqual(["HEALTHCARE_REGION_PACT", "RIKSAVTALET"]);
-    expect(rejectedCodes(c)).toMatchObject({ "Samverkansavtal om hälso- och sjukvård i Södra sjukvårdsregionen": "PROVIDER_REGION_NOT_PARTY" });
+    expect(rejectedCodes(c)).toMatchObject({
+      "Samverkansavtal om hälso- och sjukvård i Södra sjukvårdsregionen": "PROVIDER_REGION_NOT_PARTY",
+    });
   });
 
   it("sends a Halland patient to a Stockholm hospital under Riksavtalet only, saying why the pacts do not apply", async () => {
@@ -88,7 +95,9 @@ describe("coverage(homeRegionCode, providerId, procedureCode, date)", () => {
     const c = await coverage("13", "private-oresund-ortopedcenter", "NFB49");
     expect(c).toMatchObject({ status: "NOT_COVERED", agreement: null, pricePerCaseSek: null, applicable: [] });
     expect(c.reason).toContain("no care-guarantee agreement with this private provider");
-    expect(rejectedCodes(c)).toMatchObject({ "Vårdgarantiavtal ortopedi, Region Skåne – Öresund Ortopedcenter AB": "HOME_REGION_NOT_PARTY" });
+    expect(rejectedCodes(c)).toMatchObject({
+      "Vårdgarantiavtal ortopedi, Region Skåne – Öresund Ortopedcenter AB": "HOME_REGION_NOT_PARTY",
+    });
   });
 
   it("does not cover care after an agreement expired, but did while it ran", async () => {
@@ -158,7 +167,8 @@ describe("coverage(homeRegionCode, providerId, procedureCode, date)", () => {
 
 describe("coverage on a referral", () => {
   it("answers for the referral's patient, care and decision date at a provider the office considers", async () => {
-    const { data, errors } = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), 
+    const { data, errors } = await hub.queryAs(
+      await token(Role.REGIONAL_OFFICE, "13"),
       `query($sodra: ID!, $private: ID!) { referrals(filter: { homeRegionCode: "13" }, first: 100) { edges { node { id decisionDate procedure { code } homeRegion { code }
          atTrelleborg: coverage(providerId: $sodra) { status date agreement { kind name } pricePerCaseSek }
          atKattegatt: coverage(providerId: $private) { status agreement { kind } rejected { reasonCode } } } } } }`,
@@ -175,7 +185,10 @@ describe("coverage on a referral", () => {
   });
 
   it("answers null for an unknown provider", async () => {
-    const { data } = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), `{ referrals(first: 1) { edges { node { coverage(providerId: "${randomUUID()}") { status } } } } }`);
+    const { data } = await hub.queryAs(
+      await token(Role.REGIONAL_OFFICE, "13"),
+      `{ referrals(first: 1) { edges { node { coverage(providerId: "${randomUUID()}") { status } } } } }`,
+    );
     expect(data.referrals.edges[0].node.coverage).toBeNull();
   });
 });
@@ -189,7 +202,13 @@ describe("agreements that follow the patient's municipality (Region Halland in t
       }
     }`;
   async function ask(municipality: string | null, providerKey: string, setting?: string, home = "13") {
-    const { data, errors } = await hub.query(BY_MUNICIPALITY, { home, municipality, provider: providerId(providerKey), procedure: "NFB49", setting });
+    const { data, errors } = await hub.query(BY_MUNICIPALITY, {
+      home,
+      municipality,
+      provider: providerId(providerKey),
+      procedure: "NFB49",
+      setting,
+    });
     expect(errors).toBeUndefined();
     return data.coverage;
   }
@@ -209,8 +228,12 @@ describe("agreements that follow the patient's municipality (Region Halland in t
     expect(c).toMatchObject({ status: "COVERED", decidedBy: "HOME_MUNICIPALITY", agreement: { name: agreement } });
     expect(c.applicable.map((a: any) => a.agreement.name)).not.toContain(refused ?? "none");
     if (refused) {
-      expect(c.rejected).toContainEqual(expect.objectContaining({ agreement: { name: refused }, reasonCode: "HOME_MUNICIPALITY_NOT_PARTY" }));
-      expect(c.rejected.find((r: any) => r.reasonCode === "HOME_MUNICIPALITY_NOT_PARTY").reason).toContain(`the patient lives in ${municipality.slice(0, 4)}`);
+      expect(c.rejected).toContainEqual(
+        expect.objectContaining({ agreement: { name: refused }, reasonCode: "HOME_MUNICIPALITY_NOT_PARTY" }),
+      );
+      expect(c.rejected.find((r: any) => r.reasonCode === "HOME_MUNICIPALITY_NOT_PARTY").reason).toContain(
+        `the patient lives in ${municipality.slice(0, 4)}`,
+      );
     }
     expect(c.rules.filter((r: any) => r.code === "HOME_MUNICIPALITY").length).toBeGreaterThan(0);
   });
@@ -232,8 +255,18 @@ describe("agreements that follow the patient's municipality (Region Halland in t
 
   it("gives a northern Halland patient in Skåne the same terms as Skåne's residents (Halland's one-way arrangement), with no payment commitment for outpatient care", async () => {
     const outpatient = await ask("1384", "skane-trelleborg", "OUTPATIENT");
-    expect(outpatient).toMatchObject({ careSetting: "OUTPATIENT", agreement: { kind: "RIKSAVTALET" }, sameTermsAsResidents: true, paymentCommitmentRequired: false });
-    expect(outpatient.rules.map((r: any) => r.code)).toEqual(["AGREEMENT_PRECEDENCE", "HOME_MUNICIPALITY", "SAME_TERMS_ARRANGEMENT", "PAYMENT_COMMITMENT"]);
+    expect(outpatient).toMatchObject({
+      careSetting: "OUTPATIENT",
+      agreement: { kind: "RIKSAVTALET" },
+      sameTermsAsResidents: true,
+      paymentCommitmentRequired: false,
+    });
+    expect(outpatient.rules.map((r: any) => r.code)).toEqual([
+      "AGREEMENT_PRECEDENCE",
+      "HOME_MUNICIPALITY",
+      "SAME_TERMS_ARRANGEMENT",
+      "PAYMENT_COMMITMENT",
+    ]);
     // One way: a Skåne patient in Halland gets no such arrangement from Halland's rules.
     const skane = await ask(null, "halland-halmstad", "OUTPATIENT", "12");
     expect(skane.rules.map((r: any) => r.code)).not.toContain("SAME_TERMS_ARRANGEMENT");
@@ -254,18 +287,29 @@ describe("agreements that follow the patient's municipality (Region Halland in t
   });
 
   it("answers the same on a capacity offer, and refuses a municipality outside the home region", async () => {
-    const offers = await hub.query(`query($p: [ID!]) { freeCapacity(filter: { providerIds: $p, procedureCode: "NFB49" }, first: 1) { edges { node {
+    const offers = await hub.query(
+      `query($p: [ID!]) { freeCapacity(filter: { providerIds: $p, procedureCode: "NFB49" }, first: 1) { edges { node {
         north: coverage(homeRegionCode: "13", homeMunicipalityCode: "1384") { decidedBy agreement { kind } }
-        south: coverage(homeRegionCode: "13", homeMunicipalityCode: "1380", careSetting: INPATIENT) { decidedBy agreement { kind } paymentCommitmentRequired } } } } }`, {
-      p: [providerId("skane-trelleborg")],
-    });
+        south: coverage(homeRegionCode: "13", homeMunicipalityCode: "1380", careSetting: INPATIENT) { decidedBy agreement { kind } paymentCommitmentRequired } } } } }`,
+      {
+        p: [providerId("skane-trelleborg")],
+      },
+    );
     expect(offers.errors).toBeUndefined();
     expect(offers.data.freeCapacity.edges[0].node).toEqual({
       north: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "RIKSAVTALET" } },
       south: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "HEALTHCARE_REGION_PACT" }, paymentCommitmentRequired: true },
     });
-    for (const [municipality, rule] of [["1280", "MUNICIPALITY_NOT_IN_REGION"], ["Kungsbacka", "MUNICIPALITY_CODE_FORMAT"]]) {
-      const { errors } = await hub.query(BY_MUNICIPALITY, { home: "13", municipality, provider: providerId("skane-trelleborg"), procedure: "NFB49" });
+    for (const [municipality, rule] of [
+      ["1280", "MUNICIPALITY_NOT_IN_REGION"],
+      ["Kungsbacka", "MUNICIPALITY_CODE_FORMAT"],
+    ]) {
+      const { errors } = await hub.query(BY_MUNICIPALITY, {
+        home: "13",
+        municipality,
+        provider: providerId("skane-trelleborg"),
+        procedure: "NFB49",
+      });
       expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "homeMunicipalityCode", rule });
     }
   });
@@ -278,12 +322,21 @@ describe("agreements that follow the patient's municipality (Region Halland in t
       { a: referralId("greta-knee"), b: referralId("tolvan-hip"), p: providerId("skane-trelleborg") },
     );
     expect(errors).toBeUndefined();
-    expect(data.a).toEqual({ homeMunicipalityCode: "1383", coverage: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "RIKSAVTALET" } } });
-    expect(data.b).toEqual({ homeMunicipalityCode: "1380", coverage: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "HEALTHCARE_REGION_PACT" } } });
+    expect(data.a).toEqual({
+      homeMunicipalityCode: "1383",
+      coverage: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "RIKSAVTALET" } },
+    });
+    expect(data.b).toEqual({
+      homeMunicipalityCode: "1380",
+      coverage: { decidedBy: "HOME_MUNICIPALITY", agreement: { kind: "HEALTHCARE_REGION_PACT" } },
+    });
   });
 
   it("lists the home region's rules as data", async () => {
-    const { data, errors } = await hub.queryAs(await token(Role.PEER_REGION, "12"), `{ careAccessRules(homeRegionCode: "13") { id effect careSetting providingRegionCodes priority } }`);
+    const { data, errors } = await hub.queryAs(
+      await token(Role.PEER_REGION, "12"),
+      `{ careAccessRules(homeRegionCode: "13") { id effect careSetting providingRegionCodes priority } }`,
+    );
     expect(errors).toBeUndefined();
     expect(data.careAccessRules.map((r: any) => r.id)).toEqual([
       "private-provider-commitment",
@@ -292,9 +345,14 @@ describe("agreements that follow the patient's municipality (Region Halland in t
       "halland-same-terms-outpatient",
       "halland-same-terms",
     ]);
-    expect(data.careAccessRules.at(-1)).toMatchObject({ effect: "SAME_TERMS_AS_RESIDENTS", providingRegionCodes: ["12", "14", "10", "07", "06"] });
+    expect(data.careAccessRules.at(-1)).toMatchObject({
+      effect: "SAME_TERMS_AS_RESIDENTS",
+      providingRegionCodes: ["12", "14", "10", "07", "06"],
+    });
     // Another region has only the national rule here: its node loads its own.
-    expect((await hub.query(`{ careAccessRules(homeRegionCode: "01") { id } }`)).data.careAccessRules).toEqual([{ id: "private-provider-commitment" }]);
+    expect((await hub.query(`{ careAccessRules(homeRegionCode: "01") { id } }`)).data.careAccessRules).toEqual([
+      { id: "private-provider-commitment" },
+    ]);
   });
 });
 
@@ -313,10 +371,14 @@ describe("administering agreements", () => {
       expect(errors?.[0].extensions?.code).toBe("FORBIDDEN");
     }
     const [first] = (await hub.query(`{ agreements { id } }`)).data.agreements;
-    const ending = await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), `mutation($id: ID!, $d: Date!) { endAgreement(agreementId: $id, lastDay: $d, reason: "Uppsagt") { id } }`, {
-      id: first.id,
-      d: today,
-    });
+    const ending = await hub.queryAs(
+      await token(Role.REGIONAL_OFFICE, "13"),
+      `mutation($id: ID!, $d: Date!) { endAgreement(agreementId: $id, lastDay: $d, reason: "Uppsagt") { id } }`,
+      {
+        id: first.id,
+        d: today,
+      },
+    );
     expect(ending.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     expect(await agreementCount()).toBe(before);
   });
@@ -341,7 +403,12 @@ describe("administering agreements", () => {
     const input = { agreementId: agreement.id, referralId, specialty: "UROLOGY", procedureCode: "KED22", careDate: date };
     const committed = await hub.query(commit, { input });
     expect(committed.errors).toBeUndefined();
-    expect(committed.data.commitReferralToAgreement).toMatchObject({ priceSek: 38_000, careDate: date, version: { version: 1 }, agreement: { id: agreement.id } });
+    expect(committed.data.commitReferralToAgreement).toMatchObject({
+      priceSek: 38_000,
+      careDate: date,
+      version: { version: 1 },
+      agreement: { id: agreement.id },
+    });
 
     const after = await coverage("13", "private-malardalens-gyn-uro", "KED22", date);
     expect(after.status).toBe("NOT_COVERED");
@@ -353,7 +420,9 @@ describe("administering agreements", () => {
     const again = await hub.query(commit, { input });
     expect(again.errors![0].extensions?.code).toBe("CONFLICT");
 
-    const released = await hub.query(`mutation { releaseAgreementCommitment(referralId: "${referralId}", reason: "Patient declined") { releasedAt releaseReason } }`);
+    const released = await hub.query(
+      `mutation { releaseAgreementCommitment(referralId: "${referralId}", reason: "Patient declined") { releasedAt releaseReason } }`,
+    );
     expect(released.data.releaseAgreementCommitment.releaseReason).toBe("Patient declined");
     expect((await coverage("13", "private-malardalens-gyn-uro", "KED22", date)).status).toBe("COVERED");
   });
@@ -363,7 +432,9 @@ describe("administering agreements", () => {
     const commit = `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id } }`;
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        hub.query(commit, { input: { agreementId: agreement.id, referralId: randomUUID(), specialty: "UROLOGY", procedureCode: "KED22", careDate: today } }),
+        hub.query(commit, {
+          input: { agreementId: agreement.id, referralId: randomUUID(), specialty: "UROLOGY", procedureCode: "KED22", careDate: today },
+        }),
       ),
     );
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
@@ -371,31 +442,56 @@ describe("administering agreements", () => {
   });
 
   it("versions a change: care before it keeps version 1, after it version 2; commitments keep their version", async () => {
-    const agreement = (await hub.query(CREATE, { input: privateAgreement({ ceilings: [], validFrom: `${year - 1}-01-01` }) })).data.createAgreement;
+    const agreement = (await hub.query(CREATE, { input: privateAgreement({ ceilings: [], validFrom: `${year - 1}-01-01` }) })).data
+      .createAgreement;
     const referralId = randomUUID();
-    const committed = await hub.query(
-      `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id } }`,
-      { input: { agreementId: agreement.id, referralId, specialty: "UROLOGY", procedureCode: "KED22", careDate: today } },
-    );
+    const committed = await hub.query(`mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id } }`, {
+      input: { agreementId: agreement.id, referralId, specialty: "UROLOGY", procedureCode: "KED22", careDate: today },
+    });
     expect(committed.errors).toBeUndefined();
     const effectiveFrom = addDays(today, 30);
     const revised = await hub.query(
       `mutation($id: ID!, $input: ReviseAgreementInputType!) { reviseAgreement(agreementId: $id, input: $input) { version effectiveFrom coveredProcedures { code } terms { paymentCommitmentRequired } changeNote } }`,
-      { id: agreement.id, input: { effectiveFrom, coverage: { coversAllPlannedCare: false, procedureCodes: ["KED22", "LCG21"] }, changeNote: "Adds prolapse surgery" } },
+      {
+        id: agreement.id,
+        input: {
+          effectiveFrom,
+          coverage: { coversAllPlannedCare: false, procedureCodes: ["KED22", "LCG21"] },
+          changeNote: "Adds prolapse surgery",
+        },
+      },
     );
     expect(revised.errors).toBeUndefined();
-    expect(revised.data.reviseAgreement).toMatchObject({ version: 2, effectiveFrom, coveredProcedures: [{ code: "KED22" }, { code: "LCG21" }], terms: { paymentCommitmentRequired: true } });
+    expect(revised.data.reviseAgreement).toMatchObject({
+      version: 2,
+      effectiveFrom,
+      coveredProcedures: [{ code: "KED22" }, { code: "LCG21" }],
+      terms: { paymentCommitmentRequired: true },
+    });
     expect((await coverage("13", "private-malardalens-gyn-uro", "LCG21", today)).status).toBe("NOT_COVERED");
     const later = await coverage("13", "private-malardalens-gyn-uro", "LCG21", effectiveFrom);
     expect(later).toMatchObject({ status: "COVERED", applicable: [{ version: { version: 2 } }] });
 
-    const { data } = await hub.query(`{ agreement(id: "${agreement.id}") { versions { version } v1: version(on: "${today}") { version } v2: version(on: "${effectiveFrom}") { version } } }`);
+    const { data } = await hub.query(
+      `{ agreement(id: "${agreement.id}") { versions { version } v1: version(on: "${today}") { version } v2: version(on: "${effectiveFrom}") { version } } }`,
+    );
     expect(data.agreement).toEqual({ versions: [{ version: 1 }, { version: 2 }], v1: { version: 1 }, v2: { version: 2 } });
     const overlapping = await hub.query(
       `mutation($id: ID!, $input: ReviseAgreementInputType!) { reviseAgreement(agreementId: $id, input: $input) { version } }`,
-      { id: agreement.id, input: { effectiveFrom, terms: { referralRequired: true, paymentCommitmentRequired: false, sameTermsAsResidents: false }, changeNote: "x" } },
+      {
+        id: agreement.id,
+        input: {
+          effectiveFrom,
+          terms: { referralRequired: true, paymentCommitmentRequired: false, sameTermsAsResidents: false },
+          changeNote: "x",
+        },
+      },
     );
-    expect(overlapping.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.effectiveFrom", rule: "OVERLAPPING_VERSION" });
+    expect(overlapping.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.effectiveFrom",
+      rule: "OVERLAPPING_VERSION",
+    });
   });
 
   it("adds next year's price list, and refuses one that overlaps", async () => {
@@ -403,7 +499,12 @@ describe("administering agreements", () => {
     const add = `mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input) { name validFrom validUntil entries { priceSek procedure { code } } } }`;
     const next = await hub.query(add, {
       id: agreement.id,
-      input: { name: `Avtalspriser ${year + 1}`, validFrom: `${year + 1}-01-01`, validUntil: `${year + 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 39_500 }] },
+      input: {
+        name: `Avtalspriser ${year + 1}`,
+        validFrom: `${year + 1}-01-01`,
+        validUntil: `${year + 1}-12-31`,
+        entries: [{ procedureCode: "KED22", priceSek: 39_500 }],
+      },
     });
     expect(next.errors).toBeUndefined();
     // Other tests in this file made agreements with the same provider: look at this one's option.
@@ -411,7 +512,12 @@ describe("administering agreements", () => {
     expect(nextYear.applicable.find((a: any) => a.agreement.id === agreement.id).pricePerCaseSek).toBe(39_500);
     const overlapping = await hub.query(add, {
       id: agreement.id,
-      input: { name: "Overlapping", validFrom: `${year + 1}-06-01`, validUntil: `${year + 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 1 }] },
+      input: {
+        name: "Overlapping",
+        validFrom: `${year + 1}-06-01`,
+        validUntil: `${year + 1}-12-31`,
+        entries: [{ procedureCode: "KED22", priceSek: 1 }],
+      },
     });
     expect(overlapping.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "OVERLAPPING_PRICE_LIST" });
     const { data } = await hub.query(`{ agreement(id: "${agreement.id}") { priceLists { name } } }`);
@@ -421,30 +527,67 @@ describe("administering agreements", () => {
   it("ends an agreement: care after its last day is not covered; an ending cannot be moved later", async () => {
     const agreement = (await hub.query(CREATE, { input: privateAgreement({ ceilings: [] }) })).data.createAgreement;
     const lastDay = today;
-    const ended = await hub.query(`mutation { endAgreement(agreementId: "${agreement.id}", lastDay: "${lastDay}", reason: "Provider went bankrupt") { validUntil endReason } }`);
+    const ended = await hub.query(
+      `mutation { endAgreement(agreementId: "${agreement.id}", lastDay: "${lastDay}", reason: "Provider went bankrupt") { validUntil endReason } }`,
+    );
     expect(ended.data.endAgreement).toEqual({ validUntil: lastDay, endReason: "Provider went bankrupt" });
     const after = await coverage("13", "private-malardalens-gyn-uro", "KED22", addDays(lastDay, 1));
     expect(after.rejected.find((r: any) => r.agreement.id === agreement.id)).toMatchObject({ reasonCode: "EXPIRED" });
-    const later = await hub.query(`mutation { endAgreement(agreementId: "${agreement.id}", lastDay: "${addDays(lastDay, 10)}", reason: "x") { validUntil } }`);
+    const later = await hub.query(
+      `mutation { endAgreement(agreementId: "${agreement.id}", lastDay: "${addDays(lastDay, 10)}", reason: "x") { validUntil } }`,
+    );
     expect(later.errors![0].extensions?.code).toBe("CONFLICT");
   });
 
   it.each([
     ["an end before a start", { validFrom: `${year}-06-01`, validUntil: `${year}-05-31` }, "input.validUntil", "END_BEFORE_START"],
-    ["a negative price", { priceList: { name: "P", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: -5 }] } }, "input.priceList.entries[0].priceSek", "NEGATIVE_PRICE"],
+    [
+      "a negative price",
+      { priceList: { name: "P", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: -5 }] } },
+      "input.priceList.entries[0].priceSek",
+      "NEGATIVE_PRICE",
+    ],
     [
       "a pact with a region outside its healthcare region",
-      { kind: "HEALTHCARE_REGION_PACT", providerId: null, ceilings: [], healthcareRegionCode: "SODRA", partyRegionCodes: ["12", "13", "14"] },
+      {
+        kind: "HEALTHCARE_REGION_PACT",
+        providerId: null,
+        ceilings: [],
+        healthcareRegionCode: "SODRA",
+        partyRegionCodes: ["12", "13", "14"],
+      },
       "input.partyRegionCodes[2]",
       "PARTY_OUTSIDE_HEALTHCARE_REGION",
     ],
     ["a private agreement with two regions", { partyRegionCodes: ["13", "12"] }, "input.partyRegionCodes", "PRIVATE_AGREEMENT_PARTIES"],
     ["a private agreement without a provider", { providerId: null }, "input.providerId", "REQUIRED"],
-    ["Riksavtalet without all regions", { kind: "RIKSAVTALET", providerId: null, ceilings: [], partyRegionCodes: ["13", "12"] }, "input.partyRegionCodes", "RIKSAVTALET_ALL_REGIONS"],
+    [
+      "Riksavtalet without all regions",
+      { kind: "RIKSAVTALET", providerId: null, ceilings: [], partyRegionCodes: ["13", "12"] },
+      "input.partyRegionCodes",
+      "RIKSAVTALET_ALL_REGIONS",
+    ],
     ["an unknown party region", { partyRegionCodes: ["99"] }, "input.partyRegionCodes[0]", "REGION_CODE_UNKNOWN"],
     ["coverage of nothing", { coverage: { coversAllPlannedCare: false } }, "input.coverage", "COVERAGE_EMPTY"],
-    ["a ceiling of zero cases", { ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year}-12-31`, maxCases: 0 }] }, "input.ceilings[0].maxCases", "POSITIVE"],
-    ["a price list outside the agreement", { priceList: { name: "P", validFrom: `${year - 1}-01-01`, validUntil: `${year - 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 5 }] } }, "input.priceList.validFrom", "OUTSIDE_AGREEMENT"],
+    [
+      "a ceiling of zero cases",
+      { ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year}-12-31`, maxCases: 0 }] },
+      "input.ceilings[0].maxCases",
+      "POSITIVE",
+    ],
+    [
+      "a price list outside the agreement",
+      {
+        priceList: {
+          name: "P",
+          validFrom: `${year - 1}-01-01`,
+          validUntil: `${year - 1}-12-31`,
+          entries: [{ procedureCode: "KED22", priceSek: 5 }],
+        },
+      },
+      "input.priceList.validFrom",
+      "OUTSIDE_AGREEMENT",
+    ],
   ])("refuses %s and writes nothing", async (_what, overrides, field, rule) => {
     const before = await agreementCount();
     const { data, errors } = await hub.query(CREATE, { input: privateAgreement(overrides) });
@@ -454,14 +597,18 @@ describe("administering agreements", () => {
   });
 
   it("refuses changes to an agreement that does not exist", async () => {
-    const { errors } = await hub.query(`mutation { endAgreement(agreementId: "${randomUUID()}", lastDay: "${today}", reason: "x") { id } }`);
+    const { errors } = await hub.query(
+      `mutation { endAgreement(agreementId: "${randomUUID()}", lastDay: "${today}", reason: "x") { id } }`,
+    );
     expect(errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "agreementId", rule: "UNKNOWN_AGREEMENT" });
   });
 });
 
 describe("browsing agreements", () => {
   it("filters by specialty covered by the version in force", async () => {
-    const { data } = await hub.query(`{ agreements(filter: { specialty: GENERAL_SURGERY, partyRegionCode: "13" }) { name version { coversAllPlannedCare coveredSpecialties } } }`);
+    const { data } = await hub.query(
+      `{ agreements(filter: { specialty: GENERAL_SURGERY, partyRegionCode: "13" }) { name version { coversAllPlannedCare coveredSpecialties } } }`,
+    );
     expect(data.agreements.length).toBeGreaterThan(0);
     for (const a of data.agreements) {
       expect(a.version.coversAllPlannedCare || a.version.coveredSpecialties.includes("GENERAL_SURGERY")).toBe(true);
@@ -470,31 +617,45 @@ describe("browsing agreements", () => {
   });
 
   it("shows a private agreement's volume ceilings", async () => {
-    const { data } = await hub.query(`{ agreements(filter: { providerId: "${providerId("private-vastkustens-ogon")}" }) { ceilings { periodFrom maxCases usedCases remainingCases procedures { code name } } } }`);
-    expect(data.agreements[0].ceilings[0]).toMatchObject({ periodFrom: `${year}-01-01`, maxCases: 200, procedures: [{ code: "CJE20", name: expect.any(String) }] });
+    const { data } = await hub.query(
+      `{ agreements(filter: { providerId: "${providerId("private-vastkustens-ogon")}" }) { ceilings { periodFrom maxCases usedCases remainingCases procedures { code name } } } }`,
+    );
+    expect(data.agreements[0].ceilings[0]).toMatchObject({
+      periodFrom: `${year}-01-01`,
+      maxCases: 200,
+      procedures: [{ code: "CJE20", name: expect.any(String) }],
+    });
   });
 });
 
 /** Agreements of Halland with Mälardalens Gynekologi & Urologi; other tests here make some too, so each test looks at its own. */
 async function create(overrides: Record<string, unknown>): Promise<string> {
-  const { data, errors } = await hub.query(`mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, { input: privateAgreement(overrides) });
+  const { data, errors } = await hub.query(`mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, {
+    input: privateAgreement(overrides),
+  });
   expect(errors).toBeUndefined();
   return data.createAgreement.id;
 }
 
 async function commitUnder(agreementId: string, careDate: string, procedureCode = "KED22", specialty = "UROLOGY") {
   const referralId = randomUUID();
-  const { data, errors } = await hub.query(`mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id priceSek } }`, {
-    input: { agreementId, referralId, specialty, procedureCode, careDate },
-  });
+  const { data, errors } = await hub.query(
+    `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { id priceSek } }`,
+    {
+      input: { agreementId, referralId, specialty, procedureCode, careDate },
+    },
+  );
   expect(errors).toBeUndefined();
   return { referralId, ...data.commitReferralToAgreement };
 }
 
 const priceOn = async (agreementId: string, date: string) =>
-  (await coverage("13", "private-malardalens-gyn-uro", "KED22", date)).applicable.find((a: any) => a.agreement.id === agreementId)?.pricePerCaseSek;
+  (await coverage("13", "private-malardalens-gyn-uro", "KED22", date)).applicable.find((a: any) => a.agreement.id === agreementId)
+    ?.pricePerCaseSek;
 
-const priceLists = async (agreementId: string) => (await hub.query(`{ agreement(id: "${agreementId}") { priceLists { id name validFrom validUntil endReason } } }`)).data.agreement.priceLists;
+const priceLists = async (agreementId: string) =>
+  (await hub.query(`{ agreement(id: "${agreementId}") { priceLists { id name validFrom validUntil endReason } } }`)).data.agreement
+    .priceLists;
 
 const COMMITMENTS = /* GraphQL */ `
   query Commitments($id: ID!, $filter: AgreementCommitmentFilter, $first: Int, $after: String) {
@@ -528,7 +689,11 @@ describe("a yearly price change over an open-ended price list", () => {
 
     // Without supersede the open list is in the way, and the error says so first.
     const refused = await hub.query(ADD, { id, input: newPrices });
-    expect(refused.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validFrom", rule: "OVERLAPPING_PRICE_LIST" });
+    expect(refused.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.validFrom",
+      rule: "OVERLAPPING_PRICE_LIST",
+    });
     expect(refused.errors![0].message).toContain("end that one first");
     expect(await priceLists(id)).toEqual([open]);
 
@@ -557,7 +722,11 @@ describe("a yearly price change over an open-ended price list", () => {
   });
 
   it("ends a price list from a date with a reason; refuses a past day, a later end and an unknown list, writing nothing", async () => {
-    const id = await create({ validUntil: null, ceilings: [], priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] } });
+    const id = await create({
+      validUntil: null,
+      ceilings: [],
+      priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
+    });
     const [open] = await priceLists(id);
     const END = `mutation($list: ID!, $d: Date!, $reason: String!) { endPriceList(priceListId: $list, lastDay: $d, reason: $reason) { id validUntil endReason } }`;
     const refusals: Array<[Record<string, unknown>, string, string]> = [
@@ -592,7 +761,12 @@ describe("a yearly price change over an open-ended price list", () => {
   });
 
   it("does not supersede from a day that has passed", async () => {
-    const id = await create({ validUntil: null, ceilings: [], priceList: { name: "Avtalspriser", validFrom: `${year - 1}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] }, validFrom: `${year - 1}-01-01` });
+    const id = await create({
+      validUntil: null,
+      ceilings: [],
+      priceList: { name: "Avtalspriser", validFrom: `${year - 1}-01-01`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
+      validFrom: `${year - 1}-01-01`,
+    });
     const before = await priceLists(id);
     const { errors } = await hub.query(ADD, { id, input: { ...newPrices, validFrom: today }, supersede: true });
     expect(errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validFrom", rule: "DATE_IN_PAST" });
@@ -606,11 +780,16 @@ describe("what was committed under an agreement", () => {
       ceiling { maxCases periodFrom periodUntil } usedCases remainingCases releasedCases casesPer30Days paceFrom readOn projectedReachedOn outlook } }`;
 
   it("pages an agreement's commitments by care date, with who committed, the price, and whether and why released", async () => {
-    const id = await create({ validUntil: `${year + 1}-12-31`, ceilings: [{ periodFrom: today, periodUntil: addDays(today, 364), maxCases: 10 }] });
+    const id = await create({
+      validUntil: `${year + 1}-12-31`,
+      ceilings: [{ periodFrom: today, periodUntil: addDays(today, 364), maxCases: 10 }],
+    });
     const dates = [addDays(today, 3), addDays(today, 1), addDays(today, 2)];
     const made = [];
     for (const date of dates) made.push(await commitUnder(id, date));
-    const released = await hub.query(`mutation { releaseAgreementCommitment(referralId: "${made[2].referralId}", reason: "Patient declined") { id } }`);
+    const released = await hub.query(
+      `mutation { releaseAgreementCommitment(referralId: "${made[2].referralId}", reason: "Patient declined") { id } }`,
+    );
     expect(released.errors).toBeUndefined();
 
     const first = await hub.query(COMMITMENTS, { id, first: 2 });
@@ -631,7 +810,12 @@ describe("what was committed under an agreement", () => {
       releasedBy: null,
     });
     expect(Date.parse(nodes[0].committedAt)).not.toBeNaN();
-    expect(nodes[1]).toMatchObject({ referralId: made[2].referralId, released: true, releaseReason: "Patient declined", releasedBy: { role: "ADMINISTRATOR" } });
+    expect(nodes[1]).toMatchObject({
+      referralId: made[2].referralId,
+      released: true,
+      releaseReason: "Patient declined",
+      releasedBy: { role: "ADMINISTRATOR" },
+    });
     const rest = await hub.query(COMMITMENTS, { id, first: 2, after: first.data.agreementCommitments.pageInfo.endCursor });
     expect(rest.data.agreementCommitments.edges.map((e: any) => e.node.careDate)).toEqual([dates[0]]);
     expect(rest.data.agreementCommitments.pageInfo.hasNextPage).toBe(false);
@@ -681,33 +865,65 @@ describe("what was committed under an agreement", () => {
   });
 
   it("shows an office only the commitments its region pays for under an agreement of several regions", async () => {
-    const { data } = await hub.query(`{ agreements(filter: { kind: HEALTHCARE_REGION_PACT, partyRegionCode: "12" }) { id name parties { code } } }`);
+    const { data } = await hub.query(
+      `{ agreements(filter: { kind: HEALTHCARE_REGION_PACT, partyRegionCode: "12" }) { id name parties { code } } }`,
+    );
     const sodra = data.agreements.find((a: any) => a.name.includes("Södra"));
-    const input = (payingRegionCode?: string) => ({ agreementId: sodra.id, referralId: randomUUID(), specialty: "ORTHOPAEDICS", procedureCode: "NFB49", careDate: today, payingRegionCode });
+    const input = (payingRegionCode?: string) => ({
+      agreementId: sodra.id,
+      referralId: randomUUID(),
+      specialty: "ORTHOPAEDICS",
+      procedureCode: "NFB49",
+      careDate: today,
+      payingRegionCode,
+    });
     const commit = `mutation($input: CommitReferralInput!) { commitReferralToAgreement(input: $input) { referralId payingRegion { code } } }`;
     const unnamed = await hub.query(commit, { input: input() });
     expect(unnamed.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.payingRegionCode", rule: "REQUIRED" });
     const outsider = await hub.query(commit, { input: input("01") });
-    expect(outsider.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.payingRegionCode", rule: "PAYING_REGION_NOT_PARTY" });
+    expect(outsider.errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.payingRegionCode",
+      rule: "PAYING_REGION_NOT_PARTY",
+    });
     const skane = (await hub.query(commit, { input: input("12") })).data.commitReferralToAgreement;
     const halland = (await hub.query(commit, { input: input("13") })).data.commitReferralToAgreement;
     expect([skane.payingRegion, halland.payingRegion]).toEqual([{ code: "12" }, { code: "13" }]);
 
     const seenBy = async (region: string) =>
-      (await hub.queryAs(await token(Role.REGIONAL_OFFICE, region), COMMITMENTS, { id: sodra.id, first: 100 })).data.agreementCommitments.edges.map((e: any) => e.node.referralId);
+      (
+        await hub.queryAs(await token(Role.REGIONAL_OFFICE, region), COMMITMENTS, { id: sodra.id, first: 100 })
+      ).data.agreementCommitments.edges.map((e: any) => e.node.referralId);
     expect(await seenBy("12")).toContain(skane.referralId);
     expect(await seenBy("12")).not.toContain(halland.referralId);
     expect(await seenBy("13")).toEqual([halland.referralId]);
-    const all = (await hub.query(COMMITMENTS, { id: sodra.id, first: 100 })).data.agreementCommitments.edges.map((e: any) => e.node.referralId);
+    const all = (await hub.query(COMMITMENTS, { id: sodra.id, first: 100 })).data.agreementCommitments.edges.map(
+      (e: any) => e.node.referralId,
+    );
     expect(all).toEqual(expect.arrayContaining([skane.referralId, halland.referralId]));
   });
 
   it("refuses a malformed or unknown agreement id and a bad cursor", async () => {
-    expect((await hub.query(COMMITMENTS, { id: "x" })).errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "agreementId", rule: "ID_FORMAT" });
-    expect((await hub.query(COMMITMENTS, { id: randomUUID() })).errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "agreementId", rule: "UNKNOWN_AGREEMENT" });
+    expect((await hub.query(COMMITMENTS, { id: "x" })).errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "agreementId",
+      rule: "ID_FORMAT",
+    });
+    expect((await hub.query(COMMITMENTS, { id: randomUUID() })).errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "agreementId",
+      rule: "UNKNOWN_AGREEMENT",
+    });
     const id = await create({ ceilings: [] });
-    expect((await hub.query(COMMITMENTS, { id, after: "nonsense" })).errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after", rule: "CURSOR_INVALID" });
-    expect((await hub.query(COMMITMENTS, { id, first: 101 })).errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+    expect((await hub.query(COMMITMENTS, { id, after: "nonsense" })).errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "after",
+      rule: "CURSOR_INVALID",
+    });
+    expect((await hub.query(COMMITMENTS, { id, first: 101 })).errors![0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "first",
+    });
   });
 });
 
@@ -718,12 +934,22 @@ describe("the headline reason", () => {
       name: `Gynekologi ${randomUUID()}`,
       coverage: { coversAllPlannedCare: false, procedureCodes: ["LCC05"] },
       ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year}-12-31`, maxCases: 1 }],
-      priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, validUntil: `${year}-12-31`, entries: [{ procedureCode: "LCC05", priceSek: 24_000 }] },
+      priceList: {
+        name: "Avtalspriser",
+        validFrom: `${year}-01-01`,
+        validUntil: `${year}-12-31`,
+        entries: [{ procedureCode: "LCC05", priceSek: 24_000 }],
+      },
     });
     const urology = await create({
       validFrom: today,
       ceilings: [],
-      priceList: { name: "Avtalspriser", validFrom: today, validUntil: `${year + 1}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
+      priceList: {
+        name: "Avtalspriser",
+        validFrom: today,
+        validUntil: `${year + 1}-12-31`,
+        entries: [{ procedureCode: "KED22", priceSek: 38_000 }],
+      },
     });
     await commitUnder(gynaecology, today, "LCC05", "GYNAECOLOGY");
     const c = await coverage("13", "private-malardalens-gyn-uro", "LCC05", today);
@@ -732,17 +958,28 @@ describe("the headline reason", () => {
     expect(c.reason).toContain("Its volume ceiling is reached: 1 of 1 cases");
     expect(c.reason).not.toContain("does not cover");
     expect(c.rejected.find((r: any) => r.agreement.id === urology)).toMatchObject({ reasonCode: "CARE_NOT_COVERED" });
-    const order = ["CEILING_REACHED", "NOT_YET_IN_FORCE", "EXPIRED", "CARE_NOT_COVERED", "PROVIDER_REGION_NOT_PARTY", "PRIVATE_PROVIDER", "HOME_REGION_NOT_PARTY"];
+    const order = [
+      "CEILING_REACHED",
+      "NOT_YET_IN_FORCE",
+      "EXPIRED",
+      "CARE_NOT_COVERED",
+      "PROVIDER_REGION_NOT_PARTY",
+      "PRIVATE_PROVIDER",
+      "HOME_REGION_NOT_PARTY",
+    ];
     const ranks = c.rejected.map((r: any) => order.indexOf(r.reasonCode));
     expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
   });
 
   it("reports the most specific rule first where several refuse one input", async () => {
     const id = await create({ validUntil: `${year}-12-31`, ceilings: [] });
-    const { errors } = await hub.query(`mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input) { id } }`, {
-      id,
-      input: { name: "Overlapping and too long", validFrom: `${year}-06-01`, entries: [{ procedureCode: "KED22", priceSek: 1 }] },
-    });
+    const { errors } = await hub.query(
+      `mutation($id: ID!, $input: PriceListInputType!) { addPriceList(agreementId: $id, input: $input) { id } }`,
+      {
+        id,
+        input: { name: "Overlapping and too long", validFrom: `${year}-06-01`, entries: [{ procedureCode: "KED22", priceSek: 1 }] },
+      },
+    );
     expect(errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validFrom", rule: "OVERLAPPING_PRICE_LIST" });
     expect((errors![0].extensions!.problems as any[]).map((p) => p.rule)).toEqual(["OVERLAPPING_PRICE_LIST", "OUTSIDE_AGREEMENT"]);
   });

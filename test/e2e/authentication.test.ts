@@ -32,7 +32,11 @@ async function expectUnauthenticated(bearer: string | undefined, reason: RegExp)
 
 describe("authentication at the gateway", () => {
   it("answers nothing without a token, and 401 over HTTP", async () => {
-    const response = await fetch(hub.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: FREE }) });
+    const response = await fetch(hub.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: FREE }),
+    });
     expect(response.status).toBe(401);
     await expectUnauthenticated(undefined, /Authorization: Bearer/);
     // /health stays open for load balancers.
@@ -98,7 +102,16 @@ describe("who may change capacity", () => {
   const PUBLISH = `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`;
   const offer = (unit: string) => ({
     reportedBy: "Booking system (test)",
-    offers: [{ careUnitId: careUnitId(unit), procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 20), expectedWaitDays: 7 }],
+    offers: [
+      {
+        careUnitId: careUnitId(unit),
+        procedureCode: "NFB49",
+        slots: 2,
+        validFrom: today,
+        validUntil: addDays(today, 20),
+        expectedWaitDays: 7,
+      },
+    ],
   });
 
   it("lets a provider publish, change and reserve its own capacity and nobody else's", async () => {

@@ -15,22 +15,67 @@ const badInput = async (query: string, variables?: Record<string, unknown>) => {
 
 describe("bad input through the gateway", () => {
   it.each([
-    ["a malformed KVÅ code", `{ freeCapacity(filter: { procedureCode: "NF49" }) { totalCount } }`, "filter.procedureCode", "KVA_CODE_FORMAT"],
-    ["a lower-case KVÅ code", `{ freeCapacity(filter: { procedureCode: "nfb49" }) { totalCount } }`, "filter.procedureCode", "KVA_CODE_FORMAT"],
-    ["an unknown region code", `{ freeCapacity(filter: { regionCodes: ["13", "99"] }) { totalCount } }`, "filter.regionCodes[1]", "REGION_CODE_UNKNOWN"],
-    ["an unknown healthcare region", `{ freeCapacity(filter: { healthcareRegionCode: "MITTEN" }) { totalCount } }`, "filter.healthcareRegionCode", "HEALTHCARE_REGION_CODE_UNKNOWN"],
-    ["a provider id that is not a UUID", `{ freeCapacity(filter: { providerIds: ["42"] }) { totalCount } }`, "filter.providerIds[0]", "ID_FORMAT"],
+    [
+      "a malformed KVÅ code",
+      `{ freeCapacity(filter: { procedureCode: "NF49" }) { totalCount } }`,
+      "filter.procedureCode",
+      "KVA_CODE_FORMAT",
+    ],
+    [
+      "a lower-case KVÅ code",
+      `{ freeCapacity(filter: { procedureCode: "nfb49" }) { totalCount } }`,
+      "filter.procedureCode",
+      "KVA_CODE_FORMAT",
+    ],
+    [
+      "an unknown region code",
+      `{ freeCapacity(filter: { regionCodes: ["13", "99"] }) { totalCount } }`,
+      "filter.regionCodes[1]",
+      "REGION_CODE_UNKNOWN",
+    ],
+    [
+      "an unknown healthcare region",
+      `{ freeCapacity(filter: { healthcareRegionCode: "MITTEN" }) { totalCount } }`,
+      "filter.healthcareRegionCode",
+      "HEALTHCARE_REGION_CODE_UNKNOWN",
+    ],
+    [
+      "a provider id that is not a UUID",
+      `{ freeCapacity(filter: { providerIds: ["42"] }) { totalCount } }`,
+      "filter.providerIds[0]",
+      "ID_FORMAT",
+    ],
     ["first over the maximum page size", `{ freeCapacity(first: 101) { totalCount } }`, "first", "PAGE_SIZE_MAXIMUM"],
     ["a negative first", `{ freeCapacity(first: -1) { totalCount } }`, "first", "PAGE_SIZE_NOT_NEGATIVE"],
     ["a cursor that is not a cursor", `{ freeCapacity(after: "not-a-cursor") { totalCount } }`, "after", "CURSOR_INVALID"],
-    ["a cursor of the wrong shape", `{ freeCapacity(after: "${Buffer.from('{"page":2}').toString("base64url")}") { totalCount } }`, "after", "CURSOR_INVALID"],
-    ["a cursor from another list", `{ freeCapacity(after: "${Buffer.from('["2026-01-01","not-a-uuid"]').toString("base64url")}") { totalCount } }`, "after", "CURSOR_INVALID"],
+    [
+      "a cursor of the wrong shape",
+      `{ freeCapacity(after: "${Buffer.from('{"page":2}').toString("base64url")}") { totalCount } }`,
+      "after",
+      "CURSOR_INVALID",
+    ],
+    [
+      "a cursor from another list",
+      `{ freeCapacity(after: "${Buffer.from('["2026-01-01","not-a-uuid"]').toString("base64url")}") { totalCount } }`,
+      "after",
+      "CURSOR_INVALID",
+    ],
     ["zero minimum slots", `{ freeCapacity(filter: { minAvailableSlots: 0 }) { totalCount } }`, "filter.minAvailableSlots", "POSITIVE"],
     ["an unknown region code for a region", `{ region(code: "26") { name } }`, "code", "REGION_CODE_UNKNOWN"],
     ["a malformed KVÅ code for a procedure", `{ procedure(code: "NFB4") { name } }`, "code", "KVA_CODE_FORMAT"],
-    ["an unknown region in the referral filter", `{ referrals(filter: { homeRegionCode: "00" }) { totalCount } }`, "filter.homeRegionCode", "REGION_CODE_UNKNOWN"],
+    [
+      "an unknown region in the referral filter",
+      `{ referrals(filter: { homeRegionCode: "00" }) { totalCount } }`,
+      "filter.homeRegionCode",
+      "REGION_CODE_UNKNOWN",
+    ],
     ["first over the maximum for referrals", `{ referrals(first: 500) { totalCount } }`, "first", "PAGE_SIZE_MAXIMUM"],
-    ["an unknown region among agreement parties", `{ agreements(filter: { partyRegionCode: "2" }) { id } }`, "filter.partyRegionCode", "REGION_CODE_UNKNOWN"],
+    [
+      "an unknown region among agreement parties",
+      `{ agreements(filter: { partyRegionCode: "2" }) { id } }`,
+      "filter.partyRegionCode",
+      "REGION_CODE_UNKNOWN",
+    ],
   ])("rejects %s", async (_what, query, field, rule) => {
     const { error } = await badInput(query);
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field, rule });
@@ -38,21 +83,29 @@ describe("bad input through the gateway", () => {
   });
 
   it("rejects an unknown home region for coverage, naming the argument, and keeps the rest of the answer", async () => {
-    const { data, error } = await badInput(`{ freeCapacity(first: 2) { totalCount edges { node { id coverage(homeRegionCode: "99") { status } } } } }`);
+    const { data, error } = await badInput(
+      `{ freeCapacity(first: 2) { totalCount edges { node { id coverage(homeRegionCode: "99") { status } } } } }`,
+    );
     expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "homeRegionCode", rule: "REGION_CODE_UNKNOWN" });
     expect(data.freeCapacity.totalCount).toBeGreaterThan(0);
     expect(data.freeCapacity.edges[0].node.coverage).toBeNull();
   });
 
   it("rejects an impossible date in variables", async () => {
-    const { error } = await badInput(`query($by: Date) { freeCapacity(filter: { startsOnOrBefore: $by }) { totalCount } }`, { by: "2026-02-30" });
+    const { error } = await badInput(`query($by: Date) { freeCapacity(filter: { startsOnOrBefore: $by }) { totalCount } }`, {
+      by: "2026-02-30",
+    });
     expect(error.extensions?.code).toBe("BAD_USER_INPUT");
     expect(error.message).toContain("YYYY-MM-DD");
   });
 
   it("rejects a malformed personal identity number without repeating it", async () => {
     const { error } = await badInput(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "19121212-1213") { id } }`);
-    expect(error.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "personalIdentityNumber", rule: "IDENTITY_NUMBER_CHECK_DIGIT" });
+    expect(error.extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "personalIdentityNumber",
+      rule: "IDENTITY_NUMBER_CHECK_DIGIT",
+    });
     expect(error.message).not.toMatch(/1212/);
   });
 

@@ -58,7 +58,9 @@ describe("SQL statements per freeCapacity page", () => {
     expect(hundred.edges).toBe(100);
     expect(hundred.statements).toBe(twenty.statements);
     // Written to the test log so the figure can be quoted; the assertion above is what matters.
-    process.stderr.write(`SQL statements per freeCapacity page (all subgraphs): ${twenty.statements} for 20 results, ${hundred.statements} for 100\n`);
+    process.stderr.write(
+      `SQL statements per freeCapacity page (all subgraphs): ${twenty.statements} for 20 results, ${hundred.statements} for 100\n`,
+    );
   });
 
   it("costs a small constant, not one statement per result", async () => {

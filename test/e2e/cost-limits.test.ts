@@ -22,7 +22,11 @@ afterAll(async () => hub?.stop());
 const client = (role: Role, organisation?: string) => token(role, organisation, { sub: `cost-test-${randomUUID()}` });
 
 async function post(bearer: string, query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(hub.url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(hub.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, retryAfter: response.headers.get("retry-after"), json: (await response.json()) as any };
 }
 
@@ -59,7 +63,9 @@ describe("the cost of a request", () => {
   });
 
   it("lets a page of the size asked for through when it fits", async () => {
-    const ok = await post(await client(Role.PEER_REGION, "12"), `query($n: Int) { freeCapacity(first: $n) { edges { node { id } } } }`, { n: 5 });
+    const ok = await post(await client(Role.PEER_REGION, "12"), `query($n: Int) { freeCapacity(first: $n) { edges { node { id } } } }`, {
+      n: 5,
+    });
     expect(ok.status).toBe(200);
     expect(ok.json.data.freeCapacity.edges).toHaveLength(5);
   });
@@ -85,7 +91,11 @@ describe("the cost budget per client", () => {
     const office = await client(Role.REGIONAL_OFFICE, "13");
     for (let i = 0; i < 3; i++) expect((await post(office, PAGE, { n: 30 })).status).toBe(200);
     // Ten aliased matches(first: $m) with m = 50 cost about 11 500: more than is left this minute.
-    const matches = Array.from({ length: 10 }, (_, i) => `m${i}: matches(first: $m) { rank tier pricePerCaseSek earliestStart startsByDeadline marginDays explanation agreement { name } offer { id availableSlots provider { name region { code name } } } }`).join(" ");
+    const matches = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `m${i}: matches(first: $m) { rank tier pricePerCaseSek earliestStart startsByDeadline marginDays explanation agreement { name } offer { id availableSlots provider { name region { code name } } } }`,
+    ).join(" ");
     const refused = subscribe(hub.url, `subscription($m: Int) { referralUpdated(regionCode: "13") { id ${matches} } }`, { m: 50 }, office);
     const ended = await refused.ended;
     await refused.close();

@@ -113,7 +113,16 @@ const SEARCH = `{ freeCapacity(filter: { specialty: ORTHOPAEDICS }, first: 5) { 
 const LIVE = `subscription($after: ID) { offerPublished(filter: { specialty: ORTHOPAEDICS }, after: $after) { id event { id } } }`;
 const offerInput = (reportedBy: string) => ({
   reportedBy,
-  offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 1, validFrom: today, validUntil: addDays(today, 60), expectedWaitDays: 10 }],
+  offers: [
+    {
+      careUnitId: careUnitId("kattegatt-ortopedi"),
+      procedureCode: "NFB49",
+      slots: 1,
+      validFrom: today,
+      validUntil: addDays(today, 60),
+      expectedWaitDays: 10,
+    },
+  ],
 });
 
 /** Publications and searches through the gateway, side by side, until stopped: what was acknowledged and which codes came back. */
@@ -164,7 +173,8 @@ function load() {
  */
 function resumingSubscriber(after: string) {
   const sessions: TestSubscription[] = [];
-  const seen = () => sessions.flatMap((s) => s.results.filter((r) => r.data).map((r) => r.data.offerPublished as { id: string; event: { id: string } }));
+  const seen = () =>
+    sessions.flatMap((s) => s.results.filter((r) => r.data).map((r) => r.data.offerPublished as { id: string; event: { id: string } }));
   const open = () => {
     const session = subscribe(gatewayUrl, LIVE, { after: seen().at(-1)?.event.id ?? after }, office);
     sessions.push(session);
@@ -190,7 +200,10 @@ function resumingSubscriber(after: string) {
 }
 
 const cursor = async () => (await postGraphQL(gatewayUrl, `{ offerEventCursor }`, undefined, office)).data.offerEventCursor as string;
-const byScript = (script: string) => processes.filter((p) => p.child.exitCode === null && p.child.signalCode === null).find((p) => p.child.spawnargs.some((a) => a.endsWith(script)))!;
+const byScript = (script: string) =>
+  processes
+    .filter((p) => p.child.exitCode === null && p.child.signalCode === null)
+    .find((p) => p.child.spawnargs.some((a) => a.endsWith(script)))!;
 
 describe("faults", () => {
   it("kill -9 of a subgraph under load: SUBGRAPH_UNAVAILABLE meanwhile, recovery by itself, nothing acknowledged lost or doubled", async () => {
@@ -240,7 +253,9 @@ describe("faults", () => {
     await admin.connect();
     let listening = false;
     try {
-      const listeners = async () => (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'care-hub-capacity-listen'`)).rows[0].n as number;
+      const listeners = async () =>
+        (await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'care-hub-capacity-listen'`)).rows[0]
+          .n as number;
       listening = await waitFor(async () => (await listeners()) > 0, "the capacity process's LISTEN connection", 20_000).catch(() => false);
     } finally {
       await admin.end();
@@ -275,7 +290,9 @@ describe("faults", () => {
       proxies.agreements.delayMs = 0;
     }
     const seconds = (Date.now() - started) / 1000;
-    figures.push(`agreements answering 5 s late (time limit 2 s): partial answer in ${seconds.toFixed(1)} s, naming ${JSON.stringify(slow.errors?.map((e) => e.extensions?.service))}`);
+    figures.push(
+      `agreements answering 5 s late (time limit 2 s): partial answer in ${seconds.toFixed(1)} s, naming ${JSON.stringify(slow.errors?.map((e) => e.extensions?.service))}`,
+    );
     expect(seconds).toBeLessThan(4.5);
     expect(slow.errors?.[0].extensions).toMatchObject({ code: "SUBGRAPH_TIMEOUT", service: "agreements" });
     expect(slow.data?.freeCapacity?.edges.length).toBe(3);
@@ -298,8 +315,11 @@ describe("faults", () => {
     const admin = new Client({ connectionString: databaseUrl });
     await admin.connect();
     try {
-      const stored = async () => (await admin.query(`SELECT id FROM capacity.capacity_offer WHERE reported_by = $1`, [reportedBy])).rows.map((r) => r.id as string);
-      await waitFor(async () => (await stored()).length > 0, "the publication stored behind the held-back answer", 10_000).catch(() => undefined);
+      const stored = async () =>
+        (await admin.query(`SELECT id FROM capacity.capacity_offer WHERE reported_by = $1`, [reportedBy])).rows.map((r) => r.id as string);
+      await waitFor(async () => (await stored()).length > 0, "the publication stored behind the held-back answer", 10_000).catch(
+        () => undefined,
+      );
       gateway.child.kill("SIGKILL");
       await gateway.exited;
       proxies.capacity.delayMs = 0;
@@ -314,7 +334,9 @@ describe("faults", () => {
       expect(retry.errors).toBeUndefined();
       expect(retry.data.publishCapacity).toEqual({ replayed: true, offers: [{ id: committed[0] }] });
       expect(await stored()).toEqual(committed);
-      figures.push(`gateway killed mid-mutation: the retry with the same key answered the first result (replayed, 1 offer stored); new gateway ready in ${seconds.toFixed(1)} s`);
+      figures.push(
+        `gateway killed mid-mutation: the retry with the same key answered the first result (replayed, 1 offer stored); new gateway ready in ${seconds.toFixed(1)} s`,
+      );
     } finally {
       proxies.capacity.delayMs = 0;
       await admin.end();

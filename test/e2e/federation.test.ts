@@ -41,7 +41,11 @@ describe("reference data (capacity)", () => {
 
   it("lists providers of a region with their care units", async () => {
     const { data } = await hub.query(`{ providers(regionCode: "13", kind: PUBLIC) { name careUnits { name provider { name } } } }`);
-    expect(data.providers.map((p: any) => p.name)).toEqual(["Hallands sjukhus Halmstad", "Hallands sjukhus Kungsbacka", "Hallands sjukhus Varberg"]);
+    expect(data.providers.map((p: any) => p.name)).toEqual([
+      "Hallands sjukhus Halmstad",
+      "Hallands sjukhus Kungsbacka",
+      "Hallands sjukhus Varberg",
+    ]);
     for (const provider of data.providers) {
       expect(provider.careUnits.length).toBeGreaterThan(0);
       expect(provider.careUnits.every((u: any) => u.provider.name === provider.name)).toBe(true);
@@ -76,13 +80,17 @@ describe("agreements (agreements subgraph, with parties and providers from capac
     const today = stockholmDate();
     const ended = all.data.agreements.filter((a: any) => a.validUntil !== null && a.validUntil < today);
     expect(ended.length).toBeGreaterThan(0);
-    const current = await hub.query(`query($on: Date) { agreements(filter: { partyRegionCode: "13", kind: CARE_GUARANTEE_AGREEMENT, validOn: $on }) { name } }`, { on: today });
+    const current = await hub.query(
+      `query($on: Date) { agreements(filter: { partyRegionCode: "13", kind: CARE_GUARANTEE_AGREEMENT, validOn: $on }) { name } }`,
+      { on: today },
+    );
     expect(current.data.agreements.length).toBe(all.data.agreements.length - ended.length);
   });
 });
 
 /** Patient data is for the home region's office: these patients are Region Halland's. */
-const asOffice = async (query: string, variables?: Record<string, unknown>) => hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), query, variables);
+const asOffice = async (query: string, variables?: Record<string, unknown>) =>
+  hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), query, variables);
 
 describe("patients and referrals", () => {
   it("resolves a referral's patient (patients), procedure and home region (capacity)", async () => {
@@ -110,7 +118,9 @@ describe("patients and referrals", () => {
     const tolvan = data.patientByPersonalIdentityNumber;
     expect(tolvan).toMatchObject({ givenName: "Tolvan", identityKind: "PERSONNUMMER", birthDate: "1912-12-12" });
     expect(tolvan.referrals.map((r: any) => r.procedure?.code).sort()).toEqual(
-      REFERRALS.filter((r) => r.identityNumber === "191212121212").map((r) => r.procedure).sort(),
+      REFERRALS.filter((r) => r.identityNumber === "191212121212")
+        .map((r) => r.procedure)
+        .sort(),
     );
   });
 
@@ -118,7 +128,9 @@ describe("patients and referrals", () => {
     // Tolvan is over 100, so his 10-digit form is written with '+'.
     const short = await asOffice(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "121212+1212") { givenName } }`);
     expect(short.data.patientByPersonalIdentityNumber).toEqual({ givenName: "Tolvan" });
-    const coordination = await asOffice(`{ patientByPersonalIdentityNumber(personalIdentityNumber: "20140161-2385") { identityKind birthDate } }`);
+    const coordination = await asOffice(
+      `{ patientByPersonalIdentityNumber(personalIdentityNumber: "20140161-2385") { identityKind birthDate } }`,
+    );
     expect(coordination.data.patientByPersonalIdentityNumber).toEqual({ identityKind: "SAMORDNINGSNUMMER", birthDate: "2014-01-01" });
   });
 

@@ -37,10 +37,21 @@ async function get(path: string, bearer?: string, headers: Record<string, string
 const admin = () => token(Role.ADMINISTRATOR);
 
 async function publishTimes(times: string[], procedureCode = "NGB49") {
-  const { data, errors } = await hub.query(
-    `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
-    { input: { reportedBy: "FHIR test", offers: [{ careUnitId: KATTEGATT_UNIT, procedureCode, slotTimes: times, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }] } },
-  );
+  const { data, errors } = await hub.query(`mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
+    input: {
+      reportedBy: "FHIR test",
+      offers: [
+        {
+          careUnitId: KATTEGATT_UNIT,
+          procedureCode,
+          slotTimes: times,
+          validFrom: today,
+          validUntil: addDays(today, 30),
+          expectedWaitDays: 10,
+        },
+      ],
+    },
+  });
   expect(errors).toBeUndefined();
   return data.publishCapacity.offers[0].id as string;
 }
@@ -95,13 +106,26 @@ describe("capacity in FHIR", () => {
     const day = addDays(today, 6);
     const times = [`${day}T07:00:00Z`, `${day}T08:00:00Z`, `${addDays(day, 1)}T07:00:00Z`];
     const offerId = await publishTimes(times, "NGD01");
-    const reserve = await hub.query(`mutation($id: ID!) { reserveCapacity(offerId: $id, slots: 1, referenceId: "fhir-test") { id } }`, { id: offerId });
+    const reserve = await hub.query(`mutation($id: ID!) { reserveCapacity(offerId: $id, slots: 1, referenceId: "fhir-test") { id } }`, {
+      id: offerId,
+    });
     expect(reserve.errors).toBeUndefined();
     const ofOffer = async (query: string) =>
-      (await get(`/Slot?${query}`, await admin())).json().entry.map((e: any) => e.resource).filter((s: any) => s.schedule.reference === `Schedule/${offerId}`).map((s: any) => [s.start, s.status]);
+      (await get(`/Slot?${query}`, await admin()))
+        .json()
+        .entry.map((e: any) => e.resource)
+        .filter((s: any) => s.schedule.reference === `Schedule/${offerId}`)
+        .map((s: any) => [s.start, s.status]);
     const iso = (t: string) => new Date(t).toISOString();
-    expect(await ofOffer("")).toEqual([[iso(times[0]), "busy"], [iso(times[1]), "free"], [iso(times[2]), "free"]]);
-    expect(await ofOffer("status=free")).toEqual([[iso(times[1]), "free"], [iso(times[2]), "free"]]);
+    expect(await ofOffer("")).toEqual([
+      [iso(times[0]), "busy"],
+      [iso(times[1]), "free"],
+      [iso(times[2]), "free"],
+    ]);
+    expect(await ofOffer("status=free")).toEqual([
+      [iso(times[1]), "free"],
+      [iso(times[2]), "free"],
+    ]);
     expect(await ofOffer(`start=${day}`)).toHaveLength(2);
     expect(await ofOffer(`start=gt${encodeURIComponent(iso(times[0]))}&start=lt${addDays(day, 1)}`)).toEqual([[iso(times[1]), "free"]]);
     expect(await ofOffer(`start=ge${addDays(day, 1)}`)).toEqual([[iso(times[2]), "free"]]);
@@ -110,7 +134,9 @@ describe("capacity in FHIR", () => {
   it("shows count offers as one Slot over the window with the slot-capacity extension", async () => {
     const slots = (await get(`/Slot?service-type=NFB49`, await admin())).json().entry.map((e: any) => e.resource);
     const windowSlot = slots.find((s: any) => s.id.endsWith("-w"));
-    expect(windowSlot.extension).toEqual([{ url: "http://fhir-registry.smarthealthit.org/StructureDefinition/slot-capacity", valueInteger: expect.any(Number) }]);
+    expect(windowSlot.extension).toEqual([
+      { url: "http://fhir-registry.smarthealthit.org/StructureDefinition/slot-capacity", valueInteger: expect.any(Number) },
+    ]);
   });
 
   it.each([
@@ -136,7 +162,10 @@ describe("capacity in FHIR", () => {
       const response = await fetch(url, { headers: { authorization: `Bearer ${bearer}` } });
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toBe("application/fhir+ndjson");
-      const lines = (await response.text()).split("\n").filter(Boolean).map((line) => JSON.parse(line));
+      const lines = (await response.text())
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
       expect(lines.length).toBeGreaterThan(0);
       expect(lines.every((r) => r.resourceType === type)).toBe(true);
       all.push(...lines);
@@ -155,7 +184,10 @@ describe("capacity in FHIR", () => {
 describe("referrals in FHIR", () => {
   const office13 = () => token(Role.REGIONAL_OFFICE, "13");
   async function hallandReferral(): Promise<{ id: string; patient: { personalIdentityNumber: string } }> {
-    const { data, errors } = await hub.queryAs(await office13(), `{ referrals(first: 1) { edges { node { id patient { personalIdentityNumber } } } } }`);
+    const { data, errors } = await hub.queryAs(
+      await office13(),
+      `{ referrals(first: 1) { edges { node { id patient { personalIdentityNumber } } } } }`,
+    );
     expect(errors).toBeUndefined();
     return data.referrals.edges[0].node;
   }
@@ -167,11 +199,16 @@ describe("referrals in FHIR", () => {
     expect(request.status).toBe(200);
     const serviceRequest = request.json();
     expect(serviceRequest).toMatchObject({ resourceType: "ServiceRequest", id: referral.id, intent: "order" });
-    expect(serviceRequest.subject.identifier).toEqual({ system: "urn:oid:1.2.752.129.2.1.3.1", value: referral.patient.personalIdentityNumber.replace("-", "") });
+    expect(serviceRequest.subject.identifier).toEqual({
+      system: "urn:oid:1.2.752.129.2.1.3.1",
+      value: referral.patient.personalIdentityNumber.replace("-", ""),
+    });
     const task = (await get(`/Task/${referral.id}`, await office13())).json();
     expect(task).toMatchObject({ resourceType: "Task", focus: { reference: `ServiceRequest/${referral.id}` }, intent: "order" });
     expectValidFhir([serviceRequest, task]);
-    const { rows } = await db.query(`SELECT record_kind, outcome, subgraph FROM audit.patient_data_access WHERE request_id = $1`, [requestId]);
+    const { rows } = await db.query(`SELECT record_kind, outcome, subgraph FROM audit.patient_data_access WHERE request_id = $1`, [
+      requestId,
+    ]);
     expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ outcome: "ALLOWED" })]));
   });
 

@@ -28,8 +28,9 @@ const CONTRACT_QUERY = /* GraphQL */ `
 `;
 
 /** Open, unexpired, not fully booked NFB49 offers in the seed data. */
-const listedHipOffers = PROVIDERS.flatMap((p) => p.units.flatMap((u) => u.offers.map((o) => ({ provider: p, offer: o }))))
-  .filter(({ offer }) => offer.procedure === "NFB49" && offer.state === undefined);
+const listedHipOffers = PROVIDERS.flatMap((p) => p.units.flatMap((u) => u.offers.map((o) => ({ provider: p, offer: o })))).filter(
+  ({ offer }) => offer.procedure === "NFB49" && offer.state === undefined,
+);
 
 let hub: TestHub;
 beforeAll(async () => {
@@ -126,8 +127,11 @@ describe("freeCapacity through the gateway", () => {
 
   it("filters Region Halland's providers into Södra or Västra by municipality", async () => {
     const names = async (code: string) =>
-      (await hub.query(`{ freeCapacity(filter: { healthcareRegionCode: "${code}", regionCodes: ["13"] }, first: 100) { edges { node { provider { name healthcareRegion { code } } } } } }`))
-        .data.freeCapacity.edges.map((e: any) => e.node.provider);
+      (
+        await hub.query(
+          `{ freeCapacity(filter: { healthcareRegionCode: "${code}", regionCodes: ["13"] }, first: 100) { edges { node { provider { name healthcareRegion { code } } } } } }`,
+        )
+      ).data.freeCapacity.edges.map((e: any) => e.node.provider);
     const south = await names("SODRA");
     const north = await names("VASTRA");
     expect(south.map((p: any) => p.name)).toContain("Hallands sjukhus Halmstad");
@@ -140,7 +144,10 @@ describe("freeCapacity through the gateway", () => {
 
   it("filters by the latest acceptable start date", async () => {
     const by = addDays(stockholmDate(), 15);
-    const { data } = await hub.query(`query($by: Date) { freeCapacity(filter: { startsOnOrBefore: $by }, first: 100) { edges { node { earliestStart } } } }`, { by });
+    const { data } = await hub.query(
+      `query($by: Date) { freeCapacity(filter: { startsOnOrBefore: $by }, first: 100) { edges { node { earliestStart } } } }`,
+      { by },
+    );
     expect(data.freeCapacity.edges.length).toBeGreaterThan(0);
     expect(data.freeCapacity.edges.every((e: any) => e.node.earliestStart <= by)).toBe(true);
   });
@@ -153,10 +160,13 @@ describe("coverage on an offer (agreements subgraph, through federation)", () =>
       { home: homeRegionCode },
     );
     expect(errors).toBeUndefined();
-    return new Map<string, any>(data.freeCapacity.edges.map((e: any) => [e.node.provider.name, { ...e.node.coverage, earliestStart: e.node.earliestStart }]));
+    return new Map<string, any>(
+      data.freeCapacity.edges.map((e: any) => [e.node.provider.name, { ...e.node.coverage, earliestStart: e.node.earliestStart }]),
+    );
   };
   /** Seeded prices rise 3 % a year from the seed year. */
-  const priceIn = (base: number, careDate: string) => Math.round(base * 1.03 ** (Number(careDate.slice(0, 4)) - Number(stockholmDate().slice(0, 4))));
+  const priceIn = (base: number, careDate: string) =>
+    Math.round(base * 1.03 ** (Number(careDate.slice(0, 4)) - Number(stockholmDate().slice(0, 4))));
 
   it("answers internal care for the home region's own hospitals", async () => {
     const halland = await coverageOf("13");
@@ -166,13 +176,19 @@ describe("coverage on an offer (agreements subgraph, through federation)", () =>
   it("sends a Halland patient to Skåne and Kronoberg under the Södra pact", async () => {
     const halland = await coverageOf("13");
     for (const name of ["Trelleborgs lasarett", "Skånes universitetssjukhus Lund", "Centrallasarettet Växjö"]) {
-      expect(halland.get(name)).toMatchObject({ status: "COVERED", agreement: { kind: "HEALTHCARE_REGION_PACT", name: expect.stringContaining("Södra") } });
+      expect(halland.get(name)).toMatchObject({
+        status: "COVERED",
+        agreement: { kind: "HEALTHCARE_REGION_PACT", name: expect.stringContaining("Södra") },
+      });
     }
   });
 
   it("sends a Halland patient to Västra Götaland under the Västra pact", async () => {
     const halland = await coverageOf("13");
-    expect(halland.get("Sahlgrenska universitetssjukhuset")).toMatchObject({ status: "COVERED", agreement: { kind: "HEALTHCARE_REGION_PACT", name: expect.stringContaining("Västra") } });
+    expect(halland.get("Sahlgrenska universitetssjukhuset")).toMatchObject({
+      status: "COVERED",
+      agreement: { kind: "HEALTHCARE_REGION_PACT", name: expect.stringContaining("Västra") },
+    });
   });
 
   it("sends a Halland patient to Stockholm and Norrbotten under Riksavtalet only", async () => {

@@ -21,7 +21,15 @@ beforeAll(async () => {
   // PORT=0: the workers share the one free port the primary picks.
   const env = { ...(await hubProcessPorts()), PORT: "0" };
   const metricsPort = await freePort();
-  hub = run({ ...env, DATABASE_URL: await createTestDatabase(), HUB_SEED: "none", HUB_GATEWAY_WORKERS: "2", HUB_METRICS_PORT: String(metricsPort), HUB_METRICS_TOKEN: METRICS_TOKEN, HUB_RATE_LIMIT_PER_MINUTE: "100000" });
+  hub = run({
+    ...env,
+    DATABASE_URL: await createTestDatabase(),
+    HUB_SEED: "none",
+    HUB_GATEWAY_WORKERS: "2",
+    HUB_METRICS_PORT: String(metricsPort),
+    HUB_METRICS_TOKEN: METRICS_TOKEN,
+    HUB_RATE_LIMIT_PER_MINUTE: "100000",
+  });
   await ready(hub, 90_000);
   url = /GraphQL: +(http:\S+\/graphql) \(2 gateway workers\)/.exec(hub.stdout())![1];
   metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
@@ -46,18 +54,36 @@ interface Answer {
 function post(query: string, variables: Record<string, unknown>, bearer: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ query, variables });
-    const request = http.request(url, { method: "POST", agent: false, headers: { "content-type": "application/json", authorization: `Bearer ${bearer}`, "content-length": Buffer.byteLength(body) } }, (response) => {
-      let text = "";
-      response.on("data", (chunk) => (text += chunk));
-      response.on("end", () => resolve({ worker: String(response.headers["x-hub-gateway-worker"]), cache: String(response.headers["x-hub-cache"]), body: JSON.parse(text) }));
-    });
+    const request = http.request(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        headers: { "content-type": "application/json", authorization: `Bearer ${bearer}`, "content-length": Buffer.byteLength(body) },
+      },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () =>
+          resolve({
+            worker: String(response.headers["x-hub-gateway-worker"]),
+            cache: String(response.headers["x-hub-cache"]),
+            body: JSON.parse(text),
+          }),
+        );
+      },
+    );
     request.on("error", reject);
     request.end(body);
   });
 }
 
 /** Asks until each worker has answered with `predicate` true; returns each worker's last answer. */
-async function fromEveryWorker(ask: () => Promise<Answer>, predicate: (answer: Answer) => boolean, what: string): Promise<Map<string, Answer>> {
+async function fromEveryWorker(
+  ask: () => Promise<Answer>,
+  predicate: (answer: Answer) => boolean,
+  what: string,
+): Promise<Map<string, Answer>> {
   const answers = new Map<string, Answer>();
   const deadline = Date.now() + 20_000;
   while (answers.size < 2) {
@@ -83,13 +109,32 @@ describe("two gateway workers on one port", () => {
     // A change through one worker (whichever takes the connection)…
     const published = await post(
       `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
-      { input: { reportedBy: "Booking system (workers test)", offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), earliestStart: today, expectedWaitDays: 3 }] } },
+      {
+        input: {
+          reportedBy: "Booking system (workers test)",
+          offers: [
+            {
+              careUnitId: careUnitId("kattegatt-ortopedi"),
+              procedureCode: "NFB49",
+              slots: 2,
+              validFrom: today,
+              validUntil: addDays(today, 30),
+              earliestStart: today,
+              expectedWaitDays: 3,
+            },
+          ],
+        },
+      },
       bearer,
     );
     expect(published.body.errors).toBeUndefined();
     const offer = published.body.data.publishCapacity.offers[0].id;
     // …is heard by every worker: each answers with the new offer, and never the old answer from its cache.
-    const fresh = await fromEveryWorker(search, (answer) => answer.body.data.freeCapacity.edges.some((e: any) => e.node.id === offer), "with the new offer");
+    const fresh = await fromEveryWorker(
+      search,
+      (answer) => answer.body.data.freeCapacity.edges.some((e: any) => e.node.id === offer),
+      "with the new offer",
+    );
     for (const answer of fresh.values()) expect(answer.body.data.freeCapacity.totalCount).toBe(before + 1);
     // After the change, no worker serves the stale entry again.
     for (let i = 0; i < 6; i++) {
@@ -101,7 +146,11 @@ describe("two gateway workers on one port", () => {
   it("gathers every process's metrics on the metrics port, to the scrape credential only", async () => {
     // A request with an identity number in its variables: it must not reach the scrape.
     const bearer = await adminToken();
-    await post(`query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id } }`, { pnr: "191212121212" }, bearer);
+    await post(
+      `query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id } }`,
+      { pnr: "191212121212" },
+      bearer,
+    );
     expect((await fetch(metricsUrl)).status).toBe(401);
     expect((await fetch(url.replace(/graphql$/, "metrics"), { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
     const response = await fetch(metricsUrl, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
@@ -125,7 +174,9 @@ describe("two gateway workers on one port", () => {
       expect(text).toContain(name);
     }
     // Requests of both workers, summed: the searches above (at least 2 hits) and the mutation.
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{service="gateway",graphql_operation_name="Search",graphql_operation_type="query",outcome="ok"\} (\d+)/);
+    expect(text).toMatch(
+      /http_server_request_duration_seconds_count\{service="gateway",graphql_operation_name="Search",graphql_operation_type="query",outcome="ok"\} (\d+)/,
+    );
     const hits = Number(/hub_response_cache_hits_total (\d+)/.exec(text)?.[1]);
     expect(hits).toBeGreaterThanOrEqual(2);
     expect(text).toContain('graphql_operation_name="Lookup"');

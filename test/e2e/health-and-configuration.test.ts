@@ -43,7 +43,9 @@ describe("/health", () => {
   });
 
   it("answers a request that needs the stopped subgraph with SUBGRAPH_UNAVAILABLE naming it, and the rest of the answer", async () => {
-    const { data, errors } = await hub.query(`{ freeCapacity(first: 1) { totalCount } referral(id: "${referralId("tolvan-hip")}") { id } }`);
+    const { data, errors } = await hub.query(
+      `{ freeCapacity(first: 1) { totalCount } referral(id: "${referralId("tolvan-hip")}") { id } }`,
+    );
     expect(data.freeCapacity.totalCount).toBeGreaterThan(0);
     expect(data.referral).toBeNull();
     expect(errors).toHaveLength(1);
@@ -83,13 +85,19 @@ describe("a subgraph asking the supergraph through the gateway", () => {
     });
     let error: any;
     try {
-      error = await new SupergraphClient(() => `http://127.0.0.1:${port}/graphql`, newInternalSecret(), "referrals").request(ctx, "{ regions { code } }").catch((e) => e);
+      error = await new SupergraphClient(() => `http://127.0.0.1:${port}/graphql`, newInternalSecret(), "referrals")
+        .request(ctx, "{ regions { code } }")
+        .catch((e) => e);
     } finally {
       spy.mockRestore();
     }
     expect(error.extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", service: "referrals" });
-    expect(written.join("")).toContain(`the gateway at http://127.0.0.1:${port}/graphql did not answer (ECONNREFUSED); check HUB_GATEWAY_URL`);
-    expect(await probeGateway(`http://127.0.0.1:${port}/graphql`, newInternalSecret(), "referrals", "13")).toBe(`unreachable (http://127.0.0.1:${port}/graphql: ECONNREFUSED)`);
+    expect(written.join("")).toContain(
+      `the gateway at http://127.0.0.1:${port}/graphql did not answer (ECONNREFUSED); check HUB_GATEWAY_URL`,
+    );
+    expect(await probeGateway(`http://127.0.0.1:${port}/graphql`, newInternalSecret(), "referrals", "13")).toBe(
+      `unreachable (http://127.0.0.1:${port}/graphql: ECONNREFUSED)`,
+    );
   });
 
   it("says 'credential rejected' when the gateway holds another secret", async () => {
@@ -100,12 +108,16 @@ describe("a subgraph asking the supergraph through the gateway", () => {
     });
     let error: any;
     try {
-      error = await new SupergraphClient(() => hub.url, newInternalSecret(), "referrals").request(ctx, "{ regions { code } }").catch((e) => e);
+      error = await new SupergraphClient(() => hub.url, newInternalSecret(), "referrals")
+        .request(ctx, "{ regions { code } }")
+        .catch((e) => e);
     } finally {
       spy.mockRestore();
     }
     expect(error.extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", service: "referrals" });
     expect(written.join("")).toContain(`the gateway at ${hub.url} refused this service's credential: HUB_INTERNAL_SECRET differs`);
-    expect(await probeGateway(hub.url, newInternalSecret(), "referrals", "13")).toBe(`credential rejected (${hub.url}: HUB_INTERNAL_SECRET differs)`);
+    expect(await probeGateway(hub.url, newInternalSecret(), "referrals", "13")).toBe(
+      `credential rejected (${hub.url}: HUB_INTERNAL_SECRET differs)`,
+    );
   });
 });

@@ -50,11 +50,15 @@ beforeAll(async () => {
   hub = await startTestHub({ HUB_INTERNAL_SECRET: secret });
   const port = await freePort();
   const urls = Object.fromEntries(Object.entries(hub.hub.subgraphs).map(([name, server]) => [`${name.toUpperCase()}_URL`, server.url]));
-  hive = run({ PORT: String(port), HIVE_LOGGING: process.env.HIVE_LOGGING ?? "error", ...urls }, path.join(projectRoot(), "dist", "test", "bench", "gateways", "hive-supergraph.js"));
+  hive = run(
+    { PORT: String(port), HIVE_LOGGING: process.env.HIVE_LOGGING ?? "error", ...urls },
+    path.join(projectRoot(), "dist", "test", "bench", "gateways", "hive-supergraph.js"),
+  );
   hiveUrl = `http://127.0.0.1:${port}/graphql`;
   const deadline = Date.now() + 60_000;
   while (!hive.stdout().includes("ready")) {
-    if (Date.now() > deadline || hive.child.exitCode !== null) throw new Error(`Hive Gateway did not start:\n${hive.stdout()}\n${hive.stderr()}`);
+    if (Date.now() > deadline || hive.child.exitCode !== null)
+      throw new Error(`Hive Gateway did not start:\n${hive.stdout()}\n${hive.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const verify = await createAuthenticator(loadConfig({ HUB_DEV_KEY_FILE: process.env.HUB_DEV_KEY_FILE ?? "" }).auth);
@@ -130,7 +134,9 @@ function subscribeViaHive(bearer: string, query: string, variables: Record<strin
 describe("Hive Gateway serving the committed supergraph", () => {
   it("serves the supergraph file unchanged (only where the subgraphs listen is configured)", () => {
     // The file Hive read is the committed one, byte for byte: nothing is rewritten for it.
-    expect(fs.readFileSync(path.join(projectRoot(), "schema", "supergraph.graphql"), "utf8")).toContain('@join__graph(name: "capacity", url: "http://127.0.0.1:4002/graphql")');
+    expect(fs.readFileSync(path.join(projectRoot(), "schema", "supergraph.graphql"), "utf8")).toContain(
+      '@join__graph(name: "capacity", url: "http://127.0.0.1:4002/graphql")',
+    );
   });
 
   async function compare(marker: string): Promise<void> {
@@ -162,34 +168,69 @@ describe("Hive Gateway serving the committed supergraph", () => {
 
   it("runs a mutation (publishCapacity) that this hub's gateway then reads back the same", async () => {
     const today = stockholmDate();
-    const published = await viaHive(adminBearer, `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id availableSlots earliestStart procedure { code } provider { name } } } }`, {
-      input: {
-        reportedBy: "Booking system (Hive Gateway test)",
-        offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 3, validFrom: today, validUntil: addDays(today, 30), earliestStart: addDays(today, 2), expectedWaitDays: 4 }],
+    const published = await viaHive(
+      adminBearer,
+      `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id availableSlots earliestStart procedure { code } provider { name } } } }`,
+      {
+        input: {
+          reportedBy: "Booking system (Hive Gateway test)",
+          offers: [
+            {
+              careUnitId: careUnitId("kattegatt-ortopedi"),
+              procedureCode: "NFB49",
+              slots: 3,
+              validFrom: today,
+              validUntil: addDays(today, 30),
+              earliestStart: addDays(today, 2),
+              expectedWaitDays: 4,
+            },
+          ],
+        },
       },
-    });
+    );
     expect(published.errors).toBeUndefined();
     const [offer] = published.data.publishCapacity.offers;
     expect(offer).toMatchObject({ availableSlots: 3, earliestStart: addDays(today, 2), procedure: { code: "NFB49" } });
-    const read = await hub.queryAs(adminBearer, `query($id: ID!) { capacityOffer(id: $id) { id availableSlots earliestStart procedure { code } provider { name } } }`, { id: offer.id });
+    const read = await hub.queryAs(
+      adminBearer,
+      `query($id: ID!) { capacityOffer(id: $id) { id availableSlots earliestStart procedure { code } provider { name } } }`,
+      { id: offer.id },
+    );
     expect(read.data.capacityOffer).toEqual(offer);
   });
 
   it("delivers offerPublished with coverage (graphql-ws to the subgraph) as this hub's gateway does", async () => {
     const query = `subscription($f: FreeCapacityFilter, $after: ID) { offerPublished(filter: $f, after: $after) { id availableSlots procedure { code } provider { name } coverage(homeRegionCode: "13") { status agreement { name } pricePerCaseSek } } }`;
     // Both start from the event log's position now, however late they reach the capacity subgraph.
-    const variables = { f: { procedureCode: "NFB49" }, after: (await hub.queryAs(adminBearer, `{ offerEventCursor }`)).data.offerEventCursor };
+    const variables = {
+      f: { procedureCode: "NFB49" },
+      after: (await hub.queryAs(adminBearer, `{ offerEventCursor }`)).data.offerEventCursor,
+    };
     const ours = subscribe(hub.url, query, variables, officeToken);
     open.push(ours);
     const theirs = subscribeViaHive(officeToken, query, variables);
     try {
       const today = stockholmDate();
-      const published = await hub.queryAs(adminBearer, `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
-        input: {
-          reportedBy: "Booking system (Hive Gateway test)",
-          offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 20), earliestStart: addDays(today, 3), expectedWaitDays: 5 }],
+      const published = await hub.queryAs(
+        adminBearer,
+        `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+        {
+          input: {
+            reportedBy: "Booking system (Hive Gateway test)",
+            offers: [
+              {
+                careUnitId: careUnitId("kattegatt-ortopedi"),
+                procedureCode: "NFB49",
+                slots: 2,
+                validFrom: today,
+                validUntil: addDays(today, 20),
+                earliestStart: addDays(today, 3),
+                expectedWaitDays: 5,
+              },
+            ],
+          },
         },
-      });
+      );
       expect(published.errors).toBeUndefined();
       const id = published.data.publishCapacity.offers[0].id;
       const [delivered] = await ours.waitFor(1);

@@ -79,7 +79,9 @@ describe("the hub as a process (npm start)", () => {
     const hub = run({ ...env, DATABASE_URL: await createEmptyDatabase() });
     try {
       await ready(hub);
-      expect(hub.stdout()).toContain("Database:   DATABASE_URL, seeded: capacity reference data, care-guarantee limits, capacity demo data");
+      expect(hub.stdout()).toContain(
+        "Database:   DATABASE_URL, seeded: capacity reference data, care-guarantee limits, capacity demo data",
+      );
       const answer = await postGraphQL(`http://127.0.0.1:${env.PORT}/graphql`, `{ regions { code } }`, undefined, await adminToken());
       expect(answer.data.regions).toHaveLength(21);
     } finally {
@@ -133,7 +135,12 @@ describe("the hub as a process (npm start)", () => {
       expect(fs.readFileSync(path.join(dataDir, "pgdata", "postmaster.pid"), "utf8").split("\n")[3]).toBe(String(port + 50_329));
       expect(first.stdout()).toContain("seeded: capacity reference data");
       expect((await fetch(`${gateway}/health`)).status).toBe(200);
-      const answer = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`, undefined, await adminToken());
+      const answer = await postGraphQL(
+        `${gateway}/graphql`,
+        `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`,
+        undefined,
+        await adminToken(),
+      );
       expect(answer.data.freeCapacity.totalCount).toBeGreaterThan(0);
       const postgresPid = Number(fs.readFileSync(path.join(dataDir, "pgdata", "postmaster.pid"), "utf8").split("\n")[0]);
       expect(isAlive(postgresPid)).toBe(true);
@@ -150,7 +157,12 @@ describe("the hub as a process (npm start)", () => {
       const second = run(env);
       await ready(second);
       expect(second.stdout()).not.toContain("seeded:");
-      const again = await postGraphQL(`${gateway}/graphql`, `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`, undefined, await adminToken());
+      const again = await postGraphQL(
+        `${gateway}/graphql`,
+        `{ freeCapacity(filter: { procedureCode: "NFB49" }) { totalCount } }`,
+        undefined,
+        await adminToken(),
+      );
       expect(again.data.freeCapacity.totalCount).toBe(answer.data.freeCapacity.totalCount);
       second.child.kill("SIGTERM");
       expect(await second.exited).toBe(0);

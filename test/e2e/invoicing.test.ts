@@ -38,16 +38,42 @@ const NATIONAL = `national { commitmentTypeCode chapterCode validFrom validUntil
 /** A Halland patient's hip replacement sent to Kattegatt (a private provider under Halland's own agreement) and booked. */
 async function bookedAtKattegatt(careDate: string): Promise<string> {
   const registered = await ok(clinic(), `mutation($input: RegisterReferralInput!) { registerReferral(input: $input) { id } }`, {
-    input: { patientId: TOLVAN, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: addDays(today, -20), diagnosisCode: "M16.1" },
+    input: {
+      patientId: TOLVAN,
+      specialty: "ORTHOPAEDICS",
+      procedureCode: "NFB49",
+      visitType: "TREATMENT",
+      decisionDate: addDays(today, -20),
+      diagnosisCode: "M16.1",
+    },
   });
   const id = registered.registerReferral.id;
   const published = await ok(kattegatt(), `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
-    input: { reportedBy: "test", offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 1, validFrom: today, validUntil: addDays(today, 60), expectedWaitDays: 10 }] },
+    input: {
+      reportedBy: "test",
+      offers: [
+        {
+          careUnitId: careUnitId("kattegatt-ortopedi"),
+          procedureCode: "NFB49",
+          slots: 1,
+          validFrom: today,
+          validUntil: addDays(today, 60),
+          expectedWaitDays: 10,
+        },
+      ],
+    },
   });
-  await ok(office(), `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer, outpatientOnly: true }) { status } }`, { id, offer: published.publishCapacity.offers[0].id });
+  await ok(
+    office(),
+    `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer, outpatientOnly: true }) { status } }`,
+    { id, offer: published.publishCapacity.offers[0].id },
+  );
   await ok(kattegatt(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
   await ok(kattegatt(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id });
-  await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { offerCareToPatient(referralId: $id, careDate: $d) { status } }`, { id, d: careDate });
+  await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { offerCareToPatient(referralId: $id, careDate: $d) { status } }`, {
+    id,
+    d: careDate,
+  });
   await ok(office(), `mutation($id: ID!) { recordPatientAnswer(referralId: $id, accepted: true) { status } }`, { id });
   await ok(kattegatt(), `mutation($id: ID!, $d: Date!) { bookReferral(referralId: $id, careDate: $d) { status } }`, { id, d: careDate });
   return id;
@@ -60,7 +86,11 @@ const BASIS = `query($r: String!, $m: String!) { invoicingBasis(payingRegion: $r
 describe("the payment commitment in the national shape", () => {
   it("names type, chapter, validity, liable county council, outpatient only, approval and approver, reimbursement type", async () => {
     const id = await bookedAtKattegatt(addDays(today, 3));
-    const { referral } = await ok(office(), `query($id: ID!) { referral(id: $id) { paymentCommitment { id validFrom validUntil ${NATIONAL} } } }`, { id });
+    const { referral } = await ok(
+      office(),
+      `query($id: ID!) { referral(id: $id) { paymentCommitment { id validFrom validUntil ${NATIONAL} } } }`,
+      { id },
+    );
     const commitment = referral.paymentCommitment;
     expect(commitment.national).toEqual({
       commitmentTypeCode: null, // a private provider's own agreement: invoiced directly, no inter-region type
@@ -76,7 +106,9 @@ describe("the payment commitment in the national shape", () => {
     });
 
     // …and in FHIR: a contained Coverage the ServiceRequest names as its insurance, valid R4.
-    const response = await fetch(`${hub.url.replace(/\/graphql$/, "/fhir")}/ServiceRequest/${id}`, { headers: { authorization: `Bearer ${await office()}` } });
+    const response = await fetch(`${hub.url.replace(/\/graphql$/, "/fhir")}/ServiceRequest/${id}`, {
+      headers: { authorization: `Bearer ${await office()}` },
+    });
     const serviceRequest = (await response.json()) as any;
     expect(serviceRequest.insurance).toEqual([{ reference: "#payment-commitment" }]);
     const coverage = serviceRequest.contained[0];
@@ -101,16 +133,29 @@ describe("the invoicing basis", () => {
     const month = careDate.slice(0, 7);
     const lines = (await ok(office(), BASIS, { r: "13", m: month })).invoicingBasis;
     const line = lines.find((l: any) => l.referralId === id);
-    expect(line).toMatchObject({ status: "BOOKED", careDate, olderThanSixMonths: false, agreementKind: "CARE_GUARANTEE_AGREEMENT", outpatientOnly: true, procedure: { code: "NFB49" }, provider: { id: KATTEGATT } });
+    expect(line).toMatchObject({
+      status: "BOOKED",
+      careDate,
+      olderThanSixMonths: false,
+      agreementKind: "CARE_GUARANTEE_AGREEMENT",
+      outpatientOnly: true,
+      procedure: { code: "NFB49" },
+      provider: { id: KATTEGATT },
+    });
     expect(line.paymentCommitmentNumber).toEqual(expect.any(String));
     // Another month and another paying region do not list it.
     const nextMonth = addDays(`${month}-28`, 7).slice(0, 7);
     expect((await ok(office(), BASIS, { r: "13", m: nextMonth })).invoicingBasis.some((l: any) => l.referralId === id)).toBe(false);
-    expect((await ok(token(Role.REGIONAL_OFFICE, "12"), BASIS, { r: "12", m: month })).invoicingBasis.some((l: any) => l.referralId === id)).toBe(false);
+    expect(
+      (await ok(token(Role.REGIONAL_OFFICE, "12"), BASIS, { r: "12", m: month })).invoicingBasis.some((l: any) => l.referralId === id),
+    ).toBe(false);
 
     // Care given, then read seven months later: completed, and flagged.
     hub.clock.setDaysAhead(2);
-    await ok(kattegatt(), `mutation($id: ID!, $on: Date) { completeReferral(referralId: $id, completedOn: $on) { status } }`, { id, on: careDate });
+    await ok(kattegatt(), `mutation($id: ID!, $on: Date) { completeReferral(referralId: $id, completedOn: $on) { status } }`, {
+      id,
+      on: careDate,
+    });
     hub.clock.setDaysAhead(2 + 214);
     const later = (await ok(token(Role.ADMINISTRATOR), BASIS, { r: "13", m: month })).invoicingBasis.find((l: any) => l.referralId === id);
     expect(later).toMatchObject({ status: "COMPLETED", careDate, olderThanSixMonths: true });
@@ -119,7 +164,12 @@ describe("the invoicing basis", () => {
 
   it("is for the paying region's office and administrators only; bad arguments name the field and rule", async () => {
     const month = today.slice(0, 7);
-    for (const bearer of [token(Role.REGIONAL_OFFICE, "12"), token(Role.PEER_REGION, "13"), token(Role.PROVIDER, KATTEGATT), token(Role.CLINIC)]) {
+    for (const bearer of [
+      token(Role.REGIONAL_OFFICE, "12"),
+      token(Role.PEER_REGION, "13"),
+      token(Role.PROVIDER, KATTEGATT),
+      token(Role.CLINIC),
+    ]) {
       const { errors } = await hub.queryAs(await bearer, BASIS, { r: "13", m: month });
       expect(errors?.[0].extensions?.code).toBe("FORBIDDEN");
     }
@@ -140,8 +190,20 @@ describe("the invoicing basis", () => {
     const response = await fetch(url, { headers: { authorization: `Bearer ${await office()}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/csv");
-    const [header, ...rows] = (await response.text()).replace(/^\uFEFF/, "").trimEnd().split("\r\n");
-    expect(header.split(",")).toEqual(expect.arrayContaining(["payment_commitment_number", "agreement_type", "riksavtal_chapter", "reimbursement_type", "care_date", "older_than_six_months"]));
+    const [header, ...rows] = (await response.text())
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
+    expect(header.split(",")).toEqual(
+      expect.arrayContaining([
+        "payment_commitment_number",
+        "agreement_type",
+        "riksavtal_chapter",
+        "reimbursement_type",
+        "care_date",
+        "older_than_six_months",
+      ]),
+    );
     const row = rows.find((r) => r.includes(id))!;
     expect(row).toContain(`13,${careDate.slice(0, 7)},${id},`);
     expect(row).toContain("Kattegattkliniken");

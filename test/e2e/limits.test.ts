@@ -21,7 +21,8 @@ afterAll(() => hub?.stop());
 function nested(depth: number): string {
   // hubRegion (1) → healthcareRegions (2) → regions (3) → healthcareRegions (4) → …, ending in a scalar.
   let selection = "code";
-  for (let level = depth - 1; level > 1; level--) selection = level % 2 === 0 ? `healthcareRegions { ${selection} }` : `regions { ${selection} }`;
+  for (let level = depth - 1; level > 1; level--)
+    selection = level % 2 === 0 ? `healthcareRegions { ${selection} }` : `regions { ${selection} }`;
   return `{ hubRegion { ${selection} } }`;
 }
 
@@ -44,7 +45,10 @@ describe("document limits", () => {
   });
 
   it("holds subscriptions to the same limits", async () => {
-    const deep = subscribe(hub.url, `subscription { offerPublished { provider { region { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { code } } } } } } } } } } } } }`);
+    const deep = subscribe(
+      hub.url,
+      `subscription { offerPublished { provider { region { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { regions { healthcareRegions { code } } } } } } } } } } } } }`,
+    );
     const ended = (await deep.ended) as Array<{ message: string }>;
     expect(ended[0].message).toBe("The query is nested 13 levels deep, more than the limit of 12.");
   });
@@ -62,7 +66,9 @@ describe("document limits", () => {
     expect(many.data).toBeUndefined();
     expect(many.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(many.errors?.[0].message).toBe("The operation asks for 11 root fields, more than the limit of 10; send separate requests.");
-    const viaFragment = await hub.query(`query { ...six ...six } fragment six on Query { ${Array.from({ length: 6 }, (_, i) => `f${i}: hubRegion { code }`).join(" ")} }`);
+    const viaFragment = await hub.query(
+      `query { ...six ...six } fragment six on Query { ${Array.from({ length: 6 }, (_, i) => `f${i}: hubRegion { code }`).join(" ")} }`,
+    );
     expect(viaFragment.errors?.[0].message).toMatch(/asks for 12 root fields/);
   });
 
@@ -86,8 +92,10 @@ describe("document limits", () => {
   });
 
   it("accepts a rich page of 100 offers and refuses asking for 1 000 at once", async () => {
-    const node = "id availableSlots earliestStart validFrom validUntil expectedWaitDays provider { id name kind region { code name } } procedure { code name }";
-    const pages = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `p${i}: freeCapacity(first: 100) { edges { node { ${node} } } }`).join(" ")} }`;
+    const node =
+      "id availableSlots earliestStart validFrom validUntil expectedWaitDays provider { id name kind region { code name } } procedure { code name }";
+    const pages = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `p${i}: freeCapacity(first: 100) { edges { node { ${node} } } }`).join(" ")} }`;
     expect((await hub.query(pages(1))).errors).toBeUndefined();
     const costly = await hub.query(pages(LIMITS.maxRootFields));
     expect(costly.data).toBeUndefined();
@@ -97,7 +105,11 @@ describe("document limits", () => {
 
   it("refuses a request body over 1 MB with 413", async () => {
     const padding = "x".repeat(1_000_001);
-    const response = await fetch(hub.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: `# ${padding}\n{ __typename }` }) });
+    const response = await fetch(hub.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `# ${padding}\n{ __typename }` }),
+    });
     expect(response.status).toBe(413);
   });
 });
@@ -110,7 +122,11 @@ describe("production mode", () => {
     const jwks = path.join(dir, "jwks.json");
     const { publicJwk } = JSON.parse(fs.readFileSync(process.env.HUB_DEV_KEY_FILE!, "utf8"));
     fs.writeFileSync(jwks, JSON.stringify({ keys: [publicJwk] }));
-    const production = await startTestHub({ NODE_ENV: "production", HUB_DEV_KEY_FILE: "", HUB_TRUSTED_ISSUERS: JSON.stringify([{ issuer: DEV_ISSUER, jwks }]) });
+    const production = await startTestHub({
+      NODE_ENV: "production",
+      HUB_DEV_KEY_FILE: "",
+      HUB_TRUSTED_ISSUERS: JSON.stringify([{ issuer: DEV_ISSUER, jwks }]),
+    });
     try {
       const introspection = await production.query("{ __schema { types { name } } }");
       expect(introspection.data).toBeUndefined();
@@ -134,7 +150,7 @@ describe("rate limit per client", () => {
       for (let i = 0; i < 5; i++) expect((await limited.query("{ __typename }")).errors).toBeUndefined();
       const response = await fetch(limited.url, {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: (await limited.authorization()) },
+        headers: { "content-type": "application/json", authorization: await limited.authorization() },
         body: JSON.stringify({ query: "{ __typename }" }),
       });
       expect(response.status).toBe(429);
@@ -163,7 +179,10 @@ describe("a hung subgraph", () => {
       expect(data.freeCapacity.edges).toHaveLength(2);
       expect(data.freeCapacity.edges[0].node.provider.name).toBeTruthy();
       expect(data.freeCapacity.edges[0].node.coverage).toBeNull();
-      expect(errors?.find((e) => e.extensions?.code === "SUBGRAPH_TIMEOUT")?.extensions).toEqual({ code: "SUBGRAPH_TIMEOUT", service: "agreements" });
+      expect(errors?.find((e) => e.extensions?.code === "SUBGRAPH_TIMEOUT")?.extensions).toEqual({
+        code: "SUBGRAPH_TIMEOUT",
+        service: "agreements",
+      });
       // Recorded rather than asserted tightly: bounded by the 1.5 s limit, not by the lock.
       expect(took).toBeLessThan(30_000);
     } finally {

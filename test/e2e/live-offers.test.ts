@@ -51,14 +51,29 @@ function live(query: string, variables?: Record<string, unknown>, url = hub.url)
   return subscription;
 }
 
-async function publishOne(unit: string, procedureCode: string | null, slots = 3, target: Pick<TestHub, "query"> = hub): Promise<{ id: string; sentAt: number; answeredAt: number }> {
+async function publishOne(
+  unit: string,
+  procedureCode: string | null,
+  slots = 3,
+  target: Pick<TestHub, "query"> = hub,
+): Promise<{ id: string; sentAt: number; answeredAt: number }> {
   const sentAt = Date.now();
   const { data, errors } = await target.query(
     `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
     {
       input: {
         reportedBy: "Booking system (test)",
-        offers: [{ careUnitId: unit, procedureCode, visitType: procedureCode ? null : "FIRST_VISIT", slots, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 14 }],
+        offers: [
+          {
+            careUnitId: unit,
+            procedureCode,
+            visitType: procedureCode ? null : "FIRST_VISIT",
+            slots,
+            validFrom: today,
+            validUntil: addDays(today, 30),
+            expectedWaitDays: 14,
+          },
+        ],
       },
     },
   );
@@ -84,7 +99,10 @@ async function cursor(target: TestHub = hub): Promise<string> {
 
 describe("offerPublished", () => {
   it("delivers exactly the matching offers, with fields from other subgraphs resolved", async () => {
-    const board = live(PUBLISHED, { filter: { specialty: "ORTHOPAEDICS", procedureCode: "NFB49", providerKind: "PRIVATE" }, after: await cursor() });
+    const board = live(PUBLISHED, {
+      filter: { specialty: "ORTHOPAEDICS", procedureCode: "NFB49", providerKind: "PRIVATE" },
+      after: await cursor(),
+    });
     const primer = await publishOne(KATTEGATT_UNIT, "NFB49");
     await board.waitFor(1);
 
@@ -104,7 +122,12 @@ describe("offerPublished", () => {
     // board hears (the log is delivered in order, so every offer above was considered before it).
     const closing = await publishOne(KATTEGATT_UNIT, "NFB49");
     const heard = await board.waitUntil((results) => results.some((r) => r.data?.offerPublished?.id === closing.id));
-    expect(heard.slice(0, heard.findIndex((r) => r.data?.offerPublished?.id === closing.id))).toHaveLength(4);
+    expect(
+      heard.slice(
+        0,
+        heard.findIndex((r) => r.data?.offerPublished?.id === closing.id),
+      ),
+    ).toHaveLength(4);
     expect(all.map((r) => r.data.offerPublished.id)).toEqual([primer.id, ...matching]);
     for (const { data, errors } of all) {
       expect(errors).toBeUndefined();
@@ -153,8 +176,12 @@ describe("offerChanged", () => {
       return data;
     };
     await run(`mutation($id: ID!) { updateCapacity(offerId: $id, input: { expectedWaitDays: 9 }) { id } }`, { id: offer.id });
-    const reserved = await run(`mutation($id: ID!) { reserveCapacity(offerId: $id, slots: 2, referenceId: "ref-a") { id } }`, { id: offer.id });
-    await run(`mutation($id: ID!) { releaseReservation(reservationId: $id, reason: "Patient declined") { id } }`, { id: reserved.reserveCapacity.id });
+    const reserved = await run(`mutation($id: ID!) { reserveCapacity(offerId: $id, slots: 2, referenceId: "ref-a") { id } }`, {
+      id: offer.id,
+    });
+    await run(`mutation($id: ID!) { releaseReservation(reservationId: $id, reason: "Patient declined") { id } }`, {
+      id: reserved.reserveCapacity.id,
+    });
     await run(`mutation($id: ID!) { withdrawCapacity(offerId: $id, reason: "Theatre closed for repairs") { id } }`, { id: offer.id });
 
     const events = (await board.waitFor(4)).map((r) => r.data.offerChanged);
@@ -170,7 +197,10 @@ describe("offerChanged", () => {
     // however many processes sweep.
     const second = await publishOne(KATTEGATT_UNIT, "NFB49");
     const capacityDb = hub.hub.dataSources.capacity;
-    await capacityDb.query("UPDATE capacity.capacity_offer SET valid_from = $2, earliest_start = $2, valid_until = $2 WHERE id = $1", [second.id, addDays(today, -1)]);
+    await capacityDb.query("UPDATE capacity.capacity_offer SET valid_from = $2, earliest_start = $2, valid_until = $2 WHERE id = $1", [
+      second.id,
+      addDays(today, -1),
+    ]);
     const sweeps = await Promise.all([1, 2].map(() => new CapacityPublishing(capacityDb, "13").expireDue(today)));
     expect(sweeps.reduce((a, b) => a + b, 0)).toBe(1);
     const [expired] = (await board.waitFor(5)).slice(-1);
@@ -230,7 +260,8 @@ describe("no event lost", () => {
       const here = live(query, variables);
       const there = live(query, variables, otherUrl);
       const published: string[] = [];
-      for (let i = 0; i < 5; i++) published.push((await publishOne(careUnitId("oresund-ortopedi"), "NFB49", 1, i % 2 === 0 ? other : hub)).id);
+      for (let i = 0; i < 5; i++)
+        published.push((await publishOne(careUnitId("oresund-ortopedi"), "NFB49", 1, i % 2 === 0 ? other : hub)).id);
       const [a, b] = await Promise.all([here.waitFor(5), there.waitFor(5)]);
       expect(a.map((r) => r.data.offerPublished.id)).toEqual(published);
       expect(b.map((r) => r.data.offerPublished.id)).toEqual(published);

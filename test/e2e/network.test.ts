@@ -30,7 +30,12 @@ beforeAll(async () => {
   fake = http.createServer((req, res) => {
     if (req.url === "/slow/graphql") return; // never answers
     res.setHeader("content-type", "application/json");
-    if (req.url === "/malformed/graphql") return res.end(JSON.stringify({ data: { freeCapacity: { totalCount: 1, totalCountIsExact: true, edges: [{ cursor: "x", node: { id: "not-an-id" } }] } } }));
+    if (req.url === "/malformed/graphql")
+      return res.end(
+        JSON.stringify({
+          data: { freeCapacity: { totalCount: 1, totalCountIsExact: true, edges: [{ cursor: "x", node: { id: "not-an-id" } }] } },
+        }),
+      );
     if (req.url === "/huge/graphql") return res.end(JSON.stringify({ data: { freeCapacity: { padding: "x".repeat(300_000) } } }));
     res.statusCode = 404;
     res.end("{}");
@@ -62,7 +67,12 @@ const NATIONAL = `query National($filter: FreeCapacityFilter, $first: Int, $afte
 
 const hallandOffice = () => token(Role.REGIONAL_OFFICE, "13");
 const national = async (variables: Record<string, unknown> = {}) => {
-  const answer = await postGraphQL(network.nodes["13"].url, NATIONAL, { filter: { procedureCode: "NFB49" }, first: 100, ...variables }, await hallandOffice());
+  const answer = await postGraphQL(
+    network.nodes["13"].url,
+    NATIONAL,
+    { filter: { procedureCode: "NFB49" }, first: 100, ...variables },
+    await hallandOffice(),
+  );
   expect(answer.errors).toBeUndefined();
   return answer.data.nationalCapacity;
 };
@@ -71,7 +81,12 @@ const origins = (connection: any) => new Set(connection.edges.map((e: any) => e.
 
 /** Each node's own free capacity for the same filter, asked of that node directly. */
 async function localIds(regionCode: string): Promise<string[]> {
-  const answer = await postGraphQL(network.nodes[regionCode].url, `{ freeCapacity(filter: { procedureCode: "NFB49" }, first: 100) { edges { node { id } } } }`, {}, await token(Role.ADMINISTRATOR));
+  const answer = await postGraphQL(
+    network.nodes[regionCode].url,
+    `{ freeCapacity(filter: { procedureCode: "NFB49" }, first: 100) { edges { node { id } } } }`,
+    {},
+    await token(Role.ADMINISTRATOR),
+  );
   return answer.data.freeCapacity.edges.map((e: any) => e.node.id);
 }
 
@@ -110,7 +125,10 @@ describe("the national network", () => {
     expect(starts).toEqual([...starts].sort());
     // Coverage is Halland's: internal care at home, the pacts and Riksavtalet for other regions'
     // public hospitals, and nothing for Skåne's private clinic, whose agreement is Skåne's own.
-    const byKind = (region: string, kind: string) => connection.edges.filter((e: any) => e.node.provider.regionCode === region && e.node.provider.kind === kind).map((e: any) => e.node.coverage);
+    const byKind = (region: string, kind: string) =>
+      connection.edges
+        .filter((e: any) => e.node.provider.regionCode === region && e.node.provider.kind === kind)
+        .map((e: any) => e.node.coverage);
     expect(byKind("13", "PUBLIC").length).toBeGreaterThan(0);
     for (const c of byKind("13", "PUBLIC")) expect(c.status).toBe("INTERNAL_CARE");
     for (const c of byKind("12", "PUBLIC")) {
@@ -194,8 +212,18 @@ describe("the national network", () => {
     }
     expect(paged).toEqual(whole);
     // A freeCapacity cursor is not a national one.
-    const local = await postGraphQL(network.nodes["13"].url, `{ freeCapacity(first: 1) { pageInfo { endCursor } } }`, {}, await hallandOffice());
-    const wrong = await postGraphQL(network.nodes["13"].url, NATIONAL, { after: local.data.freeCapacity.pageInfo.endCursor }, await hallandOffice());
+    const local = await postGraphQL(
+      network.nodes["13"].url,
+      `{ freeCapacity(first: 1) { pageInfo { endCursor } } }`,
+      {},
+      await hallandOffice(),
+    );
+    const wrong = await postGraphQL(
+      network.nodes["13"].url,
+      NATIONAL,
+      { after: local.data.freeCapacity.pageInfo.endCursor },
+      await hallandOffice(),
+    );
     expect(wrong.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after", rule: "CURSOR_INVALID" });
   });
 
@@ -204,7 +232,12 @@ describe("the national network", () => {
     const answer = await postGraphQL(network.nodes["13"].url, NATIONAL, {}, await skåne.peerToken(network.nodes["13"].issuer));
     expect(answer.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     // …while its own node's search is what it may ask.
-    const own = await postGraphQL(network.nodes["13"].url, `{ freeCapacity(first: 1) { totalCount } }`, {}, await skåne.peerToken(network.nodes["13"].issuer));
+    const own = await postGraphQL(
+      network.nodes["13"].url,
+      `{ freeCapacity(first: 1) { totalCount } }`,
+      {},
+      await skåne.peerToken(network.nodes["13"].issuer),
+    );
     expect(own.errors).toBeUndefined();
   });
 
@@ -225,17 +258,25 @@ describe("the national network", () => {
     expect((await postGraphQL(at13.url, query, {}, forged)).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     // Skåne's real key, but claiming Västra Götaland.
     const liar = new NodeIdentity(network.nodes["12"].keyFile, () => network.nodes["12"].issuer, "14");
-    expect((await postGraphQL(at13.url, query, {}, await liar.peerToken(at13.issuer))).errors?.[0].message).toMatch(/must be PEER_REGION of that region/);
+    expect((await postGraphQL(at13.url, query, {}, await liar.peerToken(at13.issuer))).errors?.[0].message).toMatch(
+      /must be PEER_REGION of that region/,
+    );
     // Skåne's real key for another audience.
     const skåne = new NodeIdentity(network.nodes["12"].keyFile, () => network.nodes["12"].issuer, "12");
-    expect((await postGraphQL(at13.url, query, {}, await skåne.peerToken(network.nodes["14"].issuer))).errors?.[0].message).toMatch(/aud claim/);
+    expect((await postGraphQL(at13.url, query, {}, await skåne.peerToken(network.nodes["14"].issuer))).errors?.[0].message).toMatch(
+      /aud claim/,
+    );
     // A development PEER_REGION token for Skåne: Skåne is in the directory, so only its node speaks for it.
-    expect((await postGraphQL(at13.url, query, {}, await token(Role.PEER_REGION, "12"))).errors?.[0].message).toMatch(/accepted only from the issuer named there/);
+    expect((await postGraphQL(at13.url, query, {}, await token(Role.PEER_REGION, "12"))).errors?.[0].message).toMatch(
+      /accepted only from the issuer named there/,
+    );
   });
 
   it("a node whose key is not in a peer's directory is UNAUTHORIZED there, and that peer's data is not used", async () => {
     // Västra Götaland's directory names the wrong keys for Halland (Skåne's JWKS).
-    network.writeDirectories((owner, entry) => (owner === "14" && entry.regionCode === "13" ? { ...entry, jwksUrl: network.entry("12").jwksUrl } : entry));
+    network.writeDirectories((owner, entry) =>
+      owner === "14" && entry.regionCode === "13" ? { ...entry, jwksUrl: network.entry("12").jwksUrl } : entry,
+    );
     await directoryReload();
     try {
       const connection = await national();
@@ -253,10 +294,38 @@ describe("the national network", () => {
 
   it("reports a silent, a malformed, an oversized and a disabled peer, within the bound, and uses none of their answers", async () => {
     const fakes = [
-      { regionCode: "01", name: "Region Stockholm", gatewayUrl: `${fakeUrl}/slow/graphql`, issuer: `${fakeUrl}/slow`, jwksUrl: `${fakeUrl}/slow/jwks`, enabled: true },
-      { regionCode: "25", name: "Region Norrbotten", gatewayUrl: `${fakeUrl}/malformed/graphql`, issuer: `${fakeUrl}/malformed`, jwksUrl: `${fakeUrl}/m/jwks`, enabled: true },
-      { regionCode: "07", name: "Region Kronoberg", gatewayUrl: `${fakeUrl}/huge/graphql`, issuer: `${fakeUrl}/huge`, jwksUrl: `${fakeUrl}/h/jwks`, enabled: true },
-      { regionCode: "06", name: "Region Jönköpings län", gatewayUrl: `${fakeUrl}/huge/graphql`, issuer: `${fakeUrl}/off`, jwksUrl: `${fakeUrl}/o/jwks`, enabled: false },
+      {
+        regionCode: "01",
+        name: "Region Stockholm",
+        gatewayUrl: `${fakeUrl}/slow/graphql`,
+        issuer: `${fakeUrl}/slow`,
+        jwksUrl: `${fakeUrl}/slow/jwks`,
+        enabled: true,
+      },
+      {
+        regionCode: "25",
+        name: "Region Norrbotten",
+        gatewayUrl: `${fakeUrl}/malformed/graphql`,
+        issuer: `${fakeUrl}/malformed`,
+        jwksUrl: `${fakeUrl}/m/jwks`,
+        enabled: true,
+      },
+      {
+        regionCode: "07",
+        name: "Region Kronoberg",
+        gatewayUrl: `${fakeUrl}/huge/graphql`,
+        issuer: `${fakeUrl}/huge`,
+        jwksUrl: `${fakeUrl}/h/jwks`,
+        enabled: true,
+      },
+      {
+        regionCode: "06",
+        name: "Region Jönköpings län",
+        gatewayUrl: `${fakeUrl}/huge/graphql`,
+        issuer: `${fakeUrl}/off`,
+        jwksUrl: `${fakeUrl}/o/jwks`,
+        enabled: false,
+      },
     ];
     const file = network.nodes["13"].peersFile;
     const before = fs.readFileSync(file, "utf8");
@@ -298,10 +367,14 @@ describe("the national network", () => {
     const jwks = (await (await fetch(`${network.nodes["13"].issuer}/.well-known/jwks.json`)).json()) as any;
     expect(jwks.keys).toHaveLength(2);
     // Peers fetch the new key on first sight of its kid (at most every 5 s per peer).
-    const connection = await waitFor(async () => {
-      const answer = await national();
-      return answer.peers.every((p: any) => p.status === "OK") && answer;
-    }, "every peer to answer OK with the new key", 20_000);
+    const connection = await waitFor(
+      async () => {
+        const answer = await national();
+        return answer.peers.every((p: any) => p.status === "OK") && answer;
+      },
+      "every peer to answer OK with the new key",
+      20_000,
+    );
     expect(connection.peers.map((p: any) => p.status)).toEqual(["OK", "OK"]);
   });
 

@@ -28,7 +28,11 @@ beforeAll(async () => {
   process.env.LOG_LEVEL = "debug";
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split("\n").filter((line) => line.length > 0));
+    lines.push(
+      ...String(chunk)
+        .split("\n")
+        .filter((line) => line.length > 0),
+    );
     return true;
   }) as typeof process.stderr.write;
   restoreStderr = () => (process.stderr.write = write);
@@ -89,7 +93,8 @@ function tree(spans: ReadableSpan[], root: ReadableSpan): string {
   const walk = (span: ReadableSpan, depth: number) => {
     const detail = span.attributes["db.query.text"] ?? span.attributes["peer.service"] ?? span.attributes["graphql.operation.name"] ?? "";
     out.push(`${"  ".repeat(depth)}${service(span)}: ${span.name} ${ms(span)} ms${detail ? `  ${String(detail).slice(0, 90)}` : ""}`);
-    for (const child of childrenOf(spans, span).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1])) walk(child, depth + 1);
+    for (const child of childrenOf(spans, span).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]))
+      walk(child, depth + 1);
   };
   walk(root, 0);
   return `${out.join("\n")}\n`;
@@ -104,22 +109,41 @@ describe("the brokering story, observed", () => {
 
   it("the office finds the patient and the capacity (the story's reads)", async () => {
     const office = await bearer(Role.REGIONAL_OFFICE, "13");
-    const found = await send(office, `query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id givenName } }`, { pnr: IDENTITY_NUMBERS[0] });
+    const found = await send(
+      office,
+      `query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id givenName } }`,
+      { pnr: IDENTITY_NUMBERS[0] },
+    );
     expect(found.errors).toBeUndefined();
     patientId = found.data.patientByPersonalIdentityNumber.id;
     // A mistake with an identity number in it: the refusal is logged, the number is not.
-    const wrong = await send(office, `query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id } }`, { pnr: "19121212-121X" });
+    const wrong = await send(
+      office,
+      `query Lookup($pnr: String!) { patientByPersonalIdentityNumber(personalIdentityNumber: $pnr) { id } }`,
+      { pnr: "19121212-121X" },
+    );
     expect(wrong.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
-    const matches = await send(office, `query Matches($id: ID!) { referral(id: $id) { matches(first: 50) { tier startsByDeadline offer { id provider { id } } } } }`, { id: HIP });
+    const matches = await send(
+      office,
+      `query Matches($id: ID!) { referral(id: $id) { matches(first: 50) { tier startsByDeadline offer { id provider { id } } } } }`,
+      { id: HIP },
+    );
     expect(matches.errors).toBeUndefined();
-    offer = matches.data.referral.matches.find((m: any) => m.tier === "OWN_PRIVATE_AGREEMENT" && m.offer.provider.id === KATTEGATT && m.startsByDeadline).offer.id;
+    offer = matches.data.referral.matches.find(
+      (m: any) => m.tier === "OWN_PRIVATE_AGREEMENT" && m.offer.provider.id === KATTEGATT && m.startsByDeadline,
+    ).offer.id;
   });
 
   it("sendReferral is one trace: gateway, the referrals subgraph, its calls and their SQL", async () => {
     exporter.reset();
     const office = await bearer(Role.REGIONAL_OFFICE, "13");
     const { header, traceId } = traceparent();
-    const sent = await send(office, `mutation Send($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }) { status patient { givenName } } }`, { id: HIP, offer }, { traceparent: header });
+    const sent = await send(
+      office,
+      `mutation Send($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }) { status patient { givenName } } }`,
+      { id: HIP, offer },
+      { traceparent: header },
+    );
     expect(sent.errors).toBeUndefined();
     expect(sent.data.sendReferral.status).toBe("SENT");
     sendTrace = traceId;
@@ -129,22 +153,36 @@ describe("the brokering story, observed", () => {
     const spans = await waitFor(() => {
       const finished = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
       const ended = new Set(finished.map((span) => span.spanContext().spanId));
-      const parentEnded = (span: ReadableSpan) => span.parentSpanContext?.spanId === clientSpan || ended.has(span.parentSpanContext?.spanId ?? "");
+      const parentEnded = (span: ReadableSpan) =>
+        span.parentSpanContext?.spanId === clientSpan || ended.has(span.parentSpanContext?.spanId ?? "");
       return finished.some((span) => span.parentSpanContext?.spanId === clientSpan) && finished.every(parentEnded) && finished;
     }, "the whole trace of the request");
 
     // The gateway's server span continues the client's trace (its parent is the client's span).
-    const root = spans.find((span) => service(span) === "gateway" && span.name === "POST /graphql" && span.parentSpanContext?.spanId === "ab".repeat(8))!;
+    const root = spans.find(
+      (span) => service(span) === "gateway" && span.name === "POST /graphql" && span.parentSpanContext?.spanId === "ab".repeat(8),
+    )!;
     expect(root).toBeDefined();
-    expect(root.attributes).toMatchObject({ "graphql.operation.name": "Send", "graphql.operation.type": "mutation", "http.response.status_code": 200 });
+    expect(root.attributes).toMatchObject({
+      "graphql.operation.name": "Send",
+      "graphql.operation.type": "mutation",
+      "http.response.status_code": 200,
+    });
     // Apollo Gateway's own spans join it.
     const names = new Set(descendantsOf(spans, root).map((span) => span.name));
     for (const name of ["gateway.request", "gateway.plan", "gateway.execute", "gateway.fetch"]) expect(names).toContain(name);
 
     // The gateway's fetch from referrals, and the referrals subgraph serving it, below it.
-    const fetches = descendantsOf(spans, root).filter((span) => service(span) === "gateway" && span.attributes["peer.service"] === "referrals");
+    const fetches = descendantsOf(spans, root).filter(
+      (span) => service(span) === "gateway" && span.attributes["peer.service"] === "referrals",
+    );
     expect(fetches.length).toBeGreaterThan(0);
-    const referralsServer = spans.find((span) => service(span) === "referrals" && span.name === "POST /graphql" && fetches.some((f) => f.spanContext().spanId === span.parentSpanContext?.spanId))!;
+    const referralsServer = spans.find(
+      (span) =>
+        service(span) === "referrals" &&
+        span.name === "POST /graphql" &&
+        fetches.some((f) => f.spanContext().spanId === span.parentSpanContext?.spanId),
+    )!;
     expect(referralsServer).toBeDefined();
     const underReferrals = descendantsOf(spans, referralsServer);
     // Its SQL: statements of the referrals service, with their text and no values.
@@ -172,9 +210,14 @@ describe("the brokering story, observed", () => {
   it("logs JSON lines with request and trace ids, one per request with its outcome, and no identity number or token", async () => {
     // The accept step as the provider, for good measure.
     const provider = await bearer(Role.PROVIDER, KATTEGATT);
-    expect((await send(provider, `mutation Receive($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id: HIP })).errors).toBeUndefined();
+    expect(
+      (await send(provider, `mutation Receive($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id: HIP })).errors,
+    ).toBeUndefined();
     // The gateway logs a request once it has answered it.
-    await waitFor(() => lines.some((line) => line.includes('"operation":"Receive"') && line.includes('"service":"gateway"')), "the gateway's line for Receive");
+    await waitFor(
+      () => lines.some((line) => line.includes('"operation":"Receive"') && line.includes('"service":"gateway"')),
+      "the gateway's line for Receive",
+    );
 
     expect(lines.length).toBeGreaterThan(0);
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -124,7 +124,12 @@ describe("the hub, as npm start runs it", () => {
 
       // From the event log's position now, however late the subscription reaches the capacity subgraph.
       const after = (await postGraphQL(url, `{ offerEventCursor }`, undefined, office)).data.offerEventCursor;
-      const board = subscribe(url, `subscription($after: ID) { offerPublished(filter: { procedureCode: "NFB49" }, after: $after) { id coverage(homeRegionCode: "13") { status } } }`, { after }, office);
+      const board = subscribe(
+        url,
+        `subscription($after: ID) { offerPublished(filter: { procedureCode: "NFB49" }, after: $after) { id coverage(homeRegionCode: "13") { status } } }`,
+        { after },
+        office,
+      );
       const search = await postGraphQL(
         url,
         `{ freeCapacity(filter: { procedureCode: "NFB49" }, first: 5) { totalCount edges { node { id provider { name } coverage(homeRegionCode: "13") { status } } } } }`,
@@ -136,16 +141,25 @@ describe("the hub, as npm start runs it", () => {
 
       const today = stockholmDate();
       const published = await postGraphQL(
-          url,
-          `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
-          {
-            input: {
-              reportedBy: "Booking system (test)",
-              offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 14 }],
-            },
+        url,
+        `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+        {
+          input: {
+            reportedBy: "Booking system (test)",
+            offers: [
+              {
+                careUnitId: careUnitId("kattegatt-ortopedi"),
+                procedureCode: "NFB49",
+                slots: 2,
+                validFrom: today,
+                validUntil: addDays(today, 30),
+                expectedWaitDays: 14,
+              },
+            ],
           },
-          provider,
-        );
+        },
+        provider,
+      );
       expect(published.errors).toBeUndefined();
       const [event] = await board.waitFor(1, 30_000);
       expect(event.errors).toBeUndefined();

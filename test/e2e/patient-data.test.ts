@@ -29,7 +29,8 @@ const TOLVAN = patientId("191212121212"); // Region Halland (13)
 const ERIK = patientId("200001022391"); // Region Skåne (12)
 const PATIENT = `query($id: ID!) { patient(id: $id) { givenName personalIdentityNumber referrals { diagnosisCode } } }`;
 
-const as = async (bearer: Promise<string>, query: string, variables?: Record<string, unknown>) => hub.queryAs(await bearer, query, variables);
+const as = async (bearer: Promise<string>, query: string, variables?: Record<string, unknown>) =>
+  hub.queryAs(await bearer, query, variables);
 const office13 = () => token(Role.REGIONAL_OFFICE, "13");
 
 async function auditRows(where: string, params: unknown[]): Promise<Array<Record<string, string>>> {
@@ -52,7 +53,10 @@ describe("who sees a patient", () => {
     ["a provider without a referral sent to it", () => token(Role.PROVIDER, providerId("private-kattegatt-ortopedi"))],
     ["an administrator (not in the patient's care)", () => token(Role.ADMINISTRATOR)],
     ["the home office below assurance level 3", () => token(Role.REGIONAL_OFFICE, "13", { loa: 2 })],
-    ["the home office without a care-and-treatment assignment", () => token(Role.REGIONAL_OFFICE, "13", { assignment_purpose: "Administration" })],
+    [
+      "the home office without a care-and-treatment assignment",
+      () => token(Role.REGIONAL_OFFICE, "13", { assignment_purpose: "Administration" }),
+    ],
   ])("answers %s as if the patient did not exist", async (_who, bearer) => {
     const byId = await as(bearer(), PATIENT, { id: TOLVAN });
     expect(byId.errors).toBeUndefined();
@@ -87,7 +91,10 @@ describe("the audit log", () => {
     const response = await fetch(hub.url, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${await office13()}`, "x-request-id": requestId },
-      body: JSON.stringify({ query: `query($a: ID!, $b: ID!) { a: patient(id: $a) { givenName } b: patient(id: $b) { givenName } }`, variables: { a: TOLVAN, b: ERIK } }),
+      body: JSON.stringify({
+        query: `query($a: ID!, $b: ID!) { a: patient(id: $a) { givenName } b: patient(id: $b) { givenName } }`,
+        variables: { a: TOLVAN, b: ERIK },
+      }),
     });
     const body = (await response.json()) as any;
     expect(body.data).toEqual({ a: { givenName: "Tolvan" }, b: null });
@@ -99,7 +106,11 @@ describe("the audit log", () => {
       ]),
     );
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ subject: "SE9999999999-E000000000001", employee_hsa_id: "SE9999999999-E000000000001", assignment_purpose: "Vård och behandling" });
+    expect(rows[0]).toMatchObject({
+      subject: "SE9999999999-E000000000001",
+      employee_hsa_id: "SE9999999999-E000000000001",
+      assignment_purpose: "Vård och behandling",
+    });
   });
 
   it("records a page of 50 referrals as 50 rows", async () => {
@@ -131,7 +142,11 @@ describe("the audit log", () => {
     const { data, errors } = await as(office13(), LOG, { id: TOLVAN });
     expect(errors).toBeUndefined();
     expect(data.auditLog.length).toBeGreaterThan(2);
-    expect(data.auditLog).toEqual(expect.arrayContaining([expect.objectContaining({ role: "REGIONAL_OFFICE", organisation: "14", outcome: "DENIED", basis: "NOT_THE_HOME_REGION" })]));
+    expect(data.auditLog).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ role: "REGIONAL_OFFICE", organisation: "14", outcome: "DENIED", basis: "NOT_THE_HOME_REGION" }),
+      ]),
+    );
     // Another region's office: as if there were no such patient; other roles: not theirs to review.
     expect((await as(token(Role.REGIONAL_OFFICE, "14"), LOG, { id: TOLVAN })).data.auditLog).toBeNull();
     for (const bearer of [token(Role.CLINIC), token(Role.PROVIDER), token(Role.ADMINISTRATOR)]) {
@@ -151,7 +166,9 @@ describe("the audit log", () => {
 
   it("is append-only: the database refuses to change or delete records, even for the application's own role", async () => {
     const [row] = await auditRows("true", []);
-    await expect(db.query(`UPDATE audit.patient_data_access SET outcome = 'ALLOWED' WHERE id = $1`, [row.id])).rejects.toThrow(/append-only|permission denied/);
+    await expect(db.query(`UPDATE audit.patient_data_access SET outcome = 'ALLOWED' WHERE id = $1`, [row.id])).rejects.toThrow(
+      /append-only|permission denied/,
+    );
     await expect(db.query(`DELETE FROM audit.patient_data_access WHERE id = $1`, [row.id])).rejects.toThrow(/append-only/);
     await expect(db.query(`TRUNCATE audit.patient_data_access`)).rejects.toThrow(/append-only|permission denied/);
     expect((await auditRows("id = $1", [row.id]))[0]).toEqual(row);

@@ -54,7 +54,11 @@ describe("registering a patient", () => {
       [{ personalIdentityNumber: "abc" }, "input.personalIdentityNumber", "IDENTITY_NUMBER_FORMAT"],
       [{ homeMunicipalityCode: "1399" }, "input.homeMunicipalityCode", "MUNICIPALITY_UNKNOWN"],
       [{ givenName: " " }, "input.givenName", "TEXT_LENGTH"],
-      [{ address: { streetAddress: "Testgatan 1", postalCode: "4324", city: "Varberg" } }, "input.address.postalCode", "POSTAL_CODE_FORMAT"],
+      [
+        { address: { streetAddress: "Testgatan 1", postalCode: "4324", city: "Varberg" } },
+        "input.address.postalCode",
+        "POSTAL_CODE_FORMAT",
+      ],
     ];
     for (const [overrides, field, rule] of cases) {
       const { errors } = await as(clinic13(), REGISTER, { input: person(overrides) });
@@ -62,11 +66,19 @@ describe("registering a patient", () => {
       // The number is never repeated in an error.
       expect(errors?.[0].message).not.toContain("9801");
     }
-    expect(Number((await db.query("SELECT count(*) FROM patients.patient WHERE personal_identity_number = '190001019801'")).rows[0].count)).toBe(0);
+    expect(
+      Number((await db.query("SELECT count(*) FROM patients.patient WHERE personal_identity_number = '190001019801'")).rows[0].count),
+    ).toBe(0);
   });
 
   it("is for the home region's clinics and office only", async () => {
-    for (const bearer of [clinic14(), office14(), token(Role.PROVIDER, providerId("private-kattegatt-ortopedi")), token(Role.ADMINISTRATOR), token(Role.PEER_REGION, "13")]) {
+    for (const bearer of [
+      clinic14(),
+      office14(),
+      token(Role.PROVIDER, providerId("private-kattegatt-ortopedi")),
+      token(Role.ADMINISTRATOR),
+      token(Role.PEER_REGION, "13"),
+    ]) {
       const { errors } = await as(bearer, REGISTER, { input: person() });
       expect(errors?.[0].extensions?.code).toBe("FORBIDDEN");
     }
@@ -90,7 +102,9 @@ describe("registering a patient", () => {
       identitySource: "CLINIC_INPUT",
       residences: [{ validFrom: null, municipalityCode: "1380", region: { code: "13" } }],
     });
-    expect(Number((await db.query("SELECT count(*) FROM patients.patient WHERE personal_identity_number = '189001019802'")).rows[0].count)).toBe(1);
+    expect(
+      Number((await db.query("SELECT count(*) FROM patients.patient WHERE personal_identity_number = '189001019802'")).rows[0].count),
+    ).toBe(1);
     // The office of the home region finds it too; another region is refused (and learns only that).
     const again = await as(office13(), REGISTER, { input });
     expect(again.data.registerPatient).toMatchObject({ created: false, patient: { id: [...ids][0] } });
@@ -99,10 +113,15 @@ describe("registering a patient", () => {
   });
 
   it("registers a samordningsnummer, and audits every registration as a change", async () => {
-    const { data, errors } = await as(office13(), REGISTER, { input: person({ personalIdentityNumber: "191401682396", givenName: "Samuel", address: null }) });
+    const { data, errors } = await as(office13(), REGISTER, {
+      input: person({ personalIdentityNumber: "191401682396", givenName: "Samuel", address: null }),
+    });
     expect(errors).toBeUndefined();
     expect(data.registerPatient.patient).toMatchObject({ identityKind: "SAMORDNINGSNUMMER", birthDate: "1914-01-08" });
-    const audit = await db.query(`SELECT action, outcome, basis, role FROM audit.patient_data_access WHERE patient_id = $1 AND action = 'CHANGE'`, [data.registerPatient.patient.id]);
+    const audit = await db.query(
+      `SELECT action, outcome, basis, role FROM audit.patient_data_access WHERE patient_id = $1 AND action = 'CHANGE'`,
+      [data.registerPatient.patient.id],
+    );
     expect(audit.rows).toEqual([{ action: "CHANGE", outcome: "ALLOWED", basis: "HOME_REGION_OFFICE_REGISTERED", role: "REGIONAL_OFFICE" }]);
   });
 });
@@ -112,20 +131,32 @@ describe("a move", () => {
     homeMunicipalityCode homeRegion { code } address { city } residences { validFrom municipalityCode } } }`;
 
   it("changes the home municipality from a date, keeping the history; the home region follows", async () => {
-    const registered = await as(clinic13(), REGISTER, { input: person({ personalIdentityNumber: "191001029816", givenName: "Gustav", homeMunicipalityCode: "1383" }) });
+    const registered = await as(clinic13(), REGISTER, {
+      input: person({ personalIdentityNumber: "191001029816", givenName: "Gustav", homeMunicipalityCode: "1383" }),
+    });
     const id = registered.data.registerPatient.patient.id;
     const future = await as(clinic13(), MOVE, { id, input: { homeMunicipalityCode: "1380", validFrom: addDays(today, 1) } });
     expect(future.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.validFrom", rule: "DATE_IN_FUTURE" });
     const notHome = await as(clinic14(), MOVE, { id, input: { homeMunicipalityCode: "1380", validFrom: today } });
     expect(notHome.errors?.[0].extensions?.code).toBe("NOT_FOUND");
 
-    const within = await as(clinic13(), MOVE, { id, input: { homeMunicipalityCode: "1380", validFrom: addDays(today, -10), address: { streetAddress: "Provvägen 2", postalCode: "30233", city: "Halmstad" } } });
+    const within = await as(clinic13(), MOVE, {
+      id,
+      input: {
+        homeMunicipalityCode: "1380",
+        validFrom: addDays(today, -10),
+        address: { streetAddress: "Provvägen 2", postalCode: "30233", city: "Halmstad" },
+      },
+    });
     expect(within.errors).toBeUndefined();
     expect(within.data.changePatientAddress).toEqual({
       homeMunicipalityCode: "1380",
       homeRegion: { code: "13" },
       address: { city: "Halmstad" },
-      residences: [{ validFrom: null, municipalityCode: "1383" }, { validFrom: addDays(today, -10), municipalityCode: "1380" }],
+      residences: [
+        { validFrom: null, municipalityCode: "1383" },
+        { validFrom: addDays(today, -10), municipalityCode: "1380" },
+      ],
     });
     const earlier = await as(clinic13(), MOVE, { id, input: { homeMunicipalityCode: "1384", validFrom: addDays(today, -20) } });
     expect(earlier.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", rule: "NOT_AFTER_LAST_MOVE" });
@@ -134,27 +165,52 @@ describe("a move", () => {
     const away = await as(office13(), MOVE, { id, input: { homeMunicipalityCode: "1480", validFrom: today } });
     expect(away.errors).toBeUndefined();
     expect(away.data.changePatientAddress).toBeNull();
-    const seen = await as(office14(), `query($id: ID!) { patient(id: $id) { homeRegion { code } residences { municipalityCode } } }`, { id });
-    expect(seen.data.patient).toEqual({ homeRegion: { code: "14" }, residences: [{ municipalityCode: "1383" }, { municipalityCode: "1380" }, { municipalityCode: "1480" }] });
+    const seen = await as(office14(), `query($id: ID!) { patient(id: $id) { homeRegion { code } residences { municipalityCode } } }`, {
+      id,
+    });
+    expect(seen.data.patient).toEqual({
+      homeRegion: { code: "14" },
+      residences: [{ municipalityCode: "1383" }, { municipalityCode: "1380" }, { municipalityCode: "1480" }],
+    });
     expect((await as(office13(), `query($id: ID!) { patient(id: $id) { id } }`, { id })).data.patient).toBeNull();
-    const audit = await db.query(`SELECT basis FROM audit.patient_data_access WHERE patient_id = $1 AND action = 'CHANGE' AND outcome = 'ALLOWED' ORDER BY occurred_at, id`, [id]);
-    expect(audit.rows.map((r) => r.basis)).toEqual(["HOME_REGION_CLINIC_REGISTERED", "HOME_REGION_CLINIC_ADDRESS_CHANGED", "HOME_REGION_OFFICE_ADDRESS_CHANGED"]);
+    const audit = await db.query(
+      `SELECT basis FROM audit.patient_data_access WHERE patient_id = $1 AND action = 'CHANGE' AND outcome = 'ALLOWED' ORDER BY occurred_at, id`,
+      [id],
+    );
+    expect(audit.rows.map((r) => r.basis)).toEqual([
+      "HOME_REGION_CLINIC_REGISTERED",
+      "HOME_REGION_CLINIC_ADDRESS_CHANGED",
+      "HOME_REGION_OFFICE_ADDRESS_CHANGED",
+    ]);
   });
 });
 
 describe("the guarantee's home rules follow a move", () => {
   it("registers referrals after a move with the new home municipality (Halland's pacts follow it)", async () => {
-    const { data } = await as(clinic13(), REGISTER, { input: person({ personalIdentityNumber: "202402292383", givenName: "Flytt", homeMunicipalityCode: "1384", address: null }) });
+    const { data } = await as(clinic13(), REGISTER, {
+      input: person({ personalIdentityNumber: "202402292383", givenName: "Flytt", homeMunicipalityCode: "1384", address: null }),
+    });
     const patientId = data.registerPatient.patient.id;
     const REFERRAL = `mutation($input: RegisterReferralInput!) { registerReferral(input: $input) { homeMunicipalityCode homeRegion { code } } }`;
-    const input = { patientId, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: addDays(today, -5), diagnosisCode: "M16.1" };
+    const input = {
+      patientId,
+      specialty: "ORTHOPAEDICS",
+      procedureCode: "NFB49",
+      visitType: "TREATMENT",
+      decisionDate: addDays(today, -5),
+      diagnosisCode: "M16.1",
+    };
     const before = await as(clinic13(), REFERRAL, { input });
     expect(before.errors).toBeUndefined();
     expect(before.data.registerReferral).toEqual({ homeMunicipalityCode: "1384", homeRegion: { code: "13" } });
-    const moved = await as(clinic13(), `mutation($id: ID!, $input: ChangePatientAddressInput!) { changePatientAddress(patientId: $id, input: $input) { homeMunicipalityCode } }`, {
-      id: patientId,
-      input: { homeMunicipalityCode: "1380", validFrom: addDays(today, -3) },
-    });
+    const moved = await as(
+      clinic13(),
+      `mutation($id: ID!, $input: ChangePatientAddressInput!) { changePatientAddress(patientId: $id, input: $input) { homeMunicipalityCode } }`,
+      {
+        id: patientId,
+        input: { homeMunicipalityCode: "1380", validFrom: addDays(today, -3) },
+      },
+    );
     expect(moved.data.changePatientAddress.homeMunicipalityCode).toBe("1380");
     const after = await as(clinic13(), REFERRAL, { input });
     expect(after.data.registerReferral).toEqual({ homeMunicipalityCode: "1380", homeRegion: { code: "13" } });
@@ -165,20 +221,43 @@ describe("protected identity", () => {
   const READ = `query($id: ID!) { patient(id: $id) { id givenName familyName address { streetAddress } protectedIdentity personalIdentityNumber } }`;
 
   it("shows name and address to the home region's office only, whoever else may see the patient", async () => {
-    const { data } = await as(clinic13(), REGISTER, { input: person({ personalIdentityNumber: "202401012394", givenName: "Skyddad", familyName: "Person", homeMunicipalityCode: "1380", protectedIdentity: true }) });
+    const { data } = await as(clinic13(), REGISTER, {
+      input: person({
+        personalIdentityNumber: "202401012394",
+        givenName: "Skyddad",
+        familyName: "Person",
+        homeMunicipalityCode: "1380",
+        protectedIdentity: true,
+      }),
+    });
     const id = data.registerPatient.patient.id;
     // Even the registering clinic gets the answer without name and address.
     expect(data.registerPatient.patient).toMatchObject({ givenName: null, familyName: null, address: null, protectedIdentity: true });
-    expect((await as(office13(), READ, { id })).data.patient).toMatchObject({ givenName: "Skyddad", familyName: "Person", address: { streetAddress: "Testgatan 1" } });
-    expect((await as(clinic13(), READ, { id })).data.patient).toMatchObject({ givenName: null, familyName: null, address: null, personalIdentityNumber: "20240101-2394" });
+    expect((await as(office13(), READ, { id })).data.patient).toMatchObject({
+      givenName: "Skyddad",
+      familyName: "Person",
+      address: { streetAddress: "Testgatan 1" },
+    });
+    expect((await as(clinic13(), READ, { id })).data.patient).toMatchObject({
+      givenName: null,
+      familyName: null,
+      address: null,
+      personalIdentityNumber: "20240101-2394",
+    });
     expect((await as(office14(), READ, { id })).data.patient).toBeNull();
 
     // Unmarking (by the home region) shows the name again to its clinics; marking again hides it.
     const MARK = `mutation($id: ID!, $p: Boolean!) { setProtectedIdentity(patientId: $id, protectedIdentity: $p) { givenName protectedIdentity } }`;
-    expect((await as(clinic13(), MARK, { id, p: false })).data.setProtectedIdentity).toEqual({ givenName: "Skyddad", protectedIdentity: false });
+    expect((await as(clinic13(), MARK, { id, p: false })).data.setProtectedIdentity).toEqual({
+      givenName: "Skyddad",
+      protectedIdentity: false,
+    });
     expect((await as(clinic13(), MARK, { id, p: true })).data.setProtectedIdentity).toEqual({ givenName: null, protectedIdentity: true });
     expect((await as(office14(), MARK, { id, p: false })).errors?.[0].extensions?.code).toBe("NOT_FOUND");
-    const denied = await db.query(`SELECT count(*) FROM audit.patient_data_access WHERE patient_id = $1 AND action = 'CHANGE' AND outcome = 'DENIED'`, [id]);
+    const denied = await db.query(
+      `SELECT count(*) FROM audit.patient_data_access WHERE patient_id = $1 AND action = 'CHANGE' AND outcome = 'DENIED'`,
+      [id],
+    );
     expect(Number(denied.rows[0].count)).toBe(1);
   });
 });

@@ -33,11 +33,21 @@ const PROVIDERS_FILE = JSON.stringify(
   {
     providers: [
       {
-        hsaId: HOSPITAL, organisationNumber: organisationNumber(REGION_ORG), name: "Länssjukhuset Halmstad (test)", kind: "PUBLIC", regionCode: "13", municipalityCode: "1380",
+        hsaId: HOSPITAL,
+        organisationNumber: organisationNumber(REGION_ORG),
+        name: "Länssjukhuset Halmstad (test)",
+        kind: "PUBLIC",
+        regionCode: "13",
+        municipalityCode: "1380",
         units: [{ hsaId: HOSPITAL_ORTHO, name: "Ortopedkliniken, Länssjukhuset Halmstad", specialty: "ORTHOPAEDICS" }],
       },
       {
-        hsaId: PRIVATE, organisationNumber: organisationNumber(PRIVATE_ORG), name: "Ortopediklinik Väst AB (test)", kind: "PRIVATE", regionCode: "13", municipalityCode: "1383",
+        hsaId: PRIVATE,
+        organisationNumber: organisationNumber(PRIVATE_ORG),
+        name: "Ortopediklinik Väst AB (test)",
+        kind: "PRIVATE",
+        regionCode: "13",
+        municipalityCode: "1383",
         units: [{ hsaId: PRIVATE_ORTHO, name: "Ortopedi Varberg", specialty: "ORTHOPAEDICS" }],
       },
     ],
@@ -75,13 +85,18 @@ describe("a production node filled from the region's sources", () => {
   });
 
   it("refuses bad files line by line, with nothing written", async () => {
-    const bad = PROVIDERS_FILE.replace(`"municipalityCode": "1383"`, `"municipalityCode": "1480"`).replace(`"specialty": "ORTHOPAEDICS"`, `"specialty": "ORTOPEDI"`);
+    const bad = PROVIDERS_FILE.replace(`"municipalityCode": "1383"`, `"municipalityCode": "1480"`).replace(
+      `"specialty": "ORTHOPAEDICS"`,
+      `"specialty": "ORTOPEDI"`,
+    );
     const refused = await runImport(hub.databaseUrl, "providers", "hsa-export.json", bad);
     expect(refused.code).toBe(1);
     // Each problem names the line its object starts on (the "{" before its hsaId).
     const lineOf = (needle: string) => bad.slice(0, bad.indexOf(needle)).split("\n").length - 1;
     expect(refused.stderr).toContain(`line ${lineOf(`"hsaId": "${HOSPITAL_ORTHO}"`)}: units.specialty: "ORTOPEDI" is not one of`);
-    expect(refused.stderr).toContain(`line ${lineOf(`"hsaId": "${PRIVATE}"`)}: municipalityCode: municipality 1480 is not in region 13 (MUNICIPALITY_NOT_IN_REGION)`);
+    expect(refused.stderr).toContain(
+      `line ${lineOf(`"hsaId": "${PRIVATE}"`)}: municipalityCode: municipality 1480 is not in region 13 (MUNICIPALITY_NOT_IN_REGION)`,
+    );
     const kva = await runImport(hub.databaseUrl, "kva", "kva.csv", KVA_FILE.replace("NGB49,", "NGB4,"));
     expect(kva.code).toBe(1);
     expect(kva.stderr).toContain("line 3: code:");
@@ -97,11 +112,18 @@ describe("a production node filled from the region's sources", () => {
     expect(kva.stderr).toBe("");
     expect(kva.stdout).toMatch(/KVÅ codes: \d+ created, \d+ updated/);
 
-    const data = await ok(office(), `{ providers(regionCode: "13") { id hsaId kind organisationNumber healthcareRegion { code } careUnits { id hsaId specialty active } } }`);
+    const data = await ok(
+      office(),
+      `{ providers(regionCode: "13") { id hsaId kind organisationNumber healthcareRegion { code } careUnits { id hsaId specialty active } } }`,
+    );
     const byHsa = new Map(data.providers.map((p: any) => [p.hsaId, p]));
     const hospital: any = byHsa.get(HOSPITAL);
     const clinicProvider: any = byHsa.get(PRIVATE);
-    expect(hospital).toMatchObject({ kind: "PUBLIC", organisationNumber: organisationNumber(REGION_ORG), healthcareRegion: { code: "SODRA" } });
+    expect(hospital).toMatchObject({
+      kind: "PUBLIC",
+      organisationNumber: organisationNumber(REGION_ORG),
+      healthcareRegion: { code: "SODRA" },
+    });
     expect(clinicProvider).toMatchObject({ kind: "PRIVATE", healthcareRegion: { code: "VASTRA" } });
     hospitalUnit = hospital.careUnits[0].id;
     privateProvider = clinicProvider.id;
@@ -113,68 +135,151 @@ describe("a production node filled from the region's sources", () => {
   let patientId: string;
   it("registers patients through the gateway, as the hospital's clinic meets them", async () => {
     const REGISTER = `mutation($input: RegisterPatientInput!) { registerPatient(input: $input) { created patient { id homeRegion { code } } } }`;
-    const tolvan = await ok(clinic(), REGISTER, { input: { personalIdentityNumber: "19121212-1212", givenName: "Tolvan", familyName: "Tolvansson", homeMunicipalityCode: "1380" } });
+    const tolvan = await ok(clinic(), REGISTER, {
+      input: { personalIdentityNumber: "19121212-1212", givenName: "Tolvan", familyName: "Tolvansson", homeMunicipalityCode: "1380" },
+    });
     expect(tolvan.registerPatient).toMatchObject({ created: true, patient: { homeRegion: { code: "13" } } });
     patientId = tolvan.registerPatient.patient.id;
-    const second = await ok(clinic(), REGISTER, { input: { personalIdentityNumber: "194001079120", givenName: "Ingrid", familyName: "Exempeldotter", homeMunicipalityCode: "1384" } });
+    const second = await ok(clinic(), REGISTER, {
+      input: { personalIdentityNumber: "194001079120", givenName: "Ingrid", familyName: "Exempeldotter", homeMunicipalityCode: "1384" },
+    });
     expect(second.registerPatient.created).toBe(true);
   });
 
   it("publishes capacity at an imported unit, and brokers the patient there under an agreement", async () => {
     const year = Number(today.slice(0, 4));
-    const agreement = await ok(token(Role.ADMINISTRATOR), `mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`, {
-      input: privateAgreement({
-        name: "Vårdgarantiavtal ortopedi, Region Halland – Ortopediklinik Väst AB (test)",
-        providerId: privateProvider,
-        coverage: { coversAllPlannedCare: false, procedureCodes: ["NFB49"] },
-        ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year + 1}-12-31`, maxCases: 50 }],
-        priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, validUntil: `${year + 1}-12-31`, entries: [{ procedureCode: "NFB49", priceSek: 80_000 }] },
-      }),
-    });
+    const agreement = await ok(
+      token(Role.ADMINISTRATOR),
+      `mutation($input: CreateAgreementInputType!) { createAgreement(input: $input) { id } }`,
+      {
+        input: privateAgreement({
+          name: "Vårdgarantiavtal ortopedi, Region Halland – Ortopediklinik Väst AB (test)",
+          providerId: privateProvider,
+          coverage: { coversAllPlannedCare: false, procedureCodes: ["NFB49"] },
+          ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year + 1}-12-31`, maxCases: 50 }],
+          priceList: {
+            name: "Avtalspriser",
+            validFrom: `${year}-01-01`,
+            validUntil: `${year + 1}-12-31`,
+            entries: [{ procedureCode: "NFB49", priceSek: 80_000 }],
+          },
+        }),
+      },
+    );
     expect(agreement.createAgreement.id).toBeDefined();
 
     const provider = () => token(Role.PROVIDER, privateProvider);
-    const published = await ok(provider(), `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id careUnit { id } } } }`, {
-      input: {
-        reportedBy: "Booking system (test)",
-        offers: [{ careUnitId: privateUnit, procedureCode: "NFB49", slots: 3, validFrom: today, validUntil: addDays(today, 60), earliestStart: addDays(today, 5), expectedWaitDays: 14 }],
+    const published = await ok(
+      provider(),
+      `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id careUnit { id } } } }`,
+      {
+        input: {
+          reportedBy: "Booking system (test)",
+          offers: [
+            {
+              careUnitId: privateUnit,
+              procedureCode: "NFB49",
+              slots: 3,
+              validFrom: today,
+              validUntil: addDays(today, 60),
+              earliestStart: addDays(today, 5),
+              expectedWaitDays: 14,
+            },
+          ],
+        },
       },
-    });
+    );
     const offerId = published.publishCapacity.offers[0].id;
     expect(published.publishCapacity.offers[0].careUnit.id).toBe(privateUnit);
     // The hospital's own unit: capacity for an unclassified KVÅ code is refused, for a retired one too.
     const hospitalProvider = (await ok(office(), `{ providers(regionCode: "13", kind: PUBLIC) { id } }`)).providers[0].id;
-    for (const [code, rule] of [["QAB10", "PROCEDURE_NOT_BROKERED"], ["NFB99", "PROCEDURE_RETIRED"]]) {
-      const { errors } = await hub.queryAs(await token(Role.PROVIDER, hospitalProvider), `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
-        input: { reportedBy: "Test", offers: [{ careUnitId: hospitalUnit, procedureCode: code, slots: 1, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }] },
-      });
+    for (const [code, rule] of [
+      ["QAB10", "PROCEDURE_NOT_BROKERED"],
+      ["NFB99", "PROCEDURE_RETIRED"],
+    ]) {
+      const { errors } = await hub.queryAs(
+        await token(Role.PROVIDER, hospitalProvider),
+        `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+        {
+          input: {
+            reportedBy: "Test",
+            offers: [
+              {
+                careUnitId: hospitalUnit,
+                procedureCode: code,
+                slots: 1,
+                validFrom: today,
+                validUntil: addDays(today, 30),
+                expectedWaitDays: 10,
+              },
+            ],
+          },
+        },
+      );
       expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule });
     }
 
     const registered = await ok(clinic(), `mutation($input: RegisterReferralInput!) { registerReferral(input: $input) { id status } }`, {
-      input: { patientId, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: addDays(today, -80), diagnosisCode: "M16.1" },
+      input: {
+        patientId,
+        specialty: "ORTHOPAEDICS",
+        procedureCode: "NFB49",
+        visitType: "TREATMENT",
+        decisionDate: addDays(today, -80),
+        diagnosisCode: "M16.1",
+      },
     });
     const referralId = registered.registerReferral.id;
-    await ok(clinic(), `mutation($id: ID!) { handReferralToOffice(referralId: $id, reason: "Kan inte operera inom vårdgarantin") { status } }`, { id: referralId });
+    await ok(
+      clinic(),
+      `mutation($id: ID!) { handReferralToOffice(referralId: $id, reason: "Kan inte operera inom vårdgarantin") { status } }`,
+      { id: referralId },
+    );
 
-    const matches = await ok(office(), `query($id: ID!) { referral(id: $id) { guarantee { status } matches(first: 10) { tier startsByDeadline pricePerCaseSek agreement { id } offer { id } } } }`, { id: referralId });
+    const matches = await ok(
+      office(),
+      `query($id: ID!) { referral(id: $id) { guarantee { status } matches(first: 10) { tier startsByDeadline pricePerCaseSek agreement { id } offer { id } } } }`,
+      { id: referralId },
+    );
     expect(matches.referral.guarantee.status).toBe("AT_RISK");
     const match = matches.referral.matches.find((m: any) => m.offer.id === offerId);
-    expect(match).toMatchObject({ tier: "OWN_PRIVATE_AGREEMENT", startsByDeadline: true, pricePerCaseSek: 80_000, agreement: { id: agreement.createAgreement.id } });
-
-    const sent = await ok(office(), `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }) { status provider { name } paymentCommitment { payingRegionCode pricePerCaseSek } } }`, {
-      id: referralId,
-      offer: offerId,
+    expect(match).toMatchObject({
+      tier: "OWN_PRIVATE_AGREEMENT",
+      startsByDeadline: true,
+      pricePerCaseSek: 80_000,
+      agreement: { id: agreement.createAgreement.id },
     });
-    expect(sent.sendReferral).toEqual({ status: "SENT", provider: { name: "Ortopediklinik Väst AB (test)" }, paymentCommitment: { payingRegionCode: "13", pricePerCaseSek: 80_000 } });
+
+    const sent = await ok(
+      office(),
+      `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }) { status provider { name } paymentCommitment { payingRegionCode pricePerCaseSek } } }`,
+      {
+        id: referralId,
+        offer: offerId,
+      },
+    );
+    expect(sent.sendReferral).toEqual({
+      status: "SENT",
+      provider: { name: "Ortopediklinik Väst AB (test)" },
+      paymentCommitment: { payingRegionCode: "13", pricePerCaseSek: 80_000 },
+    });
     // The provider sees the patient it was sent (a referral's patient), and books.
     const seen = await ok(provider(), `query($id: ID!) { referral(id: $id) { patient { givenName } } }`, { id: referralId });
     expect(seen.referral.patient.givenName).toBe("Tolvan");
     await ok(provider(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id: referralId });
     await ok(provider(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id: referralId });
-    await ok(provider(), `mutation($id: ID!, $d: Date!) { offerCareToPatient(referralId: $id, careDate: $d) { status } }`, { id: referralId, d: addDays(today, 6) });
-    await ok(office(), `mutation($id: ID!) { recordPatientAnswer(referralId: $id, accepted: true, reason: null) { status } }`, { id: referralId });
-    const booked = await ok(provider(), `mutation($id: ID!, $d: Date!) { bookReferral(referralId: $id, careDate: $d) { status guarantee { status } } }`, { id: referralId, d: addDays(today, 6) });
+    await ok(provider(), `mutation($id: ID!, $d: Date!) { offerCareToPatient(referralId: $id, careDate: $d) { status } }`, {
+      id: referralId,
+      d: addDays(today, 6),
+    });
+    await ok(office(), `mutation($id: ID!) { recordPatientAnswer(referralId: $id, accepted: true, reason: null) { status } }`, {
+      id: referralId,
+    });
+    const booked = await ok(
+      provider(),
+      `mutation($id: ID!, $d: Date!) { bookReferral(referralId: $id, careDate: $d) { status guarantee { status } } }`,
+      { id: referralId, d: addDays(today, 6) },
+    );
     expect(booked.bookReferral).toEqual({ status: "BOOKED", guarantee: { status: "MET" } });
   });
 });

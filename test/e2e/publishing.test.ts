@@ -110,15 +110,40 @@ describe("publishCapacity", () => {
   const invalid: Array<[string, Record<string, unknown>, string, string]> = [
     ["an unknown care unit", { careUnitId: randomUUID() }, "input.offers[1].careUnitId", "UNKNOWN_CARE_UNIT"],
     ["an unknown procedure", { procedureCode: "NFB98" }, "input.offers[1].procedureCode", "UNKNOWN_PROCEDURE"],
-    ["a procedure outside the unit's specialty", { procedureCode: "CJE20" }, "input.offers[1].procedureCode", "PROCEDURE_NOT_IN_UNIT_SPECIALTY"],
+    [
+      "a procedure outside the unit's specialty",
+      { procedureCode: "CJE20" },
+      "input.offers[1].procedureCode",
+      "PROCEDURE_NOT_IN_UNIT_SPECIALTY",
+    ],
     ["zero slots", { slots: 0 }, "input.offers[1].slots", "SLOTS_RANGE"],
     ["absurdly many slots", { slots: 1_000_000 }, "input.offers[1].slots", "SLOTS_RANGE"],
-    ["a window ending in the past", { validFrom: addDays(today, -30), validUntil: addDays(today, -1) }, "input.offers[1].validUntil", "WINDOW_IN_PAST"],
-    ["a window ending before it starts", { validFrom: addDays(today, 10), validUntil: addDays(today, 5) }, "input.offers[1].validUntil", "END_BEFORE_START"],
-    ["a slot time outside the window", { slots: null, slotTimes: [`${addDays(today, 90)}T08:00:00Z`] }, "input.offers[1].slotTimes[0]", "SLOT_OUTSIDE_WINDOW"],
+    [
+      "a window ending in the past",
+      { validFrom: addDays(today, -30), validUntil: addDays(today, -1) },
+      "input.offers[1].validUntil",
+      "WINDOW_IN_PAST",
+    ],
+    [
+      "a window ending before it starts",
+      { validFrom: addDays(today, 10), validUntil: addDays(today, 5) },
+      "input.offers[1].validUntil",
+      "END_BEFORE_START",
+    ],
+    [
+      "a slot time outside the window",
+      { slots: null, slotTimes: [`${addDays(today, 90)}T08:00:00Z`] },
+      "input.offers[1].slotTimes[0]",
+      "SLOT_OUTSIDE_WINDOW",
+    ],
     ["both slots and slot times", { slotTimes: [`${addDays(today, 5)}T08:00:00Z`] }, "input.offers[1].slots", "SLOTS_ONE_OF"],
     ["a negative expected wait", { expectedWaitDays: -1 }, "input.offers[1].expectedWaitDays", "WAIT_RANGE"],
-    ["an earliest start outside the window", { earliestStart: addDays(today, 61) }, "input.offers[1].earliestStart", "START_OUTSIDE_WINDOW"],
+    [
+      "an earliest start outside the window",
+      { earliestStart: addDays(today, 61) },
+      "input.offers[1].earliestStart",
+      "START_OUTSIDE_WINDOW",
+    ],
   ];
 
   it.each(invalid)("refuses a batch with %s and writes nothing", async (_what, overrides, field, rule) => {
@@ -141,7 +166,11 @@ describe("publishCapacity", () => {
 
   it("refuses a batch mixing two providers' units", async () => {
     const { errors } = await publish([hip(), hip({ careUnitId: careUnitId("oresund-ortopedi") })]);
-    expect(errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.offers[1].careUnitId", rule: "ONE_PROVIDER_PER_BATCH" });
+    expect(errors?.[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.offers[1].careUnitId",
+      rule: "ONE_PROVIDER_PER_BATCH",
+    });
   });
 
   it("answers a retry with the same idempotency key with the first result and creates nothing", async () => {
@@ -177,7 +206,13 @@ describe("updateCapacity and withdrawCapacity", () => {
       updateCapacity(offerId: $id, input: $input, idempotencyKey: $key) { id totalSlots availableSlots validUntil expectedWaitDays revision } }`;
     const updated = await hub.query(UPDATE, { id: offer.id, input: { slots: 8, validUntil: addDays(today, 30), expectedWaitDays: 14 } });
     expect(updated.errors).toBeUndefined();
-    expect(updated.data.updateCapacity).toMatchObject({ totalSlots: 8, availableSlots: 8, validUntil: addDays(today, 30), expectedWaitDays: 14, revision: 2 });
+    expect(updated.data.updateCapacity).toMatchObject({
+      totalSlots: 8,
+      availableSlots: 8,
+      validUntil: addDays(today, 30),
+      expectedWaitDays: 14,
+      revision: 2,
+    });
 
     const nothing = await hub.query(UPDATE, { id: offer.id, input: {} });
     expect(nothing.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", rule: "NOTHING_CHANGES" });
@@ -210,7 +245,9 @@ describe("updateCapacity and withdrawCapacity", () => {
     expect(data.capacityOffer).toMatchObject({ status: "WITHDRAWN", withdrawalReason: "Surgeon on leave", revision: 2 });
     const again = await hub.query(WITHDRAW, { id: offer.id, reason: "Twice" });
     expect(again.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", rule: "OFFER_WITHDRAWN" });
-    const reserve = await hub.query(`mutation($id: ID!) { reserveCapacity(offerId: $id, slots: 1, referenceId: "late") { id } }`, { id: offer.id });
+    const reserve = await hub.query(`mutation($id: ID!) { reserveCapacity(offerId: $id, slots: 1, referenceId: "late") { id } }`, {
+      id: offer.id,
+    });
     expect(reserve.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", rule: "OFFER_WITHDRAWN" });
   });
 
@@ -229,7 +266,9 @@ describe("reserveCapacity and releaseReservation", () => {
 
   it("gives the last slot to exactly one of 40 concurrent requests; the others get CONFLICT", async () => {
     const [offer] = (await publishOk([hip({ slots: 1 })])).offers;
-    const attempts = await Promise.all(Array.from({ length: 40 }, (_, i) => hub.query(RESERVE, { id: offer.id, slots: 1, ref: `referral-${i}` })));
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => hub.query(RESERVE, { id: offer.id, slots: 1, ref: `referral-${i}` })),
+    );
     const won = attempts.filter((a) => a.data?.reserveCapacity);
     const lost = attempts.filter((a) => a.errors);
     expect(won).toHaveLength(1);
@@ -244,7 +283,9 @@ describe("reserveCapacity and releaseReservation", () => {
 
   it("never reserves more than is free, however the requests overlap", async () => {
     const [offer] = (await publishOk([hip({ slots: 10 })])).offers;
-    const attempts = await Promise.all(Array.from({ length: 12 }, (_, i) => hub.query(RESERVE, { id: offer.id, slots: 3, ref: `batch-${i}` })));
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => hub.query(RESERVE, { id: offer.id, slots: 3, ref: `batch-${i}` })),
+    );
     expect(attempts.filter((a) => a.data?.reserveCapacity)).toHaveLength(3);
     const { data } = await hub.query(OFFER, { id: offer.id });
     expect(data.capacityOffer.availableSlots).toBe(1);
@@ -261,7 +302,10 @@ describe("reserveCapacity and releaseReservation", () => {
 
     const released = await hub.query(RELEASE, { id: first.data.reserveCapacity.id, reason: "Patient chose another provider" });
     expect(released.errors).toBeUndefined();
-    expect(released.data.releaseReservation).toMatchObject({ releaseReason: "Patient chose another provider", offer: { availableSlots: 2 } });
+    expect(released.data.releaseReservation).toMatchObject({
+      releaseReason: "Patient chose another provider",
+      offer: { availableSlots: 2 },
+    });
     const again = await hub.query(RELEASE, { id: first.data.reserveCapacity.id, reason: "Again" });
     expect(again.errors?.[0].extensions).toMatchObject({ code: "CONFLICT", rule: "ALREADY_RELEASED" });
   });

@@ -33,7 +33,12 @@ describe("README links", () => {
       const targets = [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/.test(t));
       for (const target of targets) {
         const resolved = path.resolve(projectRoot(), path.dirname(file), target);
-        expect({ file, target, inRepository: resolved.startsWith(projectRoot() + path.sep), exists: fs.existsSync(resolved) }).toEqual({ file, target, inRepository: true, exists: true });
+        expect({ file, target, inRepository: resolved.startsWith(projectRoot() + path.sep), exists: fs.existsSync(resolved) }).toEqual({
+          file,
+          target,
+          inRepository: true,
+          exists: true,
+        });
       }
     }
     expect(README).toContain("](subgraphs/README.md)");
@@ -59,7 +64,11 @@ describe("README examples", () => {
     const mutation = block("Example: a care-guarantee agreement", "graphql");
     expect(mutation).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     const today = stockholmDate();
-    const { data, errors } = await hub.query(mutation, { provider: "cf54859c-6a01-5069-a2ac-c86cc50ece02", from: today, yearEnd: addDays(today, 364) });
+    const { data, errors } = await hub.query(mutation, {
+      provider: "cf54859c-6a01-5069-a2ac-c86cc50ece02",
+      from: today,
+      yearEnd: addDays(today, 364),
+    });
     expect(errors).toBeUndefined();
     expect(data.createAgreement).toMatchObject({
       validFrom: today,

@@ -55,7 +55,11 @@ const scope = () => ({ requestId: randomUUID(), today, hubRegionCode: "13", iden
 class HookedClient extends SupergraphClient {
   hooks = new Map<string, () => Promise<void>>();
 
-  override async request<T>(ctx: Parameters<SupergraphClient["request"]>[0], query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  override async request<T>(
+    ctx: Parameters<SupergraphClient["request"]>[0],
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<T> {
     const operation = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "";
     const hook = this.hooks.get(operation);
     const answer = super.request<T>(ctx, query, variables);
@@ -75,26 +79,45 @@ async function ok(bearer: Promise<string>, query: string, variables?: Record<str
 }
 
 async function registered(): Promise<string> {
-  const data = await ok(
-    token(Role.CLINIC),
-    `mutation($input: RegisterReferralInput!) { registerReferral(input: $input) { id } }`,
-    { input: { patientId: TOLVAN, specialty: "ORTHOPAEDICS", procedureCode: "NFB49", visitType: "TREATMENT", decisionDate: addDays(today, -20), diagnosisCode: "M16.1" } },
-  );
+  const data = await ok(token(Role.CLINIC), `mutation($input: RegisterReferralInput!) { registerReferral(input: $input) { id } }`, {
+    input: {
+      patientId: TOLVAN,
+      specialty: "ORTHOPAEDICS",
+      procedureCode: "NFB49",
+      visitType: "TREATMENT",
+      decisionDate: addDays(today, -20),
+      diagnosisCode: "M16.1",
+    },
+  });
   return data.registerReferral.id;
 }
 
 async function kattegattOffer(slots: number): Promise<string> {
-  const data = await ok(token(Role.PROVIDER, KATTEGATT), `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
-    input: {
-      reportedBy: "Booking system (test)",
-      offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots, validFrom: today, validUntil: addDays(today, 60), expectedWaitDays: 10 }],
+  const data = await ok(
+    token(Role.PROVIDER, KATTEGATT),
+    `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+    {
+      input: {
+        reportedBy: "Booking system (test)",
+        offers: [
+          {
+            careUnitId: careUnitId("kattegatt-ortopedi"),
+            procedureCode: "NFB49",
+            slots,
+            validFrom: today,
+            validUntil: addDays(today, 60),
+            expectedWaitDays: 10,
+          },
+        ],
+      },
     },
-  });
+  );
   return data.publishCapacity.offers[0].id;
 }
 
 const freeSlots = async (offerId: string): Promise<number> =>
-  (await ok(token(Role.REGIONAL_OFFICE, "13"), `query($id: ID!) { capacityOffer(id: $id) { availableSlots } }`, { id: offerId })).capacityOffer.availableSlots;
+  (await ok(token(Role.REGIONAL_OFFICE, "13"), `query($id: ID!) { capacityOffer(id: $id) { availableSlots } }`, { id: offerId }))
+    .capacityOffer.availableSlots;
 
 const STATE = `query($id: ID!) { referral(id: $id) { status revision history { action } paymentCommitments { id } } }`;
 
@@ -150,7 +173,11 @@ describe("sending a referral holds no lock while it waits on other services", ()
     await expect(workflowWith(client).send(scope(), id, { offerId: offer }, null)).rejects.toThrow("agreements went away");
     expect((second as { extensions?: Record<string, unknown> }).extensions).toMatchObject({ code: "CONFLICT", rule: "SEND_IN_FLIGHT" });
     expect(await freeSlots(offer)).toBe(2);
-    expect((await ok(token(Role.REGIONAL_OFFICE, "13"), STATE, { id })).referral).toMatchObject({ status: "REGISTERED", history: [{ action: "REGISTER" }], paymentCommitments: [] });
+    expect((await ok(token(Role.REGIONAL_OFFICE, "13"), STATE, { id })).referral).toMatchObject({
+      status: "REGISTERED",
+      history: [{ action: "REGISTER" }],
+      paymentCommitments: [],
+    });
     const { rows } = await db.query(`SELECT send_in_flight FROM referrals.referral WHERE id = $1`, [id]);
     expect(rows[0].send_in_flight).toBeNull();
   }, 60_000);
@@ -179,7 +206,12 @@ describe("a send a crash left half-way", () => {
     expect(await recovery.recoverAbandonedSends(new Date(Date.now() - 60_000))).toBe(0);
     // Let agreements finish the commit the dead process asked for, so recovery has it to give back.
     const deadline = Date.now() + 10_000;
-    const committed = async () => (await db.query(`SELECT count(*)::int AS n FROM agreements.agreement_commitment WHERE referral_id = $1 AND released_at IS NULL`, [id])).rows[0].n;
+    const committed = async () =>
+      (
+        await db.query(`SELECT count(*)::int AS n FROM agreements.agreement_commitment WHERE referral_id = $1 AND released_at IS NULL`, [
+          id,
+        ])
+      ).rows[0].n;
     while ((await committed()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await committed()).toBe(1);
     expect(await recovery.recoverAbandonedSends(new Date(Date.now() + 1000))).toBe(1);
@@ -187,9 +219,17 @@ describe("a send a crash left half-way", () => {
     expect(await freeSlots(offer)).toBe(1);
     const { rows: after } = await db.query(`SELECT send_in_flight FROM referrals.referral WHERE id = $1`, [id]);
     expect(after[0].send_in_flight).toBeNull();
-    expect((await ok(token(Role.REGIONAL_OFFICE, "13"), STATE, { id })).referral).toMatchObject({ status: "REGISTERED", history: [{ action: "REGISTER" }], paymentCommitments: [] });
+    expect((await ok(token(Role.REGIONAL_OFFICE, "13"), STATE, { id })).referral).toMatchObject({
+      status: "REGISTERED",
+      history: [{ action: "REGISTER" }],
+      paymentCommitments: [],
+    });
     // Sendable again, through the gateway as any client would.
-    const resent = await ok(token(Role.REGIONAL_OFFICE, "13"), `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }) { status } }`, { id, offer });
+    const resent = await ok(
+      token(Role.REGIONAL_OFFICE, "13"),
+      `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }) { status } }`,
+      { id, offer },
+    );
     expect(resent.sendReferral.status).toBe("SENT");
     expect(await freeSlots(offer)).toBe(0);
   }, 60_000);

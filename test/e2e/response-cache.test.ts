@@ -53,7 +53,13 @@ interface Answer {
   body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 }
 
-async function post(target: TestHub, bearer: string, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+async function post(
+  target: TestHub,
+  bearer: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(target.url, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${bearer}`, ...headers },
@@ -64,13 +70,19 @@ async function post(target: TestHub, bearer: string, query: string, variables?: 
 
 /** The cache's figures in the gateway's /health. */
 async function cacheStats(target: TestHub): Promise<{ live: string[]; invalidations: number } | undefined> {
-  const health = (await (await fetch(target.url.replace(/graphql$/, "health"))).json()) as { responseCache?: { live: string[]; invalidations: number } };
+  const health = (await (await fetch(target.url.replace(/graphql$/, "health"))).json()) as {
+    responseCache?: { live: string[]; invalidations: number };
+  };
   return health.responseCache;
 }
 
 /** The cache stores nothing until the gateway hears every change of the subgraphs it caches. */
 async function feedsLive(target: TestHub): Promise<void> {
-  await waitFor(async () => (await cacheStats(target))?.live.join() === "agreements,capacity", "the gateway's change feeds to be live", 20_000);
+  await waitFor(
+    async () => (await cacheStats(target))?.live.join() === "agreements,capacity",
+    "the gateway's change feeds to be live",
+    20_000,
+  );
 }
 
 /**
@@ -88,13 +100,26 @@ async function offerCursor(): Promise<string> {
 }
 
 async function publishVia(target: TestHub, careUnitId = KATTEGATT_UNIT, procedureCode = "NFB49"): Promise<string> {
-  const { data, errors } = await target.query(`mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
-    input: {
-      reportedBy: "Booking system (cache test)",
-      // Starting today, so it is first in a search ordered by earliest start.
-      offers: [{ careUnitId, procedureCode, slots: 2, validFrom: today, validUntil: addDays(today, 30), earliestStart: today, expectedWaitDays: 3 }],
+  const { data, errors } = await target.query(
+    `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+    {
+      input: {
+        reportedBy: "Booking system (cache test)",
+        // Starting today, so it is first in a search ordered by earliest start.
+        offers: [
+          {
+            careUnitId,
+            procedureCode,
+            slots: 2,
+            validFrom: today,
+            validUntil: addDays(today, 30),
+            earliestStart: today,
+            expectedWaitDays: 3,
+          },
+        ],
+      },
     },
-  });
+  );
   expect(errors).toBeUndefined();
   return data.publishCapacity.offers[0].id;
 }
@@ -133,10 +158,14 @@ describe("the response cache", () => {
     const before = await post(hub, bearer, SEARCH, variables);
     expect(before.cache).toBe("hit");
     // A regional office's board on this gateway; the change is made through the other one.
-    const board = subscribe(hub.url, `subscription($f: FreeCapacityFilter, $after: ID) { offerPublished(filter: $f, after: $after) { id } }`, {
-      f: { providerIds: [KATTEGATT] },
-      after: await offerCursor(),
-    });
+    const board = subscribe(
+      hub.url,
+      `subscription($f: FreeCapacityFilter, $after: ID) { offerPublished(filter: $f, after: $after) { id } }`,
+      {
+        f: { providerIds: [KATTEGATT] },
+        after: await offerCursor(),
+      },
+    );
     open.push(board);
     const heard = (await cacheStats(hub))!.invalidations;
     const offer = await publishVia(other);
@@ -155,7 +184,9 @@ describe("the response cache", () => {
     const bearer = await adminToken();
     await post(hub, bearer, SEARCH, variables);
     expect((await post(hub, bearer, SEARCH, variables)).cache).toBe("hit");
-    const board = subscribe(hub.url, `subscription($after: ID) { offerPublished(after: $after) { id specialty } }`, { after: await offerCursor() });
+    const board = subscribe(hub.url, `subscription($after: ID) { offerPublished(after: $after) { id specialty } }`, {
+      after: await offerCursor(),
+    });
     open.push(board);
 
     let heard = (await cacheStats(hub))!.invalidations;
@@ -191,7 +222,16 @@ describe("the response cache", () => {
     const PUBLISH = `mutation($input: PublishCapacityInput!, $key: String) { publishCapacity(input: $input, idempotencyKey: $key) { replayed offers { id } } }`;
     const input = {
       reportedBy: "Booking system (cache test)",
-      offers: [{ careUnitId: KATTEGATT_UNIT, procedureCode: "NFB49", slots: 1, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 3 }],
+      offers: [
+        {
+          careUnitId: KATTEGATT_UNIT,
+          procedureCode: "NFB49",
+          slots: 1,
+          validFrom: today,
+          validUntil: addDays(today, 30),
+          expectedWaitDays: 3,
+        },
+      ],
     };
     const key = `retry-${randomUUID()}`;
     const first = await hub.query(PUBLISH, { input, key });
@@ -213,10 +253,13 @@ describe("the response cache", () => {
     const { data } = await hub.query(`{ agreements { id name } }`);
     const id = data.agreements.find((a: { name: string }) => a.name === agreement).id;
     // Ended through the other gateway: only the event can tell this one.
-    const ended = await other.query(`mutation($id: ID!, $day: Date!) { endAgreement(agreementId: $id, lastDay: $day, reason: "Procurement ended early") { id } }`, {
-      id,
-      day: addDays(today, -1),
-    });
+    const ended = await other.query(
+      `mutation($id: ID!, $day: Date!) { endAgreement(agreementId: $id, lastDay: $day, reason: "Procurement ended early") { id } }`,
+      {
+        id,
+        day: addDays(today, -1),
+      },
+    );
     expect(ended.errors).toBeUndefined();
     const now = await waitFor(async () => {
       const answer = await post(hub, bearer, SEARCH, variables);

@@ -99,7 +99,9 @@ describe("the production runbook", () => {
     const { HUB_TRUSTED_ISSUERS: _issuers, ...untrusting } = gatewayEnv;
     const run = start(dist("gateway", "index.js"), untrusting);
     expect(await run.exited).toBe(1);
-    expect(run.stderr().trim()).toBe("gateway: NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts");
+    expect(run.stderr().trim()).toBe(
+      "gateway: NODE_ENV=production needs HUB_TRUSTED_ISSUERS: the identity providers whose tokens the hub accepts",
+    );
   });
 
   it("refuses demo data in production", async () => {
@@ -114,11 +116,19 @@ describe("the production runbook", () => {
     const replicas = [
       start(dist("subgraphs", "capacity", "index.js"), { ...fresh, CAPACITY_PORT: String(first) }),
       start(dist("subgraphs", "capacity", "index.js"), { ...fresh, CAPACITY_PORT: String(second) }),
-      start(dist("subgraphs", "referrals", "index.js"), { ...fresh, REFERRALS_PORT: String(third), HUB_GATEWAY_URL: `http://127.0.0.1:${ports.otherGateway}/graphql` }),
+      start(dist("subgraphs", "referrals", "index.js"), {
+        ...fresh,
+        REFERRALS_PORT: String(third),
+        HUB_GATEWAY_URL: `http://127.0.0.1:${ports.otherGateway}/graphql`,
+      }),
     ];
     const reports = await Promise.all([first, second, third].map((port, i) => healthy(replicas[i], `http://127.0.0.1:${port}/health`)));
     // Ready without the gateway (which waits for the subgraphs, not the other way round), and saying so.
-    expect(reports[2]).toMatchObject({ ready: true, subgraph: "referrals", gateway: `unreachable (http://127.0.0.1:${ports.otherGateway}/graphql: ECONNREFUSED)` });
+    expect(reports[2]).toMatchObject({
+      ready: true,
+      subgraph: "referrals",
+      gateway: `unreachable (http://127.0.0.1:${ports.otherGateway}/graphql: ECONNREFUSED)`,
+    });
     expect(reports[0].gateway).toBeUndefined();
     const db = new Client({ connectionString: fresh.DATABASE_URL });
     await db.connect();
@@ -141,7 +151,9 @@ describe("the production runbook", () => {
     const seeded = start(dist("seeds", "cli.js"), trial, ["demo"]);
     expect(await seeded.exited).toBe(0);
     expect(seeded.stdout()).toMatch(/^migrations applied: patients /);
-    expect(seeded.stdout()).toContain("seeded: capacity reference data, care-guarantee limits, capacity demo data, agreements demo data, patients demo data");
+    expect(seeded.stdout()).toContain(
+      "seeded: capacity reference data, care-guarantee limits, capacity demo data, agreements demo data, patients demo data",
+    );
     const again = start(dist("seeds", "cli.js"), trial, ["demo"]);
     expect(await again.exited).toBe(0);
     expect(again.stdout()).toBe("migrations applied: none (up to date)\nseeded: nothing (the demo data was there)\n");
@@ -182,8 +194,14 @@ describe("the production runbook", () => {
     const risk = await ok(office(), `{ atRiskReferrals(regionCode: "13", first: 50) { edges { node { id guarantee { status } } } } }`);
     expect(risk.atRiskReferrals.edges.map((e: any) => e.node)).toContainEqual({ id: HIP, guarantee: { status: "AT_RISK" } });
     // Brokering: the referrals subgraph asks capacity and agreements through the gateway.
-    const matches = await ok(office(), `query($id: ID!) { referral(id: $id) { matches(first: 50) { tier startsByDeadline offer { id provider { id } } } } }`, { id: HIP });
-    const match = matches.referral.matches.find((m: any) => m.tier === "OWN_PRIVATE_AGREEMENT" && m.offer.provider.id === KATTEGATT && m.startsByDeadline);
+    const matches = await ok(
+      office(),
+      `query($id: ID!) { referral(id: $id) { matches(first: 50) { tier startsByDeadline offer { id provider { id } } } } }`,
+      { id: HIP },
+    );
+    const match = matches.referral.matches.find(
+      (m: any) => m.tier === "OWN_PRIVATE_AGREEMENT" && m.offer.provider.id === KATTEGATT && m.startsByDeadline,
+    );
     expect(match).toBeDefined();
     offer = match.offer.id;
     const sent = await ok(
@@ -191,30 +209,54 @@ describe("the production runbook", () => {
       `mutation($id: ID!, $offer: ID!) { sendReferral(referralId: $id, input: { offerId: $offer }, idempotencyKey: "runbook-send") { status provider { name } paymentCommitment { pricePerCaseSek } } }`,
       { id: HIP, offer },
     );
-    expect(sent.sendReferral).toMatchObject({ status: "SENT", provider: { name: "Kattegattkliniken Ortopedi AB" }, paymentCommitment: { pricePerCaseSek: 79_900 } });
+    expect(sent.sendReferral).toMatchObject({
+      status: "SENT",
+      provider: { name: "Kattegattkliniken Ortopedi AB" },
+      paymentCommitment: { pricePerCaseSek: 79_900 },
+    });
     // The provider reads the patient: the patients subgraph asks referrals, through the gateway, for the care relation.
     const seen = await ok(kattegatt(), `query($id: ID!) { referral(id: $id) { status patient { givenName } } }`, { id: HIP });
     expect(seen.referral).toEqual({ status: "SENT", patient: { givenName: "Tolvan" } });
-    expect((await ok(kattegatt(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id: HIP })).receiveReferral.status).toBe("RECEIVED");
-    expect((await ok(kattegatt(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id: HIP })).acceptReferral.status).toBe("ACCEPTED");
+    expect(
+      (await ok(kattegatt(), `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id: HIP })).receiveReferral.status,
+    ).toBe("RECEIVED");
+    expect(
+      (await ok(kattegatt(), `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id: HIP })).acceptReferral.status,
+    ).toBe("ACCEPTED");
   });
 
   it("a gateway with another HUB_INTERNAL_SECRET is not ready, and its clients get SUBGRAPH_UNAVAILABLE naming the service", async () => {
-    const wrong = start(dist("gateway", "index.js"), { ...gatewayEnv, PORT: String(ports.otherGateway), HUB_INTERNAL_SECRET: randomBytes(32).toString("base64") });
+    const wrong = start(dist("gateway", "index.js"), {
+      ...gatewayEnv,
+      PORT: String(ports.otherGateway),
+      HUB_INTERNAL_SECRET: randomBytes(32).toString("base64"),
+    });
     const url = `http://127.0.0.1:${ports.otherGateway}`;
     let report: { status: number; body: Record<string, any> } | undefined;
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       report = await health(ports.otherGateway).catch(() => undefined);
-      if (report || (await within(wrong.exited.then(() => true), 200, false))) break;
+      if (
+        report ||
+        (await within(
+          wrong.exited.then(() => true),
+          200,
+          false,
+        ))
+      )
+        break;
     }
     expect(report?.status).toBe(503);
-    expect(report?.body.subgraphs).toEqual(Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, "credential rejected (HUB_INTERNAL_SECRET differs)"])));
+    expect(report?.body.subgraphs).toEqual(
+      Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, "credential rejected (HUB_INTERNAL_SECRET differs)"])),
+    );
     const { data, errors } = await postGraphQL(`${url}/graphql`, `{ regions { code } }`, undefined, await office());
     expect(data).toBeNull();
     expect(errors?.[0].extensions).toEqual({ code: "SUBGRAPH_UNAVAILABLE", service: "capacity" });
     expect(errors?.[0].message).toMatch(/capacity service of the hub refused the gateway's credential/);
-    expect(wrong.stderr()).toMatch(/subgraph capacity at http:\/\/127\.0\.0\.1:\d+\/graphql refused the gateway's credential: HUB_INTERNAL_SECRET differs/);
+    expect(wrong.stderr()).toMatch(
+      /subgraph capacity at http:\/\/127\.0\.0\.1:\d+\/graphql refused the gateway's credential: HUB_INTERNAL_SECRET differs/,
+    );
   });
 
   it("a subgraph that is down: the gateway is not ready, clients get the rest of the answer and SUBGRAPH_UNAVAILABLE naming it", async () => {

@@ -36,14 +36,16 @@ interface Feed {
 const feeds: Record<string, Feed> = {};
 
 function fixture(set: string, file: string): string {
-  return fs
-    .readFileSync(path.join(FIXTURES, set, file), "utf8")
-    .replace(/\{\{D\+(\d+)\}\}/g, (_m, days) => addDays(today, Number(days)));
+  return fs.readFileSync(path.join(FIXTURES, set, file), "utf8").replace(/\{\{D\+(\d+)\}\}/g, (_m, days) => addDays(today, Number(days)));
 }
 
 function feed(base: string, set: string, options: Partial<Feed> = {}): Feed {
   feeds[base] = {
-    files: { "Location.ndjson": fixture(set, "locations.ndjson"), "Schedule.ndjson": fixture(set, "schedules.ndjson"), "Slot.ndjson": fixture(set, "slots.ndjson") },
+    files: {
+      "Location.ndjson": fixture(set, "locations.ndjson"),
+      "Schedule.ndjson": fixture(set, "schedules.ndjson"),
+      "Slot.ndjson": fixture(set, "slots.ndjson"),
+    },
     etag: `"v1"`,
     supportsSince: false,
     requests: [],
@@ -72,7 +74,10 @@ beforeAll(async () => {
           request: incremental ? `${origin}/${base}/$bulk-publish?_since=${since}` : `${origin}/${base}/$bulk-publish`,
           output: Object.keys(files).map((file) => ({
             type: file.replace(".ndjson", ""),
-            url: current.foreignFileUrl && file === "Slot.ndjson" ? `http://198.51.100.7/${file}` : `${origin}/${base}/${incremental ? "since-" : ""}${file}`,
+            url:
+              current.foreignFileUrl && file === "Slot.ndjson"
+                ? `http://198.51.100.7/${file}`
+                : `${origin}/${base}/${incremental ? "since-" : ""}${file}`,
           })),
           error: [],
         });
@@ -113,7 +118,14 @@ async function register(base: string, provider: string, unit: string, kva: strin
       name: `Booking system ${base}`,
       manifestUrl: `${origin}/${base}/$bulk-publish`,
       locations: [{ locationId: "loc-halmstad", careUnitId: careUnitId(unit) }],
-      serviceTypes: [{ system: "urn:oid:1.2.752.116.1.3.2.1.4", code: kva, specialty: kva === "CJE20" ? "OPHTHALMOLOGY" : "ORTHOPAEDICS", procedureCode: kva }],
+      serviceTypes: [
+        {
+          system: "urn:oid:1.2.752.116.1.3.2.1.4",
+          code: kva,
+          specialty: kva === "CJE20" ? "OPHTHALMOLOGY" : "ORTHOPAEDICS",
+          procedureCode: kva,
+        },
+      ],
     },
   });
   return data.registerSchedulingPublisher.id;
@@ -140,7 +152,11 @@ describe("SMART Scheduling Links publishers", () => {
     expect(status.lastOutcome).toBe("APPLIED_WITH_PROBLEMS");
     const [offer] = await feedOffers("private-kattegatt-ortopedi", "NGB49");
     expect(offer.slotTimes).toEqual([at(3, "08:00:00"), at(3, "10:00:00"), at(4, "08:00:00")]);
-    expect(offer.provenance).toMatchObject({ publisherName: "Booking system sh", manifestUrl: `${origin}/sh/$bulk-publish`, scheduleId: "knee" });
+    expect(offer.provenance).toMatchObject({
+      publisherName: "Booking system sh",
+      manifestUrl: `${origin}/sh/$bulk-publish`,
+      scheduleId: "knee",
+    });
     expect(offer.provenance.fetchedAt).toEqual(status.fetchedAt);
     const reasons = status.problems.map((p: any) => [p.line, p.reason]);
     expect(reasons).toEqual(
@@ -172,7 +188,11 @@ describe("SMART Scheduling Links publishers", () => {
   it("takes a slot booked elsewhere or gone out of the offer, and never gives back a reserved one", async () => {
     const current = feed("sh2", "smarthealthit");
     current.files["Schedule.ndjson"] = current.files["Schedule.ndjson"].split("\n")[0];
-    current.files["Slot.ndjson"] = current.files["Slot.ndjson"].split("\n").slice(0, 4).join("\n").replace(/"id":"k/g, '"id":"m');
+    current.files["Slot.ndjson"] = current.files["Slot.ndjson"]
+      .split("\n")
+      .slice(0, 4)
+      .join("\n")
+      .replace(/"id":"k/g, '"id":"m');
     const publisherId = await register("sh2", "private-kattegatt-ortopedi", "kattegatt-ortopedi", "NGB49");
     await poll(publisherId);
     const offersBefore = await feedOffers("private-kattegatt-ortopedi", "NGB49");
@@ -180,20 +200,39 @@ describe("SMART Scheduling Links publishers", () => {
     expect(mine.slotTimes).toHaveLength(3);
 
     // One booked elsewhere (busy), one gone: two fewer times.
-    current.files["Slot.ndjson"] = current.files["Slot.ndjson"].split("\n").filter((l) => !l.includes('"id":"m3"')).join("\n").replace('"id":"m2","schedule":{"reference":"Schedule/knee"},"status":"free"', '"id":"m2","schedule":{"reference":"Schedule/knee"},"status":"busy"');
+    current.files["Slot.ndjson"] = current.files["Slot.ndjson"]
+      .split("\n")
+      .filter((l) => !l.includes('"id":"m3"'))
+      .join("\n")
+      .replace(
+        '"id":"m2","schedule":{"reference":"Schedule/knee"},"status":"free"',
+        '"id":"m2","schedule":{"reference":"Schedule/knee"},"status":"busy"',
+      );
     current.etag = `"v2"`;
     await poll(publisherId);
     let offer = (await ok(`query($id: ID!) { capacityOffer(id: $id) { slotTimes availableSlots status } }`, { id: mine.id })).capacityOffer;
     expect(offer).toEqual({ slotTimes: [at(3, "08:00:00")], availableSlots: 1, status: "OPEN" });
 
     // Reserved through the hub, then the feed lists nothing free: the reserved time stays held.
-    const reserved = await hub.query(`mutation($id: ID!) { reserveCapacity(offerId: $id, slots: 1, referenceId: "smart-test") { id } }`, { id: mine.id });
+    const reserved = await hub.query(`mutation($id: ID!) { reserveCapacity(offerId: $id, slots: 1, referenceId: "smart-test") { id } }`, {
+      id: mine.id,
+    });
     expect(reserved.errors).toBeUndefined();
     current.files["Slot.ndjson"] = current.files["Slot.ndjson"].replace(/"status":"free"/g, '"status":"busy"');
     current.etag = `"v3"`;
     await poll(publisherId);
-    offer = (await ok(`query($id: ID!) { capacityOffer(id: $id) { slotTimes availableSlots totalSlots status reservations { slots } } }`, { id: mine.id })).capacityOffer;
-    expect(offer).toMatchObject({ slotTimes: [at(3, "08:00:00")], availableSlots: 0, totalSlots: 1, status: "OPEN", reservations: [{ slots: 1 }] });
+    offer = (
+      await ok(`query($id: ID!) { capacityOffer(id: $id) { slotTimes availableSlots totalSlots status reservations { slots } } }`, {
+        id: mine.id,
+      })
+    ).capacityOffer;
+    expect(offer).toMatchObject({
+      slotTimes: [at(3, "08:00:00")],
+      availableSlots: 0,
+      totalSlots: 1,
+      status: "OPEN",
+      reservations: [{ slots: 1 }],
+    });
   });
 
   it("reads the hl7.org extension base, asks `_since` and applies an incremental answer without dropping the rest", async () => {
@@ -227,13 +266,18 @@ describe("SMART Scheduling Links publishers", () => {
     current.manifestBody = undefined;
     current.foreignFileUrl = true;
     const foreign = await poll(id);
-    expect(foreign.problems.map((p: any) => p.reason)).toEqual(expect.arrayContaining([expect.stringContaining("is not on the manifest's origin")]));
+    expect(foreign.problems.map((p: any) => p.reason)).toEqual(
+      expect.arrayContaining([expect.stringContaining("is not on the manifest's origin")]),
+    );
     const health = await fetch(hub.url.replace(/graphql$/, "health"));
     expect(health.status).toBe(200);
   });
 
   it("is for administrators; a bad registration names the field and rule", async () => {
-    const provider = await hub.queryAs(await token(Role.PROVIDER, providerId("private-kattegatt-ortopedi")), `{ schedulingPublishers { id } }`);
+    const provider = await hub.queryAs(
+      await token(Role.PROVIDER, providerId("private-kattegatt-ortopedi")),
+      `{ schedulingPublishers { id } }`,
+    );
     expect(provider.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     const bad = await hub.query(REGISTER, {
       input: {
@@ -254,6 +298,10 @@ describe("SMART Scheduling Links publishers", () => {
         serviceTypes: [{ system: "s", code: "c", specialty: "ORTHOPAEDICS" }],
       },
     });
-    expect(otherUnit.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.locations[0].careUnitId", rule: "OTHER_PROVIDER" });
+    expect(otherUnit.errors?.[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.locations[0].careUnitId",
+      rule: "OTHER_PROVIDER",
+    });
   });
 });

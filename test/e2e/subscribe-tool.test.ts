@@ -34,7 +34,9 @@ describe("npm run subscribe", () => {
     const tool = runTool({ PORT: String(port), HUB_TOKEN: await token(Role.REGIONAL_OFFICE) });
     expect(await tool.exited).toBe(1);
     expect(tool.stdout()).toBe("");
-    expect(tool.stderr()).toBe(`cannot connect to http://127.0.0.1:${port}/graphql: connection refused (is the hub running? set GATEWAY_URL or PORT)\n`);
+    expect(tool.stderr()).toBe(
+      `cannot connect to http://127.0.0.1:${port}/graphql: connection refused (is the hub running? set GATEWAY_URL or PORT)\n`,
+    );
   });
 
   describe("against a running hub", () => {
@@ -56,7 +58,21 @@ describe("npm run subscribe", () => {
         const today = stockholmDate();
         const { data, errors } = await hub.query(
           `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
-          { input: { reportedBy: "subscribe tool test", offers: [{ careUnitId: careUnitId("kattegatt-ortopedi"), procedureCode: "NFB49", slots: 2, validFrom: today, validUntil: addDays(today, 30), expectedWaitDays: 10 }] } },
+          {
+            input: {
+              reportedBy: "subscribe tool test",
+              offers: [
+                {
+                  careUnitId: careUnitId("kattegatt-ortopedi"),
+                  procedureCode: "NFB49",
+                  slots: 2,
+                  validFrom: today,
+                  validUntil: addDays(today, 30),
+                  expectedWaitDays: 10,
+                },
+              ],
+            },
+          },
         );
         expect(errors).toBeUndefined();
         const published = data.publishCapacity.offers[0].id;

@@ -46,7 +46,10 @@ describe("cappedCount", () => {
   });
 
   it("counts nothing as an exact 0", async () => {
-    expect(await cappedCount(openOffers().andWhere("o.specialty = :none", { none: "NO_SUCH_SPECIALTY" }), 0)).toEqual({ count: 0, exact: true });
+    expect(await cappedCount(openOffers().andWhere("o.specialty = :none", { none: "NO_SUCH_SPECIALTY" }), 0)).toEqual({
+      count: 0,
+      exact: true,
+    });
   });
 
   it("keeps the query's parameters and joins, and ignores its order and limit", async () => {
@@ -81,7 +84,9 @@ describe("cappedCount", () => {
 describe("totalCount through the gateway", () => {
   it("is exact for freeCapacity on the seeded data, with totalCountIsExact true", async () => {
     expect(TOTAL_COUNT_CAP).toBe(10_000);
-    const { data, errors } = await hub.query(`{ freeCapacity(first: 100) { totalCount totalCountIsExact edges { node { id } } pageInfo { hasNextPage } } }`);
+    const { data, errors } = await hub.query(
+      `{ freeCapacity(first: 100) { totalCount totalCountIsExact edges { node { id } } pageInfo { hasNextPage } } }`,
+    );
     expect(errors).toBeUndefined();
     const page = data.freeCapacity;
     expect(page.pageInfo.hasNextPage).toBe(false);

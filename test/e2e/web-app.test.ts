@@ -30,7 +30,8 @@ const KATTEGATT = providerId("private-kattegatt-ortopedi");
 const KATTEGATT_UNIT = careUnitId("kattegatt-ortopedi");
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(WEB_DIR, "index.html"))) throw new Error("the web app is not built: npm test builds it (or run node dist/gateway/web/build.js)");
+  if (!fs.existsSync(path.join(WEB_DIR, "index.html")))
+    throw new Error("the web app is not built: npm test builds it (or run node dist/gateway/web/build.js)");
   [hub, browser] = await Promise.all([startTestHub(), launchChromium()]);
   base = hub.url.replace(/\/graphql$/, "");
 }, 120_000);
@@ -82,7 +83,9 @@ describe("the gateway serves the web app", () => {
     expect(config).toMatchObject({ devSignIn: true, roles: expect.arrayContaining(["REGIONAL_OFFICE", "PROVIDER", "CLINIC"]) });
     const refused = await fetch(`${base}/dev/token`, { method: "POST", body: JSON.stringify({ role: "KING" }) });
     expect(refused.status).toBe(400);
-    const { token: minted } = (await (await fetch(`${base}/dev/token`, { method: "POST", body: JSON.stringify({ role: "REGIONAL_OFFICE" }) })).json()) as { token: string };
+    const { token: minted } = (await (
+      await fetch(`${base}/dev/token`, { method: "POST", body: JSON.stringify({ role: "REGIONAL_OFFICE" }) })
+    ).json()) as { token: string };
     const answer = await hub.queryAs(minted, `{ atRiskReferrals(regionCode: "13", first: 1) { totalCount } }`);
     expect(answer.errors).toBeUndefined();
     expect(answer.data.atRiskReferrals.totalCount).toBeGreaterThan(0);
@@ -98,7 +101,14 @@ describe("the gateway serves the web app", () => {
         HUB_DEV_KEY_FILE: "",
         HUB_INTERNAL_SECRET: "x".repeat(32),
         HUB_TRUSTED_ISSUERS: JSON.stringify([
-          { issuer: "https://idp.example", jwks, clientId: "care-hub-web", authorizationEndpoint: "https://idp.example/auth", tokenEndpoint: "https://idp.example/token", name: "Region Halland" },
+          {
+            issuer: "https://idp.example",
+            jwks,
+            clientId: "care-hub-web",
+            authorizationEndpoint: "https://idp.example/auth",
+            tokenEndpoint: "https://idp.example/token",
+            name: "Region Halland",
+          },
         ]),
       },
       { databaseUrl: hub.databaseUrl },
@@ -110,7 +120,16 @@ describe("the gateway serves the web app", () => {
       expect(await (await fetch(`${root}/app-config.json`)).json()).toEqual({
         devSignIn: false,
         roles: [],
-        identityProviders: [{ issuer: "https://idp.example", name: "Region Halland", clientId: "care-hub-web", authorizationEndpoint: "https://idp.example/auth", tokenEndpoint: "https://idp.example/token", scope: "openid" }],
+        identityProviders: [
+          {
+            issuer: "https://idp.example",
+            name: "Region Halland",
+            clientId: "care-hub-web",
+            authorizationEndpoint: "https://idp.example/auth",
+            tokenEndpoint: "https://idp.example/token",
+            scope: "openid",
+          },
+        ],
       });
     } finally {
       await production.stop();
@@ -157,12 +176,19 @@ describe("the brokering day in a browser", () => {
     await tabTo(page, /^Tolvan Tolvansson$/);
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: /Remiss: Tolvan Tolvansson/ }).waitFor();
-    const matches = (await hub.queryAs(await token(Role.REGIONAL_OFFICE, "13"), `query($id: ID!) { referral(id: $id) { matches(first: 20) { rank startsByDeadline offer { id provider { id } } } } }`, { id: HIP })).data
-      .referral.matches;
+    const matches = (
+      await hub.queryAs(
+        await token(Role.REGIONAL_OFFICE, "13"),
+        `query($id: ID!) { referral(id: $id) { matches(first: 20) { rank startsByDeadline offer { id provider { id } } } } }`,
+        { id: HIP },
+      )
+    ).data.referral.matches;
     const chosen = matches.find((m: any) => m.offer.provider.id === KATTEGATT && m.startsByDeadline);
     const matchRow = page.locator(`table.matches tr[data-offer="${chosen.offer.id}"]`);
     await matchRow.waitFor();
-    expect(await matchRow.textContent()).toMatch(/Kattegattkliniken[\s\S]*Egen regions avtal med privat vårdgivare[\s\S]*Ja, \d+ dagars marginal[\s\S]*79\s900 kr/);
+    expect(await matchRow.textContent()).toMatch(
+      /Kattegattkliniken[\s\S]*Egen regions avtal med privat vårdgivare[\s\S]*Ja, \d+ dagars marginal[\s\S]*79\s900 kr/,
+    );
     await expectAccessible(page, "referral");
     await page.screenshot({ path: screenshotPath("referral-matches") });
     await tabTo(page, new RegExp(`^Välj Kattegattkliniken.*rang ${chosen.rank}\\b`));
@@ -245,7 +271,10 @@ describe("the brokering day in a browser", () => {
     await expectAccessible(p, "provider editing an offer");
     await mine.getByRole("button", { name: "Spara" }).click();
     await p.locator("tr[data-offer]", { hasText: "Webbtest" }).getByText("5 av 5").waitFor();
-    await p.locator("tr[data-offer]", { hasText: "Webbtest" }).getByRole("button", { name: /^Återkalla/ }).click();
+    await p
+      .locator("tr[data-offer]", { hasText: "Webbtest" })
+      .getByRole("button", { name: /^Återkalla/ })
+      .click();
     await p.locator("tr[data-offer]", { hasText: "Webbtest" }).waitFor({ state: "detached" });
   });
 
@@ -275,9 +304,25 @@ describe("the brokering day in a browser", () => {
       const kattegatt = await token(Role.PROVIDER, KATTEGATT);
       const published: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const result = await hub.queryAs(kattegatt, `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`, {
-          input: { reportedBy: "web test", offers: [{ careUnitId: KATTEGATT_UNIT, procedureCode: "NFB49", slots: 1, validFrom: stockholmDate(), validUntil: addDays(stockholmDate(), 30), expectedWaitDays: 5 + i }] },
-        });
+        const result = await hub.queryAs(
+          kattegatt,
+          `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+          {
+            input: {
+              reportedBy: "web test",
+              offers: [
+                {
+                  careUnitId: KATTEGATT_UNIT,
+                  procedureCode: "NFB49",
+                  slots: 1,
+                  validFrom: stockholmDate(),
+                  validUntil: addDays(stockholmDate(), 30),
+                  expectedWaitDays: 5 + i,
+                },
+              ],
+            },
+          },
+        );
         expect(result.errors).toBeUndefined();
         published.push(result.data.publishCapacity.offers[0].id);
       }

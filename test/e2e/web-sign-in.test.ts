@@ -22,10 +22,16 @@ const AUDIENCE = "care-brokering-hub";
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  idp = spawn(process.execPath, ["--require", OUTBOUND_GUARD, path.join(projectRoot(), "test", "support", "oidc-idp.mjs"), `${base}/`, AUDIENCE], { stdio: ["ignore", "pipe", "pipe"] });
+  idp = spawn(
+    process.execPath,
+    ["--require", OUTBOUND_GUARD, path.join(projectRoot(), "test", "support", "oidc-idp.mjs"), `${base}/`, AUDIENCE],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   // Its warnings about development-only settings (in-memory storage, built-in login pages) are
   // expected here; anything else it says is shown.
-  readline.createInterface({ input: idp.stderr! }).on("line", (line) => !/oidc-provider WARNING/.test(line) && process.stderr.write(`identity provider: ${line}\n`));
+  readline
+    .createInterface({ input: idp.stderr! })
+    .on("line", (line) => !/oidc-provider WARNING/.test(line) && process.stderr.write(`identity provider: ${line}\n`));
   const first = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: idp.stdout! }).once("line", resolve);
     idp.once("exit", (code) => reject(new Error(`the identity provider exited (${code})`)));
@@ -68,9 +74,12 @@ it("signs in with authorisation code and PKCE at the region's identity provider 
     await page.getByRole("button", { name: "Sign-in" }).click();
     await page.getByRole("button", { name: "Continue" }).click();
     // Back at the hub, signed in as the region's office: the worklist, read with the provider's token.
-    await page.getByRole("heading", { level: 1, name: /Arbetslista/ }).waitFor({ timeout: 10_000 }).catch(async (error) => {
-      throw new Error(`${error.message}\nThe page said: ${await page.locator("body").textContent()} (${page.url()})`);
-    });
+    await page
+      .getByRole("heading", { level: 1, name: /Arbetslista/ })
+      .waitFor({ timeout: 10_000 })
+      .catch(async (error) => {
+        throw new Error(`${error.message}\nThe page said: ${await page.locator("body").textContent()} (${page.url()})`);
+      });
     await page.locator("tr[data-referral]").first().waitFor();
     const authorize = new URL(authorizeRequests[0]);
     expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");

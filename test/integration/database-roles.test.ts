@@ -63,12 +63,23 @@ describe.each(["patients", "referrals"] as const)("the audit log, as the %s runt
        VALUES ($1, 'READ', 'PATIENT', $2, $2, 'roles-test-insert', 'REGIONAL_OFFICE', 'r', 'ALLOWED', 'HOME_REGION_OFFICE')`,
       [subgraph, TOLVAN],
     );
-    expect((await client.query(`SELECT count(*) AS n FROM ${AUDIT} WHERE subject = 'roles-test-insert' AND subgraph = $1`, [subgraph])).rows[0].n).toBe(1);
+    expect(
+      (await client.query(`SELECT count(*) AS n FROM ${AUDIT} WHERE subject = 'roles-test-insert' AND subgraph = $1`, [subgraph])).rows[0]
+        .n,
+    ).toBe(1);
   });
 
   it.each([
-    ["session_replication_role = replica, then DELETE", [`SET LOCAL session_replication_role = replica`, `DELETE FROM ${AUDIT}`], /permission denied/],
-    ["ALTER TABLE … DISABLE TRIGGER, then DELETE", [`ALTER TABLE ${AUDIT} DISABLE TRIGGER append_only`, `DELETE FROM ${AUDIT}`], /must be owner/],
+    [
+      "session_replication_role = replica, then DELETE",
+      [`SET LOCAL session_replication_role = replica`, `DELETE FROM ${AUDIT}`],
+      /permission denied/,
+    ],
+    [
+      "ALTER TABLE … DISABLE TRIGGER, then DELETE",
+      [`ALTER TABLE ${AUDIT} DISABLE TRIGGER append_only`, `DELETE FROM ${AUDIT}`],
+      /must be owner/,
+    ],
     ["DROP TRIGGER, then TRUNCATE", [`DROP TRIGGER append_only_truncate ON ${AUDIT}`, `TRUNCATE ${AUDIT}`], /must be owner/],
     ["TRUNCATE", [`TRUNCATE ${AUDIT}`], /permission denied/],
     ["DROP SCHEMA audit CASCADE", [`DROP SCHEMA audit CASCADE`], /must be owner/],
@@ -92,8 +103,16 @@ describe("referral history, as the referrals runtime role", () => {
     );
   });
   it.each([
-    ["session_replication_role = replica, then DELETE", [`SET LOCAL session_replication_role = replica`, `DELETE FROM ${HISTORY}`], /permission denied/],
-    ["ALTER TABLE … DISABLE TRIGGER, then DELETE", [`ALTER TABLE ${HISTORY} DISABLE TRIGGER referral_transition_append_only`, `DELETE FROM ${HISTORY}`], /must be owner/],
+    [
+      "session_replication_role = replica, then DELETE",
+      [`SET LOCAL session_replication_role = replica`, `DELETE FROM ${HISTORY}`],
+      /permission denied/,
+    ],
+    [
+      "ALTER TABLE … DISABLE TRIGGER, then DELETE",
+      [`ALTER TABLE ${HISTORY} DISABLE TRIGGER referral_transition_append_only`, `DELETE FROM ${HISTORY}`],
+      /must be owner/,
+    ],
     ["DROP TRIGGER, then TRUNCATE", [`DROP TRIGGER referral_transition_append_only ON ${HISTORY}`, `TRUNCATE ${HISTORY}`], /must be owner/],
     ["TRUNCATE", [`TRUNCATE ${HISTORY}`], /permission denied/],
     ["DROP SCHEMA referrals CASCADE", [`DROP SCHEMA referrals CASCADE`], /must be owner/],
@@ -152,11 +171,15 @@ describe("the retention purge", () => {
     );
     const runtime = { query: async (sql: string, params?: unknown[]) => (await clients.patients.query(sql, params)).rows };
     // Not by deleting: the role has no DELETE on the log.
-    await expect(clients.patients.query(`DELETE FROM audit.patient_data_access WHERE subject = 'purge-8y'`)).rejects.toThrow(/permission denied/);
+    await expect(clients.patients.query(`DELETE FROM audit.patient_data_access WHERE subject = 'purge-8y'`)).rejects.toThrow(
+      /permission denied/,
+    );
     expect(await purgeExpiredAudit(runtime, 5)).toBe(1);
     // Younger than five years stays, whatever is asked.
     await expect(purgeExpiredAudit(runtime, 1)).rejects.toThrow(/append-only/);
-    expect((await admin.query(`SELECT subject FROM audit.patient_data_access WHERE request_id = 'purge'`)).rows).toEqual([{ subject: "purge-4y" }]);
+    expect((await admin.query(`SELECT subject FROM audit.patient_data_access WHERE request_id = 'purge'`)).rows).toEqual([
+      { subject: "purge-4y" },
+    ]);
     await expect(clients.referrals.query(`SELECT audit.purge_expired(5)`)).rejects.toThrow(/permission denied/);
   });
 });
@@ -173,7 +196,12 @@ describe("the hub", () => {
     for (const name of SUBGRAPH_NAMES) {
       roles[name] = (await hub.hub.dataSources[name].query(`SELECT current_user AS u`))[0].u;
     }
-    expect(roles).toEqual({ patients: "care_hub_patients", capacity: "care_hub_capacity", agreements: "care_hub_agreements", referrals: "care_hub_referrals" });
+    expect(roles).toEqual({
+      patients: "care_hub_patients",
+      capacity: "care_hub_capacity",
+      agreements: "care_hub_agreements",
+      referrals: "care_hub_referrals",
+    });
     const { data } = await hub.query(`{ regions { code } }`);
     expect(data.regions.length).toBe(21);
   });

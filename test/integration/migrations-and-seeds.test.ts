@@ -59,10 +59,14 @@ describe("migrations", () => {
     const url = await createEmptyDatabase();
     const capacity = await connect(subgraphDataSource(SUBGRAPHS.capacity, url, 2));
     const definition = async (name: string) =>
-      (await capacity.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'capacity' AND indexname = $1", [name]))[0]?.indexdef as string | undefined;
+      (await capacity.query("SELECT indexdef FROM pg_indexes WHERE schemaname = 'capacity' AND indexname = $1", [name]))[0]?.indexdef as
+        | string
+        | undefined;
     try {
       await migrate(capacity);
-      expect(await definition("capacity_offer_open_by_specialty")).toMatch(/INCLUDE \(valid_until, total_slots, reserved_slots, provider_id\)/);
+      expect(await definition("capacity_offer_open_by_specialty")).toMatch(
+        /INCLUDE \(valid_until, total_slots, reserved_slots, provider_id\)/,
+      );
       expect(await definition("capacity_offer_open_by_provider")).toBeDefined();
       // The SMART Scheduling Links tables came last: undone first.
       await capacity.undoLastMigration({ transaction: "each" });
@@ -70,13 +74,22 @@ describe("migrations", () => {
       // The care-catalogue migration came after; it undoes (and redoes) too.
       await capacity.undoLastMigration({ transaction: "each" });
       const column = async (table: string, name: string) =>
-        (await capacity.query("SELECT 1 FROM information_schema.columns WHERE table_schema = 'capacity' AND table_name = $1 AND column_name = $2", [table, name])).length > 0;
+        (
+          await capacity.query(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = 'capacity' AND table_name = $1 AND column_name = $2",
+            [table, name],
+          )
+        ).length > 0;
       expect(await column("care_unit", "active")).toBe(false);
       expect(await column("procedure", "valid_to")).toBe(false);
       await capacity.undoLastMigration({ transaction: "each" });
       expect(await definition("capacity_offer_open_by_specialty")).not.toMatch(/INCLUDE/);
       expect(await definition("capacity_offer_open_by_provider")).toBeUndefined();
-      expect(await migrate(capacity)).toEqual(["CapacitySearchCoveringIndexes1795996800000", "CapacityCareCatalogue1796169600000", "SchedulingPublishers1796428800000"]);
+      expect(await migrate(capacity)).toEqual([
+        "CapacitySearchCoveringIndexes1795996800000",
+        "CapacityCareCatalogue1796169600000",
+        "SchedulingPublishers1796428800000",
+      ]);
       expect(await column("provider", "organisation_number")).toBe(true);
       expect(await definition("capacity_offer_open_by_procedure")).toMatch(/INCLUDE/);
     } finally {
@@ -106,7 +119,14 @@ describe("seeding", () => {
 
   it("adds the demo data once, and a second run changes nothing", async () => {
     const first = await seedHub(dataSources, "demo", stockholmDate());
-    expect(first).toEqual(["capacity demo data", "agreements demo data", "patients demo data", "referrals demo data", "regional care-guarantee limits", "agreements following the municipality"]);
+    expect(first).toEqual([
+      "capacity demo data",
+      "agreements demo data",
+      "patients demo data",
+      "referrals demo data",
+      "regional care-guarantee limits",
+      "agreements following the municipality",
+    ]);
     const before = {
       providers: await count("capacity", "provider"),
       offers: await count("capacity", "capacity_offer"),

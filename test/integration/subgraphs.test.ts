@@ -33,7 +33,12 @@ const CALLER: Identity = {
 };
 
 /** A call as the gateway makes it: with the caller's identity signed by the hub's secret (or another). */
-async function direct(url: string, query: string, variables?: Record<string, unknown>, secret: string | null = SECRET): Promise<GraphQLResponse & { status: number }> {
+async function direct(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  secret: string | null = SECRET,
+): Promise<GraphQLResponse & { status: number }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (secret) headers[IDENTITY_HEADER] = await signIdentity(CALLER, secret);
   const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
@@ -46,7 +51,17 @@ beforeAll(async () => {
   const url = await createTestDatabase();
   for (const name of SUBGRAPH_NAMES) {
     dataSources[name] = await connect(subgraphDataSource(SUBGRAPHS[name], url, 2));
-    servers[name] = await startSubgraph(SUBGRAPHS[name], { dataSource: dataSources[name], host: "127.0.0.1", port: 0, hubRegionCode: "13", introspection: false, internalSecret: SECRET, gatewayUrl: () => "http://127.0.0.1:9/graphql", atRiskMarginDays: 14, auditRetentionYears: 5 });
+    servers[name] = await startSubgraph(SUBGRAPHS[name], {
+      dataSource: dataSources[name],
+      host: "127.0.0.1",
+      port: 0,
+      hubRegionCode: "13",
+      introspection: false,
+      internalSecret: SECRET,
+      gatewayUrl: () => "http://127.0.0.1:9/graphql",
+      atRiskMarginDays: 14,
+      auditRetentionYears: 5,
+    });
   }
 });
 afterAll(async () => {
@@ -106,11 +121,21 @@ describe("entity references (_entities)", () => {
       "... on Region { name } ... on Procedure { specialty } ... on Provider { name }",
     );
     expect(errors).toBeUndefined();
-    expect(data._entities).toEqual([{ name: "Region Halland" }, { specialty: "ORTHOPAEDICS" }, { name: "Hallands sjukhus Halmstad" }, null, null]);
+    expect(data._entities).toEqual([
+      { name: "Region Halland" },
+      { specialty: "ORTHOPAEDICS" },
+      { name: "Hallands sjukhus Halmstad" },
+      null,
+      null,
+    ]);
   });
 
   it("patients resolves patients by id", async () => {
-    const { data } = await entities("patients", [{ __typename: "Patient", id: patientId("191212121212") }], "... on Patient { givenName familyName }");
+    const { data } = await entities(
+      "patients",
+      [{ __typename: "Patient", id: patientId("191212121212") }],
+      "... on Patient { givenName familyName }",
+    );
     expect(data._entities).toEqual([{ givenName: "Tolvan", familyName: "Tolvansson" }]);
   });
 
@@ -123,7 +148,11 @@ describe("entity references (_entities)", () => {
       specialty: "ORTHOPAEDICS",
       earliestStart: "2026-12-01",
     };
-    const { data, errors } = await entities("agreements", [representation], `... on CapacityOffer { coverage(homeRegionCode: "13") { status agreement { kind } } }`);
+    const { data, errors } = await entities(
+      "agreements",
+      [representation],
+      `... on CapacityOffer { coverage(homeRegionCode: "13") { status agreement { kind } } }`,
+    );
     expect(errors).toBeUndefined();
     expect(data._entities[0].coverage).toEqual({ status: "COVERED", agreement: { kind: "HEALTHCARE_REGION_PACT" } });
   });

@@ -33,7 +33,11 @@ describe("the committed supergraph", () => {
     expect(String(freeCapacity.type)).toBe("CapacityOfferConnection!");
     const offer = api.getType("CapacityOffer") as GraphQLObjectType;
     // Optional arguments may be added (the municipality and care setting); required ones stay.
-    expect(argsOf(offer.getFields().coverage)).toEqual({ homeRegionCode: "String!", homeMunicipalityCode: "String", careSetting: "CareSetting" });
+    expect(argsOf(offer.getFields().coverage)).toEqual({
+      homeRegionCode: "String!",
+      homeMunicipalityCode: "String",
+      careSetting: "CareSetting",
+    });
     const connection = api.getType("CapacityOfferConnection") as GraphQLObjectType;
     expect(Object.keys(connection.getFields())).toEqual(expect.arrayContaining(["totalCount", "edges", "pageInfo"]));
     const edge = api.getType("CapacityOfferEdge") as GraphQLObjectType;

@@ -17,13 +17,15 @@ describe("list arguments and input fields", () => {
       if (type.name.startsWith("__")) continue;
       if (isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
-          if (isListType(getNullableType(field.type))) lists.push({ coordinate: `${type.name}.${field.name}`, description: field.description ?? "" });
+          if (isListType(getNullableType(field.type)))
+            lists.push({ coordinate: `${type.name}.${field.name}`, description: field.description ?? "" });
         }
       }
       if (isObjectType(type) || isInterfaceType(type)) {
         for (const field of Object.values(type.getFields())) {
           for (const argument of field.args) {
-            if (isListType(getNullableType(argument.type))) lists.push({ coordinate: `${type.name}.${field.name}(${argument.name}:)`, description: argument.description ?? "" });
+            if (isListType(getNullableType(argument.type)))
+              lists.push({ coordinate: `${type.name}.${field.name}(${argument.name}:)`, description: argument.description ?? "" });
           }
         }
       }

@@ -19,7 +19,12 @@ export function privateAgreement(overrides: Record<string, unknown> = {}) {
     coverage: { coversAllPlannedCare: false, procedureCodes: ["KED22"] },
     terms: { referralRequired: true, paymentCommitmentRequired: true, sameTermsAsResidents: false },
     ceilings: [{ periodFrom: `${year}-01-01`, periodUntil: `${year + 1}-12-31`, maxCases: 1 }],
-    priceList: { name: "Avtalspriser", validFrom: `${year}-01-01`, validUntil: `${year}-12-31`, entries: [{ procedureCode: "KED22", priceSek: 38_000 }] },
+    priceList: {
+      name: "Avtalspriser",
+      validFrom: `${year}-01-01`,
+      validUntil: `${year}-12-31`,
+      entries: [{ procedureCode: "KED22", priceSek: 38_000 }],
+    },
     ...overrides,
   };
 }

@@ -14,12 +14,16 @@ import { projectRoot } from "../../subgraphs/shared/paths";
  * or other background calls to Google, no QUIC; playwright gives every launch a fresh
  * temporary profile (its own --user-data-dir) and removes it on close.
  */
-export const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean) as string[];
+export const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
+  Boolean,
+) as string[];
 
 export function chromiumPath(candidates = CHROMIUM_CANDIDATES): string {
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
-    throw new Error("Chromium is not installed: run `apt-get update && apt-get install -y --no-install-recommends chromium` (or set CHROMIUM_PATH) — the web app's browser tests need it");
+    throw new Error(
+      "Chromium is not installed: run `apt-get update && apt-get install -y --no-install-recommends chromium` (or set CHROMIUM_PATH) — the web app's browser tests need it",
+    );
   }
   return found;
 }
@@ -59,15 +63,26 @@ export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the app's content policy (rightly) refuses inline scripts.
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(`${fs.readFileSync(AXE, "utf8")}\n;void 0`);
   const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return result.violations.map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+    const result = await (window as any).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map(
+      (v: any) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n: any) => n.target.join(" "))
+          .slice(0, 3)
+          .join(", ")})`,
+    );
   });
   return violations as string[];
 }
 
 /** Where the tests write screenshots: the README's folder when WEB_SCREENSHOTS=1 (to refresh them), dist otherwise. */
 export function screenshotPath(name: string): string {
-  const dir = process.env.WEB_SCREENSHOTS === "1" ? path.join(projectRoot(), "gateway", "web", "docs") : path.join(projectRoot(), "dist", "web-screenshots");
+  const dir =
+    process.env.WEB_SCREENSHOTS === "1"
+      ? path.join(projectRoot(), "gateway", "web", "docs")
+      : path.join(projectRoot(), "dist", "web-screenshots");
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, `${name}.png`);
 }

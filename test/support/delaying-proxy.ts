@@ -21,9 +21,11 @@ export async function delayingProxy(targetPort: number): Promise<DelayingProxy> 
     let chain = Promise.resolve();
     upstream.on("data", (chunk) => {
       const delay = state.delayMs;
-      chain = chain.then(() => (delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay).unref()) : undefined)).then(() => {
-        if (!client.destroyed) client.write(chunk);
-      });
+      chain = chain
+        .then(() => (delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay).unref()) : undefined))
+        .then(() => {
+          if (!client.destroyed) client.write(chunk);
+        });
     });
     client.pipe(upstream);
     const end = () => {

@@ -25,11 +25,26 @@ const REQUIRED_CODES: Record<string, Record<string, string[]>> = {
     priority: ["routine", "urgent", "asap", "stat"],
   },
   Task: {
-    status: ["draft", "requested", "received", "accepted", "rejected", "ready", "cancelled", "in-progress", "on-hold", "failed", "completed", "entered-in-error"],
+    status: [
+      "draft",
+      "requested",
+      "received",
+      "accepted",
+      "rejected",
+      "ready",
+      "cancelled",
+      "in-progress",
+      "on-hold",
+      "failed",
+      "completed",
+      "entered-in-error",
+    ],
     intent: ["unknown", "proposal", "plan", "order", "original-order", "reflex-order", "filler-order", "instance-order", "option"],
     priority: ["routine", "urgent", "asap", "stat"],
   },
-  Bundle: { type: ["document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"] },
+  Bundle: {
+    type: ["document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"],
+  },
   Schedule: {},
   Coverage: { status: ["active", "cancelled", "draft", "entered-in-error"] },
   OperationOutcome: {},
@@ -43,22 +58,24 @@ function checkRequiredCodes(resource: Record<string, any>, problems: string[]): 
   if (!bindings) problems.push(`no required-code table for ${resource.resourceType}`);
   for (const [path, codes] of Object.entries(bindings ?? {})) {
     const value = resource[path];
-    if (value !== undefined && !codes.includes(value)) problems.push(`${resource.resourceType}.${path}: "${value}" is not in its required value set`);
+    if (value !== undefined && !codes.includes(value))
+      problems.push(`${resource.resourceType}.${path}: "${value}" is not in its required value set`);
   }
   const walk = (value: unknown, key: string) => {
     if (Array.isArray(value)) {
       for (const item of value) walk(item, key);
-    }
-    else if (value && typeof value === "object") {
+    } else if (value && typeof value === "object") {
       const object = value as Record<string, any>;
-      if (key === "identifier" && object.use !== undefined && !IDENTIFIER_USE.includes(object.use)) problems.push(`identifier.use "${object.use}"`);
+      if (key === "identifier" && object.use !== undefined && !IDENTIFIER_USE.includes(object.use))
+        problems.push(`identifier.use "${object.use}"`);
       if (object.resourceType && object !== resource) checkRequiredCodes(object, problems);
       else for (const [child, item] of Object.entries(object)) walk(item, child);
     }
   };
   for (const [child, item] of Object.entries(resource)) walk(item, child);
   if (resource.resourceType === "OperationOutcome") {
-    for (const issue of resource.issue ?? []) if (!ISSUE_SEVERITY.includes(issue.severity)) problems.push(`issue.severity "${issue.severity}"`);
+    for (const issue of resource.issue ?? [])
+      if (!ISSUE_SEVERITY.includes(issue.severity)) problems.push(`issue.severity "${issue.severity}"`);
   }
 }
 
@@ -77,6 +94,8 @@ export function fhirProblems(resource: Record<string, any>): string[] {
 
 /** Fails with every problem of every resource given. */
 export function expectValidFhir(resources: Array<Record<string, any>>): void {
-  const problems = resources.flatMap((resource) => fhirProblems(resource).map((problem) => `${resource.resourceType}/${resource.id ?? "-"}: ${problem}`));
+  const problems = resources.flatMap((resource) =>
+    fhirProblems(resource).map((problem) => `${resource.resourceType}/${resource.id ?? "-"}: ${problem}`),
+  );
   expect(problems).toEqual([]);
 }

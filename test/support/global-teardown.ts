@@ -13,6 +13,8 @@ export default async function globalTeardown(): Promise<void> {
   // tried to leave the machine and from where.
   if (attempts.length > 0) {
     const lines = attempts.map((a) => `  ${a.kind} ${a.target} (pid ${a.pid})\n    ${a.from.join("\n    ")}`);
-    throw new Error(`${attempts.length} outbound connection(s) or look-up(s) off loopback were attempted during the tests:\n${lines.join("\n")}`);
+    throw new Error(
+      `${attempts.length} outbound connection(s) or look-up(s) off loopback were attempted during the tests:\n${lines.join("\n")}`,
+    );
   }
 }

@@ -70,7 +70,9 @@ export async function healthy(process: Run, healthUrl: string, ms = 45_000): Pro
       last = (error as Error).message;
     }
     if (exited || Date.now() > deadline) {
-      throw new Error(`${healthUrl} did not become ready (${exited ? "the process exited" : `timed out; last answer: ${last}`}):\n${process.stdout()}\n${process.stderr()}`);
+      throw new Error(
+        `${healthUrl} did not become ready (${exited ? "the process exited" : `timed out; last answer: ${last}`}):\n${process.stdout()}\n${process.stderr()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

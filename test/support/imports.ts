@@ -25,7 +25,13 @@ export interface ImportRun {
 }
 
 /** Runs `npm run import -- <kind> FILE [flags]` (compiled) against a database, with the file's text written to a temporary file. */
-export async function runImport(databaseUrl: string, kind: "providers" | "kva", fileName: string, text: string, flags: string[] = []): Promise<ImportRun> {
+export async function runImport(
+  databaseUrl: string,
+  kind: "providers" | "kva",
+  fileName: string,
+  text: string,
+  flags: string[] = [],
+): Promise<ImportRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "care-hub-import-"));
   const file = path.join(dir, fileName);
   fs.writeFileSync(file, text);
@@ -38,4 +44,5 @@ export async function runImport(databaseUrl: string, kind: "providers" | "kva", 
   }
 }
 
-export const PROVIDER_CSV_HEADER = "providerHsaId,organisationNumber,providerName,kind,regionCode,municipalityCode,unitHsaId,unitName,specialty";
+export const PROVIDER_CSV_HEADER =
+  "providerHsaId,organisationNumber,providerName,kind,regionCode,municipalityCode,unitHsaId,unitName,specialty";

@@ -38,7 +38,11 @@ export interface TestNetwork {
   stopAll(): Promise<void>;
 }
 
-export async function startTestNetwork(regionCodes: string[], env: Record<string, string> = {}, databases?: Record<string, string>): Promise<TestNetwork> {
+export async function startTestNetwork(
+  regionCodes: string[],
+  env: Record<string, string> = {},
+  databases?: Record<string, string>,
+): Promise<TestNetwork> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-network-"));
   const ports = await freePorts(regionCodes.length);
   const nodes: Record<string, TestNode> = {};
@@ -52,7 +56,14 @@ export async function startTestNetwork(regionCodes: string[], env: Record<string
       name: REGIONS.find((r) => r.code === regionCode)!.name,
       port,
       databaseUrl: databases?.[regionCode] ?? (await createEmptyDatabase()),
-      env: { HUB_REGION_CODE: regionCode, PORT: String(port), HUB_PEERS_FILE: peersFile, HUB_NODE_KEY_FILE: keyFile, HUB_SEED: "demo", ...env },
+      env: {
+        HUB_REGION_CODE: regionCode,
+        PORT: String(port),
+        HUB_PEERS_FILE: peersFile,
+        HUB_NODE_KEY_FILE: keyFile,
+        HUB_SEED: "demo",
+        ...env,
+      },
       hub: undefined,
       peersFile,
       keyFile,
@@ -65,11 +76,21 @@ export async function startTestNetwork(regionCodes: string[], env: Record<string
     nodes,
     entry: (regionCode) => {
       const node = nodes[regionCode];
-      return { regionCode, name: node.name, gatewayUrl: node.url, issuer: node.issuer, jwksUrl: `${node.issuer}/.well-known/jwks.json`, enabled: true };
+      return {
+        regionCode,
+        name: node.name,
+        gatewayUrl: node.url,
+        issuer: node.issuer,
+        jwksUrl: `${node.issuer}/.well-known/jwks.json`,
+        enabled: true,
+      };
     },
     writeDirectories: (overrides = (_owner, peer) => peer) => {
       for (const owner of regionCodes) {
-        const peers = regionCodes.filter((code) => code !== owner).map((code) => overrides(owner, network.entry(code))).filter((p): p is Peer => p !== null);
+        const peers = regionCodes
+          .filter((code) => code !== owner)
+          .map((code) => overrides(owner, network.entry(code)))
+          .filter((p): p is Peer => p !== null);
         const temp = `${nodes[owner].peersFile}.tmp`;
         fs.writeFileSync(temp, JSON.stringify(peers, null, 2));
         fs.renameSync(temp, nodes[owner].peersFile);

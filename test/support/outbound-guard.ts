@@ -64,7 +64,11 @@ export function installOutboundGuard(env: NodeJS.ProcessEnv = process.env): bool
     fs.appendFileSync(logFile, `${JSON.stringify(attempt)}\n`);
   };
   const refusal = (target: string, code: string) =>
-    Object.assign(new Error(`outbound guard: ${target} is neither loopback nor configured; refused`), { code, errno: code, syscall: "connect" });
+    Object.assign(new Error(`outbound guard: ${target} is neither loopback nor configured; refused`), {
+      code,
+      errno: code,
+      syscall: "connect",
+    });
 
   // TCP (and TLS, HTTP, fetch, pg, ws on top of it).
   const connect = net.Socket.prototype.connect as (...args: unknown[]) => net.Socket;
@@ -114,13 +118,26 @@ export function installOutboundGuard(env: NodeJS.ProcessEnv = process.env): bool
       }
       return original.call(this, hostname, ...rest);
     } as F;
-  const callbackNames = ["lookup", "resolve", "resolve4", "resolve6", "resolveAny", "resolveCname", "resolveMx", "resolveNs", "resolveSrv", "resolveTxt"] as const;
+  const callbackNames = [
+    "lookup",
+    "resolve",
+    "resolve4",
+    "resolve6",
+    "resolveAny",
+    "resolveCname",
+    "resolveMx",
+    "resolveNs",
+    "resolveSrv",
+    "resolveTxt",
+  ] as const;
   for (const name of callbackNames) {
     const target = dns as unknown as Record<string, (...args: any[]) => any>;
     if (typeof target[name] === "function") target[name] = guardLookup(target[name], name);
     const promises = dns.promises as unknown as Record<string, (...args: any[]) => any>;
     if (typeof promises[name] === "function") promises[name] = guardLookup(promises[name], name);
-    for (const resolver of [dns.Resolver.prototype, dns.promises.Resolver.prototype] as unknown as Array<Record<string, (...args: any[]) => any>>) {
+    for (const resolver of [dns.Resolver.prototype, dns.promises.Resolver.prototype] as unknown as Array<
+      Record<string, (...args: any[]) => any>
+    >) {
       if (typeof resolver[name] === "function") resolver[name] = guardLookup(resolver[name], name);
     }
   }

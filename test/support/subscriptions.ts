@@ -31,7 +31,12 @@ export function wsUrl(httpUrl: string): string {
 }
 
 /** Subscribes as an administrator unless `bearer` says otherwise (`null`: without a token). */
-export function subscribe<T = any>(httpUrl: string, query: string, variables?: Record<string, unknown>, bearer?: string | null): TestSubscription<T> {
+export function subscribe<T = any>(
+  httpUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  bearer?: string | null,
+): TestSubscription<T> {
   const client: Client = createClient({
     url: wsUrl(httpUrl),
     webSocketImpl: WebSocket,

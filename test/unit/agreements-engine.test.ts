@@ -38,7 +38,16 @@ const OTHER_PRIVATE = "22222222-2222-4222-8222-222222222222";
 const TERMS = { referralRequired: true, paymentCommitmentRequired: true, sameTermsAsResidents: true };
 
 function version(overrides: Partial<VersionFacts> = {}): VersionFacts {
-  return { id: `v${overrides.version ?? 1}`, version: 1, effectiveFrom: "2020-01-01", coversAllPlannedCare: true, specialties: [], procedureCodes: [], terms: TERMS, ...overrides };
+  return {
+    id: `v${overrides.version ?? 1}`,
+    version: 1,
+    effectiveFrom: "2020-01-01",
+    coversAllPlannedCare: true,
+    specialties: [],
+    procedureCodes: [],
+    terms: TERMS,
+    ...overrides,
+  };
 }
 
 function agreement(overrides: Partial<AgreementFacts> & Pick<AgreementFacts, "kind">): AgreementFacts {
@@ -65,7 +74,9 @@ const HALLAND_PRIVATE = agreement({
   partyRegionCodes: ["13"],
   providerId: PRIVATE_PROVIDER,
   versions: [version({ coversAllPlannedCare: false, specialties: [Specialty.ORTHOPAEDICS] })],
-  priceLists: [{ validFrom: "2020-01-01", validUntil: null, entries: [{ procedureCode: "NFB49", providingRegionCode: null, priceSek: 79_900 }] }],
+  priceLists: [
+    { validFrom: "2020-01-01", validUntil: null, entries: [{ procedureCode: "NFB49", providingRegionCode: null, priceSek: 79_900 }] },
+  ],
 });
 const ALL = [RIKSAVTALET, SODRA, VASTRA, HALLAND_PRIVATE];
 
@@ -83,7 +94,8 @@ function careCase(overrides: Partial<CareCase> = {}): CareCase {
 }
 
 const names = (list: Array<{ agreement: AgreementFacts }>) => list.map((x) => x.agreement.name);
-const codes = (list: Array<{ agreement: AgreementFacts; code: RejectionReason }>) => Object.fromEntries(list.map((x) => [x.agreement.name, x.code]));
+const codes = (list: Array<{ agreement: AgreementFacts; code: RejectionReason }>) =>
+  Object.fromEntries(list.map((x) => [x.agreement.name, x.code]));
 
 describe("decideCoverage: which agreement, in which order", () => {
   it("calls care at the home region's own public provider internal care, with no agreement", () => {
@@ -107,7 +119,10 @@ describe("decideCoverage: which agreement, in which order", () => {
   it("falls back to Riksavtalet where no pact has both regions", () => {
     const d = decideCoverage(careCase({ providerRegionCode: "01" }), ALL);
     expect(names(d.applicable)).toEqual(["Riksavtalet"]);
-    expect(codes(d.rejected)).toEqual({ Södra: RejectionReason.PROVIDER_REGION_NOT_PARTY, Västra: RejectionReason.PROVIDER_REGION_NOT_PARTY });
+    expect(codes(d.rejected)).toEqual({
+      Södra: RejectionReason.PROVIDER_REGION_NOT_PARTY,
+      Västra: RejectionReason.PROVIDER_REGION_NOT_PARTY,
+    });
   });
 
   it("reaches a private provider only through the home region's own agreement with it, at its price", () => {
@@ -124,14 +139,23 @@ describe("decideCoverage: which agreement, in which order", () => {
   });
 
   it("does not let another region use Halland's private agreement", () => {
-    const d = decideCoverage(careCase({ homeRegionCode: "12", providerId: PRIVATE_PROVIDER, providerKind: ProviderKind.PRIVATE, providerRegionCode: "13" }), ALL);
+    const d = decideCoverage(
+      careCase({ homeRegionCode: "12", providerId: PRIVATE_PROVIDER, providerKind: ProviderKind.PRIVATE, providerRegionCode: "13" }),
+      ALL,
+    );
     expect(d.status).toBe(CoverageStatus.NOT_COVERED);
     expect(codes(d.rejected)["Halland–Kattegatt"]).toBe(RejectionReason.HOME_REGION_NOT_PARTY);
   });
 
   it("rejects a private agreement that does not cover the care, naming the version", () => {
     const d = decideCoverage(
-      careCase({ providerId: PRIVATE_PROVIDER, providerKind: ProviderKind.PRIVATE, providerRegionCode: "13", specialty: Specialty.OPHTHALMOLOGY, procedureCode: "CJE20" }),
+      careCase({
+        providerId: PRIVATE_PROVIDER,
+        providerKind: ProviderKind.PRIVATE,
+        providerRegionCode: "13",
+        specialty: Specialty.OPHTHALMOLOGY,
+        procedureCode: "CJE20",
+      }),
       ALL,
     );
     expect(d.status).toBe(CoverageStatus.NOT_COVERED);
@@ -140,8 +164,18 @@ describe("decideCoverage: which agreement, in which order", () => {
   });
 
   it("ranks the most recently started of two agreements of one kind first", () => {
-    const older = agreement({ kind: AgreementKind.HEALTHCARE_REGION_PACT, name: "Old pact", partyRegionCodes: ["13", "12"], validFrom: "2018-01-01" });
-    const newer = agreement({ kind: AgreementKind.HEALTHCARE_REGION_PACT, name: "New pact", partyRegionCodes: ["13", "12"], validFrom: "2024-01-01" });
+    const older = agreement({
+      kind: AgreementKind.HEALTHCARE_REGION_PACT,
+      name: "Old pact",
+      partyRegionCodes: ["13", "12"],
+      validFrom: "2018-01-01",
+    });
+    const newer = agreement({
+      kind: AgreementKind.HEALTHCARE_REGION_PACT,
+      name: "New pact",
+      partyRegionCodes: ["13", "12"],
+      validFrom: "2024-01-01",
+    });
     expect(names(decideCoverage(careCase(), [older, newer]).applicable)).toEqual(["New pact", "Old pact"]);
   });
 
@@ -225,7 +259,11 @@ describe("prices and ceilings", () => {
   const priced = agreement({
     kind: AgreementKind.CARE_GUARANTEE_AGREEMENT,
     priceLists: [
-      { validFrom: "2025-01-01", validUntil: "2025-12-31", entries: [{ procedureCode: "NFB49", providingRegionCode: null, priceSek: 75_000 }] },
+      {
+        validFrom: "2025-01-01",
+        validUntil: "2025-12-31",
+        entries: [{ procedureCode: "NFB49", providingRegionCode: null, priceSek: 75_000 }],
+      },
       {
         validFrom: "2026-01-01",
         validUntil: null,
@@ -269,7 +307,9 @@ describe("prices and ceilings", () => {
     expect(exhaustedCeiling(ceiling(40), "NFB49", "2027-01-01")).toBeNull();
     expect(exhaustedCeiling(ceiling(40, ["NGB49"]), "NFB49", "2026-06-01")).toBeNull();
     expect(exhaustedCeiling(ceiling(40, ["NFB49"]), "NFB49", "2026-06-01")).not.toBeNull();
-    expect(availability(ceiling(40), Specialty.ORTHOPAEDICS, "NFB49", "2026-06-01")).toMatchObject({ code: RejectionReason.CEILING_REACHED });
+    expect(availability(ceiling(40), Specialty.ORTHOPAEDICS, "NFB49", "2026-06-01")).toMatchObject({
+      code: RejectionReason.CEILING_REACHED,
+    });
   });
 });
 
@@ -299,32 +339,66 @@ describe("agreement input rules", () => {
     [{ partyRegionCodes: ["99"] }, ["input.partyRegionCodes[0]", "REGION_CODE_UNKNOWN"]],
     [{ providerId: null }, ["input.providerId", "REQUIRED"]],
     [{ coverage: { coversAllPlannedCare: false, specialties: [], procedureCodes: [] } }, ["input.coverage", "COVERAGE_EMPTY"]],
-    [{ coverage: { coversAllPlannedCare: false, specialties: [], procedureCodes: ["hip"] } }, ["input.coverage.procedureCodes[0]", "KVA_CODE_FORMAT"]],
+    [
+      { coverage: { coversAllPlannedCare: false, specialties: [], procedureCodes: ["hip"] } },
+      ["input.coverage.procedureCodes[0]", "KVA_CODE_FORMAT"],
+    ],
     [{ ceilings: [{ periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 0 }] }, ["input.ceilings[0].maxCases", "POSITIVE"]],
   ])("refuses %j with %j", (input, expected) => {
     expect(rules(input as Partial<CreateAgreementInput>)).toContainEqual(expected);
   });
 
   it("holds Riksavtalet to all 21 regions and a pact to its healthcare region", () => {
-    expect(rules({ kind: AgreementKind.RIKSAVTALET, providerId: null, partyRegionCodes: ["13", "12"] })).toContainEqual(["input.partyRegionCodes", "RIKSAVTALET_ALL_REGIONS"]);
-    expect(rules({ kind: AgreementKind.RIKSAVTALET, providerId: null, partyRegionCodes: REGIONS.map((r) => r.code) })).toEqual([]);
-    expect(rules({ kind: AgreementKind.HEALTHCARE_REGION_PACT, providerId: null, healthcareRegionCode: "SODRA", partyRegionCodes: ["13", "01"] })).toContainEqual([
-      "input.partyRegionCodes[1]",
-      "PARTY_OUTSIDE_HEALTHCARE_REGION",
+    expect(rules({ kind: AgreementKind.RIKSAVTALET, providerId: null, partyRegionCodes: ["13", "12"] })).toContainEqual([
+      "input.partyRegionCodes",
+      "RIKSAVTALET_ALL_REGIONS",
     ]);
-    expect(rules({ kind: AgreementKind.HEALTHCARE_REGION_PACT, providerId: null, healthcareRegionCode: "SODRA", partyRegionCodes: ["13", "12"] })).toEqual([]);
-    expect(rules({ kind: AgreementKind.HEALTHCARE_REGION_PACT, healthcareRegionCode: "SODRA", partyRegionCodes: ["13", "12"] })).toContainEqual(["input.providerId", "PROVIDER_ONLY_PRIVATE"]);
+    expect(rules({ kind: AgreementKind.RIKSAVTALET, providerId: null, partyRegionCodes: REGIONS.map((r) => r.code) })).toEqual([]);
+    expect(
+      rules({
+        kind: AgreementKind.HEALTHCARE_REGION_PACT,
+        providerId: null,
+        healthcareRegionCode: "SODRA",
+        partyRegionCodes: ["13", "01"],
+      }),
+    ).toContainEqual(["input.partyRegionCodes[1]", "PARTY_OUTSIDE_HEALTHCARE_REGION"]);
+    expect(
+      rules({
+        kind: AgreementKind.HEALTHCARE_REGION_PACT,
+        providerId: null,
+        healthcareRegionCode: "SODRA",
+        partyRegionCodes: ["13", "12"],
+      }),
+    ).toEqual([]);
+    expect(
+      rules({ kind: AgreementKind.HEALTHCARE_REGION_PACT, healthcareRegionCode: "SODRA", partyRegionCodes: ["13", "12"] }),
+    ).toContainEqual(["input.providerId", "PROVIDER_ONLY_PRIVATE"]);
   });
 
   it("keeps price lists within the agreement and apart from each other", () => {
-    const list = { name: "2027", validFrom: "2027-01-01", validUntil: "2027-12-31", entries: [{ procedureCode: "NFB49", priceSek: 81_000 }] };
+    const list = {
+      name: "2027",
+      validFrom: "2027-01-01",
+      validUntil: "2027-12-31",
+      entries: [{ procedureCode: "NFB49", priceSek: 81_000 }],
+    };
     const agreementPeriod = { validFrom: "2026-01-01", validUntil: "2027-12-31" };
     expect(priceListProblems("input", list, agreementPeriod, [])).toEqual([]);
-    expect(priceListProblems("input", { ...list, validUntil: "2028-06-30" }, agreementPeriod, []).map((p) => p.rule)).toEqual(["OUTSIDE_AGREEMENT"]);
+    expect(priceListProblems("input", { ...list, validUntil: "2028-06-30" }, agreementPeriod, []).map((p) => p.rule)).toEqual([
+      "OUTSIDE_AGREEMENT",
+    ]);
     const existing = [{ name: "2026–27", validFrom: "2026-01-01", validUntil: "2027-03-31" }];
     expect(priceListProblems("input", list, agreementPeriod, existing).map((p) => p.rule)).toEqual(["OVERLAPPING_PRICE_LIST"]);
-    expect(priceListProblems("input", { ...list, entries: [{ procedureCode: "NFB49", priceSek: -1 }] }, agreementPeriod, []).map((p) => p.rule)).toEqual(["NEGATIVE_PRICE"]);
-    const twice = { ...list, entries: [{ procedureCode: "NFB49", priceSek: 1 }, { procedureCode: "NFB49", priceSek: 2 }] };
+    expect(
+      priceListProblems("input", { ...list, entries: [{ procedureCode: "NFB49", priceSek: -1 }] }, agreementPeriod, []).map((p) => p.rule),
+    ).toEqual(["NEGATIVE_PRICE"]);
+    const twice = {
+      ...list,
+      entries: [
+        { procedureCode: "NFB49", priceSek: 1 },
+        { procedureCode: "NFB49", priceSek: 2 },
+      ],
+    };
     expect(priceListProblems("input", twice, agreementPeriod, []).map((p) => p.rule)).toEqual(["DUPLICATE_PRICE"]);
   });
 
@@ -348,8 +422,12 @@ describe("agreement input rules", () => {
 
   it("checks ceiling periods and sizes", () => {
     expect(ceilingProblems("c", { periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 1 })).toEqual([]);
-    expect(ceilingProblems("c", { periodFrom: "2026-12-31", periodUntil: "2026-01-01", maxCases: 1 }).map((p) => p.rule)).toEqual(["END_BEFORE_START"]);
-    expect(ceilingProblems("c", { periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 1_000_001 }).map((p) => p.rule)).toEqual(["POSITIVE"]);
+    expect(ceilingProblems("c", { periodFrom: "2026-12-31", periodUntil: "2026-01-01", maxCases: 1 }).map((p) => p.rule)).toEqual([
+      "END_BEFORE_START",
+    ]);
+    expect(ceilingProblems("c", { periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 1_000_001 }).map((p) => p.rule)).toEqual([
+      "POSITIVE",
+    ]);
   });
 });
 
@@ -368,10 +446,22 @@ describe("the headline reason: the rejection closest to covering the case", () =
     versions: [version({ coversAllPlannedCare: false, procedureCodes: ["LCC05"] })],
     ceilings: [{ id: "c", periodFrom: "2026-01-01", periodUntil: "2026-12-31", maxCases: 3, procedureCodes: [], usedCases: 3 }],
   });
-  const skane = agreement({ kind: AgreementKind.CARE_GUARANTEE_AGREEMENT, name: "Skåne", id: "00", validFrom: "2026-09-01", partyRegionCodes: ["12"], providerId: PRIVATE_PROVIDER });
+  const skane = agreement({
+    kind: AgreementKind.CARE_GUARANTEE_AGREEMENT,
+    name: "Skåne",
+    id: "00",
+    validFrom: "2026-09-01",
+    partyRegionCodes: ["12"],
+    providerId: PRIVATE_PROVIDER,
+  });
 
   it("names the agreement whose ceiling is reached, not one that does not cover the procedure", () => {
-    const d = decideCoverage(careCase({ ...KATTEGATT, specialty: Specialty.GYNAECOLOGY, procedureCode: "LCC05" }), [notCovering, ceilingReached, skane, RIKSAVTALET]);
+    const d = decideCoverage(careCase({ ...KATTEGATT, specialty: Specialty.GYNAECOLOGY, procedureCode: "LCC05" }), [
+      notCovering,
+      ceilingReached,
+      skane,
+      RIKSAVTALET,
+    ]);
     expect(d.status).toBe(CoverageStatus.NOT_COVERED);
     expect(d.reason).toContain("Gynekologi: Its volume ceiling is reached: 3 of 3");
     expect(d.reason).not.toContain("does not cover");
@@ -405,8 +495,18 @@ describe("the headline reason: the rejection closest to covering the case", () =
   });
 
   it("keeps precedence among rejections equally close", () => {
-    const oldRiks = agreement({ kind: AgreementKind.RIKSAVTALET, name: "Gamla riksavtalet", partyRegionCodes: REGIONS.map((r) => r.code), validUntil: "2025-12-31" });
-    const oldPact = agreement({ kind: AgreementKind.HEALTHCARE_REGION_PACT, name: "Gamla Södra", partyRegionCodes: ["12", "13"], validUntil: "2025-12-31" });
+    const oldRiks = agreement({
+      kind: AgreementKind.RIKSAVTALET,
+      name: "Gamla riksavtalet",
+      partyRegionCodes: REGIONS.map((r) => r.code),
+      validUntil: "2025-12-31",
+    });
+    const oldPact = agreement({
+      kind: AgreementKind.HEALTHCARE_REGION_PACT,
+      name: "Gamla Södra",
+      partyRegionCodes: ["12", "13"],
+      validUntil: "2025-12-31",
+    });
     const d = decideCoverage(careCase({ providerRegionCode: "12" }), [oldRiks, oldPact]);
     expect(d.rejected.map((r) => [r.agreement.name, r.code])).toEqual([
       ["Gamla Södra", RejectionReason.EXPIRED],
@@ -427,18 +527,17 @@ describe("the most specific rule first", () => {
   });
 
   it("reports an overlapping version before a date outside the agreement", () => {
-    const rules = revisionProblems({ effectiveFrom: "2027-02-01", changeNote: "x", terms: TERMS }, agreementPeriod, "2027-03-01", 2).map((p) => p.rule);
+    const rules = revisionProblems({ effectiveFrom: "2027-02-01", changeNote: "x", terms: TERMS }, agreementPeriod, "2027-03-01", 2).map(
+      (p) => p.rule,
+    );
     expect(rules).toEqual(["OVERLAPPING_VERSION", "OUTSIDE_AGREEMENT"]);
   });
 
   it("sorts by tier and keeps the order of equally specific problems", () => {
     const p = (rule: string, field = "f") => ({ field, rule, message: "" });
-    expect(mostSpecificFirst([p("OUTSIDE_AGREEMENT"), p("REQUIRED", "a"), p("DUPLICATE_PRICE"), p("KVA_CODE_FORMAT", "b")]).map((x) => x.rule)).toEqual([
-      "DUPLICATE_PRICE",
-      "REQUIRED",
-      "KVA_CODE_FORMAT",
-      "OUTSIDE_AGREEMENT",
-    ]);
+    expect(
+      mostSpecificFirst([p("OUTSIDE_AGREEMENT"), p("REQUIRED", "a"), p("DUPLICATE_PRICE"), p("KVA_CODE_FORMAT", "b")]).map((x) => x.rule),
+    ).toEqual(["DUPLICATE_PRICE", "REQUIRED", "KVA_CODE_FORMAT", "OUTSIDE_AGREEMENT"]);
   });
 
   it("names an unknown region in the party list before the kind's party rule", () => {
@@ -457,7 +556,12 @@ describe("the most specific rule first", () => {
 describe("ending and superseding a price list", () => {
   const agreementPeriod = { validFrom: "2026-01-01", validUntil: null };
   const open = { name: "Avtalspriser 2026", validFrom: "2026-01-01", validUntil: null };
-  const next = { name: "Avtalspriser 2027", validFrom: "2027-01-01", validUntil: null, entries: [{ procedureCode: "KED22", priceSek: 39_500 }] };
+  const next = {
+    name: "Avtalspriser 2027",
+    validFrom: "2027-01-01",
+    validUntil: null,
+    entries: [{ procedureCode: "KED22", priceSek: 39_500 }],
+  };
   const today = "2026-11-23";
 
   it("supersedes the open-ended list from the new list's first day", () => {
@@ -469,8 +573,13 @@ describe("ending and superseding a price list", () => {
   it("still refuses an overlap with a list that starts on or after the new one", () => {
     const later = { name: "Avtalspriser 2028", validFrom: "2027-06-01", validUntil: null };
     const ended = { ...open, validUntil: "2026-12-31" };
-    expect(priceListProblems("input", next, agreementPeriod, [ended, later], { today }).map((p) => p.rule)).toEqual(["OVERLAPPING_PRICE_LIST", "NOTHING_TO_SUPERSEDE"]);
-    expect(priceListProblems("input", next, agreementPeriod, [ended], { today }).map((p) => [p.field, p.rule])).toEqual([["supersede", "NOTHING_TO_SUPERSEDE"]]);
+    expect(priceListProblems("input", next, agreementPeriod, [ended, later], { today }).map((p) => p.rule)).toEqual([
+      "OVERLAPPING_PRICE_LIST",
+      "NOTHING_TO_SUPERSEDE",
+    ]);
+    expect(priceListProblems("input", next, agreementPeriod, [ended], { today }).map((p) => [p.field, p.rule])).toEqual([
+      ["supersede", "NOTHING_TO_SUPERSEDE"],
+    ]);
   });
 
   it("does not supersede from a day that has passed", () => {
@@ -509,14 +618,25 @@ describe("a ceiling's use and pace", () => {
   });
 
   it("says when the pace does not reach it before the period ends, or there is no pace", () => {
-    expect(ceilingUse({ ...ceiling, usedCases: 60, committedInWindow: 5 }, "2026-09-01")).toMatchObject({ projectedReachedOn: null, outlook: CeilingOutlook.NOT_REACHED_AT_PACE });
-    expect(ceilingUse({ ...ceiling, usedCases: 60, committedInWindow: 0 }, "2026-09-01")).toMatchObject({ casesPer30Days: 0, outlook: CeilingOutlook.NOT_REACHED_AT_PACE });
+    expect(ceilingUse({ ...ceiling, usedCases: 60, committedInWindow: 5 }, "2026-09-01")).toMatchObject({
+      projectedReachedOn: null,
+      outlook: CeilingOutlook.NOT_REACHED_AT_PACE,
+    });
+    expect(ceilingUse({ ...ceiling, usedCases: 60, committedInWindow: 0 }, "2026-09-01")).toMatchObject({
+      casesPer30Days: 0,
+      outlook: CeilingOutlook.NOT_REACHED_AT_PACE,
+    });
   });
 
   it("says when it is reached or its period is over", () => {
-    expect(ceilingUse({ ...ceiling, usedCases: 100, committedInWindow: 3 }, "2026-09-01")).toMatchObject({ remainingCases: 0, outlook: CeilingOutlook.REACHED });
+    expect(ceilingUse({ ...ceiling, usedCases: 100, committedInWindow: 3 }, "2026-09-01")).toMatchObject({
+      remainingCases: 0,
+      outlook: CeilingOutlook.REACHED,
+    });
     expect(ceilingUse({ ...ceiling, usedCases: 120, committedInWindow: 3 }, "2026-09-01")).toMatchObject({ remainingCases: 0 });
-    expect(ceilingUse({ ...ceiling, usedCases: 10, committedInWindow: 3 }, "2027-01-01")).toMatchObject({ outlook: CeilingOutlook.PERIOD_ENDED });
+    expect(ceilingUse({ ...ceiling, usedCases: 10, committedInWindow: 3 }, "2027-01-01")).toMatchObject({
+      outlook: CeilingOutlook.PERIOD_ENDED,
+    });
   });
 
   it("projects a partial last 30 days up to the next whole day", () => {
@@ -528,7 +648,10 @@ describe("a ceiling's use and pace", () => {
 });
 
 describe("who reads what was committed", () => {
-  const as = (role: Role, regionCode: string | null = null): Identity => ({ ...systemIdentity("someone", role, regionCode ?? "13"), regionCode });
+  const as = (role: Role, regionCode: string | null = null): Identity => ({
+    ...systemIdentity("someone", role, regionCode ?? "13"),
+    regionCode,
+  });
   it("gives administrators everything and a party region's office what its region pays for, nobody else anything", () => {
     expect(ledgerAccess(as(Role.ADMINISTRATOR), ["13"])).toEqual({ everything: true });
     expect(ledgerAccess(as(Role.REGIONAL_OFFICE, "13"), ["13"])).toEqual({ payingRegionCode: "13" });

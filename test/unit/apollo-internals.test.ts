@@ -19,7 +19,9 @@ const PINNED = ["@apollo/gateway", "@apollo/federation-internals", "@apollo/quer
 
 describe("Apollo Federation's internals the gateway uses", () => {
   it("are pinned to one exact version, the one installed", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot(), "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot(), "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
     const versions = PINNED.map((name) => manifest.dependencies[name]);
     for (const version of versions) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(new Set(versions).size).toBe(1);
@@ -56,7 +58,10 @@ describe("Apollo Federation's internals the gateway uses", () => {
     expect(composed.errors).toBeUndefined();
     const schemas = {
       offers: buildSubgraphSchema({ typeDefs: parse(offers), resolvers: { Query: { offers: () => [{ id: "o1", slots: 3 }] } } }),
-      agreements: buildSubgraphSchema({ typeDefs: parse(agreements), resolvers: { Offer: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, covered: ref.id === "o1" }) } } }),
+      agreements: buildSubgraphSchema({
+        typeDefs: parse(agreements),
+        resolvers: { Offer: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, covered: ref.id === "o1" }) } },
+      }),
     };
     const seen: unknown[] = [];
     const service = (name: keyof typeof schemas): GraphQLDataSource => ({

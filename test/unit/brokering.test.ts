@@ -22,9 +22,12 @@ function candidate(overrides: Partial<Candidate> = {}): Candidate {
 }
 
 const own = (o: Partial<Candidate> = {}) => candidate({ coverageStatus: "INTERNAL_CARE", agreementKind: null, agreementName: null, ...o });
-const privateAgreement = (o: Partial<Candidate> = {}) => candidate({ agreementKind: "CARE_GUARANTEE_AGREEMENT", agreementName: "Vårdgarantiavtal Kattegatt", ...o });
-const pact = (o: Partial<Candidate> = {}) => candidate({ agreementKind: "HEALTHCARE_REGION_PACT", agreementName: "Samverkansavtal Södra", ...o });
-const riks = (o: Partial<Candidate> = {}) => candidate({ agreementKind: "RIKSAVTALET", agreementName: "Riksavtalet för utomlänsvård", ...o });
+const privateAgreement = (o: Partial<Candidate> = {}) =>
+  candidate({ agreementKind: "CARE_GUARANTEE_AGREEMENT", agreementName: "Vårdgarantiavtal Kattegatt", ...o });
+const pact = (o: Partial<Candidate> = {}) =>
+  candidate({ agreementKind: "HEALTHCARE_REGION_PACT", agreementName: "Samverkansavtal Södra", ...o });
+const riks = (o: Partial<Candidate> = {}) =>
+  candidate({ agreementKind: "RIKSAVTALET", agreementName: "Riksavtalet för utomlänsvård", ...o });
 
 const DEADLINE = "2026-05-30";
 const ids = (ranked: ReadonlyArray<{ candidate: Candidate }>) => ranked.map((r) => r.candidate.offerId);
@@ -56,7 +59,11 @@ describe("rankMatches", () => {
   it("drops candidates no agreement covers", () => {
     const covered = riks({ offerId: "covered" });
     const ranked = rankMatches(
-      [candidate({ offerId: "not-covered", coverageStatus: "NOT_COVERED" }), covered, candidate({ offerId: "no-kind", agreementKind: null })],
+      [
+        candidate({ offerId: "not-covered", coverageStatus: "NOT_COVERED" }),
+        covered,
+        candidate({ offerId: "no-kind", agreementKind: null }),
+      ],
       DEADLINE,
     );
     expect(ids(ranked)).toEqual(["covered"]);
@@ -74,18 +81,32 @@ describe("rankMatches", () => {
       DEADLINE,
     );
     expect(ids(ranked)).toEqual(["a-own", "b-private", "c-pact", "d-riks"]);
-    expect(ranked.map((r) => r.tier)).toEqual([MatchTier.OWN_REGION, MatchTier.OWN_PRIVATE_AGREEMENT, MatchTier.PACT_REGION, MatchTier.RIKSAVTALET]);
+    expect(ranked.map((r) => r.tier)).toEqual([
+      MatchTier.OWN_REGION,
+      MatchTier.OWN_PRIVATE_AGREEMENT,
+      MatchTier.PACT_REGION,
+      MatchTier.RIKSAVTALET,
+    ]);
   });
 
   it("puts an own-region offer that starts too late before any other tier (tier before deadline)", () => {
-    const ranked = rankMatches([pact({ offerId: "pact-in-time", earliestStart: "2026-05-01" }), own({ offerId: "own-late", earliestStart: "2026-06-10" })], DEADLINE);
+    const ranked = rankMatches(
+      [pact({ offerId: "pact-in-time", earliestStart: "2026-05-01" }), own({ offerId: "own-late", earliestStart: "2026-06-10" })],
+      DEADLINE,
+    );
     expect(ids(ranked)).toEqual(["own-late", "pact-in-time"]);
     expect(ranked[0]).toMatchObject({ startsByDeadline: false, marginDays: -11 });
     expect(ranked[1]).toMatchObject({ startsByDeadline: true, marginDays: 29 });
   });
 
   it("within a tier: an offer that starts by the deadline comes before one that does not, even when cheaper", () => {
-    const ranked = rankMatches([riks({ offerId: "late-cheap", earliestStart: "2026-06-01", pricePerCaseSek: 1000 }), riks({ offerId: "in-time", earliestStart: "2026-05-30", pricePerCaseSek: 99000 })], DEADLINE);
+    const ranked = rankMatches(
+      [
+        riks({ offerId: "late-cheap", earliestStart: "2026-06-01", pricePerCaseSek: 1000 }),
+        riks({ offerId: "in-time", earliestStart: "2026-05-30", pricePerCaseSek: 99000 }),
+      ],
+      DEADLINE,
+    );
     expect(ids(ranked)).toEqual(["in-time", "late-cheap"]);
   });
 
@@ -102,7 +123,10 @@ describe("rankMatches", () => {
   });
 
   it("the earliest start also orders offers that all start too late", () => {
-    const ranked = rankMatches([riks({ offerId: "x", earliestStart: "2026-07-01" }), riks({ offerId: "y", earliestStart: "2026-06-15" })], DEADLINE);
+    const ranked = rankMatches(
+      [riks({ offerId: "x", earliestStart: "2026-07-01" }), riks({ offerId: "y", earliestStart: "2026-06-15" })],
+      DEADLINE,
+    );
     expect(ids(ranked)).toEqual(["y", "x"]);
   });
 
@@ -126,7 +150,10 @@ describe("rankMatches", () => {
   });
 
   it("two unlisted prices are ordered by offer id", () => {
-    const ranked = rankMatches([riks({ offerId: "n-2", pricePerCaseSek: null }), riks({ offerId: "n-1", pricePerCaseSek: null })], DEADLINE);
+    const ranked = rankMatches(
+      [riks({ offerId: "n-2", pricePerCaseSek: null }), riks({ offerId: "n-1", pricePerCaseSek: null })],
+      DEADLINE,
+    );
     expect(ids(ranked)).toEqual(["n-1", "n-2"]);
   });
 
@@ -184,7 +211,10 @@ describe("marginDays and startsByDeadline", () => {
   });
 
   it("without a deadline: no margin, every offer counts as in time, and the earliest start still orders", () => {
-    const ranked = rankMatches([riks({ offerId: "later", earliestStart: "2027-01-01" }), riks({ offerId: "sooner", earliestStart: "2026-12-01" })], null);
+    const ranked = rankMatches(
+      [riks({ offerId: "later", earliestStart: "2027-01-01" }), riks({ offerId: "sooner", earliestStart: "2026-12-01" })],
+      null,
+    );
     expect(ids(ranked)).toEqual(["sooner", "later"]);
     for (const m of ranked) {
       expect(m.marginDays).toBeNull();
@@ -196,19 +226,29 @@ describe("marginDays and startsByDeadline", () => {
 describe("explanations", () => {
   it("own region: names the tier (without an agreement), the margin and the price", () => {
     const [m] = rankMatches([own({ earliestStart: "2026-05-20", pricePerCaseSek: 42000, agreementName: "ignored" })], DEADLINE);
-    expect(m.explanation).toBe("Tier 1, own region: internal care, no agreement needed; starts 2026-05-20, 10 day(s) before the guarantee deadline; 42000 SEK per case.");
+    expect(m.explanation).toBe(
+      "Tier 1, own region: internal care, no agreement needed; starts 2026-05-20, 10 day(s) before the guarantee deadline; 42000 SEK per case.",
+    );
   });
 
   it("private agreement starting late and without a price", () => {
-    const [m] = rankMatches([privateAgreement({ earliestStart: "2026-06-01", pricePerCaseSek: null, agreementName: "Vårdgarantiavtal Kattegatt" })], DEADLINE);
+    const [m] = rankMatches(
+      [privateAgreement({ earliestStart: "2026-06-01", pricePerCaseSek: null, agreementName: "Vårdgarantiavtal Kattegatt" })],
+      DEADLINE,
+    );
     expect(m.explanation).toBe(
       "Tier 2, the own region's private care-guarantee agreement (Vårdgarantiavtal Kattegatt); starts 2026-06-01, 2 day(s) after the guarantee deadline; no listed price.",
     );
   });
 
   it("pact region on the deadline", () => {
-    const [m] = rankMatches([pact({ earliestStart: "2026-05-30", pricePerCaseSek: 61500, agreementName: "Samverkansavtal Södra" })], DEADLINE);
-    expect(m.explanation).toBe("Tier 3, a pact region (Samverkansavtal Södra); starts 2026-05-30, 0 day(s) before the guarantee deadline; 61500 SEK per case.");
+    const [m] = rankMatches(
+      [pact({ earliestStart: "2026-05-30", pricePerCaseSek: 61500, agreementName: "Samverkansavtal Södra" })],
+      DEADLINE,
+    );
+    expect(m.explanation).toBe(
+      "Tier 3, a pact region (Samverkansavtal Södra); starts 2026-05-30, 0 day(s) before the guarantee deadline; 61500 SEK per case.",
+    );
   });
 
   it("Riksavtalet without a deadline, and an agreement without a name", () => {

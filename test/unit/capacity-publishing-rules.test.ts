@@ -31,7 +31,15 @@ const catalogue: Catalogue = {
 };
 
 function offer(overrides: Partial<OfferInput> = {}): OfferInput {
-  return { careUnitId: UNIT, procedureCode: "NFB49", slots: 4, validFrom: TODAY, validUntil: "2027-01-31", expectedWaitDays: 14, ...overrides };
+  return {
+    careUnitId: UNIT,
+    procedureCode: "NFB49",
+    slots: 4,
+    validFrom: TODAY,
+    validUntil: "2027-01-31",
+    expectedWaitDays: 14,
+    ...overrides,
+  };
 }
 
 const rules = (input: Partial<OfferInput>) => offerProblems("o", offer(input), catalogue, TODAY).map((p) => [p.field, p.rule]);
@@ -59,7 +67,11 @@ describe("offerProblems", () => {
     ["an empty list of times", { slots: null, slotTimes: [] }, ["o.slotTimes", "SLOTS_RANGE"]],
     ["a time that is no instant", { slots: null, slotTimes: ["tomorrow"] }, ["o.slotTimes[0]", "DATE_TIME_FORMAT"]],
     ["a time outside the window", { slots: null, slotTimes: ["2027-02-01T08:00:00Z"] }, ["o.slotTimes[0]", "SLOT_OUTSIDE_WINDOW"]],
-    ["the same time twice", { slots: null, slotTimes: ["2026-12-01T08:00:00Z", "2026-12-01T09:00:00+01:00"] }, ["o.slotTimes[1]", "DUPLICATE_SLOT"]],
+    [
+      "the same time twice",
+      { slots: null, slotTimes: ["2026-12-01T08:00:00Z", "2026-12-01T09:00:00+01:00"] },
+      ["o.slotTimes[1]", "DUPLICATE_SLOT"],
+    ],
     ["an impossible date", { validUntil: "2027-02-30" }, ["o.validUntil", "DATE_FORMAT"]],
     ["a window ending before it starts", { validFrom: "2026-12-10", validUntil: "2026-12-01" }, ["o.validUntil", "END_BEFORE_START"]],
     ["a window that has ended", { validFrom: "2026-11-01", validUntil: "2026-11-22" }, ["o.validUntil", "WINDOW_IN_PAST"]],
@@ -96,12 +108,28 @@ describe("offerProblems", () => {
 describe("batchProblems", () => {
   it("refuses empty batches and batches over the limit", () => {
     expect(batchProblems([], catalogue, TODAY).map((p) => p.rule)).toEqual(["BATCH_SIZE"]);
-    expect(batchProblems(Array.from({ length: MAX_BATCH + 1 }, () => offer()), catalogue, TODAY).map((p) => p.rule)).toEqual(["BATCH_SIZE"]);
-    expect(batchProblems(Array.from({ length: MAX_BATCH }, () => offer()), catalogue, TODAY)).toEqual([]);
+    expect(
+      batchProblems(
+        Array.from({ length: MAX_BATCH + 1 }, () => offer()),
+        catalogue,
+        TODAY,
+      ).map((p) => p.rule),
+    ).toEqual(["BATCH_SIZE"]);
+    expect(
+      batchProblems(
+        Array.from({ length: MAX_BATCH }, () => offer()),
+        catalogue,
+        TODAY,
+      ),
+    ).toEqual([]);
   });
 
   it("names the item of the batch that is wrong, and every wrong item", () => {
-    const problems = batchProblems([offer(), offer({ slots: 0 }), offer({ careUnitId: EYE_UNIT, procedureCode: "CJE20" }), offer({ expectedWaitDays: -3 })], catalogue, TODAY);
+    const problems = batchProblems(
+      [offer(), offer({ slots: 0 }), offer({ careUnitId: EYE_UNIT, procedureCode: "CJE20" }), offer({ expectedWaitDays: -3 })],
+      catalogue,
+      TODAY,
+    );
     expect(problems.map((p) => p.field)).toEqual(["input.offers[1].slots", "input.offers[3].expectedWaitDays"]);
   });
 
@@ -112,7 +140,13 @@ describe("batchProblems", () => {
 });
 
 describe("changeProblems", () => {
-  const current = { validFrom: "2026-11-01", validUntil: "2027-01-31", earliestStart: "2026-11-10", reservedSlots: 3, slotTimes: [] as string[] };
+  const current = {
+    validFrom: "2026-11-01",
+    validUntil: "2027-01-31",
+    earliestStart: "2026-11-10",
+    reservedSlots: 3,
+    slotTimes: [] as string[],
+  };
   const change = (input: Record<string, unknown>, state = current) => changeProblems(input, state, TODAY).map((p) => [p.field, p.rule]);
 
   it("needs something to change", () => {
@@ -131,14 +165,22 @@ describe("changeProblems", () => {
   it("checks the window after the change like a new one, carrying an earlier start along", () => {
     expect(change({ validUntil: "2026-11-22" })).toContainEqual(["input.validUntil", "WINDOW_IN_PAST"]);
     expect(change({ validFrom: "2026-12-01" })).toEqual([]);
-    expect(change({ validFrom: "2026-12-01", earliestStart: "2026-11-15" })).toContainEqual(["input.earliestStart", "START_OUTSIDE_WINDOW"]);
+    expect(change({ validFrom: "2026-12-01", earliestStart: "2026-11-15" })).toContainEqual([
+      "input.earliestStart",
+      "START_OUTSIDE_WINDOW",
+    ]);
   });
 
   it("changes slot-time offers by their times, never below the reserved, and keeps every time inside the window", () => {
-    const timed = { ...current, slotTimes: ["2026-12-01T08:00:00.000Z", "2027-01-20T08:00:00.000Z", "2027-01-21T08:00:00.000Z", "2027-01-22T08:00:00.000Z"] };
+    const timed = {
+      ...current,
+      slotTimes: ["2026-12-01T08:00:00.000Z", "2027-01-20T08:00:00.000Z", "2027-01-21T08:00:00.000Z", "2027-01-22T08:00:00.000Z"],
+    };
     expect(change({ slots: 5 }, timed)).toContainEqual(["input.slots", "SLOT_TIMES_FIXED"]);
     expect(change({ slotTimes: ["2026-12-02T08:00:00Z"] })).toContainEqual(["input.slotTimes", "SLOT_COUNT_FIXED"]);
-    expect(change({ slotTimes: ["2026-12-02T08:00:00Z", "2026-12-03T08:00:00Z"] }, timed)).toEqual([["input.slotTimes", "SLOTS_BELOW_RESERVED"]]);
+    expect(change({ slotTimes: ["2026-12-02T08:00:00Z", "2026-12-03T08:00:00Z"] }, timed)).toEqual([
+      ["input.slotTimes", "SLOTS_BELOW_RESERVED"],
+    ]);
     expect(change({ validUntil: "2027-01-15" }, timed)).toEqual([["input.validUntil", "SLOT_OUTSIDE_WINDOW"]]);
   });
 });

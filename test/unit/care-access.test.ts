@@ -1,7 +1,15 @@
 import { CareSetting, ProviderKind } from "../../subgraphs/shared/domain/enums";
 import { HEALTHCARE_REGIONS, REGIONS } from "../../subgraphs/shared/domain/regions";
 import { Specialty } from "../../subgraphs/shared/domain/specialty";
-import { AgreementFacts, AgreementKind, CareCase, CoverageStatus, decideCoverage, RejectionReason, VersionFacts } from "../../subgraphs/agreements/domain/coverage";
+import {
+  AgreementFacts,
+  AgreementKind,
+  CareCase,
+  CoverageStatus,
+  decideCoverage,
+  RejectionReason,
+  VersionFacts,
+} from "../../subgraphs/agreements/domain/coverage";
 import { CareAccessEffect, CoverageRuleCode, decideAccess, ruleMatches } from "../../subgraphs/agreements/domain/care-access";
 import { CARE_ACCESS_RULES } from "../../seeds/data/agreements";
 
@@ -12,7 +20,12 @@ import { CARE_ACCESS_RULES } from "../../seeds/data/agreements";
  * 1384, Varberg 1383, Falkenberg 1382 with Västra), same terms as residents in five regions (one
  * way), and payment commitments for outpatient and inpatient care.
  */
-const membersOf = (code: string) => Object.fromEntries(HEALTHCARE_REGIONS.find((h) => h.code === code)!.members.filter((m) => m.municipalityCodes).map((m) => [m.regionCode, m.municipalityCodes!]));
+const membersOf = (code: string) =>
+  Object.fromEntries(
+    HEALTHCARE_REGIONS.find((h) => h.code === code)!
+      .members.filter((m) => m.municipalityCodes)
+      .map((m) => [m.regionCode, m.municipalityCodes!]),
+  );
 const TERMS = { referralRequired: true, paymentCommitmentRequired: true, sameTermsAsResidents: false };
 const version = (terms: Partial<VersionFacts["terms"]> = {}): VersionFacts => ({
   id: "v1",
@@ -36,8 +49,15 @@ const agreement = (kind: AgreementKind, name: string, parties: string[], extra: 
   ceilings: [],
   ...extra,
 });
-const RIKSAVTALET = agreement(AgreementKind.RIKSAVTALET, "Riksavtalet", REGIONS.map((r) => r.code));
-const SODRA = agreement(AgreementKind.HEALTHCARE_REGION_PACT, "Södra", ["07", "10", "12", "13"], { partyMunicipalityCodes: membersOf("SODRA"), versions: [version({ sameTermsAsResidents: true })] });
+const RIKSAVTALET = agreement(
+  AgreementKind.RIKSAVTALET,
+  "Riksavtalet",
+  REGIONS.map((r) => r.code),
+);
+const SODRA = agreement(AgreementKind.HEALTHCARE_REGION_PACT, "Södra", ["07", "10", "12", "13"], {
+  partyMunicipalityCodes: membersOf("SODRA"),
+  versions: [version({ sameTermsAsResidents: true })],
+});
 const VASTRA = agreement(AgreementKind.HEALTHCARE_REGION_PACT, "Västra", ["13", "14"], {
   partyMunicipalityCodes: membersOf("VASTRA"),
   versions: [version({ sameTermsAsResidents: true, paymentCommitmentRequired: false })],
@@ -83,20 +103,25 @@ describe("the pact follows the Halland patient's home municipality", () => {
   it.each([
     ["1384", "12", "Södra"],
     ["1380", "14", "Västra"],
-  ])("a patient from %s in region %s is refused %s for the municipality and goes under Riksavtalet", (municipality, providerRegionCode, pact) => {
-    const { decision, access } = decide({ homeMunicipalityCode: municipality, providerRegionCode });
-    expect(decision.applicable.map((a) => a.agreement.name)).toEqual(["Riksavtalet"]);
-    const refused = decision.rejected.find((r) => r.agreement.name === pact)!;
-    expect(refused.code).toBe(RejectionReason.HOME_MUNICIPALITY_NOT_PARTY);
-    expect(refused.reason).toContain(`the patient lives in ${municipality}`);
-    expect(access.decidedBy).toBe(CoverageRuleCode.HOME_MUNICIPALITY);
-  });
+  ])(
+    "a patient from %s in region %s is refused %s for the municipality and goes under Riksavtalet",
+    (municipality, providerRegionCode, pact) => {
+      const { decision, access } = decide({ homeMunicipalityCode: municipality, providerRegionCode });
+      expect(decision.applicable.map((a) => a.agreement.name)).toEqual(["Riksavtalet"]);
+      const refused = decision.rejected.find((r) => r.agreement.name === pact)!;
+      expect(refused.code).toBe(RejectionReason.HOME_MUNICIPALITY_NOT_PARTY);
+      expect(refused.reason).toContain(`the patient lives in ${municipality}`);
+      expect(access.decidedBy).toBe(CoverageRuleCode.HOME_MUNICIPALITY);
+    },
+  );
 
   it("without a municipality, a limited pact is not excluded, and the answer says it depends on it", () => {
     const { decision, access } = decide({});
     expect(decision.applicable.map((a) => a.agreement.name)).toEqual(["Södra", "Riksavtalet"]);
     expect(access.decidedBy).toBe(CoverageRuleCode.AGREEMENT_PRECEDENCE);
-    expect(access.rules.find((r) => r.code === CoverageRuleCode.HOME_MUNICIPALITY)!.explanation).toContain("give the patient's home municipality");
+    expect(access.rules.find((r) => r.code === CoverageRuleCode.HOME_MUNICIPALITY)!.explanation).toContain(
+      "give the patient's home municipality",
+    );
   });
 
   it("another region's patients are not limited by Halland's split", () => {
@@ -106,7 +131,12 @@ describe("the pact follows the Halland patient's home municipality", () => {
   });
 
   it("the home region's own private agreement is not a matter of municipality", () => {
-    const { decision, access } = decide({ homeMunicipalityCode: "1384", providerId: PRIVATE, providerKind: ProviderKind.PRIVATE, providerRegionCode: "13" });
+    const { decision, access } = decide({
+      homeMunicipalityCode: "1384",
+      providerId: PRIVATE,
+      providerKind: ProviderKind.PRIVATE,
+      providerRegionCode: "13",
+    });
     expect(decision.applicable.map((a) => a.agreement.name)).toEqual(["Kattegatt"]);
     expect(access).toMatchObject({ decidedBy: CoverageRuleCode.AGREEMENT_PRECEDENCE, paymentCommitmentRequired: true });
   });
@@ -123,13 +153,16 @@ describe("Halland's care-access rules: same terms (one way) and payment commitme
     ["1380", "01", ProviderKind.PUBLIC, CareSetting.OUTPATIENT, false, true, null],
     ["1380", "01", ProviderKind.PUBLIC, CareSetting.INPATIENT, false, true, "halland-inpatient-approval"],
     ["1380", "25", ProviderKind.PUBLIC, CareSetting.INPATIENT, false, true, "halland-inpatient-approval"],
-  ])("a patient from %s in region %s (%s, %s): same terms %s, commitment required %s", (municipality, providerRegionCode, providerKind, setting, sameTerms, required, rule) => {
-    const { access } = decide({ homeMunicipalityCode: municipality, providerRegionCode, providerKind }, setting);
-    expect(access).toMatchObject({ sameTermsAsResidents: sameTerms, paymentCommitmentRequired: required, careSetting: setting });
-    const explanation = access.rules.find((r) => r.code === CoverageRuleCode.PAYMENT_COMMITMENT)!.explanation;
-    if (rule) expect(explanation).toContain(CARE_ACCESS_RULES.find((r) => r.id === rule)!.name);
-    else expect(explanation).toContain("Riksavtalet, version 1");
-  });
+  ])(
+    "a patient from %s in region %s (%s, %s): same terms %s, commitment required %s",
+    (municipality, providerRegionCode, providerKind, setting, sameTerms, required, rule) => {
+      const { access } = decide({ homeMunicipalityCode: municipality, providerRegionCode, providerKind }, setting);
+      expect(access).toMatchObject({ sameTermsAsResidents: sameTerms, paymentCommitmentRequired: required, careSetting: setting });
+      const explanation = access.rules.find((r) => r.code === CoverageRuleCode.PAYMENT_COMMITMENT)!.explanation;
+      if (rule) expect(explanation).toContain(CARE_ACCESS_RULES.find((r) => r.id === rule)!.name);
+      else expect(explanation).toContain("Riksavtalet, version 1");
+    },
+  );
 
   it("a northern patient in Skåne under Riksavtalet is there on Skåne residents' terms", () => {
     const { access } = decide({ homeMunicipalityCode: "1383", providerRegionCode: "12" });
@@ -149,24 +182,48 @@ describe("Halland's care-access rules: same terms (one way) and payment commitme
   });
 
   it("internal care needs no commitment; care nobody covers has no terms", () => {
-    expect(decide({ providerRegionCode: "13" }).access).toMatchObject({ decidedBy: CoverageRuleCode.INTERNAL_CARE, paymentCommitmentRequired: false });
+    expect(decide({ providerRegionCode: "13" }).access).toMatchObject({
+      decidedBy: CoverageRuleCode.INTERNAL_CARE,
+      paymentCommitmentRequired: false,
+    });
     const none = decide({ providerKind: ProviderKind.PRIVATE, providerId: "44444444-4444-4444-8444-444444444444" });
     expect(none.decision.status).toBe(CoverageStatus.NOT_COVERED);
-    expect(none.access).toMatchObject({ decidedBy: CoverageRuleCode.NOT_COVERED, paymentCommitmentRequired: null, sameTermsAsResidents: null });
+    expect(none.access).toMatchObject({
+      decidedBy: CoverageRuleCode.NOT_COVERED,
+      paymentCommitmentRequired: null,
+      sameTermsAsResidents: null,
+    });
   });
 
   it("matches a rule only within its validity, municipalities and kind", () => {
-    const rule = { ...CARE_ACCESS_RULES.find((r) => r.id === "halland-same-terms")!, homeMunicipalityCodes: ["1380"], validFrom: "2028-03-01", validUntil: null };
+    const rule = {
+      ...CARE_ACCESS_RULES.find((r) => r.id === "halland-same-terms")!,
+      homeMunicipalityCodes: ["1380"],
+      validFrom: "2028-03-01",
+      validUntil: null,
+    };
     expect(ruleMatches(rule, careCase({ homeMunicipalityCode: "1380", date: "2028-02-29" }), CareSetting.OUTPATIENT)).toBe(false);
     expect(ruleMatches(rule, careCase({ homeMunicipalityCode: "1380", date: "2028-03-01" }), CareSetting.OUTPATIENT)).toBe(true);
     expect(ruleMatches(rule, careCase({ homeMunicipalityCode: "1384", date: "2028-03-01" }), CareSetting.OUTPATIENT)).toBe(false);
     expect(ruleMatches(rule, careCase({ homeMunicipalityCode: null, date: "2028-03-01" }), CareSetting.OUTPATIENT)).toBe(false);
-    expect(ruleMatches(rule, careCase({ homeMunicipalityCode: "1380", date: "2028-03-01", providerKind: ProviderKind.PRIVATE }), CareSetting.OUTPATIENT)).toBe(false);
+    expect(
+      ruleMatches(
+        rule,
+        careCase({ homeMunicipalityCode: "1380", date: "2028-03-01", providerKind: ProviderKind.PRIVATE }),
+        CareSetting.OUTPATIENT,
+      ),
+    ).toBe(false);
     expect(rule.effect).toBe(CareAccessEffect.SAME_TERMS_AS_RESIDENTS);
   });
 
   it("seeds the same-terms regions of the domain: Skåne, Västra Götaland, Blekinge, Kronoberg, Jönköping", () => {
-    expect([...CARE_ACCESS_RULES.find((r) => r.id === "halland-same-terms")!.providingRegionCodes!].sort()).toEqual(["06", "07", "10", "12", "14"]);
+    expect([...CARE_ACCESS_RULES.find((r) => r.id === "halland-same-terms")!.providingRegionCodes!].sort()).toEqual([
+      "06",
+      "07",
+      "10",
+      "12",
+      "14",
+    ]);
     expect(CARE_ACCESS_RULES.find((r) => r.id === "halland-inpatient-approval")!.providingRegionCodes).not.toContain("13");
   });
 });

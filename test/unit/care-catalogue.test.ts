@@ -16,7 +16,11 @@ describe("identifiers of the HSA catalogue", () => {
   });
 
   it("checks an HSA-id's form and the organisation number in it", () => {
-    expect(parseHsaId("SE9999999999-E000000000001")).toEqual({ ok: true, value: "SE9999999999-E000000000001", organisationNumber: "9999999999" });
+    expect(parseHsaId("SE9999999999-E000000000001")).toEqual({
+      ok: true,
+      value: "SE9999999999-E000000000001",
+      organisationNumber: "9999999999",
+    });
     expect(parseHsaId("SE999999999-1")).toMatchObject({ ok: false, rule: "HSA_ID_FORMAT" });
     expect(parseHsaId("SE9999999999-")).toMatchObject({ ok: false, rule: "HSA_ID_FORMAT" });
     expect(parseHsaId("se9999999999-1")).toMatchObject({ ok: false, rule: "HSA_ID_FORMAT" });
@@ -50,7 +54,13 @@ describe("checking a catalogue", () => {
     expect(checkCatalogue([provider()]).problems).toEqual([]);
     const { providers, problems } = checkCatalogue([
       provider({ line: 2, hsaId: hsaIdOf("556677880", "1") }),
-      provider({ line: 3, hsaId: hsaIdOf(org, "2"), kind: "COMMUNAL", municipalityCode: "0180", units: [{ line: 3, hsaId: hsaIdOf(org, "U1"), name: "", specialty: "X" }] }),
+      provider({
+        line: 3,
+        hsaId: hsaIdOf(org, "2"),
+        kind: "COMMUNAL",
+        municipalityCode: "0180",
+        units: [{ line: 3, hsaId: hsaIdOf(org, "U1"), name: "", specialty: "X" }],
+      }),
     ]);
     expect(providers).toEqual([]);
     expect(problems.map((p) => [p.line, p.field, p.rule])).toEqual([
@@ -77,21 +87,29 @@ describe("reading files", () => {
   it("groups a provider's rows and refuses rows of one provider that disagree", () => {
     const header = "providerHsaId,organisationNumber,providerName,kind,regionCode,municipalityCode,unitHsaId,unitName,specialty";
     const base = `${hsaIdOf("556677889", "1")},${organisationNumber("556677889")},Test AB,PRIVATE,13,1380`;
-    const records = readProviderFile("x.csv", `${header}\n${base},${hsaIdOf("556677889", "U1")},A,UROLOGY\n${base},${hsaIdOf("556677889", "U2")},B,UROLOGY\n`);
+    const records = readProviderFile(
+      "x.csv",
+      `${header}\n${base},${hsaIdOf("556677889", "U1")},A,UROLOGY\n${base},${hsaIdOf("556677889", "U2")},B,UROLOGY\n`,
+    );
     expect(records).toHaveLength(1);
     expect(records[0].units!.map((u) => u.line)).toEqual([2, 3]);
     try {
       readProviderFile("x.csv", `${header}\n${base},,,\n${base.replace("Test AB", "Annat AB")},,,\n`);
       throw new Error("not refused");
     } catch (error) {
-      expect((error as FileProblem).problems).toEqual([{ line: 3, field: "providerName", rule: "PROVIDER_ROWS_DIFFER", message: "differs from line 2 for the same provider" }]);
+      expect((error as FileProblem).problems).toEqual([
+        { line: 3, field: "providerName", rule: "PROVIDER_ROWS_DIFFER", message: "differs from line 2 for the same provider" },
+      ]);
     }
     expect(() => readProviderFile("x.csv", "hsaId,name\nx,y\n")).toThrow(/missing column/);
   });
 
   it("reads JSON with the line each object starts on, and reports a syntax error by line", () => {
     const value = parseJsonWithLines('{\n  "procedures": [\n    { "code": "NFB49" },\n\n    {"code": "A\\"B"}\n  ]\n}') as any;
-    expect(value.procedures.map((p: any) => [p.line, p.code])).toEqual([[3, "NFB49"], [5, 'A"B']]);
+    expect(value.procedures.map((p: any) => [p.line, p.code])).toEqual([
+      [3, "NFB49"],
+      [5, 'A"B'],
+    ]);
     expect(JSON.stringify(value)).toBe('{"procedures":[{"code":"NFB49"},{"code":"A\\"B"}]}');
     try {
       parseJsonWithLines('{\n  "a": 1,\n  "b": tru\n}');
@@ -102,7 +120,10 @@ describe("reading files", () => {
   });
 
   it("checks KVÅ rows: code form, dates in order, classification both or neither, no code twice", () => {
-    const records = readKvaFile("kva.csv", "code,title,validFrom,validTo,specialty,visitType\nNFB49,Höft,1997-01-01,,ORTHOPAEDICS,TREATMENT\nNFB4,X,,,,\nNGB49,Knä,2020-01-01,2019-12-31,,\nNGB59,Knä,,,ORTHOPAEDICS,\nNFB49,Igen,,,,\n");
+    const records = readKvaFile(
+      "kva.csv",
+      "code,title,validFrom,validTo,specialty,visitType\nNFB49,Höft,1997-01-01,,ORTHOPAEDICS,TREATMENT\nNFB4,X,,,,\nNGB49,Knä,2020-01-01,2019-12-31,,\nNGB59,Knä,,,ORTHOPAEDICS,\nNFB49,Igen,,,,\n",
+    );
     expect(checkKva(records).problems.map((p) => [p.line, p.field, p.rule])).toEqual([
       [3, "code", "KVA_CODE_FORMAT"],
       [4, "validTo", "VALIDITY_ORDER"],
@@ -110,7 +131,15 @@ describe("reading files", () => {
       [6, "code", "DUPLICATE_CODE"],
     ]);
     expect(checkKva(records.slice(0, 1)).codes).toEqual([
-      { code: "NFB49", title: "Höft", validFrom: "1997-01-01", validTo: null, specialty: "ORTHOPAEDICS", visitType: "TREATMENT", englishName: null },
+      {
+        code: "NFB49",
+        title: "Höft",
+        validFrom: "1997-01-01",
+        validTo: null,
+        specialty: "ORTHOPAEDICS",
+        visitType: "TREATMENT",
+        englishName: null,
+      },
     ]);
   });
 });

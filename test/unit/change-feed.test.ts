@@ -17,7 +17,10 @@ describe("a subgraph's change feed description", () => {
 
   it("names the parts an offer event touches: its specialty, and its procedure when it has one", () => {
     const { event } = wire(CAPACITY_CHANGE_FEED);
-    expect(partsTouched(event, { id: "o1", specialty: "ORTHOPAEDICS", procedure: { code: "NFB49" } })).toEqual(["specialty/ORTHOPAEDICS", "procedureCode/NFB49"]);
+    expect(partsTouched(event, { id: "o1", specialty: "ORTHOPAEDICS", procedure: { code: "NFB49" } })).toEqual([
+      "specialty/ORTHOPAEDICS",
+      "procedureCode/NFB49",
+    ]);
     expect(partsTouched(event, { id: "o2", specialty: "UROLOGY", procedure: null })).toEqual(["specialty/UROLOGY"]);
   });
 

@@ -12,7 +12,14 @@ describe("default ports", () => {
   });
 
   it("move with PORT: subgraphs on PORT+1..PORT+4, PostgreSQL on PORT+50329", () => {
-    expect(ports({ PORT: "5000" })).toEqual({ gateway: 5000, patients: 5001, capacity: 5002, agreements: 5003, referrals: 5004, postgres: 55329 });
+    expect(ports({ PORT: "5000" })).toEqual({
+      gateway: 5000,
+      patients: 5001,
+      capacity: 5002,
+      agreements: 5003,
+      referrals: 5004,
+      postgres: 55329,
+    });
     const config = loadConfig({ PORT: "5000" });
     expect(config.subgraphUrls.capacity).toBe("http://127.0.0.1:5002/graphql");
     expect(config.gatewayUrl).toBe("http://127.0.0.1:5000/graphql");
@@ -35,11 +42,15 @@ describe("default ports", () => {
       referrals: 5004,
       postgres: 6200,
     });
-    expect(loadConfig({ PORT: "5000", CAPACITY_URL: "http://capacity.internal/graphql" }).subgraphUrls.capacity).toBe("http://capacity.internal/graphql");
+    expect(loadConfig({ PORT: "5000", CAPACITY_URL: "http://capacity.internal/graphql" }).subgraphUrls.capacity).toBe(
+      "http://capacity.internal/graphql",
+    );
   });
 
   it("name the setting when PORT leaves no room for a derived one", () => {
-    expect(() => loadConfig({ PORT: "65533" })).toThrow("PORT=65533 leaves no room for AGREEMENTS_PORT's default (65536 is past 65535); set AGREEMENTS_PORT, or a lower PORT");
+    expect(() => loadConfig({ PORT: "65533" })).toThrow(
+      "PORT=65533 leaves no room for AGREEMENTS_PORT's default (65536 is past 65535); set AGREEMENTS_PORT, or a lower PORT",
+    );
     expect(ports({ PORT: "65533", AGREEMENTS_PORT: "7003", REFERRALS_PORT: "7004", HUB_PG_PORT: "7005" }).capacity).toBe(65535);
   });
 });

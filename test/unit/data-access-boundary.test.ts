@@ -57,7 +57,9 @@ describe("the data-access boundary of patient data", () => {
   const files = GUARDED.flatMap(sources).filter((file) => !DATA_ACCESS_LAYER.has(file));
 
   it("covers the resolvers and services", () => {
-    expect(files).toEqual(expect.arrayContaining(["subgraphs/patients/resolvers/audit-log.resolver.ts", "subgraphs/referrals/resolvers/referral.resolver.ts"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["subgraphs/patients/resolvers/audit-log.resolver.ts", "subgraphs/referrals/resolvers/referral.resolver.ts"]),
+    );
   });
 
   it.each(GUARDED.flatMap(sources).filter((file) => !DATA_ACCESS_LAYER.has(file)))("%s gets no database handle", (file) => {
@@ -94,7 +96,14 @@ function* reachable(value: unknown, where: string, depth: number, seen = new Set
 }
 
 const isDatabaseHandle = (value: unknown) =>
-  value instanceof DataSource || value instanceof EntityManager || value instanceof Repository || (typeof value === "object" && value !== null && "connection" in value && "query" in value && (value as QueryRunner).manager instanceof EntityManager);
+  value instanceof DataSource ||
+  value instanceof EntityManager ||
+  value instanceof Repository ||
+  (typeof value === "object" &&
+    value !== null &&
+    "connection" in value &&
+    "query" in value &&
+    (value as QueryRunner).manager instanceof EntityManager);
 
 describe("a request's context", () => {
   // Constructing a data source connects nothing; the contexts are built as a request would build them.
@@ -103,7 +112,15 @@ describe("a request's context", () => {
   const supergraph = new SupergraphClient(() => "http://127.0.0.1:9/graphql", "x".repeat(32), "test");
 
   it.each([
-    ["patients", () => createPatientsContext(dataSource, base(), { careRelations: new CareRelations(dataSource), populationRegister: new ClinicInputRegister(), stop: async () => undefined })],
+    [
+      "patients",
+      () =>
+        createPatientsContext(dataSource, base(), {
+          careRelations: new CareRelations(dataSource),
+          populationRegister: new ClinicInputRegister(),
+          stop: async () => undefined,
+        }),
+    ],
     [
       "referrals",
       () =>

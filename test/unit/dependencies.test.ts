@@ -31,7 +31,11 @@ function sources(dir: string): string[] {
 function relativeImports(text: string): string[] {
   const withoutComments = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const found: string[] = [];
-  const patterns = [/\b(?:import|export)\s[^;"']*?\bfrom\s*["'](\.{1,2}\/[^"']*)["']/g, /\bimport\s*["'](\.{1,2}\/[^"']*)["']/g, /\b(?:import|require)\s*\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g];
+  const patterns = [
+    /\b(?:import|export)\s[^;"']*?\bfrom\s*["'](\.{1,2}\/[^"']*)["']/g,
+    /\bimport\s*["'](\.{1,2}\/[^"']*)["']/g,
+    /\b(?:import|require)\s*\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g,
+  ];
   for (const pattern of patterns) for (const match of withoutComments.matchAll(pattern)) found.push(match[1]);
   return found;
 }
@@ -43,7 +47,13 @@ function resolve(file: string, specifier: string, known: Set<string>): string | 
   return undefined;
 }
 
-type Layer = { kind: "domain" } | { kind: "shared" } | { kind: "subgraph"; name: string } | { kind: "gateway" } | { kind: "seeds" } | { kind: "schema" };
+type Layer =
+  | { kind: "domain" }
+  | { kind: "shared" }
+  | { kind: "subgraph"; name: string }
+  | { kind: "gateway" }
+  | { kind: "seeds" }
+  | { kind: "schema" };
 
 function layerOf(file: string): Layer {
   if (file.startsWith("subgraphs/shared/domain/")) return { kind: "domain" };
@@ -55,7 +65,13 @@ function layerOf(file: string): Layer {
 }
 
 function describeLayer(layer: Layer): string {
-  return layer.kind === "subgraph" ? `subgraph ${layer.name}` : layer.kind === "domain" ? "subgraphs/shared/domain" : layer.kind === "shared" ? "subgraphs/shared" : layer.kind;
+  return layer.kind === "subgraph"
+    ? `subgraph ${layer.name}`
+    : layer.kind === "domain"
+      ? "subgraphs/shared/domain"
+      : layer.kind === "shared"
+        ? "subgraphs/shared"
+        : layer.kind;
 }
 
 /** Why `from` may not import `to`, or undefined when it may. */
@@ -155,9 +171,15 @@ describe("dependencies run one way", () => {
 
   it("reads the imports of every layer", () => {
     const imports = (file: string): string[] => graph.get(file) ?? [];
-    expect([...graph.keys()]).toEqual(expect.arrayContaining(["gateway/gateway.ts", "subgraphs/shared/subgraph.ts", "subgraphs/shared/domain/calendar.ts"]));
+    expect([...graph.keys()]).toEqual(
+      expect.arrayContaining(["gateway/gateway.ts", "subgraphs/shared/subgraph.ts", "subgraphs/shared/domain/calendar.ts"]),
+    );
     expect(imports("gateway/gateway.ts")).toContain("subgraphs/shared/config.ts");
-    expect(relativeImports(`import type { A } from "./a";\nexport { B } from "../b.js";\nconst c = await import("./c");`)).toEqual(["./a", "../b.js", "./c"]);
+    expect(relativeImports(`import type { A } from "./a";\nexport { B } from "../b.js";\nconst c = await import("./c");`)).toEqual([
+      "./a",
+      "../b.js",
+      "./c",
+    ]);
   });
 
   it("recognises an upward import and a circle", () => {
@@ -176,7 +198,17 @@ describe("dependencies run one way", () => {
   });
 
   // One case per importing area, so that a violation inside one subgraph (its own folder's business) is reported apart from the others.
-  const areas = ["subgraphs/shared/domain", "subgraphs/shared", "subgraphs/agreements", "subgraphs/capacity", "subgraphs/patients", "subgraphs/referrals", "gateway", "seeds", "schema"];
+  const areas = [
+    "subgraphs/shared/domain",
+    "subgraphs/shared",
+    "subgraphs/agreements",
+    "subgraphs/capacity",
+    "subgraphs/patients",
+    "subgraphs/referrals",
+    "gateway",
+    "seeds",
+    "schema",
+  ];
   const areaOf = (file: string): string => areas.find((area) => file.startsWith(`${area}/`))!;
 
   it.each(areas)("%s imports only what lies below it", (area) => {

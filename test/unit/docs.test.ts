@@ -36,7 +36,15 @@ function linkTargets(text: string): string[] {
 /** The anchors a markdown file's headings get (GitHub's rule: lower case, punctuation dropped, spaces to hyphens). */
 function anchors(text: string): Set<string> {
   const headings = [...withoutFencedBlocks(text).matchAll(/^#{1,6} +(.+)$/gm)].map((m) => m[1]);
-  return new Set(headings.map((heading) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-")));
+  return new Set(
+    headings.map((heading) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+        .replace(/\s/g, "-"),
+    ),
+  );
 }
 
 /** Links to a heading, here or in another markdown file: `[text](file.md#heading)` or `[text](#heading)`. */

@@ -29,13 +29,28 @@ const SKANE = "12";
 const MARGIN = 14;
 
 function rule(overrides: Partial<GuaranteeLimitRule> & Pick<GuaranteeLimitRule, "id" | "days">): GuaranteeLimitRule {
-  return { name: overrides.id, regionCode: null, specialty: null, step: null, extendsTo: [], validFrom: null, validUntil: null, ...overrides };
+  return {
+    name: overrides.id,
+    regionCode: null,
+    specialty: null,
+    step: null,
+    extendsTo: [],
+    validFrom: null,
+    validUntil: null,
+    ...overrides,
+  };
 }
 
 /** Vårdgarantin (nationell): 90 days for first visits and treatments, everywhere. */
 const NATIONAL = rule({ id: "national", name: "Vårdgarantin (nationell)", days: 90 });
 /** Region Hallands vårdgaranti: 60 days, and it also covers investigations. */
-const HALLAND_60 = rule({ id: "halland", name: "Region Hallands vårdgaranti", regionCode: HALLAND, days: 60, extendsTo: [CareCategory.INVESTIGATION] });
+const HALLAND_60 = rule({
+  id: "halland",
+  name: "Region Hallands vårdgaranti",
+  regionCode: HALLAND,
+  days: 60,
+  extendsTo: [CareCategory.INVESTIGATION],
+});
 /** BUP: 30 days to first assessment. */
 const BUP_30 = rule({ id: "bup", name: "BUP 30 dagar", specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY, days: 30 });
 
@@ -84,28 +99,92 @@ describe("the national 90 days and where the clock starts", () => {
 
   it("a treatment counts 90 days from the treatment decision (15 April → 14 July)", () => {
     const r = read({ visitType: VisitType.TREATMENT, decisionDate: "2026-04-15" }, "2026-04-20");
-    expect(r).toMatchObject({ startDate: "2026-04-15", startedBy: ClockStart.TREATMENT_DECISION, limitDays: 90, deadline: "2026-07-14", daysWaited: 5, daysLeft: 85 });
+    expect(r).toMatchObject({
+      startDate: "2026-04-15",
+      startedBy: ClockStart.TREATMENT_DECISION,
+      limitDays: 90,
+      deadline: "2026-07-14",
+      daysWaited: 5,
+      daysLeft: 85,
+    });
   });
 
   it("a self-referral's first visit starts at its arrival date, not at the decision date", () => {
-    const r = read({ origin: ReferralOrigin.SELF_REFERRAL, decisionDate: "2026-02-10", selfReferralArrivalDate: "2026-02-16" }, "2026-02-20");
-    expect(r).toMatchObject({ startDate: "2026-02-16", startedBy: ClockStart.SELF_REFERRAL_ARRIVAL, deadline: "2026-05-17", daysWaited: 4, daysLeft: 86 });
+    const r = read(
+      { origin: ReferralOrigin.SELF_REFERRAL, decisionDate: "2026-02-10", selfReferralArrivalDate: "2026-02-16" },
+      "2026-02-20",
+    );
+    expect(r).toMatchObject({
+      startDate: "2026-02-16",
+      startedBy: ClockStart.SELF_REFERRAL_ARRIVAL,
+      deadline: "2026-05-17",
+      daysWaited: 4,
+      daysLeft: 86,
+    });
   });
 
   it("a treatment after a self-referral still starts at the treatment decision", () => {
-    const r = read({ visitType: VisitType.TREATMENT, origin: ReferralOrigin.SELF_REFERRAL, decisionDate: "2026-04-15", selfReferralArrivalDate: "2026-02-16" }, "2026-04-15");
+    const r = read(
+      {
+        visitType: VisitType.TREATMENT,
+        origin: ReferralOrigin.SELF_REFERRAL,
+        decisionDate: "2026-04-15",
+        selfReferralArrivalDate: "2026-02-16",
+      },
+      "2026-04-15",
+    );
     expect(r).toMatchObject({ startDate: "2026-04-15", startedBy: ClockStart.TREATMENT_DECISION, deadline: "2026-07-14" });
   });
 });
 
 describe("clockStart", () => {
   it.each([
-    ["first visit on a referral", VisitType.FIRST_VISIT, ReferralOrigin.REFERRAL, "2026-03-01", null, "2026-03-01", ClockStart.REFERRAL_DECISION],
-    ["first visit on a referral (an arrival date is ignored)", VisitType.FIRST_VISIT, ReferralOrigin.REFERRAL, "2026-03-01", "2026-03-09", "2026-03-01", ClockStart.REFERRAL_DECISION],
-    ["first visit on a self-referral", VisitType.FIRST_VISIT, ReferralOrigin.SELF_REFERRAL, "2026-03-01", "2026-03-09", "2026-03-09", ClockStart.SELF_REFERRAL_ARRIVAL],
-    ["self-referral without a known arrival", VisitType.FIRST_VISIT, ReferralOrigin.SELF_REFERRAL, "2026-03-01", null, "2026-03-01", ClockStart.REFERRAL_DECISION],
+    [
+      "first visit on a referral",
+      VisitType.FIRST_VISIT,
+      ReferralOrigin.REFERRAL,
+      "2026-03-01",
+      null,
+      "2026-03-01",
+      ClockStart.REFERRAL_DECISION,
+    ],
+    [
+      "first visit on a referral (an arrival date is ignored)",
+      VisitType.FIRST_VISIT,
+      ReferralOrigin.REFERRAL,
+      "2026-03-01",
+      "2026-03-09",
+      "2026-03-01",
+      ClockStart.REFERRAL_DECISION,
+    ],
+    [
+      "first visit on a self-referral",
+      VisitType.FIRST_VISIT,
+      ReferralOrigin.SELF_REFERRAL,
+      "2026-03-01",
+      "2026-03-09",
+      "2026-03-09",
+      ClockStart.SELF_REFERRAL_ARRIVAL,
+    ],
+    [
+      "self-referral without a known arrival",
+      VisitType.FIRST_VISIT,
+      ReferralOrigin.SELF_REFERRAL,
+      "2026-03-01",
+      null,
+      "2026-03-01",
+      ClockStart.REFERRAL_DECISION,
+    ],
     ["treatment", VisitType.TREATMENT, ReferralOrigin.REFERRAL, "2026-06-10", null, "2026-06-10", ClockStart.TREATMENT_DECISION],
-    ["treatment on a self-referral", VisitType.TREATMENT, ReferralOrigin.SELF_REFERRAL, "2026-06-10", "2026-03-09", "2026-06-10", ClockStart.TREATMENT_DECISION],
+    [
+      "treatment on a self-referral",
+      VisitType.TREATMENT,
+      ReferralOrigin.SELF_REFERRAL,
+      "2026-06-10",
+      "2026-03-09",
+      "2026-06-10",
+      ClockStart.TREATMENT_DECISION,
+    ],
   ] as const)("%s", (_label, visitType, origin, decisionDate, selfReferralArrivalDate, date, by) => {
     expect(clockStart({ visitType, origin, decisionDate, selfReferralArrivalDate })).toEqual({ date, by });
   });
@@ -114,11 +193,29 @@ describe("clockStart", () => {
 describe("regional and care-area limits (strictest wins)", () => {
   it.each([
     ["Halland first visit: 60 beats 90", HALLAND, Specialty.ORTHOPAEDICS, VisitType.FIRST_VISIT, "2026-03-01", "halland", 60, "2026-04-30"],
-    ["Skåne first visit: Halland's rule does not apply, 90", SKANE, Specialty.ORTHOPAEDICS, VisitType.FIRST_VISIT, "2026-03-01", "national", 90, "2026-05-30"],
+    [
+      "Skåne first visit: Halland's rule does not apply, 90",
+      SKANE,
+      Specialty.ORTHOPAEDICS,
+      VisitType.FIRST_VISIT,
+      "2026-03-01",
+      "national",
+      90,
+      "2026-05-30",
+    ],
     ["Halland treatment: 60", HALLAND, Specialty.ORTHOPAEDICS, VisitType.TREATMENT, "2026-04-15", "halland", 60, "2026-06-14"],
     ["Skåne treatment: 90", SKANE, Specialty.ORTHOPAEDICS, VisitType.TREATMENT, "2026-04-15", "national", 90, "2026-07-14"],
     ["BUP in Skåne: 30", SKANE, Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY, VisitType.FIRST_VISIT, "2026-03-01", "bup", 30, "2026-03-31"],
-    ["BUP in Halland: 30 beats Halland's 60", HALLAND, Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY, VisitType.FIRST_VISIT, "2026-03-01", "bup", 30, "2026-03-31"],
+    [
+      "BUP in Halland: 30 beats Halland's 60",
+      HALLAND,
+      Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY,
+      VisitType.FIRST_VISIT,
+      "2026-03-01",
+      "bup",
+      30,
+      "2026-03-31",
+    ],
   ] as const)("%s", (_label, homeRegionCode, specialty, visitType, decisionDate, ruleId, limitDays, deadline) => {
     const r = read({ homeRegionCode, specialty, visitType, decisionDate }, decisionDate);
     expect(r.limitRule?.id).toBe(ruleId);
@@ -127,7 +224,12 @@ describe("regional and care-area limits (strictest wins)", () => {
   });
 
   it("the strictest rule wins whatever order the rules come in", () => {
-    const c = { homeRegionCode: HALLAND, specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY, visitType: VisitType.FIRST_VISIT, category: CareCategory.PLANNED_CARE };
+    const c = {
+      homeRegionCode: HALLAND,
+      specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY,
+      visitType: VisitType.FIRST_VISIT,
+      category: CareCategory.PLANNED_CARE,
+    };
     expect(applicableLimit([NATIONAL, HALLAND_60, BUP_30], c, "2026-03-01")).toBe(BUP_30);
     expect(applicableLimit([BUP_30, HALLAND_60, NATIONAL], c, "2026-03-01")).toBe(BUP_30);
     expect(applicableLimit([HALLAND_60, NATIONAL], c, "2026-03-01")).toBe(HALLAND_60);
@@ -136,7 +238,12 @@ describe("regional and care-area limits (strictest wins)", () => {
   it("equally strict rules are broken by rule id, independent of order", () => {
     const a = rule({ id: "a-rule", days: 45 });
     const b = rule({ id: "b-rule", days: 45 });
-    const c = { homeRegionCode: SKANE, specialty: Specialty.UROLOGY, visitType: VisitType.FIRST_VISIT, category: CareCategory.PLANNED_CARE };
+    const c = {
+      homeRegionCode: SKANE,
+      specialty: Specialty.UROLOGY,
+      visitType: VisitType.FIRST_VISIT,
+      category: CareCategory.PLANNED_CARE,
+    };
     expect(applicableLimit([b, a, NATIONAL], c, "2026-03-01")).toBe(a);
     expect(applicableLimit([a, b, NATIONAL], c, "2026-03-01")).toBe(a);
   });
@@ -150,7 +257,15 @@ describe("regional and care-area limits (strictest wins)", () => {
 
   it("no rule at all: the guarantee does not apply, without an exclusion category", () => {
     const r = read({}, "2026-03-01", []);
-    expect(r).toMatchObject({ applies: false, exclusion: null, status: ClockStatus.NOT_APPLICABLE, deadline: null, limitDays: null, limitRule: null, daysLeft: null });
+    expect(r).toMatchObject({
+      applies: false,
+      exclusion: null,
+      status: ClockStatus.NOT_APPLICABLE,
+      deadline: null,
+      limitDays: null,
+      limitRule: null,
+      daysLeft: null,
+    });
   });
 });
 
@@ -170,7 +285,12 @@ describe("rules valid for a period (validFrom / validUntil, both inclusive, judg
   });
 
   it("applicableLimit answers null when the only rule is not yet in force or has expired", () => {
-    const c = { homeRegionCode: HALLAND, specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.FIRST_VISIT, category: CareCategory.PLANNED_CARE };
+    const c = {
+      homeRegionCode: HALLAND,
+      specialty: Specialty.ORTHOPAEDICS,
+      visitType: VisitType.FIRST_VISIT,
+      category: CareCategory.PLANNED_CARE,
+    };
     expect(applicableLimit([fromJuly], c, "2026-06-30")).toBeNull();
     expect(applicableLimit([fromJuly], c, "2026-07-01")).toBe(fromJuly);
     expect(applicableLimit([untilNewYear], c, "2026-12-31")).toBe(untilNewYear);
@@ -196,11 +316,17 @@ describe("calendar edges: month ends, leap years, new year", () => {
   it("counts 60 waited days from 31 Dec 2027 to 29 Feb 2028, and the leap day itself is still in time", () => {
     const r = read({ decisionDate: "2027-12-31", homeRegionCode: HALLAND }, "2028-02-29");
     expect(r).toMatchObject({ daysWaited: 60, daysLeft: 0, status: ClockStatus.AT_RISK });
-    expect(read({ decisionDate: "2027-12-31", homeRegionCode: HALLAND }, "2028-03-01")).toMatchObject({ daysWaited: 61, daysLeft: -1, status: ClockStatus.BREACHED });
+    expect(read({ decisionDate: "2027-12-31", homeRegionCode: HALLAND }, "2028-03-01")).toMatchObject({
+      daysWaited: 61,
+      daysLeft: -1,
+      status: ClockStatus.BREACHED,
+    });
   });
 
   it("BUP from the leap day: 30 days is 30 March", () => {
-    expect(read({ decisionDate: "2028-02-29", specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY }, "2028-02-29").deadline).toBe("2028-03-30");
+    expect(read({ decisionDate: "2028-02-29", specialty: Specialty.CHILD_AND_ADOLESCENT_PSYCHIATRY }, "2028-02-29").deadline).toBe(
+      "2028-03-30",
+    );
   });
 });
 
@@ -235,7 +361,13 @@ describe("daylight-saving changes in Europe/Stockholm do not shift dates", () =>
   });
 
   it("a medical pause over the spring change counts calendar days", () => {
-    const r = read({ decisionDate: "2026-03-01", events: [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-28"), ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-03-30")] }, "2026-04-01");
+    const r = read(
+      {
+        decisionDate: "2026-03-01",
+        events: [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-28"), ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-03-30")],
+      },
+      "2026-04-01",
+    );
     expect(r.pausedDays).toBe(2);
     expect(r.deadline).toBe("2026-06-01");
   });
@@ -254,7 +386,12 @@ describe("exclusions (categories the guarantee does not cover)", () => {
     CareCategory.OWN_INITIATIVE_OTHER_REGION,
     CareCategory.PRIVATE_WITHOUT_REGIONAL_FINANCING,
   ];
-  const covered = [CareCategory.PLANNED_CARE, CareCategory.INVESTIGATION_WITH_TREATMENT, CareCategory.HEARING_AID_FITTING, CareCategory.DENTAL_IN_MEDICAL_CARE];
+  const covered = [
+    CareCategory.PLANNED_CARE,
+    CareCategory.INVESTIGATION_WITH_TREATMENT,
+    CareCategory.HEARING_AID_FITTING,
+    CareCategory.DENTAL_IN_MEDICAL_CARE,
+  ];
 
   it("the two lists together are every category", () => {
     expect([...notCovered, ...covered].sort()).toEqual(Object.values(CareCategory).sort());
@@ -284,24 +421,46 @@ describe("exclusions (categories the guarantee does not cover)", () => {
   it.each(covered)("%s is covered: the 90-day clock runs", (category) => {
     expect(nationallyCovered(category)).toBe(true);
     const r = read({ category, homeRegionCode: SKANE }, "2026-04-01");
-    expect(r).toMatchObject({ applies: true, exclusion: null, status: ClockStatus.WITHIN_LIMIT, limitDays: 90, deadline: "2026-05-30", daysWaited: 31, daysLeft: 59 });
+    expect(r).toMatchObject({
+      applies: true,
+      exclusion: null,
+      status: ClockStatus.WITHIN_LIMIT,
+      limitDays: 90,
+      deadline: "2026-05-30",
+      daysWaited: 31,
+      daysLeft: 59,
+    });
   });
 
   it("Halland's regional guarantee extends to investigations, for Halland residents only", () => {
     const halland = read({ category: CareCategory.INVESTIGATION, homeRegionCode: HALLAND }, "2026-03-01");
-    expect(halland).toMatchObject({ applies: true, exclusion: null, limitDays: 60, deadline: "2026-04-30", status: ClockStatus.WITHIN_LIMIT });
+    expect(halland).toMatchObject({
+      applies: true,
+      exclusion: null,
+      limitDays: 60,
+      deadline: "2026-04-30",
+      status: ClockStatus.WITHIN_LIMIT,
+    });
     expect(halland.limitRule).toBe(HALLAND_60);
     const skane = read({ category: CareCategory.INVESTIGATION, homeRegionCode: SKANE }, "2026-03-01");
     expect(skane).toMatchObject({ applies: false, exclusion: CareCategory.INVESTIGATION, status: ClockStatus.NOT_APPLICABLE });
   });
 
   it("the extension covers only the categories it names (a follow-up in Halland is still excluded)", () => {
-    expect(read({ category: CareCategory.FOLLOW_UP, homeRegionCode: HALLAND }, "2026-03-01")).toMatchObject({ applies: false, exclusion: CareCategory.FOLLOW_UP });
+    expect(read({ category: CareCategory.FOLLOW_UP, homeRegionCode: HALLAND }, "2026-03-01")).toMatchObject({
+      applies: false,
+      exclusion: CareCategory.FOLLOW_UP,
+    });
   });
 
   it("only a rule that extends to a category counts for it: a stricter general rule does not", () => {
     const halland90 = rule({ id: "halland-90-investigations", regionCode: HALLAND, days: 90, extendsTo: [CareCategory.INVESTIGATION] });
-    const c = { homeRegionCode: HALLAND, specialty: Specialty.ORTHOPAEDICS, visitType: VisitType.FIRST_VISIT, category: CareCategory.INVESTIGATION };
+    const c = {
+      homeRegionCode: HALLAND,
+      specialty: Specialty.ORTHOPAEDICS,
+      visitType: VisitType.FIRST_VISIT,
+      category: CareCategory.INVESTIGATION,
+    };
     expect(applicableLimit([rule({ id: "national-30", days: 30 }), halland90], c, "2026-03-01")).toBe(halland90);
   });
 });
@@ -356,8 +515,18 @@ describe("medically caused wait (medicinskt orsakad väntan)", () => {
     const r = read({ events }, "2026-04-10");
     expect(r).toMatchObject({ status: ClockStatus.WITHIN_LIMIT, pausedDays: 14, deadline: "2026-06-13", daysWaited: 26, daysLeft: 64 });
     // Later readings keep the same deadline: the pause is over.
-    expect(read({ events }, "2026-06-13")).toMatchObject({ pausedDays: 14, deadline: "2026-06-13", daysLeft: 0, status: ClockStatus.AT_RISK });
-    expect(read({ events }, "2026-06-14")).toMatchObject({ pausedDays: 14, deadline: "2026-06-13", daysLeft: -1, status: ClockStatus.BREACHED });
+    expect(read({ events }, "2026-06-13")).toMatchObject({
+      pausedDays: 14,
+      deadline: "2026-06-13",
+      daysLeft: 0,
+      status: ClockStatus.AT_RISK,
+    });
+    expect(read({ events }, "2026-06-14")).toMatchObject({
+      pausedDays: 14,
+      deadline: "2026-06-13",
+      daysLeft: -1,
+      status: ClockStatus.BREACHED,
+    });
   });
 
   it("two pauses one after the other add up (10 + 5 days)", () => {
@@ -367,21 +536,33 @@ describe("medically caused wait (medicinskt orsakad väntan)", () => {
       ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-04-01"),
       ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-04-06"),
     ];
-    expect(read({ events }, "2026-04-10")).toMatchObject({ pausedDays: 15, deadline: "2026-06-14", daysWaited: 25, status: ClockStatus.WITHIN_LIMIT });
+    expect(read({ events }, "2026-04-10")).toMatchObject({
+      pausedDays: 15,
+      deadline: "2026-06-14",
+      daysWaited: 25,
+      status: ClockStatus.WITHIN_LIMIT,
+    });
   });
 
   it("a pause dated before the start counts only from the start", () => {
     const closed = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-02-20"), ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-03-06")];
     expect(read({ events: closed }, "2026-03-10")).toMatchObject({ pausedDays: 5, deadline: "2026-06-04", daysWaited: 4 });
     const open = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-02-20")];
-    expect(read({ events: open }, "2026-03-04")).toMatchObject({ status: ClockStatus.PAUSED_MEDICAL, pausedDays: 3, deadline: "2026-06-02", daysWaited: 0 });
+    expect(read({ events: open }, "2026-03-04")).toMatchObject({
+      status: ClockStatus.PAUSED_MEDICAL,
+      pausedDays: 3,
+      deadline: "2026-06-02",
+      daysWaited: 0,
+    });
     const wholly = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-02-10"), ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-02-20")];
     expect(read({ events: wholly }, "2026-03-10")).toMatchObject({ pausedDays: 0, deadline: "2026-05-30", daysWaited: 9 });
   });
 
   it("a pause on a Halland treatment moves Halland's 60-day deadline", () => {
     const events = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-05-01"), ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-05-08")];
-    expect(read({ visitType: VisitType.TREATMENT, homeRegionCode: HALLAND, decisionDate: "2026-04-15", events }, "2026-05-10")).toMatchObject({
+    expect(
+      read({ visitType: VisitType.TREATMENT, homeRegionCode: HALLAND, decisionDate: "2026-04-15", events }, "2026-05-10"),
+    ).toMatchObject({
       limitDays: 60,
       pausedDays: 7,
       deadline: "2026-06-21",
@@ -394,14 +575,40 @@ describe("medically caused wait (medicinskt orsakad väntan)", () => {
 describe("patient-chosen wait (patientvald väntan)", () => {
   it("an open wait moves the deadline day for day and shows PATIENT_CHOSEN_WAIT", () => {
     const events = [ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-04-01")];
-    expect(read({ events }, "2026-04-20")).toMatchObject({ status: ClockStatus.PATIENT_CHOSEN_WAIT, pausedDays: 19, deadline: "2026-06-18", daysWaited: 31, daysLeft: 59 });
-    expect(read({ events }, "2026-04-21")).toMatchObject({ status: ClockStatus.PATIENT_CHOSEN_WAIT, pausedDays: 20, deadline: "2026-06-19", daysWaited: 31 });
+    expect(read({ events }, "2026-04-20")).toMatchObject({
+      status: ClockStatus.PATIENT_CHOSEN_WAIT,
+      pausedDays: 19,
+      deadline: "2026-06-18",
+      daysWaited: 31,
+      daysLeft: 59,
+    });
+    expect(read({ events }, "2026-04-21")).toMatchObject({
+      status: ClockStatus.PATIENT_CHOSEN_WAIT,
+      pausedDays: 20,
+      deadline: "2026-06-19",
+      daysWaited: 31,
+    });
   });
 
   it("a closed wait moves the deadline by exactly its days (1 → 21 April: 20 days), with the new deadline day still within", () => {
-    const events = [ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-04-01"), ev(ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, "2026-04-21")];
-    expect(read({ events }, "2026-06-19")).toMatchObject({ status: ClockStatus.AT_RISK, pausedDays: 20, deadline: "2026-06-19", daysWaited: 90, daysLeft: 0 });
-    expect(read({ events }, "2026-06-20")).toMatchObject({ status: ClockStatus.BREACHED, pausedDays: 20, deadline: "2026-06-19", daysWaited: 91, daysLeft: -1 });
+    const events = [
+      ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-04-01"),
+      ev(ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, "2026-04-21"),
+    ];
+    expect(read({ events }, "2026-06-19")).toMatchObject({
+      status: ClockStatus.AT_RISK,
+      pausedDays: 20,
+      deadline: "2026-06-19",
+      daysWaited: 90,
+      daysLeft: 0,
+    });
+    expect(read({ events }, "2026-06-20")).toMatchObject({
+      status: ClockStatus.BREACHED,
+      pausedDays: 20,
+      deadline: "2026-06-19",
+      daysWaited: 91,
+      daysLeft: -1,
+    });
   });
 
   it("a medical pause and a patient-chosen wait, one after the other, add up", () => {
@@ -411,7 +618,12 @@ describe("patient-chosen wait (patientvald väntan)", () => {
       ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-04-01"),
       ev(ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, "2026-04-06"),
     ];
-    expect(read({ events }, "2026-04-10")).toMatchObject({ status: ClockStatus.WITHIN_LIMIT, pausedDays: 15, deadline: "2026-06-14", daysWaited: 25 });
+    expect(read({ events }, "2026-04-10")).toMatchObject({
+      status: ClockStatus.WITHIN_LIMIT,
+      pausedDays: 15,
+      deadline: "2026-06-14",
+      daysWaited: 25,
+    });
   });
 });
 
@@ -449,7 +661,11 @@ describe("forfeiting and restarting after regret", () => {
   });
 
   it("a pause still open when the patient declined is forgotten by the restart", () => {
-    const events = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-20"), ev(ClockEventKind.FORFEITED, "2026-04-01"), ev(ClockEventKind.RESTARTED, "2026-04-20")];
+    const events = [
+      ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-20"),
+      ev(ClockEventKind.FORFEITED, "2026-04-01"),
+      ev(ClockEventKind.RESTARTED, "2026-04-20"),
+    ];
     expect(read({ events }, "2026-04-30")).toMatchObject({ status: ClockStatus.WITHIN_LIMIT, pausedDays: 0, deadline: "2026-07-19" });
   });
 
@@ -460,23 +676,44 @@ describe("forfeiting and restarting after regret", () => {
       ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-05-01"),
       ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-05-11"),
     ];
-    expect(read({ events }, "2026-05-20")).toMatchObject({ startDate: "2026-04-20", pausedDays: 10, deadline: "2026-07-29", daysWaited: 20 });
+    expect(read({ events }, "2026-05-20")).toMatchObject({
+      startDate: "2026-04-20",
+      pausedDays: 10,
+      deadline: "2026-07-29",
+      daysWaited: 20,
+    });
   });
 
   it("a restart drops an earlier booking", () => {
-    const events = [ev(ClockEventKind.CARE_BOOKED, "2026-05-01"), ev(ClockEventKind.FORFEITED, "2026-04-01"), ev(ClockEventKind.RESTARTED, "2026-04-20"), ev(ClockEventKind.CARE_BOOKED, "2026-05-01")];
+    const events = [
+      ev(ClockEventKind.CARE_BOOKED, "2026-05-01"),
+      ev(ClockEventKind.FORFEITED, "2026-04-01"),
+      ev(ClockEventKind.RESTARTED, "2026-04-20"),
+      ev(ClockEventKind.CARE_BOOKED, "2026-05-01"),
+    ];
     expect(read({ events: events.slice(0, 3) }, "2026-04-25")).toMatchObject({ bookedFor: null, status: ClockStatus.WITHIN_LIMIT });
     expect(read({ events }, "2026-04-25")).toMatchObject({ bookedFor: "2026-05-01", status: ClockStatus.MET });
   });
 
   it("a restarted Halland clock uses 60 days from the new contact", () => {
     const events = [ev(ClockEventKind.FORFEITED, "2026-04-01"), ev(ClockEventKind.RESTARTED, "2026-04-20")];
-    expect(read({ homeRegionCode: HALLAND, events }, "2026-04-20")).toMatchObject({ startDate: "2026-04-20", limitDays: 60, deadline: "2026-06-19", daysWaited: 0, daysLeft: 60 });
+    expect(read({ homeRegionCode: HALLAND, events }, "2026-04-20")).toMatchObject({
+      startDate: "2026-04-20",
+      limitDays: 60,
+      deadline: "2026-06-19",
+      daysWaited: 0,
+      daysLeft: 60,
+    });
   });
 
   it("a restart long after the old deadline is not breached: the old waiting is not counted", () => {
     const events = [ev(ClockEventKind.FORFEITED, "2026-04-01"), ev(ClockEventKind.RESTARTED, "2026-07-01")];
-    expect(read({ events }, "2026-07-02")).toMatchObject({ status: ClockStatus.WITHIN_LIMIT, daysWaited: 1, daysLeft: 89, deadline: "2026-09-29" });
+    expect(read({ events }, "2026-07-02")).toMatchObject({
+      status: ClockStatus.WITHIN_LIMIT,
+      daysWaited: 1,
+      daysLeft: 89,
+      deadline: "2026-09-29",
+    });
   });
 });
 
@@ -512,7 +749,11 @@ describe("overlapping pauses and rules after a restart", () => {
     const until = rule({ id: "halland-old", regionCode: HALLAND, days: 60, validUntil: "2026-03-31" });
     const strict = rule({ id: "halland-new", regionCode: HALLAND, days: 45, validFrom: "2026-04-01" });
     const r = read(
-      { homeRegionCode: HALLAND, decisionDate: "2026-03-01", events: [ev(ClockEventKind.FORFEITED, "2026-03-20"), ev(ClockEventKind.RESTARTED, "2026-04-05")] },
+      {
+        homeRegionCode: HALLAND,
+        decisionDate: "2026-03-01",
+        events: [ev(ClockEventKind.FORFEITED, "2026-03-20"), ev(ClockEventKind.RESTARTED, "2026-04-05")],
+      },
       "2026-04-05",
       [NATIONAL, until, strict],
     );
@@ -545,7 +786,11 @@ describe("booked care", () => {
   });
 
   it("a paused deadline counts for the booking: 10 paused days make 9 June in time", () => {
-    const events = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-11"), ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-03-21"), ev(ClockEventKind.CARE_BOOKED, "2026-06-09")];
+    const events = [
+      ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-11"),
+      ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-03-21"),
+      ev(ClockEventKind.CARE_BOOKED, "2026-06-09"),
+    ];
     expect(read({ events }, "2026-04-01")).toMatchObject({ deadline: "2026-06-09", status: ClockStatus.MET });
     const late = [...events.slice(0, 2), ev(ClockEventKind.CARE_BOOKED, "2026-06-10")];
     expect(read({ events: late }, "2026-04-01")).toMatchObject({ deadline: "2026-06-09", status: ClockStatus.BREACHED });
@@ -559,7 +804,11 @@ describe("booked care", () => {
   });
 
   it("a new booking after a cancelled one counts", () => {
-    const events = [ev(ClockEventKind.CARE_BOOKED, "2026-06-10"), ev(ClockEventKind.BOOKING_CANCELLED, "2026-04-01"), ev(ClockEventKind.CARE_BOOKED, "2026-05-10")];
+    const events = [
+      ev(ClockEventKind.CARE_BOOKED, "2026-06-10"),
+      ev(ClockEventKind.BOOKING_CANCELLED, "2026-04-01"),
+      ev(ClockEventKind.CARE_BOOKED, "2026-05-10"),
+    ];
     expect(read({ events }, "2026-04-02")).toMatchObject({ bookedFor: "2026-05-10", status: ClockStatus.MET });
   });
 });
@@ -580,28 +829,41 @@ describe("clockEventProblem", () => {
   });
 
   it("refuses anything when the guarantee does not apply", () => {
-    expect(problem([], ev(ClockEventKind.MEDICAL_PAUSE_STARTED, today), { category: CareCategory.EMERGENCY })).toBe("the care guarantee does not apply to this referral");
+    expect(problem([], ev(ClockEventKind.MEDICAL_PAUSE_STARTED, today), { category: CareCategory.EMERGENCY })).toBe(
+      "the care guarantee does not apply to this referral",
+    );
   });
 
   it("refuses a date before the clock's start, naming the start", () => {
-    expect(problem([], ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-02-28"))).toBe("the clock started on 2026-03-01; the date cannot be earlier");
+    expect(problem([], ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-02-28"))).toBe(
+      "the clock started on 2026-03-01; the date cannot be earlier",
+    );
     expect(problem([], ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-01"))).toBeNull();
   });
 
   it("after a restart, the restart date is the start that counts", () => {
     const events = [ev(ClockEventKind.FORFEITED, "2026-03-10"), ev(ClockEventKind.RESTARTED, "2026-03-20")];
-    expect(problem(events, ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-19"))).toBe("the clock started on 2026-03-20; the date cannot be earlier");
+    expect(problem(events, ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-19"))).toBe(
+      "the clock started on 2026-03-20; the date cannot be earlier",
+    );
     expect(problem(events, ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-20"))).toBeNull();
   });
 
   it("restarts only a forfeited guarantee", () => {
     expect(problem([], ev(ClockEventKind.RESTARTED, today))).toMatch(/only a forfeited guarantee can restart/);
     expect(problem([ev(ClockEventKind.FORFEITED, "2026-03-15")], ev(ClockEventKind.RESTARTED, today))).toBeNull();
-    expect(problem([ev(ClockEventKind.FORFEITED, "2026-03-15"), ev(ClockEventKind.RESTARTED, "2026-03-20")], ev(ClockEventKind.RESTARTED, today))).toMatch(/only a forfeited/);
+    expect(
+      problem(
+        [ev(ClockEventKind.FORFEITED, "2026-03-15"), ev(ClockEventKind.RESTARTED, "2026-03-20")],
+        ev(ClockEventKind.RESTARTED, today),
+      ),
+    ).toMatch(/only a forfeited/);
   });
 
   it("refuses forfeiting twice", () => {
-    expect(problem([ev(ClockEventKind.FORFEITED, "2026-03-15")], ev(ClockEventKind.FORFEITED, today))).toBe("the guarantee is already forfeited");
+    expect(problem([ev(ClockEventKind.FORFEITED, "2026-03-15")], ev(ClockEventKind.FORFEITED, today))).toBe(
+      "the guarantee is already forfeited",
+    );
   });
 
   it("refuses a pause on a forfeited guarantee", () => {
@@ -611,16 +873,22 @@ describe("clockEventProblem", () => {
   });
 
   it("refuses a second pause of the same kind while one is open", () => {
-    expect(problem([ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10")], ev(ClockEventKind.MEDICAL_PAUSE_STARTED, today))).toBe("a medically caused wait is already registered");
-    expect(problem([ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-03-10")], ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, today))).toBe(
-      "a patient-chosen wait is already registered",
+    expect(problem([ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10")], ev(ClockEventKind.MEDICAL_PAUSE_STARTED, today))).toBe(
+      "a medically caused wait is already registered",
     );
+    expect(
+      problem([ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-03-10")], ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, today)),
+    ).toBe("a patient-chosen wait is already registered");
   });
 
   it("allows a new pause once the earlier one has ended, or after a restart closed it", () => {
     const ended = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10"), ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-03-12")];
     expect(problem(ended, ev(ClockEventKind.MEDICAL_PAUSE_STARTED, today))).toBeNull();
-    const restarted = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10"), ev(ClockEventKind.FORFEITED, "2026-03-12"), ev(ClockEventKind.RESTARTED, "2026-03-20")];
+    const restarted = [
+      ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10"),
+      ev(ClockEventKind.FORFEITED, "2026-03-12"),
+      ev(ClockEventKind.RESTARTED, "2026-03-20"),
+    ];
     expect(problem(restarted, ev(ClockEventKind.MEDICAL_PAUSE_STARTED, today))).toBeNull();
   });
 
@@ -630,13 +898,19 @@ describe("clockEventProblem", () => {
     const ended = [ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10"), ev(ClockEventKind.MEDICAL_PAUSE_ENDED, "2026-03-12")];
     expect(problem(ended, ev(ClockEventKind.MEDICAL_PAUSE_ENDED, today))).toBe("no medically caused wait is registered");
     // A patient-chosen wait does not open a medical one, and vice versa.
-    expect(problem([ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-03-10")], ev(ClockEventKind.MEDICAL_PAUSE_ENDED, today))).toBe("no medically caused wait is registered");
-    expect(problem([ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10")], ev(ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, today))).toBe("no patient-chosen wait is registered");
+    expect(problem([ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-03-10")], ev(ClockEventKind.MEDICAL_PAUSE_ENDED, today))).toBe(
+      "no medically caused wait is registered",
+    );
+    expect(problem([ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10")], ev(ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, today))).toBe(
+      "no patient-chosen wait is registered",
+    );
   });
 
   it("accepts ending an open pause", () => {
     expect(problem([ev(ClockEventKind.MEDICAL_PAUSE_STARTED, "2026-03-10")], ev(ClockEventKind.MEDICAL_PAUSE_ENDED, today))).toBeNull();
-    expect(problem([ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-03-10")], ev(ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, today))).toBeNull();
+    expect(
+      problem([ev(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, "2026-03-10")], ev(ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, today)),
+    ).toBeNull();
   });
 
   it("accepts a booking and its cancellation", () => {

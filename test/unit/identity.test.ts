@@ -1,6 +1,13 @@
 import { GraphQLError } from "graphql";
 import { RateLimiter } from "../../gateway/limits";
-import { CARE_AND_TREATMENT, Claims, Identity, identityFromClaims, mayManageCapacityOf, patientDataAccess } from "../../subgraphs/shared/identity";
+import {
+  CARE_AND_TREATMENT,
+  Claims,
+  Identity,
+  identityFromClaims,
+  mayManageCapacityOf,
+  patientDataAccess,
+} from "../../subgraphs/shared/identity";
 
 /** Who a token says the caller is, and what that allows: directly, case by case. */
 const PROVIDER = "0f0f0f0f-0000-4000-8000-000000000003";
@@ -8,7 +15,14 @@ const UNIT = "0f0f0f0f-0000-4000-8000-000000000002";
 const EXP = 2_000_000_000;
 
 function claims(overrides: Claims): Claims {
-  return { iss: "https://idp.example", sub: "SE9999999999-E000000000001", exp: EXP, loa: 3, assignment_purpose: CARE_AND_TREATMENT, ...overrides };
+  return {
+    iss: "https://idp.example",
+    sub: "SE9999999999-E000000000001",
+    exp: EXP,
+    loa: 3,
+    assignment_purpose: CARE_AND_TREATMENT,
+    ...overrides,
+  };
 }
 
 function identity(overrides: Claims): Identity {
@@ -55,8 +69,20 @@ describe("patientDataAccess", () => {
     ["a provider (no referral sent yet)", { role: "PROVIDER", provider: PROVIDER }, "13", false, "NO_REFERRAL_SENT_TO_PROVIDER"],
     ["an administrator", { role: "ADMINISTRATOR" }, "13", false, "NO_CARE_RELATION"],
     ["the home office at LoA2", { role: "REGIONAL_OFFICE", region: "13", loa: 2 }, "13", false, "ASSURANCE_LEVEL_BELOW_3"],
-    ["the home office without an assignment", { role: "REGIONAL_OFFICE", region: "13", assignment_purpose: undefined }, "13", false, "NO_CARE_AND_TREATMENT_ASSIGNMENT"],
-    ["the home office on an administrative assignment", { role: "REGIONAL_OFFICE", region: "13", assignment_purpose: "Administration" }, "13", false, "NO_CARE_AND_TREATMENT_ASSIGNMENT"],
+    [
+      "the home office without an assignment",
+      { role: "REGIONAL_OFFICE", region: "13", assignment_purpose: undefined },
+      "13",
+      false,
+      "NO_CARE_AND_TREATMENT_ASSIGNMENT",
+    ],
+    [
+      "the home office on an administrative assignment",
+      { role: "REGIONAL_OFFICE", region: "13", assignment_purpose: "Administration" },
+      "13",
+      false,
+      "NO_CARE_AND_TREATMENT_ASSIGNMENT",
+    ],
   ])("%s: allowed %s", (_who, input, home, allowed, basis) => {
     expect(patientDataAccess(identity({ ...input, loa: input.loa ?? 3 }), home)).toEqual({ allowed, basis });
   });

@@ -6,7 +6,13 @@ import { parseDirectory, PeerDirectory } from "../../subgraphs/shared/network/di
 import { loadNodeKeys, rotateNodeKey } from "../../subgraphs/shared/network/node-key";
 
 /** The peer directory's rules and the node key file's rotation, without a hub. */
-const skåne = { regionCode: "12", name: "Region Skåne", gatewayUrl: "https://hub.skane.example/graphql", issuer: "https://hub.skane.example", jwksUrl: "https://hub.skane.example/.well-known/jwks.json" };
+const skåne = {
+  regionCode: "12",
+  name: "Region Skåne",
+  gatewayUrl: "https://hub.skane.example/graphql",
+  issuer: "https://hub.skane.example",
+  jwksUrl: "https://hub.skane.example/.well-known/jwks.json",
+};
 const parse = (peers: unknown) => parseDirectory(JSON.stringify(peers), "13", "peers.json");
 
 describe("the peer directory", () => {
@@ -20,7 +26,11 @@ describe("the peer directory", () => {
     ["a bad region", JSON.stringify([{ ...skåne, regionCode: "99" }]), /peers\[0\]\.regionCode must be a county code/],
     ["the own region", JSON.stringify([{ ...skåne, regionCode: "13" }]), /this node's own region/],
     ["a region twice", JSON.stringify([skåne, skåne]), /peers\[1\]\.regionCode 12 is listed twice/],
-    ["a URL that is not http(s)", JSON.stringify([{ ...skåne, jwksUrl: "file:///etc/passwd" }]), /peers\[0\]\.jwksUrl must be an http\(s\) URL/],
+    [
+      "a URL that is not http(s)",
+      JSON.stringify([{ ...skåne, jwksUrl: "file:///etc/passwd" }]),
+      /peers\[0\]\.jwksUrl must be an http\(s\) URL/,
+    ],
     ["no issuer", JSON.stringify([{ ...skåne, issuer: "" }]), /peers\[0\]\.issuer/],
     ["enabled not a boolean", JSON.stringify([{ ...skåne, enabled: "yes" }]), /enabled must be true or false/],
   ])("refuses %s, naming the entry and field", (_what, text, message) => {
@@ -36,9 +46,18 @@ describe("the peer directory", () => {
     const directory = new PeerDirectory(file, "13");
     expect(directory.byIssuer(skåne.issuer)?.regionCode).toBe("12");
     const wait = () => jest.advanceTimersByTime(300);
-    fs.writeFileSync(file, JSON.stringify([{ ...skåne, enabled: false }, { ...skåne, regionCode: "14", issuer: "https://vgr.example" }]));
+    fs.writeFileSync(
+      file,
+      JSON.stringify([
+        { ...skåne, enabled: false },
+        { ...skåne, regionCode: "14", issuer: "https://vgr.example" },
+      ]),
+    );
     await wait();
-    expect(directory.all().map((p) => [p.regionCode, p.enabled])).toEqual([["12", false], ["14", true]]);
+    expect(directory.all().map((p) => [p.regionCode, p.enabled])).toEqual([
+      ["12", false],
+      ["14", true],
+    ]);
     fs.writeFileSync(file, "not json");
     await wait();
     expect(directory.all()).toHaveLength(2);
@@ -55,7 +74,9 @@ describe("the peer directory", () => {
     // In production a node with peers must say which public URL its peers know it by.
     const production = { NODE_ENV: "production", HUB_TRUSTED_ISSUERS: "[]", HUB_PEERS_FILE: "/etc/hub/peers.json" };
     expect(() => loadConfig(production)).toThrow(/needs HUB_NODE_ISSUER/);
-    expect(loadConfig({ ...production, HUB_NODE_ISSUER: "https://hub.regionhalland.example" }).network.issuer).toBe("https://hub.regionhalland.example");
+    expect(loadConfig({ ...production, HUB_NODE_ISSUER: "https://hub.regionhalland.example" }).network.issuer).toBe(
+      "https://hub.regionhalland.example",
+    );
   });
 });
 

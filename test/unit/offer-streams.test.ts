@@ -54,7 +54,8 @@ function stored(kind: OfferEventKind, o: CapacityOffer = offer(), provider: Prov
   return { ...event, payload: JSON.parse(JSON.stringify(event.payload)), id, occurredAt: new Date("2026-11-23T09:00:00Z") };
 }
 
-const published = (filter: Record<string, unknown>, event = stored(OfferEventKind.PUBLISHED)) => eventMatches(event, "published", filter, MEMBERSHIPS, TODAY);
+const published = (filter: Record<string, unknown>, event = stored(OfferEventKind.PUBLISHED)) =>
+  eventMatches(event, "published", filter, MEMBERSHIPS, TODAY);
 const changed = (filter: Record<string, unknown>, event: StoredEvent) => eventMatches(event, "changed", filter, MEMBERSHIPS, TODAY);
 
 describe("offerPublished applies the whole free-capacity filter", () => {
@@ -124,7 +125,19 @@ describe("offerChanged applies only what describes the offer's care and place", 
 
 describe("offerOfEvent", () => {
   it("restores the offer as the change left it, with the event's id, kind and time", () => {
-    const restored = offerOfEvent(stored(OfferEventKind.WITHDRAWN, offer({ status: OfferStatus.WITHDRAWN, withdrawnAt: new Date("2026-11-23T08:30:00Z"), withdrawalReason: "Surgeon on leave", revision: 3 }), HALMSTAD, 7));
+    const restored = offerOfEvent(
+      stored(
+        OfferEventKind.WITHDRAWN,
+        offer({
+          status: OfferStatus.WITHDRAWN,
+          withdrawnAt: new Date("2026-11-23T08:30:00Z"),
+          withdrawalReason: "Surgeon on leave",
+          revision: 3,
+        }),
+        HALMSTAD,
+        7,
+      ),
+    );
     expect(restored).toBeInstanceOf(CapacityOffer);
     expect(restored).toMatchObject({ status: OfferStatus.WITHDRAWN, withdrawalReason: "Surgeon on leave", revision: 3, totalSlots: 4 });
     expect(restored.withdrawnAt).toEqual(new Date("2026-11-23T08:30:00Z"));

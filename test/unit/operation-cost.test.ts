@@ -52,22 +52,36 @@ describe("the cost of an operation", () => {
   it("counts a page inside a fragment, and each spread of it", () => {
     const once = cost(`query($n: Int) { ...F } fragment F on Query { offers(first: $n) { edges { node { id slots } } } }`, { n: 50 });
     expect(once).toBe(1 + 2 + PAGE(50));
-    const inline = cost(`query($n: Int) { ... on Query { offers(first: $n) { edges { ...E } } } } fragment E on OfferEdge { node { id slots } }`, { n: 50 });
+    const inline = cost(
+      `query($n: Int) { ... on Query { offers(first: $n) { edges { ...E } } } } fragment E on OfferEdge { node { id slots } }`,
+      { n: 50 },
+    );
     expect(inline).toBeGreaterThanOrEqual(PAGE(50));
-    const twice = cost(`query($n: Int) { a: offers(first: $n) { edges { ...N } } b: offers(first: $n) { edges { ...N } } } fragment N on OfferEdge { node { id slots } }`, { n: 50 });
+    const twice = cost(
+      `query($n: Int) { a: offers(first: $n) { edges { ...N } } b: offers(first: $n) { edges { ...N } } } fragment N on OfferEdge { node { id slots } }`,
+      { n: 50 },
+    );
     expect(twice).toBe(2 * (2 + (2 + 1 + 2 + (2 + 1 + 1))) * 50);
   });
 
   it("counts aliases, and aliases of aliases, each on their own", () => {
     const one = cost(`query($n: Int) { a: offers(first: $n) { edges { node { id } } } }`, { n: 50 });
-    const aliased = cost(`query($n: Int) { a: offers(first: $n) { e1: edges { n1: node { id } n2: node { id } } e2: edges { n3: node { id } } } b: offers(first: $n) { edges { node { id } } } }`, { n: 50 });
+    const aliased = cost(
+      `query($n: Int) { a: offers(first: $n) { e1: edges { n1: node { id } n2: node { id } } e2: edges { n3: node { id } } } b: offers(first: $n) { edges { node { id } } } }`,
+      { n: 50 },
+    );
     expect(aliased).toBe(one + (2 + (2 + (2 + 1) + (2 + 1)) + (2 + (2 + 1))) * 50);
   });
 
   it("multiplies nested connections", () => {
-    const nested = cost(`query($n: Int, $m: Int) { offers(first: $n) { edges { node { matches(first: $m) { rank } } } } }`, { n: 100, m: 50 });
+    const nested = cost(`query($n: Int, $m: Int) { offers(first: $n) { edges { node { matches(first: $m) { rank } } } } }`, {
+      n: 100,
+      m: 50,
+    });
     expect(nested).toBe((2 + (2 + (2 + (2 + 1) * 50))) * 100);
-    expect(cost(`query($n: Int) { offers(first: $n) { edges { node { matches { rank } } } } }`, { n: 100 })).toBe((2 + (2 + (2 + (2 + 1) * 10))) * 100);
+    expect(cost(`query($n: Int) { offers(first: $n) { edges { node { matches { rank } } } } }`, { n: 100 })).toBe(
+      (2 + (2 + (2 + (2 + 1) * 10))) * 100,
+    );
   });
 
   it("counts subscriptions the same way", () => {
@@ -109,7 +123,8 @@ describe("cost in flight per client", () => {
     const inFlight = new CostInFlight(20_000);
     const order: string[] = [];
     const first = await inFlight.acquire(system, 19_800);
-    const waiting = [1, 2].map((n) => inFlight.acquire(system, 19_800).then((release) => {
+    const waiting = [1, 2].map((n) =>
+      inFlight.acquire(system, 19_800).then((release) => {
         order.push(`heavy ${n}`);
         return release;
       }),

@@ -26,9 +26,18 @@ describe("log lines", () => {
   afterEach(() => delete process.env.LOG_FORMAT);
 
   it("are JSON with time, level, service, component, and the request id inside a request", () => {
-    const [line] = captured(() => requestScope.run({ requestId: "req-1", service: "capacity" }, () => logger("capacity/db").warn("slow", { durationMs: 12 })));
+    const [line] = captured(() =>
+      requestScope.run({ requestId: "req-1", service: "capacity" }, () => logger("capacity/db").warn("slow", { durationMs: 12 })),
+    );
     const entry = JSON.parse(line);
-    expect(entry).toMatchObject({ level: "warn", service: "capacity", component: "capacity/db", requestId: "req-1", durationMs: 12, msg: "slow" });
+    expect(entry).toMatchObject({
+      level: "warn",
+      service: "capacity",
+      component: "capacity/db",
+      requestId: "req-1",
+      durationMs: 12,
+      msg: "slow",
+    });
     expect(Number.isNaN(Date.parse(entry.time))).toBe(false);
   });
 

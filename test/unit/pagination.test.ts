@@ -6,8 +6,14 @@ describe("toConnection", () => {
   const cursorOf = (n: number) => [n];
 
   it("passes on the count and whether it is exact", () => {
-    expect(toConnection([1, 2], page, { count: 2, exact: true }, "test", cursorOf)).toMatchObject({ totalCount: 2, totalCountIsExact: true });
-    expect(toConnection([1, 2, 3], page, { count: 10_000, exact: false }, "test", cursorOf)).toMatchObject({ totalCount: 10_000, totalCountIsExact: false });
+    expect(toConnection([1, 2], page, { count: 2, exact: true }, "test", cursorOf)).toMatchObject({
+      totalCount: 2,
+      totalCountIsExact: true,
+    });
+    expect(toConnection([1, 2, 3], page, { count: 10_000, exact: false }, "test", cursorOf)).toMatchObject({
+      totalCount: 10_000,
+      totalCountIsExact: false,
+    });
   });
 
   it("keeps the page to `first` results and says a next page exists from the extra row", () => {

@@ -251,8 +251,7 @@ describe("parseIdentityNumber", () => {
     it("rejects every swap of two adjacent, different digits in YYMMDDNNNC", () => {
       const digits = TOLVAN.slice(2);
       for (let position = 0; position + 1 < digits.length; position++) {
-        const swapped =
-          digits.slice(0, position) + digits[position + 1] + digits[position] + digits.slice(position + 2);
+        const swapped = digits.slice(0, position) + digits[position + 1] + digits[position] + digits.slice(position + 2);
         expect(problemOf(`19${swapped}`)).not.toBe("OK");
       }
     });
@@ -402,17 +401,14 @@ describe("luhnCheckDigit", () => {
     expect(luhnCheckDigit(nineDigits)).toBe(expected);
   });
 
-  it.each([["12121212"], ["1212121212"], ["12121212a"], [""]])(
-    "throws a RangeError that does not repeat the argument for %j",
-    (input) => {
-      expect(() => luhnCheckDigit(input)).toThrow(RangeError);
-      try {
-        luhnCheckDigit(input);
-      } catch (error) {
-        expect((error as Error).message).not.toMatch(/[0-9]/);
-      }
-    },
-  );
+  it.each([["12121212"], ["1212121212"], ["12121212a"], [""]])("throws a RangeError that does not repeat the argument for %j", (input) => {
+    expect(() => luhnCheckDigit(input)).toThrow(RangeError);
+    try {
+      luhnCheckDigit(input);
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/[0-9]/);
+    }
+  });
 });
 
 describe("formatIdentityNumber", () => {
@@ -454,13 +450,10 @@ describe("maskIdentityNumber", () => {
     }
   });
 
-  it.each([["19121212-1212"], ["1212121212"], [""]])(
-    "throws a RangeError that does not repeat the argument for %j",
-    (input) => {
-      expect(() => maskIdentityNumber(input)).toThrow(RangeError);
-      expect(() => maskIdentityNumber(input)).not.toThrow(/[0-9]/);
-    },
-  );
+  it.each([["19121212-1212"], ["1212121212"], [""]])("throws a RangeError that does not repeat the argument for %j", (input) => {
+    expect(() => maskIdentityNumber(input)).toThrow(RangeError);
+    expect(() => maskIdentityNumber(input)).not.toThrow(/[0-9]/);
+  });
 });
 
 describe("TEST_IDENTITY_NUMBERS", () => {

@@ -81,7 +81,13 @@ describe("the step table", () => {
   it("STEPS has exactly the hand-written steps (every action but REGISTER)", () => {
     expect(Object.keys(STEPS).sort()).toEqual([...ALL_ACTIONS].sort());
     for (const action of ALL_ACTIONS) {
-      expect({ action, from: [...STEPS[action].from].sort(), to: STEPS[action].to, by: [...STEPS[action].by].sort(), reason: STEPS[action].reason }).toEqual({
+      expect({
+        action,
+        from: [...STEPS[action].from].sort(),
+        to: STEPS[action].to,
+        by: [...STEPS[action].by].sort(),
+        reason: STEPS[action].reason,
+      }).toEqual({
         action,
         from: [...EXPECTED[action].from].sort(),
         to: EXPECTED[action].to,
@@ -114,7 +120,10 @@ describe("allowed steps", () => {
 
   it("a caller acting in several roles may take a step any of them may take", () => {
     expect(checkTransition(S.REGISTERED, A.SEND, [P.RECEIVER, P.HOME_OFFICE], null)).toEqual({ ok: true, to: S.SENT });
-    expect(checkTransition(S.REGISTERED, A.HAND_TO_OFFICE, [P.HOME_OFFICE, P.HOME_CLINIC], REASON)).toEqual({ ok: true, to: S.HANDED_TO_OFFICE });
+    expect(checkTransition(S.REGISTERED, A.HAND_TO_OFFICE, [P.HOME_OFFICE, P.HOME_CLINIC], REASON)).toEqual({
+      ok: true,
+      to: S.HANDED_TO_OFFICE,
+    });
   });
 
   it("the happy path from registration to completion", () => {
@@ -138,7 +147,10 @@ describe("allowed steps", () => {
   });
 
   it("decline, regret, offer again; an expired offer goes back to ACCEPTED; a rejected referral may be sent again", () => {
-    expect(checkTransition(S.OFFERED_TO_PATIENT, A.PATIENT_DECLINE, [P.HOME_OFFICE], "Vill vänta")).toEqual({ ok: true, to: S.PATIENT_DECLINED });
+    expect(checkTransition(S.OFFERED_TO_PATIENT, A.PATIENT_DECLINE, [P.HOME_OFFICE], "Vill vänta")).toEqual({
+      ok: true,
+      to: S.PATIENT_DECLINED,
+    });
     expect(checkTransition(S.PATIENT_DECLINED, A.PATIENT_REGRET, [P.HOME_OFFICE], "Ångrade sig")).toEqual({ ok: true, to: S.ACCEPTED });
     expect(checkTransition(S.ACCEPTED, A.OFFER_TO_PATIENT, [P.HOME_OFFICE], null)).toEqual({ ok: true, to: S.OFFERED_TO_PATIENT });
     expect(checkTransition(S.OFFERED_TO_PATIENT, A.OFFER_EXPIRE, [P.SYSTEM], "no answer in 7 days")).toEqual({ ok: true, to: S.ACCEPTED });
@@ -182,13 +194,21 @@ describe("wrong party: FORBIDDEN", () => {
   });
 
   it("the message names who may take the step", () => {
-    expect(checkTransition(S.SENT, A.RECEIVE, [P.HOME_OFFICE], null)).toEqual({ ok: false, code: "FORBIDDEN", message: "receive is for the provider it was sent to" });
+    expect(checkTransition(S.SENT, A.RECEIVE, [P.HOME_OFFICE], null)).toEqual({
+      ok: false,
+      code: "FORBIDDEN",
+      message: "receive is for the provider it was sent to",
+    });
     expect(checkTransition(S.REGISTERED, A.CANCEL, [P.RECEIVER], REASON)).toEqual({
       ok: false,
       code: "FORBIDDEN",
       message: "cancel is for the home region's office or a clinic of the home region",
     });
-    expect(checkTransition(S.OFFERED_TO_PATIENT, A.OFFER_EXPIRE, [P.HOME_OFFICE], REASON)).toEqual({ ok: false, code: "FORBIDDEN", message: "offer expire is for the hub" });
+    expect(checkTransition(S.OFFERED_TO_PATIENT, A.OFFER_EXPIRE, [P.HOME_OFFICE], REASON)).toEqual({
+      ok: false,
+      code: "FORBIDDEN",
+      message: "offer expire is for the hub",
+    });
   });
 
   it("the wrong party is told FORBIDDEN even when the state is wrong too", () => {
@@ -207,7 +227,9 @@ describe("reasons", () => {
   const reasonCases = reasonSteps.flatMap((action) => badReasons.map(([label, reason]) => [action, label, reason] as const));
 
   it("the steps that need a reason", () => {
-    expect([...reasonSteps].sort()).toEqual([A.CANCEL, A.HAND_TO_OFFICE, A.OFFER_EXPIRE, A.PATIENT_DECLINE, A.PATIENT_REGRET, A.REJECT].sort());
+    expect([...reasonSteps].sort()).toEqual(
+      [A.CANCEL, A.HAND_TO_OFFICE, A.OFFER_EXPIRE, A.PATIENT_DECLINE, A.PATIENT_REGRET, A.REJECT].sort(),
+    );
   });
 
   it.each(reasonCases)("%s with a %s reason gives REASON_REQUIRED", (action, _label, reason) => {
@@ -219,18 +241,27 @@ describe("reasons", () => {
   });
 
   it.each(reasonSteps)("%s with a three-character reason is accepted", (action) => {
-    expect(checkTransition(EXPECTED[action].from[0], action, [EXPECTED[action].by[0]], "abc")).toEqual({ ok: true, to: EXPECTED[action].to });
+    expect(checkTransition(EXPECTED[action].from[0], action, [EXPECTED[action].by[0]], "abc")).toEqual({
+      ok: true,
+      to: EXPECTED[action].to,
+    });
   });
 
   it.each(noReasonSteps)("%s needs no reason", (action) => {
-    expect(checkTransition(EXPECTED[action].from[0], action, [EXPECTED[action].by[0]], null)).toEqual({ ok: true, to: EXPECTED[action].to });
+    expect(checkTransition(EXPECTED[action].from[0], action, [EXPECTED[action].by[0]], null)).toEqual({
+      ok: true,
+      to: EXPECTED[action].to,
+    });
   });
 });
 
 describe("cancelling", () => {
-  it.each(OPEN_STATES.flatMap((from) => [P.HOME_OFFICE, P.HOME_CLINIC].map((party) => [from, party] as const)))("an open referral (%s) can be cancelled by %s", (from, party) => {
-    expect(checkTransition(from, A.CANCEL, [party], "Patienten avliden")).toEqual({ ok: true, to: S.CANCELLED });
-  });
+  it.each(OPEN_STATES.flatMap((from) => [P.HOME_OFFICE, P.HOME_CLINIC].map((party) => [from, party] as const)))(
+    "an open referral (%s) can be cancelled by %s",
+    (from, party) => {
+      expect(checkTransition(from, A.CANCEL, [party], "Patienten avliden")).toEqual({ ok: true, to: S.CANCELLED });
+    },
+  );
 
   it.each([S.COMPLETED, S.CANCELLED])("a %s referral can never be cancelled", (from) => {
     for (const party of ALL_PARTIES) {
@@ -286,25 +317,51 @@ describe("availableActions", () => {
 describe("status sets", () => {
   it("WAITING is every open state but BOOKED", () => {
     expect([...WAITING].sort()).toEqual(
-      [S.REGISTERED, S.HANDED_TO_OFFICE, S.SENT, S.RECEIVED, S.ACCEPTED, S.REJECTED, S.OFFERED_TO_PATIENT, S.PATIENT_ACCEPTED, S.PATIENT_DECLINED].sort(),
+      [
+        S.REGISTERED,
+        S.HANDED_TO_OFFICE,
+        S.SENT,
+        S.RECEIVED,
+        S.ACCEPTED,
+        S.REJECTED,
+        S.OFFERED_TO_PATIENT,
+        S.PATIENT_ACCEPTED,
+        S.PATIENT_DECLINED,
+      ].sort(),
     );
     for (const s of [S.BOOKED, S.COMPLETED, S.CANCELLED]) expect(WAITING.has(s)).toBe(false);
   });
 
   it("WITH_RECEIVER is from sending to completion, without a rejection", () => {
-    expect([...WITH_RECEIVER].sort()).toEqual([S.SENT, S.RECEIVED, S.ACCEPTED, S.OFFERED_TO_PATIENT, S.PATIENT_ACCEPTED, S.PATIENT_DECLINED, S.BOOKED, S.COMPLETED].sort());
+    expect([...WITH_RECEIVER].sort()).toEqual(
+      [S.SENT, S.RECEIVED, S.ACCEPTED, S.OFFERED_TO_PATIENT, S.PATIENT_ACCEPTED, S.PATIENT_DECLINED, S.BOOKED, S.COMPLETED].sort(),
+    );
     for (const s of [S.REGISTERED, S.HANDED_TO_OFFICE, S.REJECTED, S.CANCELLED]) expect(WITH_RECEIVER.has(s)).toBe(false);
   });
 
   it("every state a receiver-side step leads to (except REJECTED) is with the receiver", () => {
-    for (const action of [A.RECEIVE, A.ACCEPT, A.OFFER_TO_PATIENT, A.PATIENT_ACCEPT, A.PATIENT_DECLINE, A.OFFER_EXPIRE, A.PATIENT_REGRET, A.BOOK, A.COMPLETE] as const) {
+    for (const action of [
+      A.RECEIVE,
+      A.ACCEPT,
+      A.OFFER_TO_PATIENT,
+      A.PATIENT_ACCEPT,
+      A.PATIENT_DECLINE,
+      A.OFFER_EXPIRE,
+      A.PATIENT_REGRET,
+      A.BOOK,
+      A.COMPLETE,
+    ] as const) {
       expect(WITH_RECEIVER.has(STEPS[action].to)).toBe(true);
     }
   });
 });
 
 describe("dated steps", () => {
-  const offer = (answerDue: string): RecordedStep => ({ action: ReferralAction.OFFER_TO_PATIENT, happenedOn: "2028-02-22", details: { answerDue } });
+  const offer = (answerDue: string): RecordedStep => ({
+    action: ReferralAction.OFFER_TO_PATIENT,
+    happenedOn: "2028-02-22",
+    details: { answerDue },
+  });
   const expiry: RecordedStep = { action: ReferralAction.OFFER_EXPIRE, happenedOn: "2028-03-01", details: {} };
 
   it("an answer within the offer's days answers an offer the hub has since expired", () => {

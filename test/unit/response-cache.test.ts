@@ -60,7 +60,9 @@ describe("ResponseCache", () => {
     expect(keyOf(c, { identity: identity({ role: Role.PROVIDER, regionCode: null, providerId: "p1" }) })).not.toBe(
       keyOf(c, { identity: identity({ role: Role.PROVIDER, regionCode: null, providerId: "p2" }) }),
     );
-    expect(keyOf(c, { identity: identity({ role: Role.CLINIC, careUnitId: "u1" }) })).not.toBe(keyOf(c, { identity: identity({ role: Role.CLINIC, careUnitId: "u2" }) }));
+    expect(keyOf(c, { identity: identity({ role: Role.CLINIC, careUnitId: "u1" }) })).not.toBe(
+      keyOf(c, { identity: identity({ role: Role.CLINIC, careUnitId: "u2" }) }),
+    );
     expect(keyOf(c, { identity: identity({ viaService: "referrals" }) })).not.toBe(base);
   });
 
@@ -186,16 +188,24 @@ describe("ResponseCache", () => {
 
 describe("what a search depends on (partsOf)", () => {
   const partitioning = { subgraph: "capacity", rootField: "freeCapacity", argument: "filter", by: ["specialty", "procedureCode"] };
-  const parts = (query: string, variables?: Record<string, unknown>, operationName?: string) => partsOf(parse(query), operationName, variables, partitioning);
+  const parts = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
+    partsOf(parse(query), operationName, variables, partitioning);
 
   it("names the specialty, else the procedure, of a search's filter, literal or variable", () => {
-    expect(parts(`{ freeCapacity(filter: { specialty: ORTHOPAEDICS, procedureCode: "NFB49" }) { totalCount } }`)).toEqual(["specialty/ORTHOPAEDICS"]);
-    expect(parts(`query($f: FreeCapacityFilter) { freeCapacity(filter: $f) { totalCount } }`, { f: { procedureCode: "NFB49" } })).toEqual(["procedureCode/NFB49"]);
-    expect(parts(`query($s: Specialty) { freeCapacity(filter: { specialty: $s }) { totalCount } }`, { s: "UROLOGY" })).toEqual(["specialty/UROLOGY"]);
-    expect(parts(`{ a: freeCapacity(filter: { specialty: UROLOGY }) { totalCount } b: freeCapacity(filter: { procedureCode: "CJE20" }) { totalCount } __typename }`)).toEqual([
-      "specialty/UROLOGY",
-      "procedureCode/CJE20",
+    expect(parts(`{ freeCapacity(filter: { specialty: ORTHOPAEDICS, procedureCode: "NFB49" }) { totalCount } }`)).toEqual([
+      "specialty/ORTHOPAEDICS",
     ]);
+    expect(parts(`query($f: FreeCapacityFilter) { freeCapacity(filter: $f) { totalCount } }`, { f: { procedureCode: "NFB49" } })).toEqual([
+      "procedureCode/NFB49",
+    ]);
+    expect(parts(`query($s: Specialty) { freeCapacity(filter: { specialty: $s }) { totalCount } }`, { s: "UROLOGY" })).toEqual([
+      "specialty/UROLOGY",
+    ]);
+    expect(
+      parts(
+        `{ a: freeCapacity(filter: { specialty: UROLOGY }) { totalCount } b: freeCapacity(filter: { procedureCode: "CJE20" }) { totalCount } __typename }`,
+      ),
+    ).toEqual(["specialty/UROLOGY", "procedureCode/CJE20"]);
   });
 
   it("says nothing (the whole subgraph) for searches not narrowed that way or operations asking more", () => {
@@ -204,21 +214,30 @@ describe("what a search depends on (partsOf)", () => {
     expect(parts(`query($f: FreeCapacityFilter) { freeCapacity(filter: $f) { totalCount } }`, { f: null })).toBeUndefined();
     expect(parts(`{ freeCapacity(filter: { specialty: UROLOGY }) { totalCount } offerEventCursor }`)).toBeUndefined();
     expect(parts(`{ ... on Query { freeCapacity(filter: { specialty: UROLOGY }) { totalCount } } }`)).toBeUndefined();
-    expect(parts(`query A { freeCapacity(filter: { specialty: UROLOGY }) { totalCount } } query B { providers { id } }`, {}, "B")).toBeUndefined();
-    expect(parts(`query A { freeCapacity(filter: { specialty: UROLOGY }) { totalCount } } query B { providers { id } }`, {}, "A")).toEqual(["specialty/UROLOGY"]);
+    expect(
+      parts(`query A { freeCapacity(filter: { specialty: UROLOGY }) { totalCount } } query B { providers { id } }`, {}, "B"),
+    ).toBeUndefined();
+    expect(parts(`query A { freeCapacity(filter: { specialty: UROLOGY }) { totalCount } } query B { providers { id } }`, {}, "A")).toEqual([
+      "specialty/UROLOGY",
+    ]);
   });
 });
 
 describe("response cache settings", () => {
   it("holds 64 MiB for a minute by default, and is off with HUB_RESPONSE_CACHE_MB=0", () => {
     expect(loadConfig({}).responseCache).toEqual({ maxBytes: 64 * 1024 * 1024, ttlMs: 60_000 });
-    expect(loadConfig({ HUB_RESPONSE_CACHE_MB: "0", HUB_RESPONSE_CACHE_TTL_SECONDS: "5" }).responseCache).toEqual({ maxBytes: 0, ttlMs: 5_000 });
+    expect(loadConfig({ HUB_RESPONSE_CACHE_MB: "0", HUB_RESPONSE_CACHE_TTL_SECONDS: "5" }).responseCache).toEqual({
+      maxBytes: 0,
+      ttlMs: 5_000,
+    });
   });
 
   it("refuses settings that cannot be meant, naming the setting", () => {
     expect(() => loadConfig({ HUB_RESPONSE_CACHE_MB: "-1" })).toThrow(/HUB_RESPONSE_CACHE_MB must be a whole number of 0 or more/);
     expect(() => loadConfig({ HUB_RESPONSE_CACHE_MB: "lots" })).toThrow(/HUB_RESPONSE_CACHE_MB/);
-    expect(() => loadConfig({ HUB_RESPONSE_CACHE_TTL_SECONDS: "0" })).toThrow(/HUB_RESPONSE_CACHE_TTL_SECONDS must be a whole number of at least 1/);
+    expect(() => loadConfig({ HUB_RESPONSE_CACHE_TTL_SECONDS: "0" })).toThrow(
+      /HUB_RESPONSE_CACHE_TTL_SECONDS must be a whole number of at least 1/,
+    );
   });
 });
 
@@ -259,11 +278,24 @@ describe("delivered events (a mutation waits for its own)", () => {
 
 describe("the cache plugin and mutations", () => {
   /** Runs a mutation's willSendResponse with the events the subgraphs reported. */
-  async function mutation(c: ResponseCache, appended: Array<[string, number[]]>, heard: (subgraph: string, ids: readonly number[]) => Promise<boolean>) {
+  async function mutation(
+    c: ResponseCache,
+    appended: Array<[string, number[]]>,
+    heard: (subgraph: string, ids: readonly number[]) => Promise<boolean>,
+  ) {
     const plugin = responseCachePlugin(c, { heard });
     const hooks = (await plugin.requestDidStart!({} as never))!;
-    const contextValue = { identity: identity(), today: "2026-11-30", fetchedFrom: new Set(appended.map(([name]) => name)), appendedEvents: new Map(appended) };
-    await hooks.willSendResponse!({ operation: { operation: "mutation" }, contextValue, response: { body: { kind: "single", singleResult: {} } } } as never);
+    const contextValue = {
+      identity: identity(),
+      today: "2026-11-30",
+      fetchedFrom: new Set(appended.map(([name]) => name)),
+      appendedEvents: new Map(appended),
+    };
+    await hooks.willSendResponse!({
+      operation: { operation: "mutation" },
+      contextValue,
+      response: { body: { kind: "single", singleResult: {} } },
+    } as never);
   }
 
   it("answers a mutation only after the feed delivered its events, and then drops only what they touched", async () => {

@@ -48,7 +48,14 @@ async function startServer(options: ServerOptions = {}): Promise<Server> {
   const own: ExecutionResult[] = [];
   const server: Disposable = serveSubscriptions(httpServer, schema, {
     authorize: async (connection) => (options.authorize ? options.authorize(connection.connectionParams) : ({} as Identity)),
-    validationRules: [(context) => ({ Field: (node) => (node.name.value === "blob" && node.alias ? context.reportError(new GraphQLError("no aliased blobs", { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) : undefined) })],
+    validationRules: [
+      (context) => ({
+        Field: (node) =>
+          node.name.value === "blob" && node.alias
+            ? context.reportError(new GraphQLError("no aliased blobs", { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }))
+            : undefined,
+      }),
+    ],
     context: () => ({}),
     maxBufferedBytes: options.maxBufferedBytes,
     subscribe: async (args: ExecutionArgs) => {
@@ -154,18 +161,24 @@ describe("a shared stream's frames", () => {
     const a = await client(s.url);
     const b = await client(s.url);
     a.subscribe("a-1", TICK);
-    a.subscribe("a \"2\"", TICK);
+    a.subscribe('a "2"', TICK);
     b.subscribe("b-1", TICK);
     await until(() => s.broadcast()?.size === 3);
     for (const result of results) s.upstream.push(result);
     // graphql-ws's own loop, for the same results on a stream of its own.
     b.subscribe("b-own", OWN);
 
-    const ownFrames = (await b.waitFor(1 + results.length * 2)).filter((m) => JSON.parse(m).id === "b-own" && JSON.parse(m).type === "next");
+    const ownFrames = (await b.waitFor(1 + results.length * 2)).filter(
+      (m) => JSON.parse(m).id === "b-own" && JSON.parse(m).type === "next",
+    );
     expect(ownFrames).toHaveLength(results.length);
     const expected = (id: string) => [
       stringifyMessage({ id, type: MessageType.Next, payload: { data: { tick: { n: 1, blob: 'quote " and ü and \\u2028' } } } }),
-      stringifyMessage({ id, type: MessageType.Next, payload: { data: { tick: null }, errors: [{ message: "no such tick", path: ["tick"], extensions: { code: "BAD_USER_INPUT" } }] } }),
+      stringifyMessage({
+        id,
+        type: MessageType.Next,
+        payload: { data: { tick: null }, errors: [{ message: "no such tick", path: ["tick"], extensions: { code: "BAD_USER_INPUT" } }] },
+      }),
       stringifyMessage({ id, type: MessageType.Next, payload: { data: { tick: { n: 3, blob: null } }, errors: [] } }),
     ];
     expect(ownFrames).toEqual(expected("b-own"));
@@ -216,7 +229,9 @@ describe("a client that does not read", () => {
     expect(s.broadcast()?.size).toBe(1);
     expect((await fast.waitFor(events)).map((m) => JSON.parse(m).payload.data.tick.n)).toEqual([...Array(events).keys()]);
     rawSocket(slow).resume();
-    const last = await until(() => slow.messages.some((m) => JSON.parse(m).type === MessageType.Error)).then(() => slow.messages.map((m) => JSON.parse(m)).pop());
+    const last = await until(() => slow.messages.some((m) => JSON.parse(m).type === MessageType.Error)).then(() =>
+      slow.messages.map((m) => JSON.parse(m)).pop(),
+    );
     expect(last).toMatchObject({ id: "slow", type: MessageType.Error, payload: [{ extensions: { code: "SUBSCRIBER_TOO_SLOW" } }] });
     expect(slow.messages.length).toBeLessThan(events);
     expect(s.upstreamClosed()).toBe(false);
@@ -291,7 +306,8 @@ describe("subscribe messages with the same document", () => {
     stranger.subscribe("no-1", TICK);
     await until(() => s.broadcast()?.size === 2);
     expect(s.broadcast()?.size).toBe(2);
-    const errors = (c: RawClient, count: number) => c.waitFor(count).then((messages) => messages.map((m) => JSON.parse(m)).map((m) => [m.id, m.type, m.payload[0].message]));
+    const errors = (c: RawClient, count: number) =>
+      c.waitFor(count).then((messages) => messages.map((m) => JSON.parse(m)).map((m) => [m.id, m.type, m.payload[0].message]));
     expect(await errors(office, 2)).toEqual([
       ["bad-1", MessageType.Error, "no aliased blobs"],
       ["bad-2", MessageType.Error, "no aliased blobs"],

@@ -7,7 +7,13 @@ import { createClient, Client } from "graphql-ws";
  */
 export interface GraphQLErrorShape {
   message: string;
-  extensions?: { code?: string; field?: string; rule?: string; problems?: Array<{ field?: string; message?: string; rule?: string }>; [key: string]: unknown };
+  extensions?: {
+    code?: string;
+    field?: string;
+    rule?: string;
+    problems?: Array<{ field?: string; message?: string; rule?: string }>;
+    [key: string]: unknown;
+  };
 }
 
 export class HubError extends Error {
@@ -34,7 +40,10 @@ export async function gql<T = unknown>(query: string, variables?: Record<string,
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json().catch(() => ({ errors: [{ message: `HTTP ${response.status}` }] }))) as { data?: T; errors?: GraphQLErrorShape[] };
+  const body = (await response.json().catch(() => ({ errors: [{ message: `HTTP ${response.status}` }] }))) as {
+    data?: T;
+    errors?: GraphQLErrorShape[];
+  };
   if (response.status === 401) onUnauthenticated();
   if (body.errors?.length) throw new HubError(body.errors);
   return body.data as T;
@@ -84,7 +93,13 @@ function closeLive() {
  * the same payload object again when it reconnects, so the resumed subscription asks only for
  * what came after), and drops an event id it has seen already.
  */
-export function live<T>(query: string, variables: Record<string, unknown>, after: string | null, field: string, onEvent: (value: T) => void): () => void {
+export function live<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  after: string | null,
+  field: string,
+  onEvent: (value: T) => void,
+): () => void {
   const payload = { query, variables: { ...variables, after } };
   const seen = new Set<string>();
   let stopped = false;
@@ -130,7 +145,12 @@ export interface Claims {
 /** The claims of a token, for showing who is signed in (the gateway verifies it; this only reads it). */
 export function claimsOf(jwt: string): Claims {
   const part = jwt.split(".")[1] ?? "";
-  const json = atob(part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "="));
+  const json = atob(
+    part
+      .replace(/-/g, "+")
+      .replace(/_/g, "/")
+      .padEnd(Math.ceil(part.length / 4) * 4, "="),
+  );
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0))));
 }
 

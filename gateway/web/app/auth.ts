@@ -24,12 +24,20 @@ export interface AppConfig {
 const PENDING = "oidc-pending";
 
 export async function devSignIn(role: string): Promise<string> {
-  const response = await fetch("/dev/token", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ role }) });
+  const response = await fetch("/dev/token", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ role }),
+  });
   if (!response.ok) throw new Error(`Utvecklingsinloggningen svarade ${response.status}`);
   return ((await response.json()) as { token: string }).token;
 }
 
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 const random = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
 const redirectUri = () => `${location.origin}/`;
 
@@ -60,7 +68,12 @@ export async function finishOidcSignIn(config: AppConfig): Promise<string | null
   const returned = params.get("state");
   const error = params.get("error");
   if (!code && !error) return null;
-  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? "null") as { verifier: string; state: string; nonce: string; issuer: string } | null;
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? "null") as {
+    verifier: string;
+    state: string;
+    nonce: string;
+    issuer: string;
+  } | null;
   sessionStorage.removeItem(PENDING);
   history.replaceState(null, "", "/");
   if (error) throw new Error(`Identitetsutfärdaren nekade inloggningen (${error}).`);
@@ -70,7 +83,13 @@ export async function finishOidcSignIn(config: AppConfig): Promise<string | null
   const response = await fetch(idp.tokenEndpoint, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "authorization_code", code: code!, redirect_uri: redirectUri(), client_id: idp.clientId, code_verifier: pending.verifier }),
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      code: code!,
+      redirect_uri: redirectUri(),
+      client_id: idp.clientId,
+      code_verifier: pending.verifier,
+    }),
   }).catch(() => {
     throw new Error("Identitetsutfärdaren kunde inte nås. Försök igen.");
   });
@@ -82,6 +101,7 @@ export async function finishOidcSignIn(config: AppConfig): Promise<string | null
   const token = isJwt(tokens.access_token) ? tokens.access_token! : tokens.id_token;
   if (!token) throw new Error("Identitetsutfärdaren gav ingen token.");
   // An ID token must answer this sign-in (its nonce), not be replayed from another.
-  if (token === tokens.id_token && claimsOf(token).nonce !== pending.nonce) throw new Error("Inloggningen kunde inte slutföras (fel nonce). Försök igen.");
+  if (token === tokens.id_token && claimsOf(token).nonce !== pending.nonce)
+    throw new Error("Inloggningen kunde inte slutföras (fel nonce). Försök igen.");
   return token;
 }

@@ -25,7 +25,12 @@ const ROUTES: Record<string, Route[]> = {
   REGIONAL_OFFICE: [
     { path: /^\/$/, label: "Arbetslista", href: "#/", render: (s) => <WorklistScreen session={s} /> },
     { path: /^\/kapacitet$/, label: "Ledig kapacitet", href: "#/kapacitet", render: (s) => <CapacityScreen session={s} /> },
-    { path: /^\/logg(?:\/([\w-]+))?$/, label: "Loggutdrag", href: "#/logg", render: (s, m) => <AuditScreen session={s} patientId={m[1]} /> },
+    {
+      path: /^\/logg(?:\/([\w-]+))?$/,
+      label: "Loggutdrag",
+      href: "#/logg",
+      render: (s, m) => <AuditScreen session={s} patientId={m[1]} />,
+    },
     { path: /^\/remiss\/([\w-]+)$/, render: (s, m) => <ReferralScreen session={s} id={m[1]} /> },
   ],
   PROVIDER: [
@@ -67,9 +72,19 @@ function SignIn({ config, onToken, notice }: { config: AppConfig; onToken: (toke
   }, []);
   return (
     <main id="innehall" class="signin">
-      <h1 tabIndex={-1} ref={heading}>Logga in i Vårdförmedling</h1>
-      {notice && <p role="status" class="notice">{notice}</p>}
-      {error && <p role="alert" class="error">{error}</p>}
+      <h1 tabIndex={-1} ref={heading}>
+        Logga in i Vårdförmedling
+      </h1>
+      {notice && (
+        <p role="status" class="notice">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
       {config.identityProviders.map((idp) => (
         <p key={idp.issuer}>
           <button type="button" onClick={() => startOidcSignIn(idp).catch((e: Error) => setError(e.message))}>
@@ -123,7 +138,10 @@ function App() {
     setToken(token, () => signOut("Du har loggats ut: hubben godtog inte längre inloggningen."));
     // Signed out when the token expires, not at the next failed request.
     const ms = claims.exp * 1000 - Date.now();
-    expiry.current = window.setTimeout(() => signOut("Du har loggats ut eftersom inloggningen gick ut."), Math.max(0, Math.min(ms, 2 ** 31 - 1)));
+    expiry.current = window.setTimeout(
+      () => signOut("Du har loggats ut eftersom inloggningen gick ut."),
+      Math.max(0, Math.min(ms, 2 ** 31 - 1)),
+    );
     setNotice(null);
     setSession({ token, claims });
   };
@@ -142,7 +160,12 @@ function App() {
       });
   }, []);
 
-  if (!config) return <main id="innehall"><p>Laddar …</p></main>;
+  if (!config)
+    return (
+      <main id="innehall">
+        <p>Laddar …</p>
+      </main>
+    );
   if (!session) return <SignIn config={config} onToken={signIn} notice={notice} />;
 
   const routes = ROUTES[session.claims.role] ?? [];
@@ -164,24 +187,32 @@ function App() {
         <p class="brand">Vårdförmedling</p>
         <nav aria-label="Huvudmeny">
           <ul>
-            {routes.filter((r) => r.label).map((r) => (
-              <li key={r.href}>
-                <a href={r.href} aria-current={r.path.test(path) ? "page" : undefined}>{r.label}</a>
-              </li>
-            ))}
+            {routes
+              .filter((r) => r.label)
+              .map((r) => (
+                <li key={r.href}>
+                  <a href={r.href} aria-current={r.path.test(path) ? "page" : undefined}>
+                    {r.label}
+                  </a>
+                </li>
+              ))}
           </ul>
         </nav>
         <p class="who">
           {ROLE[session.claims.role] ?? session.claims.role} {organisationOf(session.claims)}
         </p>
         {session.claims.role !== "CLINIC" && <LiveIndicator />}
-        <button type="button" onClick={() => signOut("Du har loggat ut.")}>Logga ut</button>
+        <button type="button" onClick={() => signOut("Du har loggat ut.")}>
+          Logga ut
+        </button>
       </header>
       <main id="innehall" tabIndex={-1}>
         {body ?? (
           <>
             <h1>Sidan finns inte</h1>
-            <p>Den här sidan ingår inte i din roll. <a href="#/">Till startsidan</a></p>
+            <p>
+              Den här sidan ingår inte i din roll. <a href="#/">Till startsidan</a>
+            </p>
           </>
         )}
       </main>

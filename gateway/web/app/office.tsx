@@ -2,7 +2,18 @@ import { useEffect, useState } from "preact/hooks";
 import { gql, live, newKey } from "./api";
 import type { Session } from "./main";
 import type { AuditEntry, Referral } from "./types";
-import { AUDIT_LOG, CAPACITY_SEARCH, MATCHES, OFFER_PUBLISHED, REFERRAL, REFERRAL_RECEIVED, REFERRAL_UPDATED, REGIONS, SEND_REFERRAL, WORKLIST } from "../operations";
+import {
+  AUDIT_LOG,
+  CAPACITY_SEARCH,
+  MATCHES,
+  OFFER_PUBLISHED,
+  REFERRAL,
+  REFERRAL_RECEIVED,
+  REFERRAL_UPDATED,
+  REGIONS,
+  SEND_REFERRAL,
+  WORKLIST,
+} from "../operations";
 import { ErrorText, GuaranteeBadge, ScreenHeading, useQuery, describeError } from "./ui";
 import { COVERAGE, date, dateTime, MATCH_TIER, REFERRAL_STATUS, SPECIALTY, VISIT_TYPE, sek } from "./sv";
 
@@ -60,7 +71,9 @@ function DaysLeftChart({ rows }: { rows: Row[] }) {
           <li key={b.label}>
             <span class="chart-label">{b.label}</span>
             <span class="bar" style={{ width: `${(b.count / max) * 100}%` }} aria-hidden="true" />
-            <span class="chart-count">{b.count} {b.count === 1 ? "remiss" : "remisser"}</span>
+            <span class="chart-count">
+              {b.count} {b.count === 1 ? "remiss" : "remisser"}
+            </span>
           </li>
         ))}
       </ul>
@@ -70,7 +83,11 @@ function DaysLeftChart({ rows }: { rows: Row[] }) {
 
 export function WorklistScreen({ session }: { session: Session }) {
   const region = session.claims.region as string;
-  const { data, error } = useQuery<{ referralEventCursor: string; atRiskReferrals: { totalCount: number; edges: Array<{ node: Row }> } }>(WORKLIST, { region }, [region]);
+  const { data, error } = useQuery<{ referralEventCursor: string; atRiskReferrals: { totalCount: number; edges: Array<{ node: Row }> } }>(
+    WORKLIST,
+    { region },
+    [region],
+  );
   const [rows, setRows] = useState<Row[] | null>(null);
   const [events, setEvents] = useState<Array<{ key: string; text: string }>>([]);
 
@@ -78,15 +95,28 @@ export function WorklistScreen({ session }: { session: Session }) {
     if (!data) return;
     setRows(data.atRiskReferrals.edges.map((e) => e.node).sort(byDaysLeft));
     const note = (kind: string, r: Row) =>
-      setEvents((list) => [{ key: r.event!.id, text: `${eventText(kind)}: ${patientName(r.patient)}, ${care(r)} – ${REFERRAL_STATUS[r.status] ?? r.status}` }, ...list].slice(0, 20));
+      setEvents((list) =>
+        [
+          {
+            key: r.event!.id,
+            text: `${eventText(kind)}: ${patientName(r.patient)}, ${care(r)} – ${REFERRAL_STATUS[r.status] ?? r.status}`,
+          },
+          ...list,
+        ].slice(0, 20),
+      );
     // Both streams start where the worklist was read: nothing in between is missed.
     const stopUpdated = live<Row>(REFERRAL_UPDATED, { region }, data.referralEventCursor, "referralUpdated", (r) => {
-      setRows((list) => (list ?? []).map((row) => (row.id === r.id ? { ...row, status: r.status, guarantee: r.guarantee ?? row.guarantee } : row)).sort(byDaysLeft));
+      setRows((list) =>
+        (list ?? [])
+          .map((row) => (row.id === r.id ? { ...row, status: r.status, guarantee: r.guarantee ?? row.guarantee } : row))
+          .sort(byDaysLeft),
+      );
       if (r.event) note(r.event.kind, r);
     });
     const stopReceived = live<Row>(REFERRAL_RECEIVED, { region }, data.referralEventCursor, "referralReceived", (r) => {
       // A referral a clinic hands to the office is new work: it joins the list.
-      if (r.status === "HANDED_TO_OFFICE") setRows((list) => (list?.some((x) => x.id === r.id) ? list : [...(list ?? []), r].sort(byDaysLeft)));
+      if (r.status === "HANDED_TO_OFFICE")
+        setRows((list) => (list?.some((x) => x.id === r.id) ? list : [...(list ?? []), r].sort(byDaysLeft)));
       if (r.event) note(`RECEIVED_${r.event.kind}`, r);
     });
     return () => {
@@ -120,10 +150,14 @@ export function WorklistScreen({ session }: { session: Session }) {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} data-referral={r.id}>
-                  <td><a href={`#/remiss/${r.id}`}>{patientName(r.patient)}</a></td>
+                  <td>
+                    <a href={`#/remiss/${r.id}`}>{patientName(r.patient)}</a>
+                  </td>
                   <td>{care(r)}</td>
                   <td class="status">{REFERRAL_STATUS[r.status] ?? r.status}</td>
-                  <td><GuaranteeBadge status={r.guarantee?.status} /></td>
+                  <td>
+                    <GuaranteeBadge status={r.guarantee?.status} />
+                  </td>
                   <td class="num">{r.guarantee?.daysLeft ?? "–"}</td>
                   <td>{date(r.guarantee?.deadline)}</td>
                   <td>{r.guarantee?.limitDays != null ? `${r.guarantee.limitDays} dagar (${r.guarantee.limitName})` : "–"}</td>
@@ -137,7 +171,9 @@ export function WorklistScreen({ session }: { session: Session }) {
       <section aria-labelledby="events-heading">
         <h2 id="events-heading">Händelser</h2>
         <ul class="events" aria-live="polite">
-          {events.map((e) => <li key={e.key}>{e.text}</li>)}
+          {events.map((e) => (
+            <li key={e.key}>{e.text}</li>
+          ))}
         </ul>
         {events.length === 0 && <p>Inga nya händelser sedan sidan öppnades.</p>}
       </section>
@@ -154,7 +190,12 @@ interface Match {
   pricePerCaseSek: number | null;
   explanation: string;
   agreement: { id: string; name: string } | null;
-  offer: { id: string; availableSlots: number; expectedWaitDays: number; provider: { name: string; region: { code: string; name: string } } };
+  offer: {
+    id: string;
+    availableSlots: number;
+    expectedWaitDays: number;
+    provider: { name: string; region: { code: string; name: string } };
+  };
 }
 
 export function ReferralScreen({ session, id }: { session: Session; id: string }) {
@@ -179,9 +220,15 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
     setSending(true);
     setSendError(null);
     try {
-      const result = await gql<{ sendReferral: Pick<Referral, "id" | "status" | "paymentCommitment"> }>(SEND_REFERRAL, { id, offer: chosen.offer.id, key: newKey() });
+      const result = await gql<{ sendReferral: Pick<Referral, "id" | "status" | "paymentCommitment"> }>(SEND_REFERRAL, {
+        id,
+        offer: chosen.offer.id,
+        key: newKey(),
+      });
       const c = result.sendReferral.paymentCommitment;
-      setSent(`Remissen är skickad till ${chosen.offer.provider.name}${c ? ` med betalningsförbindelse (${c.agreementName}, ${sek(c.pricePerCaseSek)}, giltig till ${c.validUntil})` : ""}.`);
+      setSent(
+        `Remissen är skickad till ${chosen.offer.provider.name}${c ? ` med betalningsförbindelse (${c.agreementName}, ${sek(c.pricePerCaseSek)}, giltig till ${c.validUntil})` : ""}.`,
+      );
       setChosen(null);
       referral.reload();
     } catch (error) {
@@ -192,37 +239,79 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
   };
 
   const r = referral.data?.referral;
-  if (referral.data && !r) return <><ScreenHeading title="Remiss">Remissen finns inte</ScreenHeading><p>Remissen finns inte eller får inte visas för dig.</p></>;
+  if (referral.data && !r)
+    return (
+      <>
+        <ScreenHeading title="Remiss">Remissen finns inte</ScreenHeading>
+        <p>Remissen finns inte eller får inte visas för dig.</p>
+      </>
+    );
   const canSend = r?.availableActions.includes("SEND");
   return (
     <>
       <ScreenHeading title="Remiss">Remiss{r ? `: ${patientName(r.patient)}` : ""}</ScreenHeading>
-      <p><a href="#/">Tillbaka till arbetslistan</a></p>
+      <p>
+        <a href="#/">Tillbaka till arbetslistan</a>
+      </p>
       <ErrorText error={referral.error} />
       {r && (
         <div class="columns">
           <section aria-labelledby="patient-heading">
             <h2 id="patient-heading">Patient och vård</h2>
             <dl>
-              <dt>Patient</dt><dd>{patientName(r.patient)}{r.patient && `, född ${r.patient.birthDate}`}</dd>
-              <dt>Vård</dt><dd>{care(r)}</dd>
-              <dt>Besökstyp</dt><dd>{VISIT_TYPE[r.visitType] ?? r.visitType}</dd>
-              <dt>Beslutsdatum</dt><dd>{r.decisionDate}</dd>
-              <dt>Status</dt><dd class="referral-status" data-status={r.status}>{REFERRAL_STATUS[r.status] ?? r.status}</dd>
-              {r.provider && <><dt>Vårdgivare</dt><dd>{r.provider.name}</dd></>}
-              {r.paymentCommitment && <><dt>Betalningsförbindelse</dt><dd>{r.paymentCommitment.agreementName}, {sek(r.paymentCommitment.pricePerCaseSek)}, giltig till {r.paymentCommitment.validUntil}</dd></>}
+              <dt>Patient</dt>
+              <dd>
+                {patientName(r.patient)}
+                {r.patient && `, född ${r.patient.birthDate}`}
+              </dd>
+              <dt>Vård</dt>
+              <dd>{care(r)}</dd>
+              <dt>Besökstyp</dt>
+              <dd>{VISIT_TYPE[r.visitType] ?? r.visitType}</dd>
+              <dt>Beslutsdatum</dt>
+              <dd>{r.decisionDate}</dd>
+              <dt>Status</dt>
+              <dd class="referral-status" data-status={r.status}>
+                {REFERRAL_STATUS[r.status] ?? r.status}
+              </dd>
+              {r.provider && (
+                <>
+                  <dt>Vårdgivare</dt>
+                  <dd>{r.provider.name}</dd>
+                </>
+              )}
+              {r.paymentCommitment && (
+                <>
+                  <dt>Betalningsförbindelse</dt>
+                  <dd>
+                    {r.paymentCommitment.agreementName}, {sek(r.paymentCommitment.pricePerCaseSek)}, giltig till{" "}
+                    {r.paymentCommitment.validUntil}
+                  </dd>
+                </>
+              )}
             </dl>
-            {r.patient && <p><a href={`#/logg/${r.patient.id}`}>Loggutdrag för patienten</a></p>}
+            {r.patient && (
+              <p>
+                <a href={`#/logg/${r.patient.id}`}>Loggutdrag för patienten</a>
+              </p>
+            )}
           </section>
           <section aria-labelledby="clock-heading">
             <h2 id="clock-heading">Vårdgaranti</h2>
-            <p><GuaranteeBadge status={r.guarantee?.status} /></p>
+            <p>
+              <GuaranteeBadge status={r.guarantee?.status} />
+            </p>
             <dl>
-              <dt>Sista dag</dt><dd>{date(r.guarantee?.deadline)}</dd>
-              <dt>Dagar kvar</dt><dd>{r.guarantee?.daysLeft ?? "–"}</dd>
-              <dt>Gräns</dt><dd>{r.guarantee?.limitDays != null ? `${r.guarantee.limitDays} dagar (${r.guarantee.limitName})` : "–"}</dd>
-              <dt>Start</dt><dd>{date(r.guarantee?.startDate)}</dd>
-              <dt>Pausade dagar</dt><dd>{r.guarantee?.pausedDays ?? 0}</dd>
+              <dt>Sista dag</dt>
+              <dd>{date(r.guarantee?.deadline)}</dd>
+              <dt>Dagar kvar</dt>
+              <dd>{r.guarantee?.daysLeft ?? "–"}</dd>
+              <dt>Gräns</dt>
+              <dd>{r.guarantee?.limitDays != null ? `${r.guarantee.limitDays} dagar (${r.guarantee.limitName})` : "–"}</dd>
+              <dt>Start</dt>
+              <dd>{date(r.guarantee?.startDate)}</dd>
+              <dt>Pausade dagar</dt>
+              <dd>{r.guarantee?.pausedDays ?? 0}</dd>
             </dl>
           </section>
         </div>
@@ -231,16 +320,32 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
         <section aria-labelledby="history-heading">
           <h2 id="history-heading">Historik</h2>
           <table>
-            <thead><tr><th scope="col">Datum</th><th scope="col">Steg</th><th scope="col">Av</th><th scope="col">Orsak</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Datum</th>
+                <th scope="col">Steg</th>
+                <th scope="col">Av</th>
+                <th scope="col">Orsak</th>
+              </tr>
+            </thead>
             <tbody>
               {r.history.map((h) => (
-                <tr key={h.id}><td>{h.happenedOn}</td><td>{REFERRAL_STATUS[h.toStatus] ?? h.toStatus}</td><td>{h.actorRole}</td><td>{h.reason ?? ""}</td></tr>
+                <tr key={h.id}>
+                  <td>{h.happenedOn}</td>
+                  <td>{REFERRAL_STATUS[h.toStatus] ?? h.toStatus}</td>
+                  <td>{h.actorRole}</td>
+                  <td>{h.reason ?? ""}</td>
+                </tr>
               ))}
             </tbody>
           </table>
         </section>
       )}
-      {sent && <p role="status" class="notice">{sent}</p>}
+      {sent && (
+        <p role="status" class="notice">
+          {sent}
+        </p>
+      )}
       {canSend && (
         <section aria-labelledby="matches-heading">
           <h2 id="matches-heading">Ledig kapacitet för remissen, i sökordning</h2>
@@ -250,15 +355,26 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
             <table class="matches">
               <thead>
                 <tr>
-                  <th scope="col">Rang</th><th scope="col">Vårdgivare</th><th scope="col">Nivå</th><th scope="col">Tidigast start</th>
-                  <th scope="col">Före sista dag</th><th scope="col">Pris</th><th scope="col">Avtal</th><th scope="col">Skäl</th><th scope="col"><span class="visually-hidden">Val</span></th>
+                  <th scope="col">Rang</th>
+                  <th scope="col">Vårdgivare</th>
+                  <th scope="col">Nivå</th>
+                  <th scope="col">Tidigast start</th>
+                  <th scope="col">Före sista dag</th>
+                  <th scope="col">Pris</th>
+                  <th scope="col">Avtal</th>
+                  <th scope="col">Skäl</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Val</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {matches.data.referral.matches.map((m) => (
                   <tr key={m.offer.id} data-offer={m.offer.id}>
                     <td class="num">{m.rank}</td>
-                    <td>{m.offer.provider.name} ({m.offer.provider.region.name})</td>
+                    <td>
+                      {m.offer.provider.name} ({m.offer.provider.region.name})
+                    </td>
                     <td>{MATCH_TIER[m.tier] ?? m.tier}</td>
                     <td>{m.earliestStart}</td>
                     <td>{m.startsByDeadline ? `Ja, ${m.marginDays} dagars marginal` : "Nej"}</td>
@@ -266,7 +382,16 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
                     <td>{m.agreement?.name ?? "–"}</td>
                     <td class="explanation">{m.explanation}</td>
                     <td>
-                      <button type="button" onClick={() => { setChosen(m); setSendError(null); }} aria-label={`Välj ${m.offer.provider.name}, rang ${m.rank}`}>Välj</button>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setChosen(m);
+                          setSendError(null);
+                        }}
+                        aria-label={`Välj ${m.offer.provider.name}, rang ${m.rank}`}
+                      >
+                        Välj
+                      </button>
                     </td>
                   </tr>
                 ))}
@@ -277,16 +402,27 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
       )}
       {chosen && (
         <section class="confirm" aria-labelledby="confirm-heading">
-          <h2 id="confirm-heading" tabIndex={-1} ref={(el) => el?.focus()}>Bekräfta: skicka remissen med betalningsförbindelse</h2>
+          <h2 id="confirm-heading" tabIndex={-1} ref={(el) => el?.focus()}>
+            Bekräfta: skicka remissen med betalningsförbindelse
+          </h2>
           <p>
             Remissen skickas till <strong>{chosen.offer.provider.name}</strong> med start tidigast {chosen.earliestStart}
-            {chosen.agreement ? <> enligt <strong>{chosen.agreement.name}</strong></> : null}, pris {sek(chosen.pricePerCaseSek)}. En plats hålls och
-            regionen förbinder sig att betala.
+            {chosen.agreement ? (
+              <>
+                {" "}
+                enligt <strong>{chosen.agreement.name}</strong>
+              </>
+            ) : null}
+            , pris {sek(chosen.pricePerCaseSek)}. En plats hålls och regionen förbinder sig att betala.
           </p>
           <ErrorText error={sendError} />
           <p class="buttons">
-            <button type="button" class="primary" disabled={sending} onClick={send}>Bekräfta och skicka</button>
-            <button type="button" onClick={() => setChosen(null)}>Avbryt</button>
+            <button type="button" class="primary" disabled={sending} onClick={send}>
+              Bekräfta och skicka
+            </button>
+            <button type="button" onClick={() => setChosen(null)}>
+              Avbryt
+            </button>
           </p>
         </section>
       )}
@@ -296,9 +432,27 @@ export function ReferralScreen({ session, id }: { session: Session; id: string }
 
 /** Tile positions of the 21 regions (column, row): a cartogram keeping Sweden's shape roughly. */
 const TILES: Record<string, [number, number]> = {
-  "25": [3, 1], "24": [2, 2], "23": [1, 3], "22": [2, 3], "20": [1, 4], "21": [2, 4], "17": [1, 5], "19": [2, 5], "03": [3, 5],
-  "14": [1, 6], "18": [2, 6], "04": [3, 6], "01": [4, 6], "13": [1, 7], "06": [2, 7], "05": [3, 7], "09": [4, 7],
-  "07": [2, 8], "08": [3, 8], "12": [1, 9], "10": [2, 9],
+  "25": [3, 1],
+  "24": [2, 2],
+  "23": [1, 3],
+  "22": [2, 3],
+  "20": [1, 4],
+  "21": [2, 4],
+  "17": [1, 5],
+  "19": [2, 5],
+  "03": [3, 5],
+  "14": [1, 6],
+  "18": [2, 6],
+  "04": [3, 6],
+  "01": [4, 6],
+  "13": [1, 7],
+  "06": [2, 7],
+  "05": [3, 7],
+  "09": [4, 7],
+  "07": [2, 8],
+  "08": [3, 8],
+  "12": [1, 9],
+  "10": [2, 9],
 };
 
 interface Offer {
@@ -358,7 +512,11 @@ export function CapacityScreen({ session }: { session: Session }) {
   const [form, setForm] = useState({ specialty: "", procedureCode: "", regionCode: "", startsOnOrBefore: "" });
   const [filter, setFilter] = useState<Record<string, unknown>>({});
   const regions = useQuery<{ regions: Array<{ code: string; name: string }> }>(REGIONS, {}, []);
-  const search = useQuery<{ offerEventCursor: string; freeCapacity: { totalCount: number; edges: Array<{ node: Offer }> } }>(CAPACITY_SEARCH, { filter, home }, [JSON.stringify(filter)]);
+  const search = useQuery<{ offerEventCursor: string; freeCapacity: { totalCount: number; edges: Array<{ node: Offer }> } }>(
+    CAPACITY_SEARCH,
+    { filter, home },
+    [JSON.stringify(filter)],
+  );
   const [offers, setOffers] = useState<Offer[]>([]);
   const [fresh, setFresh] = useState<Set<string>>(new Set());
 
@@ -382,49 +540,82 @@ export function CapacityScreen({ session }: { session: Session }) {
     if (form.startsOnOrBefore) f.startsOnOrBefore = form.startsOnOrBefore;
     setFilter(f);
   };
-  const field = (name: keyof typeof form) => ({ value: form[name], onInput: (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value }) });
+  const field = (name: keyof typeof form) => ({
+    value: form[name],
+    onInput: (e: Event) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value }),
+  });
 
   return (
     <>
       <ScreenHeading title="Ledig kapacitet">Ledig kapacitet</ScreenHeading>
       <form class="filters" onSubmit={submit} aria-label="Sök ledig kapacitet">
-        <label>Specialitet
+        <label>
+          Specialitet
           <select {...field("specialty")}>
             <option value="">Alla</option>
-            {Object.entries(SPECIALTY).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+            {Object.entries(SPECIALTY).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
           </select>
         </label>
-        <label>KVÅ-kod <input {...field("procedureCode")} placeholder="t.ex. NFB49" /></label>
-        <label>Region
+        <label>
+          KVÅ-kod <input {...field("procedureCode")} placeholder="t.ex. NFB49" />
+        </label>
+        <label>
+          Region
           <select {...field("regionCode")}>
             <option value="">Alla</option>
-            {regions.data?.regions.map((r) => <option key={r.code} value={r.code}>{r.name}</option>)}
+            {regions.data?.regions.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.name}
+              </option>
+            ))}
           </select>
         </label>
-        <label>Vården ska börja senast <input type="date" {...field("startsOnOrBefore")} /></label>
+        <label>
+          Vården ska börja senast <input type="date" {...field("startsOnOrBefore")} />
+        </label>
         <button type="submit">Sök</button>
       </form>
       <ErrorText error={search.error} />
-      {search.data && <p role="status">{offers.length} erbjudanden (av {search.data.freeCapacity.totalCount} som matchar).</p>}
+      {search.data && (
+        <p role="status">
+          {offers.length} erbjudanden (av {search.data.freeCapacity.totalCount} som matchar).
+        </p>
+      )}
       {regions.data && <RegionMap offers={offers} regions={regions.data.regions} />}
       <table class="offers">
         <caption class="visually-hidden">Erbjudanden</caption>
         <thead>
           <tr>
-            <th scope="col">Vårdgivare</th><th scope="col">Region</th><th scope="col">Vård</th><th scope="col">Platser</th><th scope="col">Tidigast start</th>
-            <th scope="col">Väntetid</th><th scope="col">Täckning för regionens patienter</th>
+            <th scope="col">Vårdgivare</th>
+            <th scope="col">Region</th>
+            <th scope="col">Vård</th>
+            <th scope="col">Platser</th>
+            <th scope="col">Tidigast start</th>
+            <th scope="col">Väntetid</th>
+            <th scope="col">Täckning för regionens patienter</th>
           </tr>
         </thead>
         <tbody>
           {offers.map((o) => (
             <tr key={o.id} data-offer={o.id} class={fresh.has(o.id) ? "fresh" : undefined}>
-              <td>{fresh.has(o.id) && <strong class="new-tag">Ny </strong>}{o.provider.name}, {o.careUnit.name}</td>
+              <td>
+                {fresh.has(o.id) && <strong class="new-tag">Ny </strong>}
+                {o.provider.name}, {o.careUnit.name}
+              </td>
               <td>{o.provider.region.name}</td>
               <td>{care({ specialty: o.specialty, procedure: o.procedure })}</td>
               <td class="num">{o.availableSlots}</td>
               <td>{o.earliestStart}</td>
               <td class="num">{o.expectedWaitDays} d</td>
-              <td>{o.coverage ? `${COVERAGE[o.coverage.status] ?? o.coverage.status}${o.coverage.agreement ? `: ${o.coverage.agreement.name}` : ""}${o.coverage.pricePerCaseSek ? `, ${sek(o.coverage.pricePerCaseSek)}` : ""}` : "–"}</td>
+              <td>
+                {o.coverage
+                  ? `${COVERAGE[o.coverage.status] ?? o.coverage.status}${o.coverage.agreement ? `: ${o.coverage.agreement.name}` : ""}${o.coverage.pricePerCaseSek ? `, ${sek(o.coverage.pricePerCaseSek)}` : ""}`
+                  : "–"}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -439,8 +630,15 @@ export function AuditScreen({ patientId }: { session: Session; patientId?: strin
   return (
     <>
       <ScreenHeading title="Loggutdrag">Loggutdrag: vem har läst patientens uppgifter</ScreenHeading>
-      <form onSubmit={(e) => { e.preventDefault(); location.hash = `#/logg/${input.trim()}`; }}>
-        <label>Patientens id i hubben <input value={input} onInput={(e) => setInput((e.target as HTMLInputElement).value)} /></label>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          location.hash = `#/logg/${input.trim()}`;
+        }}
+      >
+        <label>
+          Patientens id i hubben <input value={input} onInput={(e) => setInput((e.target as HTMLInputElement).value)} />
+        </label>
         <button type="submit">Visa logg</button>
       </form>
       <ErrorText error={log.error} />
@@ -448,10 +646,28 @@ export function AuditScreen({ patientId }: { session: Session; patientId?: strin
       {log.data?.auditLog && (
         <table>
           <caption>De senaste 30 dagarna</caption>
-          <thead><tr><th scope="col">Tid</th><th scope="col">Åtgärd</th><th scope="col">Uppgift</th><th scope="col">Användare</th><th scope="col">Roll</th><th scope="col">Utfall</th><th scope="col">Grund</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Tid</th>
+              <th scope="col">Åtgärd</th>
+              <th scope="col">Uppgift</th>
+              <th scope="col">Användare</th>
+              <th scope="col">Roll</th>
+              <th scope="col">Utfall</th>
+              <th scope="col">Grund</th>
+            </tr>
+          </thead>
           <tbody>
             {log.data.auditLog.map((a) => (
-              <tr key={a.id}><td>{dateTime(a.occurredAt)}</td><td>{a.action}</td><td>{a.recordKind}</td><td>{a.subject}</td><td>{a.role}</td><td>{a.outcome}</td><td>{a.basis}</td></tr>
+              <tr key={a.id}>
+                <td>{dateTime(a.occurredAt)}</td>
+                <td>{a.action}</td>
+                <td>{a.recordKind}</td>
+                <td>{a.subject}</td>
+                <td>{a.role}</td>
+                <td>{a.outcome}</td>
+                <td>{a.basis}</td>
+              </tr>
             ))}
           </tbody>
         </table>

@@ -2,7 +2,19 @@ import { useEffect, useState } from "preact/hooks";
 import { gql, HubError, live, newKey } from "./api";
 import type { Session } from "./main";
 import type { Offer, Referral } from "./types";
-import { ACCEPT, BOOK, OFFER_CARE, PROVIDER_HOME, PROVIDER_REFERRAL_UPDATED, PROVIDER_REFERRALS, PUBLISH, RECEIVE, REJECT, UPDATE_OFFER, WITHDRAW } from "../operations";
+import {
+  ACCEPT,
+  BOOK,
+  OFFER_CARE,
+  PROVIDER_HOME,
+  PROVIDER_REFERRAL_UPDATED,
+  PROVIDER_REFERRALS,
+  PUBLISH,
+  RECEIVE,
+  REJECT,
+  UPDATE_OFFER,
+  WITHDRAW,
+} from "../operations";
 import { ErrorText, GuaranteeBadge, ScreenHeading, useQuery } from "./ui";
 import { ACTION, FIELD, REFERRAL_STATUS, SPECIALTY } from "./sv";
 
@@ -34,26 +46,44 @@ function ReferralActions({ referral, onDone }: { referral: Referral; onDone: () 
   return (
     <div class="actions">
       {shown.map((a: string) => (
-        <button key={a} type="button" onClick={() => {
-          if (!needsInput(a)) {
-            run(a);
-            return;
-          }
-          setPending(a);
-          setText(a === "REJECT" ? "" : today());
-        }} aria-label={`${ACTION[a]}: ${who}`}>
+        <button
+          key={a}
+          type="button"
+          onClick={() => {
+            if (!needsInput(a)) {
+              run(a);
+              return;
+            }
+            setPending(a);
+            setText(a === "REJECT" ? "" : today());
+          }}
+          aria-label={`${ACTION[a]}: ${who}`}
+        >
           {ACTION[a]}
         </button>
       ))}
       {shown.length === 0 && <span>Inga steg för dig just nu</span>}
       {pending && (
-        <form class="inline" onSubmit={(e) => { e.preventDefault(); run(pending, text); }}>
+        <form
+          class="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(pending, text);
+          }}
+        >
           <label>
             {pending === "REJECT" ? "Skäl till avvisning" : "Datum för vården"}
-            <input type={pending === "REJECT" ? "text" : "date"} value={text} required onInput={(e) => setText((e.target as HTMLInputElement).value)} />
+            <input
+              type={pending === "REJECT" ? "text" : "date"}
+              value={text}
+              required
+              onInput={(e) => setText((e.target as HTMLInputElement).value)}
+            />
           </label>
           <button type="submit">{ACTION[pending]}</button>
-          <button type="button" onClick={() => setPending(null)}>Avbryt</button>
+          <button type="button" onClick={() => setPending(null)}>
+            Avbryt
+          </button>
         </form>
       )}
       <ErrorText error={error} />
@@ -62,11 +92,11 @@ function ReferralActions({ referral, onDone }: { referral: Referral; onDone: () 
 }
 
 export function ProviderReferralsScreen({ session }: { session: Session }) {
-  const q = useQuery<{ referralEventCursor: string; provider: { region: { code: string } } | null; referrals: { edges: Array<{ node: Referral }> } }>(
-    PROVIDER_REFERRALS,
-    { provider: session.claims.provider },
-    [],
-  );
+  const q = useQuery<{
+    referralEventCursor: string;
+    provider: { region: { code: string } } | null;
+    referrals: { edges: Array<{ node: Referral }> };
+  }>(PROVIDER_REFERRALS, { provider: session.claims.provider }, []);
   const [cursor, setCursor] = useState<{ region: string; after: string } | null>(null);
   useEffect(() => {
     if (q.data?.provider && !cursor) setCursor({ region: q.data.provider.region.code, after: q.data.referralEventCursor });
@@ -84,15 +114,30 @@ export function ProviderReferralsScreen({ session }: { session: Session }) {
       {q.data && rows.length === 0 && <p>Inga remisser har skickats till er.</p>}
       {rows.length > 0 && (
         <table>
-          <thead><tr><th scope="col">Patient</th><th scope="col">Vård</th><th scope="col">Status</th><th scope="col">Vårdgaranti</th><th scope="col">Åtgärder</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Patient</th>
+              <th scope="col">Vård</th>
+              <th scope="col">Status</th>
+              <th scope="col">Vårdgaranti</th>
+              <th scope="col">Åtgärder</th>
+            </tr>
+          </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-referral={r.id}>
                 <td>{r.patient ? `${r.patient.givenName} ${r.patient.familyName}` : "Uppgift ej tillgänglig"}</td>
-                <td>{SPECIALTY[r.specialty] ?? r.specialty}{r.procedure ? `, ${r.procedure.name} (${r.procedure.code})` : ""}</td>
+                <td>
+                  {SPECIALTY[r.specialty] ?? r.specialty}
+                  {r.procedure ? `, ${r.procedure.name} (${r.procedure.code})` : ""}
+                </td>
                 <td class="status">{REFERRAL_STATUS[r.status] ?? r.status}</td>
-                <td><GuaranteeBadge status={r.guarantee?.status} /> {r.guarantee?.deadline ? `sista dag ${r.guarantee.deadline}` : ""}</td>
-                <td><ReferralActions referral={r} onDone={q.reload} /></td>
+                <td>
+                  <GuaranteeBadge status={r.guarantee?.status} /> {r.guarantee?.deadline ? `sista dag ${r.guarantee.deadline}` : ""}
+                </td>
+                <td>
+                  <ReferralActions referral={r} onDone={q.reload} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -111,7 +156,10 @@ function fieldErrors(error: unknown): FieldErrors {
   for (const e of error.errors) {
     const problems = e.extensions?.problems ?? [{ field: e.extensions?.field, message: e.message }];
     for (const p of problems) {
-      const name = p.field?.split(".").pop()?.replace(/\[\d+\]$/, "");
+      const name = p.field
+        ?.split(".")
+        .pop()
+        ?.replace(/\[\d+\]$/, "");
       if (name && !out[name]) out[name] = p.message ?? e.message;
     }
   }
@@ -120,14 +168,22 @@ function fieldErrors(error: unknown): FieldErrors {
 
 /** Changing an open offer's slots, wait or last day; the hub's refusal shown next to the field. */
 function EditOffer({ offer, onDone }: { offer: Offer; onDone: () => void }) {
-  const [form, setForm] = useState({ slots: String(offer.totalSlots), expectedWaitDays: String(offer.expectedWaitDays), validUntil: offer.validUntil });
+  const [form, setForm] = useState({
+    slots: String(offer.totalSlots),
+    expectedWaitDays: String(offer.expectedWaitDays),
+    validUntil: offer.validUntil,
+  });
   const [error, setError] = useState<unknown>(null);
   const errors = fieldErrors(error);
   const save = async (e: Event) => {
     e.preventDefault();
     setError(null);
     try {
-      await gql(UPDATE_OFFER, { id: offer.id, key: newKey(), input: { slots: Number(form.slots), expectedWaitDays: Number(form.expectedWaitDays), validUntil: form.validUntil } });
+      await gql(UPDATE_OFFER, {
+        id: offer.id,
+        key: newKey(),
+        input: { slots: Number(form.slots), expectedWaitDays: Number(form.expectedWaitDays), validUntil: form.validUntil },
+      });
       onDone();
     } catch (err) {
       setError(err);
@@ -138,9 +194,19 @@ function EditOffer({ offer, onDone }: { offer: Offer; onDone: () => void }) {
     return (
       <p class="field">
         <label for={id}>{FIELD[name]}</label>
-        <input id={id} type={type} value={form[name]} aria-invalid={errors[name] ? "true" : undefined} aria-describedby={errors[name] ? `${id}-error` : undefined}
-          onInput={(ev) => setForm({ ...form, [name]: (ev.target as HTMLInputElement).value })} />
-        {errors[name] && <span id={`${id}-error`} class="field-error">{errors[name]}</span>}
+        <input
+          id={id}
+          type={type}
+          value={form[name]}
+          aria-invalid={errors[name] ? "true" : undefined}
+          aria-describedby={errors[name] ? `${id}-error` : undefined}
+          onInput={(ev) => setForm({ ...form, [name]: (ev.target as HTMLInputElement).value })}
+        />
+        {errors[name] && (
+          <span id={`${id}-error`} class="field-error">
+            {errors[name]}
+          </span>
+        )}
       </p>
     );
   };
@@ -156,12 +222,19 @@ function EditOffer({ offer, onDone }: { offer: Offer; onDone: () => void }) {
 }
 
 export function ProviderOffersScreen({ session }: { session: Session }) {
-  const home = useQuery<{ provider: { name: string; careUnits: Array<{ id: string; name: string; specialty: string }> } | null; freeCapacity: { edges: Array<{ node: Offer }> } }>(
-    PROVIDER_HOME,
-    { provider: session.claims.provider },
-    [],
-  );
-  const [form, setForm] = useState({ careUnitId: "", procedureCode: "", slots: "1", validFrom: today(), validUntil: "", expectedWaitDays: "14", conditions: "" });
+  const home = useQuery<{
+    provider: { name: string; careUnits: Array<{ id: string; name: string; specialty: string }> } | null;
+    freeCapacity: { edges: Array<{ node: Offer }> };
+  }>(PROVIDER_HOME, { provider: session.claims.provider }, []);
+  const [form, setForm] = useState({
+    careUnitId: "",
+    procedureCode: "",
+    slots: "1",
+    validFrom: today(),
+    validUntil: "",
+    expectedWaitDays: "14",
+    conditions: "",
+  });
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
@@ -213,7 +286,11 @@ export function ProviderOffersScreen({ session }: { session: Session }) {
           aria-describedby={errors[name] ? `${id}-error` : undefined}
           onInput={(e) => setForm({ ...form, [name]: (e.target as HTMLInputElement).value })}
         />
-        {errors[name] && <span id={`${id}-error`} class="field-error">{errors[name]}</span>}
+        {errors[name] && (
+          <span id={`${id}-error`} class="field-error">
+            {errors[name]}
+          </span>
+        )}
       </p>
     );
   };
@@ -228,20 +305,60 @@ export function ProviderOffersScreen({ session }: { session: Session }) {
         {offers.length === 0 && <p>Inga öppna erbjudanden.</p>}
         {offers.length > 0 && (
           <table>
-            <thead><tr><th scope="col">Vårdenhet</th><th scope="col">Vård</th><th scope="col">Lediga platser</th><th scope="col">Gäller</th><th scope="col">Väntetid</th><th scope="col">Villkor</th><th scope="col"><span class="visually-hidden">Åtgärd</span></th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Vårdenhet</th>
+                <th scope="col">Vård</th>
+                <th scope="col">Lediga platser</th>
+                <th scope="col">Gäller</th>
+                <th scope="col">Väntetid</th>
+                <th scope="col">Villkor</th>
+                <th scope="col">
+                  <span class="visually-hidden">Åtgärd</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {offers.map((o) => (
                 <tr key={o.id} data-offer={o.id}>
                   <td>{o.careUnit.name}</td>
-                  <td>{SPECIALTY[o.specialty] ?? o.specialty}{o.procedure ? `, ${o.procedure.code}` : ""}</td>
-                  <td class="num">{o.availableSlots} av {o.totalSlots}</td>
-                  <td>{o.validFrom} – {o.validUntil}</td>
+                  <td>
+                    {SPECIALTY[o.specialty] ?? o.specialty}
+                    {o.procedure ? `, ${o.procedure.code}` : ""}
+                  </td>
+                  <td class="num">
+                    {o.availableSlots} av {o.totalSlots}
+                  </td>
+                  <td>
+                    {o.validFrom} – {o.validUntil}
+                  </td>
                   <td class="num">{o.expectedWaitDays} d</td>
                   <td>{o.conditions ?? ""}</td>
                   <td class="actions">
-                    <button type="button" onClick={() => setEditing(editing === o.id ? null : o.id)} aria-expanded={editing === o.id} aria-label={`Ändra erbjudandet ${o.careUnit.name} ${o.validFrom}`}>Ändra</button>
-                    <button type="button" onClick={() => withdraw(o.id)} aria-label={`Återkalla erbjudandet ${o.careUnit.name} ${o.validFrom}`}>Återkalla</button>
-                    {editing === o.id && <EditOffer offer={o} onDone={() => { setEditing(null); home.reload(); }} />}
+                    <button
+                      type="button"
+                      onClick={() => setEditing(editing === o.id ? null : o.id)}
+                      aria-expanded={editing === o.id}
+                      aria-label={`Ändra erbjudandet ${o.careUnit.name} ${o.validFrom}`}
+                    >
+                      Ändra
+                    </button>
+                    <button
+                      type="button"
+                      onClick={() => withdraw(o.id)}
+                      aria-label={`Återkalla erbjudandet ${o.careUnit.name} ${o.validFrom}`}
+                    >
+                      Återkalla
+                    </button>
+                    {editing === o.id && (
+                      <EditOffer
+                        offer={o}
+                        onDone={() => {
+                          setEditing(null);
+                          home.reload();
+                        }}
+                      />
+                    )}
                   </td>
                 </tr>
               ))}
@@ -254,8 +371,16 @@ export function ProviderOffersScreen({ session }: { session: Session }) {
         <form onSubmit={publish} noValidate>
           <p class="field">
             <label for="offer-careUnitId">{FIELD.careUnitId}</label>
-            <select id="offer-careUnitId" value={form.careUnitId} onInput={(e) => setForm({ ...form, careUnitId: (e.target as HTMLSelectElement).value })}>
-              {units.map((u) => <option key={u.id} value={u.id}>{u.name} ({SPECIALTY[u.specialty] ?? u.specialty})</option>)}
+            <select
+              id="offer-careUnitId"
+              value={form.careUnitId}
+              onInput={(e) => setForm({ ...form, careUnitId: (e.target as HTMLSelectElement).value })}
+            >
+              {units.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name} ({SPECIALTY[u.specialty] ?? u.specialty})
+                </option>
+              ))}
             </select>
           </p>
           {input("procedureCode", { placeholder: "t.ex. NFB49" })}
@@ -265,9 +390,19 @@ export function ProviderOffersScreen({ session }: { session: Session }) {
           {input("expectedWaitDays", { type: "number", min: 0 })}
           {input("conditions")}
           {general ? <ErrorText error={error} /> : null}
-          {!general && error ? <p role="alert" class="error">Rätta de markerade fälten.</p> : null}
-          {done && <p role="status" class="notice">{done}</p>}
-          <button type="submit" class="primary">Publicera</button>
+          {!general && error ? (
+            <p role="alert" class="error">
+              Rätta de markerade fälten.
+            </p>
+          ) : null}
+          {done && (
+            <p role="status" class="notice">
+              {done}
+            </p>
+          )}
+          <button type="submit" class="primary">
+            Publicera
+          </button>
         </form>
       </section>
     </>

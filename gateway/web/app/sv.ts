@@ -66,7 +66,11 @@ export const ROLE: Record<string, string> = {
   PEER_REGION: "Annan region (system)",
 };
 
-export const COVERAGE: Record<string, string> = { INTERNAL_CARE: "Egen regions vård", COVERED: "Täcks av avtal", NOT_COVERED: "Inget avtal" };
+export const COVERAGE: Record<string, string> = {
+  INTERNAL_CARE: "Egen regions vård",
+  COVERED: "Täcks av avtal",
+  NOT_COVERED: "Inget avtal",
+};
 
 export const OFFER_STATUS: Record<string, string> = { OPEN: "Öppet", WITHDRAWN: "Återkallat", EXPIRED: "Utgånget" };
 

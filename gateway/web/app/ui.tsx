@@ -10,14 +10,21 @@ export function ScreenHeading({ children, title }: { children: ComponentChildren
     document.title = `${title} – Vårdförmedling`;
     ref.current?.focus();
   }, [title]);
-  return <h1 tabIndex={-1} ref={ref}>{children}</h1>;
+  return (
+    <h1 tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
 }
 
 export function GuaranteeBadge({ status }: { status: string | undefined }) {
   const s = GUARANTEE_STATUS[status ?? ""] ?? { text: status ?? "–", symbol: "?", tone: "neutral" };
   return (
     <span class={`badge tone-${s.tone}`}>
-      <span aria-hidden="true" class="symbol">{s.symbol}</span> {s.text}
+      <span aria-hidden="true" class="symbol">
+        {s.symbol}
+      </span>{" "}
+      {s.text}
     </span>
   );
 }
@@ -27,7 +34,14 @@ export function describeError(error: unknown): string {
   if (error instanceof HubError) {
     const e = error.errors[0];
     const code = e?.extensions?.code;
-    const prefix = code === "CONFLICT" ? "Det gick inte: " : code === "FORBIDDEN" ? "Inte tillåtet: " : code === "BAD_USER_INPUT" ? "Felaktig uppgift: " : "Hubben svarade: ";
+    const prefix =
+      code === "CONFLICT"
+        ? "Det gick inte: "
+        : code === "FORBIDDEN"
+          ? "Inte tillåtet: "
+          : code === "BAD_USER_INPUT"
+            ? "Felaktig uppgift: "
+            : "Hubben svarade: ";
     return prefix + error.errors.map((x) => x.message).join(" ");
   }
   return `Något gick fel: ${(error as Error).message}`;
@@ -35,7 +49,11 @@ export function describeError(error: unknown): string {
 
 export function ErrorText({ error }: { error: unknown }) {
   if (!error) return null;
-  return <p role="alert" class="error">{describeError(error)}</p>;
+  return (
+    <p role="alert" class="error">
+      {describeError(error)}
+    </p>
+  );
 }
 
 /** Runs a query and reruns it when `deps` change; `reload` asks again. */

@@ -115,7 +115,8 @@ const MAX_CASES = 1_000_000;
 function periodProblems(field: string, from: string, until: string | null | undefined): Problem[] {
   const problems: Problem[] = [];
   if (!isIsoDate(from)) problems.push({ field: `${field}From`, rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" });
-  if (until != null && !isIsoDate(until)) problems.push({ field: `${field}Until`, rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" });
+  if (until != null && !isIsoDate(until))
+    problems.push({ field: `${field}Until`, rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" });
   if (problems.length === 0 && until != null && until < from) {
     problems.push({ field: `${field}Until`, rule: "END_BEFORE_START", message: `ends (${until}) before it starts (${from})` });
   }
@@ -134,7 +135,8 @@ export function coverageProblems(field: string, coverage: CoverageInput): Proble
     problems.push({ field, rule: "COVERAGE_EMPTY", message: "must cover all planned care, or name specialties or procedures" });
   }
   procedures.forEach((code, i) => {
-    if (!isKvaCode(code)) problems.push({ field: `${field}.procedureCodes[${i}]`, rule: "KVA_CODE_FORMAT", message: `"${code}" is not a KVÅ code` });
+    if (!isKvaCode(code))
+      problems.push({ field: `${field}.procedureCodes[${i}]`, rule: "KVA_CODE_FORMAT", message: `"${code}" is not a KVÅ code` });
   });
   return problems;
 }
@@ -176,22 +178,35 @@ function priceListInputProblems(
   const seen = new Set<string>();
   list.entries.forEach((entry, i) => {
     const at = `${field}.entries[${i}]`;
-    if (!isKvaCode(entry.procedureCode)) problems.push({ field: `${at}.procedureCode`, rule: "KVA_CODE_FORMAT", message: `"${entry.procedureCode}" is not a KVÅ code` });
+    if (!isKvaCode(entry.procedureCode))
+      problems.push({ field: `${at}.procedureCode`, rule: "KVA_CODE_FORMAT", message: `"${entry.procedureCode}" is not a KVÅ code` });
     if (entry.providingRegionCode != null && !isRegionCode(entry.providingRegionCode)) {
-      problems.push({ field: `${at}.providingRegionCode`, rule: "REGION_CODE_UNKNOWN", message: `"${entry.providingRegionCode}" is not one of the 21 county codes` });
+      problems.push({
+        field: `${at}.providingRegionCode`,
+        rule: "REGION_CODE_UNKNOWN",
+        message: `"${entry.providingRegionCode}" is not one of the 21 county codes`,
+      });
     }
     if (!Number.isInteger(entry.priceSek) || entry.priceSek < 0) {
-      problems.push({ field: `${at}.priceSek`, rule: "NEGATIVE_PRICE", message: `must be a whole number of kronor, 0 or more, got ${entry.priceSek}` });
+      problems.push({
+        field: `${at}.priceSek`,
+        rule: "NEGATIVE_PRICE",
+        message: `must be a whole number of kronor, 0 or more, got ${entry.priceSek}`,
+      });
     } else if (entry.priceSek > MAX_PRICE_SEK) {
       problems.push({ field: `${at}.priceSek`, rule: "PRICE_TOO_LARGE", message: `must be at most ${MAX_PRICE_SEK} SEK` });
     }
     const key = `${entry.procedureCode}:${entry.providingRegionCode ?? ""}`;
-    if (seen.has(key)) problems.push({ field: at, rule: "DUPLICATE_PRICE", message: `prices ${entry.procedureCode} twice for the same region` });
+    if (seen.has(key))
+      problems.push({ field: at, rule: "DUPLICATE_PRICE", message: `prices ${entry.procedureCode} twice for the same region` });
     seen.add(key);
   });
   if (problems.length > 0) return problems;
   const period = { validFrom: list.validFrom, validUntil: list.validUntil ?? null };
-  if (period.validFrom < agreement.validFrom || (agreement.validUntil !== null && (period.validUntil === null || period.validUntil > agreement.validUntil))) {
+  if (
+    period.validFrom < agreement.validFrom ||
+    (agreement.validUntil !== null && (period.validUntil === null || period.validUntil > agreement.validUntil))
+  ) {
     problems.push({
       field: `${field}.validFrom`,
       rule: "OUTSIDE_AGREEMENT",
@@ -233,10 +248,15 @@ function priceListInputProblems(
 export function ceilingProblems(field: string, ceiling: CeilingInput): Problem[] {
   const problems = periodProblems(`${field}.period`, ceiling.periodFrom, ceiling.periodUntil);
   if (!Number.isInteger(ceiling.maxCases) || ceiling.maxCases < 1 || ceiling.maxCases > MAX_CASES) {
-    problems.push({ field: `${field}.maxCases`, rule: "POSITIVE", message: `must be a whole number from 1 to ${MAX_CASES}, got ${ceiling.maxCases}` });
+    problems.push({
+      field: `${field}.maxCases`,
+      rule: "POSITIVE",
+      message: `must be a whole number from 1 to ${MAX_CASES}, got ${ceiling.maxCases}`,
+    });
   }
   (ceiling.procedureCodes ?? []).forEach((code, i) => {
-    if (!isKvaCode(code)) problems.push({ field: `${field}.procedureCodes[${i}]`, rule: "KVA_CODE_FORMAT", message: `"${code}" is not a KVÅ code` });
+    if (!isKvaCode(code))
+      problems.push({ field: `${field}.procedureCodes[${i}]`, rule: "KVA_CODE_FORMAT", message: `"${code}" is not a KVÅ code` });
   });
   return problems;
 }
@@ -248,26 +268,42 @@ export function createAgreementProblems(input: CreateAgreementInput): Problem[] 
 function createProblems(input: CreateAgreementInput): Problem[] {
   const problems: Problem[] = [];
   if (!input.name.trim()) problems.push({ field: "input.name", rule: "REQUIRED", message: "must not be empty" });
-  if (input.name.length > MAX_NAME) problems.push({ field: "input.name", rule: "TOO_LONG", message: `must be at most ${MAX_NAME} characters` });
+  if (input.name.length > MAX_NAME)
+    problems.push({ field: "input.name", rule: "TOO_LONG", message: `must be at most ${MAX_NAME} characters` });
   problems.push(...periodProblems("input.valid", input.validFrom, input.validUntil));
   const parties = input.partyRegionCodes;
   parties.forEach((code, i) => {
-    if (!isRegionCode(code)) problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "REGION_CODE_UNKNOWN", message: `"${code}" is not one of the 21 county codes` });
-    else if (parties.indexOf(code) !== i) problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "DUPLICATE_VALUE", message: `names region ${code} twice` });
+    if (!isRegionCode(code))
+      problems.push({
+        field: `input.partyRegionCodes[${i}]`,
+        rule: "REGION_CODE_UNKNOWN",
+        message: `"${code}" is not one of the 21 county codes`,
+      });
+    else if (parties.indexOf(code) !== i)
+      problems.push({ field: `input.partyRegionCodes[${i}]`, rule: "DUPLICATE_VALUE", message: `names region ${code} twice` });
   });
   switch (input.kind) {
     case AgreementKind.RIKSAVTALET:
       if (parties.length !== REGIONS.length || !REGIONS.every((r) => parties.includes(r.code))) {
-        problems.push({ field: "input.partyRegionCodes", rule: "RIKSAVTALET_ALL_REGIONS", message: "Riksavtalet is between all 21 regions" });
+        problems.push({
+          field: "input.partyRegionCodes",
+          rule: "RIKSAVTALET_ALL_REGIONS",
+          message: "Riksavtalet is between all 21 regions",
+        });
       }
       break;
     case AgreementKind.HEALTHCARE_REGION_PACT: {
       const healthcareRegion = HEALTHCARE_REGIONS.find((h) => h.code === input.healthcareRegionCode);
       if (!healthcareRegion) {
-        problems.push({ field: "input.healthcareRegionCode", rule: "HEALTHCARE_REGION_CODE_UNKNOWN", message: "a pact names its healthcare region (NORRA, MELLANSVERIGE, STOCKHOLM_GOTLAND, SYDOSTRA, SODRA or VASTRA)" });
+        problems.push({
+          field: "input.healthcareRegionCode",
+          rule: "HEALTHCARE_REGION_CODE_UNKNOWN",
+          message: "a pact names its healthcare region (NORRA, MELLANSVERIGE, STOCKHOLM_GOTLAND, SYDOSTRA, SODRA or VASTRA)",
+        });
         break;
       }
-      if (parties.length < 2) problems.push({ field: "input.partyRegionCodes", rule: "PACT_PARTIES", message: "a pact has at least two regions" });
+      if (parties.length < 2)
+        problems.push({ field: "input.partyRegionCodes", rule: "PACT_PARTIES", message: "a pact has at least two regions" });
       parties.forEach((code, i) => {
         if (isRegionCode(code) && !healthcareRegion.members.some((m) => m.regionCode === code)) {
           problems.push({
@@ -280,36 +316,70 @@ function createProblems(input: CreateAgreementInput): Problem[] {
       break;
     }
     case AgreementKind.CARE_GUARANTEE_AGREEMENT:
-      if (parties.length !== 1) problems.push({ field: "input.partyRegionCodes", rule: "PRIVATE_AGREEMENT_PARTIES", message: "a care-guarantee agreement has exactly one region" });
+      if (parties.length !== 1)
+        problems.push({
+          field: "input.partyRegionCodes",
+          rule: "PRIVATE_AGREEMENT_PARTIES",
+          message: "a care-guarantee agreement has exactly one region",
+        });
       if (!input.providerId || !isUuid(input.providerId)) {
-        problems.push({ field: "input.providerId", rule: "REQUIRED", message: "a care-guarantee agreement names its private provider (a provider id)" });
+        problems.push({
+          field: "input.providerId",
+          rule: "REQUIRED",
+          message: "a care-guarantee agreement names its private provider (a provider id)",
+        });
       }
       break;
   }
   if (input.kind !== AgreementKind.CARE_GUARANTEE_AGREEMENT && input.providerId != null) {
-    problems.push({ field: "input.providerId", rule: "PROVIDER_ONLY_PRIVATE", message: "only a care-guarantee agreement names a provider" });
+    problems.push({
+      field: "input.providerId",
+      rule: "PROVIDER_ONLY_PRIVATE",
+      message: "only a care-guarantee agreement names a provider",
+    });
   }
   if (input.kind !== AgreementKind.HEALTHCARE_REGION_PACT && input.healthcareRegionCode != null) {
-    problems.push({ field: "input.healthcareRegionCode", rule: "HEALTHCARE_REGION_ONLY_PACT", message: "only a pact names a healthcare region" });
+    problems.push({
+      field: "input.healthcareRegionCode",
+      rule: "HEALTHCARE_REGION_ONLY_PACT",
+      message: "only a pact names a healthcare region",
+    });
   }
   problems.push(...coverageProblems("input.coverage", input.coverage));
   for (const [i, ceiling] of (input.ceilings ?? []).entries()) problems.push(...ceilingProblems(`input.ceilings[${i}]`, ceiling));
   if ((input.ceilings ?? []).length > 0 && input.kind !== AgreementKind.CARE_GUARANTEE_AGREEMENT) {
-    problems.push({ field: "input.ceilings", rule: "CEILING_ONLY_PRIVATE", message: "volume ceilings belong to private care-guarantee agreements" });
+    problems.push({
+      field: "input.ceilings",
+      rule: "CEILING_ONLY_PRIVATE",
+      message: "volume ceilings belong to private care-guarantee agreements",
+    });
   }
   if (input.priceList && problems.length === 0) {
-    problems.push(...priceListProblems("input.priceList", input.priceList, { validFrom: input.validFrom, validUntil: input.validUntil ?? null }, []));
+    problems.push(
+      ...priceListProblems("input.priceList", input.priceList, { validFrom: input.validFrom, validUntil: input.validUntil ?? null }, []),
+    );
   }
   return problems;
 }
 
-export function revisionProblems(input: ReviseAgreementInput, agreement: Period, latestEffectiveFrom: string, latestVersion: number): Problem[] {
+export function revisionProblems(
+  input: ReviseAgreementInput,
+  agreement: Period,
+  latestEffectiveFrom: string,
+  latestVersion: number,
+): Problem[] {
   return mostSpecificFirst(revisionInputProblems(input, agreement, latestEffectiveFrom, latestVersion));
 }
 
-function revisionInputProblems(input: ReviseAgreementInput, agreement: Period, latestEffectiveFrom: string, latestVersion: number): Problem[] {
+function revisionInputProblems(
+  input: ReviseAgreementInput,
+  agreement: Period,
+  latestEffectiveFrom: string,
+  latestVersion: number,
+): Problem[] {
   const problems: Problem[] = [];
-  if (!isIsoDate(input.effectiveFrom)) return [{ field: "input.effectiveFrom", rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" }];
+  if (!isIsoDate(input.effectiveFrom))
+    return [{ field: "input.effectiveFrom", rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" }];
   if (input.effectiveFrom <= latestEffectiveFrom) {
     problems.push({
       field: "input.effectiveFrom",
@@ -318,11 +388,16 @@ function revisionInputProblems(input: ReviseAgreementInput, agreement: Period, l
     });
   }
   if (agreement.validUntil !== null && input.effectiveFrom > agreement.validUntil) {
-    problems.push({ field: "input.effectiveFrom", rule: "OUTSIDE_AGREEMENT", message: `is after the agreement ends (${agreement.validUntil})` });
+    problems.push({
+      field: "input.effectiveFrom",
+      rule: "OUTSIDE_AGREEMENT",
+      message: `is after the agreement ends (${agreement.validUntil})`,
+    });
   }
   if (!input.changeNote.trim()) problems.push({ field: "input.changeNote", rule: "REQUIRED", message: "say what changes" });
   if (input.coverage) problems.push(...coverageProblems("input.coverage", input.coverage));
-  if (!input.coverage && !input.terms) problems.push({ field: "input", rule: "NOTHING_CHANGES", message: "give new coverage, new terms, or both" });
+  if (!input.coverage && !input.terms)
+    problems.push({ field: "input", rule: "NOTHING_CHANGES", message: "give new coverage, new terms, or both" });
   return problems;
 }
 
@@ -355,7 +430,11 @@ export function priceListEndingProblems(lastDay: string, reason: string, list: P
   if (lastDay < list.validFrom) {
     problems.push({ field: "lastDay", rule: "END_BEFORE_START", message: `is before "${list.name}" starts (${list.validFrom})` });
   } else if (lastDay < today) {
-    problems.push({ field: "lastDay", rule: "DATE_IN_PAST", message: `has passed (today is ${today}); prices of past days stay as they were` });
+    problems.push({
+      field: "lastDay",
+      rule: "DATE_IN_PAST",
+      message: `has passed (today is ${today}); prices of past days stay as they were`,
+    });
   }
   if (!reason.trim()) problems.push({ field: "reason", rule: "REQUIRED", message: "say why the price list ends" });
   return mostSpecificFirst(problems);

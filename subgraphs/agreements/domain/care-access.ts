@@ -79,7 +79,8 @@ const setting = (s: CareSetting) => (s === CareSetting.INPATIENT ? "inpatient" :
 
 export function ruleMatches(rule: CareAccessRuleFacts, c: CareCase, careSetting: CareSetting): boolean {
   if (rule.homeRegionCode !== null && rule.homeRegionCode !== c.homeRegionCode) return false;
-  if (rule.homeMunicipalityCodes !== null && !(c.homeMunicipalityCode && rule.homeMunicipalityCodes.includes(c.homeMunicipalityCode))) return false;
+  if (rule.homeMunicipalityCodes !== null && !(c.homeMunicipalityCode && rule.homeMunicipalityCodes.includes(c.homeMunicipalityCode)))
+    return false;
   if (rule.providingRegionCodes !== null && !rule.providingRegionCodes.includes(c.providerRegionCode)) return false;
   if (rule.providerKind !== null && rule.providerKind !== c.providerKind) return false;
   if (rule.careSetting !== null && rule.careSetting !== careSetting) return false;
@@ -87,18 +88,33 @@ export function ruleMatches(rule: CareAccessRuleFacts, c: CareCase, careSetting:
 }
 
 /** The terms of a coverage decision for a care setting under the home region's rules, with every rule that applied and why. */
-export function decideAccess(c: CareCase, decision: CoverageDecision, rules: readonly CareAccessRuleFacts[], careSetting: CareSetting): AccessDecision {
+export function decideAccess(
+  c: CareCase,
+  decision: CoverageDecision,
+  rules: readonly CareAccessRuleFacts[],
+  careSetting: CareSetting,
+): AccessDecision {
   const applied: CoverageRuleApplied[] = [];
   if (decision.status === CoverageStatus.INTERNAL_CARE) {
     applied.push({ code: CoverageRuleCode.INTERNAL_CARE, explanation: decision.reason });
-    applied.push({ code: CoverageRuleCode.PAYMENT_COMMITMENT, explanation: "Internal care: the home region pays its own provider; no payment commitment." });
-    return { decidedBy: CoverageRuleCode.INTERNAL_CARE, rules: applied, sameTermsAsResidents: true, paymentCommitmentRequired: false, careSetting };
+    applied.push({
+      code: CoverageRuleCode.PAYMENT_COMMITMENT,
+      explanation: "Internal care: the home region pays its own provider; no payment commitment.",
+    });
+    return {
+      decidedBy: CoverageRuleCode.INTERNAL_CARE,
+      rules: applied,
+      sameTermsAsResidents: true,
+      paymentCommitmentRequired: false,
+      careSetting,
+    };
   }
   // Pacts a municipality decided on: the one that applies because the patient lives there, or one that does not because the patient lives elsewhere.
   const chosen = decision.applicable[0];
   const byMunicipality: CoverageRuleApplied[] = [];
   for (const r of decision.rejected) {
-    if (r.code === RejectionReason.HOME_MUNICIPALITY_NOT_PARTY) byMunicipality.push({ code: CoverageRuleCode.HOME_MUNICIPALITY, explanation: r.reason });
+    if (r.code === RejectionReason.HOME_MUNICIPALITY_NOT_PARTY)
+      byMunicipality.push({ code: CoverageRuleCode.HOME_MUNICIPALITY, explanation: r.reason });
   }
   for (const a of decision.applicable) {
     const municipalities = a.agreement.partyMunicipalityCodes?.[c.homeRegionCode];
@@ -112,9 +128,16 @@ export function decideAccess(c: CareCase, decision: CoverageDecision, rules: rea
   }
   if (!chosen) {
     applied.push({ code: CoverageRuleCode.NOT_COVERED, explanation: decision.reason }, ...byMunicipality);
-    return { decidedBy: CoverageRuleCode.NOT_COVERED, rules: applied, sameTermsAsResidents: null, paymentCommitmentRequired: null, careSetting };
+    return {
+      decidedBy: CoverageRuleCode.NOT_COVERED,
+      rules: applied,
+      sameTermsAsResidents: null,
+      paymentCommitmentRequired: null,
+      careSetting,
+    };
   }
-  const municipalityDecided = c.homeMunicipalityCode != null && byMunicipality.length > 0 && chosen.agreement.kind !== AgreementKind.CARE_GUARANTEE_AGREEMENT;
+  const municipalityDecided =
+    c.homeMunicipalityCode != null && byMunicipality.length > 0 && chosen.agreement.kind !== AgreementKind.CARE_GUARANTEE_AGREEMENT;
   applied.push({ code: CoverageRuleCode.AGREEMENT_PRECEDENCE, explanation: decision.reason }, ...byMunicipality);
 
   const matching = rules.filter((r) => ruleMatches(r, c, careSetting));
@@ -129,7 +152,9 @@ export function decideAccess(c: CareCase, decision: CoverageDecision, rules: rea
     .filter((r) => r.effect !== CareAccessEffect.SAME_TERMS_AS_RESIDENTS)
     .sort((a, b) => a.priority - b.priority || a.id.localeCompare(b.id))[0];
   const terms = chosen.version.terms;
-  const required = commitmentRule ? commitmentRule.effect === CareAccessEffect.PAYMENT_COMMITMENT_REQUIRED : terms.paymentCommitmentRequired;
+  const required = commitmentRule
+    ? commitmentRule.effect === CareAccessEffect.PAYMENT_COMMITMENT_REQUIRED
+    : terms.paymentCommitmentRequired;
   applied.push({
     code: CoverageRuleCode.PAYMENT_COMMITMENT,
     explanation: commitmentRule
@@ -137,7 +162,11 @@ export function decideAccess(c: CareCase, decision: CoverageDecision, rules: rea
       : `${chosen.agreement.name}, version ${chosen.version.version}: ${required ? "a payment commitment is required" : "no payment commitment is required"}.`,
   });
   return {
-    decidedBy: municipalityDecided ? CoverageRuleCode.HOME_MUNICIPALITY : sameTerms && chosen.agreement.kind === AgreementKind.RIKSAVTALET ? CoverageRuleCode.SAME_TERMS_ARRANGEMENT : CoverageRuleCode.AGREEMENT_PRECEDENCE,
+    decidedBy: municipalityDecided
+      ? CoverageRuleCode.HOME_MUNICIPALITY
+      : sameTerms && chosen.agreement.kind === AgreementKind.RIKSAVTALET
+        ? CoverageRuleCode.SAME_TERMS_ARRANGEMENT
+        : CoverageRuleCode.AGREEMENT_PRECEDENCE,
     rules: applied,
     sameTermsAsResidents: terms.sameTermsAsResidents || sameTerms !== undefined,
     paymentCommitmentRequired: required,

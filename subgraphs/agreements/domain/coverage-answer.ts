@@ -37,7 +37,9 @@ export function answerCoverageQuestion(
     date: question.date,
     // Only a municipality of the home region counts (the key may come from anywhere in the supergraph).
     homeMunicipalityCode:
-      question.homeMunicipalityCode && question.homeMunicipalityCode.slice(0, 2) === question.homeRegionCode ? question.homeMunicipalityCode : null,
+      question.homeMunicipalityCode && question.homeMunicipalityCode.slice(0, 2) === question.homeRegionCode
+        ? question.homeMunicipalityCode
+        : null,
   };
   const careSetting = question.careSetting ?? CareSetting.OUTPATIENT;
   const decision = decideCoverage(careCase, agreements);

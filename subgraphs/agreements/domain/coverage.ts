@@ -183,7 +183,12 @@ export function coversCare(version: VersionFacts, specialty: Specialty, procedur
 }
 
 /** The price of the procedure in the price list valid on the date; a region-specific price beats a general one. */
-export function priceFor(agreement: AgreementFacts, procedureCode: string | null, providingRegionCode: string, date: string): number | null {
+export function priceFor(
+  agreement: AgreementFacts,
+  procedureCode: string | null,
+  providingRegionCode: string,
+  date: string,
+): number | null {
   if (procedureCode === null) return null;
   const list = agreement.priceLists.find((l) => isValidOn(l, date));
   if (!list) return null;
@@ -232,7 +237,10 @@ function rejection(agreement: AgreementFacts, c: CareCase): Availability {
       };
     }
     if (!agreement.partyRegionCodes.includes(c.providerRegionCode)) {
-      return { code: RejectionReason.PROVIDER_REGION_NOT_PARTY, reason: `${regionName(c.providerRegionCode)}, where the provider is, is not a party.` };
+      return {
+        code: RejectionReason.PROVIDER_REGION_NOT_PARTY,
+        reason: `${regionName(c.providerRegionCode)}, where the provider is, is not a party.`,
+      };
     }
   }
   return availability(agreement, c.specialty, c.procedureCode, c.date);
@@ -293,7 +301,8 @@ const byPrecedence = (a: AgreementFacts, b: AgreementFacts) =>
   a.id.localeCompare(b.id);
 
 /** Closest to covering the case first (CLOSENESS), then precedence. */
-export const byCloseness = (a: RejectedAgreement, b: RejectedAgreement) => CLOSENESS.indexOf(a.code) - CLOSENESS.indexOf(b.code) || byPrecedence(a.agreement, b.agreement);
+export const byCloseness = (a: RejectedAgreement, b: RejectedAgreement) =>
+  CLOSENESS.indexOf(a.code) - CLOSENESS.indexOf(b.code) || byPrecedence(a.agreement, b.agreement);
 
 export function decideCoverage(c: CareCase, agreements: readonly AgreementFacts[]): CoverageDecision {
   if (c.providerKind === ProviderKind.PUBLIC && c.providerRegionCode === c.homeRegionCode) {

@@ -26,14 +26,19 @@ export class PriceListEntryView {
   @Field(() => ProcedureStub, { description: "The KVÅ procedure priced." })
   procedure: ProcedureStub;
 
-  @Field(() => RegionStub, { nullable: true, description: "The region where the care is given, for per-region prices; null = wherever the agreement applies." })
+  @Field(() => RegionStub, {
+    nullable: true,
+    description: "The region where the care is given, for per-region prices; null = wherever the agreement applies.",
+  })
   providingRegion: RegionStub | null;
 
   @Field(() => Int, { description: "Price per case in Swedish kronor." })
   priceSek: number;
 }
 
-@ObjectType({ description: "A volume ceiling (volymtak) of a private agreement, e.g. 200 cataract operations in 2026, and how much of it is used." })
+@ObjectType({
+  description: "A volume ceiling (volymtak) of a private agreement, e.g. 200 cataract operations in 2026, and how much of it is used.",
+})
 export class VolumeCeiling {
   @Field(() => ID, { description: "Globally unique id (UUID)." })
   id: string;

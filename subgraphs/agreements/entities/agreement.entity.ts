@@ -31,11 +31,13 @@ registerEnumType(AgreementEventKind, {
     REVISED: { description: "Its coverage or terms change from a date: a new version (ny avtalsversion)." },
     PRICE_LIST_ADDED: { description: "A price list (prislista) was added, e.g. next year's prices." },
     PRICE_LIST_ENDED: {
-      description: "A price list was ended (or superseded by a new one): its last day was set or brought forward. Commitments keep the price they were made at.",
+      description:
+        "A price list was ended (or superseded by a new one): its last day was set or brought forward. Commitments keep the price they were made at.",
     },
     ENDED: { description: "It was ended (e.g. uppsagt): its last day was set or brought forward." },
     COMMITTED: {
-      description: "A referral (remiss) was committed under it with a payment commitment (betalningsförbindelse); the case counts against its volume ceiling (volymtak).",
+      description:
+        "A referral (remiss) was committed under it with a payment commitment (betalningsförbindelse); the case counts against its volume ceiling (volymtak).",
     },
     COMMITMENT_RELEASED: { description: "A referral's commitment was released; the case no longer counts against the ceiling." },
   },
@@ -219,7 +221,10 @@ export class AgreementCommitment {
   @Column({ type: "timestamptz", name: "committed_at", default: () => "now()" })
   committedAt: Date;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: "When the commitment was released (the referral was cancelled or moved); null while it stands." })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When the commitment was released (the referral was cancelled or moved); null while it stands.",
+  })
   @Column({ type: "timestamptz", name: "released_at", nullable: true })
   releasedAt: Date | null;
 
@@ -274,7 +279,10 @@ export class PriceList {
   @Column({ type: "date", name: "valid_until", nullable: true })
   validUntil: string | null;
 
-  @Field(() => String, { nullable: true, description: "Why the list was ended (or which list superseded it), when it was ended after it was added." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the list was ended (or which list superseded it), when it was ended after it was added.",
+  })
   @Column({ type: "text", name: "end_reason", nullable: true })
   endReason: string | null;
 }

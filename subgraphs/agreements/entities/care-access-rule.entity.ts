@@ -8,7 +8,9 @@ registerEnumType(CareAccessEffect, {
   name: "CareAccessEffect",
   description: "What a home region's care-access rule does.",
   valuesConfig: {
-    SAME_TERMS_AS_RESIDENTS: { description: "The region's residents get care in the providing region on the same terms as its own residents (one way)." },
+    SAME_TERMS_AS_RESIDENTS: {
+      description: "The region's residents get care in the providing region on the same terms as its own residents (one way).",
+    },
     PAYMENT_COMMITMENT_REQUIRED: { description: "Care needs the home region's prior approval: a payment commitment." },
     NO_PAYMENT_COMMITMENT_REQUIRED: { description: "Care needs no payment commitment." },
   },
@@ -19,7 +21,10 @@ registerEnumType(CareAccessEffect, {
  * (each region's node seeds its own): one-way same-terms arrangements, and when a payment
  * commitment is needed for outpatient or inpatient care.
  */
-@ObjectType({ description: "A home region's own rule for where its residents may seek care and on which terms (a one-way same-terms arrangement, or whether a payment commitment is needed)." })
+@ObjectType({
+  description:
+    "A home region's own rule for where its residents may seek care and on which terms (a one-way same-terms arrangement, or whether a payment commitment is needed).",
+})
 @Entity({ name: "care_access_rule" })
 export class CareAccessRule implements CareAccessRuleFacts {
   @Field(() => ID, { description: 'Stable id, e.g. "halland-inpatient-approval".' })
@@ -38,7 +43,10 @@ export class CareAccessRule implements CareAccessRuleFacts {
   @Column({ type: "text", array: true, name: "home_municipality_codes", nullable: true })
   homeMunicipalityCodes: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: "Care in these regions (county codes; \"elsewhere\" lists every other region); null for any region." })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Care in these regions (county codes; "elsewhere" lists every other region); null for any region.',
+  })
   @Column({ type: "text", array: true, name: "providing_region_codes", nullable: true })
   providingRegionCodes: string[] | null;
 

@@ -36,4 +36,3 @@ export function isCoverageKey(value: Record<string, unknown>): value is Coverage
     typeof value.date === "string"
   );
 }
-

@@ -43,7 +43,10 @@ export class AgreementEventsResolver {
     return agreement;
   }
 
-  @FieldResolver(() => AgreementEventInfo, { nullable: true, description: "The event that delivered this agreement to a subscription; null when read by a query." })
+  @FieldResolver(() => AgreementEventInfo, {
+    nullable: true,
+    description: "The event that delivered this agreement to a subscription; null when read by a query.",
+  })
   event(@Root() agreement: Agreement): AgreementEventInfo | null {
     return agreement.event ?? null;
   }

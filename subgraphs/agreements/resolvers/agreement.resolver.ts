@@ -23,7 +23,10 @@ export class AgreementFilter implements AgreementListFilter {
   @Field(() => ID, { nullable: true, description: "Only care-guarantee agreements with this private provider." })
   providerId?: string | null;
 
-  @Field(() => Specialty, { nullable: true, description: "Only agreements whose version in force (on `validOn`, or today) covers this specialty or all planned care." })
+  @Field(() => Specialty, {
+    nullable: true,
+    description: "Only agreements whose version in force (on `validOn`, or today) covers this specialty or all planned care.",
+  })
   specialty?: Specialty | null;
 
   @Field(() => DateScalar, { nullable: true, description: "Only agreements in force on this date." })
@@ -92,7 +95,10 @@ export class CeilingInputType implements rules.CeilingInput {
   @Field(() => Int, { description: "Cases allowed in the period." })
   maxCases: number;
 
-  @Field(() => [String], { nullable: true, description: "KVÅ procedures counted (at most 500, each once); omitted = all care under the agreement." })
+  @Field(() => [String], {
+    nullable: true,
+    description: "KVÅ procedures counted (at most 500, each once); omitted = all care under the agreement.",
+  })
   procedureCodes?: string[] | null;
 }
 
@@ -104,7 +110,10 @@ export class CreateAgreementInputType implements rules.CreateAgreementInput {
   @Field({ description: "Name of the agreement." })
   name: string;
 
-  @Field(() => [String], { description: "County codes of the regions party to it (at most 21, each once): all 21 for Riksavtalet, the pact's regions, or the one region of a private agreement." })
+  @Field(() => [String], {
+    description:
+      "County codes of the regions party to it (at most 21, each once): all 21 for Riksavtalet, the pact's regions, or the one region of a private agreement.",
+  })
   partyRegionCodes: string[];
 
   @Field(() => String, { nullable: true, description: "For a pact: its healthcare region." })
@@ -132,7 +141,9 @@ export class CreateAgreementInputType implements rules.CreateAgreementInput {
   priceList?: PriceListInputType | null;
 }
 
-@InputType({ description: "A change to an agreement's content from a date: a new version. What is omitted stays as in the latest version." })
+@InputType({
+  description: "A change to an agreement's content from a date: a new version. What is omitted stays as in the latest version.",
+})
 export class ReviseAgreementInputType implements rules.ReviseAgreementInput {
   @Field(() => DateScalar, { description: "First day of the new version; after the latest version's first day." })
   effectiveFrom: string;
@@ -147,7 +158,9 @@ export class ReviseAgreementInputType implements rules.ReviseAgreementInput {
   changeNote: string;
 }
 
-@InputType("CommitReferralInput", { description: "A referral to commit under an agreement (done when the referral is sent with a payment commitment)." })
+@InputType("CommitReferralInput", {
+  description: "A referral to commit under an agreement (done when the referral is sent with a payment commitment).",
+})
 export class CommitInputType implements CommitInput {
   @Field(() => ID, { description: "The agreement." })
   agreementId: string;
@@ -210,7 +223,10 @@ export class AgreementResolver {
     return ctx.loaders.versionsOf.load(agreement.id);
   }
 
-  @FieldResolver(() => AgreementVersion, { nullable: true, description: "The version in force on a date (today when omitted); null before the first version." })
+  @FieldResolver(() => AgreementVersion, {
+    nullable: true,
+    description: "The version in force on a date (today when omitted); null before the first version.",
+  })
   async version(
     @Root() agreement: Agreement,
     @Ctx() ctx: AgreementsContext,
@@ -233,11 +249,16 @@ export class AgreementResolver {
   }
 
   @Mutation(() => Agreement, { description: "Creates an agreement with its first version (administrators)." })
-  createAgreement(@Arg("input", () => CreateAgreementInputType) input: CreateAgreementInputType, @Ctx() ctx: AgreementsContext): Promise<Agreement> {
+  createAgreement(
+    @Arg("input", () => CreateAgreementInputType) input: CreateAgreementInputType,
+    @Ctx() ctx: AgreementsContext,
+  ): Promise<Agreement> {
     return ctx.administration.create(ctx, input);
   }
 
-  @Mutation(() => AgreementVersion, { description: "Changes an agreement's coverage or terms from a date: a new version (administrators)." })
+  @Mutation(() => AgreementVersion, {
+    description: "Changes an agreement's coverage or terms from a date: a new version (administrators).",
+  })
   reviseAgreement(
     @Arg("agreementId", () => ID) agreementId: string,
     @Arg("input", () => ReviseAgreementInputType) input: ReviseAgreementInputType,
@@ -272,7 +293,7 @@ export class AgreementResolver {
   endPriceList(
     @Arg("priceListId", () => ID, { description: "The price list (see `Agreement.priceLists`)." }) priceListId: string,
     @Arg("lastDay", () => DateScalar, { description: "Last day the list's prices apply; today or later." }) lastDay: string,
-    @Arg("reason", { description: "Why, e.g. \"New prices from 2027\"." }) reason: string,
+    @Arg("reason", { description: 'Why, e.g. "New prices from 2027".' }) reason: string,
     @Ctx() ctx: AgreementsContext,
   ): Promise<PriceList> {
     return ctx.administration.endPriceList(ctx, priceListId, lastDay, reason);
@@ -289,9 +310,13 @@ export class AgreementResolver {
   }
 
   @Mutation(() => AgreementCommitment, {
-    description: "Commits a referral under an agreement, counting it against the agreement's volume ceilings and fixing its version and price.",
+    description:
+      "Commits a referral under an agreement, counting it against the agreement's volume ceilings and fixing its version and price.",
   })
-  commitReferralToAgreement(@Arg("input", () => CommitInputType) input: CommitInputType, @Ctx() ctx: AgreementsContext): Promise<AgreementCommitment> {
+  commitReferralToAgreement(
+    @Arg("input", () => CommitInputType) input: CommitInputType,
+    @Ctx() ctx: AgreementsContext,
+  ): Promise<AgreementCommitment> {
     return ctx.administration.commit(ctx, input);
   }
 

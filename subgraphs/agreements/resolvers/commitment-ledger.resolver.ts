@@ -24,13 +24,19 @@ export class AgreementActor {
   @Field({ description: "The caller's role, e.g. REGIONAL_OFFICE or ADMINISTRATOR." })
   role: string;
 
-  @Field(() => String, { nullable: true, description: "The caller's organisation: a region's county code, a provider id or a care unit id." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The caller's organisation: a region's county code, a provider id or a care unit id.",
+  })
   organisation: string | null;
 
   @Field({ description: "The token's subject: the employee's HSA-id or a system client's id." })
   subject: string;
 
-  @Field(() => String, { nullable: true, description: 'The hub service that acted on the caller\'s behalf, e.g. "referrals" when an office sent a referral.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The hub service that acted on the caller\'s behalf, e.g. "referrals" when an office sent a referral.',
+  })
   viaService: string | null;
 }
 
@@ -39,7 +45,10 @@ export class AgreementCommitmentConnection extends Connection(AgreementCommitmen
 
 @InputType({ description: "Narrows an agreement's commitments. All fields are optional and combine with AND." })
 export class AgreementCommitmentFilter implements CommitmentFilter {
-  @Field(() => Boolean, { nullable: true, description: "true: only released commitments; false: only standing ones (those that count against ceilings)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true: only released commitments; false: only standing ones (those that count against ceilings).",
+  })
   released?: boolean | null;
 
   @Field(() => DateScalar, { nullable: true, description: "Only commitments for care on or after this date." })
@@ -76,7 +85,8 @@ export class CeilingUse {
 
   @Field(() => DateScalar, {
     nullable: true,
-    description: "The day the last case would be committed if commitments keep coming at the pace; null unless that day is within the period (see `outlook`).",
+    description:
+      "The day the last case would be committed if commitments keep coming at the pace; null unless that day is within the period (see `outlook`).",
   })
   projectedReachedOn: string | null;
 
@@ -93,7 +103,8 @@ export class CommitmentLedgerResolver {
   async agreementCommitments(
     @Arg("agreementId", () => ID, { description: "The agreement." }) agreementId: string,
     @Ctx() ctx: AgreementsContext,
-    @Arg("filter", () => AgreementCommitmentFilter, { nullable: true, description: "Narrows the list." }) filter?: AgreementCommitmentFilter | null,
+    @Arg("filter", () => AgreementCommitmentFilter, { nullable: true, description: "Narrows the list." })
+    filter?: AgreementCommitmentFilter | null,
     @Arg("first", () => Int, { nullable: true, description: "Page size, 0 to 100 (default 20)." }) first?: number | null,
     @Arg("after", () => String, { nullable: true, description: "Cursor of the edge after which the page starts." }) after?: string | null,
   ): Promise<AgreementCommitmentConnection> {
@@ -105,7 +116,10 @@ export class CommitmentLedgerResolver {
   @Query(() => [CeilingUse], {
     description: `The use of an agreement's volume ceilings over their periods: used, remaining, the pace over the last ${PACE_WINDOW_DAYS} days and the day the ceiling is reached at that pace. Same access as \`agreementCommitments\`; empty for an agreement without ceilings.`,
   })
-  async agreementCeilingUse(@Arg("agreementId", () => ID, { description: "The agreement." }) agreementId: string, @Ctx() ctx: AgreementsContext): Promise<CeilingUse[]> {
+  async agreementCeilingUse(
+    @Arg("agreementId", () => ID, { description: "The agreement." }) agreementId: string,
+    @Ctx() ctx: AgreementsContext,
+  ): Promise<CeilingUse[]> {
     return (await ctx.ledger.ceilingUse(ctx, agreementId)).map((row) => ({
       ceiling: volumeCeiling(row),
       usedCases: row.usedCases,
@@ -119,22 +133,34 @@ export class CommitmentLedgerResolver {
     }));
   }
 
-  @FieldResolver(() => Boolean, { description: "Whether the commitment was released (see `releasedAt`, `releaseReason`); a standing one counts against ceilings." })
+  @FieldResolver(() => Boolean, {
+    description: "Whether the commitment was released (see `releasedAt`, `releaseReason`); a standing one counts against ceilings.",
+  })
   released(@Root() commitment: AgreementCommitment): boolean {
     return commitment.releasedAt !== null;
   }
 
-  @FieldResolver(() => RegionStub, { nullable: true, description: "The region that pays: the patient's home region. Null for commitments under a several-party agreement made before it was recorded." })
+  @FieldResolver(() => RegionStub, {
+    nullable: true,
+    description:
+      "The region that pays: the patient's home region. Null for commitments under a several-party agreement made before it was recorded.",
+  })
   payingRegion(@Root() commitment: AgreementCommitment): RegionStub | null {
     return commitment.payingRegionCode ? { code: commitment.payingRegionCode } : null;
   }
 
-  @FieldResolver(() => AgreementActor, { nullable: true, description: "Who committed it (null for commitments made before this was recorded)." })
+  @FieldResolver(() => AgreementActor, {
+    nullable: true,
+    description: "Who committed it (null for commitments made before this was recorded).",
+  })
   committedBy(@Root() commitment: AgreementCommitment): ActorRecord | null {
     return commitment.committedBy ?? null;
   }
 
-  @FieldResolver(() => AgreementActor, { nullable: true, description: "Who released it; null while it stands (or when released before this was recorded)." })
+  @FieldResolver(() => AgreementActor, {
+    nullable: true,
+    description: "Who released it; null while it stands (or when released before this was recorded).",
+  })
   releasedBy(@Root() commitment: AgreementCommitment): ActorRecord | null {
     return commitment.releasedBy ?? null;
   }

@@ -32,7 +32,9 @@ registerEnumType(RejectionReason, {
     EXPIRED: { description: "The agreement ended before the date." },
     CARE_NOT_COVERED: { description: "The version in force does not cover the specialty or procedure." },
     CEILING_REACHED: { description: "The agreement's volume ceiling (volymtak) for the period is used up." },
-    HOME_MUNICIPALITY_NOT_PARTY: { description: "The home region takes part for residents of some municipalities only (Region Halland in two pacts), not the patient's." },
+    HOME_MUNICIPALITY_NOT_PARTY: {
+      description: "The home region takes part for residents of some municipalities only (Region Halland in two pacts), not the patient's.",
+    },
   },
 });
 
@@ -41,9 +43,17 @@ registerEnumType(CoverageRuleCode, {
   description: "A rule that decided a coverage answer.",
   valuesConfig: {
     INTERNAL_CARE: { description: "Care at a public provider of the home region: no agreement needed." },
-    AGREEMENT_PRECEDENCE: { description: "The most specific agreement that applies: the home region's own agreement with the provider, then a pact, then Riksavtalet." },
-    HOME_MUNICIPALITY: { description: "The patient's home municipality decided which pact and price list apply (Region Halland: the south with Södra, the north with Västra)." },
-    SAME_TERMS_ARRANGEMENT: { description: "The home region lets its residents seek care in the providing region on the same terms as that region's residents." },
+    AGREEMENT_PRECEDENCE: {
+      description:
+        "The most specific agreement that applies: the home region's own agreement with the provider, then a pact, then Riksavtalet.",
+    },
+    HOME_MUNICIPALITY: {
+      description:
+        "The patient's home municipality decided which pact and price list apply (Region Halland: the south with Södra, the north with Västra).",
+    },
+    SAME_TERMS_ARRANGEMENT: {
+      description: "The home region lets its residents seek care in the providing region on the same terms as that region's residents.",
+    },
     PAYMENT_COMMITMENT: { description: "Whether a payment commitment is needed for the care setting, and by which rule." },
     NOT_COVERED: { description: "No agreement covers the care." },
   },
@@ -72,7 +82,10 @@ export class CoverageOption {
   @Field(() => AgreementTerms, { description: "Terms of that version." })
   terms: AgreementTerms;
 
-  @Field(() => Int, { nullable: true, description: "Price per case in SEK from the price list valid on the date; null when none is listed." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Price per case in SEK from the price list valid on the date; null when none is listed.",
+  })
   pricePerCaseSek: number | null;
 
   @Field({ description: "Why it applies, and, below rank 1, what takes precedence." })
@@ -103,7 +116,10 @@ export class CoverageResolver {
     return { id: coverage.providerId };
   }
 
-  @FieldResolver(() => ProcedureStub, { nullable: true, description: "The KVÅ procedure asked about; null for a first visit in the specialty." })
+  @FieldResolver(() => ProcedureStub, {
+    nullable: true,
+    description: "The KVÅ procedure asked about; null for a first visit in the specialty.",
+  })
   procedure(@Root() coverage: Coverage): ProcedureStub | null {
     return coverage.procedureCode ? { code: coverage.procedureCode } : null;
   }
@@ -132,26 +148,33 @@ export class CoverageResolver {
     return coverage.decision.reason;
   }
 
-  @FieldResolver(() => CoverageRuleCode, { description: "The rule that decided which agreement applies (or that none does); `rules` says how." })
+  @FieldResolver(() => CoverageRuleCode, {
+    description: "The rule that decided which agreement applies (or that none does); `rules` says how.",
+  })
   decidedBy(@Root() coverage: Coverage): CoverageRuleCode {
     return coverage.access.decidedBy;
   }
 
   @FieldResolver(() => [CoverageRuleApplication], {
-    description: "Every rule that applied, with what it did: agreement precedence, the patient's home municipality, the home region's same-terms arrangements, and the payment-commitment rule for the care setting.",
+    description:
+      "Every rule that applied, with what it did: agreement precedence, the patient's home municipality, the home region's same-terms arrangements, and the payment-commitment rule for the care setting.",
   })
   rules(@Root() coverage: Coverage): CoverageRuleApplied[] {
     return coverage.access.rules;
   }
 
-  @FieldResolver(() => Boolean, { nullable: true, description: "Whether the patient gets care on the same terms as the providing region's residents; null when not covered." })
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: "Whether the patient gets care on the same terms as the providing region's residents; null when not covered.",
+  })
   sameTermsAsResidents(@Root() coverage: Coverage): boolean | null {
     return coverage.access.sameTermsAsResidents;
   }
 
   @FieldResolver(() => Boolean, {
     nullable: true,
-    description: "Whether the home region must approve the care with a payment commitment, for this care setting (agreements and the home region's rules may differ for outpatient and inpatient care); null when not covered.",
+    description:
+      "Whether the home region must approve the care with a payment commitment, for this care setting (agreements and the home region's rules may differ for outpatient and inpatient care); null when not covered.",
   })
   paymentCommitmentRequired(@Root() coverage: Coverage): boolean | null {
     return coverage.access.paymentCommitmentRequired;
@@ -171,7 +194,10 @@ export class CoverageResolver {
     );
   }
 
-  @FieldResolver(() => [RejectedAgreement], { description: "Agreements considered that do not allow the care, with why: the one closest to covering it first (ceiling reached, then not in force on the date, then care not covered, then parties not matching), then by precedence." })
+  @FieldResolver(() => [RejectedAgreement], {
+    description:
+      "Agreements considered that do not allow the care, with why: the one closest to covering it first (ceiling reached, then not in force on the date, then care not covered, then parties not matching), then by precedence.",
+  })
   async rejected(@Root() coverage: Coverage, @Ctx() ctx: AgreementsContext): Promise<RejectedAgreement[]> {
     return Promise.all(
       coverage.decision.rejected.map(async (r) => ({
@@ -200,10 +226,14 @@ export class OfferCoverageResolver {
     @Ctx() ctx: AgreementsContext,
     @Arg("homeMunicipalityCode", () => String, {
       nullable: true,
-      description: "The patient's home municipality (kommunkod), where it matters: Region Halland's pacts follow it. Without it, a pact limited to some municipalities is not excluded.",
+      description:
+        "The patient's home municipality (kommunkod), where it matters: Region Halland's pacts follow it. Without it, a pact limited to some municipalities is not excluded.",
     })
     homeMunicipalityCode?: string | null,
-    @Arg("careSetting", () => CareSetting, { nullable: true, description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed." })
+    @Arg("careSetting", () => CareSetting, {
+      nullable: true,
+      description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed.",
+    })
     careSetting?: CareSetting | null,
   ): Promise<Coverage> {
     requireRegionCode("homeRegionCode", homeRegionCode);
@@ -228,7 +258,10 @@ export class CareAccessRuleResolver {
     description:
       "A home region's own rules for where its residents may seek care and on which terms (one-way same-terms arrangements, payment commitments for outpatient and inpatient care), as this node loads them; coverage answers apply them.",
   })
-  async careAccessRules(@Ctx() ctx: AgreementsContext, @Arg("homeRegionCode", { description: "County code of the home region." }) homeRegionCode: string): Promise<CareAccessRule[]> {
+  async careAccessRules(
+    @Ctx() ctx: AgreementsContext,
+    @Arg("homeRegionCode", { description: "County code of the home region." }) homeRegionCode: string,
+  ): Promise<CareAccessRule[]> {
     requireRegionCode("homeRegionCode", homeRegionCode);
     return ctx.loaders.careAccessRulesFor.load(homeRegionCode);
   }

@@ -64,7 +64,12 @@ export class AgreementAdministration {
     private readonly hubRegionCode: string,
   ) {}
 
-  private announce(db: EntityManager, kind: AgreementEventKind, agreementId: string, ids?: Omit<AgreementEventPayload, "agreementId" | "kind">): Promise<number> {
+  private announce(
+    db: EntityManager,
+    kind: AgreementEventKind,
+    agreementId: string,
+    ids?: Omit<AgreementEventPayload, "agreementId" | "kind">,
+  ): Promise<number> {
     return appendEvent(db, "agreements", agreementEvent(kind, agreementId, this.hubRegionCode, ids));
   }
 
@@ -179,7 +184,9 @@ export class AgreementAdministration {
       const agreement = await lockAgreement(db, agreementId);
       refuseInput(endingProblems(lastDay, reason, agreement));
       if (agreement.validUntil !== null && agreement.validUntil < lastDay) {
-        throw conflict(`The agreement already ends on ${agreement.validUntil}; an ending can only be brought forward.`, { validUntil: agreement.validUntil });
+        throw conflict(`The agreement already ends on ${agreement.validUntil}; an ending can only be brought forward.`, {
+          validUntil: agreement.validUntil,
+        });
       }
       await db.update(Agreement, { id: agreementId }, { validUntil: lastDay, endReason: reason.trim() });
       await this.announce(db, AgreementEventKind.ENDED, agreementId);
@@ -199,7 +206,11 @@ export class AgreementAdministration {
       throw badUserInput("input.procedureCode", "KVA_CODE_FORMAT", `"${input.procedureCode}" is not a KVÅ code`);
     }
     if (input.providingRegionCode != null && !isRegionCode(input.providingRegionCode)) {
-      throw badUserInput("input.providingRegionCode", "REGION_CODE_UNKNOWN", `"${input.providingRegionCode}" is not one of the 21 county codes`);
+      throw badUserInput(
+        "input.providingRegionCode",
+        "REGION_CODE_UNKNOWN",
+        `"${input.providingRegionCode}" is not one of the 21 county codes`,
+      );
     }
     if (input.payingRegionCode != null && !isRegionCode(input.payingRegionCode)) {
       throw badUserInput("input.payingRegionCode", "REGION_CODE_UNKNOWN", `"${input.payingRegionCode}" is not one of the 21 county codes`);
@@ -214,7 +225,9 @@ export class AgreementAdministration {
         .where("c.referral_id = :referralId AND c.released_at IS NULL", { referralId: input.referralId })
         .getOne();
       if (open) {
-        throw conflict(`The referral is already committed under an agreement (commitment ${open.id}); release it first.`, { commitmentId: open.id });
+        throw conflict(`The referral is already committed under an agreement (commitment ${open.id}); release it first.`, {
+          commitmentId: open.id,
+        });
       }
       const [facts] = await loadAgreementFacts(db, { agreementIds: [agreement.id] });
       const procedureCode = input.procedureCode ?? null;
@@ -236,7 +249,10 @@ export class AgreementAdministration {
         releasedBy: null,
       });
       await db.insert(AgreementCommitment, commitment);
-      await this.announce(db, AgreementEventKind.COMMITTED, agreement.id, { commitmentId: commitment.id, referralId: commitment.referralId });
+      await this.announce(db, AgreementEventKind.COMMITTED, agreement.id, {
+        commitmentId: commitment.id,
+        referralId: commitment.referralId,
+      });
       return commitment;
     });
   }
@@ -254,7 +270,11 @@ export class AgreementAdministration {
         .where("c.referral_id = :referralId AND c.released_at IS NULL", { referralId })
         .getMany();
       if (rows.length === 0) throw conflict("The referral has no standing commitment to release.");
-      const commitment = Object.assign(rows[0], { releasedAt: new Date(), releaseReason: reason.trim(), releasedBy: actorOf(scope.identity) });
+      const commitment = Object.assign(rows[0], {
+        releasedAt: new Date(),
+        releaseReason: reason.trim(),
+        releasedBy: actorOf(scope.identity),
+      });
       await db.update(
         AgreementCommitment,
         { id: commitment.id },
@@ -278,7 +298,8 @@ function requireAdministrator(caller: Identity): void {
 
 /** Referrals are committed under agreements when they are sent, by the referrals service (or an administrator correcting one). */
 function requireCommitter(caller: Identity): void {
-  if (!mayCommitReferrals(caller)) throw forbidden("Referrals are committed under agreements when the office sends them (sendReferral), not directly.");
+  if (!mayCommitReferrals(caller))
+    throw forbidden("Referrals are committed under agreements when the office sends them (sendReferral), not directly.");
 }
 
 /**
@@ -290,11 +311,19 @@ function requireCommitter(caller: Identity): void {
 function payingRegion(caller: Identity, given: string | null, parties: readonly string[]): string {
   const viaOffice = caller.role !== Role.ADMINISTRATOR ? caller.regionCode : null;
   if (viaOffice !== null && given !== null && given !== viaOffice) {
-    throw badUserInput("input.payingRegionCode", "NOT_CALLERS_REGION", `the referral is sent by region ${viaOffice}'s office, which pays; not ${given}`);
+    throw badUserInput(
+      "input.payingRegionCode",
+      "NOT_CALLERS_REGION",
+      `the referral is sent by region ${viaOffice}'s office, which pays; not ${given}`,
+    );
   }
   const paying = given ?? viaOffice ?? (parties.length === 1 ? parties[0] : null);
   if (paying === null) {
-    throw badUserInput("input.payingRegionCode", "REQUIRED", "name the region that pays (the patient's home region): the agreement has several parties");
+    throw badUserInput(
+      "input.payingRegionCode",
+      "REQUIRED",
+      "name the region that pays (the patient's home region): the agreement has several parties",
+    );
   }
   if (!parties.includes(paying)) {
     throw badUserInput("input.payingRegionCode", "PAYING_REGION_NOT_PARTY", `region ${paying} is not a party to the agreement`);
@@ -302,7 +331,14 @@ function payingRegion(caller: Identity, given: string | null, parties: readonly 
   return paying;
 }
 
-function versionRow(agreementId: string, version: number, effectiveFrom: string, coverage: CoverageInput, terms: TermsInput, changeNote: string): AgreementVersion {
+function versionRow(
+  agreementId: string,
+  version: number,
+  effectiveFrom: string,
+  coverage: CoverageInput,
+  terms: TermsInput,
+  changeNote: string,
+): AgreementVersion {
   return Object.assign(new AgreementVersion(), {
     id: randomUUID(),
     agreementId,
@@ -345,7 +381,12 @@ async function insertPriceList(db: EntityManager, agreementId: string, input: Pr
 /** Reads and locks the agreement for the rest of the transaction; an unknown id is input error. */
 async function lockAgreement(db: EntityManager, agreementId: string, field = "agreementId"): Promise<Agreement> {
   const agreement = isUuid(agreementId)
-    ? await db.getRepository(Agreement).createQueryBuilder("a").setLock("pessimistic_write").where("a.id = :agreementId", { agreementId }).getOne()
+    ? await db
+        .getRepository(Agreement)
+        .createQueryBuilder("a")
+        .setLock("pessimistic_write")
+        .where("a.id = :agreementId", { agreementId })
+        .getOne()
     : null;
   if (!agreement) throw badUserInput(field, "UNKNOWN_AGREEMENT", `no agreement has the id "${agreementId}"`);
   return agreement;

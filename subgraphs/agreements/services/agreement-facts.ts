@@ -15,7 +15,10 @@ export type FactsSelection = { homeRegionCodes: readonly string[] } | { agreemen
  * home region: the agreements those regions are party to, plus every private agreement (so the
  * engine can say why another region's agreement with a provider does not apply).
  */
-export async function loadAgreementFacts(db: { query(sql: string, parameters?: unknown[]): Promise<FactsRow[]> }, selection: FactsSelection): Promise<AgreementFacts[]> {
+export async function loadAgreementFacts(
+  db: { query(sql: string, parameters?: unknown[]): Promise<FactsRow[]> },
+  selection: FactsSelection,
+): Promise<AgreementFacts[]> {
   const [where, parameter] =
     "agreementIds" in selection
       ? ["a.id = ANY ($1::uuid[])", [...selection.agreementIds]]

@@ -33,7 +33,8 @@ export class AgreementListing {
       q.andWhere("EXISTS (SELECT 1 FROM agreements.agreement_party p WHERE p.agreement_id = a.id AND p.region_code = :code)", { code });
     }
     if (filter.providerId != null) {
-      if (!isUuid(filter.providerId)) throw badUserInput("filter.providerId", "ID_FORMAT", `"${filter.providerId}" is not a provider id (UUID)`);
+      if (!isUuid(filter.providerId))
+        throw badUserInput("filter.providerId", "ID_FORMAT", `"${filter.providerId}" is not a provider id (UUID)`);
       q.andWhere("a.provider_id = :providerId", { providerId: filter.providerId });
     }
     if (filter.validOn) q.andWhere("a.valid_from <= :on AND (a.valid_until IS NULL OR a.valid_until >= :on)", { on: filter.validOn });

@@ -11,7 +11,10 @@ import { AgreementEventKind, AgreementEventPayload } from "../domain/agreement-e
 const AGREEMENT_EVENTS = new EventTypes<AgreementEventKind>("AGREEMENT_");
 
 /** Agreements' change feed, for the gateway's response cache: each event may touch any agreements answer. */
-export const AGREEMENTS_CHANGE_FEED: ChangeFeedDescription = { cursorField: "agreementEventCursor", subscriptionFields: ["agreementChanged"] };
+export const AGREEMENTS_CHANGE_FEED: ChangeFeedDescription = {
+  cursorField: "agreementEventCursor",
+  subscriptionFields: ["agreementChanged"],
+};
 
 export function agreementEvent(
   kind: AgreementEventKind,
@@ -20,7 +23,12 @@ export function agreementEvent(
   ids: Pick<AgreementEventPayload, "versionId" | "priceListId" | "commitmentId" | "referralId"> = {},
 ): OutboxEvent {
   const payload: AgreementEventPayload = { agreementId, kind, ...ids };
-  return { type: AGREEMENT_EVENTS.type(kind), aggregateId: agreementId, originRegionCode, payload: payload as unknown as Record<string, unknown> };
+  return {
+    type: AGREEMENT_EVENTS.type(kind),
+    aggregateId: agreementId,
+    originRegionCode,
+    payload: payload as unknown as Record<string, unknown>,
+  };
 }
 
 export function isAgreementEvent(event: StoredEvent): boolean {

@@ -77,14 +77,22 @@ export class CommitmentLedger {
       if (value != null && !isIsoDate(value)) throw badUserInput(`filter.${field}`, "DATE_FORMAT", "must be a date written YYYY-MM-DD");
     }
     const access = await this.accessOf(scope.identity, agreementId);
-    const matching = this.dataSource.getRepository(AgreementCommitment).createQueryBuilder("c").where("c.agreement_id = :agreementId", { agreementId });
+    const matching = this.dataSource
+      .getRepository(AgreementCommitment)
+      .createQueryBuilder("c")
+      .where("c.agreement_id = :agreementId", { agreementId });
     if ("payingRegionCode" in access) matching.andWhere("c.paying_region_code = :paying", { paying: access.payingRegionCode });
     if (filter.released === true) matching.andWhere("c.released_at IS NOT NULL");
     if (filter.released === false) matching.andWhere("c.released_at IS NULL");
     if (filter.careFrom != null) matching.andWhere("c.care_date >= :careFrom", { careFrom: filter.careFrom });
     if (filter.careUntil != null) matching.andWhere("c.care_date <= :careUntil", { careUntil: filter.careUntil });
-    const pageQuery = matching.clone().orderBy("c.care_date", "ASC").addOrderBy("c.id", "ASC").limit(page.first + 1);
-    if (page.after) pageQuery.andWhere("(c.care_date, c.id) > (:afterDate, :afterId)", { afterDate: page.after.careDate, afterId: page.after.id });
+    const pageQuery = matching
+      .clone()
+      .orderBy("c.care_date", "ASC")
+      .addOrderBy("c.id", "ASC")
+      .limit(page.first + 1);
+    if (page.after)
+      pageQuery.andWhere("(c.care_date, c.id) > (:afterDate, :afterId)", { afterDate: page.after.careDate, afterId: page.after.id });
     return { rows: await pageQuery.getMany(), total: await cappedCount(matching) };
   }
 
@@ -127,7 +135,16 @@ export class CommitmentLedger {
       releasedCases: row.released,
       paceFrom,
       readOn: today,
-      ...ceilingUse({ periodFrom: row.period_from, periodUntil: row.period_until, maxCases: row.max_cases, usedCases: row.used, committedInWindow: row.in_window }, today),
+      ...ceilingUse(
+        {
+          periodFrom: row.period_from,
+          periodUntil: row.period_until,
+          maxCases: row.max_cases,
+          usedCases: row.used,
+          committedInWindow: row.in_window,
+        },
+        today,
+      ),
     }));
   }
 }

@@ -64,13 +64,16 @@ export function parseCsv(text: string): Array<{ line: number; values: Record<str
     i++;
   }
   if (cell !== "" || cells.length > 0) endRow();
-  if (quoted) throw new FileProblem([{ line: rowLine, field: "file", rule: "CSV_UNCLOSED_QUOTE", message: "a quoted value is not closed" }]);
+  if (quoted)
+    throw new FileProblem([{ line: rowLine, field: "file", rule: "CSV_UNCLOSED_QUOTE", message: "a quoted value is not closed" }]);
   const [header, ...data] = rows;
   if (!header) return [];
   const names = header.cells.map((h) => h.trim());
   return data.map((row) => {
     if (row.cells.length !== names.length) {
-      throw new FileProblem([{ line: row.line, field: "file", rule: "CSV_COLUMN_COUNT", message: `${row.cells.length} values, the header has ${names.length}` }]);
+      throw new FileProblem([
+        { line: row.line, field: "file", rule: "CSV_COLUMN_COUNT", message: `${row.cells.length} values, the header has ${names.length}` },
+      ]);
     }
     return { line: row.line, values: Object.fromEntries(names.map((name, k) => [name, row.cells[k].trim()])) };
   });
@@ -167,21 +170,36 @@ const lineOf = (value: unknown): number | undefined => (value && typeof value ==
 
 function listIn(document: unknown, key: string): Array<Record<string, unknown>> {
   const list = Array.isArray(document) ? document : (document as Record<string, unknown> | null)?.[key];
-  if (!Array.isArray(list)) throw new FileProblem([{ line: 1, field: key, rule: "JSON_SHAPE", message: `expected {"${key}": [...]} or a list` }]);
+  if (!Array.isArray(list))
+    throw new FileProblem([{ line: 1, field: key, rule: "JSON_SHAPE", message: `expected {"${key}": [...]} or a list` }]);
   return list.map((item) => {
-    if (!item || typeof item !== "object" || Array.isArray(item)) throw new FileProblem([{ line: lineOf(item) ?? null, field: key, rule: "JSON_SHAPE", message: "each entry is an object" }]);
+    if (!item || typeof item !== "object" || Array.isArray(item))
+      throw new FileProblem([{ line: lineOf(item) ?? null, field: key, rule: "JSON_SHAPE", message: "each entry is an object" }]);
     return item as Record<string, unknown>;
   });
 }
 
-const PROVIDER_COLUMNS = ["providerHsaId", "organisationNumber", "providerName", "kind", "regionCode", "municipalityCode", "unitHsaId", "unitName", "specialty"];
+const PROVIDER_COLUMNS = [
+  "providerHsaId",
+  "organisationNumber",
+  "providerName",
+  "kind",
+  "regionCode",
+  "municipalityCode",
+  "unitHsaId",
+  "unitName",
+  "specialty",
+];
 const KVA_COLUMNS = ["code", "title", "validFrom", "validTo"];
 
 function requireColumns(rows: Array<{ values: Record<string, string> }>, columns: string[]): void {
   if (rows.length === 0) return;
   const present = new Set(Object.keys(rows[0].values));
   const missing = columns.filter((c) => !present.has(c));
-  if (missing.length) throw new FileProblem([{ line: 1, field: "header", rule: "CSV_COLUMNS", message: `missing column(s) ${missing.join(", ")}; expected ${columns.join(",")}` }]);
+  if (missing.length)
+    throw new FileProblem([
+      { line: 1, field: "header", rule: "CSV_COLUMNS", message: `missing column(s) ${missing.join(", ")}; expected ${columns.join(",")}` },
+    ]);
 }
 
 /** Providers with their units from a providers file (format from the name: .json or .csv). */
@@ -195,7 +213,12 @@ export function readProviderFile(fileName: string, text: string): ProviderRecord
       kind: p.kind,
       regionCode: p.regionCode,
       municipalityCode: p.municipalityCode,
-      units: (Array.isArray(p.units) ? p.units : []).map((u: Record<string, unknown>) => ({ line: lineOf(u), hsaId: u?.hsaId, name: u?.name, specialty: u?.specialty })),
+      units: (Array.isArray(p.units) ? p.units : []).map((u: Record<string, unknown>) => ({
+        line: lineOf(u),
+        hsaId: u?.hsaId,
+        name: u?.name,
+        specialty: u?.specialty,
+      })),
     }));
   }
   // CSV: one row per unit, the provider's columns repeated; a provider without units has empty unit columns.
@@ -205,17 +228,35 @@ export function readProviderFile(fileName: string, text: string): ProviderRecord
   const problems: RowProblem[] = [];
   for (const { line, values } of rows) {
     const key = values.providerHsaId;
-    const fields = { organisationNumber: values.organisationNumber, providerName: values.providerName, kind: values.kind, regionCode: values.regionCode, municipalityCode: values.municipalityCode };
+    const fields = {
+      organisationNumber: values.organisationNumber,
+      providerName: values.providerName,
+      kind: values.kind,
+      regionCode: values.regionCode,
+      municipalityCode: values.municipalityCode,
+    };
     let provider = providers.get(key);
     if (!provider) {
-      provider = { line, hsaId: key, organisationNumber: fields.organisationNumber, name: fields.providerName, kind: fields.kind, regionCode: fields.regionCode, municipalityCode: fields.municipalityCode, units: [], fields };
+      provider = {
+        line,
+        hsaId: key,
+        organisationNumber: fields.organisationNumber,
+        name: fields.providerName,
+        kind: fields.kind,
+        regionCode: fields.regionCode,
+        municipalityCode: fields.municipalityCode,
+        units: [],
+        fields,
+      };
       providers.set(key, provider);
     } else {
       for (const [field, value] of Object.entries(fields)) {
-        if (provider.fields[field] !== value) problems.push({ line, field, rule: "PROVIDER_ROWS_DIFFER", message: `differs from line ${provider.line} for the same provider` });
+        if (provider.fields[field] !== value)
+          problems.push({ line, field, rule: "PROVIDER_ROWS_DIFFER", message: `differs from line ${provider.line} for the same provider` });
       }
     }
-    if (values.unitHsaId || values.unitName || values.specialty) provider.units!.push({ line, hsaId: values.unitHsaId, name: values.unitName, specialty: values.specialty });
+    if (values.unitHsaId || values.unitName || values.specialty)
+      provider.units!.push({ line, hsaId: values.unitHsaId, name: values.unitName, specialty: values.specialty });
   }
   if (problems.length) throw new FileProblem(problems);
   return [...providers.values()].map(({ fields: _fields, ...record }) => record);

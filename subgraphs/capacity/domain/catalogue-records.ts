@@ -89,7 +89,8 @@ const SPECIALTIES = new Set<string>(Object.values(Specialty));
 const KINDS = new Set<string>(Object.values(ProviderKind));
 const VISIT_TYPES = new Set<string>(Object.values(VisitType));
 
-const textOf = (value: unknown): string | null => (typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : null);
+const textOf = (value: unknown): string | null =>
+  typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : null;
 
 /**
  * Checks providers and their units: HSA-id format (and that a provider's HSA-id carries its own
@@ -113,22 +114,50 @@ export function checkCatalogue(records: readonly ProviderRecord[]): { providers:
     const before = problems.length;
     const hsa = parseHsaId(textOf(record.hsaId) ?? "");
     if (!hsa.ok) problems.push({ line, field: "hsaId", rule: hsa.rule, message: hsa.message });
-    else if (seenProviders.has(hsa.value)) problems.push({ line, field: "hsaId", rule: "DUPLICATE_HSA_ID", message: `${hsa.value} is also on line ${seenProviders.get(hsa.value)}` });
+    else if (seenProviders.has(hsa.value))
+      problems.push({
+        line,
+        field: "hsaId",
+        rule: "DUPLICATE_HSA_ID",
+        message: `${hsa.value} is also on line ${seenProviders.get(hsa.value)}`,
+      });
     const org = parseOrganisationNumber(textOf(record.organisationNumber) ?? "");
     if (!org.ok) problems.push({ line, field: "organisationNumber", rule: org.rule, message: org.message });
     else if (hsa.ok && hsa.organisationNumber !== org.value) {
-      problems.push({ line, field: "hsaId", rule: "HSA_ID_ORGANISATION_MISMATCH", message: `${hsa.value} is not issued under organisation number ${textOf(record.organisationNumber)}` });
+      problems.push({
+        line,
+        field: "hsaId",
+        rule: "HSA_ID_ORGANISATION_MISMATCH",
+        message: `${hsa.value} is not issued under organisation number ${textOf(record.organisationNumber)}`,
+      });
     }
     const providerName = name(line, "name", record.name);
     const kind = textOf(record.kind) ?? "";
-    if (!KINDS.has(kind)) problems.push({ line, field: "kind", rule: "PROVIDER_KIND_UNKNOWN", message: `"${kind}" is not PUBLIC or PRIVATE` });
+    if (!KINDS.has(kind))
+      problems.push({ line, field: "kind", rule: "PROVIDER_KIND_UNKNOWN", message: `"${kind}" is not PUBLIC or PRIVATE` });
     const regionCode = textOf(record.regionCode) ?? "";
     const municipalityCode = textOf(record.municipalityCode) ?? "";
-    if (!isRegionCode(regionCode)) problems.push({ line, field: "regionCode", rule: "REGION_CODE_UNKNOWN", message: `"${regionCode}" is not one of the 21 county codes` });
+    if (!isRegionCode(regionCode))
+      problems.push({
+        line,
+        field: "regionCode",
+        rule: "REGION_CODE_UNKNOWN",
+        message: `"${regionCode}" is not one of the 21 county codes`,
+      });
     if (!municipalityExists(municipalityCode)) {
-      problems.push({ line, field: "municipalityCode", rule: "MUNICIPALITY_UNKNOWN", message: `"${municipalityCode}" is not a Swedish municipality code` });
+      problems.push({
+        line,
+        field: "municipalityCode",
+        rule: "MUNICIPALITY_UNKNOWN",
+        message: `"${municipalityCode}" is not a Swedish municipality code`,
+      });
     } else if (isRegionCode(regionCode) && municipalityCode.slice(0, 2) !== regionCode) {
-      problems.push({ line, field: "municipalityCode", rule: "MUNICIPALITY_NOT_IN_REGION", message: `municipality ${municipalityCode} is not in region ${regionCode}` });
+      problems.push({
+        line,
+        field: "municipalityCode",
+        rule: "MUNICIPALITY_NOT_IN_REGION",
+        message: `municipality ${municipalityCode} is not in region ${regionCode}`,
+      });
     }
     if (hsa.ok && !seenProviders.has(hsa.value)) seenProviders.set(hsa.value, line);
     const units: CheckedUnit[] = [];
@@ -137,17 +166,36 @@ export function checkCatalogue(records: readonly ProviderRecord[]): { providers:
       const unitHsa = parseHsaId(textOf(unit.hsaId) ?? "");
       if (!unitHsa.ok) problems.push({ line: unitLine, field: "units.hsaId", rule: unitHsa.rule, message: unitHsa.message });
       else if (seenUnits.has(unitHsa.value)) {
-        problems.push({ line: unitLine, field: "units.hsaId", rule: "DUPLICATE_HSA_ID", message: `${unitHsa.value} is also on line ${seenUnits.get(unitHsa.value)}` });
+        problems.push({
+          line: unitLine,
+          field: "units.hsaId",
+          rule: "DUPLICATE_HSA_ID",
+          message: `${unitHsa.value} is also on line ${seenUnits.get(unitHsa.value)}`,
+        });
       } else seenUnits.set(unitHsa.value, unitLine);
       const unitName = name(unitLine, "units.name", unit.name);
       const specialty = textOf(unit.specialty) ?? "";
       if (!SPECIALTIES.has(specialty)) {
-        problems.push({ line: unitLine, field: "units.specialty", rule: "SPECIALTY_UNKNOWN", message: `"${specialty}" is not one of ${[...SPECIALTIES].join(", ")}` });
+        problems.push({
+          line: unitLine,
+          field: "units.specialty",
+          rule: "SPECIALTY_UNKNOWN",
+          message: `"${specialty}" is not one of ${[...SPECIALTIES].join(", ")}`,
+        });
       }
       if (unitHsa.ok) units.push({ line: unitLine, hsaId: unitHsa.value, name: unitName, specialty: specialty as Specialty });
     }
     if (problems.length === before && hsa.ok && org.ok) {
-      providers.push({ line, hsaId: hsa.value, organisationNumber: org.value, name: providerName, kind: kind as ProviderKind, regionCode, municipalityCode, units });
+      providers.push({
+        line,
+        hsaId: hsa.value,
+        organisationNumber: org.value,
+        name: providerName,
+        kind: kind as ProviderKind,
+        regionCode,
+        municipalityCode,
+        units,
+      });
     }
   }
   return { providers: problems.length ? [] : providers, problems };
@@ -167,29 +215,53 @@ export function checkKva(records: readonly KvaRecord[]): { codes: CheckedKva[]; 
     const line = record.line ?? null;
     const before = problems.length;
     const code = optional(record.code) ?? "";
-    if (!isKvaCode(code)) problems.push({ line, field: "code", rule: "KVA_CODE_FORMAT", message: `"${code}" is not a KVÅ code (three letters and two digits, or two letters and three digits)` });
-    else if (seen.has(code)) problems.push({ line, field: "code", rule: "DUPLICATE_CODE", message: `${code} is also on line ${seen.get(code)}` });
+    if (!isKvaCode(code))
+      problems.push({
+        line,
+        field: "code",
+        rule: "KVA_CODE_FORMAT",
+        message: `"${code}" is not a KVÅ code (three letters and two digits, or two letters and three digits)`,
+      });
+    else if (seen.has(code))
+      problems.push({ line, field: "code", rule: "DUPLICATE_CODE", message: `${code} is also on line ${seen.get(code)}` });
     else seen.set(code, line);
     const title = optional(record.title) ?? "";
-    if (title.length < 1 || title.length > 500) problems.push({ line, field: "title", rule: "TEXT_LENGTH", message: "must be 1 to 500 characters" });
+    if (title.length < 1 || title.length > 500)
+      problems.push({ line, field: "title", rule: "TEXT_LENGTH", message: "must be 1 to 500 characters" });
     const validFrom = optional(record.validFrom);
     const validTo = optional(record.validTo);
-    if (validFrom !== null && !isIsoDate(validFrom)) problems.push({ line, field: "validFrom", rule: "DATE_FORMAT", message: `"${validFrom}" is not a date written YYYY-MM-DD` });
-    if (validTo !== null && !isIsoDate(validTo)) problems.push({ line, field: "validTo", rule: "DATE_FORMAT", message: `"${validTo}" is not a date written YYYY-MM-DD` });
+    if (validFrom !== null && !isIsoDate(validFrom))
+      problems.push({ line, field: "validFrom", rule: "DATE_FORMAT", message: `"${validFrom}" is not a date written YYYY-MM-DD` });
+    if (validTo !== null && !isIsoDate(validTo))
+      problems.push({ line, field: "validTo", rule: "DATE_FORMAT", message: `"${validTo}" is not a date written YYYY-MM-DD` });
     else if (validTo !== null && validFrom !== null && isIsoDate(validFrom) && validTo < validFrom) {
       problems.push({ line, field: "validTo", rule: "VALIDITY_ORDER", message: `${validTo} is before validFrom ${validFrom}` });
     }
     const specialty = optional(record.specialty);
     const visitType = optional(record.visitType);
-    if (specialty !== null && !SPECIALTIES.has(specialty)) problems.push({ line, field: "specialty", rule: "SPECIALTY_UNKNOWN", message: `"${specialty}" is not a specialty the hub knows` });
-    if (visitType !== null && !VISIT_TYPES.has(visitType)) problems.push({ line, field: "visitType", rule: "VISIT_TYPE_UNKNOWN", message: `"${visitType}" is not FIRST_VISIT or TREATMENT` });
+    if (specialty !== null && !SPECIALTIES.has(specialty))
+      problems.push({ line, field: "specialty", rule: "SPECIALTY_UNKNOWN", message: `"${specialty}" is not a specialty the hub knows` });
+    if (visitType !== null && !VISIT_TYPES.has(visitType))
+      problems.push({ line, field: "visitType", rule: "VISIT_TYPE_UNKNOWN", message: `"${visitType}" is not FIRST_VISIT or TREATMENT` });
     if ((specialty === null) !== (visitType === null)) {
-      problems.push({ line, field: specialty === null ? "specialty" : "visitType", rule: "CLASSIFICATION_INCOMPLETE", message: "give specialty and visitType together, or neither" });
+      problems.push({
+        line,
+        field: specialty === null ? "specialty" : "visitType",
+        rule: "CLASSIFICATION_INCOMPLETE",
+        message: "give specialty and visitType together, or neither",
+      });
     }
     if (problems.length === before) {
-      codes.push({ code, title, validFrom, validTo, specialty: specialty as Specialty | null, visitType: visitType as VisitType | null, englishName: optional(record.englishName) });
+      codes.push({
+        code,
+        title,
+        validFrom,
+        validTo,
+        specialty: specialty as Specialty | null,
+        visitType: visitType as VisitType | null,
+        englishName: optional(record.englishName),
+      });
     }
   }
   return { codes: problems.length ? [] : codes, problems };
 }
-

@@ -65,17 +65,36 @@ export interface Catalogue {
 
 function windowProblems(at: string, from: string, until: string, earliest: string | null | undefined, today: string): Problem[] {
   const problems: Problem[] = [];
-  for (const [name, value] of [["validFrom", from], ["validUntil", until], ["earliestStart", earliest]] as const) {
-    if (value != null && !isIsoDate(value)) problems.push({ field: `${at}.${name}`, rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" });
+  for (const [name, value] of [
+    ["validFrom", from],
+    ["validUntil", until],
+    ["earliestStart", earliest],
+  ] as const) {
+    if (value != null && !isIsoDate(value))
+      problems.push({ field: `${at}.${name}`, rule: "DATE_FORMAT", message: "must be a date written YYYY-MM-DD" });
   }
   if (problems.length > 0) return problems;
-  if (until < from) problems.push({ field: `${at}.validUntil`, rule: "END_BEFORE_START", message: `the window ends (${until}) before it starts (${from})` });
-  else if (until < today) problems.push({ field: `${at}.validUntil`, rule: "WINDOW_IN_PAST", message: `the window ended on ${until}, before today (${today})` });
+  if (until < from)
+    problems.push({
+      field: `${at}.validUntil`,
+      rule: "END_BEFORE_START",
+      message: `the window ends (${until}) before it starts (${from})`,
+    });
+  else if (until < today)
+    problems.push({ field: `${at}.validUntil`, rule: "WINDOW_IN_PAST", message: `the window ended on ${until}, before today (${today})` });
   else if (until > addDays(from, MAX_WINDOW_DAYS)) {
-    problems.push({ field: `${at}.validUntil`, rule: "WINDOW_TOO_LONG", message: `a window may last at most ${MAX_WINDOW_DAYS} days; publish again when it ends` });
+    problems.push({
+      field: `${at}.validUntil`,
+      rule: "WINDOW_TOO_LONG",
+      message: `a window may last at most ${MAX_WINDOW_DAYS} days; publish again when it ends`,
+    });
   }
   if (earliest != null && (earliest < from || earliest > until)) {
-    problems.push({ field: `${at}.earliestStart`, rule: "START_OUTSIDE_WINDOW", message: `must lie within the window (${from} to ${until})` });
+    problems.push({
+      field: `${at}.earliestStart`,
+      rule: "START_OUTSIDE_WINDOW",
+      message: `must lie within the window (${from} to ${until})`,
+    });
   }
   return problems;
 }
@@ -105,7 +124,8 @@ function slotTimeProblems(at: string, times: readonly string[], from: string, un
     if (day < from || day > until) {
       problems.push({ field: `${at}[${i}]`, rule: "SLOT_OUTSIDE_WINDOW", message: `${day} is outside the window (${from} to ${until})` });
     }
-    if (seen.has(instant.toISOString())) problems.push({ field: `${at}[${i}]`, rule: "DUPLICATE_SLOT", message: "the same start time twice" });
+    if (seen.has(instant.toISOString()))
+      problems.push({ field: `${at}[${i}]`, rule: "DUPLICATE_SLOT", message: "the same start time twice" });
     seen.add(instant.toISOString());
   });
   return problems;
@@ -115,24 +135,54 @@ export function offerProblems(at: string, offer: OfferInput, catalogue: Catalogu
   const problems: Problem[] = [];
   const unit = isUuid(offer.careUnitId) ? catalogue.unit(offer.careUnitId) : undefined;
   const specialty = unit?.specialty;
-  if (!specialty) problems.push({ field: `${at}.careUnitId`, rule: "UNKNOWN_CARE_UNIT", message: `"${offer.careUnitId}" is not a care unit known to this hub` });
-  else if (unit.active === false) problems.push({ field: `${at}.careUnitId`, rule: "CARE_UNIT_INACTIVE", message: "the care unit is deactivated; capacity cannot be published at it" });
+  if (!specialty)
+    problems.push({
+      field: `${at}.careUnitId`,
+      rule: "UNKNOWN_CARE_UNIT",
+      message: `"${offer.careUnitId}" is not a care unit known to this hub`,
+    });
+  else if (unit.active === false)
+    problems.push({
+      field: `${at}.careUnitId`,
+      rule: "CARE_UNIT_INACTIVE",
+      message: "the care unit is deactivated; capacity cannot be published at it",
+    });
   if (offer.procedureCode != null) {
     const procedure = isKvaCode(offer.procedureCode) ? catalogue.procedure(offer.procedureCode) : undefined;
     if (!isKvaCode(offer.procedureCode)) {
       problems.push({ field: `${at}.procedureCode`, rule: "KVA_CODE_FORMAT", message: `"${offer.procedureCode}" is not a KVÅ code` });
     } else if (!procedure) {
-      problems.push({ field: `${at}.procedureCode`, rule: "UNKNOWN_PROCEDURE", message: `"${offer.procedureCode}" is not a procedure this hub brokers` });
+      problems.push({
+        field: `${at}.procedureCode`,
+        rule: "UNKNOWN_PROCEDURE",
+        message: `"${offer.procedureCode}" is not a procedure this hub brokers`,
+      });
     } else if (procedure.validTo != null && procedure.validTo < today) {
-      problems.push({ field: `${at}.procedureCode`, rule: "PROCEDURE_RETIRED", message: `${offer.procedureCode} was retired from KVÅ after ${procedure.validTo}` });
+      problems.push({
+        field: `${at}.procedureCode`,
+        rule: "PROCEDURE_RETIRED",
+        message: `${offer.procedureCode} was retired from KVÅ after ${procedure.validTo}`,
+      });
     } else if (procedure.specialty == null) {
-      problems.push({ field: `${at}.procedureCode`, rule: "PROCEDURE_NOT_BROKERED", message: `${offer.procedureCode} is a KVÅ code the hub has no specialty for; it cannot be offered` });
+      problems.push({
+        field: `${at}.procedureCode`,
+        rule: "PROCEDURE_NOT_BROKERED",
+        message: `${offer.procedureCode} is a KVÅ code the hub has no specialty for; it cannot be offered`,
+      });
     } else {
       if (specialty && procedure.specialty !== specialty) {
-        problems.push({ field: `${at}.procedureCode`, rule: "PROCEDURE_NOT_IN_UNIT_SPECIALTY", message: `${offer.procedureCode} is ${procedure.specialty}, the unit is ${specialty}` });
+        problems.push({
+          field: `${at}.procedureCode`,
+          rule: "PROCEDURE_NOT_IN_UNIT_SPECIALTY",
+          message: `${offer.procedureCode} is ${procedure.specialty}, the unit is ${specialty}`,
+        });
       }
       if (offer.visitType != null && offer.visitType !== procedure.visitType) {
-        problems.push({ field: `${at}.visitType`, rule: "VISIT_TYPE_MISMATCH", message: `${offer.procedureCode} is a ${procedure.visitType} procedure` });
+        problems.push({
+          field: `${at}.visitType`,
+          rule: "VISIT_TYPE_MISMATCH",
+          message: `${offer.procedureCode} is a ${procedure.visitType} procedure`,
+        });
       }
     }
   } else if (offer.visitType === VisitType.TREATMENT) {
@@ -141,7 +191,11 @@ export function offerProblems(at: string, offer: OfferInput, catalogue: Catalogu
   const hasCount = offer.slots != null;
   const hasTimes = offer.slotTimes != null;
   if (hasCount === hasTimes) {
-    problems.push({ field: `${at}.slots`, rule: "SLOTS_ONE_OF", message: "give either a number of slots or slot times, not both or neither" });
+    problems.push({
+      field: `${at}.slots`,
+      rule: "SLOTS_ONE_OF",
+      message: "give either a number of slots or slot times, not both or neither",
+    });
   }
   problems.push(...countProblems(`${at}.slots`, offer.slots, MAX_SLOTS, "SLOTS_RANGE", 1));
   problems.push(...windowProblems(at, offer.validFrom, offer.validUntil, offer.earliestStart, today));
@@ -160,18 +214,27 @@ export function offerProblems(at: string, offer: OfferInput, catalogue: Catalogu
 
 export function batchProblems(offers: readonly OfferInput[], catalogue: Catalogue, today: string): Problem[] {
   if (offers.length === 0) return [{ field: "input.offers", rule: "BATCH_SIZE", message: "must hold at least one offer" }];
-  if (offers.length > MAX_BATCH) return [{ field: "input.offers", rule: "BATCH_SIZE", message: `must hold at most ${MAX_BATCH} offers, got ${offers.length}` }];
+  if (offers.length > MAX_BATCH)
+    return [{ field: "input.offers", rule: "BATCH_SIZE", message: `must hold at most ${MAX_BATCH} offers, got ${offers.length}` }];
   const problems = offers.flatMap((offer, i) => offerProblems(`input.offers[${i}]`, offer, catalogue, today));
   const slotTimes = offers.reduce((sum, offer) => sum + (offer.slotTimes?.length ?? 0), 0);
   if (slotTimes > MAX_BATCH_SLOT_TIMES) {
-    problems.unshift({ field: "input.offers", rule: "SLOT_TIMES_PER_BATCH", message: `may hold at most ${MAX_BATCH_SLOT_TIMES} slot times in all, got ${slotTimes}; send several batches` });
+    problems.unshift({
+      field: "input.offers",
+      rule: "SLOT_TIMES_PER_BATCH",
+      message: `may hold at most ${MAX_BATCH_SLOT_TIMES} slot times in all, got ${slotTimes}; send several batches`,
+    });
   }
   // A batch is one provider's: idempotency keys and reports are the provider's own.
   const first = catalogue.unit(offers[0].careUnitId)?.providerId;
   offers.forEach((offer, i) => {
     const provider = catalogue.unit(offer.careUnitId)?.providerId;
     if (first && provider && provider !== first) {
-      problems.push({ field: `input.offers[${i}].careUnitId`, rule: "ONE_PROVIDER_PER_BATCH", message: "all offers of a batch must belong to one provider's care units" });
+      problems.push({
+        field: `input.offers[${i}].careUnitId`,
+        rule: "ONE_PROVIDER_PER_BATCH",
+        message: "all offers of a batch must belong to one provider's care units",
+      });
     }
   });
   return problems;
@@ -198,11 +261,17 @@ export function changeProblems(
     problems.push({ field: "input.slots", rule: "SLOTS_ONE_OF", message: "give either a number of slots or slot times, not both" });
   }
   if (change.slots != null) {
-    if (hasSlotTimes) problems.push({ field: "input.slots", rule: "SLOT_TIMES_FIXED", message: "this offer lists slot times; change them with slotTimes" });
+    if (hasSlotTimes)
+      problems.push({ field: "input.slots", rule: "SLOT_TIMES_FIXED", message: "this offer lists slot times; change them with slotTimes" });
     problems.push(...countProblems("input.slots", change.slots, MAX_SLOTS, "SLOTS_RANGE", 1));
   }
   if (change.slotTimes != null) {
-    if (!hasSlotTimes) problems.push({ field: "input.slotTimes", rule: "SLOT_COUNT_FIXED", message: "this offer is a number of slots; change it with slots" });
+    if (!hasSlotTimes)
+      problems.push({
+        field: "input.slotTimes",
+        rule: "SLOT_COUNT_FIXED",
+        message: "this offer is a number of slots; change it with slots",
+      });
     problems.push(...slotTimeProblems("input.slotTimes", change.slotTimes, from, until));
   } else if (hasSlotTimes) {
     // A narrower window must still hold every published slot time.
@@ -221,7 +290,11 @@ export function changeProblems(
   const newTotal = change.slotTimes != null ? new Set(change.slotTimes.map((t) => new Date(t).getTime())).size : change.slots;
   if (newTotal != null && Number.isInteger(newTotal) && newTotal < current.reservedSlots) {
     const field = change.slotTimes != null ? "input.slotTimes" : "input.slots";
-    problems.push({ field, rule: "SLOTS_BELOW_RESERVED", message: `${current.reservedSlots} slots are reserved; release reservations first` });
+    problems.push({
+      field,
+      rule: "SLOTS_BELOW_RESERVED",
+      message: `${current.reservedSlots} slots are reserved; release reservations first`,
+    });
   }
   problems.push(...countProblems("input.expectedWaitDays", change.expectedWaitDays, MAX_WAIT_DAYS, "WAIT_RANGE"));
   if (change.conditions != null && change.conditions.length > MAX_TEXT) {
@@ -241,7 +314,11 @@ export function defaultEarliestStart(validFrom: string, today: string): string {
  * sees every reservation on it, administrators too (they manage any offer); a region sees the
  * reservations its own office made.
  */
-export function mayReadReservation(identity: Identity, offer: { providerId: string }, reservation: { reservedByRegionCode: string | null }): boolean {
+export function mayReadReservation(
+  identity: Identity,
+  offer: { providerId: string },
+  reservation: { reservedByRegionCode: string | null },
+): boolean {
   if (identity.role === Role.ADMINISTRATOR) return true;
   if (identity.role === Role.PROVIDER) return identity.providerId === offer.providerId;
   return reservation.reservedByRegionCode !== null && identity.regionCode === reservation.reservedByRegionCode;

@@ -81,7 +81,7 @@ export class CapacityOffer {
   @Column({ type: "integer", name: "max_patient_age", nullable: true })
   maxPatientAge: number | null;
 
-  @Field(() => String, { nullable: true, description: "Medical conditions or exclusions in the provider's words, e.g. \"BMI under 35\"." })
+  @Field(() => String, { nullable: true, description: 'Medical conditions or exclusions in the provider\'s words, e.g. "BMI under 35".' })
   @Column({ type: "text", nullable: true })
   conditions: string | null;
 

@@ -19,7 +19,10 @@ export class FreeCapacityFilter implements CapacitySearchFilter {
   @Field(() => VisitType, { nullable: true, description: "Only first visits (nybesök) or only treatments (operation/åtgärd)." })
   visitType?: VisitType | null;
 
-  @Field(() => [String], { nullable: true, description: 'Only providers located in these regions (county codes, e.g. ["12", "14"]; at most 21, each once).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only providers located in these regions (county codes, e.g. ["12", "14"]; at most 21, each once).',
+  })
   regionCodes?: string[] | null;
 
   @Field(() => String, {
@@ -34,7 +37,10 @@ export class FreeCapacityFilter implements CapacitySearchFilter {
   @Field(() => ProviderKind, { nullable: true, description: "Only regional (PUBLIC) or only private providers." })
   providerKind?: ProviderKind | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Only offers whose earliest start is on or before this date (e.g. a patient's guarantee deadline)." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Only offers whose earliest start is on or before this date (e.g. a patient's guarantee deadline).",
+  })
   startsOnOrBefore?: string | null;
 
   @Field(() => Int, { nullable: true, description: "Only offers with at least this many free slots (default 1)." })

@@ -77,7 +77,9 @@ registerEnumType(PeerStatus, {
     OK: { description: "It answered in time; its offers are in the result." },
     TIMEOUT: { description: "It did not answer within the node's peer bound (HUB_PEER_TIMEOUT_MS); its offers are missing." },
     UNREACHABLE: { description: "It could not be reached (down, refusing connections); its offers are missing." },
-    UNAUTHORIZED: { description: "It refused this node's token (this node's key is not in its directory, or the reverse); its offers are missing." },
+    UNAUTHORIZED: {
+      description: "It refused this node's token (this node's key is not in its directory, or the reverse); its offers are missing.",
+    },
     INVALID_ANSWER: { description: "Its answer was malformed, oversized or an error, and was refused; its offers are missing." },
     DISABLED: { description: "Disabled in this node's directory; not asked." },
   },

@@ -15,18 +15,25 @@ export class Procedure {
   @Column({ type: "text" })
   name: string;
 
-  @Field(() => String, { nullable: true, description: "An English name for readers outside Sweden; null for codes imported from the KVÅ file without one." })
+  @Field(() => String, {
+    nullable: true,
+    description: "An English name for readers outside Sweden; null for codes imported from the KVÅ file without one.",
+  })
   @Column({ type: "text", name: "english_name", nullable: true })
   englishName: string | null;
 
   @Field(() => Specialty, {
     nullable: true,
-    description: "The specialty that performs the procedure; null for a KVÅ code the hub has no brokering classification for (it resolves, but capacity cannot be published for it).",
+    description:
+      "The specialty that performs the procedure; null for a KVÅ code the hub has no brokering classification for (it resolves, but capacity cannot be published for it).",
   })
   @Column({ type: "text", nullable: true })
   specialty: Specialty | null;
 
-  @Field(() => VisitType, { nullable: true, description: "The care-guarantee step the procedure belongs to; null exactly when specialty is." })
+  @Field(() => VisitType, {
+    nullable: true,
+    description: "The care-guarantee step the procedure belongs to; null exactly when specialty is.",
+  })
   @Column({ type: "text", name: "visit_type", nullable: true })
   visitType: VisitType | null;
 
@@ -34,7 +41,10 @@ export class Procedure {
   @Column({ type: "date", name: "valid_from", nullable: true })
   validFrom: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "Last day the code is valid in KVÅ; null while it has no end. A retired code is kept so that old referrals still resolve." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Last day the code is valid in KVÅ; null while it has no end. A retired code is kept so that old referrals still resolve.",
+  })
   @Column({ type: "date", name: "valid_to", nullable: true })
   validTo: string | null;
 }

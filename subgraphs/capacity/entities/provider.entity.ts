@@ -35,7 +35,10 @@ export class Provider {
   @Column({ type: "text", name: "organisation_number" })
   organisationNumber: string;
 
-  @Field({ description: "False once the provider left the HSA catalogue (a full import without it): its units are inactive too, and its history is kept." })
+  @Field({
+    description:
+      "False once the provider left the HSA catalogue (a full import without it): its units are inactive too, and its history is kept.",
+  })
   @Column({ type: "boolean", default: true })
   active: boolean;
 
@@ -69,7 +72,10 @@ export class CareUnit {
   @Column({ type: "uuid", name: "provider_id" })
   providerId: string;
 
-  @Field({ description: "False once the unit was deactivated (gone from the HSA catalogue, or by an administrator): no capacity can be published at it; its history is kept." })
+  @Field({
+    description:
+      "False once the unit was deactivated (gone from the HSA catalogue, or by an administrator): no capacity can be published at it; its history is kept.",
+  })
   @Column({ type: "boolean", default: true })
   active: boolean;
 

@@ -21,7 +21,7 @@ export class Region {
 @Directive('@key(fields: "code")')
 @Entity({ name: "healthcare_region" })
 export class HealthcareRegion {
-  @Field({ description: 'Stable code: NORRA, MELLANSVERIGE, STOCKHOLM_GOTLAND, SYDOSTRA, SODRA or VASTRA.' })
+  @Field({ description: "Stable code: NORRA, MELLANSVERIGE, STOCKHOLM_GOTLAND, SYDOSTRA, SODRA or VASTRA." })
   @PrimaryColumn({ type: "text" })
   code: string;
 

@@ -16,7 +16,9 @@ import { Region } from "./region.entity";
  * knows (the provider's kind and region, the procedure's specialty). The agreements subgraph owns
  * the answer and resolves the rest of the entity by this key.
  */
-@ObjectType("Coverage", { description: "Under which agreements a patient from a home region could be sent to a provider for some care on a date." })
+@ObjectType("Coverage", {
+  description: "Under which agreements a patient from a home region could be sent to a provider for some care on a date.",
+})
 @Directive(`@key(fields: "${COVERAGE_KEY}", resolvable: false)`)
 export class CoverageStub extends CoverageKeyFields {}
 

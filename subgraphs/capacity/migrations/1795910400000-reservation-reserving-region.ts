@@ -12,7 +12,9 @@ export class ReservationReservingRegion1795910400000 implements MigrationInterfa
   name = "ReservationReservingRegion1795910400000";
 
   async up(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE capacity.reservation ADD COLUMN reserved_by_region_code text CHECK (reserved_by_region_code ~ '^[0-9]{2}$')`);
+    await db.query(
+      `ALTER TABLE capacity.reservation ADD COLUMN reserved_by_region_code text CHECK (reserved_by_region_code ~ '^[0-9]{2}$')`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {

@@ -52,6 +52,8 @@ export class SchedulingPublishers1796428800000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`DROP TABLE capacity.scheduling_feed_schedule; DROP TABLE capacity.scheduling_feed_slot; DROP TABLE capacity.scheduling_publisher;`);
+    await db.query(
+      `DROP TABLE capacity.scheduling_feed_schedule; DROP TABLE capacity.scheduling_feed_slot; DROP TABLE capacity.scheduling_publisher;`,
+    );
   }
 }

@@ -22,9 +22,12 @@ export class BrokeringCandidatesResolver {
   async brokeringCandidates(
     @Ctx() ctx: CapacityContext,
     @Arg("filter", () => FreeCapacityFilter) filter: FreeCapacityFilter,
-    @Arg("first", () => Int, { nullable: true, description: `How many, 1 to ${MAX_CANDIDATES} (default ${MAX_CANDIDATES}).` }) first?: number | null,
+    @Arg("first", () => Int, { nullable: true, description: `How many, 1 to ${MAX_CANDIDATES} (default ${MAX_CANDIDATES}).` }) first?:
+      | number
+      | null,
   ): Promise<CapacityOffer[]> {
-    if (ctx.identity.viaService !== "referrals") throw forbidden("Brokering candidates are for ranking a referral's matches (Referral.matches); search with freeCapacity.");
+    if (ctx.identity.viaService !== "referrals")
+      throw forbidden("Brokering candidates are for ranking a referral's matches (Referral.matches); search with freeCapacity.");
     const size = pageSize(first, { defaultSize: MAX_CANDIDATES, min: 1, max: MAX_CANDIDATES });
     const { rows } = await ctx.search.search(ctx, filter, { first: size, after: undefined });
     return rows.slice(0, size);

@@ -34,7 +34,10 @@ export class CapacityOfferResolver {
     return toConnection(rows, page, total, "freeCapacity", offerPosition);
   }
 
-  @Query(() => CapacityOffer, { nullable: true, description: "One offer by id, whatever its status (history is kept); null when there is none." })
+  @Query(() => CapacityOffer, {
+    nullable: true,
+    description: "One offer by id, whatever its status (history is kept); null when there is none.",
+  })
   capacityOffer(@Arg("id", () => ID) id: string, @Ctx() ctx: CapacityContext): Promise<CapacityOffer | null> {
     return isUuid(id) ? ctx.loaders.offer.load(id) : Promise.resolve(null);
   }
@@ -57,7 +60,10 @@ export class CapacityOfferResolver {
     return offerFreshness(offer.reportedAt, new Date());
   }
 
-  @FieldResolver(() => Procedure, { nullable: true, description: "The KVÅ procedure offered; null for first-visit capacity in a specialty." })
+  @FieldResolver(() => Procedure, {
+    nullable: true,
+    description: "The KVÅ procedure offered; null for first-visit capacity in a specialty.",
+  })
   procedure(@Root() offer: CapacityOffer, @Ctx() ctx: CapacityContext): Promise<Procedure | null> {
     return offer.procedureCode ? ctx.loaders.procedure.load(offer.procedureCode) : Promise.resolve(null);
   }

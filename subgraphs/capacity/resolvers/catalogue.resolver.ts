@@ -91,7 +91,8 @@ export class CatalogueResolver {
   }
 
   @Mutation(() => CareUnit, {
-    description: "Creates or updates a care unit of a known provider by its HSA-id (administrators only); an inactive unit listed again is active again.",
+    description:
+      "Creates or updates a care unit of a known provider by its HSA-id (administrators only); an inactive unit listed again is active again.",
   })
   upsertCareUnit(@Arg("input", () => CareUnitInput) input: CareUnitInput, @Ctx() ctx: CapacityContext): Promise<CareUnit> {
     return ctx.catalogue.upsertCareUnit(ctx, input);
@@ -112,21 +113,30 @@ export class CatalogueResolver {
   @Subscription(() => CatalogueChange, {
     description:
       "Changes to the care catalogue: providers and care units created, updated or deactivated, and KVÅ imports. Resume with `after` as for offerPublished.",
-    subscribe: async ({ args, context }) => subscriptionStream(context.events, context.loaders, isCatalogueEvent, args.after, changeOfEvent),
+    subscribe: async ({ args, context }) =>
+      subscriptionStream(context.events, context.loaders, isCatalogueEvent, args.after, changeOfEvent),
   })
   careCatalogueChanged(
     @Root() change: CatalogueChange,
-    @Arg("after", () => ID, { nullable: true, description: "Replay every catalogue event after this event id first." }) _after: string | null,
+    @Arg("after", () => ID, { nullable: true, description: "Replay every catalogue event after this event id first." }) _after:
+      | string
+      | null,
   ): CatalogueChange {
     return change;
   }
 
-  @FieldResolver(() => Provider, { nullable: true, description: "The provider changed, or whose unit changed, as it is now; null for a KVÅ import." })
+  @FieldResolver(() => Provider, {
+    nullable: true,
+    description: "The provider changed, or whose unit changed, as it is now; null for a KVÅ import.",
+  })
   provider(@Root() change: CatalogueChange, @Ctx() ctx: CapacityContext): Promise<Provider | null> {
     return change.providerId ? ctx.loaders.provider.load(change.providerId) : Promise.resolve(null);
   }
 
-  @FieldResolver(() => CareUnit, { nullable: true, description: "The care unit changed, as it is now; null for a change to a provider or the KVÅ list." })
+  @FieldResolver(() => CareUnit, {
+    nullable: true,
+    description: "The care unit changed, as it is now; null for a change to a provider or the KVÅ list.",
+  })
   careUnit(@Root() change: CatalogueChange, @Ctx() ctx: CapacityContext): Promise<CareUnit | null> {
     return change.careUnitId ? ctx.loaders.careUnit.load(change.careUnitId) : Promise.resolve(null);
   }

@@ -36,7 +36,8 @@ export class ReferralCoverageResolver {
     @Root() referral: ReferralStub,
     @Arg("providerId", () => ID, { description: "The provider considered." }) providerId: string,
     @Ctx() ctx: CapacityContext,
-    @Arg("careSetting", () => CareSetting, { nullable: true, description: "Outpatient (when omitted) or inpatient care." }) careSetting?: CareSetting | null,
+    @Arg("careSetting", () => CareSetting, { nullable: true, description: "Outpatient (when omitted) or inpatient care." })
+    careSetting?: CareSetting | null,
   ) {
     return question(ctx, {
       homeRegionCode: referral.homeRegion.code,
@@ -65,16 +66,21 @@ export class CoverageResolver {
     @Arg("date", () => DateScalar, { nullable: true, description: "Date of care; today when omitted." }) date?: string | null,
     @Arg("homeMunicipalityCode", () => String, {
       nullable: true,
-      description: "The patient's home municipality (kommunkod, in the home region), where it matters: Region Halland's pacts and price lists follow it. Without it, a pact limited to some municipalities is not excluded.",
+      description:
+        "The patient's home municipality (kommunkod, in the home region), where it matters: Region Halland's pacts and price lists follow it. Without it, a pact limited to some municipalities is not excluded.",
     })
     homeMunicipalityCode?: string | null,
-    @Arg("careSetting", () => CareSetting, { nullable: true, description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed." })
+    @Arg("careSetting", () => CareSetting, {
+      nullable: true,
+      description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed.",
+    })
     careSetting?: CareSetting | null,
   ): Promise<CoverageStub | null> {
     const patient = patientSideOfCoverage(homeRegionCode, homeMunicipalityCode, careSetting);
     requireKvaCode("procedureCode", procedureCode);
     const procedure = await ctx.loaders.procedure.load(procedureCode);
-    if (!procedure || procedure.specialty == null) throw badUserInput("procedureCode", "PROCEDURE_UNKNOWN", `"${procedureCode}" is not a procedure this hub brokers`);
+    if (!procedure || procedure.specialty == null)
+      throw badUserInput("procedureCode", "PROCEDURE_UNKNOWN", `"${procedureCode}" is not a procedure this hub brokers`);
     return question(ctx, {
       ...patient,
       providerId,

@@ -28,7 +28,9 @@ export class OfferOrigin {
   local: boolean;
 }
 
-@ObjectType({ description: "The provider of an offer in a national search: the facts the asking node needs (coverage is computed from them)." })
+@ObjectType({
+  description: "The provider of an offer in a national search: the facts the asking node needs (coverage is computed from them).",
+})
 export class NationalOfferProvider {
   @Field(() => ID, { description: "The provider's id (UUID) on its node." })
   id: string;
@@ -149,13 +151,17 @@ export class NationalCapacityConnection {
   @Field({ description: "False when a count was capped or an enabled peer did not answer (its matches are then unknown)." })
   totalCountIsExact: boolean;
 
-  @Field(() => [NationalOfferEdge], { description: "The results of this page, in order: earliest start, then id, whatever node they are from." })
+  @Field(() => [NationalOfferEdge], {
+    description: "The results of this page, in order: earliest start, then id, whatever node they are from.",
+  })
   edges: NationalOfferEdge[];
 
   @Field(() => PageInfo, { description: "Paging information." })
   pageInfo: PageInfo;
 
-  @Field(() => [PeerAnswerInfo], { description: "Every peer in this node's directory: whether it answered, how long it took, how old its part is." })
+  @Field(() => [PeerAnswerInfo], {
+    description: "Every peer in this node's directory: whether it answered, how long it took, how old its part is.",
+  })
   peers: PeerAnswerInfo[];
 }
 
@@ -175,10 +181,20 @@ export class NationalCapacityResolver {
     after?: string | null,
   ): Promise<NationalCapacityConnection> {
     // A peer's national search would ask its peers again: peers get this node's own search only.
-    if (ctx.identity.role === Role.PEER_REGION) throw forbidden("A peer node asks freeCapacity; nationalCapacity is for this node's own users.");
+    if (ctx.identity.role === Role.PEER_REGION)
+      throw forbidden("A peer node asks freeCapacity; nationalCapacity is for this node's own users.");
     const page = parsePage(first, after, CONNECTION, readOfferPosition);
-    const result = await ctx.national.search(ctx, filter ?? {}, page, (id) => ctx.loaders.provider.load(id), async (id) => (await ctx.loaders.careUnit.load(id))?.name ?? "");
-    const edges = result.rows.map(({ row, position }) => ({ cursor: encodeCursor(CONNECTION, [position.earliestStart, position.id]), node: Object.assign(new NationalOffer(), row) }));
+    const result = await ctx.national.search(
+      ctx,
+      filter ?? {},
+      page,
+      (id) => ctx.loaders.provider.load(id),
+      async (id) => (await ctx.loaders.careUnit.load(id))?.name ?? "",
+    );
+    const edges = result.rows.map(({ row, position }) => ({
+      cursor: encodeCursor(CONNECTION, [position.earliestStart, position.id]),
+      node: Object.assign(new NationalOffer(), row),
+    }));
     return {
       totalCount: result.total.count,
       totalCountIsExact: result.total.exact,
@@ -193,12 +209,17 @@ export class NationalCapacityResolver {
     };
   }
 
-  @FieldResolver(() => DateScalar, { description: "First day a patient can be seen or treated: the reported start, or today once that day has passed." })
+  @FieldResolver(() => DateScalar, {
+    description: "First day a patient can be seen or treated: the reported start, or today once that day has passed.",
+  })
   earliestStart(@Root() offer: NationalOffer, @Ctx() ctx: CapacityContext): string {
     return laterDate(offer.storedEarliestStart, ctx.today);
   }
 
-  @FieldResolver(() => Procedure, { nullable: true, description: "The KVÅ procedure offered (national reference data); null for first-visit capacity." })
+  @FieldResolver(() => Procedure, {
+    nullable: true,
+    description: "The KVÅ procedure offered (national reference data); null for first-visit capacity.",
+  })
   procedure(@Root() offer: NationalOffer, @Ctx() ctx: CapacityContext): Promise<Procedure | null> {
     return offer.procedureCode ? ctx.loaders.procedure.load(offer.procedureCode) : Promise.resolve(null);
   }
@@ -214,10 +235,14 @@ export class NationalCapacityResolver {
     @Ctx() ctx: CapacityContext,
     @Arg("homeMunicipalityCode", () => String, {
       nullable: true,
-      description: "The patient's home municipality (kommunkod), where it matters: Region Halland's pacts follow it. Without it, a pact limited to some municipalities is not excluded.",
+      description:
+        "The patient's home municipality (kommunkod), where it matters: Region Halland's pacts follow it. Without it, a pact limited to some municipalities is not excluded.",
     })
     homeMunicipalityCode?: string | null,
-    @Arg("careSetting", () => CareSetting, { nullable: true, description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed." })
+    @Arg("careSetting", () => CareSetting, {
+      nullable: true,
+      description: "Outpatient (when omitted) or inpatient care: decides whether a payment commitment is needed.",
+    })
     careSetting?: CareSetting | null,
   ): Promise<CoverageStub | null> {
     return {

@@ -1,4 +1,18 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription } from "type-graphql";
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from "type-graphql";
 import { IDEMPOTENCY_KEY_ARG } from "../../shared/idempotency";
 import { subscriptionStream } from "../../shared/event-stream";
 import { VisitType } from "../../shared/graphql-enums";
@@ -18,16 +32,26 @@ export class OfferInputType {
   @Field(() => ID, { description: "The care unit (vårdenhet) that will give the care." })
   careUnitId: string;
 
-  @Field(() => String, { nullable: true, description: 'KVÅ code of the procedure, e.g. "NFB49"; omit for first-visit capacity in the unit\'s specialty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'KVÅ code of the procedure, e.g. "NFB49"; omit for first-visit capacity in the unit\'s specialty.',
+  })
   procedureCode?: string | null;
 
-  @Field(() => VisitType, { nullable: true, description: "First visit (nybesök) or treatment; follows from the procedure when one is given." })
+  @Field(() => VisitType, {
+    nullable: true,
+    description: "First visit (nybesök) or treatment; follows from the procedure when one is given.",
+  })
   visitType?: VisitType | null;
 
   @Field(() => Int, { nullable: true, description: "Number of free slots (1 to 10 000); give this or slotTimes." })
   slots?: number | null;
 
-  @Field(() => [DateTimeScalar], { nullable: true, description: "Concrete slot start times (at most 500, and 20 000 in a whole batch), each within the window and each once; give this or slots." })
+  @Field(() => [DateTimeScalar], {
+    nullable: true,
+    description:
+      "Concrete slot start times (at most 500, and 20 000 in a whole batch), each within the window and each once; give this or slots.",
+  })
   slotTimes?: Date[] | null;
 
   @Field(() => DateScalar, { description: "First day the offer is valid." })
@@ -36,7 +60,10 @@ export class OfferInputType {
   @Field(() => DateScalar, { description: "Last day the offer is valid (today or later; at most 366 days after validFrom)." })
   validUntil: string;
 
-  @Field(() => DateScalar, { nullable: true, description: "First day a patient can come; the window's first day (or today, if later) when omitted." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "First day a patient can come; the window's first day (or today, if later) when omitted.",
+  })
   earliestStart?: string | null;
 
   @Field(() => Int, { description: "Expected waiting time in days from referral to care (0 to 730)." })
@@ -48,7 +75,10 @@ export class OfferInputType {
   @Field(() => Int, { nullable: true, description: "Oldest patient age accepted, in years." })
   maxPatientAge?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Medical conditions or exclusions in the provider\'s words, e.g. "BMI under 35" (at most 2 000 characters).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Medical conditions or exclusions in the provider\'s words, e.g. "BMI under 35" (at most 2 000 characters).',
+  })
   conditions?: string | null;
 }
 
@@ -66,10 +96,16 @@ export class PublishCapacityInput {
 
 @InputType({ description: "A change to an open offer; what is omitted stays as it is." })
 export class UpdateCapacityInput {
-  @Field(() => Int, { nullable: true, description: "New number of slots (not below the slots reserved); for offers published as a number." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "New number of slots (not below the slots reserved); for offers published as a number.",
+  })
   slots?: number | null;
 
-  @Field(() => [DateTimeScalar], { nullable: true, description: "New slot start times (at most 500, each once), replacing the old ones; for offers published as times." })
+  @Field(() => [DateTimeScalar], {
+    nullable: true,
+    description: "New slot start times (at most 500, each once), replacing the old ones; for offers published as times.",
+  })
   slotTimes?: Date[] | null;
 
   @Field(() => DateScalar, { nullable: true, description: "New first day of the window." })
@@ -96,27 +132,40 @@ export class PublishCapacityPayload {
   @Field(() => [CapacityOffer], { description: "The offers created, in the order given." })
   offers: CapacityOffer[];
 
-  @Field({ description: "True when this answers a retry: an earlier call with the same idempotency key created these offers, and nothing new was created." })
+  @Field({
+    description:
+      "True when this answers a retry: an earlier call with the same idempotency key created these offers, and nothing new was created.",
+  })
   replayed: boolean;
 }
-
 
 function toOfferInput(input: OfferInputType): OfferInput {
   return { ...input, slotTimes: isoTimes(input.slotTimes) };
 }
 
-
-async function offerEvents(ctx: CapacityContext, kind: "published" | "changed", filter: FreeCapacityFilter | null | undefined, after: string | null | undefined) {
+async function offerEvents(
+  ctx: CapacityContext,
+  kind: "published" | "changed",
+  filter: FreeCapacityFilter | null | undefined,
+  after: string | null | undefined,
+) {
   const criteria = filter ?? {};
   validateFilter(criteria);
   const memberships = await ctx.search.healthcareRegionMemberships();
-  return subscriptionStream(ctx.events, ctx.loaders, (event) => eventMatches(event, kind, criteria, memberships, ctx.today), after, offerOfEvent);
+  return subscriptionStream(
+    ctx.events,
+    ctx.loaders,
+    (event) => eventMatches(event, kind, criteria, memberships, ctx.today),
+    after,
+    offerOfEvent,
+  );
 }
 
 @Resolver(() => CapacityOffer)
 export class PublishingResolver {
   @Mutation(() => PublishCapacityPayload, {
-    description: "Publishes one offer or a batch of offers of free capacity (all or nothing). Every offer is announced to offerPublished subscribers.",
+    description:
+      "Publishes one offer or a batch of offers of free capacity (all or nothing). Every offer is announced to offerPublished subscribers.",
   })
   async publishCapacity(
     @Arg("input", () => PublishCapacityInput) input: PublishCapacityInput,
@@ -138,10 +187,12 @@ export class PublishingResolver {
     return ctx.publishing.update(ctx, offerId, change, idempotencyKey);
   }
 
-  @Mutation(() => CapacityOffer, { description: "Withdraws an open offer with a reason. It is never listed as free capacity again; its history is kept." })
+  @Mutation(() => CapacityOffer, {
+    description: "Withdraws an open offer with a reason. It is never listed as free capacity again; its history is kept.",
+  })
   withdrawCapacity(
     @Arg("offerId", () => ID) offerId: string,
-    @Arg("reason", { description: "Why (3 to 500 characters), e.g. \"Surgeon on leave\"." }) reason: string,
+    @Arg("reason", { description: 'Why (3 to 500 characters), e.g. "Surgeon on leave".' }) reason: string,
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<CapacityOffer> {
@@ -149,12 +200,16 @@ export class PublishingResolver {
   }
 
   @Mutation(() => Reservation, {
-    description: "Reserves free slots of an open offer for a reference (e.g. a referral), atomically: when fewer slots are free than asked for, a CONFLICT and nothing reserved.",
+    description:
+      "Reserves free slots of an open offer for a reference (e.g. a referral), atomically: when fewer slots are free than asked for, a CONFLICT and nothing reserved.",
   })
   reserveCapacity(
     @Arg("offerId", () => ID) offerId: string,
     @Arg("slots", () => Int, { description: "Slots to reserve." }) slots: number,
-    @Arg("referenceId", { description: "What the slots are held for, e.g. a referral id; one standing reservation per offer and reference." }) referenceId: string,
+    @Arg("referenceId", {
+      description: "What the slots are held for, e.g. a referral id; one standing reservation per offer and reference.",
+    })
+    referenceId: string,
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<Reservation> {
@@ -164,7 +219,7 @@ export class PublishingResolver {
   @Mutation(() => Reservation, { description: "Releases a reservation; its slots are free again." })
   releaseReservation(
     @Arg("reservationId", () => ID) reservationId: string,
-    @Arg("reason", { description: "Why (3 to 500 characters), e.g. \"Patient chose another provider\"." }) reason: string,
+    @Arg("reason", { description: 'Why (3 to 500 characters), e.g. "Patient chose another provider".' }) reason: string,
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
     @Ctx() ctx: CapacityContext,
   ): Promise<Reservation> {
@@ -186,8 +241,11 @@ export class PublishingResolver {
   })
   offerPublished(
     @Root() offer: CapacityOffer,
-    @Arg("filter", () => FreeCapacityFilter, { nullable: true, description: "Which offers; the fields of freeCapacity's filter." }) _filter: FreeCapacityFilter | null,
-    @Arg("after", () => ID, { nullable: true, description: "Replay every matching event after this event id first." }) _after: string | null,
+    @Arg("filter", () => FreeCapacityFilter, { nullable: true, description: "Which offers; the fields of freeCapacity's filter." })
+    _filter: FreeCapacityFilter | null,
+    @Arg("after", () => ID, { nullable: true, description: "Replay every matching event after this event id first." }) _after:
+      | string
+      | null,
   ): CapacityOffer {
     return offer;
   }
@@ -199,18 +257,29 @@ export class PublishingResolver {
   })
   offerChanged(
     @Root() offer: CapacityOffer,
-    @Arg("filter", () => FreeCapacityFilter, { nullable: true, description: "Which offers; the care and place fields of freeCapacity's filter." }) _filter: FreeCapacityFilter | null,
-    @Arg("after", () => ID, { nullable: true, description: "Replay every matching event after this event id first." }) _after: string | null,
+    @Arg("filter", () => FreeCapacityFilter, {
+      nullable: true,
+      description: "Which offers; the care and place fields of freeCapacity's filter.",
+    })
+    _filter: FreeCapacityFilter | null,
+    @Arg("after", () => ID, { nullable: true, description: "Replay every matching event after this event id first." }) _after:
+      | string
+      | null,
   ): CapacityOffer {
     return offer;
   }
 
-  @FieldResolver(() => OfferEventInfo, { nullable: true, description: "The event that delivered this offer to a subscription; null when read by a query." })
+  @FieldResolver(() => OfferEventInfo, {
+    nullable: true,
+    description: "The event that delivered this offer to a subscription; null when read by a query.",
+  })
   event(@Root() offer: CapacityOffer): OfferEventInfo | null {
     return offer.event ?? null;
   }
 
-  @FieldResolver(() => [DateTimeScalar], { description: "The slot start times, for offers published as concrete times; empty for offers published as a number of slots." })
+  @FieldResolver(() => [DateTimeScalar], {
+    description: "The slot start times, for offers published as concrete times; empty for offers published as a number of slots.",
+  })
   async slotTimes(@Root() offer: CapacityOffer, @Ctx() ctx: CapacityContext): Promise<Date[]> {
     return (await ctx.loaders.slotsOfOffer.load(offer.id)).map((slot) => slot.startsAt);
   }

@@ -32,7 +32,10 @@ export class RegionResolver {
   })
   async healthcareRegions(@Root() region: Region, @Ctx() ctx: CapacityContext): Promise<HealthcareRegion[]> {
     const memberships = await ctx.loaders.membershipsOfRegion.load(region.code);
-    return loadExisting(ctx.loaders.healthcareRegion, memberships.map((m) => m.healthcareRegionCode));
+    return loadExisting(
+      ctx.loaders.healthcareRegion,
+      memberships.map((m) => m.healthcareRegionCode),
+    );
   }
 
   @FieldResolver(() => HealthcareRegion, {
@@ -67,6 +70,9 @@ export class HealthcareRegionResolver {
   })
   async regions(@Root() healthcareRegion: HealthcareRegion, @Ctx() ctx: CapacityContext): Promise<Region[]> {
     const members = await ctx.loaders.membersOfHealthcareRegion.load(healthcareRegion.code);
-    return loadExisting(ctx.loaders.region, members.map((m) => m.regionCode));
+    return loadExisting(
+      ctx.loaders.region,
+      members.map((m) => m.regionCode),
+    );
   }
 }

@@ -38,13 +38,19 @@ class RegisterSchedulingPublisherInput {
   @Field({ description: "A name for the publisher, e.g. the booking system's (1 to 200 characters)." })
   name: string;
 
-  @Field({ description: "The publisher's $bulk-publish manifest URL (http or https). The hub connects only to it and to files on its origin." })
+  @Field({
+    description: "The publisher's $bulk-publish manifest URL (http or https). The hub connects only to it and to files on its origin.",
+  })
   manifestUrl: string;
 
-  @Field(() => [LocationMappingInput], { description: "Location → care unit mappings (at most 100); Schedules at other Locations are reported, not guessed." })
+  @Field(() => [LocationMappingInput], {
+    description: "Location → care unit mappings (at most 100); Schedules at other Locations are reported, not guessed.",
+  })
   locations: LocationMappingInput[];
 
-  @Field(() => [ServiceTypeMappingInput], { description: "serviceType coding → specialty/KVÅ mappings (at most 100); a Schedule none matches is reported, not guessed." })
+  @Field(() => [ServiceTypeMappingInput], {
+    description: "serviceType coding → specialty/KVÅ mappings (at most 100); a Schedule none matches is reported, not guessed.",
+  })
   serviceTypes: ServiceTypeMappingInput[];
 }
 
@@ -86,13 +92,20 @@ class PublisherProblem {
 
 @ObjectType({ description: "How the last polls of a publisher went." })
 class SchedulingPublisherStatus {
-  @Field(() => String, { nullable: true, description: "OK, APPLIED_WITH_PROBLEMS (valid lines applied, the rest in problems), NOT_MODIFIED (304) or FAILED (nothing applied); null before the first poll." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "OK, APPLIED_WITH_PROBLEMS (valid lines applied, the rest in problems), NOT_MODIFIED (304) or FAILED (nothing applied); null before the first poll.",
+  })
   lastOutcome: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When the hub last tried." })
   lastAttemptAt: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: "When the hub last read the feed successfully (its offers are as fresh as this)." })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When the hub last read the feed successfully (its offers are as fresh as this).",
+  })
   fetchedAt: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "The transactionTime of the last manifest applied." })
@@ -148,7 +161,10 @@ class OfferProvenance {
   @Field(() => DateTimeScalar, { nullable: true, description: "The transactionTime of the manifest last applied." })
   transactionTime: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: "When the hub last read the feed successfully; when polls fail the offer ages from here." })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "When the hub last read the feed successfully; when polls fail the offer ages from here.",
+  })
   fetchedAt: Date | null;
 }
 
@@ -174,17 +190,34 @@ function toPublisher(row: PublisherRow): SchedulingPublisher {
 
 @Resolver(() => SchedulingPublisher)
 export class SchedulingPublisherResolver {
-  @Mutation(() => SchedulingPublisher, { description: "Registers a SMART Scheduling Links publisher for a provider (administrators). The hub polls it from now on." })
-  async registerSchedulingPublisher(@Arg("input") input: RegisterSchedulingPublisherInput, @Ctx() ctx: CapacityContext): Promise<SchedulingPublisher> {
-    return toPublisher(await ctx.scheduling.register(ctx, { ...input, serviceTypes: input.serviceTypes.map((s) => ({ ...s, procedureCode: s.procedureCode ?? null })) }));
+  @Mutation(() => SchedulingPublisher, {
+    description: "Registers a SMART Scheduling Links publisher for a provider (administrators). The hub polls it from now on.",
+  })
+  async registerSchedulingPublisher(
+    @Arg("input") input: RegisterSchedulingPublisherInput,
+    @Ctx() ctx: CapacityContext,
+  ): Promise<SchedulingPublisher> {
+    return toPublisher(
+      await ctx.scheduling.register(ctx, {
+        ...input,
+        serviceTypes: input.serviceTypes.map((s) => ({ ...s, procedureCode: s.procedureCode ?? null })),
+      }),
+    );
   }
 
-  @Mutation(() => SchedulingPublisher, { description: "Polls a publisher now (administrators); refused with CONFLICT within a minute of the last poll." })
-  async pollSchedulingPublisher(@Arg("publisherId", () => ID) publisherId: string, @Ctx() ctx: CapacityContext): Promise<SchedulingPublisher> {
+  @Mutation(() => SchedulingPublisher, {
+    description: "Polls a publisher now (administrators); refused with CONFLICT within a minute of the last poll.",
+  })
+  async pollSchedulingPublisher(
+    @Arg("publisherId", () => ID) publisherId: string,
+    @Ctx() ctx: CapacityContext,
+  ): Promise<SchedulingPublisher> {
     return toPublisher(await ctx.scheduling.pollNow(ctx, publisherId));
   }
 
-  @Query(() => [SchedulingPublisher], { description: "The SMART Scheduling Links publishers, with how their last polls went (administrators)." })
+  @Query(() => [SchedulingPublisher], {
+    description: "The SMART Scheduling Links publishers, with how their last polls went (administrators).",
+  })
   async schedulingPublishers(@Ctx() ctx: CapacityContext): Promise<SchedulingPublisher[]> {
     return (await ctx.scheduling.list(ctx)).map(toPublisher);
   }
@@ -197,7 +230,11 @@ export class SchedulingPublisherResolver {
 
 @Resolver(() => CapacityOffer)
 export class OfferProvenanceResolver {
-  @FieldResolver(() => OfferProvenance, { nullable: true, description: "For an offer made from a SMART Scheduling Links feed: the publisher, manifest, transaction time and when it was fetched; null otherwise." })
+  @FieldResolver(() => OfferProvenance, {
+    nullable: true,
+    description:
+      "For an offer made from a SMART Scheduling Links feed: the publisher, manifest, transaction time and when it was fetched; null otherwise.",
+  })
   async provenance(@Root() offer: CapacityOffer, @Ctx() ctx: CapacityContext): Promise<OfferProvenance | null> {
     const found = await ctx.loaders.provenanceOfOffer.load(offer.id);
     if (!found) return null;

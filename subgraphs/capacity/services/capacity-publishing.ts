@@ -8,7 +8,15 @@ import { requireText } from "../../shared/validation";
 import { idempotent } from "../../shared/idempotency";
 import { appendEvent } from "../../shared/outbox";
 import { OfferEventKind, OfferSource, OfferStatus } from "../domain/offers";
-import { batchProblems, Catalogue, changeProblems, defaultEarliestStart, MAX_SLOTS, OfferChangeInput, OfferInput } from "../domain/publishing-rules";
+import {
+  batchProblems,
+  Catalogue,
+  changeProblems,
+  defaultEarliestStart,
+  MAX_SLOTS,
+  OfferChangeInput,
+  OfferInput,
+} from "../domain/publishing-rules";
 import { CapacityOffer, OfferSlot, Reservation } from "../entities/capacity-offer.entity";
 import { Procedure } from "../entities/procedure.entity";
 import { CareUnit, Provider } from "../entities/provider.entity";
@@ -30,7 +38,9 @@ export interface Published {
 
 function requireManager(caller: Identity, providerId: string, forReferral = false): void {
   if (!mayManageCapacityOf(caller, providerId) && !(forReferral && mayHoldCapacityForReferral(caller))) {
-    throw forbidden(`Only the provider that owns this capacity, or an administrator, may change or reserve it (you are ${describeCaller(caller)}).`);
+    throw forbidden(
+      `Only the provider that owns this capacity, or an administrator, may change or reserve it (you are ${describeCaller(caller)}).`,
+    );
   }
 }
 
@@ -91,7 +101,12 @@ export class CapacityPublishing {
     });
   }
 
-  async update(scope: RequestScope, offerId: string, change: OfferChangeInput & { reportedBy?: string | null }, idempotencyKey: string | null | undefined) {
+  async update(
+    scope: RequestScope,
+    offerId: string,
+    change: OfferChangeInput & { reportedBy?: string | null },
+    idempotencyKey: string | null | undefined,
+  ) {
     const { today, identity: caller } = scope;
     requireOfferId("offerId", offerId);
     const reportedBy = change.reportedBy == null ? null : requireText("input.reportedBy", change.reportedBy, 1, 200);
@@ -99,13 +114,7 @@ export class CapacityPublishing {
       this.requireOpen(offer, today);
       const slots = await db.getRepository(OfferSlot).find({ where: { offerId }, order: { startsAt: "ASC" } });
       const { reportedBy: _ignored, ...fields } = change;
-      refuseInput(
-        changeProblems(
-          fields,
-          { ...offer, slotTimes: slots.map((s) => s.startsAt.toISOString()) },
-          today,
-        ),
-      );
+      refuseInput(changeProblems(fields, { ...offer, slotTimes: slots.map((s) => s.startsAt.toISOString()) }, today));
       if (change.validFrom != null) offer.validFrom = change.validFrom;
       if (change.validUntil != null) offer.validUntil = change.validUntil;
       if (change.earliestStart != null) offer.earliestStart = change.earliestStart;
@@ -116,7 +125,10 @@ export class CapacityPublishing {
       if (change.slotTimes != null) {
         const times = distinctInstants(change.slotTimes);
         await db.delete(OfferSlot, { offerId });
-        await insertSlots(db, times.map((startsAt) => Object.assign(new OfferSlot(), { offerId, startsAt })));
+        await insertSlots(
+          db,
+          times.map((startsAt) => Object.assign(new OfferSlot(), { offerId, startsAt })),
+        );
         offer.totalSlots = times.length;
       }
       // A change is a fresh report: the offer's freshness counts from now.
@@ -141,59 +153,97 @@ export class CapacityPublishing {
     return offer;
   }
 
-  async reserve(scope: RequestScope, offerId: string, slots: number, referenceId: string, idempotencyKey: string | null | undefined): Promise<Reservation> {
+  async reserve(
+    scope: RequestScope,
+    offerId: string,
+    slots: number,
+    referenceId: string,
+    idempotencyKey: string | null | undefined,
+  ): Promise<Reservation> {
     const { today, identity: caller } = scope;
     requireOfferId("offerId", offerId);
-    if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS) throw badUserInput("slots", "SLOTS_RANGE", `must be a whole number from 1 to ${MAX_SLOTS}, got ${slots}`);
+    if (!Number.isInteger(slots) || slots < 1 || slots > MAX_SLOTS)
+      throw badUserInput("slots", "SLOTS_RANGE", `must be a whole number from 1 to ${MAX_SLOTS}, got ${slots}`);
     const reference = requireText("referenceId", referenceId, 1, 200);
-    const { result } = await this.changeOffer(caller, offerId, "reserveCapacity", { slots, referenceId: reference }, idempotencyKey, async (db, offer) => {
-      this.requireOpen(offer, today);
-      const free = offer.totalSlots - offer.reservedSlots;
-      if (free < slots) {
-        throw conflict(`Offer ${offerId} has ${free} free slot(s); ${slots} requested. Search again for other capacity.`, { field: "slots", rule: "NOT_ENOUGH_FREE_SLOTS", availableSlots: free });
-      }
-      const standing = await db.getRepository(Reservation).findOneBy({ offerId, referenceId: reference, releasedAt: IsNull() });
-      if (standing) {
-        throw conflict(`Reference ${reference} already holds ${standing.slots} slot(s) of this offer (reservation ${standing.id}); release it first to change the number.`, {
-          field: "referenceId",
-          rule: "ALREADY_RESERVED",
+    const { result } = await this.changeOffer(
+      caller,
+      offerId,
+      "reserveCapacity",
+      { slots, referenceId: reference },
+      idempotencyKey,
+      async (db, offer) => {
+        this.requireOpen(offer, today);
+        const free = offer.totalSlots - offer.reservedSlots;
+        if (free < slots) {
+          throw conflict(`Offer ${offerId} has ${free} free slot(s); ${slots} requested. Search again for other capacity.`, {
+            field: "slots",
+            rule: "NOT_ENOUGH_FREE_SLOTS",
+            availableSlots: free,
+          });
+        }
+        const standing = await db.getRepository(Reservation).findOneBy({ offerId, referenceId: reference, releasedAt: IsNull() });
+        if (standing) {
+          throw conflict(
+            `Reference ${reference} already holds ${standing.slots} slot(s) of this offer (reservation ${standing.id}); release it first to change the number.`,
+            {
+              field: "referenceId",
+              rule: "ALREADY_RESERVED",
+            },
+          );
+        }
+        const reservation = Object.assign(new Reservation(), {
+          id: randomUUID(),
+          offerId,
+          referenceId: reference,
+          slots,
+          reservedAt: new Date(),
+          releasedAt: null,
+          releaseReason: null,
+          // A provider or administrator reserving on the offer is no region's reservation.
+          reservedByRegionCode: caller.role === Role.PROVIDER || caller.role === Role.ADMINISTRATOR ? null : caller.regionCode,
         });
-      }
-      const reservation = Object.assign(new Reservation(), {
-        id: randomUUID(),
-        offerId,
-        referenceId: reference,
-        slots,
-        reservedAt: new Date(),
-        releasedAt: null,
-        releaseReason: null,
-        // A provider or administrator reserving on the offer is no region's reservation.
-        reservedByRegionCode: caller.role === Role.PROVIDER || caller.role === Role.ADMINISTRATOR ? null : caller.regionCode,
-      });
-      await db.insert(Reservation, reservation);
-      offer.reservedSlots += slots;
-      return { kind: OfferEventKind.RESERVED, result: reservation.id };
-    });
+        await db.insert(Reservation, reservation);
+        offer.reservedSlots += slots;
+        return { kind: OfferEventKind.RESERVED, result: reservation.id };
+      },
+    );
     return this.reservation(result!);
   }
 
-  async release(scope: RequestScope, reservationId: string, reason: string, idempotencyKey: string | null | undefined): Promise<Reservation> {
+  async release(
+    scope: RequestScope,
+    reservationId: string,
+    reason: string,
+    idempotencyKey: string | null | undefined,
+  ): Promise<Reservation> {
     const caller = scope.identity;
     if (!isUuid(reservationId)) throw badUserInput("reservationId", "ID_FORMAT", `"${reservationId}" is not a reservation id (UUID)`);
     const why = requireText("reason", reason, 3, 500);
     const found = await this.dataSource.getRepository(Reservation).findOneBy({ id: reservationId });
     if (!found) throw notFound("reservationId", `no reservation ${reservationId}`);
-    await this.changeOffer(caller, found.offerId, "releaseReservation", { reservationId, reason: why }, idempotencyKey, async (db, offer) => {
-      const reservation = (await db.getRepository(Reservation).findOne({ where: { id: reservationId }, lock: { mode: "pessimistic_write" } }))!;
-      if (reservation.releasedAt) {
-        throw conflict(`Reservation ${reservationId} was already released (${reservation.releaseReason}).`, { field: "reservationId", rule: "ALREADY_RELEASED" });
-      }
-      reservation.releasedAt = new Date();
-      reservation.releaseReason = why;
-      await db.update(Reservation, { id: reservationId }, { releasedAt: reservation.releasedAt, releaseReason: why });
-      offer.reservedSlots -= reservation.slots;
-      return { kind: OfferEventKind.RELEASED };
-    });
+    await this.changeOffer(
+      caller,
+      found.offerId,
+      "releaseReservation",
+      { reservationId, reason: why },
+      idempotencyKey,
+      async (db, offer) => {
+        const reservation = (await db
+          .getRepository(Reservation)
+          .findOne({ where: { id: reservationId }, lock: { mode: "pessimistic_write" } }))!;
+        if (reservation.releasedAt) {
+          throw conflict(`Reservation ${reservationId} was already released (${reservation.releaseReason}).`, {
+            field: "reservationId",
+            rule: "ALREADY_RELEASED",
+          });
+        }
+        reservation.releasedAt = new Date();
+        reservation.releaseReason = why;
+        await db.update(Reservation, { id: reservationId }, { releasedAt: reservation.releasedAt, releaseReason: why });
+        offer.reservedSlots -= reservation.slots;
+        return { kind: OfferEventKind.RELEASED };
+      },
+    );
     return this.reservation(reservationId);
   }
 
@@ -221,7 +271,10 @@ export class CapacityPublishing {
   private requireOpen(offer: CapacityOffer, today: string): void {
     if (offer.status !== OfferStatus.OPEN || offer.validUntil < today) {
       const state = offer.status === OfferStatus.WITHDRAWN ? "withdrawn" : "expired";
-      throw conflict(`Offer ${offer.id} is ${state}; it can no longer be changed or reserved.`, { field: "offerId", rule: `OFFER_${state.toUpperCase()}` });
+      throw conflict(`Offer ${offer.id} is ${state}; it can no longer be changed or reserved.`, {
+        field: "offerId",
+        rule: `OFFER_${state.toUpperCase()}`,
+      });
     }
   }
 
@@ -267,7 +320,13 @@ export class CapacityPublishing {
     return (await this.dataSource.getRepository(Reservation).findOneBy({ id }))!;
   }
 
-  private async insertOffers(db: EntityManager, input: PublishInput, reportedBy: string, catalogue: Catalogue, today: string): Promise<CapacityOffer[]> {
+  private async insertOffers(
+    db: EntityManager,
+    input: PublishInput,
+    reportedBy: string,
+    catalogue: Catalogue,
+    today: string,
+  ): Promise<CapacityOffer[]> {
     const now = new Date();
     const offers: CapacityOffer[] = [];
     const slots: OfferSlot[] = [];
@@ -348,7 +407,8 @@ interface CatalogueWithProcedures extends Catalogue {
 const SLOTS_PER_INSERT = 5_000;
 
 async function insertSlots(db: EntityManager, slots: OfferSlot[]): Promise<void> {
-  for (let start = 0; start < slots.length; start += SLOTS_PER_INSERT) await db.insert(OfferSlot, slots.slice(start, start + SLOTS_PER_INSERT));
+  for (let start = 0; start < slots.length; start += SLOTS_PER_INSERT)
+    await db.insert(OfferSlot, slots.slice(start, start + SLOTS_PER_INSERT));
 }
 
 function distinctInstants(times: readonly string[]): Date[] {

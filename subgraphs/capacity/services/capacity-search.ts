@@ -45,11 +45,17 @@ export class CapacitySearch {
    * offered under it any more, and the caller should search by its successor.
    */
   private async refuseRetired(code: string, today: string): Promise<void> {
-    const [row]: Array<{ valid_to: string | null }> = await this.dataSource.query(`SELECT to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM capacity.procedure WHERE code = $1`, [code]);
+    const [row]: Array<{ valid_to: string | null }> = await this.dataSource.query(
+      `SELECT to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM capacity.procedure WHERE code = $1`,
+      [code],
+    );
     if (row?.valid_to != null && row.valid_to < today) {
-      throw new GraphQLError(`filter.procedureCode: ${code} was retired from KVÅ after ${row.valid_to}; search by the code that replaced it`, {
-        extensions: { code: "BAD_USER_INPUT", field: "filter.procedureCode", rule: "PROCEDURE_RETIRED", validTo: row.valid_to },
-      });
+      throw new GraphQLError(
+        `filter.procedureCode: ${code} was retired from KVÅ after ${row.valid_to}; search by the code that replaced it`,
+        {
+          extensions: { code: "BAD_USER_INPUT", field: "filter.procedureCode", rule: "PROCEDURE_RETIRED", validTo: row.valid_to },
+        },
+      );
     }
   }
 
@@ -64,7 +70,11 @@ export class CapacitySearch {
     validateFilter(filter);
     if (filter.procedureCode != null) await this.refuseRetired(filter.procedureCode, today);
     const matching = this.matching(filter, today);
-    const pageQuery = matching.clone().orderBy("o.earliest_start", "ASC").addOrderBy("o.id", "ASC").limit(page.first + 1);
+    const pageQuery = matching
+      .clone()
+      .orderBy("o.earliest_start", "ASC")
+      .addOrderBy("o.id", "ASC")
+      .limit(page.first + 1);
     if (page.after) {
       pageQuery.andWhere("(o.earliest_start, o.id) > (:afterStart, :afterId)", {
         afterStart: page.after.earliestStart,

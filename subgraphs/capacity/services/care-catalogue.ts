@@ -83,7 +83,8 @@ export interface CareUnitChange {
 
 /** The catalogue is the node's master data: only an administrator changes it by hand. */
 function requireAdministrator(caller: Identity): void {
-  if (caller.role !== Role.ADMINISTRATOR) throw forbidden(`Only an administrator may change providers and care units (you are ${describeCaller(caller)}).`);
+  if (caller.role !== Role.ADMINISTRATOR)
+    throw forbidden(`Only an administrator may change providers and care units (you are ${describeCaller(caller)}).`);
 }
 
 /** Row problems of a mutation's single record, as the hub's input errors (field under `input.`). */
@@ -143,7 +144,11 @@ export class CareCatalogue {
   }
 
   /** An administrator's deactivation of one care unit: no capacity is published at it any more, and its open offers are withdrawn with the reason. */
-  async deactivateCareUnit(scope: RequestScope, careUnitId: string, reason: string): Promise<{ careUnit: CareUnit; offersWithdrawn: number }> {
+  async deactivateCareUnit(
+    scope: RequestScope,
+    careUnitId: string,
+    reason: string,
+  ): Promise<{ careUnit: CareUnit; offersWithdrawn: number }> {
     requireAdministrator(scope.identity);
     if (!isUuid(careUnitId)) throw badUserInput("careUnitId", "ID_FORMAT", `"${careUnitId}" is not a care unit id (UUID)`);
     const why = requireText("reason", reason, 3, 500);
@@ -157,7 +162,11 @@ export class CareCatalogue {
    * record are left alone unless `full`: then they, and the providers of the records' regions that
    * the records do not list, are deactivated with their open offers withdrawn.
    */
-  async apply(providers: readonly CheckedProvider[], options: ApplyOptions = {}, db?: EntityManager): Promise<{ changes: CatalogueChanges; problems: RowProblem[] }> {
+  async apply(
+    providers: readonly CheckedProvider[],
+    options: ApplyOptions = {},
+    db?: EntityManager,
+  ): Promise<{ changes: CatalogueChanges; problems: RowProblem[] }> {
     const run = (manager: EntityManager) => this.write(manager, providers, options);
     return db ? run(db) : this.dataSource.transaction(run);
   }
@@ -165,14 +174,28 @@ export class CareCatalogue {
   private async write(db: EntityManager, providers: readonly CheckedProvider[], options: ApplyOptions) {
     const now = options.now ?? new Date();
     const reason = options.deactivationReason ?? "No longer in the HSA catalogue";
-    const changes: CatalogueChanges = { providersCreated: 0, providersUpdated: 0, providersDeactivated: 0, unitsCreated: 0, unitsUpdated: 0, unitsDeactivated: 0, offersWithdrawn: 0, events: 0 };
+    const changes: CatalogueChanges = {
+      providersCreated: 0,
+      providersUpdated: 0,
+      providersDeactivated: 0,
+      unitsCreated: 0,
+      unitsUpdated: 0,
+      unitsDeactivated: 0,
+      offersWithdrawn: 0,
+      events: 0,
+    };
     const events: OutboxEvent[] = [];
     const event = (type: CatalogueChangeKind, aggregateId: string, payload: Record<string, unknown>) =>
       events.push({ type, aggregateId, originRegionCode: this.hubRegionCode, payload });
     // Serialises catalogue writers (two imports at once would both create the same HSA-id).
     await db.query("SELECT pg_advisory_xact_lock(hashtext('care-hub:care-catalogue'))");
 
-    const existingProviders = await chunkedFind(db, Provider, "hsaId", providers.map((p) => p.hsaId));
+    const existingProviders = await chunkedFind(
+      db,
+      Provider,
+      "hsaId",
+      providers.map((p) => p.hsaId),
+    );
     const providerByHsa = new Map(existingProviders.map((p) => [p.hsaId, p]));
     const unitHsaIds = providers.flatMap((p) => p.units.map((u) => u.hsaId));
     const existingUnits = await chunkedFind(db, CareUnit, "hsaId", unitHsaIds);
@@ -198,12 +221,24 @@ export class CareCatalogue {
       for (const { line, ...unitRecord } of record.units) {
         let unit = unitByHsa.get(unitRecord.hsaId);
         if (!unit) {
-          unit = Object.assign(new CareUnit(), { id: randomUUID(), ...unitRecord, providerId: provider.id, active: true, deactivatedAt: null, deactivationReason: null });
+          unit = Object.assign(new CareUnit(), {
+            id: randomUUID(),
+            ...unitRecord,
+            providerId: provider.id,
+            active: true,
+            deactivatedAt: null,
+            deactivationReason: null,
+          });
           newUnits.push(unit);
           event(CatalogueChangeKind.CARE_UNIT_CREATED, unit.id, { careUnit: unitSnapshot(unit) });
         } else if (unit.providerId !== provider.id) {
           // Offers and referrals name the unit's provider: a unit does not change provider.
-          problems.push({ line: line ?? null, field: "units.hsaId", rule: "CARE_UNIT_OF_ANOTHER_PROVIDER", message: `${unit.hsaId} belongs to another provider in this hub` });
+          problems.push({
+            line: line ?? null,
+            field: "units.hsaId",
+            rule: "CARE_UNIT_OF_ANOTHER_PROVIDER",
+            message: `${unit.hsaId} belongs to another provider in this hub`,
+          });
         } else if (differs(unit, unitRecord, ["name", "specialty"]) || !unit.active) {
           Object.assign(unit, unitRecord, { active: true, deactivatedAt: null, deactivationReason: null });
           changedUnits.push(unit);
@@ -216,8 +251,14 @@ export class CareCatalogue {
 
     for (let i = 0; i < newProviders.length; i += 500) await db.insert(Provider, newProviders.slice(i, i + 500));
     for (let i = 0; i < newUnits.length; i += 500) await db.insert(CareUnit, newUnits.slice(i, i + 500));
-    for (const p of changedProviders) await db.update(Provider, { id: p.id }, { ...withoutUnits(p), active: true, deactivatedAt: null, updatedAt: now });
-    for (const u of changedUnits) await db.update(CareUnit, { id: u.id }, { name: u.name, specialty: u.specialty, active: true, deactivatedAt: null, deactivationReason: null, updatedAt: now });
+    for (const p of changedProviders)
+      await db.update(Provider, { id: p.id }, { ...withoutUnits(p), active: true, deactivatedAt: null, updatedAt: now });
+    for (const u of changedUnits)
+      await db.update(
+        CareUnit,
+        { id: u.id },
+        { name: u.name, specialty: u.specialty, active: true, deactivatedAt: null, deactivationReason: null, updatedAt: now },
+      );
     changes.providersCreated = newProviders.length;
     changes.providersUpdated = changedProviders.length;
     changes.unitsCreated = newUnits.length;
@@ -225,8 +266,12 @@ export class CareCatalogue {
 
     if (options.full && providers.length > 0) {
       const regions = [...new Set(providers.map((p) => p.regionCode))];
-      const listedProviders = new Set(providers.map((p) => providerByHsa.get(p.hsaId)?.id ?? newProviders.find((n) => n.hsaId === p.hsaId)!.id));
-      const gone: Provider[] = (await db.getRepository(Provider).find({ where: { regionCode: In(regions), active: true } })).filter((p) => !listedProviders.has(p.id));
+      const listedProviders = new Set(
+        providers.map((p) => providerByHsa.get(p.hsaId)?.id ?? newProviders.find((n) => n.hsaId === p.hsaId)!.id),
+      );
+      const gone: Provider[] = (await db.getRepository(Provider).find({ where: { regionCode: In(regions), active: true } })).filter(
+        (p) => !listedProviders.has(p.id),
+      );
       for (const provider of gone) {
         await db.update(Provider, { id: provider.id }, { active: false, deactivatedAt: now, updatedAt: now });
         provider.active = false;
@@ -285,7 +330,14 @@ export class CareCatalogue {
         for (const row of rows) row.inserted ? created++ : updated++;
       }
       if (created + updated > 0) {
-        await appendEvents(db, SCHEMA, [{ type: CatalogueChangeKind.PROCEDURE_LIST_CHANGED, aggregateId: randomUUID(), originRegionCode: this.hubRegionCode, payload: { created, updated } }]);
+        await appendEvents(db, SCHEMA, [
+          {
+            type: CatalogueChangeKind.PROCEDURE_LIST_CHANGED,
+            aggregateId: randomUUID(),
+            originRegionCode: this.hubRegionCode,
+            payload: { created, updated },
+          },
+        ]);
       }
       return { created, updated, unchanged: codes.length - created - updated };
     });
@@ -300,17 +352,34 @@ export class CareCatalogue {
       if (!unit.active) return { unit, offersWithdrawn: 0 };
       const now = new Date();
       const { withdrawn, events } = await this.deactivateUnits(db, [unit], reason, now);
-      await appendEvents(db, SCHEMA, [...events, { type: CatalogueChangeKind.CARE_UNIT_DEACTIVATED, aggregateId: unit.id, originRegionCode: this.hubRegionCode, payload: { careUnit: unitSnapshot(unit) } }]);
+      await appendEvents(db, SCHEMA, [
+        ...events,
+        {
+          type: CatalogueChangeKind.CARE_UNIT_DEACTIVATED,
+          aggregateId: unit.id,
+          originRegionCode: this.hubRegionCode,
+          payload: { careUnit: unitSnapshot(unit) },
+        },
+      ]);
       return { unit, offersWithdrawn: withdrawn };
     });
   }
 
   /** Marks units inactive and withdraws their open offers with `reason`; answers the offers' events. */
-  private async deactivateUnits(db: EntityManager, units: CareUnit[], reason: string, now: Date): Promise<{ withdrawn: number; events: OutboxEvent[] }> {
+  private async deactivateUnits(
+    db: EntityManager,
+    units: CareUnit[],
+    reason: string,
+    now: Date,
+  ): Promise<{ withdrawn: number; events: OutboxEvent[] }> {
     if (units.length === 0) return { withdrawn: 0, events: [] };
     const ids = units.map((u) => u.id);
     for (let i = 0; i < ids.length; i += 1_000) {
-      await db.update(CareUnit, { id: In(ids.slice(i, i + 1_000)) }, { active: false, deactivatedAt: now, deactivationReason: reason, updatedAt: now });
+      await db.update(
+        CareUnit,
+        { id: In(ids.slice(i, i + 1_000)) },
+        { active: false, deactivatedAt: now, deactivationReason: reason, updatedAt: now },
+      );
     }
     for (const unit of units) Object.assign(unit, { active: false, deactivatedAt: now, deactivationReason: reason });
     const offers = await chunkedFind(db, CapacityOffer, "careUnitId", ids, { status: OfferStatus.OPEN }, true);
@@ -318,10 +387,19 @@ export class CareCatalogue {
     const withdrawalReason = `Care unit deactivated: ${reason}`.slice(0, 500);
     for (const offer of offers) {
       Object.assign(offer, { status: OfferStatus.WITHDRAWN, withdrawnAt: now, withdrawalReason, revision: offer.revision + 1 });
-      await db.update(CapacityOffer, { id: offer.id }, { status: OfferStatus.WITHDRAWN, withdrawnAt: now, withdrawalReason, revision: offer.revision });
+      await db.update(
+        CapacityOffer,
+        { id: offer.id },
+        { status: OfferStatus.WITHDRAWN, withdrawnAt: now, withdrawalReason, revision: offer.revision },
+      );
     }
-    const providers = new Map((await db.getRepository(Provider).findBy({ id: In([...new Set(offers.map((o) => o.providerId))]) })).map((p) => [p.id, p]));
-    return { withdrawn: offers.length, events: offers.map((o) => offerEvent(OfferEventKind.WITHDRAWN, o, providers.get(o.providerId)!, this.hubRegionCode)) };
+    const providers = new Map(
+      (await db.getRepository(Provider).findBy({ id: In([...new Set(offers.map((o) => o.providerId))]) })).map((p) => [p.id, p]),
+    );
+    return {
+      withdrawn: offers.length,
+      events: offers.map((o) => offerEvent(OfferEventKind.WITHDRAWN, o, providers.get(o.providerId)!, this.hubRegionCode)),
+    };
   }
 }
 
@@ -347,7 +425,12 @@ async function chunkedFind<T extends object>(
   const found: T[] = [];
   for (let i = 0; i < values.length; i += 1_000) {
     const chunk = values.slice(i, i + 1_000);
-    found.push(...(await db.getRepository(entity).find({ where: { ...where, [field]: In(chunk) } as FindOptionsWhere<T>, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) })));
+    found.push(
+      ...(await db.getRepository(entity).find({
+        where: { ...where, [field]: In(chunk) } as FindOptionsWhere<T>,
+        ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}),
+      })),
+    );
   }
   return found;
 }

@@ -22,7 +22,6 @@ import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Provider } from "../entities/provider.entity";
 import { CapacitySearch, validateFilter } from "./capacity-search";
 
-
 export interface PeerAnswer {
   regionCode: string;
   name: string;
@@ -56,7 +55,6 @@ export interface NationalOfferRow {
   provider: { id: string; name: string; kind: ProviderKind; regionCode: string; municipalityCode: string };
   careUnit: { id: string; name: string };
 }
-
 
 /** What this node asks a peer: its own free-capacity search, with the provider facts coverage needs. */
 export const PEER_QUERY = `query NationalSearchPart($filter: FreeCapacityFilter, $first: Int, $after: String) {
@@ -127,7 +125,8 @@ function readPeerEdge(edge: unknown, peer: Peer, answeredAt: Date): { row: Natio
   if (procedureCode !== null && !(str(procedureCode, 10) && /^[A-Z]{2,3}\d{2,3}$/.test(procedureCode))) throw bad("procedure");
   const p = n.provider;
   if (!p || !str(p.id) || !isUuid(p.id) || !str(p.name, 300) || typeof p.kind !== "string" || !KINDS.has(p.kind)) throw bad("provider");
-  if (!str(p.municipalityCode, 4) || !isMunicipalityCode(p.municipalityCode) || !str(p.region?.code, 2) || !isRegionCode(p.region.code)) throw bad("provider's place");
+  if (!str(p.municipalityCode, 4) || !isMunicipalityCode(p.municipalityCode) || !str(p.region?.code, 2) || !isRegionCode(p.region.code))
+    throw bad("provider's place");
   const u = n.careUnit;
   if (!u || !str(u.id) || !isUuid(u.id) || !str(u.name, 300)) throw bad("careUnit");
   // The fields checked in the loops above are not narrowed by them: their types are stated here.
@@ -167,7 +166,17 @@ export class NationalSearch {
   }
 
   /** Asks one peer for its part of the page; never throws, never takes longer than the peer timeout. */
-  private async askPeer(peer: Peer, filter: CapacitySearchFilter, page: Page<OfferPosition>, requestId: string): Promise<{ answer: PeerAnswer; rows: Array<{ row: NationalOfferRow; position: OfferPosition }>; more?: boolean; total: TotalCount | null }> {
+  private async askPeer(
+    peer: Peer,
+    filter: CapacitySearchFilter,
+    page: Page<OfferPosition>,
+    requestId: string,
+  ): Promise<{
+    answer: PeerAnswer;
+    rows: Array<{ row: NationalOfferRow; position: OfferPosition }>;
+    more?: boolean;
+    total: TotalCount | null;
+  }> {
     const started = performance.now();
     const answer = (status: PeerStatus, detail: string | null, asOf: Date | null = null): PeerAnswer => ({
       regionCode: peer.regionCode,
@@ -191,13 +200,28 @@ export class NationalSearch {
         | { edges?: unknown; totalCount?: unknown; totalCountIsExact?: unknown; pageInfo?: { hasNextPage?: unknown } | null }
         | null
         | undefined;
-      if (!connection || !Array.isArray(connection.edges) || !int(connection.totalCount) || typeof connection.totalCountIsExact !== "boolean") {
+      if (
+        !connection ||
+        !Array.isArray(connection.edges) ||
+        !int(connection.totalCount) ||
+        typeof connection.totalCountIsExact !== "boolean"
+      ) {
         throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer is not a freeCapacity page");
       }
-      if (connection.edges.length > page.first) throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer holds ${connection.edges.length} offers, more than the ${page.first} asked for`);
-      if (typeof connection.pageInfo?.hasNextPage !== "boolean") throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer has no pageInfo.hasNextPage");
+      if (connection.edges.length > page.first)
+        throw new PeerFailure(
+          PeerStatus.INVALID_ANSWER,
+          `the answer holds ${connection.edges.length} offers, more than the ${page.first} asked for`,
+        );
+      if (typeof connection.pageInfo?.hasNextPage !== "boolean")
+        throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer has no pageInfo.hasNextPage");
       const rows = connection.edges.map((edge: unknown) => readPeerEdge(edge, peer, answeredAt));
-      return { answer: answer(PeerStatus.OK, null, answeredAt), rows, more: connection.pageInfo.hasNextPage, total: { count: connection.totalCount, exact: connection.totalCountIsExact } };
+      return {
+        answer: answer(PeerStatus.OK, null, answeredAt),
+        rows,
+        more: connection.pageInfo.hasNextPage,
+        total: { count: connection.totalCount, exact: connection.totalCountIsExact },
+      };
     } catch (error) {
       const failure = error instanceof PeerFailure ? error : new PeerFailure(PeerStatus.INVALID_ANSWER, (error as Error).message);
       return { answer: answer(failure.status, failure.message), rows: [], total: null };
@@ -210,14 +234,24 @@ export class NationalSearch {
     page: Page<OfferPosition>,
     providerOf: (id: string) => Promise<Provider | null>,
     careUnitName: (id: string) => Promise<string>,
-  ): Promise<{ rows: Array<{ row: NationalOfferRow; position: OfferPosition }>; hasNextPage: boolean; total: TotalCount; peers: PeerAnswer[] }> {
+  ): Promise<{
+    rows: Array<{ row: NationalOfferRow; position: OfferPosition }>;
+    hasNextPage: boolean;
+    total: TotalCount;
+    peers: PeerAnswer[];
+  }> {
     validateFilter(filter);
     const peers = this.network.directory.all();
     // Every peer is asked at once; the local search runs meanwhile.
     const asked = Promise.all(peers.map((peer) => this.askPeer(peer, filter, page, scope.requestId)));
     const own = await this.local.search(scope, filter, page);
     const localAsOf = new Date();
-    const localRows = await Promise.all(own.rows.map(async (offer) => ({ row: await this.localRow(offer, localAsOf, providerOf, careUnitName), position: { earliestStart: offer.earliestStart, id: offer.id } })));
+    const localRows = await Promise.all(
+      own.rows.map(async (offer) => ({
+        row: await this.localRow(offer, localAsOf, providerOf, careUnitName),
+        position: { earliestStart: offer.earliestStart, id: offer.id },
+      })),
+    );
     const answers = await asked;
     // Local first: a peer's offer with an id already seen (here or at another peer) is dropped.
     const seen = new Set<string>();
@@ -227,7 +261,17 @@ export class NationalSearch {
       seen.add(candidate.row.id);
       merged.push(candidate);
     }
-    merged.sort((a, b) => (a.position.earliestStart < b.position.earliestStart ? -1 : a.position.earliestStart > b.position.earliestStart ? 1 : a.position.id < b.position.id ? -1 : a.position.id > b.position.id ? 1 : 0));
+    merged.sort((a, b) =>
+      a.position.earliestStart < b.position.earliestStart
+        ? -1
+        : a.position.earliestStart > b.position.earliestStart
+          ? 1
+          : a.position.id < b.position.id
+            ? -1
+            : a.position.id > b.position.id
+              ? 1
+              : 0,
+    );
     // Each peer gave at most a page (the largest page a node serves); one that has more means a next page.
     const pageRows = merged.slice(0, page.first);
     const hasNextPage = merged.length > page.first || answers.some((a) => a.more === true);
@@ -239,7 +283,12 @@ export class NationalSearch {
     return { rows: pageRows, hasNextPage, total: { count: Math.min(count, TOTAL_COUNT_CAP), exact }, peers: answers.map((a) => a.answer) };
   }
 
-  private async localRow(offer: CapacityOffer, asOf: Date, providerOf: (id: string) => Promise<Provider | null>, careUnitName: (id: string) => Promise<string>): Promise<NationalOfferRow> {
+  private async localRow(
+    offer: CapacityOffer,
+    asOf: Date,
+    providerOf: (id: string) => Promise<Provider | null>,
+    careUnitName: (id: string) => Promise<string>,
+  ): Promise<NationalOfferRow> {
     const provider = (await providerOf(offer.providerId))!;
     return {
       id: offer.id,
@@ -257,7 +306,13 @@ export class NationalSearch {
       minPatientAge: offer.minPatientAge,
       maxPatientAge: offer.maxPatientAge,
       conditions: offer.conditions,
-      provider: { id: provider.id, name: provider.name, kind: provider.kind, regionCode: provider.regionCode, municipalityCode: provider.municipalityCode },
+      provider: {
+        id: provider.id,
+        name: provider.name,
+        kind: provider.kind,
+        regionCode: provider.regionCode,
+        municipalityCode: provider.municipalityCode,
+      },
       careUnit: { id: offer.careUnitId, name: await careUnitName(offer.careUnitId) },
     };
   }

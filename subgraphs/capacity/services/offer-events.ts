@@ -79,7 +79,12 @@ export function offerEvent(kind: OfferEventKind, offer: CapacityOffer, provider:
     offer: Object.fromEntries(SNAPSHOT_FIELDS.map((field) => [field, offer[field]])),
     provider: { regionCode: provider.regionCode, municipalityCode: provider.municipalityCode, kind: provider.kind },
   };
-  return { type: OFFER_EVENTS.type(kind), aggregateId: offer.id, originRegionCode, payload: snapshot as unknown as Record<string, unknown> };
+  return {
+    type: OFFER_EVENTS.type(kind),
+    aggregateId: offer.id,
+    originRegionCode,
+    payload: snapshot as unknown as Record<string, unknown>,
+  };
 }
 
 export function isOfferEvent(event: StoredEvent): boolean {

@@ -158,34 +158,49 @@ export class SmartScheduling {
     } catch {
       throw badUserInput("input.manifestUrl", "URL_FORMAT", `"${input.manifestUrl}" is not a URL`);
     }
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw badUserInput("input.manifestUrl", "URL_SCHEME", "must be an http or https URL");
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      throw badUserInput("input.manifestUrl", "URL_SCHEME", "must be an http or https URL");
     if (url.username || url.password) throw badUserInput("input.manifestUrl", "URL_CREDENTIALS", "must not carry credentials");
     const provider = await this.dataSource.query(`SELECT id FROM capacity.provider WHERE id = $1`, [input.providerId]);
     if (provider.length === 0) throw notFound("input.providerId", `no provider ${input.providerId}`);
-    if (input.locations.length === 0 || input.locations.length > 100) throw badUserInput("input.locations", "LIST_SIZE", "give 1 to 100 location mappings");
-    if (input.serviceTypes.length === 0 || input.serviceTypes.length > 100) throw badUserInput("input.serviceTypes", "LIST_SIZE", "give 1 to 100 service-type mappings");
-    const units: Array<{ id: string; provider_id: string }> = await this.dataSource.query(`SELECT id, provider_id FROM capacity.care_unit WHERE id = ANY($1::uuid[])`, [
-      input.locations.map((l) => l.careUnitId).filter(isUuid),
-    ]);
+    if (input.locations.length === 0 || input.locations.length > 100)
+      throw badUserInput("input.locations", "LIST_SIZE", "give 1 to 100 location mappings");
+    if (input.serviceTypes.length === 0 || input.serviceTypes.length > 100)
+      throw badUserInput("input.serviceTypes", "LIST_SIZE", "give 1 to 100 service-type mappings");
+    const units: Array<{ id: string; provider_id: string }> = await this.dataSource.query(
+      `SELECT id, provider_id FROM capacity.care_unit WHERE id = ANY($1::uuid[])`,
+      [input.locations.map((l) => l.careUnitId).filter(isUuid)],
+    );
     const seenLocations = new Set<string>();
     input.locations.forEach((mapping, i) => {
       const field = `input.locations[${i}]`;
-      if (!/^[A-Za-z0-9\-.]{1,64}$/.test(mapping.locationId)) throw badUserInput(`${field}.locationId`, "FHIR_ID", "must be a FHIR resource id (letters, digits, - and ., at most 64)");
-      if (seenLocations.has(mapping.locationId)) throw badUserInput(`${field}.locationId`, "DUPLICATE", `Location ${mapping.locationId} is mapped twice`);
+      if (!/^[A-Za-z0-9\-.]{1,64}$/.test(mapping.locationId))
+        throw badUserInput(`${field}.locationId`, "FHIR_ID", "must be a FHIR resource id (letters, digits, - and ., at most 64)");
+      if (seenLocations.has(mapping.locationId))
+        throw badUserInput(`${field}.locationId`, "DUPLICATE", `Location ${mapping.locationId} is mapped twice`);
       seenLocations.add(mapping.locationId);
       const unit = units.find((u) => u.id === mapping.careUnitId);
       if (!unit) throw badUserInput(`${field}.careUnitId`, "UNKNOWN_CARE_UNIT", `no care unit ${mapping.careUnitId}`);
-      if (unit.provider_id !== input.providerId) throw badUserInput(`${field}.careUnitId`, "OTHER_PROVIDER", "the care unit belongs to another provider");
+      if (unit.provider_id !== input.providerId)
+        throw badUserInput(`${field}.careUnitId`, "OTHER_PROVIDER", "the care unit belongs to another provider");
     });
-    const procedures: Array<{ code: string; specialty: string }> = await this.dataSource.query(`SELECT code, specialty FROM capacity.procedure`);
+    const procedures: Array<{ code: string; specialty: string }> = await this.dataSource.query(
+      `SELECT code, specialty FROM capacity.procedure`,
+    );
     input.serviceTypes.forEach((mapping, i) => {
       const field = `input.serviceTypes[${i}]`;
       requireText(`${field}.system`, mapping.system, 1, 500);
       requireText(`${field}.code`, mapping.code, 1, 200);
       if (mapping.procedureCode != null) {
         const procedure = procedures.find((p) => p.code === mapping.procedureCode);
-        if (!procedure) throw badUserInput(`${field}.procedureCode`, "UNKNOWN_PROCEDURE", `"${mapping.procedureCode}" is not a procedure this hub brokers`);
-        if (procedure.specialty !== mapping.specialty) throw badUserInput(`${field}.procedureCode`, "OTHER_SPECIALTY", `${mapping.procedureCode} belongs to ${procedure.specialty}`);
+        if (!procedure)
+          throw badUserInput(
+            `${field}.procedureCode`,
+            "UNKNOWN_PROCEDURE",
+            `"${mapping.procedureCode}" is not a procedure this hub brokers`,
+          );
+        if (procedure.specialty !== mapping.specialty)
+          throw badUserInput(`${field}.procedureCode`, "OTHER_SPECIALTY", `${mapping.procedureCode} belongs to ${procedure.specialty}`);
       }
     });
     const id = randomUUID();
@@ -198,7 +213,14 @@ export class SmartScheduling {
           name,
           url.toString(),
           JSON.stringify(input.locations.map(({ locationId, careUnitId }) => ({ locationId, careUnitId }))),
-          JSON.stringify(input.serviceTypes.map(({ system, code, specialty, procedureCode }) => ({ system, code, specialty, procedureCode: procedureCode ?? null }))),
+          JSON.stringify(
+            input.serviceTypes.map(({ system, code, specialty, procedureCode }) => ({
+              system,
+              code,
+              specialty,
+              procedureCode: procedureCode ?? null,
+            })),
+          ),
         ],
       );
     } catch (error) {
@@ -225,7 +247,9 @@ export class SmartScheduling {
     const publisher = await this.byId(id);
     if (!publisher) throw notFound("publisherId", `no publisher ${id}`);
     if (publisher.last_attempt_at && Date.now() - publisher.last_attempt_at.getTime() < MIN_POLL_SECONDS * 1000) {
-      throw conflict(`polled less than ${MIN_POLL_SECONDS} s ago; publishers are polled at most once a minute`, { retryAfterSeconds: MIN_POLL_SECONDS });
+      throw conflict(`polled less than ${MIN_POLL_SECONDS} s ago; publishers are polled at most once a minute`, {
+        retryAfterSeconds: MIN_POLL_SECONDS,
+      });
     }
     await this.poll(publisher, scope.today);
     return (await this.byId(id))!;
@@ -252,7 +276,17 @@ export class SmartScheduling {
                 fetched_at = $5, next_poll_at = $5::timestamptz + make_interval(secs => $6), last_outcome = $7,
                 problems = CASE WHEN $7 = 'NOT_MODIFIED' THEN problems ELSE $8::jsonb END, supports_since = COALESCE($9, supports_since)
           WHERE id = $1`,
-        [publisher.id, outcome.etag, outcome.lastModified, outcome.transactionTime, attemptAt, nextSeconds, outcome.outcome, JSON.stringify(outcome.problems), outcome.supportsSince],
+        [
+          publisher.id,
+          outcome.etag,
+          outcome.lastModified,
+          outcome.transactionTime,
+          attemptAt,
+          nextSeconds,
+          outcome.outcome,
+          JSON.stringify(outcome.problems),
+          outcome.supportsSince,
+        ],
       );
     } catch (error) {
       const reason = error instanceof FeedError ? error.message : `unexpected: ${(error as Error).message}`;
@@ -266,7 +300,11 @@ export class SmartScheduling {
 
   private async get(url: string, headers: Record<string, string>): Promise<Response> {
     try {
-      return await fetch(url, { headers: { accept: "application/json, application/fhir+ndjson", ...headers }, redirect: "error", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+      return await fetch(url, {
+        headers: { accept: "application/json, application/fhir+ndjson", ...headers },
+        redirect: "error",
+        signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      });
     } catch (error) {
       throw new FeedError(`${url} could not be fetched: ${(error as Error).message}`);
     }
@@ -310,7 +348,8 @@ export class SmartScheduling {
     } catch {
       throw new FeedError("the manifest is not JSON");
     }
-    if (typeof manifest.transactionTime !== "string" || !isIsoInstant(manifest.transactionTime)) throw new FeedError("the manifest's transactionTime is missing or not an instant");
+    if (typeof manifest.transactionTime !== "string" || !isIsoInstant(manifest.transactionTime))
+      throw new FeedError("the manifest's transactionTime is missing or not an instant");
     if (!Array.isArray(manifest.output)) throw new FeedError("the manifest has no output array");
     const incremental = askSince && typeof manifest.request === "string" && manifest.request.includes("_since=");
     const files: Record<string, string[]> = { Location: [], Schedule: [], Slot: [] };
@@ -327,7 +366,11 @@ export class SmartScheduling {
         continue;
       }
       if (fileUrl.origin !== new URL(publisher.manifest_url).origin) {
-        report(publisher.manifest_url, null, `output url ${fileUrl} is not on the manifest's origin; the hub fetches only from the registered publisher`);
+        report(
+          publisher.manifest_url,
+          null,
+          `output url ${fileUrl} is not on the manifest's origin; the hub fetches only from the registered publisher`,
+        );
         continue;
       }
       if (entry.type in files) files[entry.type].push(fileUrl.toString());
@@ -349,7 +392,9 @@ export class SmartScheduling {
           continue;
         }
         const actors = Array.isArray(resource.actor) ? resource.actor : [];
-        const locationId = actors.map((a: { reference?: unknown }) => referenceId(a?.reference, "Location")).find((id: string | null) => id !== null) ?? null;
+        const locationId =
+          actors.map((a: { reference?: unknown }) => referenceId(a?.reference, "Location")).find((id: string | null) => id !== null) ??
+          null;
         const careUnitId = locationId ? locationMap.get(locationId) : undefined;
         if (!locationId) {
           report(url, line, `Schedule ${resource.id} names no Location as actor`);
@@ -361,24 +406,44 @@ export class SmartScheduling {
           schedules.set(resource.id, null);
           continue;
         }
-        const codings = (Array.isArray(resource.serviceType) ? resource.serviceType : []).flatMap((c: { coding?: unknown }) => (Array.isArray(c?.coding) ? c.coding : []));
-        const mapping = publisher.service_type_map.find((m) => codings.some((c: { system?: unknown; code?: unknown }) => c?.system === m.system && c?.code === m.code));
+        const codings = (Array.isArray(resource.serviceType) ? resource.serviceType : []).flatMap((c: { coding?: unknown }) =>
+          Array.isArray(c?.coding) ? c.coding : [],
+        );
+        const mapping = publisher.service_type_map.find((m) =>
+          codings.some((c: { system?: unknown; code?: unknown }) => c?.system === m.system && c?.code === m.code),
+        );
         if (!mapping) {
-          report(url, line, `Schedule ${resource.id}: no mapping for its serviceType codings (${codings.map((c: { system?: unknown; code?: unknown }) => `${c?.system}|${c?.code}`).join(", ") || "none"}); not guessed`);
+          report(
+            url,
+            line,
+            `Schedule ${resource.id}: no mapping for its serviceType codings (${codings.map((c: { system?: unknown; code?: unknown }) => `${c?.system}|${c?.code}`).join(", ") || "none"}); not guessed`,
+          );
           schedules.set(resource.id, null);
           continue;
         }
-        schedules.set(resource.id, { scheduleId: resource.id, careUnitId, specialty: mapping.specialty, procedureCode: mapping.procedureCode });
+        schedules.set(resource.id, {
+          scheduleId: resource.id,
+          careUnitId,
+          specialty: mapping.specialty,
+          procedureCode: mapping.procedureCode,
+        });
       }
     }
     // Schedules known from earlier polls count for an incremental answer's slots.
-    const known: Array<{ schedule_id: string; care_unit_id: string; specialty: string; procedure_code: string | null }> = await this.dataSource.query(
-      `SELECT schedule_id, care_unit_id, specialty, procedure_code FROM capacity.scheduling_feed_schedule WHERE publisher_id = $1`,
-      [publisher.id],
-    );
+    const known: Array<{ schedule_id: string; care_unit_id: string; specialty: string; procedure_code: string | null }> =
+      await this.dataSource.query(
+        `SELECT schedule_id, care_unit_id, specialty, procedure_code FROM capacity.scheduling_feed_schedule WHERE publisher_id = $1`,
+        [publisher.id],
+      );
     if (incremental) {
       for (const row of known) {
-        if (!schedules.has(row.schedule_id)) schedules.set(row.schedule_id, { scheduleId: row.schedule_id, careUnitId: row.care_unit_id, specialty: row.specialty, procedureCode: row.procedure_code });
+        if (!schedules.has(row.schedule_id))
+          schedules.set(row.schedule_id, {
+            scheduleId: row.schedule_id,
+            careUnitId: row.care_unit_id,
+            specialty: row.specialty,
+            procedureCode: row.procedure_code,
+          });
       }
     }
     for (const url of files.Slot) {
@@ -387,13 +452,22 @@ export class SmartScheduling {
         if (typeof resource.id !== "string") report(url, line, "a Slot without id");
         else if (!scheduleId) report(url, line, `Slot ${resource.id} has no schedule reference`);
         else if (!schedules.has(scheduleId)) report(url, line, `Slot ${resource.id}: unknown Schedule ${scheduleId}`);
-        else if (typeof resource.status !== "string" || !SLOT_STATUSES.has(resource.status)) report(url, line, `Slot ${resource.id}: status "${resource.status}" is not a Slot status`);
-        else if (typeof resource.start !== "string" || !isIsoInstant(resource.start)) report(url, line, `Slot ${resource.id}: start "${resource.start}" is not an instant with a time zone`);
-        else if (schedules.get(scheduleId) === null) continue; // its Schedule is reported already
+        else if (typeof resource.status !== "string" || !SLOT_STATUSES.has(resource.status))
+          report(url, line, `Slot ${resource.id}: status "${resource.status}" is not a Slot status`);
+        else if (typeof resource.start !== "string" || !isIsoInstant(resource.start))
+          report(url, line, `Slot ${resource.id}: start "${resource.start}" is not an instant with a time zone`);
+        else if (schedules.get(scheduleId) === null)
+          continue; // its Schedule is reported already
         else {
-          const capacity = (Array.isArray(resource.extension) ? resource.extension : []).find((e: { url?: unknown }) => CAPACITY_EXTENSIONS.has(String(e?.url)));
+          const capacity = (Array.isArray(resource.extension) ? resource.extension : []).find((e: { url?: unknown }) =>
+            CAPACITY_EXTENSIONS.has(String(e?.url)),
+          );
           if (capacity && capacity.valueInteger !== 1 && resource.status === "free") {
-            report(url, line, `Slot ${resource.id}: slot-capacity ${capacity.valueInteger} is taken as one time (the hub keeps each start time once)`);
+            report(
+              url,
+              line,
+              `Slot ${resource.id}: slot-capacity ${capacity.valueInteger} is taken as one time (the hub keeps each start time once)`,
+            );
           }
           slots.push({ id: resource.id, scheduleId, start: new Date(resource.start), status: resource.status });
         }
@@ -401,10 +475,21 @@ export class SmartScheduling {
     }
     await this.apply(publisher, schedules, slots, incremental, now, today, report);
     const outcome = problems.length ? "APPLIED_WITH_PROBLEMS" : "OK";
-    return { outcome, problems, maxAge, transactionTime: new Date(manifest.transactionTime), supportsSince: askSince ? incremental : null, ...validators };
+    return {
+      outcome,
+      problems,
+      maxAge,
+      transactionTime: new Date(manifest.transactionTime),
+      supportsSince: askSince ? incremental : null,
+      ...validators,
+    };
   }
 
-  private async ndjson(url: string, type: string, report: (file: string, line: number | null, reason: string) => void): Promise<Array<{ line: number; resource: FeedResource }>> {
+  private async ndjson(
+    url: string,
+    type: string,
+    report: (file: string, line: number | null, reason: string) => void,
+  ): Promise<Array<{ line: number; resource: FeedResource }>> {
     let text: string;
     try {
       const response = await this.get(url, {});
@@ -472,19 +557,35 @@ export class SmartScheduling {
       `SELECT schedule_id, offer_id FROM capacity.scheduling_feed_schedule WHERE publisher_id = $1`,
       [publisher.id],
     );
-    const scheduleIds = new Set([...[...schedules].filter(([, m]) => m !== null).map(([id]) => id), ...(incremental ? [] : existing.map((e) => e.schedule_id))]);
+    const scheduleIds = new Set([
+      ...[...schedules].filter(([, m]) => m !== null).map(([id]) => id),
+      ...(incremental ? [] : existing.map((e) => e.schedule_id)),
+    ]);
     if (incremental) for (const e of existing) scheduleIds.add(e.schedule_id);
-    const feed: RequestScope = { identity: this.feedIdentity(publisher), today, requestId: `smart-scheduling:${publisher.id}:${randomUUID()}` };
+    const feed: RequestScope = {
+      identity: this.feedIdentity(publisher),
+      today,
+      requestId: `smart-scheduling:${publisher.id}:${randomUUID()}`,
+    };
     for (const scheduleId of scheduleIds) {
       const mapped = schedules.get(scheduleId);
       const offerId = existing.find((e) => e.schedule_id === scheduleId)?.offer_id ?? null;
       let times = stored.filter((s) => s.schedule_id === scheduleId).map((s) => s.starts_at);
       const lastDay = addDays(today, MAX_WINDOW_DAYS - 1);
       const beyond = times.filter((t) => stockholmDate(t) > lastDay).length;
-      if (beyond > 0) report(publisher.manifest_url, null, `Schedule ${scheduleId}: ${beyond} free slot(s) more than ${MAX_WINDOW_DAYS} days ahead are left for later polls`);
+      if (beyond > 0)
+        report(
+          publisher.manifest_url,
+          null,
+          `Schedule ${scheduleId}: ${beyond} free slot(s) more than ${MAX_WINDOW_DAYS} days ahead are left for later polls`,
+        );
       times = times.filter((t) => stockholmDate(t) <= lastDay);
       if (times.length > MAX_SLOT_TIMES) {
-        report(publisher.manifest_url, null, `Schedule ${scheduleId}: ${times.length} free slots; the earliest ${MAX_SLOT_TIMES} are offered`);
+        report(
+          publisher.manifest_url,
+          null,
+          `Schedule ${scheduleId}: ${times.length} free slots; the earliest ${MAX_SLOT_TIMES} are offered`,
+        );
         times = times.slice(0, MAX_SLOT_TIMES);
       }
       try {
@@ -513,19 +614,36 @@ export class SmartScheduling {
     };
   }
 
-  private async applySchedule(feed: RequestScope, publisher: PublisherRow, scheduleId: string, mapped: MappedSchedule | null, offerId: string | null, times: Date[]): Promise<void> {
+  private async applySchedule(
+    feed: RequestScope,
+    publisher: PublisherRow,
+    scheduleId: string,
+    mapped: MappedSchedule | null,
+    offerId: string | null,
+    times: Date[],
+  ): Promise<void> {
     const { today } = feed;
     const reportedBy = `SMART Scheduling Links: ${publisher.name}`;
     const offer = offerId
-      ? ((await this.dataSource.query(`SELECT id, status, reserved_slots, valid_until FROM capacity.capacity_offer WHERE id = $1`, [offerId])) as Array<{ id: string; status: string; reserved_slots: number; valid_until: string }>)[0]
+      ? (
+          (await this.dataSource.query(`SELECT id, status, reserved_slots, valid_until FROM capacity.capacity_offer WHERE id = $1`, [
+            offerId,
+          ])) as Array<{ id: string; status: string; reserved_slots: number; valid_until: string }>
+        )[0]
       : undefined;
     const open = offer && offer.status === OfferStatus.OPEN && offer.valid_until >= today;
     if (open) {
-      const current: Array<{ starts_at: Date }> = await this.dataSource.query(`SELECT starts_at FROM capacity.offer_slot WHERE offer_id = $1 ORDER BY starts_at`, [offer.id]);
+      const current: Array<{ starts_at: Date }> = await this.dataSource.query(
+        `SELECT starts_at FROM capacity.offer_slot WHERE offer_id = $1 ORDER BY starts_at`,
+        [offer.id],
+      );
       // A reserved slot is never given back by a poll: the offer keeps as many times as are
       // reserved, the earliest of its current ones the feed no longer lists free.
       const free = new Set(times.map((t) => t.getTime()));
-      const kept = current.map((c) => c.starts_at).filter((t) => !free.has(t.getTime())).slice(0, Math.max(0, offer.reserved_slots - times.length));
+      const kept = current
+        .map((c) => c.starts_at)
+        .filter((t) => !free.has(t.getTime()))
+        .slice(0, Math.max(0, offer.reserved_slots - times.length));
       const next = [...times, ...kept].sort((a, b) => a.getTime() - b.getTime());
       if (next.length === 0) {
         await this.publishing.withdraw(feed, offer.id, "The publisher's feed lists no free slot for this Schedule any more", null);
@@ -537,7 +655,12 @@ export class SmartScheduling {
         return;
       }
       const lastDay = stockholmDate(next[next.length - 1]);
-      await this.publishing.update(feed, offer.id, { slotTimes: next.map((t) => t.toISOString()), validUntil: lastDay > offer.valid_until ? lastDay : undefined, reportedBy }, null);
+      await this.publishing.update(
+        feed,
+        offer.id,
+        { slotTimes: next.map((t) => t.toISOString()), validUntil: lastDay > offer.valid_until ? lastDay : undefined, reportedBy },
+        null,
+      );
       return;
     }
     if (!mapped || times.length === 0) return;
@@ -574,7 +697,10 @@ export class SmartScheduling {
 }
 
 /** The publisher whose feed made each offer, with what it last fetched; offers no feed made are absent. */
-export async function provenanceOf(dataSource: DataSource, offerIds: readonly string[]): Promise<Map<string, { publisher: PublisherRow; scheduleId: string }>> {
+export async function provenanceOf(
+  dataSource: DataSource,
+  offerIds: readonly string[],
+): Promise<Map<string, { publisher: PublisherRow; scheduleId: string }>> {
   const rows: Array<PublisherRow & { offer_id: string; schedule_id: string }> = await dataSource.query(
     `SELECT p.*, s.offer_id, s.schedule_id FROM capacity.scheduling_feed_schedule s JOIN capacity.scheduling_publisher p ON p.id = s.publisher_id WHERE s.offer_id = ANY($1::uuid[])`,
     [[...offerIds]],

@@ -14,10 +14,14 @@ registerEnumType(IdentityKind, {
 
 registerEnumType(IdentitySource, {
   name: "IdentitySource",
-  description: "Where a patient's identity data came from. The population register (PU-tjänsten) is not reachable from the hub; a later integration adds its own value.",
+  description:
+    "Where a patient's identity data came from. The population register (PU-tjänsten) is not reachable from the hub; a later integration adds its own value.",
   valuesConfig: {
     SEED: { description: "Synthetic demo data." },
-    CLINIC_INPUT: { description: "As the registering clinic or office entered it, with the patient in front of it (identity number format, date and check digit verified)." },
+    CLINIC_INPUT: {
+      description:
+        "As the registering clinic or office entered it, with the patient in front of it (identity number format, date and check digit verified).",
+    },
   },
 });
 
@@ -96,7 +100,10 @@ export class PatientResidence {
   @Column({ type: "uuid", name: "patient_id" })
   patientId: string;
 
-  @Field(() => DateScalar, { nullable: true, description: "First day; null for the home the patient had when first registered in the hub." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "First day; null for the home the patient had when first registered in the hub.",
+  })
   @Column({ type: "date", name: "valid_from", nullable: true })
   validFrom: string | null;
 

@@ -80,21 +80,26 @@ export class AuditLogResolver {
   async auditLog(
     @Arg("patientId", () => ID) patientId: string,
     @Ctx() ctx: PatientsContext,
-    @Arg("from", () => DateTimeScalar, { nullable: true, description: "From this instant (default: 30 days before `to`)." }) from?: Date | null,
+    @Arg("from", () => DateTimeScalar, { nullable: true, description: "From this instant (default: 30 days before `to`)." })
+    from?: Date | null,
     @Arg("to", () => DateTimeScalar, { nullable: true, description: "Up to this instant (default: now)." }) to?: Date | null,
     @Arg("first", () => Int, { nullable: true, description: "At most this many records, 1 to 500 (default 100)." }) first?: number | null,
   ): Promise<AuditRecord[] | null> {
-    if (ctx.identity.role !== Role.REGIONAL_OFFICE) throw forbidden("Only the patient's home region's office reviews a patient's audit log.");
+    if (ctx.identity.role !== Role.REGIONAL_OFFICE)
+      throw forbidden("Only the patient's home region's office reviews a patient's audit log.");
     const query = period(from, to, first);
     if (!isUuid(patientId)) return null;
     return ctx.records.auditLogOf(patientId, query);
   }
 
-  @Query(() => [AuditRecord], { description: "What one user (token subject) accessed, newest first: for the required spot checks (administrators)." })
+  @Query(() => [AuditRecord], {
+    description: "What one user (token subject) accessed, newest first: for the required spot checks (administrators).",
+  })
   async auditLogByUser(
     @Arg("subject") subject: string,
     @Ctx() ctx: PatientsContext,
-    @Arg("from", () => DateTimeScalar, { nullable: true, description: "From this instant (default: 30 days before `to`)." }) from?: Date | null,
+    @Arg("from", () => DateTimeScalar, { nullable: true, description: "From this instant (default: 30 days before `to`)." })
+    from?: Date | null,
     @Arg("to", () => DateTimeScalar, { nullable: true, description: "Up to this instant (default: now)." }) to?: Date | null,
     @Arg("first", () => Int, { nullable: true, description: "At most this many records, 1 to 500 (default 100)." }) first?: number | null,
   ): Promise<AuditRecord[]> {

@@ -20,7 +20,10 @@ export class CareRelationResolver {
     description:
       "Ends the care relation a referral gave its provider (rejected or cancelled). For the hub's referrals service; FORBIDDEN to anyone else. Ending one that is not recorded changes nothing.",
   })
-  endCareRelation(@Arg("referralId", () => ID, { description: "The referral let go." }) referralId: string, @Ctx() ctx: PatientsContext): Promise<boolean> {
+  endCareRelation(
+    @Arg("referralId", () => ID, { description: "The referral let go." }) referralId: string,
+    @Ctx() ctx: PatientsContext,
+  ): Promise<boolean> {
     return ctx.careRelations.end(ctx, referralId);
   }
 }

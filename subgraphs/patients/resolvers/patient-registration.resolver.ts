@@ -36,7 +36,10 @@ export class PostalAddress {
 
 @InputType({ description: "A patient the registering clinic or office has in front of it." })
 export class RegisterPatientInput {
-  @Field({ description: "Personnummer or samordningsnummer (YYYYMMDD-NNNN, 12 digits, or the 10-digit forms); format, date and check digit are verified." })
+  @Field({
+    description:
+      "Personnummer or samordningsnummer (YYYYMMDD-NNNN, 12 digits, or the 10-digit forms); format, date and check digit are verified.",
+  })
   personalIdentityNumber: string;
 
   @Field({ description: "Given name (1 to 100 characters)." })
@@ -51,7 +54,10 @@ export class RegisterPatientInput {
   @Field(() => AddressInput, { nullable: true, description: "The patient's address; none when omitted." })
   address?: AddressInput | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Whether the patient has protected identity (skyddad identitet); false when omitted." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "Whether the patient has protected identity (skyddad identitet); false when omitted.",
+  })
   protectedIdentity?: boolean | null;
 }
 
@@ -69,10 +75,15 @@ export class ChangePatientAddressInput {
 
 @ObjectType({ description: "The result of registering a patient." })
 export class RegisterPatientPayload {
-  @Field(() => Patient, { description: "The patient: the one registered now, or the one registered before under the same identity number." })
+  @Field(() => Patient, {
+    description: "The patient: the one registered now, or the one registered before under the same identity number.",
+  })
   patient: Patient;
 
-  @Field({ description: "True when this call registered the patient; false when the identity number was registered before (nothing was changed: use the change mutations)." })
+  @Field({
+    description:
+      "True when this call registered the patient; false when the identity number was registered before (nothing was changed: use the change mutations).",
+  })
   created: boolean;
 }
 
@@ -89,7 +100,11 @@ function checkAddress(field: string, address: AddressInput | null | undefined): 
   if (address == null) return null;
   const postalCode = address.postalCode.replace(/\s/g, "");
   if (!/^\d{5}$/.test(postalCode)) throw badUserInput(`${field}.postalCode`, "POSTAL_CODE_FORMAT", "must be five digits");
-  return { streetAddress: requireText(`${field}.streetAddress`, address.streetAddress, 1, 200), postalCode, city: requireText(`${field}.city`, address.city, 1, 100) };
+  return {
+    streetAddress: requireText(`${field}.streetAddress`, address.streetAddress, 1, 200),
+    postalCode,
+    city: requireText(`${field}.city`, address.city, 1, 100),
+  };
 }
 
 /**
@@ -103,7 +118,10 @@ export class PatientRegistrationResolver {
     description:
       "Registers a patient of your region (a clinic or the care-guarantee office of the home region, with a care assignment). The same identity number again finds the patient registered before; nothing is duplicated, concurrent registrations included.",
   })
-  async registerPatient(@Arg("input", () => RegisterPatientInput) input: RegisterPatientInput, @Ctx() ctx: PatientsContext): Promise<RegisterPatientPayload> {
+  async registerPatient(
+    @Arg("input", () => RegisterPatientInput) input: RegisterPatientInput,
+    @Ctx() ctx: PatientsContext,
+  ): Promise<RegisterPatientPayload> {
     const parsed = parseIdentityNumber(input.personalIdentityNumber, ctx.today);
     // The message never repeats the number: errors end up in logs.
     if (!parsed.ok) throw badUserInput("input.personalIdentityNumber", `IDENTITY_NUMBER_${parsed.problem}`, parsed.message);
@@ -135,11 +153,13 @@ export class PatientRegistrationResolver {
   }
 
   @Mutation(() => Patient, {
-    description: "Marks or unmarks a patient's protected identity (home region's clinics and office). NOT_FOUND when there is no such patient you may see.",
+    description:
+      "Marks or unmarks a patient's protected identity (home region's clinics and office). NOT_FOUND when there is no such patient you may see.",
   })
   async setProtectedIdentity(
     @Arg("patientId", () => ID, { description: "The patient." }) patientId: string,
-    @Arg("protectedIdentity", { description: "True: name and address are then shown only to the home region's office." }) protectedIdentity: boolean,
+    @Arg("protectedIdentity", { description: "True: name and address are then shown only to the home region's office." })
+    protectedIdentity: boolean,
     @Ctx() ctx: PatientsContext,
   ): Promise<Patient> {
     if (!isUuid(patientId)) throw badUserInput("patientId", "ID_FORMAT", `"${patientId}" is not a patient id (UUID)`);
@@ -148,20 +168,33 @@ export class PatientRegistrationResolver {
     return patient;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "Given name (förnamn); null for a protected identity unless you are the home region's office." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Given name (förnamn); null for a protected identity unless you are the home region's office.",
+  })
   givenName(@Root() patient: Patient): string | null {
     return patient.identityWithheld ? null : patient.givenName;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "Family name (efternamn); null for a protected identity unless you are the home region's office." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Family name (efternamn); null for a protected identity unless you are the home region's office.",
+  })
   familyName(@Root() patient: Patient): string | null {
     return patient.identityWithheld ? null : patient.familyName;
   }
 
-  @FieldResolver(() => PostalAddress, { nullable: true, description: "Address; null when none is recorded, or for a protected identity unless you are the home region's office." })
+  @FieldResolver(() => PostalAddress, {
+    nullable: true,
+    description: "Address; null when none is recorded, or for a protected identity unless you are the home region's office.",
+  })
   address(@Root() patient: Patient): PostalAddress | null {
     if (patient.identityWithheld || !patient.streetAddress || !patient.postalCode || !patient.city) return null;
-    return { streetAddress: patient.streetAddress, postalCode: `${patient.postalCode.slice(0, 3)} ${patient.postalCode.slice(3)}`, city: patient.city };
+    return {
+      streetAddress: patient.streetAddress,
+      postalCode: `${patient.postalCode.slice(0, 3)} ${patient.postalCode.slice(3)}`,
+      city: patient.city,
+    };
   }
 
   @FieldResolver(() => [PatientResidence], { description: "Where the patient lived from when, oldest first; the last is the home now." })

@@ -15,7 +15,8 @@ export class PatientResolver {
 
   @Query(() => Patient, {
     nullable: true,
-    description: "A patient by personnummer or samordningsnummer (YYYYMMDD-NNNN, 12 digits, or the 10-digit forms); null when there is none.",
+    description:
+      "A patient by personnummer or samordningsnummer (YYYYMMDD-NNNN, 12 digits, or the 10-digit forms); null when there is none.",
   })
   async patientByPersonalIdentityNumber(
     @Arg("personalIdentityNumber") personalIdentityNumber: string,

@@ -20,7 +20,11 @@ export class CareRelations {
   /** The provider now holds the referral (recording it again, or for a re-sent referral's new provider, is the same call). */
   async record(scope: RequestScope, referralId: string, patientId: string, providerId: string): Promise<boolean> {
     requireReferralsService(scope);
-    for (const [field, value] of [["referralId", referralId], ["patientId", patientId], ["providerId", providerId]] as const) {
+    for (const [field, value] of [
+      ["referralId", referralId],
+      ["patientId", patientId],
+      ["providerId", providerId],
+    ] as const) {
       if (!isUuid(value)) throw badUserInput(field, "ID_FORMAT", `"${value}" is not an id (UUID)`);
     }
     const [known]: Array<{ id: string }> = await this.#db.query(`SELECT id FROM patients.patient WHERE id = $1`, [patientId]);
@@ -43,5 +47,8 @@ export class CareRelations {
 }
 
 function requireReferralsService(scope: RequestScope): void {
-  if (scope.identity.viaService !== "referrals") throw forbidden("Care relations follow the referrals sent (sendReferral, rejectReferral, cancelReferral); they are not recorded directly.");
+  if (scope.identity.viaService !== "referrals")
+    throw forbidden(
+      "Care relations follow the referrals sent (sendReferral, rejectReferral, cancelReferral); they are not recorded directly.",
+    );
 }

@@ -5,7 +5,15 @@ import { BaseRequestContext } from "../../shared/context";
 import { ParsedIdentityNumber } from "../../shared/domain/personal-identity-number";
 import { regionOfMunicipality } from "../../shared/domain/municipalities";
 import { conflict, forbidden, notFound } from "../../shared/errors";
-import { assignmentRefusal, describeCaller, organisationOf, patientDataAccess, PatientDataDecision, PROVIDER_WITHOUT_REFERRAL, Role } from "../../shared/identity";
+import {
+  assignmentRefusal,
+  describeCaller,
+  organisationOf,
+  patientDataAccess,
+  PatientDataDecision,
+  PROVIDER_WITHOUT_REFERRAL,
+  Role,
+} from "../../shared/identity";
 import { IdentityKind } from "../domain/identity-kinds";
 import { Patient, PatientResidence } from "../entities/patient.entity";
 import { PopulationRegister, StatedIdentity } from "./population-register";
@@ -62,7 +70,14 @@ export class PatientRecords {
     if (!patient) return null;
     const records = await readAudit(this.#db, { patientId, ...query });
     await audit(this.#db, "patients", this.ctx, [
-      { action: "READ", recordKind: "AUDIT_LOG", recordId: patient.id, patientId: patient.id, outcome: "ALLOWED", basis: "HOME_REGION_OFFICE_REVIEW" },
+      {
+        action: "READ",
+        recordKind: "AUDIT_LOG",
+        recordId: patient.id,
+        patientId: patient.id,
+        outcome: "ALLOWED",
+        basis: "HOME_REGION_OFFICE_REVIEW",
+      },
     ]);
     return records;
   }
@@ -74,7 +89,10 @@ export class PatientRecords {
   }
 
   private async disclose(found: Patient[]): Promise<Map<string, Patient>> {
-    const decisions = found.map((patient): { patient: Patient; decision: PatientDataDecision } => ({ patient, decision: patientDataAccess(this.ctx.identity, patient.homeRegionCode) }));
+    const decisions = found.map((patient): { patient: Patient; decision: PatientDataDecision } => ({
+      patient,
+      decision: patientDataAccess(this.ctx.identity, patient.homeRegionCode),
+    }));
     // A provider takes part in the care of the patients whose referrals were sent to it (the care
     // relations the referrals subgraph records as it sends them: see care-relations.ts).
     const providerAsks = decisions.filter((d) => d.decision.basis === PROVIDER_WITHOUT_REFERRAL);
@@ -116,7 +134,8 @@ export class PatientRecords {
    */
   private withheldIfProtected(patient: Patient): Patient {
     const { identity } = this.ctx;
-    if (!patient.protectedIdentity || (identity.role === Role.REGIONAL_OFFICE && identity.regionCode === patient.homeRegionCode)) return patient;
+    if (!patient.protectedIdentity || (identity.role === Role.REGIONAL_OFFICE && identity.regionCode === patient.homeRegionCode))
+      return patient;
     return Object.assign(Object.create(Object.getPrototypeOf(patient)) as Patient, patient, {
       givenName: "",
       familyName: "",
@@ -134,7 +153,11 @@ export class PatientRecords {
    * and the registration is audited as a change. Answers the patient (as the caller may see it) and
    * whether this call created it.
    */
-  async register(identity: ParsedIdentityNumber, stated: StatedIdentity, register: PopulationRegister): Promise<{ patient: Patient; created: boolean }> {
+  async register(
+    identity: ParsedIdentityNumber,
+    stated: StatedIdentity,
+    register: PopulationRegister,
+  ): Promise<{ patient: Patient; created: boolean }> {
     const homeRegionCode = regionOfMunicipality(stated.homeMunicipalityCode);
     this.requireRegistrar(homeRegionCode);
     const record = await register.lookUp(identity, stated);
@@ -176,7 +199,10 @@ export class PatientRecords {
       return { id: existing.id, created: false };
     });
     if ("refused" in outcome) {
-      throw forbidden("A patient with this identity number is registered with another home region; that region records a move (changePatientAddress).", { rule: "NOT_THE_HOME_REGION" });
+      throw forbidden(
+        "A patient with this identity number is registered with another home region; that region records a move (changePatientAddress).",
+        { rule: "NOT_THE_HOME_REGION" },
+      );
     }
     const patient = await this.visible(outcome.id);
     return { patient: patient!, created: outcome.created };
@@ -197,12 +223,22 @@ export class PatientRecords {
         [patientId],
       );
       if (latest?.valid_from != null && change.validFrom <= latest.valid_from) {
-        throw conflict(`The patient's home is already recorded from ${latest.valid_from}; a move is recorded from a later date.`, { field: "input.validFrom", rule: "NOT_AFTER_LAST_MOVE" });
+        throw conflict(`The patient's home is already recorded from ${latest.valid_from}; a move is recorded from a later date.`, {
+          field: "input.validFrom",
+          rule: "NOT_AFTER_LAST_MOVE",
+        });
       }
       await this.addResidence(db, patientId, change.validFrom, change.homeMunicipalityCode);
       await db.query(
         `UPDATE patients.patient SET home_municipality_code = $2, home_region_code = $3, street_address = $4, postal_code = $5, city = $6, updated_at = now() WHERE id = $1`,
-        [patientId, change.homeMunicipalityCode, regionOfMunicipality(change.homeMunicipalityCode), change.address?.streetAddress ?? null, change.address?.postalCode ?? null, change.address?.city ?? null],
+        [
+          patientId,
+          change.homeMunicipalityCode,
+          regionOfMunicipality(change.homeMunicipalityCode),
+          change.address?.streetAddress ?? null,
+          change.address?.postalCode ?? null,
+          change.address?.city ?? null,
+        ],
       );
       await this.auditChange(db, patientId, "ALLOWED", `${this.basis()}_ADDRESS_CHANGED`);
     });
@@ -214,15 +250,25 @@ export class PatientRecords {
   async setProtectedIdentity(patientId: string, protectedIdentity: boolean): Promise<Patient | null> {
     await this.requireChanger(patientId);
     await this.#db.transaction(async (db) => {
-      await db.query(`UPDATE patients.patient SET protected_identity = $2, updated_at = now() WHERE id = $1`, [patientId, protectedIdentity]);
-      await this.auditChange(db, patientId, "ALLOWED", `${this.basis()}_${protectedIdentity ? "PROTECTED_IDENTITY_MARKED" : "PROTECTED_IDENTITY_UNMARKED"}`);
+      await db.query(`UPDATE patients.patient SET protected_identity = $2, updated_at = now() WHERE id = $1`, [
+        patientId,
+        protectedIdentity,
+      ]);
+      await this.auditChange(
+        db,
+        patientId,
+        "ALLOWED",
+        `${this.basis()}_${protectedIdentity ? "PROTECTED_IDENTITY_MARKED" : "PROTECTED_IDENTITY_UNMARKED"}`,
+      );
     });
     return this.visible(patientId);
   }
 
   /** The residence history of a patient the caller may see (callers reach this through a disclosed patient). */
   async residencesOf(patientId: string): Promise<PatientResidence[]> {
-    return this.#db.getRepository(PatientResidence).find({ where: { patientId }, order: { validFrom: { direction: "ASC", nulls: "FIRST" } } });
+    return this.#db
+      .getRepository(PatientResidence)
+      .find({ where: { patientId }, order: { validFrom: { direction: "ASC", nulls: "FIRST" } } });
   }
 
   /**
@@ -237,16 +283,26 @@ export class PatientRecords {
     const seen = (await this.byIds([patientId]))[0];
     await this.auditChange(this.#db.manager, current.id, "DENIED", this.refusalBasis(current));
     if (!seen) throw notFound("patientId", "no patient with this id that you may change");
-    throw forbidden(`Only the patient's home region's clinics and office change a patient (you are ${describeCaller(this.ctx.identity)}).`, { rule: "NOT_A_REGISTRAR" });
+    throw forbidden(
+      `Only the patient's home region's clinics and office change a patient (you are ${describeCaller(this.ctx.identity)}).`,
+      { rule: "NOT_A_REGISTRAR" },
+    );
   }
 
   private mayChange(patient: Patient): boolean {
     const { identity } = this.ctx;
-    return (identity.role === Role.CLINIC || identity.role === Role.REGIONAL_OFFICE) && identity.regionCode === patient.homeRegionCode && assignmentRefusal(identity) === null;
+    return (
+      (identity.role === Role.CLINIC || identity.role === Role.REGIONAL_OFFICE) &&
+      identity.regionCode === patient.homeRegionCode &&
+      assignmentRefusal(identity) === null
+    );
   }
 
   private refusalBasis(patient: Patient): string {
-    return assignmentRefusal(this.ctx.identity) ?? patientDataAccess(this.ctx.identity, patient.homeRegionCode).basis.replace(/^HOME_REGION_.*/, "NOT_A_REGISTRAR");
+    return (
+      assignmentRefusal(this.ctx.identity) ??
+      patientDataAccess(this.ctx.identity, patient.homeRegionCode).basis.replace(/^HOME_REGION_.*/, "NOT_A_REGISTRAR")
+    );
   }
 
   private basis(): string {
@@ -257,19 +313,32 @@ export class PatientRecords {
   private requireRegistrar(homeRegionCode: string): void {
     const { identity } = this.ctx;
     if (identity.role !== Role.CLINIC && identity.role !== Role.REGIONAL_OFFICE) {
-      throw forbidden(`Only the home region's clinics and care-guarantee office register patients (you are ${describeCaller(identity)}).`, { rule: "NOT_A_REGISTRAR" });
+      throw forbidden(`Only the home region's clinics and care-guarantee office register patients (you are ${describeCaller(identity)}).`, {
+        rule: "NOT_A_REGISTRAR",
+      });
     }
     if (identity.regionCode !== homeRegionCode) {
-      throw forbidden(`Only the home region (${homeRegionCode}) registers its residents; you are ${describeCaller(identity)}.`, { rule: "NOT_THE_HOME_REGION" });
+      throw forbidden(`Only the home region (${homeRegionCode}) registers its residents; you are ${describeCaller(identity)}.`, {
+        rule: "NOT_THE_HOME_REGION",
+      });
     }
     const refusal = assignmentRefusal(identity);
-    if (refusal) throw forbidden(`Registering a patient needs a care assignment for care and treatment at assurance level 3 (${refusal}).`, { rule: refusal });
+    if (refusal)
+      throw forbidden(`Registering a patient needs a care assignment for care and treatment at assurance level 3 (${refusal}).`, {
+        rule: refusal,
+      });
   }
 
   private addResidence(db: EntityManager, patientId: string, validFrom: string | null, municipalityCode: string): Promise<unknown> {
     return db.query(
       `INSERT INTO patients.patient_residence (patient_id, valid_from, municipality_code, region_code, recorded_by) VALUES ($1, $2, $3, $4, $5)`,
-      [patientId, validFrom, municipalityCode, regionOfMunicipality(municipalityCode), organisationOf(this.ctx.identity) ?? this.ctx.identity.subject],
+      [
+        patientId,
+        validFrom,
+        municipalityCode,
+        regionOfMunicipality(municipalityCode),
+        organisationOf(this.ctx.identity) ?? this.ctx.identity.subject,
+      ],
     );
   }
 

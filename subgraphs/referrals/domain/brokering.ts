@@ -19,7 +19,12 @@ export enum MatchTier {
   RIKSAVTALET = "RIKSAVTALET",
 }
 
-const TIER_ORDER: readonly MatchTier[] = [MatchTier.OWN_REGION, MatchTier.OWN_PRIVATE_AGREEMENT, MatchTier.PACT_REGION, MatchTier.RIKSAVTALET];
+const TIER_ORDER: readonly MatchTier[] = [
+  MatchTier.OWN_REGION,
+  MatchTier.OWN_PRIVATE_AGREEMENT,
+  MatchTier.PACT_REGION,
+  MatchTier.RIKSAVTALET,
+];
 
 /** An offer considered for the referral, with the coverage the agreements subgraph answered. */
 export interface Candidate {

@@ -226,14 +226,29 @@ export function applicableLimit(
 }
 
 /** The day the first clock starts, and what started it. */
-export function clockStart(c: Pick<ClockInput, "visitType" | "origin" | "decisionDate" | "selfReferralArrivalDate">): { date: string; by: ClockStart } {
+export function clockStart(c: Pick<ClockInput, "visitType" | "origin" | "decisionDate" | "selfReferralArrivalDate">): {
+  date: string;
+  by: ClockStart;
+} {
   if (c.visitType === VisitType.TREATMENT) return { date: c.decisionDate, by: ClockStart.TREATMENT_DECISION };
-  if (c.origin === ReferralOrigin.SELF_REFERRAL && c.selfReferralArrivalDate) return { date: c.selfReferralArrivalDate, by: ClockStart.SELF_REFERRAL_ARRIVAL };
+  if (c.origin === ReferralOrigin.SELF_REFERRAL && c.selfReferralArrivalDate)
+    return { date: c.selfReferralArrivalDate, by: ClockStart.SELF_REFERRAL_ARRIVAL };
   // A referral sent back for completion keeps this start: the decision, not the arrival.
   return { date: c.decisionDate, by: ClockStart.REFERRAL_DECISION };
 }
 
-const EMPTY = { startDate: null, startedBy: null, restarted: false, limitDays: null, limitRule: null, deadline: null, daysWaited: null, daysLeft: null, pausedDays: 0, bookedFor: null };
+const EMPTY = {
+  startDate: null,
+  startedBy: null,
+  restarted: false,
+  limitDays: null,
+  limitRule: null,
+  deadline: null,
+  daysWaited: null,
+  daysLeft: null,
+  pausedDays: 0,
+  bookedFor: null,
+};
 
 const START_WORDS: Record<ClockStart, string> = {
   [ClockStart.REFERRAL_DECISION]: "the referral decision (remissbeslut); a referral sent back for completion keeps it",
@@ -273,7 +288,12 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
         break;
       case ClockEventKind.MEDICAL_PAUSE_ENDED:
         if (medicalSince !== null) closed.push([medicalSince, event.date]);
-        if (medicalSince !== null) note(ClockRule.MEDICAL_PAUSE, event.date, `The medically caused wait from ${medicalSince} ended on ${event.date}: ${daysBetween(medicalSince, event.date)} days not counted.`);
+        if (medicalSince !== null)
+          note(
+            ClockRule.MEDICAL_PAUSE,
+            event.date,
+            `The medically caused wait from ${medicalSince} ended on ${event.date}: ${daysBetween(medicalSince, event.date)} days not counted.`,
+          );
         medicalSince = null;
         break;
       case ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED:
@@ -282,13 +302,22 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
         break;
       case ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED:
         if (choiceSince !== null) closed.push([choiceSince, event.date]);
-        if (choiceSince !== null) note(ClockRule.PATIENT_CHOSEN_WAIT, event.date, `The patient-chosen wait from ${choiceSince} ended on ${event.date}: ${daysBetween(choiceSince, event.date)} days not counted.`);
+        if (choiceSince !== null)
+          note(
+            ClockRule.PATIENT_CHOSEN_WAIT,
+            event.date,
+            `The patient-chosen wait from ${choiceSince} ended on ${event.date}: ${daysBetween(choiceSince, event.date)} days not counted.`,
+          );
         choiceSince = null;
         break;
       case ClockEventKind.FORFEITED:
         forfeited = true;
         bookedFor = null;
-        note(ClockRule.FORFEIT, event.date, `The patient declined an offer of care on ${event.date} and chose to wait: the limits no longer apply unless the patient regrets.`);
+        note(
+          ClockRule.FORFEIT,
+          event.date,
+          `The patient declined an offer of care on ${event.date} and chose to wait: the limits no longer apply unless the patient regrets.`,
+        );
         break;
       case ClockEventKind.RESTARTED:
         // A new clock from the new contact: nothing waited or paused before it counts.
@@ -302,7 +331,11 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
         bookedFor = null;
         // What came before no longer counts, so neither does its explanation.
         events = [];
-        note(ClockRule.RESTART, event.date, `The patient regretted and got in touch again on ${event.date}: a new clock from that day (day 0); time waited and paused before it is not credited.`);
+        note(
+          ClockRule.RESTART,
+          event.date,
+          `The patient regretted and got in touch again on ${event.date}: a new clock from that day (day 0); time waited and paused before it is not credited.`,
+        );
         break;
       case ClockEventKind.CARE_BOOKED:
         bookedFor = event.date;
@@ -328,9 +361,18 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
   applied.push(
     covered
       ? { rule: ClockRule.COVERED_CARE, date: null, explanation: `The care guarantee covers ${category(input.category)}.` }
-      : { rule: ClockRule.REGIONAL_EXTENSION, date: null, explanation: `${category(input.category)} is outside the national guarantee, but ${rule.name} covers it.` },
+      : {
+          rule: ClockRule.REGIONAL_EXTENSION,
+          date: null,
+          explanation: `${category(input.category)} is outside the national guarantee, but ${rule.name} covers it.`,
+        },
   );
-  if (!restarted) applied.push({ rule: ClockRule.CLOCK_START, date: first.date, explanation: `The clock started on ${first.date} (day 0): ${START_WORDS[first.by]}.` });
+  if (!restarted)
+    applied.push({
+      rule: ClockRule.CLOCK_START,
+      date: first.date,
+      explanation: `The clock started on ${first.date} (day 0): ${START_WORDS[first.by]}.`,
+    });
   applied.push({
     rule: ClockRule.STRICTEST_LIMIT,
     date: start,
@@ -338,13 +380,29 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
   });
   applied.push(...events);
 
-  const open: Array<[string, string]> = [medicalSince, choiceSince].flatMap((since) => (since === null ? [] : [[since, today] as [string, string]]));
+  const open: Array<[string, string]> = [medicalSince, choiceSince].flatMap((since) =>
+    since === null ? [] : [[since, today] as [string, string]],
+  );
   const pausedDays = coveredDays([...closed, ...open], start);
   const limitDays = rule.days;
   const deadline = addDays(start, limitDays + pausedDays);
   const daysWaited = Math.max(0, daysBetween(start, today) - pausedDays);
   const daysLeft = limitDays - daysWaited;
-  const base = { applies: true, exclusion: null, startDate: start, startedBy, restarted, limitDays, limitRule: rule, deadline, daysWaited, daysLeft, pausedDays, bookedFor, applied };
+  const base = {
+    applies: true,
+    exclusion: null,
+    startDate: start,
+    startedBy,
+    restarted,
+    limitDays,
+    limitRule: rule,
+    deadline,
+    daysWaited,
+    daysLeft,
+    pausedDays,
+    bookedFor,
+    applied,
+  };
   const openWaits = [medicalSince, choiceSince].filter((d) => d !== null);
   applied.push({
     rule: ClockRule.DEADLINE,
@@ -357,7 +415,11 @@ export function readClock(input: ClockInput, rules: readonly GuaranteeLimitRule[
   if (forfeited) [status, why] = [ClockStatus.FORFEITED, "the patient declined and has not regretted"];
   else if (medicalSince !== null) [status, why] = [ClockStatus.PAUSED_MEDICAL, `a medically caused wait is open since ${medicalSince}`];
   else if (choiceSince !== null) [status, why] = [ClockStatus.PATIENT_CHOSEN_WAIT, `a patient-chosen wait is open since ${choiceSince}`];
-  else if (bookedFor !== null) [status, why] = bookedFor <= deadline ? [ClockStatus.MET, `care is booked for ${bookedFor}, on or before the deadline`] : [ClockStatus.BREACHED, `care is booked for ${bookedFor}, after the deadline`];
+  else if (bookedFor !== null)
+    [status, why] =
+      bookedFor <= deadline
+        ? [ClockStatus.MET, `care is booked for ${bookedFor}, on or before the deadline`]
+        : [ClockStatus.BREACHED, `care is booked for ${bookedFor}, after the deadline`];
   else if (daysLeft < 0) [status, why] = [ClockStatus.BREACHED, `${-daysLeft} days past the limit`];
   else if (daysLeft < marginDays) [status, why] = [ClockStatus.AT_RISK, `${daysLeft} days left, fewer than the ${marginDays}-day margin`];
   else [status, why] = [ClockStatus.WITHIN_LIMIT, `${daysLeft} days left`];
@@ -396,11 +458,17 @@ export function clockEventProblem(reading: ClockReading, events: readonly ClockE
  * CLOCK_RULE for a fact that does not fit the clock's state (a second open pause, a pause on a
  * forfeited guarantee…).
  */
-export function clockEventRule(reading: ClockReading, events: readonly ClockEvent[], event: ClockEvent, today: string): { rule: string; message: string } | null {
+export function clockEventRule(
+  reading: ClockReading,
+  events: readonly ClockEvent[],
+  event: ClockEvent,
+  today: string,
+): { rule: string; message: string } | null {
   const problem = (rule: string, message: string) => ({ rule, message });
   if (event.date > today) return problem("DATE_IN_FUTURE", "a clock event cannot be dated in the future");
   if (!reading.applies) return problem("CLOCK_RULE", "the care guarantee does not apply to this referral");
-  if (reading.startDate && event.date < reading.startDate) return problem("BEFORE_CLOCK_START", `the clock started on ${reading.startDate}; the date cannot be earlier`);
+  if (reading.startDate && event.date < reading.startDate)
+    return problem("BEFORE_CLOCK_START", `the clock started on ${reading.startDate}; the date cannot be earlier`);
   const openSince = (started: ClockEventKind, ended: ClockEventKind) => {
     let since: string | null = null;
     for (const e of events) {
@@ -411,14 +479,20 @@ export function clockEventRule(reading: ClockReading, events: readonly ClockEven
   };
   const endedBefore = (started: ClockEventKind, ended: ClockEventKind, what: string) => {
     const since = event.kind === ended ? openSince(started, ended) : null;
-    return since !== null && event.date < since ? problem("BEFORE_PREVIOUS_STEP", `the ${what} began on ${since}; it cannot end earlier`) : null;
+    return since !== null && event.date < since
+      ? problem("BEFORE_PREVIOUS_STEP", `the ${what} began on ${since}; it cannot end earlier`)
+      : null;
   };
-  const early = endedBefore(ClockEventKind.MEDICAL_PAUSE_STARTED, ClockEventKind.MEDICAL_PAUSE_ENDED, "medically caused wait") ??
+  const early =
+    endedBefore(ClockEventKind.MEDICAL_PAUSE_STARTED, ClockEventKind.MEDICAL_PAUSE_ENDED, "medically caused wait") ??
     endedBefore(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, "patient-chosen wait");
   if (early) return early;
   const message = stateProblem(reading, events, event);
   if (message === null) return null;
-  return problem(event.kind === ClockEventKind.RESTARTED && message.startsWith("the patient declined on") ? "BEFORE_PREVIOUS_STEP" : "CLOCK_RULE", message);
+  return problem(
+    event.kind === ClockEventKind.RESTARTED && message.startsWith("the patient declined on") ? "BEFORE_PREVIOUS_STEP" : "CLOCK_RULE",
+    message,
+  );
 }
 
 function stateProblem(reading: ClockReading, events: readonly ClockEvent[], event: ClockEvent): string | null {
@@ -434,11 +508,19 @@ function stateProblem(reading: ClockReading, events: readonly ClockEvent[], even
   const choice = open(ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED);
   switch (event.kind) {
     case ClockEventKind.MEDICAL_PAUSE_STARTED:
-      return medical ? "a medically caused wait is already registered" : reading.status === ClockStatus.FORFEITED ? "the guarantee is forfeited" : null;
+      return medical
+        ? "a medically caused wait is already registered"
+        : reading.status === ClockStatus.FORFEITED
+          ? "the guarantee is forfeited"
+          : null;
     case ClockEventKind.MEDICAL_PAUSE_ENDED:
       return medical ? null : "no medically caused wait is registered";
     case ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED:
-      return choice ? "a patient-chosen wait is already registered" : reading.status === ClockStatus.FORFEITED ? "the guarantee is forfeited" : null;
+      return choice
+        ? "a patient-chosen wait is already registered"
+        : reading.status === ClockStatus.FORFEITED
+          ? "the guarantee is forfeited"
+          : null;
     case ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED:
       return choice ? null : "no patient-chosen wait is registered";
     case ClockEventKind.FORFEITED:

@@ -8,7 +8,16 @@
 
 import { VisitType } from "../../shared/domain/enums";
 import { Specialty } from "../../shared/domain/specialty";
-import { CareCategory, ClockEvent, ClockEventKind, ClockInput, clockEventRule, GuaranteeLimitRule, readClock, ReferralOrigin } from "./guarantee-clock";
+import {
+  CareCategory,
+  ClockEvent,
+  ClockEventKind,
+  ClockInput,
+  clockEventRule,
+  GuaranteeLimitRule,
+  readClock,
+  ReferralOrigin,
+} from "./guarantee-clock";
 
 export enum WaitKind {
   /** Medically caused wait (medicinskt orsakad väntan). */
@@ -69,13 +78,16 @@ export function whatIfInput(
   const fail = (field: string, rule: string, message: string) => ({ ok: false as const, problem: { field, rule, message } });
   const origin = facts.origin ?? ReferralOrigin.REFERRAL;
   if (origin === ReferralOrigin.SELF_REFERRAL) {
-    if (facts.visitType !== VisitType.FIRST_VISIT) return fail("facts.origin", "SELF_REFERRAL_FIRST_VISIT", "a self-referral (egen vårdbegäran) asks for a first visit");
-    if (!facts.selfReferralArrivalDate) return fail("facts.selfReferralArrivalDate", "REQUIRED", "a self-referral starts the clock when it arrives; give the arrival date");
+    if (facts.visitType !== VisitType.FIRST_VISIT)
+      return fail("facts.origin", "SELF_REFERRAL_FIRST_VISIT", "a self-referral (egen vårdbegäran) asks for a first visit");
+    if (!facts.selfReferralArrivalDate)
+      return fail("facts.selfReferralArrivalDate", "REQUIRED", "a self-referral starts the clock when it arrives; give the arrival date");
   } else if (facts.selfReferralArrivalDate) {
     return fail("facts.selfReferralArrivalDate", "ONLY_SELF_REFERRAL", "only a self-referral has an arrival date");
   }
   for (const [i, p] of (facts.pauses ?? []).entries()) {
-    if (p.until != null && p.until < p.from) return fail(`facts.pauses[${i}].until`, "BEFORE_PREVIOUS_STEP", `the wait began on ${p.from}; it cannot end earlier`);
+    if (p.until != null && p.until < p.from)
+      return fail(`facts.pauses[${i}].until`, "BEFORE_PREVIOUS_STEP", `the wait began on ${p.from}; it cannot end earlier`);
   }
   // Each regret answers the decline before it: the n-th regret (in date order) follows the n-th decline.
   const declines = [...(facts.declines ?? [])].sort();
@@ -83,22 +95,27 @@ export function whatIfInput(
   for (const [n, regret] of regrets.entries()) {
     const field = `facts.regrets[${regret.i}]`;
     if (declines[n] === undefined) return fail(field, "CLOCK_RULE", "a regret answers a decline; give the day the patient declined");
-    if (regret.date < declines[n]) return fail(field, "BEFORE_PREVIOUS_STEP", `the patient declined on ${declines[n]}; the new contact cannot be earlier`);
+    if (regret.date < declines[n])
+      return fail(field, "BEFORE_PREVIOUS_STEP", `the patient declined on ${declines[n]}; the new contact cannot be earlier`);
   }
   const dated: Dated[] = [];
   const add = (kind: ClockEventKind, date: string, field: string) => dated.push({ event: { kind, date }, field, order: dated.length });
   (facts.pauses ?? []).forEach((p, i) => {
     const medical = p.kind === WaitKind.MEDICAL;
     add(medical ? ClockEventKind.MEDICAL_PAUSE_STARTED : ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, p.from, `facts.pauses[${i}].from`);
-    if (p.until != null) add(medical ? ClockEventKind.MEDICAL_PAUSE_ENDED : ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, p.until, `facts.pauses[${i}].until`);
+    if (p.until != null)
+      add(medical ? ClockEventKind.MEDICAL_PAUSE_ENDED : ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED, p.until, `facts.pauses[${i}].until`);
   });
   for (const [i, d] of (facts.declines ?? []).entries()) add(ClockEventKind.FORFEITED, d, `facts.declines[${i}]`);
   for (const [i, d] of (facts.regrets ?? []).entries()) add(ClockEventKind.RESTARTED, d, `facts.regrets[${i}]`);
   for (const d of dated) {
-    if (d.event.date > on) return fail(d.field, "AFTER_READING_DAY", `${d.event.date} is after the reading day ${on}; read the clock on a later day to see it`);
+    if (d.event.date > on)
+      return fail(d.field, "AFTER_READING_DAY", `${d.event.date} is after the reading day ${on}; read the clock on a later day to see it`);
   }
   // Each wait's end directly after its own start, so that a wait that starts and ends the same day closes.
-  dated.sort((a, b) => a.event.date.localeCompare(b.event.date) || SAME_DAY_ORDER[a.event.kind] - SAME_DAY_ORDER[b.event.kind] || a.order - b.order);
+  dated.sort(
+    (a, b) => a.event.date.localeCompare(b.event.date) || SAME_DAY_ORDER[a.event.kind] - SAME_DAY_ORDER[b.event.kind] || a.order - b.order,
+  );
   const base: ClockInput = {
     visitType: facts.visitType,
     specialty: facts.specialty,
@@ -119,7 +136,8 @@ export function whatIfInput(
   }
   if (facts.bookedFor != null) {
     const start = readClock({ ...base, events }, rules, on, marginDays).startDate;
-    if (start !== null && facts.bookedFor < start) return fail("facts.bookedFor", "BEFORE_CLOCK_START", `the clock started on ${start}; care cannot be booked earlier`);
+    if (start !== null && facts.bookedFor < start)
+      return fail("facts.bookedFor", "BEFORE_CLOCK_START", `the clock started on ${start}; care cannot be booked earlier`);
     events.push({ kind: ClockEventKind.CARE_BOOKED, date: facts.bookedFor });
   }
   return { ok: true, input: { ...base, events } };

@@ -76,7 +76,12 @@ const OPEN: readonly ReferralStatus[] = [
 const HOME = [Party.HOME_OFFICE, Party.HOME_CLINIC] as const;
 
 export const STEPS: Readonly<Record<Exclude<ReferralAction, ReferralAction.REGISTER>, Step>> = {
-  [ReferralAction.HAND_TO_OFFICE]: { from: [ReferralStatus.REGISTERED], to: ReferralStatus.HANDED_TO_OFFICE, by: [Party.HOME_CLINIC], reason: true },
+  [ReferralAction.HAND_TO_OFFICE]: {
+    from: [ReferralStatus.REGISTERED],
+    to: ReferralStatus.HANDED_TO_OFFICE,
+    by: [Party.HOME_CLINIC],
+    reason: true,
+  },
   [ReferralAction.SEND]: {
     from: [ReferralStatus.REGISTERED, ReferralStatus.HANDED_TO_OFFICE, ReferralStatus.REJECTED],
     to: ReferralStatus.SENT,
@@ -85,12 +90,42 @@ export const STEPS: Readonly<Record<Exclude<ReferralAction, ReferralAction.REGIS
   },
   [ReferralAction.RECEIVE]: { from: [ReferralStatus.SENT], to: ReferralStatus.RECEIVED, by: [Party.RECEIVER], reason: false },
   [ReferralAction.ACCEPT]: { from: [ReferralStatus.RECEIVED], to: ReferralStatus.ACCEPTED, by: [Party.RECEIVER], reason: false },
-  [ReferralAction.REJECT]: { from: [ReferralStatus.SENT, ReferralStatus.RECEIVED], to: ReferralStatus.REJECTED, by: [Party.RECEIVER], reason: true },
-  [ReferralAction.OFFER_TO_PATIENT]: { from: [ReferralStatus.ACCEPTED], to: ReferralStatus.OFFERED_TO_PATIENT, by: [Party.RECEIVER, Party.HOME_OFFICE], reason: false },
-  [ReferralAction.PATIENT_ACCEPT]: { from: [ReferralStatus.OFFERED_TO_PATIENT], to: ReferralStatus.PATIENT_ACCEPTED, by: [Party.HOME_OFFICE, Party.RECEIVER], reason: false },
-  [ReferralAction.PATIENT_DECLINE]: { from: [ReferralStatus.OFFERED_TO_PATIENT], to: ReferralStatus.PATIENT_DECLINED, by: [Party.HOME_OFFICE, Party.RECEIVER], reason: true },
-  [ReferralAction.OFFER_EXPIRE]: { from: [ReferralStatus.OFFERED_TO_PATIENT], to: ReferralStatus.ACCEPTED, by: [Party.SYSTEM], reason: true },
-  [ReferralAction.PATIENT_REGRET]: { from: [ReferralStatus.PATIENT_DECLINED], to: ReferralStatus.ACCEPTED, by: [Party.HOME_OFFICE], reason: true },
+  [ReferralAction.REJECT]: {
+    from: [ReferralStatus.SENT, ReferralStatus.RECEIVED],
+    to: ReferralStatus.REJECTED,
+    by: [Party.RECEIVER],
+    reason: true,
+  },
+  [ReferralAction.OFFER_TO_PATIENT]: {
+    from: [ReferralStatus.ACCEPTED],
+    to: ReferralStatus.OFFERED_TO_PATIENT,
+    by: [Party.RECEIVER, Party.HOME_OFFICE],
+    reason: false,
+  },
+  [ReferralAction.PATIENT_ACCEPT]: {
+    from: [ReferralStatus.OFFERED_TO_PATIENT],
+    to: ReferralStatus.PATIENT_ACCEPTED,
+    by: [Party.HOME_OFFICE, Party.RECEIVER],
+    reason: false,
+  },
+  [ReferralAction.PATIENT_DECLINE]: {
+    from: [ReferralStatus.OFFERED_TO_PATIENT],
+    to: ReferralStatus.PATIENT_DECLINED,
+    by: [Party.HOME_OFFICE, Party.RECEIVER],
+    reason: true,
+  },
+  [ReferralAction.OFFER_EXPIRE]: {
+    from: [ReferralStatus.OFFERED_TO_PATIENT],
+    to: ReferralStatus.ACCEPTED,
+    by: [Party.SYSTEM],
+    reason: true,
+  },
+  [ReferralAction.PATIENT_REGRET]: {
+    from: [ReferralStatus.PATIENT_DECLINED],
+    to: ReferralStatus.ACCEPTED,
+    by: [Party.HOME_OFFICE],
+    reason: true,
+  },
   [ReferralAction.BOOK]: { from: [ReferralStatus.PATIENT_ACCEPTED], to: ReferralStatus.BOOKED, by: [Party.RECEIVER], reason: false },
   [ReferralAction.COMPLETE]: { from: [ReferralStatus.BOOKED], to: ReferralStatus.COMPLETED, by: [Party.RECEIVER], reason: false },
   [ReferralAction.CANCEL]: { from: OPEN, to: ReferralStatus.CANCELLED, by: [...HOME], reason: true },
@@ -114,10 +149,17 @@ export const WITH_RECEIVER: ReadonlySet<ReferralStatus> = new Set([
 /** Statuses in which the patient is still waiting for care (the guarantee clock matters). */
 export const WAITING: ReadonlySet<ReferralStatus> = new Set(OPEN.filter((s) => s !== ReferralStatus.BOOKED));
 
-export type TransitionCheck = { ok: true; to: ReferralStatus } | { ok: false; code: "CONFLICT" | "FORBIDDEN" | "REASON_REQUIRED"; message: string };
+export type TransitionCheck =
+  | { ok: true; to: ReferralStatus }
+  | { ok: false; code: "CONFLICT" | "FORBIDDEN" | "REASON_REQUIRED"; message: string };
 
 /** Whether `party` may take `action` on a referral in `current`, and where it leads. */
-export function checkTransition(current: ReferralStatus, action: Exclude<ReferralAction, ReferralAction.REGISTER>, parties: readonly Party[], reason: string | null): TransitionCheck {
+export function checkTransition(
+  current: ReferralStatus,
+  action: Exclude<ReferralAction, ReferralAction.REGISTER>,
+  parties: readonly Party[],
+  reason: string | null,
+): TransitionCheck {
   const step = STEPS[action];
   if (!parties.some((p) => step.by.includes(p))) {
     return { ok: false, code: "FORBIDDEN", message: `${describeAction(action)} is for ${step.by.map(describeParty).join(" or ")}` };
@@ -129,7 +171,8 @@ export function checkTransition(current: ReferralStatus, action: Exclude<Referra
       message: `cannot ${describeAction(action)}: the referral is ${current}; this step needs ${step.from.join(" or ")}`,
     };
   }
-  if (step.reason && !(reason && reason.trim().length >= 3)) return { ok: false, code: "REASON_REQUIRED", message: `${describeAction(action)} needs a reason (3 to 500 characters)` };
+  if (step.reason && !(reason && reason.trim().length >= 3))
+    return { ok: false, code: "REASON_REQUIRED", message: `${describeAction(action)} needs a reason (3 to 500 characters)` };
   return { ok: true, to: step.to };
 }
 
@@ -160,7 +203,9 @@ export function beforePreviousStep(on: string, previous: RecordedStep | undefine
 
 /** The actions a party could take now (for clients that show buttons). */
 export function availableActions(current: ReferralStatus, parties: readonly Party[]): ReferralAction[] {
-  return (Object.keys(STEPS) as Array<keyof typeof STEPS>).filter((action) => STEPS[action].from.includes(current) && parties.some((p) => STEPS[action].by.includes(p)));
+  return (Object.keys(STEPS) as Array<keyof typeof STEPS>).filter(
+    (action) => STEPS[action].from.includes(current) && parties.some((p) => STEPS[action].by.includes(p)),
+  );
 }
 
 function describeAction(action: ReferralAction): string {

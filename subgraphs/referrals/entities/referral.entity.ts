@@ -13,14 +13,18 @@ registerEnumType(ReferralStatus, {
   description: "Where a referral (remiss) is in its lifecycle.",
   valuesConfig: {
     REGISTERED: { description: "Registered by the home region (registrerad); the patient is waiting and nothing has been sent yet." },
-    HANDED_TO_OFFICE: { description: "A clinic of the home region asked the care-guarantee office to find care elsewhere (cannot treat in time)." },
+    HANDED_TO_OFFICE: {
+      description: "A clinic of the home region asked the care-guarantee office to find care elsewhere (cannot treat in time).",
+    },
     SENT: { description: "Sent to a provider with a payment commitment (skickad med betalningsförbindelse); capacity is reserved there." },
     RECEIVED: { description: "The provider confirmed receipt (mottagen)." },
     ACCEPTED: { description: "The provider accepted the referral (accepterad) and will offer the patient a time." },
     REJECTED: { description: "The provider rejected the referral (avvisad), with a reason; the office may send it elsewhere." },
     OFFERED_TO_PATIENT: { description: "A time was offered to the patient (via 1177), who has 7 days to answer." },
     PATIENT_ACCEPTED: { description: "The patient accepted the offered care." },
-    PATIENT_DECLINED: { description: "The patient declined the offer and chose to wait: the care guarantee is forfeited until the patient regrets." },
+    PATIENT_DECLINED: {
+      description: "The patient declined the offer and chose to wait: the care guarantee is forfeited until the patient regrets.",
+    },
     BOOKED: { description: "Care is booked (bokad) for a date." },
     COMPLETED: { description: "Care was given (genomförd)." },
     CANCELLED: { description: "Cancelled (makulerad) with a reason." },
@@ -37,7 +41,8 @@ registerEnumType(CareCategory, {
 
 registerEnumType(ReferralOrigin, {
   name: "ReferralOrigin",
-  description: "How the need for care reached specialised care: a referral decided with the patient (remiss) or the patient's own request (egen vårdbegäran).",
+  description:
+    "How the need for care reached specialised care: a referral decided with the patient (remiss) or the patient's own request (egen vårdbegäran).",
 });
 
 registerEnumType(ClockStatus, {
@@ -56,11 +61,15 @@ registerEnumType(ClockStatus, {
 });
 
 registerEnumType(ClockStart, { name: "GuaranteeClockStart", description: "What started the clock now running." });
-registerEnumType(ClockEventKind, { name: "GuaranteeClockEventKind", description: "A registered fact about a referral's care-guarantee clock." });
+registerEnumType(ClockEventKind, {
+  name: "GuaranteeClockEventKind",
+  description: "A registered fact about a referral's care-guarantee clock.",
+});
 
 registerEnumType(MatchTier, {
   name: "MatchTier",
-  description: "Where an offer stands in the search order for finding care when the own region cannot (own region, own private agreements, pact regions, Riksavtalet).",
+  description:
+    "Where an offer stands in the search order for finding care when the own region cannot (own region, own private agreements, pact regions, Riksavtalet).",
 });
 
 @ObjectType({
@@ -153,7 +162,10 @@ export class Referral {
   @Column({ type: "date", name: "patient_offer_date", nullable: true })
   patientOfferDate: string | null;
 
-  @Field(() => DateScalar, { nullable: true, description: "The day by which the patient must answer the offer (7 days); after it the offer expires." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "The day by which the patient must answer the offer (7 days); after it the offer expires.",
+  })
   @Column({ type: "date", name: "patient_answer_due", nullable: true })
   patientAnswerDue: string | null;
 
@@ -195,7 +207,7 @@ export class ReferralTransition {
   @Column({ type: "text", name: "to_status" })
   toStatus: ReferralStatus;
 
-  @Field({ description: "Who took it: the token subject (an employee HSA-id or a system client), or \"hub\" for the hub itself." })
+  @Field({ description: 'Who took it: the token subject (an employee HSA-id or a system client), or "hub" for the hub itself.' })
   @Column({ type: "text", name: "actor_subject" })
   actorSubject: string;
 
@@ -221,12 +233,16 @@ export class ReferralTransition {
   @Column({ type: "date", name: "happened_on" })
   happenedOn: string;
 
-  @Field(() => DateTimeScalar, { description: "When it was recorded in the hub (by `actorSubject`); later than `happenedOn` for a step recorded after the fact." })
+  @Field(() => DateTimeScalar, {
+    description: "When it was recorded in the hub (by `actorSubject`); later than `happenedOn` for a step recorded after the fact.",
+  })
   @Column({ type: "timestamptz", name: "occurred_at" })
   occurredAt: Date;
 }
 
-@ObjectType("GuaranteeClockEvent", { description: "A registered fact about the care-guarantee clock (pause, forfeit, restart, booking), with who, when and why." })
+@ObjectType("GuaranteeClockEvent", {
+  description: "A registered fact about the care-guarantee clock (pause, forfeit, restart, booking), with who, when and why.",
+})
 @Entity({ name: "guarantee_event" })
 export class GuaranteeEvent {
   @Field(() => ID, { description: "Increasing id: the order facts were registered in." })
@@ -240,11 +256,13 @@ export class GuaranteeEvent {
   @Column({ type: "text" })
   kind: ClockEventKind;
 
-  @Field(() => DateScalar, { description: "The date it takes effect (e.g. the day a pause began, the day the patient got in touch again)." })
+  @Field(() => DateScalar, {
+    description: "The date it takes effect (e.g. the day a pause began, the day the patient got in touch again).",
+  })
   @Column({ type: "date", name: "effective_date" })
   effectiveDate: string;
 
-  @Field({ description: "Who registered it (token subject, or \"hub\")." })
+  @Field({ description: 'Who registered it (token subject, or "hub").' })
   @Column({ type: "text", name: "actor_subject" })
   actorSubject: string;
 
@@ -265,14 +283,17 @@ export class GuaranteeEvent {
   occurredAt: Date;
 }
 
-@ObjectType({ description: "A care-guarantee time limit, as data: the national 90 days, a region's stricter target, or a care area's rule such as BUP's 30 days." })
+@ObjectType({
+  description:
+    "A care-guarantee time limit, as data: the national 90 days, a region's stricter target, or a care area's rule such as BUP's 30 days.",
+})
 @Entity({ name: "guarantee_limit" })
 export class GuaranteeLimit {
-  @Field(() => ID, { description: "Stable id, e.g. \"national-treatment\"." })
+  @Field(() => ID, { description: 'Stable id, e.g. "national-treatment".' })
   @PrimaryColumn({ type: "text" })
   id: string;
 
-  @Field({ description: "Name, e.g. \"Vårdgarantin (nationell)\"." })
+  @Field({ description: 'Name, e.g. "Vårdgarantin (nationell)".' })
   @Column({ type: "text" })
   name: string;
 
@@ -292,7 +313,9 @@ export class GuaranteeLimit {
   @Column({ type: "integer" })
   days: number;
 
-  @Field(() => [CareCategory], { description: "Care outside the national guarantee that this rule covers too (e.g. investigations in Halland)." })
+  @Field(() => [CareCategory], {
+    description: "Care outside the national guarantee that this rule covers too (e.g. investigations in Halland).",
+  })
   @Column({ type: "text", array: true, name: "extends_to" })
   extendsTo: CareCategory[];
 
@@ -331,7 +354,10 @@ export class PaymentCommitment {
   @Column({ type: "uuid", name: "agreement_id", nullable: true })
   agreementId: string | null;
 
-  @Field(() => String, { nullable: true, description: "The agreement's kind (RIKSAVTALET, HEALTHCARE_REGION_PACT, CARE_GUARANTEE_AGREEMENT); null for internal care." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The agreement's kind (RIKSAVTALET, HEALTHCARE_REGION_PACT, CARE_GUARANTEE_AGREEMENT); null for internal care.",
+  })
   @Column({ type: "text", name: "agreement_kind", nullable: true })
   agreementKind: string | null;
 
@@ -343,18 +369,25 @@ export class PaymentCommitment {
   @Column({ type: "uuid", name: "agreement_commitment_id", nullable: true })
   agreementCommitmentId: string | null;
 
-  @Field(() => Int, { nullable: true, description: "The agreement version the referral was sent under; its terms and price stay with the referral." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "The agreement version the referral was sent under; its terms and price stay with the referral.",
+  })
   @Column({ type: "integer", name: "agreement_version", nullable: true })
   agreementVersion: number | null;
 
   @Field(() => String, {
     nullable: true,
-    description: "Agreement type as the national invoicing contract codes it (Utomlänsfakturering): 1 Riksavtal, 2 regional agreement, 3 two-region agreement; null for internal care or a private provider's own agreement.",
+    description:
+      "Agreement type as the national invoicing contract codes it (Utomlänsfakturering): 1 Riksavtal, 2 regional agreement, 3 two-region agreement; null for internal care or a private provider's own agreement.",
   })
   @Column({ type: "text", name: "agreement_type_code", nullable: true })
   agreementTypeCode: string | null;
 
-  @Field(() => String, { nullable: true, description: "Riksavtalet's chapter: \"2\" = care on the home region's initiative / care guarantee; null outside Riksavtalet." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Riksavtalet's chapter: \"2\" = care on the home region's initiative / care guarantee; null outside Riksavtalet.",
+  })
   @Column({ type: "text", name: "riksavtal_chapter", nullable: true })
   riksavtalChapter: string | null;
 
@@ -362,22 +395,34 @@ export class PaymentCommitment {
   @Column({ type: "boolean", name: "outpatient_only" })
   outpatientOnly: boolean;
 
-  @Field(() => CareSetting, { nullable: true, description: "The care setting whose rules applied: OUTPATIENT for an outpatient-only commitment, INPATIENT otherwise; null for commitments issued before it was kept." })
+  @Field(() => CareSetting, {
+    nullable: true,
+    description:
+      "The care setting whose rules applied: OUTPATIENT for an outpatient-only commitment, INPATIENT otherwise; null for commitments issued before it was kept.",
+  })
   @Column({ type: "text", name: "care_setting", nullable: true })
   careSetting: CareSetting | null;
 
   @Field(() => Boolean, {
     nullable: true,
-    description: "Whether the agreement or the home region's rules required a payment commitment for this care (e.g. Region Halland: inpatient care outside the region, except public inpatient care in Västra Götaland); false when the office issued it without being required to.",
+    description:
+      "Whether the agreement or the home region's rules required a payment commitment for this care (e.g. Region Halland: inpatient care outside the region, except public inpatient care in Västra Götaland); false when the office issued it without being required to.",
   })
   @Column({ type: "boolean", name: "required_by_rules", nullable: true })
   requiredByRules: boolean | null;
 
-  @Field(() => String, { nullable: true, description: "The rule that decided the agreement (a CoverageRule: AGREEMENT_PRECEDENCE, HOME_MUNICIPALITY, SAME_TERMS_ARRANGEMENT, INTERNAL_CARE)." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The rule that decided the agreement (a CoverageRule: AGREEMENT_PRECEDENCE, HOME_MUNICIPALITY, SAME_TERMS_ARRANGEMENT, INTERNAL_CARE).",
+  })
   @Column({ type: "text", name: "decided_by", nullable: true })
   decidedBy: string | null;
 
-  @Field(() => [String], { nullable: true, description: "Every coverage rule that applied when it was issued, in words (agreement, municipality, same terms, payment commitment)." })
+  @Field(() => [String], {
+    nullable: true,
+    description: "Every coverage rule that applied when it was issued, in words (agreement, municipality, same terms, payment commitment).",
+  })
   @Column({ type: "text", array: true, name: "rules_applied", nullable: true })
   rulesApplied: string[] | null;
 

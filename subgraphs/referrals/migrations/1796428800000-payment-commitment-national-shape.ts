@@ -18,6 +18,8 @@ export class PaymentCommitmentNationalShape1796428800000 implements MigrationInt
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE referrals.payment_commitment DROP COLUMN approver_hsa_id, DROP COLUMN approver_name, DROP COLUMN reimbursement_type;`);
+    await db.query(
+      `ALTER TABLE referrals.payment_commitment DROP COLUMN approver_hsa_id, DROP COLUMN approver_name, DROP COLUMN reimbursement_type;`,
+    );
   }
 }

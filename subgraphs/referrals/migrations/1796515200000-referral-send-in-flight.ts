@@ -16,7 +16,9 @@ export class ReferralSendInFlight1796515200000 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE referrals.referral ADD COLUMN send_in_flight jsonb`);
     // The sweep looks only for the few sends in flight.
-    await db.query(`CREATE INDEX referral_send_in_flight ON referrals.referral ((send_in_flight->>'startedAt')) WHERE send_in_flight IS NOT NULL`);
+    await db.query(
+      `CREATE INDEX referral_send_in_flight ON referrals.referral ((send_in_flight->>'startedAt')) WHERE send_in_flight IS NOT NULL`,
+    );
     await db.query(`
       CREATE TABLE referrals.give_back (
         id bigserial PRIMARY KEY,

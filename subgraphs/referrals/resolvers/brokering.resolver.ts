@@ -22,10 +22,16 @@ export class BrokeringMatch {
   @Field(() => CapacityOfferStub, { description: "The offer (resolved by the capacity subgraph)." })
   offer: CapacityOfferStub;
 
-  @Field(() => AgreementStub, { nullable: true, description: "The agreement the patient would be sent under; null for internal care in the own region." })
+  @Field(() => AgreementStub, {
+    nullable: true,
+    description: "The agreement the patient would be sent under; null for internal care in the own region.",
+  })
   agreement: AgreementStub | null;
 
-  @Field(() => Int, { nullable: true, description: "Price per case in SEK under that agreement; null when none is listed or for internal care." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Price per case in SEK under that agreement; null when none is listed or for internal care.",
+  })
   pricePerCaseSek: number | null;
 
   @Field(() => DateScalar, { description: "The offer's earliest start." })
@@ -34,7 +40,10 @@ export class BrokeringMatch {
   @Field({ description: "Whether the earliest start is on or before the guarantee deadline (true when no deadline applies)." })
   startsByDeadline: boolean;
 
-  @Field(() => Int, { nullable: true, description: "Days from the earliest start to the deadline; negative when it starts too late; null without a deadline." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Days from the earliest start to the deadline; negative when it starts too late; null without a deadline.",
+  })
   marginDays: number | null;
 
   @Field({ description: "Why it ranks here, in words: tier and agreement, margin to the deadline, price." })

@@ -28,7 +28,10 @@ export class GuaranteePauseInput {
   @Field(() => DateScalar, { description: "First day of the wait." })
   from: string;
 
-  @Field(() => DateScalar, { nullable: true, description: "The day it ended (the clock counts again from that day); omit for a wait still open on the reading day." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "The day it ended (the clock counts again from that day); omit for a wait still open on the reading day.",
+  })
   until?: string | null;
 }
 
@@ -46,22 +49,36 @@ export class GuaranteeFactsInput implements WhatIfFacts {
   @Field(() => CareCategory, { nullable: true, description: "What kind of care; PLANNED_CARE when omitted." })
   careCategory?: CareCategory | null;
 
-  @Field(() => ReferralOrigin, { nullable: true, description: "How the clock starts: REFERRAL (the decision) when omitted, or SELF_REFERRAL (its arrival)." })
+  @Field(() => ReferralOrigin, {
+    nullable: true,
+    description: "How the clock starts: REFERRAL (the decision) when omitted, or SELF_REFERRAL (its arrival).",
+  })
   origin?: ReferralOrigin | null;
 
-  @Field(() => DateScalar, { description: "The referral decision (first visit) or treatment decision (treatment): the start event's date." })
+  @Field(() => DateScalar, {
+    description: "The referral decision (first visit) or treatment decision (treatment): the start event's date.",
+  })
   decisionDate: string;
 
-  @Field(() => DateScalar, { nullable: true, description: "Arrival of a self-referral (egen vårdbegäran); required with origin SELF_REFERRAL." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Arrival of a self-referral (egen vårdbegäran); required with origin SELF_REFERRAL.",
+  })
   selfReferralArrivalDate?: string | null;
 
   @Field(() => [GuaranteePauseInput], { nullable: true, description: "Waits not counted (at most 50)." })
   pauses?: GuaranteePauseInput[] | null;
 
-  @Field(() => [DateScalar], { nullable: true, description: "Days the patient declined an offer of care (each forfeits the guarantee; at most 50)." })
+  @Field(() => [DateScalar], {
+    nullable: true,
+    description: "Days the patient declined an offer of care (each forfeits the guarantee; at most 50).",
+  })
   declines?: string[] | null;
 
-  @Field(() => [DateScalar], { nullable: true, description: "Days the patient got in touch again after declining (each starts a new clock; at most 50)." })
+  @Field(() => [DateScalar], {
+    nullable: true,
+    description: "Days the patient got in touch again after declining (each starts a new clock; at most 50).",
+  })
   regrets?: string[] | null;
 
   @Field(() => DateScalar, { nullable: true, description: "A booked date of care (met when on or before the deadline)." })
@@ -82,7 +99,9 @@ export class GuaranteeReadingResolver {
   async guaranteeReading(
     @Arg("facts", () => GuaranteeFactsInput) facts: GuaranteeFactsInput,
     @Ctx() ctx: ReferralsContext,
-    @Arg("on", () => DateScalar, { nullable: true, description: "The day to read the clock on; today (Swedish time) when omitted." }) on?: string | null,
+    @Arg("on", () => DateScalar, { nullable: true, description: "The day to read the clock on; today (Swedish time) when omitted." }) on?:
+      | string
+      | null,
   ): Promise<CareGuarantee> {
     requireRegionCode("facts.homeRegionCode", facts.homeRegionCode);
     for (const list of ["pauses", "declines", "regrets"] as const) {

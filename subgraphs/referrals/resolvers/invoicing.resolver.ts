@@ -21,10 +21,17 @@ import { sixMonthsBefore } from "../domain/invoicing";
     "A payment commitment as the national e-referral contract (Remisshantering, ProcessRequest's paymentCommitment) names its parts: commitment type and chapter, validity, liable county council, outpatient only, approval and, for a private provider, reimbursement type.",
 })
 export class NationalPaymentCommitment {
-  @Field(() => String, { nullable: true, description: "Commitment type: the agreement type of the invoicing contract, 1 Riksavtal, 2 regional agreement, 3 two-region agreement; null for internal care or a private provider's own agreement." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Commitment type: the agreement type of the invoicing contract, 1 Riksavtal, 2 regional agreement, 3 two-region agreement; null for internal care or a private provider's own agreement.",
+  })
   commitmentTypeCode: string | null;
 
-  @Field(() => String, { nullable: true, description: "Riksavtalet's chapter code: 2 = care on the home region's initiative / care guarantee; null outside Riksavtalet." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Riksavtalet's chapter code: 2 = care on the home region's initiative / care guarantee; null outside Riksavtalet.",
+  })
   chapterCode: string | null;
 
   @Field(() => DateScalar, { description: "First day the commitment is valid." })
@@ -42,7 +49,10 @@ export class NationalPaymentCommitment {
   @Field(() => DateScalar, { description: "The day the commitment was approved (Swedish date of issue)." })
   approvalDate: string;
 
-  @Field(() => String, { nullable: true, description: "HSA-id of the approving employee; null when the approver signed in without one (a system) or before it was kept." })
+  @Field(() => String, {
+    nullable: true,
+    description: "HSA-id of the approving employee; null when the approver signed in without one (a system) or before it was kept.",
+  })
   approverHsaId: string | null;
 
   @Field(() => String, { nullable: true, description: "Name of the approving employee, when the identity provider gave it." })
@@ -50,7 +60,8 @@ export class NationalPaymentCommitment {
 
   @Field(() => String, {
     nullable: true,
-    description: "For care at a private provider, how it is reimbursed: PER_CASE_PRICE (the agreement's price per case) or AGREEMENT_PRICE_LIST (the agreement's price list); null for regions' own providers.",
+    description:
+      "For care at a private provider, how it is reimbursed: PER_CASE_PRICE (the agreement's price per case) or AGREEMENT_PRICE_LIST (the agreement's price list); null for regions' own providers.",
   })
   reimbursementType: string | null;
 }
@@ -89,13 +100,20 @@ export class InvoicingBasisLine {
   @Field(() => ID, { description: "The payment commitment number (the commitment's id)." })
   paymentCommitmentNumber: string;
 
-  @Field(() => String, { nullable: true, description: "Type of agreement: 1 Riksavtal, 2 regional agreement, 3 two-region agreement; null for a private provider's own agreement (it invoices directly)." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Type of agreement: 1 Riksavtal, 2 regional agreement, 3 two-region agreement; null for a private provider's own agreement (it invoices directly).",
+  })
   agreementTypeCode: string | null;
 
   @Field(() => String, { nullable: true, description: "Riksavtalet's chapter (2 = care guarantee); null outside Riksavtalet." })
   riksavtalChapter: string | null;
 
-  @Field(() => String, { nullable: true, description: "Reimbursement type for a private provider (PER_CASE_PRICE, AGREEMENT_PRICE_LIST); null otherwise." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Reimbursement type for a private provider (PER_CASE_PRICE, AGREEMENT_PRICE_LIST); null otherwise.",
+  })
   reimbursementType: string | null;
 
   @Field(() => String, { description: "The agreement's kind (RIKSAVTALET, HEALTHCARE_REGION_PACT, CARE_GUARANTEE_AGREEMENT)." })
@@ -107,13 +125,19 @@ export class InvoicingBasisLine {
   @Field(() => DateScalar, { description: "The day of care: the day it was given (COMPLETED), or the day booked (BOOKED)." })
   careDate: string;
 
-  @Field({ description: "Whether the care is more than six months old: the providing region may no longer invoice it (the invoice may be refused)." })
+  @Field({
+    description:
+      "Whether the care is more than six months old: the providing region may no longer invoice it (the invoice may be refused).",
+  })
   olderThanSixMonths: boolean;
 
   @Field({ description: "Whether only outpatient care is covered." })
   outpatientOnly: boolean;
 
-  @Field(() => Int, { nullable: true, description: "Price per case in SEK under the agreement when the commitment was issued; null when none is listed." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Price per case in SEK under the agreement when the commitment was issued; null when none is listed.",
+  })
   pricePerCaseSek: number | null;
 
   @Field(() => ProviderStub, { description: "The provider that gives the care (and invoices, or whose region does)." })
@@ -130,7 +154,7 @@ export class InvoicingResolver {
       "The invoicing basis of a paying region for a month: every referral with a payment commitment in force under an agreement whose care was booked or given in that month, by day of care. For the paying region's office (its finance department) and administrators; internal care is not invoiced and not listed. Also as CSV: GET /invoicing-basis.csv?payingRegion=13&month=2026-11 on the gateway.",
   })
   async invoicingBasis(
-    @Arg("payingRegion", { description: "County code of the region that pays, e.g. \"13\"." }) payingRegion: string,
+    @Arg("payingRegion", { description: 'County code of the region that pays, e.g. "13".' }) payingRegion: string,
     @Arg("month", { description: "The month of care, YYYY-MM." }) month: string,
     @Ctx() ctx: ReferralsContext,
   ): Promise<InvoicingBasisLine[]> {

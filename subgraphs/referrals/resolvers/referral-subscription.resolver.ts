@@ -20,15 +20,20 @@ function referralOfEvent(event: StoredEvent): DeliveredReferral {
   return restored;
 }
 
-
 /** A region's stream is for its own office, clinics and peer-region systems, for providers (their own referrals) and administrators. */
 function requireRegionStream(identity: Identity, regionCode: string): void {
   requireRegionCode("regionCode", regionCode);
   if (identity.role === Role.PROVIDER || identity.role === Role.ADMINISTRATOR) return;
-  if (identity.regionCode !== regionCode) throw forbidden(`Region ${regionCode}'s referral events are for that region's office, clinics and systems.`);
+  if (identity.regionCode !== regionCode)
+    throw forbidden(`Region ${regionCode}'s referral events are for that region's office, clinics and systems.`);
 }
 
-function referralStream(ctx: ReferralsContext, wanted: (event: StoredEvent) => boolean, regionCode: string | null, after: string | null | undefined) {
+function referralStream(
+  ctx: ReferralsContext,
+  wanted: (event: StoredEvent) => boolean,
+  regionCode: string | null,
+  after: string | null | undefined,
+) {
   const { identity } = ctx;
   const visible = (event: StoredEvent) => wanted(event) && deliveryFor(identity, event, regionCode) !== "NONE";
   return subscriptionStream(ctx.events, ctx.loaders, visible, after, async (event) => {
@@ -40,7 +45,9 @@ function referralStream(ctx: ReferralsContext, wanted: (event: StoredEvent) => b
 
 @Resolver(() => Referral)
 export class ReferralSubscriptionResolver {
-  @Query(() => ID, { description: "The id of the newest referral event: subscribe with `after` set to it after reading lists, and miss nothing." })
+  @Query(() => ID, {
+    description: "The id of the newest referral event: subscribe with `after` set to it after reading lists, and miss nothing.",
+  })
   async referralEventCursor(@Ctx() ctx: ReferralsContext): Promise<string> {
     return String(await ctx.events.latestId());
   }
@@ -57,7 +64,9 @@ export class ReferralSubscriptionResolver {
   referralReceived(
     @Root() referral: Referral,
     @Arg("regionCode", { description: "County code of the region whose incoming referrals to hear." }) _regionCode: string,
-    @Arg("after", () => ID, { nullable: true, description: "Replay every matching event after this event id first." }) _after: string | null,
+    @Arg("after", () => ID, { nullable: true, description: "Replay every matching event after this event id first." }) _after:
+      | string
+      | null,
   ): Referral {
     return referral;
   }
@@ -78,8 +87,14 @@ export class ReferralSubscriptionResolver {
   referralUpdated(
     @Root() referral: Referral,
     @Arg("id", () => ID, { nullable: true, description: "One referral." }) _id: string | null,
-    @Arg("regionCode", () => String, { nullable: true, description: "County code: referrals of the region's patients and those sent to its providers." }) _regionCode: string | null,
-    @Arg("after", () => ID, { nullable: true, description: "Replay every matching event after this event id first." }) _after: string | null,
+    @Arg("regionCode", () => String, {
+      nullable: true,
+      description: "County code: referrals of the region's patients and those sent to its providers.",
+    })
+    _regionCode: string | null,
+    @Arg("after", () => ID, { nullable: true, description: "Replay every matching event after this event id first." }) _after:
+      | string
+      | null,
   ): Referral {
     return referral;
   }

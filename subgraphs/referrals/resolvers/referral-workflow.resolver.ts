@@ -7,7 +7,6 @@ import { ReferralsContext } from "../context";
 import { CareCategory, ClockEventKind, ReferralOrigin } from "../domain/guarantee-clock";
 import { RegisterReferralInput, SendReferralInput } from "../services/referral-workflow";
 
-
 const REASON = { description: "Why (3 to 500 characters)." } as const;
 const REFERRAL_ID = { description: "The referral." } as const;
 
@@ -19,16 +18,24 @@ export class RegisterReferralInputType implements RegisterReferralInput {
   @Field(() => Specialty, { description: "The specialty the patient is referred to." })
   specialty: Specialty;
 
-  @Field(() => String, { nullable: true, description: 'KVÅ code of the procedure asked for (e.g. "NFB49"); omit for a first visit in a specialty.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'KVÅ code of the procedure asked for (e.g. "NFB49"); omit for a first visit in a specialty.',
+  })
   procedureCode?: string | null;
 
   @Field(() => VisitType, { description: "First visit (nybesök) or treatment (operation/åtgärd)." })
   visitType: VisitType;
 
-  @Field(() => DateScalar, { description: "The referral decision (first visit) or treatment decision (treatment), taken with the patient; starts the clock." })
+  @Field(() => DateScalar, {
+    description: "The referral decision (first visit) or treatment decision (treatment), taken with the patient; starts the clock.",
+  })
   decisionDate: string;
 
-  @Field(() => CareCategory, { nullable: true, description: "What kind of care; PLANNED_CARE when omitted. Excluded kinds are registered but have no guarantee clock." })
+  @Field(() => CareCategory, {
+    nullable: true,
+    description: "What kind of care; PLANNED_CARE when omitted. Excluded kinds are registered but have no guarantee clock.",
+  })
   careCategory?: CareCategory | null;
 
   @Field(() => ReferralOrigin, { nullable: true, description: "REFERRAL when omitted." })
@@ -59,7 +66,10 @@ export class SendReferralInputType implements SendReferralInput {
  */
 @Resolver(() => Referral)
 export class ReferralWorkflowResolver {
-  @Mutation(() => Referral, { description: "Registers a referral for a patient of your region (the office or a clinic). The guarantee clock starts at the decision date." })
+  @Mutation(() => Referral, {
+    description:
+      "Registers a referral for a patient of your region (the office or a clinic). The guarantee clock starts at the decision date.",
+  })
   registerReferral(
     @Arg("input", () => RegisterReferralInputType) input: RegisterReferralInputType,
     @Arg("idempotencyKey", () => String, IDEMPOTENCY_KEY_ARG) idempotencyKey: string | null,
@@ -68,8 +78,14 @@ export class ReferralWorkflowResolver {
     return ctx.records.afterStep(ctx.workflow.register(ctx, input, idempotencyKey));
   }
 
-  @Mutation(() => Referral, { description: "A clinic hands a referral to its region's care-guarantee office to find care elsewhere (it cannot treat in time)." })
-  handReferralToOffice(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Arg("reason", REASON) reason: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
+  @Mutation(() => Referral, {
+    description: "A clinic hands a referral to its region's care-guarantee office to find care elsewhere (it cannot treat in time).",
+  })
+  handReferralToOffice(
+    @Arg("referralId", () => ID, REFERRAL_ID) id: string,
+    @Arg("reason", REASON) reason: string,
+    @Ctx() ctx: ReferralsContext,
+  ): Promise<Referral> {
     return ctx.records.afterStep(ctx.workflow.handToOffice(ctx, id, reason));
   }
 
@@ -96,8 +112,14 @@ export class ReferralWorkflowResolver {
     return ctx.records.afterStep(ctx.workflow.accept(ctx, id));
   }
 
-  @Mutation(() => Referral, { description: "The receiving provider rejects the referral with a reason; the held slot is released and the payment commitment revoked." })
-  rejectReferral(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Arg("reason", REASON) reason: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
+  @Mutation(() => Referral, {
+    description: "The receiving provider rejects the referral with a reason; the held slot is released and the payment commitment revoked.",
+  })
+  rejectReferral(
+    @Arg("referralId", () => ID, REFERRAL_ID) id: string,
+    @Arg("reason", REASON) reason: string,
+    @Ctx() ctx: ReferralsContext,
+  ): Promise<Referral> {
     return ctx.records.afterStep(ctx.workflow.reject(ctx, id, reason));
   }
 
@@ -111,7 +133,8 @@ export class ReferralWorkflowResolver {
     @Ctx() ctx: ReferralsContext,
     @Arg("offeredOn", () => DateScalar, {
       nullable: true,
-      description: "The day the offer was sent; today when omitted. Not in the future (DATE_IN_FUTURE), not before the referral's previous step (BEFORE_PREVIOUS_STEP).",
+      description:
+        "The day the offer was sent; today when omitted. Not in the future (DATE_IN_FUTURE), not before the referral's previous step (BEFORE_PREVIOUS_STEP).",
     })
     offeredOn?: string | null,
   ): Promise<Referral> {
@@ -125,7 +148,9 @@ export class ReferralWorkflowResolver {
   recordPatientAnswer(
     @Arg("referralId", () => ID, REFERRAL_ID) id: string,
     @Arg("accepted", { description: "True when the patient accepted the offered care." }) accepted: boolean,
-    @Arg("reason", () => String, { nullable: true, description: "Why the patient declined (required when declining)." }) reason: string | null,
+    @Arg("reason", () => String, { nullable: true, description: "Why the patient declined (required when declining)." }) reason:
+      | string
+      | null,
     @Ctx() ctx: ReferralsContext,
     @Arg("answeredOn", () => DateScalar, {
       nullable: true,
@@ -165,15 +190,23 @@ export class ReferralWorkflowResolver {
     @Ctx() ctx: ReferralsContext,
     @Arg("completedOn", () => DateScalar, {
       nullable: true,
-      description: "The day care was given; today when omitted. Not in the future (DATE_IN_FUTURE), not before the booking was recorded (BEFORE_PREVIOUS_STEP).",
+      description:
+        "The day care was given; today when omitted. Not in the future (DATE_IN_FUTURE), not before the booking was recorded (BEFORE_PREVIOUS_STEP).",
     })
     completedOn?: string | null,
   ): Promise<Referral> {
     return ctx.records.afterStep(ctx.workflow.complete(ctx, id, completedOn));
   }
 
-  @Mutation(() => Referral, { description: "The home region cancels the referral (makulering) with a reason; a held slot is released and the payment commitment revoked." })
-  cancelReferral(@Arg("referralId", () => ID, REFERRAL_ID) id: string, @Arg("reason", REASON) reason: string, @Ctx() ctx: ReferralsContext): Promise<Referral> {
+  @Mutation(() => Referral, {
+    description:
+      "The home region cancels the referral (makulering) with a reason; a held slot is released and the payment commitment revoked.",
+  })
+  cancelReferral(
+    @Arg("referralId", () => ID, REFERRAL_ID) id: string,
+    @Arg("reason", REASON) reason: string,
+    @Ctx() ctx: ReferralsContext,
+  ): Promise<Referral> {
     return ctx.records.afterStep(ctx.workflow.cancel(ctx, id, reason));
   }
 
@@ -183,7 +216,8 @@ export class ReferralWorkflowResolver {
   })
   registerGuaranteeClockEvent(
     @Arg("referralId", () => ID, REFERRAL_ID) id: string,
-    @Arg("kind", () => ClockEventKind, { description: "MEDICAL_PAUSE_STARTED/ENDED or PATIENT_CHOSEN_WAIT_STARTED/ENDED." }) kind: ClockEventKind,
+    @Arg("kind", () => ClockEventKind, { description: "MEDICAL_PAUSE_STARTED/ENDED or PATIENT_CHOSEN_WAIT_STARTED/ENDED." })
+    kind: ClockEventKind,
     @Arg("date", () => DateScalar, {
       description:
         "The day it took effect (a wait's first day, or the day it ended); may be earlier than today, when recorded late. Not in the future (DATE_IN_FUTURE), not before the clock's start (BEFORE_CLOCK_START), an end not before its start (BEFORE_PREVIOUS_STEP).",

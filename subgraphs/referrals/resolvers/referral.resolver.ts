@@ -8,14 +8,27 @@ import { Connection, parsePage, toConnection } from "../../shared/pagination";
 import { CapacityOfferStub, ProcedureStub, ProviderStub, RegionStub } from "../../shared/stubs";
 import { DateScalar, DateTimeScalar } from "../../shared/scalars";
 import { requireRegionCode } from "../../shared/validation";
-import { GuaranteeEvent, GuaranteeLimit, PaymentCommitment, Referral, ReferralStatus, ReferralTransition } from "../entities/referral.entity";
+import {
+  GuaranteeEvent,
+  GuaranteeLimit,
+  PaymentCommitment,
+  Referral,
+  ReferralStatus,
+  ReferralTransition,
+} from "../entities/referral.entity";
 import { PatientStub } from "../entities/stubs";
 import { ReferralsContext } from "../context";
 import { AppliedRule, CareCategory, ClockRule, ClockStart, ClockStatus } from "../domain/guarantee-clock";
 import { GuaranteeReading, read } from "../services/guarantee-clock-store";
 import { partiesOf } from "../services/referral-access";
 import { availableActions, ReferralAction } from "../domain/referral-lifecycle";
-import { deadlinePosition, readDeadlinePosition, readReferralPosition, ReferralFilter, referralPosition } from "../services/referral-search";
+import {
+  deadlinePosition,
+  readDeadlinePosition,
+  readReferralPosition,
+  ReferralFilter,
+  referralPosition,
+} from "../services/referral-search";
 
 @InputType({ description: "Narrows the referral list. All fields are optional and combine with AND." })
 export class ReferralListFilter implements ReferralFilter {
@@ -40,9 +53,13 @@ registerEnumType(ClockRule, {
   description: "A rule of the care-guarantee clock, as named in a reading's explanation (`rulesApplied`).",
   valuesConfig: {
     COVERED_CARE: { description: "The kind of care is covered by the national guarantee." },
-    EXCLUDED_CARE: { description: "The kind of care is excluded (investigations, follow-ups, emergency care …) and no regional rule covers it." },
+    EXCLUDED_CARE: {
+      description: "The kind of care is excluded (investigations, follow-ups, emergency care …) and no regional rule covers it.",
+    },
     REGIONAL_EXTENSION: { description: "Excluded nationally, but a regional rule covers it (e.g. Region Halland's investigations)." },
-    STRICTEST_LIMIT: { description: "The limit: the strictest rule in force on the clock's start date for this region, specialty and step." },
+    STRICTEST_LIMIT: {
+      description: "The limit: the strictest rule in force on the clock's start date for this region, specialty and step.",
+    },
     CLOCK_START: { description: "What started the clock: the referral or treatment decision, or a self-referral's arrival (day 0)." },
     MEDICAL_PAUSE: { description: "Medically caused wait: its days are not counted." },
     PATIENT_CHOSEN_WAIT: { description: "Patient-chosen wait: its days are not counted." },
@@ -60,19 +77,28 @@ export class GuaranteeRuleApplied implements AppliedRule {
   @Field(() => ClockRule, { description: "The rule." })
   rule: ClockRule;
 
-  @Field(() => DateScalar, { nullable: true, description: "The day it took effect on, when it has one (a pause's start, the deadline, the reading day)." })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "The day it took effect on, when it has one (a pause's start, the deadline, the reading day).",
+  })
   date: string | null;
 
   @Field({ description: "What it did to this reading, in words an office can check by hand." })
   explanation: string;
 }
 
-@ObjectType({ description: "The care-guarantee clock (vårdgarantin) of a referral, read today in Swedish time; or, from `guaranteeReading`, of given facts on a given day." })
+@ObjectType({
+  description:
+    "The care-guarantee clock (vårdgarantin) of a referral, read today in Swedish time; or, from `guaranteeReading`, of given facts on a given day.",
+})
 export class CareGuarantee {
   @Field({ description: "Whether the guarantee applies to this care at all." })
   applies: boolean;
 
-  @Field(() => CareCategory, { nullable: true, description: "Why the guarantee does not apply (the excluded kind of care), when it does not." })
+  @Field(() => CareCategory, {
+    nullable: true,
+    description: "Why the guarantee does not apply (the excluded kind of care), when it does not.",
+  })
   exclusion: CareCategory | null;
 
   @Field(() => ClockStatus, { description: "The clock's state." })
@@ -81,16 +107,23 @@ export class CareGuarantee {
   @Field(() => DateScalar, { nullable: true, description: "The day the running clock started (day 0)." })
   startDate: string | null;
 
-  @Field(() => ClockStart, { nullable: true, description: "What started it: the referral or treatment decision, a self-referral's arrival, or the patient's new contact after regretting." })
+  @Field(() => ClockStart, {
+    nullable: true,
+    description:
+      "What started it: the referral or treatment decision, a self-referral's arrival, or the patient's new contact after regretting.",
+  })
   startedBy: ClockStart | null;
 
   @Field({ description: "Whether the clock was restarted after the patient regretted (no credit for time waited before)." })
   restarted: boolean;
 
-  @Field(() => Int, { nullable: true, description: "The limit in days: the strictest rule that applies (national 90, the region's target, a care area's rule)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "The limit in days: the strictest rule that applies (national 90, the region's target, a care area's rule).",
+  })
   limitDays: number | null;
 
-  @Field(() => String, { nullable: true, description: "The rule that set the limit, e.g. \"Region Hallands vårdgaranti\"." })
+  @Field(() => String, { nullable: true, description: 'The rule that set the limit, e.g. "Region Hallands vårdgaranti".' })
   limitName: string | null;
 
   @Field(() => DateScalar, { nullable: true, description: "The last day care may be given within the limit (paused days added)." })
@@ -111,7 +144,9 @@ export class CareGuarantee {
   @Field(() => DateScalar, { description: "The day the clock was read (today in Sweden, or the day asked for)." })
   readOn: string;
 
-  @Field(() => [GuaranteeRuleApplied], { description: "Every rule that applied to this reading, in the order the clock applied them, with why." })
+  @Field(() => [GuaranteeRuleApplied], {
+    description: "Every rule that applied to this reading, in the order the clock applied them, with why.",
+  })
   rulesApplied: GuaranteeRuleApplied[];
 }
 
@@ -129,7 +164,10 @@ export class ReferralEventInfo implements EventInfo<string> {
   @Field(() => ID, { description: "Increasing event id; resume a subscription with `after` set to the last one received." })
   id: string;
 
-  @Field({ description: "What happened: a lifecycle step (e.g. SEND, ACCEPT), a clock fact (CLOCK_MEDICAL_PAUSE_STARTED …), a clock status change (GUARANTEE_AT_RISK, GUARANTEE_BREACHED …; also when a fact recorded late changes it), or OFFER_EXPIRY_CORRECTED (an answer given in time was recorded after the offer had expired)." })
+  @Field({
+    description:
+      "What happened: a lifecycle step (e.g. SEND, ACCEPT), a clock fact (CLOCK_MEDICAL_PAUSE_STARTED …), a clock status change (GUARANTEE_AT_RISK, GUARANTEE_BREACHED …; also when a fact recorded late changes it), or OFFER_EXPIRY_CORRECTED (an answer given in time was recorded after the offer had expired).",
+  })
   kind: string;
 
   @Field(() => DateTimeScalar, { description: "When it happened." })
@@ -188,8 +226,13 @@ export class ReferralResolver {
     return toConnection(found.rows, page, found.total, "atRiskReferrals", deadlinePosition);
   }
 
-  @Query(() => [GuaranteeLimit], { description: "The care-guarantee limits that apply to a home region's patients (national, regional and care-area rules)." })
-  async guaranteeLimits(@Ctx() ctx: ReferralsContext, @Arg("regionCode", { description: "County code of the home region." }) regionCode: string): Promise<GuaranteeLimit[]> {
+  @Query(() => [GuaranteeLimit], {
+    description: "The care-guarantee limits that apply to a home region's patients (national, regional and care-area rules).",
+  })
+  async guaranteeLimits(
+    @Ctx() ctx: ReferralsContext,
+    @Arg("regionCode", { description: "County code of the home region." }) regionCode: string,
+  ): Promise<GuaranteeLimit[]> {
     requireRegionCode("regionCode", regionCode);
     const rules = (await ctx.limitRules()) as GuaranteeLimit[];
     return rules.filter((r) => r.regionCode === null || r.regionCode === regionCode);
@@ -202,13 +245,17 @@ export class ReferralResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: "The patient's home municipality (kommunkod) when the referral was registered: Region Halland's pacts and price lists follow it. Null when you may not see patient data, or for referrals registered before it was kept.",
+    description:
+      "The patient's home municipality (kommunkod) when the referral was registered: Region Halland's pacts and price lists follow it. Null when you may not see patient data, or for referrals registered before it was kept.",
   })
   homeMunicipalityCode(@Root() referral: DeliveredReferral): string | null {
     return referral.homeMunicipalityCode ?? null;
   }
 
-  @FieldResolver(() => PatientStub, { nullable: true, description: "The patient referred (resolved by the patients subgraph); null when you may not see patient data." })
+  @FieldResolver(() => PatientStub, {
+    nullable: true,
+    description: "The patient referred (resolved by the patients subgraph); null when you may not see patient data.",
+  })
   patient(@Root() referral: DeliveredReferral): PatientStub | null {
     return referral.patientId ? { id: referral.patientId } : null;
   }
@@ -218,7 +265,10 @@ export class ReferralResolver {
     return { code: referral.homeRegionCode };
   }
 
-  @FieldResolver(() => ProcedureStub, { nullable: true, description: "The KVÅ procedure asked for; null for a first visit in a specialty." })
+  @FieldResolver(() => ProcedureStub, {
+    nullable: true,
+    description: "The KVÅ procedure asked for; null for a first visit in a specialty.",
+  })
   procedure(@Root() referral: Referral): ProcedureStub | null {
     return referral.procedureCode ? { code: referral.procedureCode } : null;
   }
@@ -228,12 +278,18 @@ export class ReferralResolver {
     return referral.providerId ? { id: referral.providerId } : null;
   }
 
-  @FieldResolver(() => CapacityOfferStub, { nullable: true, description: "The capacity offer a slot is held on for it; null when none is held." })
+  @FieldResolver(() => CapacityOfferStub, {
+    nullable: true,
+    description: "The capacity offer a slot is held on for it; null when none is held.",
+  })
   offer(@Root() referral: Referral): CapacityOfferStub | null {
     return referral.offerId && referral.reservationId ? { id: referral.offerId } : null;
   }
 
-  @FieldResolver(() => CareGuarantee, { nullable: true, description: "The care-guarantee clock, read today; null when you may not see patient data." })
+  @FieldResolver(() => CareGuarantee, {
+    nullable: true,
+    description: "The care-guarantee clock, read today; null when you may not see patient data.",
+  })
   async guarantee(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<CareGuarantee | null> {
     const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral), ctx.limitRules()]);
     if (!events) return null;
@@ -245,12 +301,16 @@ export class ReferralResolver {
     return ctx.loaders.transitions.load(referral);
   }
 
-  @FieldResolver(() => [GuaranteeEvent], { description: "Registered facts about the clock (pauses, forfeit, restart, booking), oldest first." })
+  @FieldResolver(() => [GuaranteeEvent], {
+    description: "Registered facts about the clock (pauses, forfeit, restart, booking), oldest first.",
+  })
   guaranteeEvents(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<GuaranteeEvent[]> {
     return ctx.loaders.guaranteeEvents.load(referral);
   }
 
-  @FieldResolver(() => [PaymentCommitment], { description: "Payment commitments issued for it (betalningsförbindelser), oldest first; revoked ones say when and why." })
+  @FieldResolver(() => [PaymentCommitment], {
+    description: "Payment commitments issued for it (betalningsförbindelser), oldest first; revoked ones say when and why.",
+  })
   paymentCommitments(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<PaymentCommitment[]> {
     return ctx.loaders.paymentCommitments.load(referral);
   }
@@ -266,7 +326,10 @@ export class ReferralResolver {
     return referral.patientId ? availableActions(referral.status, partiesOf(ctx.identity, referral)) : [];
   }
 
-  @FieldResolver(() => ReferralEventInfo, { nullable: true, description: "In a subscription: the event that delivered this referral. Null in queries." })
+  @FieldResolver(() => ReferralEventInfo, {
+    nullable: true,
+    description: "In a subscription: the event that delivered this referral. Null in queries.",
+  })
   event(@Root() referral: DeliveredReferral): ReferralEventInfo | null {
     return referral.event ?? null;
   }

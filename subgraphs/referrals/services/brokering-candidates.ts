@@ -30,7 +30,11 @@ export class BrokeringCandidates {
 
   /** The open offers for the referral's care, with their coverage for its home region, earliest start first. */
   async of(scope: RequestScope, referral: Referral): Promise<AgreementCandidate[]> {
-    const filter = { specialty: referral.specialty, visitType: referral.visitType, ...(referral.procedureCode ? { procedureCode: referral.procedureCode } : {}) };
+    const filter = {
+      specialty: referral.specialty,
+      visitType: referral.visitType,
+      ...(referral.procedureCode ? { procedureCode: referral.procedureCode } : {}),
+    };
     const { brokeringCandidates } = await this.supergraph.request<{ brokeringCandidates: CandidateOffer[] }>(scope, CANDIDATES, {
       filter,
       home: referral.homeRegionCode,

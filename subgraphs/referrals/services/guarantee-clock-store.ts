@@ -38,7 +38,13 @@ export function clockInput(referral: Referral, events: readonly ClockEvent[]): C
 /** A reading with the margin it was read with (clients show "at risk" against it). */
 export type GuaranteeReading = ClockReading & { atRiskMarginDays: number; readOn: string };
 
-export function read(referral: Referral, events: readonly ClockEvent[], rules: readonly GuaranteeLimitRule[], today: string, marginDays: number): GuaranteeReading {
+export function read(
+  referral: Referral,
+  events: readonly ClockEvent[],
+  rules: readonly GuaranteeLimitRule[],
+  today: string,
+  marginDays: number,
+): GuaranteeReading {
   return { ...readClock(clockInput(referral, events), rules, today, marginDays), atRiskMarginDays: marginDays, readOn: today };
 }
 
@@ -49,7 +55,12 @@ export function storeReading(referral: Referral, reading: ClockReading): void {
 }
 
 /** Re-reads the clocks of the given referrals (two statements for any number) and returns those whose status or deadline changed, updated in memory. */
-export async function refreshStoredReadings(db: EntityManager, referrals: Referral[], today: string, marginDays: number): Promise<Referral[]> {
+export async function refreshStoredReadings(
+  db: EntityManager,
+  referrals: Referral[],
+  today: string,
+  marginDays: number,
+): Promise<Referral[]> {
   const rules = await loadLimitRules(db);
   const events = await loadClockEvents(
     db,

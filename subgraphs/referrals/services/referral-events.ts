@@ -27,7 +27,12 @@ export function referralEvent(
   reason: string | null,
 ): OutboxEvent {
   const snapshot: ReferralSnapshot = { referral: { ...referral }, action, actor, reason };
-  return { type: REFERRAL_EVENTS.type(action), aggregateId: referral.id, originRegionCode, payload: snapshot as unknown as Record<string, unknown> };
+  return {
+    type: REFERRAL_EVENTS.type(action),
+    aggregateId: referral.id,
+    originRegionCode,
+    payload: snapshot as unknown as Record<string, unknown>,
+  };
 }
 
 export function snapshotOf(event: StoredEvent): ReferralSnapshot {
@@ -69,7 +74,8 @@ export function deliveryFor(identity: Identity, event: StoredEvent, regionCode: 
   if (referralAccess(identity, receiverView).allowed) return "FULL";
   if (identity.role === Role.PROVIDER) return "NONE";
   const ownRegion = identity.role === Role.ADMINISTRATOR || identity.regionCode === regionCode;
-  if (ownRegion && regionCode !== null && (facts.homeRegionCode === regionCode || facts.providerRegionCode === regionCode)) return "REDACTED";
+  if (ownRegion && regionCode !== null && (facts.homeRegionCode === regionCode || facts.providerRegionCode === regionCode))
+    return "REDACTED";
   return "NONE";
 }
 

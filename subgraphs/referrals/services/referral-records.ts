@@ -47,7 +47,11 @@ export class ReferralRecords {
 
   /** Each referral's steps, oldest first; none for one not shown. */
   transitionsOf(referrals: readonly Referral[]): Promise<ReferralTransition[][]> {
-    return this.#ofShown(referrals, (ids) => rowsByColumn(this.#db.getRepository(ReferralTransition), "referralId", ids, { id: "ASC" }), []);
+    return this.#ofShown(
+      referrals,
+      (ids) => rowsByColumn(this.#db.getRepository(ReferralTransition), "referralId", ids, { id: "ASC" }),
+      [],
+    );
   }
 
   /** Each referral's registered clock facts, oldest first; none for one not shown. */
@@ -57,7 +61,11 @@ export class ReferralRecords {
 
   /** Each referral's payment commitments, in the order issued; none for one not shown. */
   paymentCommitmentsOf(referrals: readonly Referral[]): Promise<PaymentCommitment[][]> {
-    return this.#ofShown(referrals, (ids) => rowsByColumn(this.#db.getRepository(PaymentCommitment), "referralId", ids, { issuedAt: "ASC" }), []);
+    return this.#ofShown(
+      referrals,
+      (ids) => rowsByColumn(this.#db.getRepository(PaymentCommitment), "referralId", ids, { issuedAt: "ASC" }),
+      [],
+    );
   }
 
   /** What hangs off each referral, read only for shown ones (one statement); `hidden` for the rest. */
@@ -80,7 +88,8 @@ export class ReferralRecords {
   /** Whose referrals the caller may list: its home region's (office, clinic), or those sent to it (provider). */
   scope(): ReferralScope | null {
     const { identity } = this.ctx;
-    if (identity.role === Role.PROVIDER && identity.providerId && assignmentRefusal(identity) === null) return { providerId: identity.providerId };
+    if (identity.role === Role.PROVIDER && identity.providerId && assignmentRefusal(identity) === null)
+      return { providerId: identity.providerId };
     if (identity.role !== Role.REGIONAL_OFFICE && identity.role !== Role.CLINIC) return null;
     return identity.regionCode && patientDataAccess(identity, identity.regionCode).allowed ? { homeRegionCode: identity.regionCode } : null;
   }
@@ -88,12 +97,19 @@ export class ReferralRecords {
   async list(filter: ReferralFilter, page: Page<ReferralPosition>): Promise<{ rows: Referral[]; total: TotalCount }> {
     const scope = this.scope();
     const result = await this.#search.search(filter, page, scope);
-    await this.#disclosed(result.rows.slice(0, page.first), scope && "providerId" in scope ? "REFERRAL_SENT_TO_PROVIDER_LIST" : "HOME_REGION_LIST");
+    await this.#disclosed(
+      result.rows.slice(0, page.first),
+      scope && "providerId" in scope ? "REFERRAL_SENT_TO_PROVIDER_LIST" : "HOME_REGION_LIST",
+    );
     return result;
   }
 
   /** The region's waiting referrals that will breach unless care is found: for its own office and clinics only. */
-  async atRisk(regionCode: string, dueBefore: string, page: Page<DeadlinePosition>): Promise<{ rows: Referral[]; total: TotalCount } | null> {
+  async atRisk(
+    regionCode: string,
+    dueBefore: string,
+    page: Page<DeadlinePosition>,
+  ): Promise<{ rows: Referral[]; total: TotalCount } | null> {
     const scope = this.scope();
     if (!scope || !("homeRegionCode" in scope) || scope.homeRegionCode !== regionCode) return null;
     const result = await this.#search.atRisk(regionCode, dueBefore, page);
@@ -131,7 +147,14 @@ export class ReferralRecords {
   async delivered<T extends Referral>(referral: T, delivery: Exclude<Delivery, "NONE">, eventId: string): Promise<T> {
     if (delivery === "REDACTED") return redacted(referral);
     await audit(this.#db, "referrals", this.ctx, [
-      { action: "DISCLOSE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: `SUBSCRIPTION_EVENT_${eventId}` },
+      {
+        action: "DISCLOSE",
+        recordKind: "REFERRAL",
+        recordId: referral.id,
+        patientId: referral.patientId,
+        outcome: "ALLOWED",
+        basis: `SUBSCRIPTION_EVENT_${eventId}`,
+      },
     ]);
     return this.#show(referral);
   }
@@ -159,7 +182,8 @@ export class ReferralRecords {
    */
   async invoicingBasis(payingRegion: string, from: string, to: string): Promise<InvoicingBasisRow[]> {
     const { identity } = this.ctx;
-    const mayRead = identity.role === Role.ADMINISTRATOR || (identity.role === Role.REGIONAL_OFFICE && identity.regionCode === payingRegion);
+    const mayRead =
+      identity.role === Role.ADMINISTRATOR || (identity.role === Role.REGIONAL_OFFICE && identity.regionCode === payingRegion);
     if (!mayRead) throw forbidden("Only the paying region's office and administrators may read its invoicing basis.");
     return this.#db.query(
       `SELECT * FROM (

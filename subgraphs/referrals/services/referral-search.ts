@@ -39,20 +39,35 @@ export class ReferralSearch {
    * Referrals matching the filter within the caller's scope: the one home region whose referrals
    * the caller may see, or the provider whose received referrals it may see (none when null).
    */
-  async search(filter: ReferralFilter, page: Page<ReferralPosition>, scope: ReferralScope | null): Promise<{ rows: Referral[]; total: TotalCount }> {
+  async search(
+    filter: ReferralFilter,
+    page: Page<ReferralPosition>,
+    scope: ReferralScope | null,
+  ): Promise<{ rows: Referral[]; total: TotalCount }> {
     if (filter.homeRegionCode != null) requireRegionCode("filter.homeRegionCode", filter.homeRegionCode);
-    if (scope === null || ("homeRegionCode" in scope && filter.homeRegionCode != null && filter.homeRegionCode !== scope.homeRegionCode)) return { rows: [], total: { count: 0, exact: true } };
+    if (scope === null || ("homeRegionCode" in scope && filter.homeRegionCode != null && filter.homeRegionCode !== scope.homeRegionCode))
+      return { rows: [], total: { count: 0, exact: true } };
     const matching = this.dataSource.getRepository(Referral).createQueryBuilder("r");
     if ("homeRegionCode" in scope) matching.where("r.home_region_code = :home", { home: scope.homeRegionCode });
     else {
-      matching.where("r.provider_id = :provider AND r.status IN (:...withReceiver)", { provider: scope.providerId, withReceiver: [...WITH_RECEIVER] });
+      matching.where("r.provider_id = :provider AND r.status IN (:...withReceiver)", {
+        provider: scope.providerId,
+        withReceiver: [...WITH_RECEIVER],
+      });
       if (filter.homeRegionCode != null) matching.andWhere("r.home_region_code = :home", { home: filter.homeRegionCode });
     }
     if (filter.status) matching.andWhere("r.status = :status", { status: filter.status });
     if (filter.specialty) matching.andWhere("r.specialty = :specialty", { specialty: filter.specialty });
-    const pageQuery = matching.clone().orderBy("r.decision_date", "ASC").addOrderBy("r.id", "ASC").limit(page.first + 1);
+    const pageQuery = matching
+      .clone()
+      .orderBy("r.decision_date", "ASC")
+      .addOrderBy("r.id", "ASC")
+      .limit(page.first + 1);
     if (page.after) {
-      pageQuery.andWhere("(r.decision_date, r.id) > (:afterDate, :afterId)", { afterDate: page.after.decisionDate, afterId: page.after.id });
+      pageQuery.andWhere("(r.decision_date, r.id) > (:afterDate, :afterId)", {
+        afterDate: page.after.decisionDate,
+        afterId: page.after.id,
+      });
     }
     const rows = await pageQuery.getMany();
     return { rows, total: await cappedCount(matching) };
@@ -71,8 +86,16 @@ export class ReferralSearch {
       .andWhere("r.status IN (:...waiting)", { waiting: [...WAITING] })
       .andWhere("r.guarantee_status IN ('WITHIN_LIMIT', 'AT_RISK', 'BREACHED')")
       .andWhere("r.guarantee_deadline < :dueBefore", { dueBefore });
-    const pageQuery = matching.clone().orderBy("r.guarantee_deadline", "ASC").addOrderBy("r.id", "ASC").limit(page.first + 1);
-    if (page.after) pageQuery.andWhere("(r.guarantee_deadline, r.id) > (:afterDate, :afterId)", { afterDate: page.after.deadline, afterId: page.after.id });
+    const pageQuery = matching
+      .clone()
+      .orderBy("r.guarantee_deadline", "ASC")
+      .addOrderBy("r.id", "ASC")
+      .limit(page.first + 1);
+    if (page.after)
+      pageQuery.andWhere("(r.guarantee_deadline, r.id) > (:afterDate, :afterId)", {
+        afterDate: page.after.deadline,
+        afterId: page.after.id,
+      });
     return { rows: await pageQuery.getMany(), total: await cappedCount(matching) };
   }
 }

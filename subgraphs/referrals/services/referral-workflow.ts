@@ -17,8 +17,26 @@ import { CareCategory, ClockEventKind, clockEventRule, ReferralOrigin } from "..
 import { loadClockEvents, loadLimitRules, read, refreshStoredReadings, storeReading } from "./guarantee-clock-store";
 import { partiesOf } from "./referral-access";
 import { referralEvent } from "./referral-events";
-import { abandonedSends, clearSendInFlight, noteReservation, recordSendInFlight, reservationKey, SendInFlight, sendInFlight } from "./send-in-flight";
-import { answersExpiredOffer, beforePreviousStep, checkTransition, OFFER_ANSWER_DAYS, Party, ReferralAction, ReferralStatus, WAITING, WITH_RECEIVER } from "../domain/referral-lifecycle";
+import {
+  abandonedSends,
+  clearSendInFlight,
+  noteReservation,
+  recordSendInFlight,
+  reservationKey,
+  SendInFlight,
+  sendInFlight,
+} from "./send-in-flight";
+import {
+  answersExpiredOffer,
+  beforePreviousStep,
+  checkTransition,
+  OFFER_ANSWER_DAYS,
+  Party,
+  ReferralAction,
+  ReferralStatus,
+  WAITING,
+  WITH_RECEIVER,
+} from "../domain/referral-lifecycle";
 
 const SCHEMA = "referrals";
 /** How long a payment commitment is valid by default: invoices later than 6 months after care may be refused. */
@@ -182,28 +200,41 @@ export class ReferralWorkflow {
     }
     requireUuid("input.patientId", input.patientId, "a patient");
     requireDate("input.decisionDate", input.decisionDate);
-    if (input.decisionDate > scope.today) throw badUserInput("input.decisionDate", "DATE_IN_FUTURE", "the decision cannot be dated after today");
-    if (input.decisionDate < addDays(scope.today, -730)) throw badUserInput("input.decisionDate", "DATE_TOO_OLD", "more than two years ago; register the current decision");
-    if (input.procedureCode != null && !isKvaCode(input.procedureCode)) throw badUserInput("input.procedureCode", "KVA_CODE_FORMAT", `"${input.procedureCode}" is not a KVÅ code`);
-    if (input.diagnosisCode != null && !ICD10.test(input.diagnosisCode)) throw badUserInput("input.diagnosisCode", "ICD10_FORMAT", `"${input.diagnosisCode}" is not an ICD-10-SE code (e.g. M16.1)`);
+    if (input.decisionDate > scope.today)
+      throw badUserInput("input.decisionDate", "DATE_IN_FUTURE", "the decision cannot be dated after today");
+    if (input.decisionDate < addDays(scope.today, -730))
+      throw badUserInput("input.decisionDate", "DATE_TOO_OLD", "more than two years ago; register the current decision");
+    if (input.procedureCode != null && !isKvaCode(input.procedureCode))
+      throw badUserInput("input.procedureCode", "KVA_CODE_FORMAT", `"${input.procedureCode}" is not a KVÅ code`);
+    if (input.diagnosisCode != null && !ICD10.test(input.diagnosisCode))
+      throw badUserInput("input.diagnosisCode", "ICD10_FORMAT", `"${input.diagnosisCode}" is not an ICD-10-SE code (e.g. M16.1)`);
     const origin = input.origin ?? ReferralOrigin.REFERRAL;
     if (origin === ReferralOrigin.SELF_REFERRAL) {
-      if (input.visitType !== VisitType.FIRST_VISIT) throw badUserInput("input.origin", "SELF_REFERRAL_FIRST_VISIT", "a self-referral (egen vårdbegäran) asks for a first visit");
-      if (!input.selfReferralArrivalDate) throw badUserInput("input.selfReferralArrivalDate", "REQUIRED", "a self-referral starts the clock when it arrives; give the arrival date");
+      if (input.visitType !== VisitType.FIRST_VISIT)
+        throw badUserInput("input.origin", "SELF_REFERRAL_FIRST_VISIT", "a self-referral (egen vårdbegäran) asks for a first visit");
+      if (!input.selfReferralArrivalDate)
+        throw badUserInput(
+          "input.selfReferralArrivalDate",
+          "REQUIRED",
+          "a self-referral starts the clock when it arrives; give the arrival date",
+        );
     }
     if (input.selfReferralArrivalDate != null) {
-      if (origin !== ReferralOrigin.SELF_REFERRAL) throw badUserInput("input.selfReferralArrivalDate", "ONLY_SELF_REFERRAL", "only a self-referral has an arrival date");
+      if (origin !== ReferralOrigin.SELF_REFERRAL)
+        throw badUserInput("input.selfReferralArrivalDate", "ONLY_SELF_REFERRAL", "only a self-referral has an arrival date");
       requireDate("input.selfReferralArrivalDate", input.selfReferralArrivalDate);
-      if (input.selfReferralArrivalDate > scope.today) throw badUserInput("input.selfReferralArrivalDate", "DATE_IN_FUTURE", "the arrival cannot be dated after today");
+      if (input.selfReferralArrivalDate > scope.today)
+        throw badUserInput("input.selfReferralArrivalDate", "DATE_IN_FUTURE", "the arrival cannot be dated after today");
     }
     // The patient must exist and be one the caller may see (same answer for both: no hint).
-    const { patient } = await this.supergraph.request<{ patient: { id: string; homeRegion: { code: string }; homeMunicipalityCode: string } | null }>(
-      scope,
-      "query PatientForReferral($id: ID!) { patient(id: $id) { id homeRegion { code } homeMunicipalityCode } }",
-      { id: input.patientId },
-    );
+    const { patient } = await this.supergraph.request<{
+      patient: { id: string; homeRegion: { code: string }; homeMunicipalityCode: string } | null;
+    }>(scope, "query PatientForReferral($id: ID!) { patient(id: $id) { id homeRegion { code } homeMunicipalityCode } }", {
+      id: input.patientId,
+    });
     if (!patient) throw badUserInput("input.patientId", "PATIENT_UNKNOWN", "no patient with this id that you may register referrals for");
-    if (!patientDataAccess(identity, patient.homeRegion.code).allowed) throw forbidden("Only the patient's home region registers the patient's referrals.");
+    if (!patientDataAccess(identity, patient.homeRegion.code).allowed)
+      throw forbidden("Only the patient's home region registers the patient's referrals.");
     return this.#dataSource.transaction(async (db) => {
       const id = await idempotent({
         db,
@@ -243,7 +274,17 @@ export class ReferralWorkflow {
           });
           storeReading(referral, read(referral, [], await loadLimitRules(db), scope.today, this.marginDays));
           await db.insert(Referral, referral);
-          await this.record(db, scope, referral, ReferralAction.REGISTER, null, actorOf(identity), null, {}, patientDataAccess(identity, referral.homeRegionCode).basis);
+          await this.record(
+            db,
+            scope,
+            referral,
+            ReferralAction.REGISTER,
+            null,
+            actorOf(identity),
+            null,
+            {},
+            patientDataAccess(identity, referral.homeRegionCode).basis,
+          );
           return { answer: referral.id, stored: referral.id };
         },
         replay: async (stored: string) => stored,
@@ -270,7 +311,8 @@ export class ReferralWorkflow {
     requireUuid("input.offerId", input.offerId, "an offer");
     if (input.commitmentValidUntil != null) {
       requireDate("input.commitmentValidUntil", input.commitmentValidUntil);
-      if (input.commitmentValidUntil < scope.today) throw badUserInput("input.commitmentValidUntil", "DATE_IN_PAST", "the payment commitment must be valid today");
+      if (input.commitmentValidUntil < scope.today)
+        throw badUserInput("input.commitmentValidUntil", "DATE_IN_PAST", "the payment commitment must be valid today");
     }
     const before = await this.visible(scope, id);
     // An outpatient-only commitment is decided by the outpatient rules; any other covers inpatient care too, so the inpatient rules decide.
@@ -282,19 +324,47 @@ export class ReferralWorkflow {
       setting: careSetting,
     });
     if (!offer) throw badUserInput("input.offerId", "OFFER_UNKNOWN", `no capacity offer ${input.offerId}`);
-    if (offer.status !== "OPEN" || offer.validUntil < scope.today) throw conflict(`Offer ${offer.id} is ${offer.status} and takes no referrals; search again.`, { field: "input.offerId", rule: "OFFER_NOT_OPEN" });
-    if (offer.specialty !== before.specialty) throw badUserInput("input.offerId", "SPECIALTY_MISMATCH", `the offer is for ${offer.specialty}; the referral asks for ${before.specialty}`);
-    if (offer.visitType !== before.visitType) throw badUserInput("input.offerId", "VISIT_TYPE_MISMATCH", `the offer is for ${offer.visitType}; the referral asks for ${before.visitType}`);
+    if (offer.status !== "OPEN" || offer.validUntil < scope.today)
+      throw conflict(`Offer ${offer.id} is ${offer.status} and takes no referrals; search again.`, {
+        field: "input.offerId",
+        rule: "OFFER_NOT_OPEN",
+      });
+    if (offer.specialty !== before.specialty)
+      throw badUserInput(
+        "input.offerId",
+        "SPECIALTY_MISMATCH",
+        `the offer is for ${offer.specialty}; the referral asks for ${before.specialty}`,
+      );
+    if (offer.visitType !== before.visitType)
+      throw badUserInput(
+        "input.offerId",
+        "VISIT_TYPE_MISMATCH",
+        `the offer is for ${offer.visitType}; the referral asks for ${before.visitType}`,
+      );
     if (before.procedureCode && offer.procedure && offer.procedure.code !== before.procedureCode) {
-      throw badUserInput("input.offerId", "PROCEDURE_MISMATCH", `the offer is for ${offer.procedure.code}; the referral asks for ${before.procedureCode}`);
+      throw badUserInput(
+        "input.offerId",
+        "PROCEDURE_MISMATCH",
+        `the offer is for ${offer.procedure.code}; the referral asks for ${before.procedureCode}`,
+      );
     }
     const coverage = offer.coverage;
     if (!coverage || coverage.status === "NOT_COVERED") {
-      throw badUserInput("input.offerId", "NOT_COVERED", `no agreement lets ${before.homeRegionCode}'s patients be sent to ${offer.provider.name}: ${coverage?.reason ?? "unknown provider"}`);
+      throw badUserInput(
+        "input.offerId",
+        "NOT_COVERED",
+        `no agreement lets ${before.homeRegionCode}'s patients be sent to ${offer.provider.name}: ${coverage?.reason ?? "unknown provider"}`,
+      );
     }
     // A slot or commitment an earlier rejection still has to give back goes first: its release is keyed by the referral too.
     await this.giveBackPending(id);
-    const started = await this.beginSend(scope, id, { offerId: offer.id, agreementId: coverage.agreement?.id ?? null }, input, idempotencyKey);
+    const started = await this.beginSend(
+      scope,
+      id,
+      { offerId: offer.id, agreementId: coverage.agreement?.id ?? null },
+      input,
+      idempotencyKey,
+    );
     if ("replayed" in started) return started.replayed;
     const { sending } = started;
     try {
@@ -309,80 +379,104 @@ export class ReferralWorkflow {
       // Under an agreement, the case counts against its volume ceilings and keeps the version and price in force.
       let agreementCommitment = null as AgreementCommitmentAnswer | null;
       if (coverage.agreement) {
-        const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(scope, COMMIT, {
-          input: {
-            agreementId: coverage.agreement.id,
-            referralId: id,
-            specialty: before.specialty,
-            procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
-            careDate: offer.earliestStart,
-            providingRegionCode: offer.provider.region.code,
+        const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(
+          scope,
+          COMMIT,
+          {
+            input: {
+              agreementId: coverage.agreement.id,
+              referralId: id,
+              specialty: before.specialty,
+              procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
+              careDate: offer.earliestStart,
+              providingRegionCode: offer.provider.region.code,
+            },
           },
-        });
+        );
         agreementCommitment = commitReferralToAgreement;
       }
       // The provider reads the patient from the moment the referral reaches it (its SEND event included).
-      await this.supergraph.request(scope, RECORD_CARE_RELATION, { referralId: id, patientId: before.patientId, providerId: offer.provider.id });
-      return await this.step(scope, id, ReferralAction.SEND, null, async (db, referral) => {
-        // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
-        if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
-          throw conflict("The send took too long and was given up; nothing was sent. Send again.", { field: "referralId", rule: "SEND_GIVEN_UP", status: referral.status });
-        }
-        Object.assign(referral, {
-          providerId: offer.provider.id,
-          providerRegionCode: offer.provider.region.code,
-          offerId: offer.id,
-          reservationId,
-          sentAt: new Date(),
-        });
-        const commitment = Object.assign(new PaymentCommitment(), {
-          id: randomUUID(),
-          referralId: referral.id,
-          offerId: offer.id,
-          providerId: offer.provider.id,
-          payingRegionCode: referral.homeRegionCode,
-          agreementId: coverage.agreement?.id ?? null,
-          agreementKind: coverage.agreement?.kind ?? null,
-          agreementName: coverage.agreement?.name ?? null,
-          agreementCommitmentId: agreementCommitment?.id ?? null,
-          agreementVersion: agreementCommitment?.version.version ?? null,
-          // The invoicing contract's code (0 = a private agreement, invoiced by the provider directly: none).
-          agreementTypeCode: coverage.agreement?.invoicingAgreementType ? String(coverage.agreement.invoicingAgreementType) : null,
-          riksavtalChapter: coverage.agreement?.kind === "RIKSAVTALET" ? "2" : null,
-          outpatientOnly: input.outpatientOnly ?? false,
-          careSetting,
-          requiredByRules: coverage.paymentCommitmentRequired ?? false,
-          decidedBy: coverage.decidedBy,
-          rulesApplied: coverage.rules.map((r) => `${r.code}: ${r.explanation}`),
-          procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
-          diagnosisCode: referral.diagnosisCode,
-          pricePerCaseSek: agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek,
-          validFrom: scope.today,
-          validUntil: input.commitmentValidUntil ?? addDays(scope.today, COMMITMENT_DAYS),
-          approvedBy: scope.identity.subject,
-          approverHsaId: scope.identity.employeeHsaId,
-          approverName: scope.identity.employeeName ?? null,
-          // A private provider invoices the home region directly at its agreement's price: per case
-          // when the agreement lists one for the care, otherwise from the agreement's price list.
-          reimbursementType: offer.provider.kind === "PRIVATE" ? ((agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek) != null ? "PER_CASE_PRICE" : "AGREEMENT_PRICE_LIST") : null,
-          issuedAt: new Date(),
-          revokedAt: null,
-          revocationReason: null,
-        });
-        await db.insert(PaymentCommitment, commitment);
-        return {
-          details: {
+      await this.supergraph.request(scope, RECORD_CARE_RELATION, {
+        referralId: id,
+        patientId: before.patientId,
+        providerId: offer.provider.id,
+      });
+      return await this.step(
+        scope,
+        id,
+        ReferralAction.SEND,
+        null,
+        async (db, referral) => {
+          // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
+          if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
+            throw conflict("The send took too long and was given up; nothing was sent. Send again.", {
+              field: "referralId",
+              rule: "SEND_GIVEN_UP",
+              status: referral.status,
+            });
+          }
+          Object.assign(referral, {
+            providerId: offer.provider.id,
+            providerRegionCode: offer.provider.region.code,
+            offerId: offer.id,
+            reservationId,
+            sentAt: new Date(),
+          });
+          const commitment = Object.assign(new PaymentCommitment(), {
+            id: randomUUID(),
+            referralId: referral.id,
             offerId: offer.id,
             providerId: offer.provider.id,
-            reservationId,
-            paymentCommitmentId: commitment.id,
-            coverage: coverage.status,
-            agreementId: commitment.agreementId,
-            agreementVersion: commitment.agreementVersion,
-            pricePerCaseSek: commitment.pricePerCaseSek,
-          },
-        };
-      }, { idempotencyKey, input: { ...input } });
+            payingRegionCode: referral.homeRegionCode,
+            agreementId: coverage.agreement?.id ?? null,
+            agreementKind: coverage.agreement?.kind ?? null,
+            agreementName: coverage.agreement?.name ?? null,
+            agreementCommitmentId: agreementCommitment?.id ?? null,
+            agreementVersion: agreementCommitment?.version.version ?? null,
+            // The invoicing contract's code (0 = a private agreement, invoiced by the provider directly: none).
+            agreementTypeCode: coverage.agreement?.invoicingAgreementType ? String(coverage.agreement.invoicingAgreementType) : null,
+            riksavtalChapter: coverage.agreement?.kind === "RIKSAVTALET" ? "2" : null,
+            outpatientOnly: input.outpatientOnly ?? false,
+            careSetting,
+            requiredByRules: coverage.paymentCommitmentRequired ?? false,
+            decidedBy: coverage.decidedBy,
+            rulesApplied: coverage.rules.map((r) => `${r.code}: ${r.explanation}`),
+            procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
+            diagnosisCode: referral.diagnosisCode,
+            pricePerCaseSek: agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek,
+            validFrom: scope.today,
+            validUntil: input.commitmentValidUntil ?? addDays(scope.today, COMMITMENT_DAYS),
+            approvedBy: scope.identity.subject,
+            approverHsaId: scope.identity.employeeHsaId,
+            approverName: scope.identity.employeeName ?? null,
+            // A private provider invoices the home region directly at its agreement's price: per case
+            // when the agreement lists one for the care, otherwise from the agreement's price list.
+            reimbursementType:
+              offer.provider.kind === "PRIVATE"
+                ? (agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek) != null
+                  ? "PER_CASE_PRICE"
+                  : "AGREEMENT_PRICE_LIST"
+                : null,
+            issuedAt: new Date(),
+            revokedAt: null,
+            revocationReason: null,
+          });
+          await db.insert(PaymentCommitment, commitment);
+          return {
+            details: {
+              offerId: offer.id,
+              providerId: offer.provider.id,
+              reservationId,
+              paymentCommitmentId: commitment.id,
+              coverage: coverage.status,
+              agreementId: commitment.agreementId,
+              agreementVersion: commitment.agreementVersion,
+              pricePerCaseSek: commitment.pricePerCaseSek,
+            },
+          };
+        },
+        { idempotencyKey, input: { ...input } },
+      );
     } catch (error) {
       await this.giveBack(scope, id, sending, "Sending the referral failed; nothing was sent");
       throw error;
@@ -397,7 +491,12 @@ export class ReferralWorkflow {
   async recoverAbandonedSends(startedBefore: Date): Promise<number> {
     const abandoned = await abandonedSends(this.#dataSource.manager, startedBefore);
     for (const { referralId, sending } of abandoned) {
-      await this.giveBack(this.onBehalfOf(sending.requestedBy, sending.requestId), referralId, sending, `Sending the referral was interrupted (${sending.startedAt}); nothing was sent`);
+      await this.giveBack(
+        this.onBehalfOf(sending.requestedBy, sending.requestId),
+        referralId,
+        sending,
+        `Sending the referral was interrupted (${sending.startedAt}); nothing was sent`,
+      );
     }
     return abandoned.length;
   }
@@ -414,14 +513,38 @@ export class ReferralWorkflow {
       const referral = await this.locked(db, id);
       const parties = await this.partiesOrNotFound(db, scope, referral);
       // The same idempotency input `step` keys the send by, so a retry of a finished send answers it.
-      const earlier = await earlierResult({ db, schema: SCHEMA, scope: referral.homeRegionCode, key: idempotencyKey, operation: ReferralAction.SEND, input: { id, reason: null, ...input } });
+      const earlier = await earlierResult({
+        db,
+        schema: SCHEMA,
+        scope: referral.homeRegionCode,
+        key: idempotencyKey,
+        operation: ReferralAction.SEND,
+        input: { id, reason: null, ...input },
+      });
       if (earlier) return { replayed: referral };
       const [{ pending }] = await db.query(`SELECT count(*)::int AS pending FROM referrals.give_back WHERE referral_id = $1`, [id]);
-      if (pending > 0) throw conflict("What the referral held before is still being given back; try again shortly.", { field: "referralId", rule: "GIVE_BACK_PENDING", status: referral.status });
+      if (pending > 0)
+        throw conflict("What the referral held before is still being given back; try again shortly.", {
+          field: "referralId",
+          rule: "GIVE_BACK_PENDING",
+          status: referral.status,
+        });
       const inFlight = await sendInFlight(db, id);
-      if (inFlight) throw conflict(`The referral is being sent (since ${inFlight.startedAt}); wait for that answer.`, { field: "referralId", rule: "SEND_IN_FLIGHT", status: referral.status });
+      if (inFlight)
+        throw conflict(`The referral is being sent (since ${inFlight.startedAt}); wait for that answer.`, {
+          field: "referralId",
+          rule: "SEND_IN_FLIGHT",
+          status: referral.status,
+        });
       checkStep(referral.status, ReferralAction.SEND, parties, null);
-      const sending: SendInFlight = { attempt: randomUUID(), ...plan, reservationId: null, startedAt: new Date().toISOString(), requestedBy: scope.identity, requestId: scope.requestId };
+      const sending: SendInFlight = {
+        attempt: randomUUID(),
+        ...plan,
+        reservationId: null,
+        startedAt: new Date().toISOString(),
+        requestedBy: scope.identity,
+        requestId: scope.requestId,
+      };
       await recordSendInFlight(db, id, sending);
       return { sending };
     });
@@ -506,13 +629,25 @@ export class ReferralWorkflow {
       const offer = previous.find((t) => t.action === ReferralAction.OFFER_TO_PATIENT);
       notBefore("answeredOn", on, offer, "the answer");
       const due = offer?.details.answerDue as string | undefined;
-      if (due && on > due) throw badUserInput("answeredOn", "AFTER_ANSWER_DUE", `the offer had to be answered by ${due}; it has expired and the provider may offer again`);
+      if (due && on > due)
+        throw badUserInput(
+          "answeredOn",
+          "AFTER_ANSWER_DUE",
+          `the offer had to be answered by ${due}; it has expired and the provider may offer again`,
+        );
       referral.patientAnswerDue = null;
       const corrects = previous[0]?.action === ReferralAction.OFFER_EXPIRE ? { correctsExpiryOf: previous[0].id } : {};
       return { careDate: referral.patientOfferDate, ...corrects };
     };
     if (accepted) {
-      return this.step(scope, id, ReferralAction.PATIENT_ACCEPT, reason, async (_db, referral, previous) => ({ details: answered(referral, previous), happenedOn: on }), { answeredOn: on });
+      return this.step(
+        scope,
+        id,
+        ReferralAction.PATIENT_ACCEPT,
+        reason,
+        async (_db, referral, previous) => ({ details: answered(referral, previous), happenedOn: on }),
+        { answeredOn: on },
+      );
     }
     return this.step(
       scope,
@@ -556,34 +691,67 @@ export class ReferralWorkflow {
 
   /** Registers a pause (medically caused or patient-chosen wait) or its end. */
   async registerClockEvent(scope: RequestScope, id: string, kind: ClockEventKind, date: string, reason: string | null): Promise<Referral> {
-    const pauses = [ClockEventKind.MEDICAL_PAUSE_STARTED, ClockEventKind.MEDICAL_PAUSE_ENDED, ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED, ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED];
-    if (!pauses.includes(kind)) throw badUserInput("kind", "NOT_A_PAUSE", "register pauses and their ends here; forfeits, restarts and bookings follow from the referral's steps");
+    const pauses = [
+      ClockEventKind.MEDICAL_PAUSE_STARTED,
+      ClockEventKind.MEDICAL_PAUSE_ENDED,
+      ClockEventKind.PATIENT_CHOSEN_WAIT_STARTED,
+      ClockEventKind.PATIENT_CHOSEN_WAIT_ENDED,
+    ];
+    if (!pauses.includes(kind))
+      throw badUserInput(
+        "kind",
+        "NOT_A_PAUSE",
+        "register pauses and their ends here; forfeits, restarts and bookings follow from the referral's steps",
+      );
     requireDate("date", date);
     const why = kind.endsWith("_STARTED") ? requireText("reason", reason ?? "", 3, 500) : reason?.trim() || null;
     return this.#dataSource.transaction(async (db) => {
       const referral = await this.locked(db, id);
       const parties = partiesOf(scope.identity, referral);
       if (parties.length === 0) throw notFound("referralId", `no referral ${id}`);
-      if (!WAITING.has(referral.status)) throw conflict(`The referral is ${referral.status}; the clock only pauses while the patient waits.`, { field: "referralId", rule: "NOT_WAITING", status: referral.status });
+      if (!WAITING.has(referral.status))
+        throw conflict(`The referral is ${referral.status}; the clock only pauses while the patient waits.`, {
+          field: "referralId",
+          rule: "NOT_WAITING",
+          status: referral.status,
+        });
       await this.advanceClock(db, scope, referral, [{ kind, date }], actorOf(scope.identity), why, "date", "kind");
       referral.revision += 1;
       await db.save(Referral, referral);
       await this.announce(db, referral, `CLOCK_${kind}`, actorOf(scope.identity), why);
-      await audit(db, SCHEMA, scope, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis: basisOf(parties) }]);
+      await audit(db, SCHEMA, scope, [
+        {
+          action: "CHANGE",
+          recordKind: "REFERRAL",
+          recordId: referral.id,
+          patientId: referral.patientId,
+          outcome: "ALLOWED",
+          basis: basisOf(parties),
+        },
+      ]);
       return referral;
     });
   }
 
   /** Offers the patient did not answer in time expire; the receiver may offer again. */
   async expireUnansweredOffers(today: string): Promise<number> {
-    const due = await this.#dataSource.getRepository(Referral).find({ where: { status: ReferralStatus.OFFERED_TO_PATIENT, patientAnswerDue: LessThan(today) }, select: { id: true } });
+    const due = await this.#dataSource
+      .getRepository(Referral)
+      .find({ where: { status: ReferralStatus.OFFERED_TO_PATIENT, patientAnswerDue: LessThan(today) }, select: { id: true } });
     for (const { id } of due) {
-      await this.step(systemScope(this.hubRegionCode, today), id, ReferralAction.OFFER_EXPIRE, `Not answered within ${OFFER_ANSWER_DAYS} days`, async (_db, referral) => {
-        // It expired the day after its last day to answer, whenever the sweep notices.
-        const expired = referral.patientAnswerDue ? addDays(referral.patientAnswerDue, 1) : today;
-        referral.patientAnswerDue = null;
-        return { happenedOn: expired };
-      }, { system: true }).catch((error: Error) => this.log.warn(`expiring the offer of referral ${id}: ${error.message}`));
+      await this.step(
+        systemScope(this.hubRegionCode, today),
+        id,
+        ReferralAction.OFFER_EXPIRE,
+        `Not answered within ${OFFER_ANSWER_DAYS} days`,
+        async (_db, referral) => {
+          // It expired the day after its last day to answer, whenever the sweep notices.
+          const expired = referral.patientAnswerDue ? addDays(referral.patientAnswerDue, 1) : today;
+          referral.patientAnswerDue = null;
+          return { happenedOn: expired };
+        },
+        { system: true },
+      ).catch((error: Error) => this.log.warn(`expiring the offer of referral ${id}: ${error.message}`));
     }
     return due.length;
   }
@@ -651,7 +819,16 @@ export class ReferralWorkflow {
   private async partiesOrNotFound(db: EntityManager, scope: RequestScope, referral: Referral): Promise<Party[]> {
     const parties = partiesOf(scope.identity, referral);
     if (parties.length > 0) return parties;
-    await audit(db, SCHEMA, scope, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "DENIED", basis: "NO_CARE_RELATION" }]);
+    await audit(db, SCHEMA, scope, [
+      {
+        action: "CHANGE",
+        recordKind: "REFERRAL",
+        recordId: referral.id,
+        patientId: referral.patientId,
+        outcome: "DENIED",
+        basis: "NO_CARE_RELATION",
+      },
+    ]);
     throw notFound("referralId", `no referral ${referral.id}`);
   }
 
@@ -668,7 +845,9 @@ export class ReferralWorkflow {
       const referral = await this.locked(db, id);
       const parties = options.system ? [Party.SYSTEM] : await this.partiesOrNotFound(db, scope, referral);
       const run = async () => {
-        const previous = await db.getRepository(ReferralTransition).find({ where: { referralId: referral.id }, order: { id: "DESC" }, take: 2 });
+        const previous = await db
+          .getRepository(ReferralTransition)
+          .find({ where: { referralId: referral.id }, order: { id: "DESC" }, take: 2 });
         const correcting = answersExpiredOffer(referral.status, previous, options.answeredOn);
         // An answer given in time to an offer the sweep has since expired answers that offer.
         const to = checkStep(correcting ? ReferralStatus.OFFERED_TO_PATIENT : referral.status, action, parties, why, referral.status);
@@ -676,15 +855,37 @@ export class ReferralWorkflow {
         const effects = (await apply?.(db, referral, previous)) ?? {};
         referral.status = to;
         const actor = options.system ? HUB : actorOf(scope.identity);
-        const dateField = action === ReferralAction.PATIENT_REGRET ? "contactDate" : action === ReferralAction.PATIENT_DECLINE ? "answeredOn" : "referralId";
+        const dateField =
+          action === ReferralAction.PATIENT_REGRET
+            ? "contactDate"
+            : action === ReferralAction.PATIENT_DECLINE
+              ? "answeredOn"
+              : "referralId";
         await this.advanceClock(db, scope, referral, effects.clock ?? [], actor, why, dateField, dateField);
         referral.revision += 1;
         await db.save(Referral, referral);
         if (correcting) {
           // The expiry stays in the history as it was announced; this new event says it no longer stands.
-          await this.announce(db, referral, "OFFER_EXPIRY_CORRECTED", actor, `The patient answered on ${options.answeredOn}, within the ${OFFER_ANSWER_DAYS} days; recorded ${scope.today}`);
+          await this.announce(
+            db,
+            referral,
+            "OFFER_EXPIRY_CORRECTED",
+            actor,
+            `The patient answered on ${options.answeredOn}, within the ${OFFER_ANSWER_DAYS} days; recorded ${scope.today}`,
+          );
         }
-        await this.record(db, scope, referral, action, from, actor, why, effects.details ?? {}, options.system ? "HUB" : basisOf(parties), effects.happenedOn ?? scope.today);
+        await this.record(
+          db,
+          scope,
+          referral,
+          action,
+          from,
+          actor,
+          why,
+          effects.details ?? {},
+          options.system ? "HUB" : basisOf(parties),
+          effects.happenedOn ?? scope.today,
+        );
         return { answer: referral, stored: referral.id };
       };
       if (!options.idempotencyKey) return (await run()).answer;
@@ -728,7 +929,9 @@ export class ReferralWorkflow {
       occurredAt: new Date(),
     });
     if (actor !== HUB) {
-      await audit(db, SCHEMA, scope, [{ action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis }]);
+      await audit(db, SCHEMA, scope, [
+        { action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis },
+      ]);
     }
     await this.announce(db, referral, action, actor, reason);
   }
@@ -754,7 +957,10 @@ export class ReferralWorkflow {
     const events = (await loadClockEvents(db, [referral.id])).get(referral.id)!;
     const rules = await loadLimitRules(db);
     for (const fact of facts) {
-      const problem = fact.kind === ClockEventKind.CARE_BOOKED ? null : clockEventRule(read(referral, events, rules, scope.today, this.marginDays), events, fact, scope.today);
+      const problem =
+        fact.kind === ClockEventKind.CARE_BOOKED
+          ? null
+          : clockEventRule(read(referral, events, rules, scope.today, this.marginDays), events, fact, scope.today);
       if (problem) throw badUserInput(problem.rule === "CLOCK_RULE" ? stateField : dateField, problem.rule, problem.message);
       events.push(fact);
     }
@@ -766,11 +972,23 @@ export class ReferralWorkflow {
     const late = facts.filter((f) => f.kind !== ClockEventKind.CARE_BOOKED && f.date < scope.today);
     if (late.length > 0 && before !== null && before !== referral.guaranteeStatus) {
       const what = late.map((f) => `${f.kind} dated ${f.date}`).join(", ");
-      await this.announce(db, referral, `GUARANTEE_${referral.guaranteeStatus}`, actor, `Clock re-read from ${what}, recorded ${scope.today}; it was ${before}`);
+      await this.announce(
+        db,
+        referral,
+        `GUARANTEE_${referral.guaranteeStatus}`,
+        actor,
+        `Clock re-read from ${what}, recorded ${scope.today}; it was ${before}`,
+      );
     }
   }
 
-  private async saveClockEvents(db: EntityManager, referralId: string, events: ReadonlyArray<{ kind: ClockEventKind; date: string }>, actor: Actor, reason: string | null): Promise<void> {
+  private async saveClockEvents(
+    db: EntityManager,
+    referralId: string,
+    events: ReadonlyArray<{ kind: ClockEventKind; date: string }>,
+    actor: Actor,
+    reason: string | null,
+  ): Promise<void> {
     if (events.length === 0) return;
     await db.insert(
       GuaranteeEvent,
@@ -799,22 +1017,25 @@ export class ReferralWorkflow {
     const uncommit = Boolean(standing?.agreementCommitmentId);
     const endCareRelation = WITH_RECEIVER.has(referral.status);
     if (released || uncommit || endCareRelation) {
-      await db.query(`INSERT INTO referrals.give_back (referral_id, reservation_id, uncommit, end_care_relation, reason, requested_by, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-        referral.id,
-        released,
-        uncommit,
-        endCareRelation,
-        reason,
-        JSON.stringify(scope.identity),
-        scope.requestId,
-      ]);
+      await db.query(
+        `INSERT INTO referrals.give_back (referral_id, reservation_id, uncommit, end_care_relation, reason, requested_by, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [referral.id, released, uncommit, endCareRelation, reason, JSON.stringify(scope.identity), scope.requestId],
+      );
     }
-    await db.query(`UPDATE referrals.payment_commitment SET revoked_at = now(), revocation_reason = $2 WHERE referral_id = $1 AND revoked_at IS NULL`, [referral.id, reason]);
+    await db.query(
+      `UPDATE referrals.payment_commitment SET revoked_at = now(), revocation_reason = $2 WHERE referral_id = $1 AND revoked_at IS NULL`,
+      [referral.id, reason],
+    );
     return { details: { releasedReservationId: released } };
   }
 
   /** A step that lets the referral go, then gives back what it held. */
-  private async lettingGo(scope: RequestScope, id: string, action: ReferralAction.REJECT | ReferralAction.CANCEL, reason: string): Promise<Referral> {
+  private async lettingGo(
+    scope: RequestScope,
+    id: string,
+    action: ReferralAction.REJECT | ReferralAction.CANCEL,
+    reason: string,
+  ): Promise<Referral> {
     const referral = await this.step(scope, id, action, reason, (db, r) => this.letGo(scope, db, r, reason));
     await this.giveBackPending(id);
     return referral;
@@ -826,8 +1047,18 @@ export class ReferralWorkflow {
    * capacity and agreements answer. What cannot be given back now stays recorded for the sweep.
    */
   async giveBackPending(referralId?: string): Promise<number> {
-    const pending: Array<{ id: string; referral_id: string; reservation_id: string | null; uncommit: boolean; end_care_relation: boolean; reason: string; requested_by: Identity; request_id: string }> =
-      await this.#dataSource.query(`SELECT * FROM referrals.give_back WHERE $1::uuid IS NULL OR referral_id = $1 ORDER BY id`, [referralId ?? null]);
+    const pending: Array<{
+      id: string;
+      referral_id: string;
+      reservation_id: string | null;
+      uncommit: boolean;
+      end_care_relation: boolean;
+      reason: string;
+      requested_by: Identity;
+      request_id: string;
+    }> = await this.#dataSource.query(`SELECT * FROM referrals.give_back WHERE $1::uuid IS NULL OR referral_id = $1 ORDER BY id`, [
+      referralId ?? null,
+    ]);
     let given = 0;
     for (const row of pending) {
       const scope = this.onBehalfOf(row.requested_by, row.request_id);
@@ -873,17 +1104,28 @@ export class ReferralWorkflow {
 function happenedOn(scope: RequestScope, field: string, value: string | null | undefined): string {
   if (value == null) return scope.today;
   requireDate(field, value);
-  if (value > scope.today) throw badUserInput(field, "DATE_IN_FUTURE", `${value} is after today (${scope.today}); record what has happened`);
+  if (value > scope.today)
+    throw badUserInput(field, "DATE_IN_FUTURE", `${value} is after today (${scope.today}); record what has happened`);
   return value;
 }
 
 /** The state a step leads to, or the error that refuses it (`status` is the one the caller sees). */
-function checkStep(from: ReferralStatus, action: Exclude<ReferralAction, ReferralAction.REGISTER>, parties: readonly Party[], why: string | null, status: ReferralStatus = from): ReferralStatus {
+function checkStep(
+  from: ReferralStatus,
+  action: Exclude<ReferralAction, ReferralAction.REGISTER>,
+  parties: readonly Party[],
+  why: string | null,
+  status: ReferralStatus = from,
+): ReferralStatus {
   const check = checkTransition(from, action, parties, why);
   if (check.ok) return check.to;
   if (check.code === "FORBIDDEN") throw forbidden(`${check.message}.`);
   if (check.code === "REASON_REQUIRED") throw badUserInput("reason", "REQUIRED", check.message);
-  throw conflict(`${check.message.charAt(0).toUpperCase()}${check.message.slice(1)}.`, { field: "referralId", rule: "ILLEGAL_TRANSITION", status });
+  throw conflict(`${check.message.charAt(0).toUpperCase()}${check.message.slice(1)}.`, {
+    field: "referralId",
+    rule: "ILLEGAL_TRANSITION",
+    status,
+  });
 }
 
 /** A step cannot have happened before the step it answers. */
@@ -905,4 +1147,3 @@ function systemScope(hubRegionCode: string, today: string): RequestScope {
     identity: systemIdentity("hub", Role.ADMINISTRATOR, hubRegionCode),
   };
 }
-

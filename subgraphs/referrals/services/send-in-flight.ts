@@ -33,7 +33,10 @@ export function reservationKey(referralId: string, attempt: string): string {
 }
 
 export async function sendInFlight(db: Db, referralId: string): Promise<SendInFlight | null> {
-  const [row]: Array<{ send_in_flight: SendInFlight | null }> = await db.query(`SELECT send_in_flight FROM referrals.referral WHERE id = $1`, [referralId]);
+  const [row]: Array<{ send_in_flight: SendInFlight | null }> = await db.query(
+    `SELECT send_in_flight FROM referrals.referral WHERE id = $1`,
+    [referralId],
+  );
   return row?.send_in_flight ?? null;
 }
 
@@ -52,7 +55,10 @@ export async function noteReservation(db: Db, referralId: string, attempt: strin
 
 /** Ends the attempt's record; false when it was no longer in flight (recovered by the sweep meanwhile). */
 export async function clearSendInFlight(db: Db, referralId: string, attempt: string): Promise<boolean> {
-  const [, count]: [unknown, number] = await db.query(`UPDATE referrals.referral SET send_in_flight = NULL WHERE id = $1 AND send_in_flight->>'attempt' = $2`, [referralId, attempt]);
+  const [, count]: [unknown, number] = await db.query(
+    `UPDATE referrals.referral SET send_in_flight = NULL WHERE id = $1 AND send_in_flight->>'attempt' = $2`,
+    [referralId, attempt],
+  );
   return count > 0;
 }
 

@@ -114,7 +114,10 @@ export class EmbeddedPostgres {
       probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(undefined)));
     });
     if (problem === "EADDRINUSE") throw new StartupError(portInUse(port));
-    if (problem) throw new StartupError(`embedded PostgreSQL cannot listen on port ${port} on 127.0.0.1 (${problem}); set HUB_PG_PORT to another port`);
+    if (problem)
+      throw new StartupError(
+        `embedded PostgreSQL cannot listen on port ${port} on 127.0.0.1 (${problem}); set HUB_PG_PORT to another port`,
+      );
   }
 
   private password(): string {

@@ -124,7 +124,8 @@ export async function provisionRuntimeRoles(
 }
 
 async function ensureLoginRole(client: Client, role: string, password: string): Promise<void> {
-  if (!IDENTIFIER.test(role)) throw new StartupError(`runtime role name "${role}" is not a plain identifier (check HUB_DATABASE_ROLE_PREFIX)`);
+  if (!IDENTIFIER.test(role))
+    throw new StartupError(`runtime role name "${role}" is not a plain identifier (check HUB_DATABASE_ROLE_PREFIX)`);
   const attributes = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD '${password}'`;
   await withRetry(async () => {
     const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);

@@ -11,11 +11,7 @@ import { DataSource, EntityManager, ObjectLiteral, EntityTarget } from "typeorm"
  * what users changed). Rows are inserted with ON CONFLICT DO NOTHING, so a step that is run again
  * anyway (a new version, a half-seeded database) adds only what is missing.
  */
-export async function runSeedStep(
-  dataSource: DataSource,
-  name: string,
-  step: (manager: EntityManager) => Promise<void>,
-): Promise<boolean> {
+export async function runSeedStep(dataSource: DataSource, name: string, step: (manager: EntityManager) => Promise<void>): Promise<boolean> {
   const schema = dataSource.driver.schema!;
   return dataSource.transaction(async (manager) => {
     // Serialises concurrent starts against one database.
@@ -31,7 +27,13 @@ export async function runSeedStep(
 export async function insertMissing<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: T[]): Promise<void> {
   // Chunked: PostgreSQL allows at most 65535 parameters per statement.
   for (let i = 0; i < rows.length; i += 500) {
-    await manager.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + 500)).orIgnore().execute();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(entity)
+      .values(rows.slice(i, i + 500))
+      .orIgnore()
+      .execute();
   }
 }
 

@@ -56,8 +56,7 @@ const NINE_DIGITS = /^[0-9]{9}$/;
 // through them into API errors or logs.
 const MESSAGES = {
   notAString: "the identity number must be given as text",
-  format:
-    "the identity number must be written as YYYYMMDD-NNNC, YYYYMMDDNNNC, YYMMDD-NNNC, YYMMDDNNNC or YYMMDD+NNNC",
+  format: "the identity number must be written as YYYYMMDD-NNNC, YYYYMMDDNNNC, YYMMDD-NNNC, YYMMDDNNNC or YYMMDD+NNNC",
   plusWithCentury: "the '+' separator is only used with the short form without century (YYMMDD+NNNC)",
   century: "the century of the identity number is not a possible one",
   month: "the month of the birth date does not exist",
@@ -107,12 +106,7 @@ function parseReferenceDate(today: unknown): { year: number; iso: string } | und
  * Month and day are compared as text, before the date itself is validated, so that an impossible
  * date is reported as DATE for the century the writer meant rather than shifting the century.
  */
-function inferBirthYear(
-  yy: number,
-  monthDay: string,
-  plus: boolean,
-  today: { year: number; iso: string },
-): number {
+function inferBirthYear(yy: number, monthDay: string, plus: boolean, today: { year: number; iso: string }): number {
   const todayMonthDay = today.iso.slice(5);
   let year = today.year - (today.year % 100) + yy;
   if (year > today.year || (year === today.year && monthDay > todayMonthDay)) year -= 100;
@@ -180,8 +174,7 @@ export function parseIdentityNumber(input: string, today: string): ParseIdentity
     monthDayDigits = yymmdd.slice(2);
     birthNumberAndCheck = nnnc;
     const writtenDay = Number(monthDayDigits.slice(2));
-    const realDay =
-      writtenDay > SAMORDNINGSNUMMER_DAY_OFFSET ? writtenDay - SAMORDNINGSNUMMER_DAY_OFFSET : writtenDay;
+    const realDay = writtenDay > SAMORDNINGSNUMMER_DAY_OFFSET ? writtenDay - SAMORDNINGSNUMMER_DAY_OFFSET : writtenDay;
     const realMonthDay = `${monthDayDigits.slice(0, 2)}-${pad(realDay, 2)}`;
     year = inferBirthYear(Number(yymmdd.slice(0, 2)), realMonthDay, separator === "+", reference);
   }

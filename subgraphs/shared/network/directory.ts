@@ -52,11 +52,13 @@ export function parseDirectory(text: string, ownRegionCode: string, source: stri
     const at = `${source}: peers[${index}]`;
     if (typeof entry !== "object" || entry === null) throw new StartupError(`${at} must be an object`);
     const e = entry as Record<string, unknown>;
-    if (typeof e.regionCode !== "string" || !isRegionCode(e.regionCode)) throw new StartupError(`${at}.regionCode must be a county code "01".."25", got ${JSON.stringify(e.regionCode)}`);
+    if (typeof e.regionCode !== "string" || !isRegionCode(e.regionCode))
+      throw new StartupError(`${at}.regionCode must be a county code "01".."25", got ${JSON.stringify(e.regionCode)}`);
     if (e.regionCode === ownRegionCode) throw new StartupError(`${at}.regionCode ${e.regionCode} is this node's own region`);
     if (seen.has(e.regionCode)) throw new StartupError(`${at}.regionCode ${e.regionCode} is listed twice`);
     seen.add(e.regionCode);
-    if (typeof e.name !== "string" || e.name.length === 0 || e.name.length > 200) throw new StartupError(`${at}.name must be a name of 1 to 200 characters`);
+    if (typeof e.name !== "string" || e.name.length === 0 || e.name.length > 200)
+      throw new StartupError(`${at}.name must be a name of 1 to 200 characters`);
     for (const field of ["gatewayUrl", "jwksUrl"] as const) {
       if (!isHttpUrl(e[field])) throw new StartupError(`${at}.${field} must be an http(s) URL, got ${JSON.stringify(e[field])}`);
     }

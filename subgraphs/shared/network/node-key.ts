@@ -57,7 +57,10 @@ function read(file: string): NodeKeyFile {
 /** The node's keys; the file is created with one new key when `create` allows it (development). */
 export async function loadNodeKeys(file: string, create: boolean): Promise<NodeKeyFile> {
   if (!fs.existsSync(file)) {
-    if (!create) throw new StartupError(`HUB_NODE_KEY_FILE ${file} does not exist; production nodes are given their key (npm run node-key -- rotate creates one)`);
+    if (!create)
+      throw new StartupError(
+        `HUB_NODE_KEY_FILE ${file} does not exist; production nodes are given their key (npm run node-key -- rotate creates one)`,
+      );
     write(file, { keys: [await newKeyPair()] });
   }
   return read(file);

@@ -47,7 +47,13 @@ function readLimited(response: Response, max: number): Promise<string> {
   return readLimitedBody(response, max, () => new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer is larger than ${max} bytes`));
 }
 
-export async function callPeer(options: PeerCallOptions, peer: Peer, query: string, variables: Record<string, unknown>, requestId: string): Promise<PeerAnswered> {
+export async function callPeer(
+  options: PeerCallOptions,
+  peer: Peer,
+  query: string,
+  variables: Record<string, unknown>,
+  requestId: string,
+): Promise<PeerAnswered> {
   const started = performance.now();
   const signal = AbortSignal.timeout(options.timeoutMs);
   const timedOut = () => new PeerFailure(PeerStatus.TIMEOUT, `no answer within ${options.timeoutMs} ms`);
@@ -84,15 +90,19 @@ export async function callPeer(options: PeerCallOptions, peer: Peer, query: stri
     const message = typeof firstMessage === "string" ? firstMessage.slice(0, 300) : `HTTP ${response.status}`;
     if (response.status === 401 || response.status === 403) throw new PeerFailure(PeerStatus.UNAUTHORIZED, message);
     if (parsed === undefined) throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the answer (HTTP ${response.status}) is not JSON`);
-    if (parsed?.errors?.length || !response.ok) throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the peer answered with an error: ${message}`);
-    if (typeof parsed?.data !== "object" || parsed.data === null) throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer has no data");
+    if (parsed?.errors?.length || !response.ok)
+      throw new PeerFailure(PeerStatus.INVALID_ANSWER, `the peer answered with an error: ${message}`);
+    if (typeof parsed?.data !== "object" || parsed.data === null)
+      throw new PeerFailure(PeerStatus.INVALID_ANSWER, "the answer has no data");
     const latencyMs = Math.round(performance.now() - started);
     log.info(`peer call to region ${peer.regionCode} request ${requestId}: OK in ${latencyMs} ms`);
     return { data: parsed.data, answeredAt: new Date(), latencyMs };
   } catch (error) {
     const failure = error instanceof PeerFailure ? error : new PeerFailure(PeerStatus.UNREACHABLE, (error as Error).message);
     if (failure.status !== PeerStatus.DISABLED) {
-      log.warn(`peer call to region ${peer.regionCode} request ${requestId}: ${failure.status} after ${Math.round(performance.now() - started)} ms (${failure.message})`);
+      log.warn(
+        `peer call to region ${peer.regionCode} request ${requestId}: ${failure.status} after ${Math.round(performance.now() - started)} ms (${failure.message})`,
+      );
     }
     throw failure;
   }

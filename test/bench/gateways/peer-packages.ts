@@ -21,9 +21,13 @@ export function ensurePeerPackages(log: (line: string) => void): void {
   if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
   log(`installing the benchmark's peer gateways (npm ci in ${path.relative(projectRoot(), PEERS_DIR)}, once)`);
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const result = spawnSync(npm, ["ci", "--prefix", PEERS_DIR, "--no-audit", "--no-fund", "--loglevel=error"], { stdio: ["ignore", "inherit", "inherit"] });
+  const result = spawnSync(npm, ["ci", "--prefix", PEERS_DIR, "--no-audit", "--no-fund", "--loglevel=error"], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if (result.status !== 0) {
-    throw new Error(`installing the peer gateways failed (exit ${result.status ?? result.signal}); run npm ci --prefix test/bench/peers to see why`);
+    throw new Error(
+      `installing the peer gateways failed (exit ${result.status ?? result.signal}); run npm ci --prefix test/bench/peers to see why`,
+    );
   }
 }
 
