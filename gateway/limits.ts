@@ -140,7 +140,7 @@ export function fetchWithTimeout(timeoutMs: number): Fetcher {
 }
 
 /**
- * When heavy requests may run beside other clients' work (issue 14: one client's expensive requests
+ * When heavy requests may run beside other clients' work (one client's expensive requests
  * must not raise another client's p95 more than 2×):
  *
  * - heavy: costing more than half the per-request limit (10 000; a page of 100 offers with every

@@ -438,7 +438,7 @@ async function main(): Promise<void> {
         },
         `http://127.0.0.1:${fairPort}/health`,
       ),
-      // The floor (issue 23): the same pages by hand-written SQL and JSON.
+      // The floor: the same pages by hand-written SQL and JSON.
       spawnReady("floor", "test/bench/floor-server.js", { ...common, HUB_DEV_KEY_FILE: devKeyFile, PORT: String(floorPort) }),
     ]);
 

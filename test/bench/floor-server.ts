@@ -1,5 +1,5 @@
 /**
- * The floor (issue 23): the benchmark's pages produced by the least work that could produce them,
+ * The floor: the benchmark's pages produced by the least work that could produce them,
  * to measure the hub's uncached path against. One Node process, plain HTTP and JSON, no GraphQL,
  * hand-written SQL (one or two round trips a page) to the same PostgreSQL as the hub. It answers
  * the same data the hub's gateway answers for the bench's queries (the bench checks them equal),

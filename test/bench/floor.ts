@@ -1,5 +1,5 @@
 /**
- * The floor section of the federation benchmark (issue 23): the search mix, `referral.matches`
+ * The floor section of the federation benchmark: the search mix, `referral.matches`
  * and `atRiskReferrals` through the floor (floor-server.ts: hand-written SQL and JSON in one
  * process), this hub's gateway with its response cache off, the plain Apollo Gateway and Hive
  * Gateway, side by side in one run. Every answer is checked equal (all fields) to the hub's; CPU
@@ -246,7 +246,7 @@ export function floorTables(
 ): string[] {
   const out: string[] = [
     "",
-    `**The floor** (issue 23) — each page produced by hand-written SQL and JSON in one Node process (test/bench/floor-server.ts: the same token check, access checks, audit records and agreement, brokering and clock rules; one or two round trips), against this hub's gateway with its cache off, the plain Apollo Gateway and Hive Gateway on the same subgraphs; ${opts.concurrency} clients, ${opts.rounds} interleaved round(s) of ${opts.seconds} s; every answer checked equal (all fields) to the hub's. CPU ms a request summed over every process of the run (from /proc), and hub / floor:`,
+    `**The floor** — each page produced by hand-written SQL and JSON in one Node process (test/bench/floor-server.ts: the same token check, access checks, audit records and agreement, brokering and clock rules; one or two round trips), against this hub's gateway with its cache off, the plain Apollo Gateway and Hive Gateway on the same subgraphs; ${opts.concurrency} clients, ${opts.rounds} interleaved round(s) of ${opts.seconds} s; every answer checked equal (all fields) to the hub's. CPU ms a request summed over every process of the run (from /proc), and hub / floor:`,
     "",
     "| page | target | req/s | p50 ms | p99 ms | CPU ms/request | × floor CPU | × floor req/s | errors | mismatches |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -57,11 +57,11 @@ function headingLinks(text: string): { target: string; anchor: string }[] {
 /** Folders holding others' text or generated files, not the project's own documentation. */
 const NOT_THE_PROJECTS = ["node_modules", "dist", ".data", ".git", "bench-results"];
 
-function markdownFiles(dir: string): string[] {
+function projectFiles(dir: string, endings: readonly string[]): string[] {
   return fs.readdirSync(path.join(projectRoot(), dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.posix.join(dir, entry.name);
-    if (entry.isDirectory()) return NOT_THE_PROJECTS.includes(entry.name) ? [] : markdownFiles(relative);
-    return entry.name.endsWith(".md") ? [relative] : [];
+    if (entry.isDirectory()) return NOT_THE_PROJECTS.includes(entry.name) ? [] : projectFiles(relative, endings);
+    return endings.some((ending) => entry.name.endsWith(ending)) ? [relative] : [];
   });
 }
 
@@ -95,8 +95,8 @@ describe("the documentation", () => {
     expect([...anchors(headings)]).toEqual(["who-may-call-tokens-and-roles", "filling-a-regions-node"]);
   });
 
-  it("refers to no issue by its number, in any markdown file", () => {
-    const mentions = markdownFiles(".").flatMap((file) =>
+  it("refers to no issue by its number, in any markdown or source file", () => {
+    const mentions = projectFiles(".", [".md", ".ts", ".tsx"]).flatMap((file) =>
       read(file)
         .split("\n")
         .map((line, index) => ({ file, line: index + 1, text: line }))

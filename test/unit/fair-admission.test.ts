@@ -2,7 +2,7 @@ import { FairAdmission } from "../../gateway/limits";
 import { Identity, Role, systemIdentity } from "../../subgraphs/shared/identity";
 
 /**
- * Admission by cost, fair between clients (issue 14): light requests never wait; heavy ones run
+ * Admission by cost, fair between clients: light requests never wait; heavy ones run
  * one at a time and, while other clients are busy, only on the time they earn beside them. The
  * clock is jest's, so nothing depends on how fast the machine is.
  */
