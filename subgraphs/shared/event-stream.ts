@@ -179,7 +179,7 @@ export class EventStream {
 
   /** Reads new events and fans them out; runs one at a time, and again if woken meanwhile. */
   private pump(): void {
-    if (!this.positioned) return;
+    if (!this.positioned || this.stopped) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -203,7 +203,8 @@ export class EventStream {
         } while (page.length === PAGE);
       } while (this.pumpAgain && !this.stopped);
     } catch (error) {
-      this.log.warn(`reading events failed: ${(error as Error).message}`);
+      // A stream stopping with its process may find the pool already closed: nothing is lost then.
+      if (!this.stopped) this.log.warn(`reading events failed: ${(error as Error).message}`);
     } finally {
       // In the same step as the loop's last check, so a wake-up cannot fall between the two.
       this.pumping = undefined;
