@@ -9,6 +9,7 @@
  */
 
 import { DataSource, EntityMetadata, EntityTarget, In, ObjectLiteral } from "typeorm";
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 
 interface Reader {
   sql: string;
@@ -64,6 +65,25 @@ export async function rowsWhereIn<T extends ObjectLiteral>(
   return raws.map((raw) => hydrate<T>(dataSource, reader.metadata, raw));
 }
 
+/** Each alias's (or none's) raw keys and their columns, per entity: built once, not per row. */
+const keyedColumns = new WeakMap<EntityMetadata, Map<string, Array<[string, ColumnMetadata]>>>();
+
+function columnsOf(metadata: EntityMetadata, alias: string | undefined): Array<[string, ColumnMetadata]> {
+  let byAlias = keyedColumns.get(metadata);
+  if (!byAlias) {
+    byAlias = new Map();
+    keyedColumns.set(metadata, byAlias);
+  }
+  let columns = byAlias.get(alias ?? "");
+  if (!columns) {
+    columns = metadata.columns
+      .filter((column) => !column.isVirtual)
+      .map((column) => [alias ? `${alias}_${column.databaseName}` : column.databaseName, column]);
+    byAlias.set(alias ?? "", columns);
+  }
+  return columns;
+}
+
 /**
  * One raw row as the entity TypeORM would make of it: columns under their database names, or
  * under `alias` + "_" + name as a query builder's `getRawMany` returns an alias's columns.
@@ -75,11 +95,11 @@ export function hydrate<T extends ObjectLiteral>(
   alias?: string,
 ): T {
   const entity = metadata.create(undefined, { fromDeserializer: true }) as T;
-  for (const column of metadata.columns) {
-    if (column.isVirtual) continue;
-    const value = raw[alias ? `${alias}_${column.databaseName}` : column.databaseName];
+  const driver = dataSource.driver;
+  for (const [key, column] of columnsOf(metadata, alias)) {
+    const value = raw[key];
     if (value === undefined) continue;
-    column.setEntityValue(entity, dataSource.driver.prepareHydratedValue(value, column));
+    column.setEntityValue(entity, driver.prepareHydratedValue(value, column));
   }
   return entity;
 }
