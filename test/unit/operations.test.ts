@@ -1,6 +1,7 @@
 import { logger, requestScope } from "../../subgraphs/shared/log";
 import { metricsSettings, operationLabel } from "../../subgraphs/shared/metrics";
-import { otlpTracesUrl, sanitizeSql } from "../../subgraphs/shared/tracing";
+import { SpanKind } from "@opentelemetry/api";
+import { extractContext, inSpan, otlpTracesUrl, sanitizeSql } from "../../subgraphs/shared/tracing";
 import { gatewayWorkerCount } from "../../subgraphs/shared/config";
 
 /** The small rules behind logs, metrics, traces and workers. */
@@ -39,6 +40,24 @@ describe("log lines", () => {
       msg: "slow",
     });
     expect(Number.isNaN(Date.parse(entry.time))).toBe(false);
+  });
+
+  it("carry the request's trace and span ids when no exporter records spans (nothing recorded, the ids kept)", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const seen = await inSpan(
+      "capacity",
+      "POST /graphql",
+      SpanKind.SERVER,
+      {},
+      async (span) => ({
+        recording: span.isRecording(),
+        spanId: span.spanContext().spanId,
+        lines: captured(() => requestScope.run({ requestId: "req-2", service: "capacity" }, () => logger("capacity").info("answered"))),
+      }),
+      extractContext({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }),
+    );
+    expect(seen.recording).toBe(false);
+    expect(JSON.parse(seen.lines[0])).toMatchObject({ requestId: "req-2", traceId, spanId: seen.spanId });
   });
 
   it("are readable lines with LOG_FORMAT=pretty", () => {

@@ -9,6 +9,7 @@ import { CapacitySearchFilter, OfferPosition } from "../domain/capacity-filter";
 import { OfferStatus } from "../domain/offers";
 import { CapacityOffer } from "../entities/capacity-offer.entity";
 import { Provider } from "../entities/provider.entity";
+import { hydrate } from "../../shared/rows";
 import { HealthcareRegionMember } from "../entities/region.entity";
 
 /** The total of a search whose caller did not ask for it: never shown (the field was not selected). */
@@ -82,7 +83,10 @@ export class CapacitySearch {
       });
     }
     // Sequential on purpose: one request never runs two statements at once on the pool's behalf.
-    const rows = await pageQuery.getMany();
+    // Raw rows made entities by the columns' own mapping (rows.ts): the same offers as getMany,
+    // without its general transformer on every page.
+    const metadata = this.dataSource.getMetadata(CapacityOffer);
+    const rows = (await pageQuery.getRawMany()).map((raw) => hydrate<CapacityOffer>(this.dataSource, metadata, raw, "o"));
     // Counted up to a cap: a count of every match would grow with the data (see cappedCount).
     const total = counted ? await cappedCount(matching) : NOT_COUNTED;
     return { rows, total };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { DataSource, EntityManager, In } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { audit, AuditQuery, AuditRecordRow, readAudit } from "../../shared/audit";
+import { rowsWhereIn } from "../../shared/rows";
 import { BaseRequestContext } from "../../shared/context";
 import { ParsedIdentityNumber } from "../../shared/domain/personal-identity-number";
 import { regionOfMunicipality } from "../../shared/domain/municipalities";
@@ -45,13 +46,13 @@ export class PatientRecords {
 
   /** Patients by id, in key order; null where there is none or the caller may not see it. */
   async byIds(ids: readonly string[]): Promise<Array<Patient | null>> {
-    const found = await this.#db.getRepository(Patient).findBy({ id: In([...ids]) });
+    const found = await rowsWhereIn(this.#db, Patient, "id", ids);
     const visible = await this.disclose(found);
     return ids.map((id) => visible.get(id) ?? null);
   }
 
   async byIdentityNumber(normalized: string): Promise<Patient | null> {
-    const found = await this.#db.getRepository(Patient).findBy({ personalIdentityNumber: normalized });
+    const found = await rowsWhereIn(this.#db, Patient, "personalIdentityNumber", [normalized]);
     return [...(await this.disclose(found)).values()][0] ?? null;
   }
 
