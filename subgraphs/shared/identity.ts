@@ -158,6 +158,8 @@ export function mayManageCapacityOf(identity: Identity, providerId: string): boo
  * still refused.
  */
 export function mayHoldCapacityForReferral(identity: Identity): boolean {
+  // A peer node holds a slot here for a referral its office sends to a provider on this node.
+  if (identity.role === Role.PEER_REGION && identity.viaService == null && identity.subject === `node:${identity.regionCode}`) return true;
   return identity.viaService === "referrals" && (identity.role === Role.REGIONAL_OFFICE || identity.role === Role.CLINIC);
 }
 

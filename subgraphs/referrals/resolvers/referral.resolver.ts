@@ -178,6 +178,12 @@ export class ReferralEventInfo implements EventInfo<string> {
 
   @Field(() => String, { nullable: true, description: "Why, when a reason was given." })
   reason: string | null;
+
+  @Field({
+    description:
+      "County code of the node where it happened: this node's region, or a peer's for a step the provider took on its own node (a referral sent across nodes).",
+  })
+  node: string;
 }
 
 /** A referral as an event left it (see ReferralRecords.delivered: a subscriber outside the patient's care gets a copy without patient content). */
