@@ -152,6 +152,19 @@ describe("a referral sent to another region's node", () => {
       { id: referralId, date: careDate },
     );
     expect(offered.offerCareToPatient.status).toBe("OFFERED_TO_PATIENT");
+    // The provider reads the home region's patient, as Halland's node delivered it, and the read is audited on Skåne's node.
+    const PATIENT = `query($id: ID!) { referral(id: $id) { id homePatient { personalIdentityNumber birthDate homeNode } } }`;
+    const seen = await ok("12", provider, PATIENT, { id: referralId });
+    expect(seen.referral.homePatient).toEqual({ personalIdentityNumber: "19121212-1212", birthDate: "1912-12-12", homeNode: "13" });
+    const reads = await sql(
+      "12",
+      `SELECT role AS actor_role, basis FROM audit.patient_data_access WHERE record_id = $1 AND record_kind = 'PEER_PATIENT' AND action = 'READ'`,
+      [referralId],
+    );
+    expect(reads).toEqual([{ actor_role: "PROVIDER", basis: "REFERRAL_SENT_TO_PROVIDER" }]);
+    // Skåne's office is not in the patient's care: the referral is not there for it to read.
+    const byOffice = await postGraphQL(url("12"), PATIENT, { id: referralId }, await token(Role.REGIONAL_OFFICE, "12"));
+    expect(byOffice.data?.referral ?? null).toBeNull();
     await hallandOffice.waitUntil((results) =>
       results.some((r) => r.data?.referralUpdated.id === referralId && r.data.referralUpdated.event.kind === "OFFER_TO_PATIENT"),
     );

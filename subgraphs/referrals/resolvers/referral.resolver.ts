@@ -186,6 +186,24 @@ export class ReferralEventInfo implements EventInfo<string> {
   node: string;
 }
 
+@ObjectType({ description: "A patient of another region, as the home region's node delivered them with a referral sent here." })
+export class HomePatientInfo {
+  @Field({ description: "Personnummer or samordningsnummer, as the home region writes it (YYYYMMDD-NNNN)." })
+  personalIdentityNumber: string;
+
+  @Field(() => String, { nullable: true, description: "Given name; null when the home region withholds it (protected identity)." })
+  givenName: string | null;
+
+  @Field(() => String, { nullable: true, description: "Family name; null when the home region withholds it (protected identity)." })
+  familyName: string | null;
+
+  @Field(() => DateScalar, { description: "Date of birth." })
+  birthDate: string;
+
+  @Field({ description: "County code of the home region's node, which stays the authority for the patient." })
+  homeNode: string;
+}
+
 /** A referral as an event left it (see ReferralRecords.delivered: a subscriber outside the patient's care gets a copy without patient content). */
 export type DeliveredReferral = Referral & { event?: ReferralEventInfo };
 
@@ -300,6 +318,15 @@ export class ReferralResolver {
     const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral), ctx.limitRules()]);
     if (!events) return null;
     return toGuarantee(read(referral, events, rules, ctx.today, ctx.atRiskMarginDays));
+  }
+
+  @FieldResolver(() => HomePatientInfo, {
+    nullable: true,
+    description:
+      "For a referral another region's node sent to a provider here: the home region's patient, as that node delivered it (this node keeps no other record of the patient). Only for the provider it was sent to, while it holds it; every read is audited. Null otherwise (for a referral homed here, read `patient`).",
+  })
+  homePatient(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<HomePatientInfo | null> {
+    return ctx.loaders.homePatients.load(referral);
   }
 
   @FieldResolver(() => [ReferralTransition], { description: "Every step taken, oldest first, with who, role, organisation, when and why." })

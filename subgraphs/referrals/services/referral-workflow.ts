@@ -847,8 +847,7 @@ export class ReferralWorkflow {
     const from = this.callingPeer(scope);
     const s = readPeerStep(json);
     const link = await peerLink(this.#dataSource.manager, s.referralId);
-    if (link?.side !== "PROVIDER" || link.peer_region_code !== from)
-      throw forbidden("This node sent no such referral to your node.");
+    if (link?.side !== "PROVIDER" || link.peer_region_code !== from) throw forbidden("This node sent no such referral to your node.");
     if (s.sequence <= link.steps_applied) return { status: "DUPLICATE", reason: null };
     if (s.sequence > link.steps_applied + 1)
       throw conflict(`Step ${s.sequence} comes before step ${link.steps_applied + 1}; send the steps in order.`, {
