@@ -22,5 +22,6 @@ export function createReferralsLoaders(records: ReferralRecords) {
     paymentCommitments: ofReferral((referrals) => records.paymentCommitmentsOf(referrals)),
     /** Null unless the caller is the provider a peer node's referral was sent to. */
     homePatients: ofReferral((referrals) => records.homePatientsOf(referrals)),
+    peerExchanges: ofReferral((referrals) => records.peerExchangesOf(referrals)),
   };
 }

@@ -272,13 +272,12 @@ describe("a referral sent to another region's node", () => {
     expect(untouched.history.map((t: any) => t.action)).toEqual(["REGISTER"]);
   });
 
-  it("a delivery the peer refuses for good comes back as a rejected referral with the peer's reason, the commitment given back", async () => {
+  it("the receiving node refuses for good a delivery whose slot it does not hold, and keeps nothing of it", async () => {
     const id = await registered();
     const target = await skaneOffer();
     await ok("13", token(Role.REGIONAL_OFFICE, "13"), SEND, { id, offer: target.id });
-    // Before the worker posts it (it runs at once; the test races it), the slot goes: the peer's answer is then a refusal.
-    // Rather than race, the refusal is produced by releasing the slot and delivering a second referral's copy by hand.
     await waitFor(async () => (await sql("12", `SELECT 1 FROM referrals.referral WHERE id = $1`, [id])).length === 1, "the delivery");
+    // A copy of that delivery for another referral: Skåne's node holds no slot for it.
     const [delivery] = await sql("13", `SELECT payload FROM referrals.peer_outbox WHERE referral_id = $1 AND kind = 'DELIVER'`, [id]);
     const bearer = await hallandNode().peerToken(network.nodes["12"].issuer);
     const ghost = { ...delivery.payload, referralId: await registered() };
@@ -288,4 +287,48 @@ describe("a referral sent to another region's node", () => {
     expect(answer.deliverPeerReferral).toEqual({ status: "REFUSED", reason: "the slot held for this referral is no longer held" });
     expect(await sql("12", `SELECT 1 FROM referrals.referral WHERE id = $1`, [ghost.referralId])).toHaveLength(0);
   });
+
+  it("with the peer down, a cancellation waits for delivery, shown with how long, and releases the slot there once the peer is back", async () => {
+    const office = token(Role.REGIONAL_OFFICE, "13");
+    const id = await registered();
+    const target = await skaneOffer();
+    await ok("13", office, SEND, { id, offer: target.id });
+    await waitFor(async () => (await sql("12", `SELECT 1 FROM referrals.referral WHERE id = $1`, [id])).length === 1, "the delivery");
+    await network.stop("12");
+    const cancelled = await ok(
+      "13",
+      office,
+      `mutation($id: ID!) { cancelReferral(referralId: $id, reason: "The patient moved") { status } }`,
+      {
+        id,
+      },
+    );
+    expect(cancelled.cancelReferral.status).toBe("CANCELLED");
+    const EXCHANGE = `query($id: ID!) { referral(id: $id) {
+      peerExchange { node role delivered waitingForDelivery waitingSince waitingSeconds attempts lastError }
+      paymentCommitments { revokedAt } } }`;
+    const exchange = async () => (await ok("13", office, EXCHANGE, { id })).referral;
+    const waiting = await waitFor(async () => {
+      const referral = await exchange();
+      return referral.peerExchange.attempts >= 1 && referral;
+    }, "a failed try to tell Skåne's node");
+    expect(waiting.peerExchange).toMatchObject({ node: "12", role: "PROVIDER_NODE", delivered: true, waitingForDelivery: 1 });
+    expect(waiting.peerExchange.waitingSeconds).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - Date.parse(waiting.peerExchange.waitingSince)).toBeLessThan(60_000);
+    expect(waiting.peerExchange.lastError).toMatch(/.+/);
+    // The home's commitment is given back at once; the slot is Skåne's to release.
+    expect(waiting.paymentCommitments.every((c: any) => c.revokedAt !== null)).toBe(true);
+    await network.start("12");
+    await waitFor(
+      async () => (await sql("12", `SELECT status FROM referrals.referral WHERE id = $1`, [id]))[0]?.status === "CANCELLED",
+      "the cancellation on Skåne's node",
+      60_000,
+    );
+    await waitFor(
+      async () =>
+        (await sql("12", `SELECT 1 FROM capacity.reservation WHERE reference_id = $1 AND released_at IS NULL`, [id])).length === 0,
+      "the slot released on Skåne's node",
+    );
+    expect((await exchange()).peerExchange).toMatchObject({ waitingForDelivery: 0, waitingSince: null, waitingSeconds: null });
+  }, 120_000);
 });

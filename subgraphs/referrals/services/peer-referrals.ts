@@ -232,7 +232,8 @@ export function readPeerStep(json: string): PeerStep {
   const bad = (what: string) => badUserInput("step", "PEER_FORMAT", `the step's ${what} is not valid`);
   if (!text(s.referralId, 36) || !isUuid(s.referralId)) throw bad("referralId");
   if (typeof s.sequence !== "number" || !Number.isInteger(s.sequence) || s.sequence < 1) throw bad("sequence");
-  if (!text(s.action, 30) || !PEER_STEP_ACTIONS.has(s.action as ReferralAction)) throw bad("action");
+  if (!text(s.action, 30) || !(PEER_STEP_ACTIONS.has(s.action as ReferralAction) || s.action === ReferralAction.CANCEL))
+    throw bad("action");
   if (!optText(s.reason ?? null, 500)) throw bad("reason");
   if (!isObject(s.details)) throw bad("details");
   if (!text(s.happenedOn, 10) || !isIsoDate(s.happenedOn)) throw bad("happenedOn");
@@ -267,19 +268,28 @@ export async function peerLink(db: EntityManager, referralId: string, lock = fal
 }
 
 /**
- * On the provider's node, in the step's own transaction: the step is numbered and queued for the
- * home node. Nothing for a referral homed on this node, or a step the provider does not take.
+ * In the step's own transaction: the step is numbered and queued for the peer that takes part in
+ * the referral. On the provider's node, the provider's steps go to the home node; on the home node,
+ * a cancellation goes to the provider's node (which releases its slot). Nothing for a referral no
+ * peer takes part in, or for any other step.
  */
-export async function queueStepForHome(db: EntityManager, step: Omit<PeerStep, "sequence">): Promise<void> {
-  if (!PEER_STEP_ACTIONS.has(step.action)) return;
+export async function queueStepForPeer(db: EntityManager, step: Omit<PeerStep, "sequence">): Promise<void> {
+  const link = await peerLink(db, step.referralId);
+  if (!link) return;
+  const told = link.side === "HOME" ? PEER_STEP_ACTIONS.has(step.action) : step.action === ReferralAction.CANCEL;
+  if (!told) return;
   // An UPDATE … RETURNING answers [rows, count] through TypeORM.
-  const [[row]]: [Array<{ steps_sent: number; peer_region_code: string }>, number] = await db.query(
-    `UPDATE referrals.peer_link SET steps_sent = steps_sent + 1 WHERE referral_id = $1 AND side = 'HOME' RETURNING steps_sent, peer_region_code`,
+  const [[row]]: [Array<{ steps_sent: number }>, number] = await db.query(
+    `UPDATE referrals.peer_link SET steps_sent = steps_sent + 1 WHERE referral_id = $1 RETURNING steps_sent`,
     [step.referralId],
   );
-  if (!row) return;
   await db.query(
     `INSERT INTO referrals.peer_outbox (referral_id, peer_region_code, kind, sequence, payload) VALUES ($1, $2, 'STEP', $3, $4)`,
-    [step.referralId, row.peer_region_code, row.steps_sent, JSON.stringify({ ...step, sequence: row.steps_sent })],
+    [step.referralId, link.peer_region_code, row.steps_sent, JSON.stringify({ ...step, sequence: row.steps_sent })],
   );
+}
+
+/** What a peer may tell this node of a referral: the provider's steps when the peer holds the provider, a cancellation when it is the home. */
+export function stepAllowedFrom(link: PeerLink, action: ReferralAction): boolean {
+  return link.side === "PROVIDER" ? PEER_STEP_ACTIONS.has(action) : action === ReferralAction.CANCEL;
 }

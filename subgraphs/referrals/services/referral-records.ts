@@ -106,6 +106,25 @@ export class ReferralRecords {
     return referrals.map((r) => (receiving.includes(r) ? (found.get(r.id) ?? null) : null));
   }
 
+  /** For each shown referral another node takes part in: that node and what is still to be told to it; null otherwise. */
+  peerExchangesOf(referrals: readonly Referral[]): Promise<Array<PeerExchange | null>> {
+    return this.#ofShown(
+      referrals,
+      async (ids) => {
+        const rows: PeerExchange[] = await this.#db.query(
+          `SELECT l.referral_id AS "referralId", l.peer_region_code AS node, l.side, l.delivered_at AS "deliveredAt",
+                  count(o.id)::int AS pending, min(o.recorded_at) AS "waitingSince",
+                  (array_agg(o.attempts ORDER BY o.id))[1] AS attempts, (array_agg(o.last_error ORDER BY o.id))[1] AS "lastError"
+             FROM referrals.peer_link l LEFT JOIN referrals.peer_outbox o ON o.referral_id = l.referral_id AND o.done_at IS NULL
+            WHERE l.referral_id = ANY($1) GROUP BY l.referral_id`,
+          [ids],
+        );
+        return new Map(rows.map((row) => [row.referralId, row]));
+      },
+      null,
+    ).then((found) => found.map((row) => row ?? null));
+  }
+
   /** What hangs off each referral, read only for shown ones (one statement); `hidden` for the rest. */
   async #ofShown<V>(referrals: readonly Referral[], fetch: (ids: string[]) => Promise<Map<string, V>>, hidden: V): Promise<V[]> {
     const ids = [...new Set(referrals.filter((r) => this.#shown.has(r)).map((r) => r.id))];
@@ -310,4 +329,16 @@ export interface HomePatient {
   familyName: string | null;
   birthDate: string;
   homeNode: string;
+}
+
+/** A referral's exchange with the other node that takes part in it (see the migration PeerReferrals). */
+export interface PeerExchange {
+  referralId: string;
+  node: string;
+  side: "HOME" | "PROVIDER";
+  deliveredAt: Date | null;
+  pending: number;
+  waitingSince: Date | null;
+  attempts: number | null;
+  lastError: string | null;
 }

@@ -19,7 +19,8 @@ import {
   NationalOfferFacts,
   PeerDelivery,
   peerLink,
-  queueStepForHome,
+  queueStepForPeer,
+  stepAllowedFrom,
   readPeerDelivery,
   readPeerStep,
   STEP_FROM_PEER,
@@ -110,7 +111,7 @@ interface StepOptions {
    */
   answeredOn?: string;
   /** A step a peer's provider took on its node, told by that node: taken as the receiver's, by its actor. */
-  peer?: { actor: Actor };
+  peer?: { actor: Actor; party: Party };
 }
 
 /** The referral's last two steps, newest first: what a dated step must not precede. */
@@ -729,14 +730,14 @@ export class ReferralWorkflow {
       ReferralAction.REJECT,
       `Region ${regionCode}'s node refused the referral: ${reason}`,
       async (db, referral) => {
-        // The slot is the peer's, which refused it: nothing to release here; the agreement commitment is given back.
+        // The slot is the peer's, which refused it: nothing to release here (letGo); the agreement commitment is given back.
         const effects = await this.letGo(scope, db, referral, reason);
-        await db.query(`UPDATE referrals.give_back SET reservation_id = NULL WHERE referral_id = $1`, [referralId]);
         return effects;
       },
       {
         peer: {
           actor: { subject: `node:${regionCode}`, role: Role.PEER_REGION, organisation: `region ${regionCode}`, fromNode: regionCode },
+          party: Party.RECEIVER,
         },
       },
     );
@@ -847,7 +848,8 @@ export class ReferralWorkflow {
     const from = this.callingPeer(scope);
     const s = readPeerStep(json);
     const link = await peerLink(this.#dataSource.manager, s.referralId);
-    if (link?.side !== "PROVIDER" || link.peer_region_code !== from) throw forbidden("This node sent no such referral to your node.");
+    if (!link || link.peer_region_code !== from || !stepAllowedFrom(link, s.action))
+      throw forbidden("Your node takes no part in such a referral here, or may not take that step.");
     if (s.sequence <= link.steps_applied) return { status: "DUPLICATE", reason: null };
     if (s.sequence > link.steps_applied + 1)
       throw conflict(`Step ${s.sequence} comes before step ${link.steps_applied + 1}; send the steps in order.`, {
@@ -883,18 +885,22 @@ export class ReferralWorkflow {
         if (s.action === ReferralAction.PATIENT_DECLINE)
           return { details, happenedOn: s.happenedOn, clock: [{ kind: ClockEventKind.FORFEITED, date: s.happenedOn }] };
         if (s.action === ReferralAction.REJECT) {
-          // The slot was the peer's (its node released it); the commitment here is given back.
+          // The slot was the peer's (its node released it: letGo leaves it); the commitment here is given back.
           const effects = await this.letGo(scope, db, referral, reason ?? "rejected by the provider");
-          await db.query(`UPDATE referrals.give_back SET reservation_id = NULL WHERE referral_id = $1`, [s.referralId]);
+          return { ...effects, details: { ...effects.details, ...details }, happenedOn: s.happenedOn };
+        }
+        if (s.action === ReferralAction.CANCEL) {
+          // The home cancelled: the slot here is released (this node holds it), the provider's access ends.
+          const effects = await this.letGo(scope, db, referral, reason ?? "cancelled by the home region");
           return { ...effects, details: { ...effects.details, ...details }, happenedOn: s.happenedOn };
         }
         return { details, happenedOn: s.happenedOn };
       },
-      { peer: { actor } },
+      { peer: { actor, party: s.action === ReferralAction.CANCEL ? Party.HOME_OFFICE : Party.RECEIVER } },
     ).catch((error) => {
       if (!(error instanceof DuplicateStep)) throw error;
     });
-    if (s.action === ReferralAction.REJECT) await this.giveBackPending(s.referralId);
+    if (s.action === ReferralAction.REJECT || s.action === ReferralAction.CANCEL) await this.giveBackPending(s.referralId);
     return { status: duplicate ? "DUPLICATE" : "ACCEPTED", reason: null };
   }
 
@@ -1258,7 +1264,11 @@ export class ReferralWorkflow {
     const why = reason?.trim() ? requireText("reason", reason, 3, 500) : null;
     const taken = this.#dataSource.transaction(async (db) => {
       const referral = await this.locked(db, id);
-      const parties = options.system ? [Party.SYSTEM] : options.peer ? [Party.RECEIVER] : await this.partiesOrNotFound(db, scope, referral);
+      const parties = options.system
+        ? [Party.SYSTEM]
+        : options.peer
+          ? [options.peer.party]
+          : await this.partiesOrNotFound(db, scope, referral);
       const run = async () => {
         const previous = await db
           .getRepository(ReferralTransition)
@@ -1317,7 +1327,7 @@ export class ReferralWorkflow {
     });
     // A step on a referral another node's office sent here is told to that node at once, once it committed.
     return taken.then((referral) => {
-      if (referral.homeRegionCode !== this.hubRegionCode) this.deliverSoon();
+      if (referral.homeRegionCode !== this.hubRegionCode || action === ReferralAction.CANCEL) this.deliverSoon();
       return referral;
     });
   }
@@ -1348,9 +1358,9 @@ export class ReferralWorkflow {
       happenedOn,
       occurredAt: new Date(),
     });
-    // A referral another node's office sent here: the provider's step goes back to that node.
-    if (referral.homeRegionCode !== this.hubRegionCode && !actor.fromNode)
-      await queueStepForHome(db, { referralId: referral.id, action, reason, details, happenedOn, actor });
+    // A referral another node takes part in: the provider's step goes back to the home node, the home's cancellation to the provider's node.
+    if (this.network && !actor.fromNode)
+      await queueStepForPeer(db, { referralId: referral.id, action, reason, details, happenedOn, actor });
     if (actor !== HUB) {
       await audit(db, SCHEMA, scope, [
         { action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis },
@@ -1435,11 +1445,14 @@ export class ReferralWorkflow {
    * the case under the agreement) is recorded with it, to be given back once the step committed (`giveBackPending`).
    */
   private async letGo(scope: RequestScope, db: EntityManager, referral: Referral, reason: string): Promise<StepEffects> {
-    const released = referral.reservationId;
+    // A slot held on a peer's node is that node's to release (told by the outbox, or released by its own rejection);
+    // across nodes no care relation was recorded at the patients subgraph (the home's patient is not on the provider's node).
+    const link = await peerLink(db, referral.id);
+    const released = link?.side === "PROVIDER" ? null : referral.reservationId;
     referral.reservationId = null;
     const standing = await db.getRepository(PaymentCommitment).findOneBy({ referralId: referral.id, revokedAt: IsNull() });
     const uncommit = Boolean(standing?.agreementCommitmentId);
-    const endCareRelation = WITH_RECEIVER.has(referral.status);
+    const endCareRelation = WITH_RECEIVER.has(referral.status) && !link;
     if (released || uncommit || endCareRelation) {
       await db.query(
         `INSERT INTO referrals.give_back (referral_id, reservation_id, uncommit, end_care_relation, reason, requested_by, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
