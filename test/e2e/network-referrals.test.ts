@@ -331,4 +331,35 @@ describe("a referral sent to another region's node", () => {
     );
     expect((await exchange()).peerExchange).toMatchObject({ waitingForDelivery: 0, waitingSince: null, waitingSeconds: null });
   }, 120_000);
+
+  it("Skåne's provider rejects on its node: Halland sees the rejection with the reason, its commitment given back, Skåne's slot released", async () => {
+    const office = token(Role.REGIONAL_OFFICE, "13");
+    const id = await registered();
+    const target = await skaneOffer();
+    await ok("13", office, SEND, { id, offer: target.id });
+    await waitFor(async () => (await sql("12", `SELECT 1 FROM referrals.referral WHERE id = $1`, [id])).length === 1, "the delivery");
+    await ok(
+      "12",
+      token(Role.PROVIDER, target.providerId),
+      `mutation($id: ID!) { rejectReferral(referralId: $id, reason: "No anaesthetist that week") { status } }`,
+      {
+        id,
+      },
+    );
+    const rejected = await waitFor(async () => {
+      const { referral } = await ok(
+        "13",
+        office,
+        `query($id: ID!) { referral(id: $id) { status history { action reason node } paymentCommitments { revokedAt } } }`,
+        {
+          id,
+        },
+      );
+      return referral.status === "REJECTED" && referral;
+    }, "the rejection at home");
+    expect(rejected.history.at(-1)).toEqual({ action: "REJECT", reason: "No anaesthetist that week", node: "12" });
+    expect(rejected.paymentCommitments.every((c: any) => c.revokedAt !== null)).toBe(true);
+    expect(await sql("12", `SELECT 1 FROM capacity.reservation WHERE reference_id = $1 AND released_at IS NULL`, [id])).toHaveLength(0);
+    expect(await sql("13", `SELECT 1 FROM referrals.give_back WHERE referral_id = $1`, [id])).toHaveLength(0);
+  });
 });
