@@ -1,6 +1,7 @@
 import { Client } from "pg";
 import { generateKeyPair, SignJWT } from "jose";
 import { patientId } from "../../seeds/data/patients";
+import { careUnitId, providerId } from "../../seeds/data/providers";
 import { addDays, stockholmDate } from "../../subgraphs/shared/domain/calendar";
 import { Role } from "../../subgraphs/shared/identity";
 import { NodeIdentity } from "../../subgraphs/shared/network/node-key";
@@ -362,4 +363,85 @@ describe("a referral sent to another region's node", () => {
     expect(await sql("12", `SELECT 1 FROM capacity.reservation WHERE reference_id = $1 AND released_at IS NULL`, [id])).toHaveLength(0);
     expect(await sql("13", `SELECT 1 FROM referrals.give_back WHERE referral_id = $1`, [id])).toHaveLength(0);
   });
+});
+
+/**
+ * The latency across nodes, as the offices see it: from Halland's sendReferral to Skåne's office
+ * subscription receiving the referral, and from Skåne's provider's step to Halland's office
+ * subscription hearing of it. Sequential referrals (HUB_NETWORK_LATENCY_SAMPLES, 20 by default;
+ * the closing figure is over 100); printed, and only bounded loosely here (a slow machine makes it
+ * slower, never red).
+ */
+describe("latency of a referral across nodes", () => {
+  const SAMPLES = Number(process.env.HUB_NETWORK_LATENCY_SAMPLES ?? 20);
+  const SUS = providerId("skane-sus-lund");
+
+  it(`sendReferral → peer office receipt, and peer step → home referralUpdated, over ${SAMPLES} referrals`, async () => {
+    const published = await ok(
+      "12",
+      token(Role.PROVIDER, SUS),
+      `mutation($input: PublishCapacityInput!) { publishCapacity(input: $input) { offers { id } } }`,
+      {
+        input: {
+          reportedBy: "Booking system (latency test)",
+          offers: [
+            {
+              careUnitId: careUnitId("sus-lund-ortopedi"),
+              procedureCode: "NFB49",
+              slots: SAMPLES + 5,
+              validFrom: today,
+              validUntil: addDays(today, 60),
+              expectedWaitDays: 5,
+            },
+          ],
+        },
+      },
+    );
+    const offerId = published.publishCapacity.offers[0].id;
+    const received = subscribe(
+      url("12"),
+      `subscription { referralReceived(regionCode: "12") { id } }`,
+      {},
+      await token(Role.REGIONAL_OFFICE, "12"),
+    );
+    const updated = subscribe(
+      url("13"),
+      `subscription { referralUpdated(regionCode: "13") { id event { kind } } }`,
+      {},
+      await token(Role.REGIONAL_OFFICE, "13"),
+    );
+    const office = await token(Role.REGIONAL_OFFICE, "13");
+    const provider = await token(Role.PROVIDER, SUS);
+    const delivery: number[] = [];
+    const stepBack: number[] = [];
+    try {
+      for (let i = 0; i < SAMPLES; i++) {
+        const id = await registered();
+        const sentAt = performance.now();
+        await ok("13", office, SEND, { id, offer: offerId });
+        await received.waitUntil((results) => results.some((r) => r.data?.referralReceived.id === id), 30_000);
+        delivery.push(performance.now() - sentAt);
+        const stepAt = performance.now();
+        await ok("12", provider, `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
+        await updated.waitUntil(
+          (results) => results.some((r) => r.data?.referralUpdated.id === id && r.data.referralUpdated.event.kind === "RECEIVE"),
+          30_000,
+        );
+        stepBack.push(performance.now() - stepAt);
+      }
+    } finally {
+      await received.close();
+      await updated.close();
+    }
+    const pct = (values: number[], p: number) =>
+      [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+    const line = (name: string, values: number[]) =>
+      `${name}: p50 ${pct(values, 50).toFixed(0)} ms, p99 ${pct(values, 99).toFixed(0)} ms over ${values.length}`;
+    process.stdout.write(
+      `\n${line("sendReferral → peer office receipt", delivery)}\n${line("peer step → home referralUpdated", stepBack)}\n`,
+    );
+    expect(delivery).toHaveLength(SAMPLES);
+    expect(pct(delivery, 50)).toBeLessThan(10_000);
+    expect(pct(stepBack, 50)).toBeLessThan(10_000);
+  }, 600_000);
 });
