@@ -18,10 +18,9 @@ import { SupergraphClient } from "../../shared/supergraph-client";
 import { ReferralAction } from "../domain/referral-lifecycle";
 import { Referral } from "../entities/referral.entity";
 
-/** The facts of a peer's offer, in the shape a local offer's facts have, and the node that holds it. */
-export interface NationalOfferFacts {
-  regionCode: string;
-  offer: {
+/** The facts about an offer and its coverage that sending needs, as the supergraph answers them. */
+export interface OfferFacts {
+  capacityOffer: {
     id: string;
     status: string;
     availableSlots: number;
@@ -40,7 +39,13 @@ export interface NationalOfferFacts {
       rules: Array<{ code: string; explanation: string }>;
       agreement: { id: string; kind: string; name: string; invoicingAgreementType: number } | null;
     } | null;
-  };
+  } | null;
+}
+
+/** The facts of a peer's offer, in the shape a local offer's facts have, and the node that holds it. */
+export interface NationalOfferFacts {
+  regionCode: string;
+  offer: NonNullable<OfferFacts["capacityOffer"]>;
 }
 
 const NATIONAL_OFFER = `
@@ -57,18 +62,11 @@ const NATIONAL_OFFER = `
     }
   }`;
 
-interface NationalNode {
-  id: string;
-  availableSlots: number;
-  earliestStart: string;
-  validUntil: string;
-  specialty: Referral["specialty"];
-  visitType: Referral["visitType"];
-  procedure: { code: string } | null;
+/** An offer of the national search, with what sending needs of it. */
+type NationalNode = Omit<NationalOfferFacts["offer"], "status" | "provider"> & {
   origin: { regionCode: string; local: boolean };
   provider: { id: string; name: string; kind: string; regionCode: string };
-  coverage: NationalOfferFacts["offer"]["coverage"];
-}
+};
 
 /**
  * A peer's offer as this node's national search shows it now, with this node's coverage: the

@@ -17,6 +17,7 @@ import {
   DELIVER_TO_PEER,
   nationalOfferFacts,
   NationalOfferFacts,
+  OfferFacts,
   PeerDelivery,
   peerLink,
   queueStepForPeer,
@@ -129,29 +130,6 @@ const OFFER_FACTS = `
       }
     }
   }`;
-
-interface OfferFacts {
-  capacityOffer: {
-    id: string;
-    status: string;
-    availableSlots: number;
-    earliestStart: string;
-    validUntil: string;
-    specialty: Specialty;
-    visitType: VisitType;
-    procedure: { code: string } | null;
-    provider: { id: string; name: string; kind: string; region: { code: string } };
-    coverage: {
-      status: string;
-      reason: string;
-      pricePerCaseSek: number | null;
-      decidedBy: string;
-      paymentCommitmentRequired: boolean | null;
-      rules: Array<{ code: string; explanation: string }>;
-      agreement: { id: string; kind: string; name: string; invoicingAgreementType: number } | null;
-    } | null;
-  } | null;
-}
 
 const RESERVE = `
   mutation HoldForReferral($offerId: ID!, $referenceId: String!, $key: String!) {
@@ -402,24 +380,7 @@ export class ReferralWorkflow {
       sending.reservationId = reservationId;
       await noteReservation(this.#dataSource.manager, id, sending.attempt, reservationId);
       // Under an agreement, the case counts against its volume ceilings and keeps the version and price in force.
-      let agreementCommitment = null as AgreementCommitmentAnswer | null;
-      if (coverage.agreement) {
-        const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(
-          scope,
-          COMMIT,
-          {
-            input: {
-              agreementId: coverage.agreement.id,
-              referralId: id,
-              specialty: before.specialty,
-              procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
-              careDate: offer.earliestStart,
-              providingRegionCode: offer.provider.region.code,
-            },
-          },
-        );
-        agreementCommitment = commitReferralToAgreement;
-      }
+      const agreementCommitment = await this.commitCase(scope, before, offer);
       // The provider reads the patient from the moment the referral reaches it (its SEND event included).
       await this.supergraph.request(scope, RECORD_CARE_RELATION, {
         referralId: id,
@@ -433,22 +394,7 @@ export class ReferralWorkflow {
         null,
         async (db, referral) => {
           // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
-          if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
-            throw conflict("The send took too long and was given up; nothing was sent. Send again.", {
-              field: "referralId",
-              rule: "SEND_GIVEN_UP",
-              status: referral.status,
-            });
-          }
-          Object.assign(referral, {
-            providerId: offer.provider.id,
-            providerRegionCode: offer.provider.region.code,
-            offerId: offer.id,
-            reservationId,
-            sentAt: new Date(),
-          });
-          const commitment = paymentCommitment(scope, referral, offer, coverage, agreementCommitment, input, careSetting);
-          await db.insert(PaymentCommitment, commitment);
+          const commitment = await recordSent(db, scope, referral, sending, offer, reservationId!, agreementCommitment, input, careSetting);
           return {
             details: {
               offerId: offer.id,
@@ -510,24 +456,7 @@ export class ReferralWorkflow {
       reservationId = await this.reserveOnPeer(national.regionCode, id, offer.id, reservationKey(id, sending.attempt), scope.requestId);
       sending.reservationId = reservationId;
       await noteReservation(this.#dataSource.manager, id, sending.attempt, reservationId);
-      let agreementCommitment = null as AgreementCommitmentAnswer | null;
-      if (coverage.agreement) {
-        const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(
-          scope,
-          COMMIT,
-          {
-            input: {
-              agreementId: coverage.agreement.id,
-              referralId: id,
-              specialty: before.specialty,
-              procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
-              careDate: offer.earliestStart,
-              providingRegionCode: offer.provider.region.code,
-            },
-          },
-        );
-        agreementCommitment = commitReferralToAgreement;
-      }
+      const agreementCommitment = await this.commitCase(scope, before, offer);
       // The patient's identity, read (and audited) by this node's patients subgraph as the office: the peer has no other source.
       const { patient } = await this.supergraph.request<{ patient: PeerDelivery["patient"] | null }>(
         scope,
@@ -541,22 +470,7 @@ export class ReferralWorkflow {
         ReferralAction.SEND,
         null,
         async (db, referral) => {
-          if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
-            throw conflict("The send took too long and was given up; nothing was sent. Send again.", {
-              field: "referralId",
-              rule: "SEND_GIVEN_UP",
-              status: referral.status,
-            });
-          }
-          Object.assign(referral, {
-            providerId: offer.provider.id,
-            providerRegionCode: offer.provider.region.code,
-            offerId: offer.id,
-            reservationId,
-            sentAt: new Date(),
-          });
-          const commitment = paymentCommitment(scope, referral, offer, coverage, agreementCommitment, input, careSetting);
-          await db.insert(PaymentCommitment, commitment);
+          const commitment = await recordSent(db, scope, referral, sending, offer, reservationId!, agreementCommitment, input, careSetting);
           const delivery: PeerDelivery = {
             referralId: referral.id,
             homeRegionCode: referral.homeRegionCode,
@@ -902,6 +816,31 @@ export class ReferralWorkflow {
     });
     if (s.action === ReferralAction.REJECT || s.action === ReferralAction.CANCEL) await this.giveBackPending(s.referralId);
     return { status: duplicate ? "DUPLICATE" : "ACCEPTED", reason: null };
+  }
+
+  /** Under an agreement, the case counts against its volume ceilings and keeps the version and price in force. */
+  private async commitCase(
+    scope: RequestScope,
+    before: Referral,
+    offer: NonNullable<OfferFacts["capacityOffer"]>,
+  ): Promise<AgreementCommitmentAnswer | null> {
+    const agreement = offer.coverage?.agreement;
+    if (!agreement) return null;
+    const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(
+      scope,
+      COMMIT,
+      {
+        input: {
+          agreementId: agreement.id,
+          referralId: before.id,
+          specialty: before.specialty,
+          procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
+          careDate: offer.earliestStart,
+          providingRegionCode: offer.provider.region.code,
+        },
+      },
+    );
+    return commitReferralToAgreement;
   }
 
   /**
@@ -1583,6 +1522,40 @@ function systemScope(hubRegionCode: string, today: string): RequestScope {
     today,
     identity: systemIdentity("hub", Role.ADMINISTRATOR, hubRegionCode),
   };
+}
+
+/**
+ * The last transaction of a send, after the calls: the send must still be this one (not one the
+ * sweep gave up); the referral is recorded as sent to the offer and the payment commitment kept.
+ */
+async function recordSent(
+  db: EntityManager,
+  scope: RequestScope,
+  referral: Referral,
+  sending: SendInFlight,
+  offer: NonNullable<OfferFacts["capacityOffer"]>,
+  reservationId: string,
+  agreementCommitment: AgreementCommitmentAnswer | null,
+  input: SendReferralInput,
+  careSetting: CareSetting,
+): Promise<PaymentCommitment> {
+  if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
+    throw conflict("The send took too long and was given up; nothing was sent. Send again.", {
+      field: "referralId",
+      rule: "SEND_GIVEN_UP",
+      status: referral.status,
+    });
+  }
+  Object.assign(referral, {
+    providerId: offer.provider.id,
+    providerRegionCode: offer.provider.region.code,
+    offerId: offer.id,
+    reservationId,
+    sentAt: new Date(),
+  });
+  const commitment = paymentCommitment(scope, referral, offer, offer.coverage!, agreementCommitment, input, careSetting);
+  await db.insert(PaymentCommitment, commitment);
+  return commitment;
 }
 
 /** The payment commitment a send records: the agreement and price that apply, in the national e-referral contract's shape. */
