@@ -395,18 +395,7 @@ export class ReferralWorkflow {
         async (db, referral) => {
           // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
           const commitment = await recordSent(db, scope, referral, sending, offer, reservationId!, agreementCommitment, input, careSetting);
-          return {
-            details: {
-              offerId: offer.id,
-              providerId: offer.provider.id,
-              reservationId,
-              paymentCommitmentId: commitment.id,
-              coverage: coverage.status,
-              agreementId: commitment.agreementId,
-              agreementVersion: commitment.agreementVersion,
-              pricePerCaseSek: commitment.pricePerCaseSek,
-            },
-          };
+          return { details: sentDetails(offer, reservationId, commitment) };
         },
         { idempotencyKey, input: { ...input } },
       );
@@ -499,19 +488,7 @@ export class ReferralWorkflow {
             `INSERT INTO referrals.peer_outbox (referral_id, peer_region_code, kind, sequence, payload) VALUES ($1, $2, 'DELIVER', 0, $3)`,
             [referral.id, national.regionCode, JSON.stringify(delivery)],
           );
-          return {
-            details: {
-              offerId: offer.id,
-              providerId: offer.provider.id,
-              providerNode: national.regionCode,
-              reservationId,
-              paymentCommitmentId: commitment.id,
-              coverage: coverage.status,
-              agreementId: commitment.agreementId,
-              agreementVersion: commitment.agreementVersion,
-              pricePerCaseSek: commitment.pricePerCaseSek,
-            },
-          };
+          return { details: { ...sentDetails(offer, reservationId!, commitment), providerNode: national.regionCode } };
         },
         { idempotencyKey, input: { ...input } },
       ).then((sent) => {
@@ -1556,6 +1533,20 @@ async function recordSent(
   const commitment = paymentCommitment(scope, referral, offer, offer.coverage!, agreementCommitment, input, careSetting);
   await db.insert(PaymentCommitment, commitment);
   return commitment;
+}
+
+/** What the SEND step keeps in its details: the offer, the slot, the commitment and its terms. */
+function sentDetails(offer: NonNullable<OfferFacts["capacityOffer"]>, reservationId: string, commitment: PaymentCommitment) {
+  return {
+    offerId: offer.id,
+    providerId: offer.provider.id,
+    reservationId,
+    paymentCommitmentId: commitment.id,
+    coverage: offer.coverage?.status,
+    agreementId: commitment.agreementId,
+    agreementVersion: commitment.agreementVersion,
+    pricePerCaseSek: commitment.pricePerCaseSek,
+  };
 }
 
 /** The payment commitment a send records: the agreement and price that apply, in the national e-referral contract's shape. */
