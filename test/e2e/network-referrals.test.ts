@@ -333,6 +333,44 @@ describe("a referral sent to another region's node", () => {
     expect((await exchange()).peerExchange).toMatchObject({ waitingForDelivery: 0, waitingSince: null, waitingSeconds: null });
   }, 120_000);
 
+  it("with the home node down, the provider's steps wait on its node and are applied once, in order, when the home is back", async () => {
+    const office = token(Role.REGIONAL_OFFICE, "13");
+    const id = await registered();
+    const target = await skaneOffer();
+    await ok("13", office, SEND, { id, offer: target.id });
+    await waitFor(async () => (await sql("12", `SELECT 1 FROM referrals.referral WHERE id = $1`, [id])).length === 1, "the delivery");
+    await network.stop("13");
+    const provider = token(Role.PROVIDER, target.providerId);
+    await ok("12", provider, `mutation($id: ID!) { receiveReferral(referralId: $id) { status } }`, { id });
+    await ok("12", provider, `mutation($id: ID!) { acceptReferral(referralId: $id) { status } }`, { id });
+    await waitFor(
+      async () =>
+        (await sql("12", `SELECT 1 FROM referrals.peer_outbox WHERE referral_id = $1 AND done_at IS NULL AND attempts > 0`, [id])).length >
+        0,
+      "a failed try to tell Halland's node",
+    );
+    await network.start("13");
+    const home = await waitFor(
+      async () => {
+        const { referral } = await ok(
+          "13",
+          office,
+          `query($id: ID!) { referral(id: $id) { status history { action node peerSequence } } }`,
+          { id },
+        );
+        return referral.status === "ACCEPTED" && referral;
+      },
+      "the steps applied at home",
+      60_000,
+    );
+    expect(home.history.map((t: any) => [t.action, t.node, t.peerSequence])).toEqual([
+      ["REGISTER", null, null],
+      ["SEND", null, null],
+      ["RECEIVE", "12", 1],
+      ["ACCEPT", "12", 2],
+    ]);
+  }, 120_000);
+
   it("Skåne's provider rejects on its node: Halland sees the rejection with the reason, its commitment given back, Skåne's slot released", async () => {
     const office = token(Role.REGIONAL_OFFICE, "13");
     const id = await registered();

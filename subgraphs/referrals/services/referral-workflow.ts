@@ -12,7 +12,7 @@ import { logger } from "../../shared/log";
 import { appendEvent } from "../../shared/outbox";
 import { SupergraphClient } from "../../shared/supergraph-client";
 import type { NationalNetwork } from "../../shared/subgraph";
-import { callPeer } from "../../shared/network/peer-client";
+import { callPeer, PeerFailure, PeerStatus } from "../../shared/network/peer-client";
 import {
   DELIVER_TO_PEER,
   nationalOfferFacts,
@@ -394,7 +394,7 @@ export class ReferralWorkflow {
         null,
         async (db, referral) => {
           // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
-          const commitment = await recordSent(db, scope, referral, sending, offer, reservationId!, agreementCommitment, input, careSetting);
+          const commitment = await recordSent(db, scope, referral, sending, offer, reservationId, agreementCommitment, input, careSetting);
           return { details: sentDetails(offer, reservationId, commitment) };
         },
         { idempotencyKey, input: { ...input } },
@@ -434,15 +434,20 @@ export class ReferralWorkflow {
     const started = await this.beginSend(
       scope,
       id,
-      { offerId: offer.id, agreementId: coverage.agreement?.id ?? null },
+      { offerId: offer.id, agreementId: coverage.agreement?.id ?? null, peerRegionCode: national.regionCode },
       input,
       idempotencyKey,
     );
     if ("replayed" in started) return started.replayed;
     const { sending } = started;
-    let reservationId: string | null = null;
     try {
-      reservationId = await this.reserveOnPeer(national.regionCode, id, offer.id, reservationKey(id, sending.attempt), scope.requestId);
+      const reservationId = await this.reserveOnPeer(
+        national.regionCode,
+        id,
+        offer.id,
+        reservationKey(id, sending.attempt),
+        scope.requestId,
+      );
       sending.reservationId = reservationId;
       await noteReservation(this.#dataSource.manager, id, sending.attempt, reservationId);
       const agreementCommitment = await this.commitCase(scope, before, offer);
@@ -459,7 +464,7 @@ export class ReferralWorkflow {
         ReferralAction.SEND,
         null,
         async (db, referral) => {
-          const commitment = await recordSent(db, scope, referral, sending, offer, reservationId!, agreementCommitment, input, careSetting);
+          const commitment = await recordSent(db, scope, referral, sending, offer, reservationId, agreementCommitment, input, careSetting);
           const delivery: PeerDelivery = {
             referralId: referral.id,
             homeRegionCode: referral.homeRegionCode,
@@ -476,7 +481,7 @@ export class ReferralWorkflow {
             selfReferralArrivalDate: referral.selfReferralArrivalDate,
             providerId: offer.provider.id,
             offerId: offer.id,
-            reservationId: reservationId!,
+            reservationId,
             sentBy: actorOf(scope.identity),
             commitment: { ...commitment, referralId: undefined, rulesApplied: undefined },
           };
@@ -488,7 +493,7 @@ export class ReferralWorkflow {
             `INSERT INTO referrals.peer_outbox (referral_id, peer_region_code, kind, sequence, payload) VALUES ($1, $2, 'DELIVER', 0, $3)`,
             [referral.id, national.regionCode, JSON.stringify(delivery)],
           );
-          return { details: { ...sentDetails(offer, reservationId!, commitment), providerNode: national.regionCode } };
+          return { details: { ...sentDetails(offer, reservationId, commitment), providerNode: national.regionCode } };
         },
         { idempotencyKey, input: { ...input } },
       ).then((sent) => {
@@ -496,25 +501,7 @@ export class ReferralWorkflow {
         return sent;
       });
     } catch (error) {
-      // Given back on both sides: the agreement commitment here, the slot on the peer (keyed by the attempt).
-      try {
-        if (coverage.agreement) await this.uncommit(scope, id, "Sending the referral failed; nothing was sent");
-        const held =
-          reservationId ??
-          (await this.reserveOnPeer(national.regionCode, id, offer.id, reservationKey(id, sending.attempt), scope.requestId).catch(
-            () => null,
-          ));
-        if (held)
-          await this.callPeer(
-            national.regionCode,
-            RELEASE,
-            { reservationId: held, reason: "Sending the referral failed; nothing was sent" },
-            scope.requestId,
-          );
-        await clearSendInFlight(this.#dataSource.manager, id, sending.attempt);
-      } catch (undo) {
-        this.log.error(`could not give back the send of referral ${id} to region ${national.regionCode}: ${(undo as Error).message}`);
-      }
+      await this.giveBack(scope, id, sending, "Sending the referral failed; nothing was sent");
       throw error;
     }
   }
@@ -842,7 +829,7 @@ export class ReferralWorkflow {
   private beginSend(
     scope: RequestScope,
     id: string,
-    plan: Pick<SendInFlight, "offerId" | "agreementId">,
+    plan: Pick<SendInFlight, "offerId" | "agreementId" | "peerRegionCode">,
     input: SendReferralInput,
     idempotencyKey: string | null | undefined,
   ): Promise<{ replayed: Referral } | { sending: SendInFlight }> {
@@ -897,10 +884,13 @@ export class ReferralWorkflow {
     try {
       const now = await this.#dataSource.getRepository(Referral).findOneBy({ id: referralId });
       if (sending.reservationId && now?.reservationId === sending.reservationId) return;
-      await this.supergraph.request(scope, END_CARE_RELATION, { referralId });
+      const peer = sending.peerRegionCode;
+      // Across nodes no care relation was recorded here, and the slot is the peer's to release.
+      if (!peer) await this.supergraph.request(scope, END_CARE_RELATION, { referralId });
       if (sending.agreementId) await this.uncommit(scope, referralId, why);
       const reservationId = sending.reservationId ?? (await this.heldUnder(scope, referralId, sending));
-      if (reservationId) await this.release(scope, reservationId, why);
+      if (reservationId && peer) await this.callPeer(peer, RELEASE, { reservationId, reason: why }, scope.requestId);
+      else if (reservationId) await this.release(scope, reservationId, why);
       await clearSendInFlight(this.#dataSource.manager, referralId, sending.attempt);
     } catch (error) {
       this.log.error(`could not give back the send of referral ${referralId} (the sweep tries again): ${(error as Error).message}`);
@@ -913,6 +903,21 @@ export class ReferralWorkflow {
    * attempt holds none; only an unreachable capacity is an error (try again later).
    */
   private async heldUnder(scope: RequestScope, referralId: string, sending: SendInFlight): Promise<string | null> {
+    if (sending.peerRegionCode) {
+      try {
+        return await this.reserveOnPeer(
+          sending.peerRegionCode,
+          referralId,
+          sending.offerId,
+          reservationKey(referralId, sending.attempt),
+          scope.requestId,
+        );
+      } catch (error) {
+        // The peer's refusal means the attempt holds nothing there; a peer that does not answer is asked again later.
+        if (error instanceof PeerFailure && error.status === PeerStatus.INVALID_ANSWER) return null;
+        throw error;
+      }
+    }
     try {
       const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(scope, RESERVE, {
         offerId: sending.offerId,
