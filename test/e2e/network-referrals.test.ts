@@ -12,7 +12,8 @@ import { token } from "../support/tokens";
 import { waitFor } from "../support/wait";
 
 /**
- * A referral across nodes: Region Halland's office (node 13) finds Skåne capacity through the
+ * A referral across nodes, in a network of three (Halland 13, Skåne 12, Västra Götaland 14, which
+ * takes no part in these referrals and must hear of none): Region Halland's office (node 13) finds Skåne capacity through the
  * national search, sends the referral there, Skåne's node (12) receives it like a local one (its
  * office's subscription hears of it), Skåne's provider takes its steps on its own node, and each
  * step comes back to Halland's node, in order and once, shown with the node it came from.
@@ -22,7 +23,7 @@ const TOLVAN = patientId("191212121212");
 let network: TestNetwork;
 
 beforeAll(async () => {
-  network = await startTestNetwork(["13", "12"], { HUB_PEER_TIMEOUT_MS: "3000" });
+  network = await startTestNetwork(["13", "12", "14"], { HUB_PEER_TIMEOUT_MS: "3000" });
   await directoryReload();
 }, 180_000);
 
@@ -62,7 +63,10 @@ async function skaneOffer(): Promise<{ id: string; providerId: string }> {
         peers { regionCode status detail }
       } }`,
   );
-  expect(data.nationalCapacity.peers).toEqual([{ regionCode: "12", status: "OK", detail: null }]);
+  expect(data.nationalCapacity.peers).toEqual([
+    { regionCode: "12", status: "OK", detail: null },
+    { regionCode: "14", status: "OK", detail: null },
+  ]);
   const node = data.nationalCapacity.edges
     .map((e: any) => e.node)
     .find((n: any) => n.origin.regionCode === "12" && n.availableSlots >= 3 && n.coverage?.status !== "NOT_COVERED");
@@ -139,6 +143,8 @@ describe("a referral sent to another region's node", () => {
       [referralId],
     );
     expect(link).toEqual({ side: "HOME", peer_region_code: "13", paying: "13" });
+    // The third node takes no part: nothing of the referral reaches it.
+    expect(await sql("14", `SELECT 1 FROM referrals.referral WHERE id = $1`, [referralId])).toHaveLength(0);
   });
 
   it("Skåne's provider receives, accepts and offers a date on its node; Halland's office sees each step live, from node 12", async () => {
