@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, IsNull, LessThan } from "typeorm";
 import { audit } from "../../shared/audit";
 import { RequestScope } from "../../shared/context";
-import { addDays, stockholmDate } from "../../shared/domain/calendar";
+import { addDays, isIsoDate, stockholmDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { isKvaCode } from "../../shared/domain/kva";
 import { badUserInput, conflict, forbidden, notFound } from "../../shared/errors";
@@ -643,15 +643,20 @@ export class ReferralWorkflow {
     const from = this.callingPeer(scope);
     const d = readPeerDelivery(json);
     if (d.homeRegionCode !== from) throw forbidden(`Region ${from}'s node sends only its own patients' referrals.`);
+    const duplicate = async (db: EntityManager) => {
+      if (!(await db.getRepository(Referral).existsBy({ id: d.referralId }))) return false;
+      const link = await peerLink(db, d.referralId);
+      if (link?.side !== "HOME" || link.peer_region_code !== from) throw forbidden("That referral is not one this peer delivered.");
+      return true;
+    };
+    if (await duplicate(this.#dataSource.manager)) return { status: "DUPLICATE", reason: null };
+    // Capacity is asked before the transaction, which holds no lock while another service answers.
+    const unknown = await this.notHeldHere(scope, d);
+    if (unknown) return { status: "REFUSED", reason: unknown };
     return this.#dataSource.transaction(async (db) => {
-      const existing = await db.getRepository(Referral).findOneBy({ id: d.referralId });
-      if (existing) {
-        const link = await peerLink(db, d.referralId);
-        if (link?.side !== "HOME" || link.peer_region_code !== from) throw forbidden("That referral is not one this peer delivered.");
-        return { status: "DUPLICATE", reason: null };
-      }
-      const unknown = await this.notHeldHere(scope, d);
-      if (unknown) return { status: "REFUSED", reason: unknown };
+      // The same delivery posted twice at once: the referral's row is taken under a lock on its id.
+      await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`peer-delivery:${d.referralId}`]);
+      if (await duplicate(db)) return { status: "DUPLICATE", reason: null };
       const referral = Object.assign(new Referral(), {
         id: d.referralId,
         patientId: d.patientId,
@@ -751,6 +756,12 @@ export class ReferralWorkflow {
         }
         await db.query(`UPDATE referrals.peer_link SET steps_applied = $2 WHERE referral_id = $1`, [s.referralId, s.sequence]);
         const details = { ...s.details, fromNode: from, sequence: s.sequence };
+        // The dates the home keeps on the referral are checked like a local step's.
+        for (const field of ["careDate", "answerDue"] as const) {
+          const dated = s.action === ReferralAction.OFFER_TO_PATIENT || (s.action === ReferralAction.BOOK && field === "careDate");
+          if (dated && !(typeof s.details[field] === "string" && isIsoDate(s.details[field] as string)))
+            throw badUserInput("step", "PEER_FORMAT", `the step's details.${field} is not a date`);
+        }
         if (s.action === ReferralAction.OFFER_TO_PATIENT) {
           referral.patientOfferDate = s.details.careDate as string;
           referral.patientAnswerDue = s.details.answerDue as string;
