@@ -20,5 +20,8 @@ export function createReferralsLoaders(records: ReferralRecords) {
     transitions: ofReferral((referrals) => records.transitionsOf(referrals)),
     guaranteeEvents: ofReferral((referrals) => records.guaranteeEventsOf(referrals)),
     paymentCommitments: ofReferral((referrals) => records.paymentCommitmentsOf(referrals)),
+    /** Null unless the caller is the provider a peer node's referral was sent to. */
+    homePatients: ofReferral((referrals) => records.homePatientsOf(referrals)),
+    peerExchanges: ofReferral((referrals) => records.peerExchangesOf(referrals)),
   };
 }

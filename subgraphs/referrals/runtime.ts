@@ -21,11 +21,19 @@ const SWEEP_MS = 60_000;
  * gateway calls of 10 s each): the sweep gives back what it held.
  */
 const SEND_ABANDONED_MS = 2 * 60_000;
+/** How often the referrals and steps still to be told to peers are looked for. */
+const PEER_DELIVERY_MS = 1000;
 
 export async function startReferralsRuntime(dataSource: DataSource, environment: RuntimeEnvironment): Promise<ReferralsRuntime> {
   const log = logger("referrals/sweep");
   const supergraph = environment.supergraph("referrals");
-  const workflow = new ReferralWorkflow(dataSource, environment.hubRegionCode, supergraph, environment.atRiskMarginDays);
+  const workflow = new ReferralWorkflow(
+    dataSource,
+    environment.hubRegionCode,
+    supergraph,
+    environment.atRiskMarginDays,
+    environment.network,
+  );
   const events = new EventStream(dataSource, "referrals");
   let clocksReadOn: string | null = null;
   const sweep = async () => {
@@ -48,6 +56,13 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
   };
   await sweep();
   const timer = setInterval(() => void sweep(), SWEEP_MS).unref();
+  // What this node still has to tell peers (referrals delivered, steps back) is posted every second; each row keeps its own backoff.
+  const peerDelivery = environment.network
+    ? setInterval(
+        () => void workflow.deliverToPeers().catch((error: Error) => log.warn(`peer delivery failed: ${error.message}`)),
+        PEER_DELIVERY_MS,
+      ).unref()
+    : undefined;
   return {
     workflow,
     brokering: new BrokeringCandidates(supergraph),
@@ -55,6 +70,7 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
     atRiskMarginDays: environment.atRiskMarginDays,
     stop: async () => {
       clearInterval(timer);
+      clearInterval(peerDelivery);
       await events.stop();
     },
   };

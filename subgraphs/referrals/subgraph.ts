@@ -16,6 +16,8 @@ import { StepsDatedWhenTheyHappened1796169600000 } from "./migrations/1796169600
 import { ReferralHomeMunicipality1796342400000 } from "./migrations/1796342400000-referral-home-municipality";
 import { PaymentCommitmentNationalShape1796428800000 } from "./migrations/1796428800000-payment-commitment-national-shape";
 import { ReferralSendInFlight1796515200000 } from "./migrations/1796515200000-referral-send-in-flight";
+import { PeerReferrals1796601600000 } from "./migrations/1796601600000-peer-referrals";
+import { PeerReferralResolver } from "./resolvers/peer-referral.resolver";
 import { InvoicingResolver, PaymentCommitmentResolver } from "./resolvers/invoicing.resolver";
 import { BrokeringResolver } from "./resolvers/brokering.resolver";
 import { GuaranteeReadingResolver } from "./resolvers/guarantee-reading.resolver";
@@ -41,6 +43,7 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
     ReferralHomeMunicipality1796342400000,
     PaymentCommitmentNationalShape1796428800000,
     ReferralSendInFlight1796515200000,
+    PeerReferrals1796601600000,
   ],
   buildSchema: () =>
     buildFederatedSchema<ReferralsContext>({
@@ -53,6 +56,7 @@ export const referralsSubgraph: SubgraphModule<ReferralsContext, ReferralsRuntim
         GuaranteeReadingResolver,
         PaymentCommitmentResolver,
         InvoicingResolver,
+        PeerReferralResolver,
       ],
       orphanedTypes: [PatientStub, ProviderStub, CapacityOfferStub, AgreementStub],
       referenceResolvers: referralsReferenceResolvers,

@@ -158,6 +158,14 @@ export function mayManageCapacityOf(identity: Identity, providerId: string): boo
  * still refused.
  */
 export function mayHoldCapacityForReferral(identity: Identity): boolean {
+  // A peer node holds a slot here for a referral its office sends to a provider on this node (and this node's
+  // referrals service gives it back on the peer's behalf when the peer cancels).
+  if (
+    identity.role === Role.PEER_REGION &&
+    identity.subject === `node:${identity.regionCode}` &&
+    (identity.viaService == null || identity.viaService === "referrals")
+  )
+    return true;
   return identity.viaService === "referrals" && (identity.role === Role.REGIONAL_OFFICE || identity.role === Role.CLINIC);
 }
 

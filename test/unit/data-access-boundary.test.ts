@@ -33,6 +33,8 @@ const DATA_ACCESS_LAYER = new Set([
   // The write path: every step checks the caller is a party and records the change.
   "subgraphs/referrals/services/referral-workflow.ts",
   "subgraphs/referrals/services/send-in-flight.ts",
+  // Used only by the workflow: the peer link and outbox of referrals sent across nodes, in the step's transaction.
+  "subgraphs/referrals/services/peer-referrals.ts",
   // The care relations the referrals subgraph records (no patient data: which provider holds which referral).
   "subgraphs/patients/services/care-relations.ts",
   // Wiring: builds the records (patients, referrals) and the processes' runtimes from the data source.

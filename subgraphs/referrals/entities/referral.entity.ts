@@ -226,6 +226,25 @@ export class ReferralTransition {
   @Column({ type: "jsonb" })
   details: Record<string, unknown>;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "County code of the peer node where the step was taken, for a referral sent across nodes (the provider's steps on its node; on that node, the home office's send); null for a step taken on this node.",
+  })
+  get node(): string | null {
+    const node = this.details?.fromNode ?? this.details?.homeNode;
+    return typeof node === "string" ? node : null;
+  }
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "For a step a peer node told this node of: its number in that referral's steps there (applied in order, once); null otherwise.",
+  })
+  get peerSequence(): number | null {
+    return typeof this.details?.sequence === "number" ? this.details.sequence : null;
+  }
+
   @Field(() => DateScalar, {
     description:
       "The day it happened: for steps outside the hub (an offer sent, the patient's answer, the patient's new contact, care given) the day given when recording it; otherwise the day it was recorded.",

@@ -16,7 +16,14 @@ const INSTANTS = new Set(["registeredAt", "sentAt"]);
 function referralOfEvent(event: StoredEvent): DeliveredReferral {
   const { referral, action, actor, reason } = snapshotOf(event);
   const restored = restoreSnapshot(new Referral() as DeliveredReferral, referral, Object.keys(referral), INSTANTS);
-  restored.event = { id: String(event.id), kind: action, occurredAt: event.occurredAt, actorRole: actor.role, reason };
+  restored.event = {
+    id: String(event.id),
+    kind: action,
+    occurredAt: event.occurredAt,
+    actorRole: actor.role,
+    reason,
+    node: event.originRegionCode,
+  };
   return restored;
 }
 

@@ -178,6 +178,64 @@ export class ReferralEventInfo implements EventInfo<string> {
 
   @Field(() => String, { nullable: true, description: "Why, when a reason was given." })
   reason: string | null;
+
+  @Field({
+    description:
+      "County code of the node where it happened: this node's region, or a peer's for a step the provider took on its own node (a referral sent across nodes).",
+  })
+  node: string;
+}
+
+@ObjectType({ description: "A referral's exchange with the other node that takes part in it." })
+export class PeerExchangeInfo {
+  @Field({ description: "County code of the other node." })
+  node: string;
+
+  @Field({
+    description: "PROVIDER_NODE: the other node holds the provider (this is the home); HOME_NODE: the other node is the patient's home.",
+  })
+  role: string;
+
+  @Field({ description: "Whether the referral has reached the provider's node (on the home node: acknowledged by it)." })
+  delivered: boolean;
+
+  @Field(() => Int, {
+    description: "How many messages (the referral, steps, a cancellation) still wait for delivery to the other node, retried with backoff.",
+  })
+  waitingForDelivery: number;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "Since when the oldest of them waits; null when none waits." })
+  waitingSince: Date | null;
+
+  @Field(() => Int, { nullable: true, description: "How long the oldest has waited, in seconds; null when none waits." })
+  waitingSeconds: number | null;
+
+  @Field(() => Int, { description: "How many times the oldest waiting message was tried." })
+  attempts: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the last try of the oldest waiting message failed; null when none waits or none failed.",
+  })
+  lastError: string | null;
+}
+
+@ObjectType({ description: "A patient of another region, as the home region's node delivered them with a referral sent here." })
+export class HomePatientInfo {
+  @Field({ description: "Personnummer or samordningsnummer, as the home region writes it (YYYYMMDD-NNNN)." })
+  personalIdentityNumber: string;
+
+  @Field(() => String, { nullable: true, description: "Given name; null when the home region withholds it (protected identity)." })
+  givenName: string | null;
+
+  @Field(() => String, { nullable: true, description: "Family name; null when the home region withholds it (protected identity)." })
+  familyName: string | null;
+
+  @Field(() => DateScalar, { description: "Date of birth." })
+  birthDate: string;
+
+  @Field({ description: "County code of the home region's node, which stays the authority for the patient." })
+  homeNode: string;
 }
 
 /** A referral as an event left it (see ReferralRecords.delivered: a subscriber outside the patient's care gets a copy without patient content). */
@@ -294,6 +352,36 @@ export class ReferralResolver {
     const [events, rules] = await Promise.all([ctx.loaders.clockEvents.load(referral), ctx.limitRules()]);
     if (!events) return null;
     return toGuarantee(read(referral, events, rules, ctx.today, ctx.atRiskMarginDays));
+  }
+
+  @FieldResolver(() => PeerExchangeInfo, {
+    nullable: true,
+    description:
+      "For a referral sent across nodes: the other node, and whether what this node has to tell it (the referral itself, a step, a cancellation) is still waiting for delivery, since when. Null for a referral no other node takes part in.",
+  })
+  async peerExchange(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<PeerExchangeInfo | null> {
+    const exchange = await ctx.loaders.peerExchanges.load(referral);
+    if (!exchange) return null;
+    const since = exchange.waitingSince ? new Date(exchange.waitingSince) : null;
+    return {
+      node: exchange.node,
+      role: exchange.side === "PROVIDER" ? "PROVIDER_NODE" : "HOME_NODE",
+      delivered: exchange.deliveredAt !== null,
+      waitingForDelivery: exchange.pending,
+      waitingSince: since,
+      waitingSeconds: since ? Math.max(0, Math.round((Date.now() - since.getTime()) / 1000)) : null,
+      attempts: exchange.attempts ?? 0,
+      lastError: exchange.lastError,
+    };
+  }
+
+  @FieldResolver(() => HomePatientInfo, {
+    nullable: true,
+    description:
+      "For a referral another region's node sent to a provider here: the home region's patient, as that node delivered it (this node keeps no other record of the patient). Only for the provider it was sent to, while it holds it; every read is audited. Null otherwise (for a referral homed here, read `patient`).",
+  })
+  homePatient(@Root() referral: DeliveredReferral, @Ctx() ctx: ReferralsContext): Promise<HomePatientInfo | null> {
+    return ctx.loaders.homePatients.load(referral);
   }
 
   @FieldResolver(() => [ReferralTransition], { description: "Every step taken, oldest first, with who, role, organisation, when and why." })

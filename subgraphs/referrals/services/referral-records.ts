@@ -68,6 +68,63 @@ export class ReferralRecords {
     );
   }
 
+  /**
+   * For a referral another region's node sent here: the home region's patient identity it was
+   * delivered with (this node has it nowhere else). Only for the provider it was sent to, while it
+   * holds it (the receiver's basis); null for anyone else and for referrals homed here. Every read
+   * is audited here, as a read of the patient.
+   */
+  async homePatientsOf(referrals: readonly Referral[]): Promise<Array<HomePatient | null>> {
+    const receiving = referrals.filter(
+      (r) => this.#shown.has(r) && referralAccess(this.ctx.identity, r).basis === "REFERRAL_SENT_TO_PROVIDER",
+    );
+    const ids = [...new Set(receiving.map((r) => r.id))];
+    const rows: Array<{ referral_id: string; peer_region_code: string; patient: Omit<HomePatient, "homeNode"> }> =
+      ids.length > 0
+        ? await this.#db.query(
+            `SELECT referral_id, peer_region_code, patient FROM referrals.peer_link WHERE referral_id = ANY($1) AND side = 'HOME' AND patient IS NOT NULL`,
+            [ids],
+          )
+        : [];
+    const found = new Map(rows.map((row) => [row.referral_id, { ...row.patient, homeNode: row.peer_region_code }]));
+    const read = receiving.filter((r) => found.has(r.id));
+    if (read.length > 0) {
+      await audit(
+        this.#db,
+        "referrals",
+        this.ctx,
+        read.map((r) => ({
+          action: "READ" as const,
+          recordKind: "PEER_PATIENT",
+          recordId: r.id,
+          patientId: r.patientId,
+          outcome: "ALLOWED" as const,
+          basis: "REFERRAL_SENT_TO_PROVIDER",
+        })),
+      );
+    }
+    return referrals.map((r) => (receiving.includes(r) ? (found.get(r.id) ?? null) : null));
+  }
+
+  /** For each shown referral another node takes part in: that node and what is still to be told to it; null otherwise. */
+  peerExchangesOf(referrals: readonly Referral[]): Promise<Array<PeerExchange | null>> {
+    return this.#ofShown(
+      referrals,
+      async (ids) => {
+        const rows: PeerExchange[] = await this.#db.query(
+          `SELECT l.referral_id AS "referralId", l.peer_region_code AS node, l.side, l.delivered_at AS "deliveredAt",
+                  count(o.id)::int AS pending, min(o.recorded_at) AS "waitingSince",
+                  (array_agg(o.attempts ORDER BY o.id))[1] AS attempts, (array_agg(o.last_error ORDER BY o.id))[1] AS "lastError"
+             FROM referrals.peer_link l LEFT JOIN referrals.peer_outbox o ON o.referral_id = l.referral_id AND o.done_at IS NULL
+            WHERE l.referral_id = ANY($1) GROUP BY l.referral_id`,
+          [ids],
+        );
+        return new Map(rows.map((row) => [row.referralId, row]));
+      },
+      null,
+    ).then((found) => found.map((row) => row ?? null));
+  }
+
   /** What hangs off each referral, read only for shown ones (one statement); `hidden` for the rest. */
   async #ofShown<V>(referrals: readonly Referral[], fetch: (ids: string[]) => Promise<Map<string, V>>, hidden: V): Promise<V[]> {
     const ids = [...new Set(referrals.filter((r) => this.#shown.has(r)).map((r) => r.id))];
@@ -263,4 +320,25 @@ export interface InvoicingBasisRow {
   price_per_case_sek: number | null;
   outpatient_only: boolean;
   care_date: string;
+}
+
+/** The home region's patient identity, as a peer node delivered it with a referral. */
+export interface HomePatient {
+  personalIdentityNumber: string;
+  givenName: string | null;
+  familyName: string | null;
+  birthDate: string;
+  homeNode: string;
+}
+
+/** A referral's exchange with the other node that takes part in it (see the migration PeerReferrals). */
+export interface PeerExchange {
+  referralId: string;
+  node: string;
+  side: "HOME" | "PROVIDER";
+  deliveredAt: Date | null;
+  pending: number;
+  waitingSince: Date | null;
+  attempts: number | null;
+  lastError: string | null;
 }

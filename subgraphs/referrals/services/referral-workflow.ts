@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, IsNull, LessThan } from "typeorm";
 import { audit } from "../../shared/audit";
 import { RequestScope } from "../../shared/context";
-import { addDays, stockholmDate } from "../../shared/domain/calendar";
+import { addDays, isIsoDate, stockholmDate } from "../../shared/domain/calendar";
+import { isUuid } from "../../shared/domain/ids";
 import { isKvaCode } from "../../shared/domain/kva";
 import { badUserInput, conflict, forbidden, notFound } from "../../shared/errors";
 import { earlierResult, idempotent } from "../../shared/idempotency";
@@ -10,6 +11,21 @@ import { Identity, organisationOf, patientDataAccess, Role, systemIdentity } fro
 import { logger } from "../../shared/log";
 import { appendEvent } from "../../shared/outbox";
 import { SupergraphClient } from "../../shared/supergraph-client";
+import type { NationalNetwork } from "../../shared/subgraph";
+import { callPeer, PeerFailure, PeerStatus } from "../../shared/network/peer-client";
+import {
+  DELIVER_TO_PEER,
+  nationalOfferFacts,
+  NationalOfferFacts,
+  OfferFacts,
+  PeerDelivery,
+  peerLink,
+  queueStepForPeer,
+  stepAllowedFrom,
+  readPeerDelivery,
+  readPeerStep,
+  STEP_FROM_PEER,
+} from "./peer-referrals";
 import { requireDate, requireText, requireUuid } from "../../shared/validation";
 import { CareSetting, Specialty, VisitType } from "../../shared/graphql-enums";
 import { GuaranteeEvent, PaymentCommitment, Referral, ReferralTransition } from "../entities/referral.entity";
@@ -48,6 +64,8 @@ interface Actor {
   subject: string;
   role: string;
   organisation: string | null;
+  /** The node where the step was taken, when it was another (a provider's step on its own node). */
+  fromNode?: string;
 }
 
 const HUB: Actor = { subject: "hub", role: "SYSTEM", organisation: null };
@@ -93,6 +111,8 @@ interface StepOptions {
    * a new event; the expiry's own record stays).
    */
   answeredOn?: string;
+  /** A step a peer's provider took on its node, told by that node: taken as the receiver's, by its actor. */
+  peer?: { actor: Actor; party: Party };
 }
 
 /** The referral's last two steps, newest first: what a dated step must not precede. */
@@ -110,29 +130,6 @@ const OFFER_FACTS = `
       }
     }
   }`;
-
-interface OfferFacts {
-  capacityOffer: {
-    id: string;
-    status: string;
-    availableSlots: number;
-    earliestStart: string;
-    validUntil: string;
-    specialty: Specialty;
-    visitType: VisitType;
-    procedure: { code: string } | null;
-    provider: { id: string; name: string; kind: string; region: { code: string } };
-    coverage: {
-      status: string;
-      reason: string;
-      pricePerCaseSek: number | null;
-      decidedBy: string;
-      paymentCommitmentRequired: boolean | null;
-      rules: Array<{ code: string; explanation: string }>;
-      agreement: { id: string; kind: string; name: string; invoicingAgreementType: number } | null;
-    } | null;
-  } | null;
-}
 
 const RESERVE = `
   mutation HoldForReferral($offerId: ID!, $referenceId: String!, $key: String!) {
@@ -189,6 +186,8 @@ export class ReferralWorkflow {
     private readonly hubRegionCode: string,
     private readonly supergraph: SupergraphClient,
     private readonly marginDays: number,
+    /** This node among its peers; none: a node on its own, which sends only to offers it holds. */
+    private readonly network?: NationalNetwork,
   ) {
     this.#dataSource = dataSource;
   }
@@ -317,12 +316,15 @@ export class ReferralWorkflow {
     const before = await this.visible(scope, id);
     // An outpatient-only commitment is decided by the outpatient rules; any other covers inpatient care too, so the inpatient rules decide.
     const careSetting = input.outpatientOnly ? CareSetting.OUTPATIENT : CareSetting.INPATIENT;
-    const { capacityOffer: offer } = await this.supergraph.request<OfferFacts>(scope, OFFER_FACTS, {
+    const { capacityOffer: local } = await this.supergraph.request<OfferFacts>(scope, OFFER_FACTS, {
       offerId: input.offerId,
       home: before.homeRegionCode,
       municipality: before.homeMunicipalityCode,
       setting: careSetting,
     });
+    // Not an offer of this node: perhaps one of a peer's, as the national search shows it.
+    const national = !local && this.network ? await nationalOfferFacts(this.supergraph, scope, before, input.offerId, careSetting) : null;
+    const offer = local ?? national?.offer;
     if (!offer) throw badUserInput("input.offerId", "OFFER_UNKNOWN", `no capacity offer ${input.offerId}`);
     if (offer.status !== "OPEN" || offer.validUntil < scope.today)
       throw conflict(`Offer ${offer.id} is ${offer.status} and takes no referrals; search again.`, {
@@ -356,6 +358,7 @@ export class ReferralWorkflow {
         `no agreement lets ${before.homeRegionCode}'s patients be sent to ${offer.provider.name}: ${coverage?.reason ?? "unknown provider"}`,
       );
     }
+    if (national) return this.sendToPeer(scope, before, national, input, idempotencyKey, careSetting);
     // A slot or commitment an earlier rejection still has to give back goes first: its release is keyed by the referral too.
     await this.giveBackPending(id);
     const started = await this.beginSend(
@@ -377,24 +380,7 @@ export class ReferralWorkflow {
       sending.reservationId = reservationId;
       await noteReservation(this.#dataSource.manager, id, sending.attempt, reservationId);
       // Under an agreement, the case counts against its volume ceilings and keeps the version and price in force.
-      let agreementCommitment = null as AgreementCommitmentAnswer | null;
-      if (coverage.agreement) {
-        const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(
-          scope,
-          COMMIT,
-          {
-            input: {
-              agreementId: coverage.agreement.id,
-              referralId: id,
-              specialty: before.specialty,
-              procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
-              careDate: offer.earliestStart,
-              providingRegionCode: offer.provider.region.code,
-            },
-          },
-        );
-        agreementCommitment = commitReferralToAgreement;
-      }
+      const agreementCommitment = await this.commitCase(scope, before, offer);
       // The provider reads the patient from the moment the referral reaches it (its SEND event included).
       await this.supergraph.request(scope, RECORD_CARE_RELATION, {
         referralId: id,
@@ -408,72 +394,8 @@ export class ReferralWorkflow {
         null,
         async (db, referral) => {
           // The step re-checks the referral (above); the send must also still be this one, not one the sweep gave up.
-          if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
-            throw conflict("The send took too long and was given up; nothing was sent. Send again.", {
-              field: "referralId",
-              rule: "SEND_GIVEN_UP",
-              status: referral.status,
-            });
-          }
-          Object.assign(referral, {
-            providerId: offer.provider.id,
-            providerRegionCode: offer.provider.region.code,
-            offerId: offer.id,
-            reservationId,
-            sentAt: new Date(),
-          });
-          const commitment = Object.assign(new PaymentCommitment(), {
-            id: randomUUID(),
-            referralId: referral.id,
-            offerId: offer.id,
-            providerId: offer.provider.id,
-            payingRegionCode: referral.homeRegionCode,
-            agreementId: coverage.agreement?.id ?? null,
-            agreementKind: coverage.agreement?.kind ?? null,
-            agreementName: coverage.agreement?.name ?? null,
-            agreementCommitmentId: agreementCommitment?.id ?? null,
-            agreementVersion: agreementCommitment?.version.version ?? null,
-            // The invoicing contract's code (0 = a private agreement, invoiced by the provider directly: none).
-            agreementTypeCode: coverage.agreement?.invoicingAgreementType ? String(coverage.agreement.invoicingAgreementType) : null,
-            riksavtalChapter: coverage.agreement?.kind === "RIKSAVTALET" ? "2" : null,
-            outpatientOnly: input.outpatientOnly ?? false,
-            careSetting,
-            requiredByRules: coverage.paymentCommitmentRequired ?? false,
-            decidedBy: coverage.decidedBy,
-            rulesApplied: coverage.rules.map((r) => `${r.code}: ${r.explanation}`),
-            procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
-            diagnosisCode: referral.diagnosisCode,
-            pricePerCaseSek: agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek,
-            validFrom: scope.today,
-            validUntil: input.commitmentValidUntil ?? addDays(scope.today, COMMITMENT_DAYS),
-            approvedBy: scope.identity.subject,
-            approverHsaId: scope.identity.employeeHsaId,
-            approverName: scope.identity.employeeName ?? null,
-            // A private provider invoices the home region directly at its agreement's price: per case
-            // when the agreement lists one for the care, otherwise from the agreement's price list.
-            reimbursementType:
-              offer.provider.kind === "PRIVATE"
-                ? (agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek) != null
-                  ? "PER_CASE_PRICE"
-                  : "AGREEMENT_PRICE_LIST"
-                : null,
-            issuedAt: new Date(),
-            revokedAt: null,
-            revocationReason: null,
-          });
-          await db.insert(PaymentCommitment, commitment);
-          return {
-            details: {
-              offerId: offer.id,
-              providerId: offer.provider.id,
-              reservationId,
-              paymentCommitmentId: commitment.id,
-              coverage: coverage.status,
-              agreementId: commitment.agreementId,
-              agreementVersion: commitment.agreementVersion,
-              pricePerCaseSek: commitment.pricePerCaseSek,
-            },
-          };
+          const commitment = await recordSent(db, scope, referral, sending, offer, reservationId, agreementCommitment, input, careSetting);
+          return { details: sentDetails(offer, reservationId, commitment) };
         },
         { idempotencyKey, input: { ...input } },
       );
@@ -481,6 +403,419 @@ export class ReferralWorkflow {
       await this.giveBack(scope, id, sending, "Sending the referral failed; nothing was sent");
       throw error;
     }
+  }
+
+  /**
+   * Sends the referral to an offer a peer node holds (as this node's national search shows it). The
+   * same saga as a local send, with the slot held on the peer: (1) the send in flight is recorded;
+   * (2) the peer's `reserveCapacity` holds the slot, called with this node's signed token and keyed
+   * by the referral (a retry holds the same slot), and this node's agreements commit the case;
+   * (3) the step is recorded with the payment commitment, the peer link and the delivery queued for
+   * the peer in the same transaction. The delivery itself is posted after it committed
+   * (`deliverToPeers`), again until the peer acknowledges.
+   */
+  private async sendToPeer(
+    scope: RequestScope,
+    before: Referral,
+    national: NationalOfferFacts,
+    input: SendReferralInput,
+    idempotencyKey: string | null | undefined,
+    careSetting: CareSetting,
+  ): Promise<Referral> {
+    const { offer } = national;
+    const coverage = offer.coverage!;
+    const peer = this.network!.directory.byRegion(national.regionCode);
+    if (!peer?.enabled)
+      throw conflict(`The node of region ${national.regionCode} is not an enabled peer of this node.`, {
+        field: "input.offerId",
+        rule: "PEER_UNKNOWN",
+      });
+    const id = before.id;
+    const started = await this.beginSend(
+      scope,
+      id,
+      { offerId: offer.id, agreementId: coverage.agreement?.id ?? null, peerRegionCode: national.regionCode },
+      input,
+      idempotencyKey,
+    );
+    if ("replayed" in started) return started.replayed;
+    const { sending } = started;
+    try {
+      const reservationId = await this.reserveOnPeer(
+        national.regionCode,
+        id,
+        offer.id,
+        reservationKey(id, sending.attempt),
+        scope.requestId,
+      );
+      sending.reservationId = reservationId;
+      await noteReservation(this.#dataSource.manager, id, sending.attempt, reservationId);
+      const agreementCommitment = await this.commitCase(scope, before, offer);
+      // The patient's identity, read (and audited) by this node's patients subgraph as the office: the peer has no other source.
+      const { patient } = await this.supergraph.request<{ patient: PeerDelivery["patient"] | null }>(
+        scope,
+        "query PatientForPeerReferral($id: ID!) { patient(id: $id) { personalIdentityNumber givenName familyName birthDate } }",
+        { id: before.patientId },
+      );
+      if (!patient) throw notFound("referralId", `no referral ${id}`);
+      return await this.step(
+        scope,
+        id,
+        ReferralAction.SEND,
+        null,
+        async (db, referral) => {
+          const commitment = await recordSent(db, scope, referral, sending, offer, reservationId, agreementCommitment, input, careSetting);
+          const delivery: PeerDelivery = {
+            referralId: referral.id,
+            homeRegionCode: referral.homeRegionCode,
+            homeMunicipalityCode: referral.homeMunicipalityCode,
+            patientId: referral.patientId,
+            patient,
+            specialty: referral.specialty,
+            procedureCode: referral.procedureCode,
+            visitType: referral.visitType,
+            decisionDate: referral.decisionDate,
+            diagnosisCode: referral.diagnosisCode,
+            careCategory: referral.careCategory,
+            origin: referral.origin,
+            selfReferralArrivalDate: referral.selfReferralArrivalDate,
+            providerId: offer.provider.id,
+            offerId: offer.id,
+            reservationId,
+            sentBy: actorOf(scope.identity),
+            commitment: { ...commitment, referralId: undefined, rulesApplied: undefined },
+          };
+          await db.query(`INSERT INTO referrals.peer_link (referral_id, peer_region_code, side) VALUES ($1, $2, 'PROVIDER')`, [
+            referral.id,
+            national.regionCode,
+          ]);
+          await db.query(
+            `INSERT INTO referrals.peer_outbox (referral_id, peer_region_code, kind, sequence, payload) VALUES ($1, $2, 'DELIVER', 0, $3)`,
+            [referral.id, national.regionCode, JSON.stringify(delivery)],
+          );
+          return { details: { ...sentDetails(offer, reservationId, commitment), providerNode: national.regionCode } };
+        },
+        { idempotencyKey, input: { ...input } },
+      ).then((sent) => {
+        this.deliverSoon();
+        return sent;
+      });
+    } catch (error) {
+      await this.giveBack(scope, id, sending, "Sending the referral failed; nothing was sent");
+      throw error;
+    }
+  }
+
+  private async callPeer(regionCode: string, query: string, variables: Record<string, unknown>, requestId: string) {
+    const peer = this.network?.directory.byRegion(regionCode);
+    if (!peer) throw new Error(`region ${regionCode} is not in this node's directory`);
+    const network = this.network!;
+    return callPeer(
+      { identity: network.identity, timeoutMs: network.peerTimeoutMs, maxAnswerBytes: network.peerMaxAnswerBytes },
+      peer,
+      query,
+      variables,
+      requestId,
+    );
+  }
+
+  private async reserveOnPeer(regionCode: string, referralId: string, offerId: string, key: string, requestId: string): Promise<string> {
+    const { data } = await this.callPeer(regionCode, RESERVE, { offerId, referenceId: referralId, key }, requestId);
+    const id = (data.reserveCapacity as { id?: unknown } | null)?.id;
+    if (typeof id !== "string" || !isUuid(id)) throw new Error(`region ${regionCode} answered no reservation`);
+    return id;
+  }
+
+  private deliveryTimer: NodeJS.Timeout | undefined;
+
+  /** A delivery queued now is posted at once, not at the worker's next round. */
+  private deliverSoon(): void {
+    if (this.deliveryTimer || !this.network) return;
+    this.deliveryTimer = setTimeout(() => {
+      this.deliveryTimer = undefined;
+      void this.deliverToPeers();
+    }, 0);
+    this.deliveryTimer.unref();
+  }
+
+  private delivering: Promise<number> | undefined;
+
+  /**
+   * Posts what this node still has to tell peers (deliveries and steps), oldest first, one referral's
+   * steps in order; each until the peer acknowledges, with backoff (1 s doubling to 5 min) while it
+   * cannot be reached. A peer's permanent refusal of a delivery rejects the referral here with the
+   * peer's reason and gives the commitment back. One round at a time.
+   */
+  deliverToPeers(): Promise<number> {
+    this.delivering ??= this.deliveryRound().finally(() => {
+      this.delivering = undefined;
+    });
+    return this.delivering;
+  }
+
+  private async deliveryRound(): Promise<number> {
+    if (!this.network) return 0;
+    const due: Array<{ id: string; referral_id: string; peer_region_code: string; kind: string; payload: unknown; attempts: number }> =
+      await this.#dataSource.query(
+        `SELECT o.id, o.referral_id, o.peer_region_code, o.kind, o.payload, o.attempts FROM referrals.peer_outbox o
+          WHERE o.done_at IS NULL AND o.next_attempt_at <= now()
+            AND NOT EXISTS (SELECT 1 FROM referrals.peer_outbox e WHERE e.referral_id = o.referral_id AND e.done_at IS NULL AND e.id < o.id)
+          ORDER BY o.id LIMIT 100`,
+      );
+    let done = 0;
+    for (const row of due) {
+      try {
+        const { data } = await this.callPeer(
+          row.peer_region_code,
+          row.kind === "DELIVER" ? DELIVER_TO_PEER : STEP_FROM_PEER,
+          row.kind === "DELIVER" ? { delivery: JSON.stringify(row.payload) } : { step: JSON.stringify(row.payload) },
+          randomUUID(),
+        );
+        const receipt = (row.kind === "DELIVER" ? data.deliverPeerReferral : data.applyPeerReferralStep) as
+          | { status?: unknown; reason?: unknown }
+          | undefined;
+        if (receipt?.status === "REFUSED" && row.kind === "DELIVER") {
+          await this.refusedByPeer(
+            row.referral_id,
+            row.peer_region_code,
+            typeof receipt.reason === "string" ? receipt.reason.slice(0, 400) : "refused",
+          );
+        } else if (receipt?.status !== "ACCEPTED" && receipt?.status !== "DUPLICATE") {
+          throw new Error(`region ${row.peer_region_code} answered ${JSON.stringify(receipt).slice(0, 200)}`);
+        }
+        await this.#dataSource.query(`UPDATE referrals.peer_outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1`, [row.id]);
+        await this.#dataSource.query(`UPDATE referrals.peer_link SET delivered_at = coalesce(delivered_at, now()) WHERE referral_id = $1`, [
+          row.referral_id,
+        ]);
+        done += 1;
+      } catch (error) {
+        const backoffMs = Math.min(1000 * 2 ** row.attempts, 300_000);
+        await this.#dataSource.query(
+          `UPDATE referrals.peer_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1`,
+          [row.id, (error as Error).message.slice(0, 500), backoffMs / 1000],
+        );
+      }
+    }
+    return done;
+  }
+
+  /** The peer refused the delivery for good: the referral is rejected here with its reason, the commitment given back. */
+  private async refusedByPeer(referralId: string, regionCode: string, reason: string): Promise<void> {
+    const scope = systemScope(this.hubRegionCode, stockholmDate());
+    await this.step(
+      scope,
+      referralId,
+      ReferralAction.REJECT,
+      `Region ${regionCode}'s node refused the referral: ${reason}`,
+      async (db, referral) => {
+        // The slot is the peer's, which refused it: nothing to release here (letGo); the agreement commitment is given back.
+        const effects = await this.letGo(scope, db, referral, reason);
+        return effects;
+      },
+      {
+        peer: {
+          actor: { subject: `node:${regionCode}`, role: Role.PEER_REGION, organisation: `region ${regionCode}`, fromNode: regionCode },
+          party: Party.RECEIVER,
+        },
+      },
+    );
+    await this.giveBackPending(referralId);
+  }
+
+  /** The peer node that called, as this node's directory names it; anything else is refused. */
+  private callingPeer(scope: RequestScope): string {
+    const { identity } = scope;
+    const peer = identity.role === Role.PEER_REGION ? this.network?.directory.byIssuer(identity.issuer) : undefined;
+    if (!peer?.enabled || peer.regionCode !== identity.regionCode)
+      throw forbidden("Only a peer node in this node's directory, calling with its own node token, delivers referrals and steps.");
+    return peer.regionCode;
+  }
+
+  /**
+   * On the provider's node: a referral a peer's office sent to a provider here. Idempotent by the
+   * referral id (a repeated delivery changes nothing and answers DUPLICATE); refused for good
+   * (REFUSED, with the reason) when the provider or the slot it names is not here. The referral is
+   * kept like a local one, sent to the provider, so the provider and this region's office hear of
+   * it (`referralReceived`); the home region's patient identity and payment commitment are kept
+   * with it, for the provider only.
+   */
+  async receiveFromPeer(scope: RequestScope, json: string): Promise<{ status: string; reason: string | null }> {
+    const from = this.callingPeer(scope);
+    const d = readPeerDelivery(json);
+    if (d.homeRegionCode !== from) throw forbidden(`Region ${from}'s node sends only its own patients' referrals.`);
+    const duplicate = async (db: EntityManager) => {
+      if (!(await db.getRepository(Referral).existsBy({ id: d.referralId }))) return false;
+      const link = await peerLink(db, d.referralId);
+      if (link?.side !== "HOME" || link.peer_region_code !== from) throw forbidden("That referral is not one this peer delivered.");
+      return true;
+    };
+    if (await duplicate(this.#dataSource.manager)) return { status: "DUPLICATE", reason: null };
+    // Capacity is asked before the transaction, which holds no lock while another service answers.
+    const unknown = await this.notHeldHere(scope, d);
+    if (unknown) return { status: "REFUSED", reason: unknown };
+    return this.#dataSource.transaction(async (db) => {
+      // The same delivery posted twice at once: the referral's row is taken under a lock on its id.
+      await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`peer-delivery:${d.referralId}`]);
+      if (await duplicate(db)) return { status: "DUPLICATE", reason: null };
+      const referral = Object.assign(new Referral(), {
+        id: d.referralId,
+        patientId: d.patientId,
+        homeRegionCode: d.homeRegionCode,
+        homeMunicipalityCode: d.homeMunicipalityCode,
+        specialty: d.specialty,
+        procedureCode: d.procedureCode,
+        visitType: d.visitType,
+        decisionDate: d.decisionDate,
+        diagnosisCode: d.diagnosisCode,
+        careCategory: d.careCategory,
+        origin: d.origin,
+        selfReferralArrivalDate: d.selfReferralArrivalDate,
+        status: ReferralStatus.SENT,
+        registeredAt: new Date(),
+        registeredBy: d.sentBy.subject,
+        registeringUnitId: null,
+        providerId: d.providerId,
+        providerRegionCode: this.hubRegionCode,
+        offerId: d.offerId,
+        reservationId: d.reservationId,
+        sentAt: new Date(),
+        patientOfferDate: null,
+        patientAnswerDue: null,
+        bookedFor: null,
+        revision: 1,
+      });
+      storeReading(referral, read(referral, [], await loadLimitRules(db), scope.today, this.marginDays));
+      await db.insert(Referral, referral);
+      await db.query(
+        `INSERT INTO referrals.peer_link (referral_id, peer_region_code, side, patient, commitment, delivered_at) VALUES ($1, $2, 'HOME', $3, $4, now())`,
+        [d.referralId, from, JSON.stringify(d.patient), JSON.stringify(d.commitment)],
+      );
+      await this.record(
+        db,
+        scope,
+        referral,
+        ReferralAction.SEND,
+        ReferralStatus.REGISTERED,
+        { ...d.sentBy, fromNode: from },
+        null,
+        { offerId: d.offerId, providerId: d.providerId, reservationId: d.reservationId, homeNode: from },
+        "PEER_NODE",
+      );
+      return { status: "ACCEPTED", reason: null };
+    });
+  }
+
+  /**
+   * Why a delivered referral cannot be taken here for good, or null: the offer, its provider and the
+   * slot the peer holds for the referral are asked of capacity as the peer (who sees its own region's reservations).
+   */
+  private async notHeldHere(scope: RequestScope, d: PeerDelivery): Promise<string | null> {
+    const { capacityOffer } = await this.supergraph.request<{
+      capacityOffer: { provider: { id: string }; reservations: Array<{ id: string; referenceId: string }> } | null;
+    }>(scope, "query PeerReferralSlot($id: ID!) { capacityOffer(id: $id) { provider { id } reservations { id referenceId } } }", {
+      id: d.offerId,
+    });
+    if (!capacityOffer) return `no offer ${d.offerId} on this node`;
+    if (capacityOffer.provider.id !== d.providerId) return `offer ${d.offerId} is not provider ${d.providerId}'s`;
+    if (!capacityOffer.reservations.some((r) => r.id === d.reservationId && r.referenceId === d.referralId))
+      return "the slot held for this referral is no longer held";
+    return null;
+  }
+
+  /**
+   * On the home node: a step the provider took on its node. Applied in order and once: a step
+   * already applied answers DUPLICATE, one that comes before its predecessor is refused (the peer
+   * sends again, in order). A step for a referral this node did not send to that peer is refused.
+   */
+  async applyStepFromPeer(scope: RequestScope, json: string): Promise<{ status: string; reason: string | null }> {
+    const from = this.callingPeer(scope);
+    const s = readPeerStep(json);
+    const link = await peerLink(this.#dataSource.manager, s.referralId);
+    if (!link || link.peer_region_code !== from || !stepAllowedFrom(link, s.action))
+      throw forbidden("Your node takes no part in such a referral here, or may not take that step.");
+    if (s.sequence <= link.steps_applied) return { status: "DUPLICATE", reason: null };
+    if (s.sequence > link.steps_applied + 1)
+      throw conflict(`Step ${s.sequence} comes before step ${link.steps_applied + 1}; send the steps in order.`, {
+        field: "step",
+        rule: "OUT_OF_ORDER",
+      });
+    const reason = s.reason && s.reason.length >= 3 ? s.reason : null;
+    const actor: Actor = { ...s.actor, fromNode: from };
+    let duplicate = false;
+    await this.step(
+      scope,
+      s.referralId,
+      s.action as Exclude<ReferralAction, ReferralAction.REGISTER>,
+      reason,
+      async (db, referral) => {
+        // Under the referral's lock: the number is read again, so two deliveries of one step apply it once.
+        const now = await peerLink(db, s.referralId, true);
+        if (now!.steps_applied >= s.sequence) {
+          duplicate = true;
+          throw new DuplicateStep();
+        }
+        await db.query(`UPDATE referrals.peer_link SET steps_applied = $2 WHERE referral_id = $1`, [s.referralId, s.sequence]);
+        const details = { ...s.details, fromNode: from, sequence: s.sequence };
+        // The dates the home keeps on the referral are checked like a local step's.
+        for (const field of ["careDate", "answerDue"] as const) {
+          const dated = s.action === ReferralAction.OFFER_TO_PATIENT || (s.action === ReferralAction.BOOK && field === "careDate");
+          if (dated && !(typeof s.details[field] === "string" && isIsoDate(s.details[field] as string)))
+            throw badUserInput("step", "PEER_FORMAT", `the step's details.${field} is not a date`);
+        }
+        if (s.action === ReferralAction.OFFER_TO_PATIENT) {
+          referral.patientOfferDate = s.details.careDate as string;
+          referral.patientAnswerDue = s.details.answerDue as string;
+        }
+        if (s.action === ReferralAction.PATIENT_ACCEPT || s.action === ReferralAction.PATIENT_DECLINE) referral.patientAnswerDue = null;
+        if (s.action === ReferralAction.BOOK) {
+          referral.bookedFor = s.details.careDate as string;
+          return { details, happenedOn: s.happenedOn, clock: [{ kind: ClockEventKind.CARE_BOOKED, date: referral.bookedFor }] };
+        }
+        if (s.action === ReferralAction.PATIENT_DECLINE)
+          return { details, happenedOn: s.happenedOn, clock: [{ kind: ClockEventKind.FORFEITED, date: s.happenedOn }] };
+        if (s.action === ReferralAction.REJECT) {
+          // The slot was the peer's (its node released it: letGo leaves it); the commitment here is given back.
+          const effects = await this.letGo(scope, db, referral, reason ?? "rejected by the provider");
+          return { ...effects, details: { ...effects.details, ...details }, happenedOn: s.happenedOn };
+        }
+        if (s.action === ReferralAction.CANCEL) {
+          // The home cancelled: the slot here is released (this node holds it), the provider's access ends.
+          const effects = await this.letGo(scope, db, referral, reason ?? "cancelled by the home region");
+          return { ...effects, details: { ...effects.details, ...details }, happenedOn: s.happenedOn };
+        }
+        return { details, happenedOn: s.happenedOn };
+      },
+      { peer: { actor, party: s.action === ReferralAction.CANCEL ? Party.HOME_OFFICE : Party.RECEIVER } },
+    ).catch((error) => {
+      if (!(error instanceof DuplicateStep)) throw error;
+    });
+    if (s.action === ReferralAction.REJECT || s.action === ReferralAction.CANCEL) await this.giveBackPending(s.referralId);
+    return { status: duplicate ? "DUPLICATE" : "ACCEPTED", reason: null };
+  }
+
+  /** Under an agreement, the case counts against its volume ceilings and keeps the version and price in force. */
+  private async commitCase(
+    scope: RequestScope,
+    before: Referral,
+    offer: NonNullable<OfferFacts["capacityOffer"]>,
+  ): Promise<AgreementCommitmentAnswer | null> {
+    const agreement = offer.coverage?.agreement;
+    if (!agreement) return null;
+    const { commitReferralToAgreement } = await this.supergraph.request<{ commitReferralToAgreement: AgreementCommitmentAnswer }>(
+      scope,
+      COMMIT,
+      {
+        input: {
+          agreementId: agreement.id,
+          referralId: before.id,
+          specialty: before.specialty,
+          procedureCode: before.procedureCode ?? offer.procedure?.code ?? null,
+          careDate: offer.earliestStart,
+          providingRegionCode: offer.provider.region.code,
+        },
+      },
+    );
+    return commitReferralToAgreement;
   }
 
   /**
@@ -505,7 +840,7 @@ export class ReferralWorkflow {
   private beginSend(
     scope: RequestScope,
     id: string,
-    plan: Pick<SendInFlight, "offerId" | "agreementId">,
+    plan: Pick<SendInFlight, "offerId" | "agreementId" | "peerRegionCode">,
     input: SendReferralInput,
     idempotencyKey: string | null | undefined,
   ): Promise<{ replayed: Referral } | { sending: SendInFlight }> {
@@ -560,10 +895,13 @@ export class ReferralWorkflow {
     try {
       const now = await this.#dataSource.getRepository(Referral).findOneBy({ id: referralId });
       if (sending.reservationId && now?.reservationId === sending.reservationId) return;
-      await this.supergraph.request(scope, END_CARE_RELATION, { referralId });
+      const peer = sending.peerRegionCode;
+      // Across nodes no care relation was recorded here, and the slot is the peer's to release.
+      if (!peer) await this.supergraph.request(scope, END_CARE_RELATION, { referralId });
       if (sending.agreementId) await this.uncommit(scope, referralId, why);
       const reservationId = sending.reservationId ?? (await this.heldUnder(scope, referralId, sending));
-      if (reservationId) await this.release(scope, reservationId, why);
+      if (reservationId && peer) await this.callPeer(peer, RELEASE, { reservationId, reason: why }, scope.requestId);
+      else if (reservationId) await this.release(scope, reservationId, why);
       await clearSendInFlight(this.#dataSource.manager, referralId, sending.attempt);
     } catch (error) {
       this.log.error(`could not give back the send of referral ${referralId} (the sweep tries again): ${(error as Error).message}`);
@@ -576,6 +914,21 @@ export class ReferralWorkflow {
    * attempt holds none; only an unreachable capacity is an error (try again later).
    */
   private async heldUnder(scope: RequestScope, referralId: string, sending: SendInFlight): Promise<string | null> {
+    if (sending.peerRegionCode) {
+      try {
+        return await this.reserveOnPeer(
+          sending.peerRegionCode,
+          referralId,
+          sending.offerId,
+          reservationKey(referralId, sending.attempt),
+          scope.requestId,
+        );
+      } catch (error) {
+        // The peer's refusal means the attempt holds nothing there; a peer that does not answer is asked again later.
+        if (error instanceof PeerFailure && error.status === PeerStatus.INVALID_ANSWER) return null;
+        throw error;
+      }
+    }
     try {
       const { reserveCapacity } = await this.supergraph.request<{ reserveCapacity: { id: string } }>(scope, RESERVE, {
         offerId: sending.offerId,
@@ -841,9 +1194,13 @@ export class ReferralWorkflow {
     options: StepOptions = {},
   ): Promise<Referral> {
     const why = reason?.trim() ? requireText("reason", reason, 3, 500) : null;
-    return this.#dataSource.transaction(async (db) => {
+    const taken = this.#dataSource.transaction(async (db) => {
       const referral = await this.locked(db, id);
-      const parties = options.system ? [Party.SYSTEM] : await this.partiesOrNotFound(db, scope, referral);
+      const parties = options.system
+        ? [Party.SYSTEM]
+        : options.peer
+          ? [options.peer.party]
+          : await this.partiesOrNotFound(db, scope, referral);
       const run = async () => {
         const previous = await db
           .getRepository(ReferralTransition)
@@ -854,7 +1211,7 @@ export class ReferralWorkflow {
         const from = referral.status;
         const effects = (await apply?.(db, referral, previous)) ?? {};
         referral.status = to;
-        const actor = options.system ? HUB : actorOf(scope.identity);
+        const actor = options.system ? HUB : (options.peer?.actor ?? actorOf(scope.identity));
         const dateField =
           action === ReferralAction.PATIENT_REGRET
             ? "contactDate"
@@ -883,7 +1240,7 @@ export class ReferralWorkflow {
           actor,
           why,
           effects.details ?? {},
-          options.system ? "HUB" : basisOf(parties),
+          options.system ? "HUB" : options.peer ? "PEER_NODE" : basisOf(parties),
           effects.happenedOn ?? scope.today,
         );
         return { answer: referral, stored: referral.id };
@@ -899,6 +1256,11 @@ export class ReferralWorkflow {
         run,
         replay: async () => referral,
       });
+    });
+    // A step on a referral another node's office sent here is told to that node at once, once it committed.
+    return taken.then((referral) => {
+      if (referral.homeRegionCode !== this.hubRegionCode || action === ReferralAction.CANCEL) this.deliverSoon();
+      return referral;
     });
   }
 
@@ -928,6 +1290,9 @@ export class ReferralWorkflow {
       happenedOn,
       occurredAt: new Date(),
     });
+    // A referral another node takes part in: the provider's step goes back to the home node, the home's cancellation to the provider's node.
+    if (this.network && !actor.fromNode)
+      await queueStepForPeer(db, { referralId: referral.id, action, reason, details, happenedOn, actor });
     if (actor !== HUB) {
       await audit(db, SCHEMA, scope, [
         { action: "CHANGE", recordKind: "REFERRAL", recordId: referral.id, patientId: referral.patientId, outcome: "ALLOWED", basis },
@@ -937,7 +1302,8 @@ export class ReferralWorkflow {
   }
 
   private async announce(db: EntityManager, referral: Referral, action: string, actor: Actor, reason: string | null): Promise<void> {
-    await appendEvent(db, SCHEMA, referralEvent(action, referral, this.hubRegionCode, actor, reason));
+    // A step a peer's provider took is recorded as having happened on that node (event.originRegionCode).
+    await appendEvent(db, SCHEMA, referralEvent(action, referral, actor.fromNode ?? this.hubRegionCode, actor, reason));
   }
 
   /**
@@ -1011,11 +1377,14 @@ export class ReferralWorkflow {
    * the case under the agreement) is recorded with it, to be given back once the step committed (`giveBackPending`).
    */
   private async letGo(scope: RequestScope, db: EntityManager, referral: Referral, reason: string): Promise<StepEffects> {
-    const released = referral.reservationId;
+    // A slot held on a peer's node is that node's to release (told by the outbox, or released by its own rejection);
+    // across nodes no care relation was recorded at the patients subgraph (the home's patient is not on the provider's node).
+    const link = await peerLink(db, referral.id);
+    const released = link?.side === "PROVIDER" ? null : referral.reservationId;
     referral.reservationId = null;
     const standing = await db.getRepository(PaymentCommitment).findOneBy({ referralId: referral.id, revokedAt: IsNull() });
     const uncommit = Boolean(standing?.agreementCommitmentId);
-    const endCareRelation = WITH_RECEIVER.has(referral.status);
+    const endCareRelation = WITH_RECEIVER.has(referral.status) && !link;
     if (released || uncommit || endCareRelation) {
       await db.query(
         `INSERT INTO referrals.give_back (referral_id, reservation_id, uncommit, end_care_relation, reason, requested_by, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -1147,3 +1516,105 @@ function systemScope(hubRegionCode: string, today: string): RequestScope {
     identity: systemIdentity("hub", Role.ADMINISTRATOR, hubRegionCode),
   };
 }
+
+/**
+ * The last transaction of a send, after the calls: the send must still be this one (not one the
+ * sweep gave up); the referral is recorded as sent to the offer and the payment commitment kept.
+ */
+async function recordSent(
+  db: EntityManager,
+  scope: RequestScope,
+  referral: Referral,
+  sending: SendInFlight,
+  offer: NonNullable<OfferFacts["capacityOffer"]>,
+  reservationId: string,
+  agreementCommitment: AgreementCommitmentAnswer | null,
+  input: SendReferralInput,
+  careSetting: CareSetting,
+): Promise<PaymentCommitment> {
+  if (!(await clearSendInFlight(db, referral.id, sending.attempt))) {
+    throw conflict("The send took too long and was given up; nothing was sent. Send again.", {
+      field: "referralId",
+      rule: "SEND_GIVEN_UP",
+      status: referral.status,
+    });
+  }
+  Object.assign(referral, {
+    providerId: offer.provider.id,
+    providerRegionCode: offer.provider.region.code,
+    offerId: offer.id,
+    reservationId,
+    sentAt: new Date(),
+  });
+  const commitment = paymentCommitment(scope, referral, offer, offer.coverage!, agreementCommitment, input, careSetting);
+  await db.insert(PaymentCommitment, commitment);
+  return commitment;
+}
+
+/** What the SEND step keeps in its details: the offer, the slot, the commitment and its terms. */
+function sentDetails(offer: NonNullable<OfferFacts["capacityOffer"]>, reservationId: string, commitment: PaymentCommitment) {
+  return {
+    offerId: offer.id,
+    providerId: offer.provider.id,
+    reservationId,
+    paymentCommitmentId: commitment.id,
+    coverage: offer.coverage?.status,
+    agreementId: commitment.agreementId,
+    agreementVersion: commitment.agreementVersion,
+    pricePerCaseSek: commitment.pricePerCaseSek,
+  };
+}
+
+/** The payment commitment a send records: the agreement and price that apply, in the national e-referral contract's shape. */
+function paymentCommitment(
+  scope: RequestScope,
+  referral: Referral,
+  offer: NonNullable<OfferFacts["capacityOffer"]>,
+  coverage: NonNullable<NonNullable<OfferFacts["capacityOffer"]>["coverage"]>,
+  agreementCommitment: AgreementCommitmentAnswer | null,
+  input: SendReferralInput,
+  careSetting: CareSetting,
+): PaymentCommitment {
+  return Object.assign(new PaymentCommitment(), {
+    id: randomUUID(),
+    referralId: referral.id,
+    offerId: offer.id,
+    providerId: offer.provider.id,
+    payingRegionCode: referral.homeRegionCode,
+    agreementId: coverage.agreement?.id ?? null,
+    agreementKind: coverage.agreement?.kind ?? null,
+    agreementName: coverage.agreement?.name ?? null,
+    agreementCommitmentId: agreementCommitment?.id ?? null,
+    agreementVersion: agreementCommitment?.version.version ?? null,
+    // The invoicing contract's code (0 = a private agreement, invoiced by the provider directly: none).
+    agreementTypeCode: coverage.agreement?.invoicingAgreementType ? String(coverage.agreement.invoicingAgreementType) : null,
+    riksavtalChapter: coverage.agreement?.kind === "RIKSAVTALET" ? "2" : null,
+    outpatientOnly: input.outpatientOnly ?? false,
+    careSetting,
+    requiredByRules: coverage.paymentCommitmentRequired ?? false,
+    decidedBy: coverage.decidedBy,
+    rulesApplied: coverage.rules.map((r) => `${r.code}: ${r.explanation}`),
+    procedureCode: referral.procedureCode ?? offer.procedure?.code ?? null,
+    diagnosisCode: referral.diagnosisCode,
+    pricePerCaseSek: agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek,
+    validFrom: scope.today,
+    validUntil: input.commitmentValidUntil ?? addDays(scope.today, COMMITMENT_DAYS),
+    approvedBy: scope.identity.subject,
+    approverHsaId: scope.identity.employeeHsaId,
+    approverName: scope.identity.employeeName ?? null,
+    // A private provider invoices the home region directly at its agreement's price: per case
+    // when the agreement lists one for the care, otherwise from the agreement's price list.
+    reimbursementType:
+      offer.provider.kind === "PRIVATE"
+        ? (agreementCommitment ? agreementCommitment.priceSek : coverage.pricePerCaseSek) != null
+          ? "PER_CASE_PRICE"
+          : "AGREEMENT_PRICE_LIST"
+        : null,
+    issuedAt: new Date(),
+    revokedAt: null,
+    revocationReason: null,
+  });
+}
+
+/** Thrown inside a peer step's transaction when the step was applied meanwhile: nothing is written. */
+class DuplicateStep extends Error {}

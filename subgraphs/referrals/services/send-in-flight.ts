@@ -19,6 +19,8 @@ export interface SendInFlight {
   offerId: string;
   /** The agreement the case is committed under; null when coverage needs none. */
   agreementId: string | null;
+  /** The peer node that holds the offer, for a send across nodes (the slot is held and given back there); absent for a local offer. */
+  peerRegionCode?: string;
   /** Known once capacity answered; a send that crashed before recording it finds it again by the key. */
   reservationId: string | null;
   startedAt: string;
