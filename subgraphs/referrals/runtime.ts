@@ -57,7 +57,8 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
   await sweep();
   const timer = setInterval(() => void sweep(), SWEEP_MS).unref();
   // What this node still has to tell peers (referrals delivered, steps back) is posted every second; each row keeps its own backoff.
-  const peerDelivery = environment.network
+  // A node with no directory has no peers to tell anything, so it does not look.
+  const peerDelivery = environment.network?.directory.file
     ? setInterval(
         () => void workflow.deliverToPeers().catch((error: Error) => log.warn(`peer delivery failed: ${error.message}`)),
         PEER_DELIVERY_MS,
