@@ -33,6 +33,7 @@ export async function startReferralsRuntime(dataSource: DataSource, environment:
     supergraph,
     environment.atRiskMarginDays,
     environment.network,
+    environment.clock,
   );
   const events = new EventStream(dataSource, "referrals");
   let clocksReadOn: string | null = null;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager, IsNull, LessThan } from "typeorm";
 import { audit } from "../../shared/audit";
 import { RequestScope } from "../../shared/context";
+import { Clock, systemClock } from "../../shared/clock";
 import { addDays, isIsoDate, stockholmDate } from "../../shared/domain/calendar";
 import { isUuid } from "../../shared/domain/ids";
 import { isKvaCode } from "../../shared/domain/kva";
@@ -188,6 +189,8 @@ export class ReferralWorkflow {
     private readonly marginDays: number,
     /** This node among its peers; none: a node on its own, which sends only to offers it holds. */
     private readonly network?: NationalNetwork,
+    /** The day for what the node does on its own (a peer's refusal arriving), not for a caller. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.#dataSource = dataSource;
   }
@@ -583,10 +586,12 @@ export class ReferralWorkflow {
         } else if (receipt?.status !== "ACCEPTED" && receipt?.status !== "DUPLICATE") {
           throw new Error(`region ${row.peer_region_code} answered ${JSON.stringify(receipt).slice(0, 200)}`);
         }
-        await this.#dataSource.query(`UPDATE referrals.peer_outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1`, [row.id]);
-        await this.#dataSource.query(`UPDATE referrals.peer_link SET delivered_at = coalesce(delivered_at, now()) WHERE referral_id = $1`, [
-          row.referral_id,
-        ]);
+        // Done and delivered in one statement: a crash cannot leave one without the other.
+        await this.#dataSource.query(
+          `WITH done AS (UPDATE referrals.peer_outbox SET done_at = now(), attempts = attempts + 1 WHERE id = $1 RETURNING referral_id)
+           UPDATE referrals.peer_link SET delivered_at = coalesce(delivered_at, now()) WHERE referral_id = (SELECT referral_id FROM done)`,
+          [row.id],
+        );
         done += 1;
       } catch (error) {
         const backoffMs = Math.min(1000 * 2 ** row.attempts, 300_000);
@@ -601,17 +606,14 @@ export class ReferralWorkflow {
 
   /** The peer refused the delivery for good: the referral is rejected here with its reason, the commitment given back. */
   private async refusedByPeer(referralId: string, regionCode: string, reason: string): Promise<void> {
-    const scope = systemScope(this.hubRegionCode, stockholmDate());
+    const scope = systemScope(this.hubRegionCode, this.clock.today());
     await this.step(
       scope,
       referralId,
       ReferralAction.REJECT,
       `Region ${regionCode}'s node refused the referral: ${reason}`,
-      async (db, referral) => {
-        // The slot is the peer's, which refused it: nothing to release here (letGo); the agreement commitment is given back.
-        const effects = await this.letGo(scope, db, referral, reason);
-        return effects;
-      },
+      // The slot is the peer's, which refused it: nothing to release here (letGo); the agreement commitment is given back.
+      (db, referral) => this.letGo(scope, db, referral, reason),
       {
         peer: {
           actor: { subject: `node:${regionCode}`, role: Role.PEER_REGION, organisation: `region ${regionCode}`, fromNode: regionCode },
